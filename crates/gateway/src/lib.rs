@@ -1,0 +1,1 @@
+//! hoplab-gateway (in progress).

@@ -1,0 +1,1 @@
+//! hoplab-nlb (in progress).

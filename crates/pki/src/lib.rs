@@ -1,0 +1,1 @@
+//! hoplab-pki (in progress).

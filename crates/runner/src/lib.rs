@@ -1,0 +1,1 @@
+//! hoplab-runner (in progress).

@@ -1,0 +1,61 @@
+//! hoplab scenario files.
+//!
+//! A scenario is read in two stages: the TOML is deserialized strictly into raw structs that
+//! mirror the file (unknown keys are errors), then validated into [`Scenario`], whose types
+//! cannot hold dangling references or impossible combinations. Every error names the file,
+//! line, column and field, and says what would be valid.
+//!
+//! # Layout
+//! - `raw`: the file as written (serde structs with `deny_unknown_fields` and spans).
+//! - `validate`: raw → [`Scenario`], resolving every name and checking every rule.
+//! - `model`: the validated types.
+//! - `error`: [`ScenarioError`] and [`LoadError`].
+
+#![warn(missing_docs)]
+
+mod error;
+mod model;
+mod raw;
+mod validate;
+
+use std::path::Path;
+
+pub use error::{LoadError, ScenarioError};
+pub use model::*;
+
+/// Largest scenario file accepted, in bytes.
+pub const MAX_FILE_SIZE: u64 = 4 * 1024 * 1024;
+
+/// Parses and validates scenario text; `file` names it in error locations.
+pub fn from_toml(text: &str, file: &str) -> Result<Scenario, LoadError> {
+    validate::from_toml(text, file)
+}
+
+/// Reads, parses and validates a scenario file.
+pub fn load(path: &Path) -> Result<Scenario, LoadError> {
+    let size = std::fs::metadata(path)
+        .map_err(|source| LoadError::Io {
+            path: path.to_owned(),
+            source,
+        })?
+        .len();
+    if size > MAX_FILE_SIZE {
+        return Err(LoadError::TooLarge {
+            path: path.to_owned(),
+            size,
+            limit: MAX_FILE_SIZE,
+        });
+    }
+    let text = std::fs::read_to_string(path).map_err(|source| LoadError::Io {
+        path: path.to_owned(),
+        source,
+    })?;
+    let mut scenario = from_toml(&text, &path.display().to_string())?;
+    if scenario.name.is_empty() {
+        scenario.name = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+    }
+    Ok(scenario)
+}

@@ -1,0 +1,1 @@
+//! hoplab-target (in progress).

@@ -1,0 +1,152 @@
+//! Observations and the log they are written to.
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+
+use hoplab_pkix::CertSummary;
+use serde::Serialize;
+
+use crate::HopId;
+
+/// One TCP connection as seen from the hop that accepted or opened it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub struct Connection {
+    /// The other end of the connection.
+    pub peer: SocketAddr,
+    /// This hop's end of the connection.
+    pub local: SocketAddr,
+}
+
+/// Something a hop saw happen on one of its connections.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Observation {
+    /// A hop accepted a TCP connection.
+    Accepted {
+        /// The hop that accepted.
+        hop: HopId,
+        /// The accepted connection.
+        conn: Connection,
+    },
+    /// A hop completed a TLS handshake as the server, so a TLS session ended here.
+    TlsTerminated {
+        /// The hop that terminated TLS.
+        hop: HopId,
+        /// The connection the handshake ran on.
+        conn: Connection,
+        /// The server name the client asked for, if any.
+        sni: Option<String>,
+        /// The certificates this hop sent, leaf first, in the order sent.
+        served: Vec<CertSummary>,
+        /// The negotiated protocol version, e.g. `TLSv1.3`.
+        version: String,
+    },
+    /// A TLS handshake in which this hop was the server failed.
+    TlsAcceptFailed {
+        /// The hop whose handshake failed.
+        hop: HopId,
+        /// The connection the handshake ran on.
+        conn: Connection,
+        /// What went wrong, in rustls' words.
+        error: String,
+    },
+    /// An NLB listener opened a connection to a target for an accepted connection.
+    Forwarded {
+        /// The listener that forwarded.
+        hop: HopId,
+        /// The accepted (client-side) connection.
+        downstream: Connection,
+        /// The new connection to the target, from the NLB's side.
+        upstream: Connection,
+        /// The target the connection went to.
+        target: HopId,
+        /// Whether the NLB speaks TLS to the target (a TLS target group).
+        tls: bool,
+    },
+    /// An NLB listener completed a TLS handshake with a target, as the client, without
+    /// validating the target's certificate.
+    TargetTlsUnverified {
+        /// The listener that connected.
+        hop: HopId,
+        /// The NLB-to-target connection, from the NLB's side.
+        upstream: Connection,
+        /// The certificates the target sent, leaf first.
+        presented: Vec<CertSummary>,
+    },
+    /// An NLB listener could not reach a target or could not finish its TLS handshake.
+    ForwardFailed {
+        /// The listener that tried.
+        hop: HopId,
+        /// The accepted (client-side) connection.
+        downstream: Connection,
+        /// The target it tried.
+        target: HopId,
+        /// What went wrong.
+        error: String,
+    },
+    /// A target answered an HTTP request.
+    Responded {
+        /// The target that answered.
+        hop: HopId,
+        /// The connection the request came in on.
+        conn: Connection,
+        /// The request line, e.g. `GET /pets HTTP/1.1`.
+        request: String,
+        /// The `Host` header the request carried, if any.
+        host: Option<String>,
+        /// The status code the target sent.
+        status: u16,
+    },
+}
+
+impl Observation {
+    /// The hop that made this observation.
+    pub fn hop(&self) -> &HopId {
+        match self {
+            Observation::Accepted { hop, .. }
+            | Observation::TlsTerminated { hop, .. }
+            | Observation::TlsAcceptFailed { hop, .. }
+            | Observation::Forwarded { hop, .. }
+            | Observation::TargetTlsUnverified { hop, .. }
+            | Observation::ForwardFailed { hop, .. }
+            | Observation::Responded { hop, .. } => hop,
+        }
+    }
+}
+
+/// The shared, append-only log every hop of one topology writes its observations to.
+///
+/// Cloning is cheap and every clone writes to the same log.
+#[derive(Debug, Clone, Default)]
+pub struct EventLog {
+    inner: Arc<Mutex<Vec<Observation>>>,
+}
+
+impl EventLog {
+    /// An empty log.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Appends one observation.
+    pub fn record(&self, observation: Observation) {
+        self.lock().push(observation);
+    }
+
+    /// A copy of every observation recorded so far, in order.
+    pub fn snapshot(&self) -> Vec<Observation> {
+        self.lock().clone()
+    }
+
+    /// Observations for which `keep` returns true, in order.
+    pub fn matching(&self, keep: impl Fn(&Observation) -> bool) -> Vec<Observation> {
+        self.lock().iter().filter(|o| keep(o)).cloned().collect()
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<Observation>> {
+        // A panic while holding the lock cannot leave the Vec half-written, so a poisoned
+        // lock is still safe to use.
+        self.inner.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}

@@ -1,0 +1,20 @@
+//! What each hop observed, in one vocabulary shared by the gateway, the NLB and the targets.
+//!
+//! Hops never predict anything: they record what happened on their sockets into an
+//! [`EventLog`], keyed by the TCP connection it happened on. The runner later stitches those
+//! records into a hop trace by following connections: the gateway's outgoing connection is the
+//! NLB's incoming one, and the NLB's outgoing connection is the target's incoming one.
+//!
+//! # Layout
+//! - [`HopId`]: the name of a hop as it appears in reports and expectations.
+//! - [`CertSummary`] (from `hoplab-pkix`): subject, issuer, SANs, validity and fingerprint.
+//! - [`Observation`] and [`EventLog`]: what a hop saw, and the shared place it is written to.
+
+#![warn(missing_docs)]
+
+mod event;
+mod hop;
+
+pub use hoplab_pkix::CertSummary;
+pub use event::{Connection, EventLog, Observation};
+pub use hop::HopId;
