@@ -1,1 +1,224 @@
-//! hoplab-pki (in progress).
+//! The scenario's certificates, generated in memory with rcgen.
+//!
+//! [`Pki::generate`] turns a scenario's `[pki]` into real certificates: every authority, issuer
+//! first, then every leaf, each with its own key. For each leaf it also prepares what a server
+//! serving it sends ([`ServedCertificate`]): the chain in send order and a rustls
+//! [`CertifiedKey`] ready for a certificate resolver. The gateway
+//! trusts [`Pki::trusted`]; `hoplab certs` writes [`Pki::pem_files`].
+//!
+//! Generation is synchronous and CPU-bound (RSA keys especially); call it from
+//! `tokio::task::spawn_blocking` inside a runtime. RSA keys come from a process-wide pool, so
+//! only the first PKI of a process pays for them (see [`key_pool_stats`]).
+//!
+//! # Layout
+//! - `keys`: key pairs per key type, and the process-wide RSA key pool.
+//! - `issue`: the contents of authority and leaf certificates, and signing them.
+//! - `chain`: which certificates a server sends for a leaf.
+//! - `pem`: PEM files for writing the PKI to disk.
+//! - `error`: [`PkiError`].
+
+#![warn(missing_docs)]
+
+mod chain;
+mod error;
+mod issue;
+mod keys;
+mod pem;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use hoplab_scenario::LeafIssuer;
+use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
+use rustls::sign::CertifiedKey;
+use time::OffsetDateTime;
+
+use crate::chain::{Catalog, IssuedAuthority};
+use crate::issue::Signer;
+use crate::keys::KeySource;
+
+pub use error::PkiError;
+pub use keys::{KeyPoolStats, key_pool_stats};
+
+/// Every certificate of one scenario, with the leaves' keys and chains.
+#[derive(Debug)]
+pub struct Pki {
+    authorities: Vec<IssuedAuthority>,
+    leaves: Vec<IssuedLeaf>,
+}
+
+/// A leaf's own certificate and what a server serving it sends.
+#[derive(Debug)]
+struct IssuedLeaf {
+    der: CertificateDer<'static>,
+    served: ServedCertificate,
+}
+
+/// What a server serving one leaf presents.
+#[derive(Debug)]
+pub struct ServedCertificate {
+    /// The leaf's name in the scenario.
+    pub name: String,
+    /// Exactly what the server sends, in send order (leaf first unless the chain is explicit).
+    pub chain: Vec<CertificateDer<'static>>,
+    /// The leaf's private key, PKCS#8.
+    pub key: PrivateKeyDer<'static>,
+    /// `chain` and a signing key for `key`, ready for a rustls certificate resolver.
+    pub certified_key: Arc<CertifiedKey>,
+}
+
+impl Clone for ServedCertificate {
+    fn clone(&self) -> Self {
+        ServedCertificate {
+            name: self.name.clone(),
+            chain: self.chain.clone(),
+            key: self.key.clone_key(),
+            certified_key: Arc::clone(&self.certified_key),
+        }
+    }
+}
+
+impl Pki {
+    /// Generates every authority and leaf of the scenario; relative times resolve against `now`.
+    pub fn generate(spec: &hoplab_scenario::Pki, now: OffsetDateTime) -> Result<Pki, PkiError> {
+        let mut keys = KeySource::default();
+        let key_error = |name: &str, kind: hoplab_scenario::KeyType| {
+            let name = name.to_owned();
+            move |source| PkiError::KeyGeneration {
+                name,
+                key_type: kind.as_str(),
+                source,
+            }
+        };
+
+        let mut signers: HashMap<&str, Signer> = HashMap::new();
+        let mut authorities = Vec::with_capacity(spec.authorities.len());
+        for authority in &spec.authorities {
+            let issuer = match &authority.issuer {
+                None => None,
+                Some(issuer) => Some(signer(&signers, &authority.name, issuer)?),
+            };
+            let key = keys
+                .next(authority.key)
+                .map_err(key_error(&authority.name, authority.key))?;
+            let (der, signer) = issue::authority(authority, key, issuer, now)?;
+            signers.insert(&authority.name, signer);
+            authorities.push(IssuedAuthority {
+                name: authority.name.clone(),
+                issuer: authority.issuer.clone(),
+                der,
+                trusted: authority.trusted,
+            });
+        }
+
+        let mut leaf_certs = Vec::with_capacity(spec.certificates.len());
+        let mut leaf_keys = Vec::with_capacity(spec.certificates.len());
+        for leaf in &spec.certificates {
+            let issuer = match &leaf.issuer {
+                LeafIssuer::SelfSigned => None,
+                LeafIssuer::Authority(issuer) => Some(signer(&signers, &leaf.name, issuer)?),
+            };
+            let key = keys
+                .next(leaf.key)
+                .map_err(key_error(&leaf.name, leaf.key))?;
+            let der = issue::leaf(leaf, &key, issuer, now)?;
+            leaf_certs.push((leaf.name.clone(), der));
+            leaf_keys.push(key);
+        }
+
+        let catalog = Catalog {
+            authorities: &authorities,
+            leaves: &leaf_certs,
+        };
+        let mut leaves = Vec::with_capacity(spec.certificates.len());
+        for ((leaf, (_, der)), key) in spec.certificates.iter().zip(&leaf_certs).zip(&leaf_keys) {
+            let chain = catalog.chain_sent(leaf, der)?;
+            let served = ServedCertificate::new(&leaf.name, chain, key.serialize_der())?;
+            leaves.push(IssuedLeaf {
+                der: der.clone(),
+                served,
+            });
+        }
+
+        Ok(Pki {
+            authorities,
+            leaves,
+        })
+    }
+
+    /// What a server serving this leaf sends, or `None` if there is no such leaf.
+    pub fn served(&self, leaf: &str) -> Option<&ServedCertificate> {
+        self.leaves
+            .iter()
+            .find(|l| l.served.name == leaf)
+            .map(|l| &l.served)
+    }
+
+    /// The authorities API Gateway trusts (`trusted = true`), in scenario order.
+    pub fn trusted(&self) -> Vec<CertificateDer<'static>> {
+        self.authorities
+            .iter()
+            .filter(|a| a.trusted)
+            .map(|a| a.der.clone())
+            .collect()
+    }
+
+    /// The certificate of any authority or leaf, by name.
+    pub fn certificate_der(&self, name: &str) -> Option<&CertificateDer<'static>> {
+        self.authorities
+            .iter()
+            .find(|a| a.name == name)
+            .map(|a| &a.der)
+            .or_else(|| {
+                self.leaves
+                    .iter()
+                    .find(|l| l.served.name == name)
+                    .map(|l| &l.der)
+            })
+    }
+
+    /// Authority names, issuers first.
+    pub fn authority_names(&self) -> impl Iterator<Item = &str> {
+        self.authorities.iter().map(|a| a.name.as_str())
+    }
+
+    /// Leaf names, in scenario order.
+    pub fn leaf_names(&self) -> impl Iterator<Item = &str> {
+        self.leaves.iter().map(|l| l.served.name.as_str())
+    }
+}
+
+impl ServedCertificate {
+    fn new(
+        name: &str,
+        chain: Vec<CertificateDer<'static>>,
+        pkcs8: Vec<u8>,
+    ) -> Result<ServedCertificate, PkiError> {
+        let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(pkcs8));
+        let signing_key =
+            rustls::crypto::aws_lc_rs::sign::any_supported_type(&key).map_err(|source| {
+                PkiError::SigningKey {
+                    name: name.to_owned(),
+                    source,
+                }
+            })?;
+        Ok(ServedCertificate {
+            name: name.to_owned(),
+            certified_key: Arc::new(CertifiedKey::new(chain.clone(), signing_key)),
+            chain,
+            key,
+        })
+    }
+}
+
+/// The signer of an authority generated earlier.
+fn signer<'a>(
+    signers: &'a HashMap<&str, Signer>,
+    name: &str,
+    issuer: &str,
+) -> Result<&'a Signer, PkiError> {
+    signers.get(issuer).ok_or_else(|| PkiError::UnknownIssuer {
+        name: name.to_owned(),
+        issuer: issuer.to_owned(),
+    })
+}

@@ -1,0 +1,346 @@
+//! The scenario file as written: serde structs that mirror the TOML.
+//!
+//! Every struct denies unknown keys, so a typo is an error rather than a silently ignored
+//! setting. Values that later checks must point at (names, references, strings parsed later)
+//! are wrapped in [`Spanned`] so the validator can report their line and column. Defaults that
+//! need no checking are applied here with `#[serde(default)]`; every other default is applied
+//! by `validate`, which also checks every rule. `docs/scenario-reference.md` documents the same
+//! fields for people writing scenarios.
+
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::Deserialize;
+use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
+use toml::Spanned;
+
+/// A whole scenario file.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, expecting = "a scenario table")]
+pub(crate) struct RawScenario {
+    /// `[scenario]`: name, description and clock.
+    pub(crate) scenario: Option<Spanned<RawMeta>>,
+    /// `[authorities.<name>]`: certificate authorities, keyed by name.
+    #[serde(default)]
+    pub(crate) authorities: Named<RawAuthority>,
+    /// `[certificates.<name>]`: leaf certificates, keyed by name.
+    #[serde(default)]
+    pub(crate) certificates: Named<RawCertificate>,
+    /// `[gateway]`: the API Gateway stand-in and its routes.
+    pub(crate) gateway: Option<Spanned<RawGateway>>,
+    /// `[nlbs.<name>]`: Network Load Balancers, keyed by name.
+    #[serde(default)]
+    pub(crate) nlbs: Named<RawNlb>,
+    /// `[target_groups.<name>]`: target groups, keyed by name.
+    #[serde(default)]
+    pub(crate) target_groups: Named<RawTargetGroup>,
+    /// `[targets.<name>]`: backend servers, keyed by name.
+    #[serde(default)]
+    pub(crate) targets: Named<RawTarget>,
+    /// `[[requests]]`: requests to send through the gateway, in order.
+    #[serde(default)]
+    pub(crate) requests: Vec<Spanned<RawRequest>>,
+}
+
+/// `[scenario]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, expecting = "a [scenario] table")]
+pub(crate) struct RawMeta {
+    /// Name shown in reports; default `""`, which `load` replaces with the file stem.
+    #[serde(default)]
+    pub(crate) name: String,
+    /// Free text shown in reports.
+    pub(crate) description: Option<String>,
+    /// Pins the gateway clock and the base of relative times (an absolute RFC 3339 time).
+    pub(crate) now: Option<Spanned<RawTime>>,
+}
+
+/// `[authorities.<name>]`: a certificate authority.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, expecting = "an authority table")]
+pub(crate) struct RawAuthority {
+    /// The signing authority's name; absent for a self-signed root.
+    pub(crate) issuer: Option<Spanned<String>>,
+    /// Subject common name; default: the table key.
+    pub(crate) common_name: Option<String>,
+    /// Key algorithm: `ecdsa-p256` (default), `ecdsa-p384`, `rsa-2048`, `rsa-3072`,
+    /// `rsa-4096` or `ed25519`.
+    pub(crate) key: Option<Spanned<String>>,
+    /// notBefore: RFC 3339 time, `[+-]N{s,m,h,d,w,y}` offset from the clock, or `now`;
+    /// default `-1d`.
+    pub(crate) not_before: Option<Spanned<RawTime>>,
+    /// notAfter, written like `not_before`; default `+3650d`.
+    pub(crate) not_after: Option<Spanned<RawTime>>,
+    /// basicConstraints CA:TRUE; default true.
+    #[serde(default = "yes")]
+    pub(crate) basic_constraints_ca: bool,
+    /// keyUsage keyCertSign (and cRLSign); default true.
+    #[serde(default = "yes")]
+    pub(crate) key_cert_sign: bool,
+    /// In API Gateway's trust store; default false.
+    #[serde(default)]
+    pub(crate) trusted: bool,
+}
+
+/// `[certificates.<name>]`: a leaf certificate.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, expecting = "a certificate table")]
+pub(crate) struct RawCertificate {
+    /// The signing authority's name; exactly one of `issuer` and `self_signed = true`.
+    pub(crate) issuer: Option<Spanned<String>>,
+    /// Signed with its own key; default false.
+    pub(crate) self_signed: Option<Spanned<bool>>,
+    /// Subject common name; absent means no CN.
+    pub(crate) common_name: Option<String>,
+    /// DNS subjectAltNames; default none.
+    #[serde(default)]
+    pub(crate) dns_names: Vec<Spanned<String>>,
+    /// IP subjectAltNames; default none.
+    #[serde(default)]
+    pub(crate) ip_addresses: Vec<Spanned<String>>,
+    /// Key algorithm, as for authorities; default `ecdsa-p256`.
+    pub(crate) key: Option<Spanned<String>>,
+    /// notBefore, as for authorities; default `-1d`.
+    pub(crate) not_before: Option<Spanned<RawTime>>,
+    /// notAfter, as for authorities; default `+90d`.
+    pub(crate) not_after: Option<Spanned<RawTime>>,
+    /// basicConstraints CA:TRUE; default false.
+    #[serde(default)]
+    pub(crate) basic_constraints_ca: bool,
+    /// keyUsage keyCertSign; default false.
+    #[serde(default)]
+    pub(crate) key_cert_sign: bool,
+    /// What a server serving this certificate sends: a preset or an explicit list of names.
+    pub(crate) chain: Option<Spanned<RawChain>>,
+}
+
+/// `[gateway]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, expecting = "a [gateway] table")]
+pub(crate) struct RawGateway {
+    /// The stage name; default `test`.
+    pub(crate) stage: Option<Spanned<String>>,
+    /// `[[gateway.routes]]`, in file order.
+    #[serde(default)]
+    pub(crate) routes: Vec<Spanned<RawRoute>>,
+}
+
+/// `[[gateway.routes]]`: one method on one resource, with its integration.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, expecting = "a route table")]
+pub(crate) struct RawRoute {
+    /// HTTP method or `ANY`, case-insensitive; default `GET`.
+    pub(crate) method: Option<Spanned<String>>,
+    /// Resource path, starting with `/`.
+    pub(crate) path: Spanned<String>,
+    /// `HTTP` or `HTTP_PROXY` (default).
+    pub(crate) integration: Option<Spanned<String>>,
+    /// The integration endpoint URI (`http` or `https`).
+    pub(crate) uri: Spanned<String>,
+    /// `INTERNET` (default) or `VPC_LINK`.
+    pub(crate) connection_type: Option<Spanned<String>>,
+    /// The NLB behind the VPC link; required for and only for `VPC_LINK`.
+    pub(crate) vpc_link: Option<Spanned<String>>,
+    /// `tlsConfig.insecureSkipVerification`; default false.
+    #[serde(default)]
+    pub(crate) insecure_skip_verification: bool,
+    /// `timeoutInMillis`, 50..=300000; default 29000.
+    pub(crate) timeout_ms: Option<Spanned<i64>>,
+}
+
+/// `[nlbs.<name>]`: a Network Load Balancer.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, expecting = "an nlb table")]
+pub(crate) struct RawNlb {
+    /// `[[nlbs.<name>.listeners]]`, in file order.
+    #[serde(default)]
+    pub(crate) listeners: Vec<Spanned<RawListener>>,
+}
+
+/// `[[nlbs.<name>.listeners]]`: one listener.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, expecting = "a listener table")]
+pub(crate) struct RawListener {
+    /// The listener port, 1..=65535, unique per NLB.
+    pub(crate) port: Spanned<i64>,
+    /// `TCP` or `TLS`.
+    pub(crate) protocol: Spanned<String>,
+    /// TLS only (required): the default certificate, a `[certificates]` name.
+    pub(crate) certificate: Option<Spanned<String>>,
+    /// TLS only: the certificate list chosen among by SNI.
+    pub(crate) certificates: Option<Spanned<Vec<Spanned<String>>>>,
+    /// TLS only: the AWS security policy name.
+    pub(crate) security_policy: Option<Spanned<String>>,
+    /// The target group it forwards to.
+    pub(crate) target_group: Spanned<String>,
+}
+
+/// `[target_groups.<name>]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, expecting = "a target group table")]
+pub(crate) struct RawTargetGroup {
+    /// `TCP` or `TLS`: what the NLB speaks to the targets.
+    pub(crate) protocol: Spanned<String>,
+    /// Target names, at least one.
+    pub(crate) targets: Spanned<Vec<Spanned<String>>>,
+}
+
+/// `[targets.<name>]`: a backend server.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, expecting = "a target table")]
+pub(crate) struct RawTarget {
+    /// `HTTP` or `HTTPS`.
+    pub(crate) protocol: Spanned<String>,
+    /// HTTPS only (required): the certificate it serves, a `[certificates]` name.
+    pub(crate) certificate: Option<Spanned<String>>,
+    /// The response body; default `hello from target <name>`.
+    pub(crate) body: Option<String>,
+    /// Public DNS names that resolve to this target, for `INTERNET` integrations.
+    #[serde(default)]
+    pub(crate) dns_names: Vec<Spanned<String>>,
+}
+
+/// `[[requests]]`: a request and what it must produce.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, expecting = "a request table")]
+pub(crate) struct RawRequest {
+    /// Name shown in reports; default `<METHOD> <path>`.
+    pub(crate) name: Option<String>,
+    /// HTTP method, case-insensitive; default `GET`.
+    pub(crate) method: Option<Spanned<String>>,
+    /// Request path (optionally with a query); a route must serve it.
+    pub(crate) path: Spanned<String>,
+    /// `[requests.expect]`: what must be observed.
+    pub(crate) expect: Option<RawExpect>,
+}
+
+/// `[requests.expect]`: every field optional; an absent field is not checked.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, expecting = "an expect table")]
+pub(crate) struct RawExpect {
+    /// The status code the client receives, 100..=599.
+    pub(crate) status: Option<Spanned<i64>>,
+    /// Whose certificate the gateway validated: `none`, `nlb:<nlb>:<port>` or `target:<name>`.
+    pub(crate) validated: Option<Spanned<String>>,
+    /// The exact execution-log failure line.
+    pub(crate) error: Option<Spanned<String>>,
+    /// A substring of the execution-log failure line.
+    pub(crate) error_contains: Option<Spanned<String>>,
+    /// A substring of the response body.
+    pub(crate) body_contains: Option<String>,
+}
+
+const fn yes() -> bool {
+    true
+}
+
+/// A table of tables keyed by name (`[nlbs.internal]`), in file order.
+///
+/// toml's tables are sorted by key, so the entries are re-sorted by where their keys are
+/// written.
+#[derive(Debug)]
+pub(crate) struct Named<T>(pub(crate) Vec<(Spanned<String>, Spanned<T>)>);
+
+impl<T> Default for Named<T> {
+    fn default() -> Self {
+        Named(Vec::new())
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Named<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct NamedVisitor<T>(PhantomData<T>);
+
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for NamedVisitor<T> {
+            type Value = Named<T>;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a table of tables keyed by name")
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut entries: Vec<(Spanned<String>, Spanned<T>)> = Vec::new();
+                while let Some(key) = map.next_key::<Spanned<String>>()? {
+                    let value = map.next_value::<Spanned<T>>()?;
+                    entries.push((key, value));
+                }
+                entries.sort_by_key(|(key, _)| key.span().start);
+                Ok(Named(entries))
+            }
+        }
+
+        deserializer.deserialize_map(NamedVisitor(PhantomData))
+    }
+}
+
+/// A time as written: a string (RFC 3339, offset or `now`) or a native TOML datetime.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum RawTime {
+    /// A string, parsed by `validate`.
+    Text(String),
+    /// A TOML datetime literal (`not_before = 2026-01-01T00:00:00Z`).
+    Native(toml::value::Datetime),
+}
+
+impl<'de> Deserialize<'de> for RawTime {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct TimeVisitor;
+
+        impl<'de> Visitor<'de> for TimeVisitor {
+            type Value = RawTime;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an RFC 3339 time, an offset such as \"-1d\" or \"+90d\", or \"now\"")
+            }
+
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(RawTime::Text(v.to_owned()))
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+                let datetime =
+                    toml::value::Datetime::deserialize(de::value::MapAccessDeserializer::new(map))?;
+                Ok(RawTime::Native(datetime))
+            }
+        }
+
+        deserializer.deserialize_any(TimeVisitor)
+    }
+}
+
+/// `chain`: a preset name or an explicit list of certificate/authority names.
+#[derive(Debug)]
+pub(crate) enum RawChain {
+    /// `"leaf"`, `"leaf+intermediates"`, …
+    Preset(String),
+    /// `["api", "public-int"]`.
+    Explicit(Vec<Spanned<String>>),
+}
+
+impl<'de> Deserialize<'de> for RawChain {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ChainVisitor;
+
+        impl<'de> Visitor<'de> for ChainVisitor {
+            type Value = RawChain;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a chain preset such as \"leaf+intermediates\" or an array of names")
+            }
+
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(RawChain::Preset(v.to_owned()))
+            }
+
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                let mut names = Vec::new();
+                while let Some(name) = seq.next_element::<Spanned<String>>()? {
+                    names.push(name);
+                }
+                Ok(RawChain::Explicit(names))
+            }
+        }
+
+        deserializer.deserialize_any(ChainVisitor)
+    }
+}

@@ -1,0 +1,144 @@
+//! Certificate contents: what goes into an authority's or a leaf's certificate, and signing it.
+//!
+//! Subjects hold only a common name (a leaf without one gets an empty subject), so Java prints
+//! them as `CN=…`. Serial numbers are 16 random bytes. Issued certificates carry an authority
+//! key identifier; authorities and leaves carry a subject key identifier and an explicit
+//! basicConstraints extension.
+
+use hoplab_scenario::{Authority, KeyType, Leaf, Validity};
+use rcgen::{
+    BasicConstraints, CertificateParams, DistinguishedName, DnType, ExtendedKeyUsagePurpose, IsCa,
+    Issuer, KeyPair, KeyUsagePurpose, SanType, SerialNumber,
+};
+use rustls::pki_types::CertificateDer;
+use time::OffsetDateTime;
+
+use crate::PkiError;
+
+/// An authority's signing identity: its subject, key identifier and key.
+pub(crate) type Signer = Issuer<'static, KeyPair>;
+
+/// Issues an authority certificate, signed by `issuer` or self-signed when it is `None`.
+///
+/// Returns the certificate and the authority as a signer for what it issues.
+pub(crate) fn authority(
+    spec: &Authority,
+    key: KeyPair,
+    issuer: Option<&Signer>,
+    now: OffsetDateTime,
+) -> Result<(CertificateDer<'static>, Signer), PkiError> {
+    let mut params = base_params(Some(&spec.common_name), spec.validity, now, &spec.name)?;
+    params.is_ca = ca_flag(spec.basic_constraints_ca);
+    params.key_usages = if spec.key_cert_sign {
+        vec![
+            KeyUsagePurpose::KeyCertSign,
+            KeyUsagePurpose::CrlSign,
+            KeyUsagePurpose::DigitalSignature,
+        ]
+    } else {
+        vec![KeyUsagePurpose::DigitalSignature]
+    };
+    let der = sign(&mut params, &key, issuer, &spec.name)?;
+    Ok((der, Issuer::new(params, key)))
+}
+
+/// Issues a leaf certificate, signed by `issuer` or with its own key when it is `None`.
+pub(crate) fn leaf(
+    spec: &Leaf,
+    key: &KeyPair,
+    issuer: Option<&Signer>,
+    now: OffsetDateTime,
+) -> Result<CertificateDer<'static>, PkiError> {
+    let mut params = base_params(spec.common_name.as_deref(), spec.validity, now, &spec.name)?;
+    for dns in &spec.dns_names {
+        let ia5 = dns
+            .as_str()
+            .try_into()
+            .map_err(|source| PkiError::InvalidDnsName {
+                name: spec.name.clone(),
+                value: dns.clone(),
+                source,
+            })?;
+        params.subject_alt_names.push(SanType::DnsName(ia5));
+    }
+    params
+        .subject_alt_names
+        .extend(spec.ip_addresses.iter().map(|ip| SanType::IpAddress(*ip)));
+    params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
+    params.is_ca = ca_flag(spec.basic_constraints_ca);
+    params.key_usages = vec![KeyUsagePurpose::DigitalSignature];
+    if is_rsa(spec.key) {
+        params.key_usages.push(KeyUsagePurpose::KeyEncipherment);
+    }
+    if spec.key_cert_sign {
+        params.key_usages.push(KeyUsagePurpose::KeyCertSign);
+        params.key_usages.push(KeyUsagePurpose::CrlSign);
+    }
+    sign(&mut params, key, issuer, &spec.name)
+}
+
+/// Parameters shared by every certificate: subject, validity and a random serial number.
+fn base_params(
+    common_name: Option<&str>,
+    validity: Validity,
+    now: OffsetDateTime,
+    name: &str,
+) -> Result<CertificateParams, PkiError> {
+    let mut params = CertificateParams::default();
+    params.distinguished_name = DistinguishedName::new();
+    if let Some(cn) = common_name {
+        params.distinguished_name.push(DnType::CommonName, cn);
+    }
+    params.not_before = validity.not_before.resolve(now);
+    params.not_after = validity.not_after.resolve(now);
+    params.serial_number = Some(random_serial(name)?);
+    Ok(params)
+}
+
+/// Signs with the issuer's key (adding an authority key identifier) or self-signs.
+fn sign(
+    params: &mut CertificateParams,
+    key: &KeyPair,
+    issuer: Option<&Signer>,
+    name: &str,
+) -> Result<CertificateDer<'static>, PkiError> {
+    let signed = match issuer {
+        Some(issuer) => {
+            params.use_authority_key_identifier_extension = true;
+            params.signed_by(key, issuer)
+        }
+        None => params.self_signed(key),
+    };
+    signed
+        .map(|cert| cert.der().clone())
+        .map_err(|source| PkiError::Signing {
+            name: name.to_owned(),
+            source,
+        })
+}
+
+fn ca_flag(basic_constraints_ca: bool) -> IsCa {
+    if basic_constraints_ca {
+        IsCa::Ca(BasicConstraints::Unconstrained)
+    } else {
+        IsCa::ExplicitNoCa
+    }
+}
+
+fn is_rsa(kind: KeyType) -> bool {
+    matches!(kind, KeyType::Rsa2048 | KeyType::Rsa3072 | KeyType::Rsa4096)
+}
+
+/// 16 random bytes, top bit clear so the serial is positive and second-highest bit set so it
+/// always encodes in exactly 16 bytes.
+fn random_serial(name: &str) -> Result<SerialNumber, PkiError> {
+    let mut bytes = [0u8; 16];
+    rustls::crypto::aws_lc_rs::default_provider()
+        .secure_random
+        .fill(&mut bytes)
+        .map_err(|_| PkiError::Random {
+            name: name.to_owned(),
+        })?;
+    bytes[0] = (bytes[0] & 0x7f) | 0x40;
+    Ok(SerialNumber::from_slice(&bytes))
+}

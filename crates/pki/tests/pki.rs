@@ -1,0 +1,673 @@
+//! Generates real PKIs from scenario models and checks the certificates with x509-parser and
+//! real rustls handshakes on loopback.
+
+use std::net::IpAddr;
+use std::sync::Arc;
+use std::time::Duration as StdDuration;
+
+use hoplab_pki::{Pki, PkiError, key_pool_stats};
+use hoplab_scenario::{Authority, ChainSent, KeyType, Leaf, LeafIssuer, TimeSpec, Validity};
+use rustls::pki_types::{CertificateDer, ServerName};
+use time::{Duration, OffsetDateTime, macros::datetime};
+use x509_parser::extensions::{GeneralName, ParsedExtension};
+use x509_parser::prelude::{X509Certificate, parse_x509_certificate};
+
+// ---- scenario builders ----
+
+fn validity() -> Validity {
+    Validity {
+        not_before: TimeSpec::Relative(-Duration::days(1)),
+        not_after: TimeSpec::Relative(Duration::days(365)),
+    }
+}
+
+fn authority(name: &str, issuer: Option<&str>) -> Authority {
+    Authority {
+        name: name.to_owned(),
+        issuer: issuer.map(str::to_owned),
+        common_name: format!("{name} CA"),
+        key: KeyType::EcdsaP256,
+        validity: validity(),
+        basic_constraints_ca: true,
+        key_cert_sign: true,
+        trusted: issuer.is_none(),
+    }
+}
+
+fn leaf(name: &str, issuer: Option<&str>) -> Leaf {
+    Leaf {
+        name: name.to_owned(),
+        issuer: issuer.map_or(LeafIssuer::SelfSigned, |i| {
+            LeafIssuer::Authority(i.to_owned())
+        }),
+        common_name: Some("api.example.com".to_owned()),
+        dns_names: vec!["api.example.com".to_owned()],
+        ip_addresses: vec![],
+        key: KeyType::EcdsaP256,
+        validity: validity(),
+        basic_constraints_ca: false,
+        key_cert_sign: false,
+        chain: ChainSent::default(),
+    }
+}
+
+fn spec(authorities: Vec<Authority>, certificates: Vec<Leaf>) -> hoplab_scenario::Pki {
+    hoplab_scenario::Pki {
+        authorities,
+        certificates,
+    }
+}
+
+/// root → mid → issuing → (leaves)
+fn three_tier(leaves: Vec<Leaf>) -> hoplab_scenario::Pki {
+    spec(
+        vec![
+            authority("root", None),
+            authority("mid", Some("root")),
+            authority("issuing", Some("mid")),
+        ],
+        leaves,
+    )
+}
+
+fn now() -> OffsetDateTime {
+    datetime!(2025-06-15 12:34:56.789 UTC)
+}
+
+fn generate(spec: &hoplab_scenario::Pki) -> Pki {
+    Pki::generate(spec, now()).expect("pki generates")
+}
+
+fn parse<'a>(der: &'a CertificateDer<'_>) -> X509Certificate<'a> {
+    let (rest, cert) = parse_x509_certificate(der.as_ref()).expect("certificate parses");
+    assert!(rest.is_empty());
+    cert
+}
+
+fn cert<'a>(pki: &'a Pki, name: &str) -> X509Certificate<'a> {
+    parse(pki.certificate_der(name).expect("certificate exists"))
+}
+
+fn ski<'a>(cert: &X509Certificate<'a>) -> Option<&'a [u8]> {
+    cert.iter_extensions()
+        .find_map(|ext| match ext.parsed_extension() {
+            ParsedExtension::SubjectKeyIdentifier(id) => Some(id.0),
+            _ => None,
+        })
+}
+
+fn aki<'a>(cert: &X509Certificate<'a>) -> Option<&'a [u8]> {
+    cert.iter_extensions()
+        .find_map(|ext| match ext.parsed_extension() {
+            ParsedExtension::AuthorityKeyIdentifier(aki) => {
+                aki.key_identifier.as_ref().map(|id| id.0)
+            }
+            _ => None,
+        })
+}
+
+fn ca_flag(cert: &X509Certificate<'_>) -> Option<bool> {
+    cert.basic_constraints().unwrap().map(|bc| bc.value.ca)
+}
+
+/// Which named certificates a chain holds, in order.
+fn chain_names(pki: &Pki, chain: &[CertificateDer<'static>]) -> Vec<String> {
+    let names: Vec<&str> = pki.authority_names().chain(pki.leaf_names()).collect();
+    chain
+        .iter()
+        .map(|der| {
+            names
+                .iter()
+                .find(|n| pki.certificate_der(n) == Some(der))
+                .map_or_else(|| "?".to_owned(), |n| n.to_string())
+        })
+        .collect()
+}
+
+// ---- certificate contents ----
+
+#[test]
+fn subjects_hold_only_the_common_name() {
+    let mut anonymous = leaf("anonymous", Some("root"));
+    anonymous.common_name = None;
+    let pki = generate(&spec(
+        vec![authority("root", None)],
+        vec![leaf("named", Some("root")), anonymous],
+    ));
+
+    assert_eq!(cert(&pki, "root").subject().to_string(), "CN=root CA");
+    assert_eq!(
+        cert(&pki, "named").subject().to_string(),
+        "CN=api.example.com"
+    );
+    assert_eq!(cert(&pki, "named").issuer().to_string(), "CN=root CA");
+
+    let anonymous = cert(&pki, "anonymous");
+    assert_eq!(anonymous.subject().iter().count(), 0);
+    let san = anonymous.subject_alternative_name().unwrap().unwrap();
+    assert!(
+        san.critical,
+        "an empty subject needs a critical subjectAltName"
+    );
+}
+
+#[test]
+fn subject_alt_names_hold_dns_names_and_ip_addresses() {
+    let mut multi = leaf("multi", Some("root"));
+    multi.dns_names = vec!["api.example.com".into(), "*.internal.example".into()];
+    multi.ip_addresses = vec!["127.0.0.1".parse().unwrap(), "::1".parse().unwrap()];
+    let pki = generate(&spec(vec![authority("root", None)], vec![multi]));
+
+    let cert = cert(&pki, "multi");
+    let san = cert.subject_alternative_name().unwrap().unwrap();
+    let mut dns = Vec::new();
+    let mut ips = Vec::new();
+    for name in &san.value.general_names {
+        match name {
+            GeneralName::DNSName(d) => dns.push(d.to_string()),
+            GeneralName::IPAddress(bytes) => ips.push(match bytes.len() {
+                4 => IpAddr::from(<[u8; 4]>::try_from(*bytes).unwrap()),
+                _ => IpAddr::from(<[u8; 16]>::try_from(*bytes).unwrap()),
+            }),
+            other => panic!("unexpected name {other:?}"),
+        }
+    }
+    assert_eq!(dns, ["api.example.com", "*.internal.example"]);
+    assert_eq!(
+        ips,
+        [
+            "127.0.0.1".parse::<IpAddr>().unwrap(),
+            "::1".parse().unwrap()
+        ]
+    );
+    assert!(!san.critical);
+}
+
+#[test]
+fn validity_resolves_relative_and_absolute_times() {
+    let mut relative = leaf("relative", Some("root"));
+    relative.validity = Validity {
+        not_before: TimeSpec::Relative(-Duration::days(30)),
+        not_after: TimeSpec::Relative(Duration::days(365)),
+    };
+    let mut absolute = leaf("absolute", Some("root"));
+    absolute.validity = Validity {
+        not_before: TimeSpec::Absolute(datetime!(2020-01-02 03:04:05 UTC)),
+        not_after: TimeSpec::Absolute(datetime!(2060-06-07 08:09:10 UTC)),
+    };
+    let pki = generate(&spec(
+        vec![authority("root", None)],
+        vec![relative, absolute],
+    ));
+
+    let now = now().unix_timestamp();
+    let relative = cert(&pki, "relative");
+    assert_eq!(
+        relative.validity().not_before.timestamp(),
+        now - 30 * 86_400
+    );
+    assert_eq!(
+        relative.validity().not_after.timestamp(),
+        now + 365 * 86_400
+    );
+
+    let absolute = cert(&pki, "absolute");
+    assert_eq!(
+        absolute.validity().not_before.timestamp(),
+        datetime!(2020-01-02 03:04:05 UTC).unix_timestamp()
+    );
+    assert_eq!(
+        absolute.validity().not_after.timestamp(),
+        datetime!(2060-06-07 08:09:10 UTC).unix_timestamp()
+    );
+}
+
+#[test]
+fn authority_flags_follow_the_scenario() {
+    let mut not_ca = authority("not-ca", Some("root"));
+    not_ca.basic_constraints_ca = false;
+    not_ca.key_cert_sign = false;
+    // A non-CA authority still signs: the scenario wants the client to reject the result.
+    let pki = generate(&spec(
+        vec![authority("root", None), not_ca],
+        vec![leaf("under-not-ca", Some("not-ca"))],
+    ));
+    cert(&pki, "under-not-ca")
+        .verify_signature(Some(cert(&pki, "not-ca").public_key()))
+        .expect("signed by the non-CA authority");
+
+    let root = cert(&pki, "root");
+    let bc = root.basic_constraints().unwrap().unwrap();
+    assert!(bc.value.ca);
+    assert_eq!(bc.value.path_len_constraint, None);
+    assert!(bc.critical);
+    let ku = root.key_usage().unwrap().unwrap().value;
+    assert!(ku.key_cert_sign() && ku.crl_sign() && ku.digital_signature());
+
+    let not_ca = cert(&pki, "not-ca");
+    assert_eq!(ca_flag(&not_ca), Some(false));
+    let ku = not_ca.key_usage().unwrap().unwrap().value;
+    assert!(ku.digital_signature());
+    assert!(!ku.key_cert_sign() && !ku.crl_sign());
+}
+
+#[test]
+fn leaf_flags_follow_the_scenario() {
+    let mut rsa = leaf("rsa", Some("root"));
+    rsa.key = KeyType::Rsa2048;
+    let mut ca_leaf = leaf("ca-leaf", Some("root"));
+    ca_leaf.basic_constraints_ca = true;
+    ca_leaf.key_cert_sign = true;
+    let pki = generate(&spec(
+        vec![authority("root", None)],
+        vec![leaf("plain", Some("root")), rsa, ca_leaf],
+    ));
+
+    let plain = cert(&pki, "plain");
+    assert_eq!(
+        ca_flag(&plain),
+        Some(false),
+        "leaves carry an explicit CA:FALSE"
+    );
+    let ku = plain.key_usage().unwrap().unwrap().value;
+    assert!(ku.digital_signature());
+    assert!(!ku.key_encipherment() && !ku.key_cert_sign() && !ku.crl_sign());
+    let eku = plain.extended_key_usage().unwrap().unwrap().value;
+    assert!(eku.server_auth);
+
+    let rsa = cert(&pki, "rsa");
+    let ku = rsa.key_usage().unwrap().unwrap().value;
+    assert!(ku.digital_signature() && ku.key_encipherment());
+
+    let ca_leaf = cert(&pki, "ca-leaf");
+    assert_eq!(ca_flag(&ca_leaf), Some(true));
+    let ku = ca_leaf.key_usage().unwrap().unwrap().value;
+    assert!(ku.key_cert_sign() && ku.crl_sign() && ku.digital_signature());
+}
+
+#[test]
+fn issued_certificates_link_to_their_issuer() {
+    let pki = generate(&three_tier(vec![leaf("api", Some("issuing"))]));
+    for (child, parent) in [("mid", "root"), ("issuing", "mid"), ("api", "issuing")] {
+        let child = cert(&pki, child);
+        let parent = cert(&pki, parent);
+        assert_eq!(child.issuer(), parent.subject());
+        assert_eq!(aki(&child), ski(&parent));
+        assert!(aki(&child).is_some());
+        child
+            .verify_signature(Some(parent.public_key()))
+            .expect("signed by its issuer");
+    }
+    let root = cert(&pki, "root");
+    assert_eq!(root.issuer(), root.subject());
+    root.verify_signature(None).expect("root is self-signed");
+}
+
+#[test]
+fn serial_numbers_are_random_positive_16_bytes() {
+    let pki = generate(&three_tier(vec![
+        leaf("a", Some("issuing")),
+        leaf("b", Some("issuing")),
+    ]));
+    let serials: Vec<Vec<u8>> = ["root", "mid", "issuing", "a", "b"]
+        .iter()
+        .map(|n| cert(&pki, n).raw_serial().to_vec())
+        .collect();
+    for serial in &serials {
+        assert_eq!(serial.len(), 16);
+        assert_eq!(serial[0] & 0x80, 0, "positive");
+    }
+    for (i, a) in serials.iter().enumerate() {
+        assert!(serials[i + 1..].iter().all(|b| a != b), "distinct serials");
+    }
+}
+
+#[test]
+fn self_signed_leaf_is_its_own_issuer() {
+    let mut own = leaf("own", None);
+    own.chain = ChainSent::LeafIntermediatesAndRoot;
+    let pki = generate(&spec(vec![], vec![own]));
+
+    let cert = cert(&pki, "own");
+    assert_eq!(cert.issuer(), cert.subject());
+    cert.verify_signature(None)
+        .expect("signed with its own key");
+    assert_eq!(ca_flag(&cert), Some(false));
+
+    let served = pki.served("own").unwrap();
+    assert_eq!(chain_names(&pki, &served.chain), ["own"]);
+    assert!(pki.trusted().is_empty());
+}
+
+// ---- chains ----
+
+#[test]
+fn chain_presets_send_the_right_certificates_in_order() {
+    let preset = |name: &str, chain: ChainSent| {
+        let mut leaf = leaf(name, Some("issuing"));
+        leaf.chain = chain;
+        leaf
+    };
+    let pki = generate(&three_tier(vec![
+        preset("leaf-only", ChainSent::Leaf),
+        preset("default", ChainSent::LeafAndIntermediates),
+        preset("with-root", ChainSent::LeafIntermediatesAndRoot),
+        preset("reversed", ChainSent::LeafAndReversedIntermediates),
+    ]));
+
+    let sent = |leaf: &str| {
+        let served = pki.served(leaf).unwrap();
+        assert_eq!(served.certified_key.cert, served.chain);
+        chain_names(&pki, &served.chain)
+    };
+    assert_eq!(sent("leaf-only"), ["leaf-only"]);
+    assert_eq!(sent("default"), ["default", "issuing", "mid"]);
+    assert_eq!(sent("with-root"), ["with-root", "issuing", "mid", "root"]);
+    assert_eq!(sent("reversed"), ["reversed", "mid", "issuing"]);
+}
+
+#[test]
+fn a_leaf_under_the_root_has_no_intermediates() {
+    let mut with_root = leaf("with-root", Some("root"));
+    with_root.chain = ChainSent::LeafIntermediatesAndRoot;
+    let pki = generate(&spec(
+        vec![authority("root", None)],
+        vec![leaf("default", Some("root")), with_root],
+    ));
+    assert_eq!(
+        chain_names(&pki, &pki.served("default").unwrap().chain),
+        ["default"]
+    );
+    assert_eq!(
+        chain_names(&pki, &pki.served("with-root").unwrap().chain),
+        ["with-root", "root"]
+    );
+}
+
+#[test]
+fn explicit_chains_are_sent_exactly() {
+    let mut explicit = leaf("explicit", Some("issuing"));
+    explicit.chain = ChainSent::Explicit(vec![
+        "explicit".into(),
+        "root".into(),
+        "other".into(),
+        "mid".into(),
+    ]);
+    let mut foreign_first = leaf("foreign-first", Some("issuing"));
+    foreign_first.chain = ChainSent::Explicit(vec!["other".into(), "issuing".into()]);
+    let pki = generate(&three_tier(vec![
+        explicit,
+        foreign_first,
+        leaf("other", Some("issuing")),
+    ]));
+
+    let explicit = pki.served("explicit").unwrap();
+    assert_eq!(
+        chain_names(&pki, &explicit.chain),
+        ["explicit", "root", "other", "mid"]
+    );
+    assert_eq!(explicit.certified_key.cert, explicit.chain);
+    assert_eq!(
+        chain_names(&pki, &pki.served("foreign-first").unwrap().chain),
+        ["other", "issuing"]
+    );
+}
+
+// ---- errors ----
+
+#[test]
+fn inconsistent_specs_are_errors() {
+    let mut explicit = leaf("api", Some("root"));
+    explicit.chain = ChainSent::Explicit(vec!["api".into(), "nope".into()]);
+    let err =
+        Pki::generate(&spec(vec![authority("root", None)], vec![explicit]), now()).unwrap_err();
+    assert_eq!(
+        err,
+        PkiError::UnknownChainEntry {
+            name: "api".into(),
+            entry: "nope".into()
+        }
+    );
+    assert_eq!(
+        err.to_string(),
+        r#"certificate api: chain names unknown certificate "nope""#
+    );
+
+    let err = Pki::generate(&spec(vec![], vec![leaf("api", Some("ghost"))]), now()).unwrap_err();
+    assert!(
+        matches!(err, PkiError::UnknownIssuer { ref name, ref issuer } if name == "api" && issuer == "ghost")
+    );
+
+    // An intermediate listed before its issuer is not topologically sorted.
+    let err = Pki::generate(
+        &spec(
+            vec![authority("mid", Some("root")), authority("root", None)],
+            vec![],
+        ),
+        now(),
+    )
+    .unwrap_err();
+    assert_eq!(err.to_string(), r#"certificate mid: unknown issuer "root""#);
+
+    let mut bad_dns = leaf("bad", Some("root"));
+    bad_dns.dns_names = vec!["bücher.example".into()];
+    let err =
+        Pki::generate(&spec(vec![authority("root", None)], vec![bad_dns]), now()).unwrap_err();
+    assert!(
+        matches!(err, PkiError::InvalidDnsName { ref name, .. } if name == "bad"),
+        "{err}"
+    );
+}
+
+// ---- keys ----
+
+#[test]
+fn every_key_type_generates_a_usable_certified_key() {
+    let leaves = KeyType::ALL
+        .iter()
+        .map(|(spelling, kind)| {
+            let mut leaf = leaf(spelling, None);
+            leaf.key = *kind;
+            leaf
+        })
+        .collect();
+    let pki = generate(&spec(vec![], leaves));
+
+    for (spelling, kind) in KeyType::ALL {
+        let served = pki.served(spelling).unwrap();
+        served
+            .certified_key
+            .keys_match()
+            .expect("key matches the certificate");
+        let expected = match kind {
+            KeyType::EcdsaP256 | KeyType::EcdsaP384 => rustls::SignatureAlgorithm::ECDSA,
+            KeyType::Rsa2048 | KeyType::Rsa3072 | KeyType::Rsa4096 => {
+                rustls::SignatureAlgorithm::RSA
+            }
+            KeyType::Ed25519 => rustls::SignatureAlgorithm::ED25519,
+        };
+        assert_eq!(served.certified_key.key.algorithm(), expected, "{spelling}");
+        let cert = cert(&pki, spelling);
+        cert.verify_signature(None)
+            .unwrap_or_else(|e| panic!("{spelling}: {e}"));
+        if let Some(bits) = spelling.strip_prefix("rsa-") {
+            let bits: usize = bits.parse().unwrap();
+            let x509_parser::public_key::PublicKey::RSA(rsa) = cert.public_key().parsed().unwrap()
+            else {
+                panic!("{spelling}: not an RSA key");
+            };
+            assert_eq!(rsa.key_size(), bits, "{spelling}");
+        }
+    }
+}
+
+#[test]
+fn rsa_keys_are_pooled_across_pkis_and_distinct_within_one() {
+    let rsa_leaf = |name: &str| {
+        let mut leaf = leaf(name, Some("root"));
+        leaf.key = KeyType::Rsa2048;
+        leaf
+    };
+    let scenario = spec(
+        vec![authority("root", None)],
+        vec![rsa_leaf("a"), rsa_leaf("b")],
+    );
+    let first = generate(&scenario);
+    let reused_before = key_pool_stats().reused;
+    let second = generate(&scenario);
+    assert!(key_pool_stats().reused >= reused_before + 2);
+
+    let spki = |pki: &Pki, name: &str| cert(pki, name).public_key().raw.to_vec();
+    assert_ne!(
+        spki(&first, "a"),
+        spki(&first, "b"),
+        "distinct keys within one PKI"
+    );
+    assert_eq!(spki(&first, "a"), spki(&second, "a"), "pooled across PKIs");
+    assert_eq!(spki(&first, "b"), spki(&second, "b"), "pooled across PKIs");
+    assert_ne!(
+        cert(&first, "a").raw_serial(),
+        cert(&second, "a").raw_serial(),
+        "certificates are still fresh"
+    );
+    // ECDSA keys are cheap and never pooled.
+    assert_ne!(spki(&first, "root"), spki(&second, "root"));
+}
+
+// ---- PEM ----
+
+#[test]
+fn pem_files_round_trip() {
+    let pki = generate(&three_tier(vec![leaf("api", Some("issuing"))]));
+    let files = pki.pem_files();
+    let names: Vec<&str> = files.iter().map(|(n, _, _)| n.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "root.crt",
+            "mid.crt",
+            "issuing.crt",
+            "api.crt",
+            "api.chain.pem",
+            "api.key",
+            "trusted-cas.pem"
+        ]
+    );
+    let file = |name: &str| files.iter().find(|(n, _, _)| n == name).unwrap();
+
+    let (_, crt, secret) = file("api.crt");
+    assert!(!secret);
+    let block = pem::parse(crt).unwrap();
+    assert_eq!(block.tag(), "CERTIFICATE");
+    assert_eq!(
+        block.contents(),
+        pki.certificate_der("api").unwrap().as_ref()
+    );
+
+    let (_, chain, _) = file("api.chain.pem");
+    let blocks = pem::parse_many(chain).unwrap();
+    let served = pki.served("api").unwrap();
+    assert_eq!(blocks.len(), served.chain.len());
+    for (block, der) in blocks.iter().zip(&served.chain) {
+        assert_eq!(block.contents(), der.as_ref());
+    }
+
+    let (_, key, secret) = file("api.key");
+    assert!(secret);
+    let block = pem::parse(key).unwrap();
+    assert_eq!(block.tag(), "PRIVATE KEY");
+    assert_eq!(block.contents(), served.key.secret_der());
+
+    let (_, trusted, _) = file("trusted-cas.pem");
+    let blocks = pem::parse_many(trusted).unwrap();
+    assert_eq!(blocks.len(), 1);
+    assert_eq!(
+        blocks[0].contents(),
+        pki.certificate_der("root").unwrap().as_ref()
+    );
+}
+
+// ---- real handshakes ----
+
+/// Serves one `CertifiedKey` whatever the client asks for.
+#[derive(Debug)]
+struct Serve(Arc<rustls::sign::CertifiedKey>);
+
+impl rustls::server::ResolvesServerCert for Serve {
+    fn resolve(
+        &self,
+        _hello: rustls::server::ClientHello<'_>,
+    ) -> Option<Arc<rustls::sign::CertifiedKey>> {
+        Some(Arc::clone(&self.0))
+    }
+}
+
+/// rustls checks validity against the wall clock, so these PKIs are relative to it.
+fn generate_for_handshake(spec: &hoplab_scenario::Pki) -> Pki {
+    Pki::generate(spec, OffsetDateTime::now_utc()).expect("pki generates")
+}
+
+/// Runs one handshake against a loopback server serving `leaf`; returns the client's result.
+async fn handshake(pki: &Pki, leaf: &str, server_name: &str) -> Result<(), std::io::Error> {
+    let served = pki.served(leaf).unwrap();
+    let server_config = rustls::ServerConfig::builder()
+        .with_no_client_auth()
+        .with_cert_resolver(Arc::new(Serve(Arc::clone(&served.certified_key))));
+    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(server_config));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let server = tokio::spawn(async move {
+        let (tcp, _) = listener.accept().await?;
+        // The server's outcome follows the client's; only the client's result is reported.
+        let _ = acceptor.accept(tcp).await;
+        Ok::<_, std::io::Error>(())
+    });
+
+    let mut roots = rustls::RootCertStore::empty();
+    for der in pki.trusted() {
+        roots.add(der).unwrap();
+    }
+    let client_config = rustls::ClientConfig::builder()
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    let connector = tokio_rustls::TlsConnector::from(Arc::new(client_config));
+    let name = ServerName::try_from(server_name.to_owned()).unwrap();
+    let result = tokio::time::timeout(StdDuration::from_secs(10), async {
+        let tcp = tokio::net::TcpStream::connect(addr).await?;
+        connector.connect(name, tcp).await.map(drop)
+    })
+    .await
+    .expect("handshake finishes in time");
+    tokio::time::timeout(StdDuration::from_secs(10), server)
+        .await
+        .expect("server finishes in time")
+        .unwrap()
+        .unwrap();
+    result
+}
+
+#[tokio::test]
+async fn rustls_client_accepts_a_leaf_and_intermediate_chain() {
+    let mut by_ip = leaf("by-ip", Some("issuing"));
+    by_ip.ip_addresses = vec!["127.0.0.1".parse().unwrap()];
+    let pki = generate_for_handshake(&three_tier(vec![leaf("api", Some("issuing")), by_ip]));
+
+    handshake(&pki, "api", "api.example.com")
+        .await
+        .expect("valid chain is accepted");
+    handshake(&pki, "by-ip", "127.0.0.1")
+        .await
+        .expect("IP subjectAltName is accepted");
+}
+
+#[tokio::test]
+async fn rustls_client_rejects_a_chain_missing_its_intermediates() {
+    let mut bare = leaf("bare", Some("issuing"));
+    bare.chain = ChainSent::Leaf;
+    let pki = generate_for_handshake(&three_tier(vec![bare]));
+
+    let err = handshake(&pki, "bare", "api.example.com")
+        .await
+        .expect_err("no path to the root");
+    assert!(err.to_string().contains("UnknownIssuer"), "{err}");
+}

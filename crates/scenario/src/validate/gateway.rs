@@ -1,0 +1,289 @@
+//! `[gateway]` and `[[gateway.routes]]` → [`Gateway`].
+
+use std::collections::HashMap;
+
+use toml::Spanned;
+
+use super::values::{Problem, one_of_names, parse_method, parse_uri};
+use super::{Cx, Index, dangling};
+use crate::model::{ConnectionType, Gateway, IntegrationType, IntegrationUri, Route, Scheme};
+use crate::raw::{RawRoute, RawScenario};
+
+const INTEGRATION_TYPES: [(&str, IntegrationType); 2] = [
+    ("HTTP", IntegrationType::Http),
+    ("HTTP_PROXY", IntegrationType::HttpProxy),
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Connection {
+    Internet,
+    VpcLink,
+}
+
+const CONNECTION_TYPES: [(&str, Connection); 2] = [
+    ("INTERNET", Connection::Internet),
+    ("VPC_LINK", Connection::VpcLink),
+];
+
+/// Default and bounds of `timeout_ms`.
+const DEFAULT_TIMEOUT_MS: u32 = 29_000;
+const TIMEOUT_RANGE: std::ops::RangeInclusive<i64> = 50..=300_000;
+
+pub(super) fn convert(cx: &mut Cx<'_>, raw: &RawScenario, index: &Index<'_>) -> Gateway {
+    let Some(gateway) = &raw.gateway else {
+        cx.error(
+            0..0,
+            "gateway.routes".into(),
+            "scenario has no routes",
+            Some("add a [[gateway.routes]] table with path and uri".into()),
+        );
+        return Gateway {
+            stage: "test".into(),
+            routes: Vec::new(),
+        };
+    };
+    let g = gateway.get_ref();
+    let stage = match &g.stage {
+        None => "test".to_owned(),
+        Some(stage) => {
+            let s = stage.get_ref();
+            let valid = !s.is_empty()
+                && s.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+            if !valid {
+                cx.error(
+                    stage.span(),
+                    "gateway.stage".into(),
+                    format!("invalid stage name {s:?}"),
+                    Some("stage names use letters, digits, '-' and '_'".into()),
+                );
+            }
+            s.clone()
+        }
+    };
+    if g.routes.is_empty() {
+        cx.error(
+            gateway.span(),
+            "gateway.routes".into(),
+            "scenario has no routes",
+            Some("add a [[gateway.routes]] table with path and uri".into()),
+        );
+    }
+
+    let mut seen: HashMap<(String, String), usize> = HashMap::new();
+    let routes = g
+        .routes
+        .iter()
+        .enumerate()
+        .map(|(i, route)| {
+            let rf = format!("gateway.routes[{i}]");
+            let converted = convert_route(cx, index, &rf, route.get_ref());
+            let key = (converted.method.clone(), converted.path.clone());
+            if let Some(&first) = seen.get(&key) {
+                cx.error(
+                    route.get_ref().path.span(),
+                    format!("{rf}.path"),
+                    format!("duplicate route {} {}", key.0, key.1),
+                    Some(format!(
+                        "already defined by gateway.routes[{first}]; each method and path pair is one route"
+                    )),
+                );
+            } else {
+                seen.insert(key, i);
+            }
+            converted
+        })
+        .collect();
+    Gateway { stage, routes }
+}
+
+fn convert_route(cx: &mut Cx<'_>, index: &Index<'_>, rf: &str, r: &RawRoute) -> Route {
+    let method = match &r.method {
+        None => "GET".to_owned(),
+        Some(method) => parse_method(method.get_ref(), true).unwrap_or_else(|problem| {
+            cx.problem(method.span(), format!("{rf}.method"), problem);
+            method.get_ref().to_ascii_uppercase()
+        }),
+    };
+    if let Err(problem) = check_resource_path(r.path.get_ref()) {
+        cx.problem(r.path.span(), format!("{rf}.path"), problem);
+    }
+    let integration = cx.enum_or(
+        r.integration.as_ref(),
+        format!("{rf}.integration"),
+        "integration type",
+        &INTEGRATION_TYPES,
+        IntegrationType::HttpProxy,
+    );
+    let uri = match parse_uri(r.uri.get_ref()) {
+        Ok(uri) => Some(uri),
+        Err(problem) => {
+            cx.problem(r.uri.span(), format!("{rf}.uri"), problem);
+            None
+        }
+    };
+    let connection_kind = match &r.connection_type {
+        None => Some(Connection::Internet),
+        Some(text) => cx.enum_required(
+            text,
+            format!("{rf}.connection_type"),
+            "connection type",
+            &CONNECTION_TYPES,
+        ),
+    };
+    let connection = match connection_kind {
+        Some(Connection::VpcLink) => vpc_link(cx, index, rf, r, uri.as_ref()),
+        Some(Connection::Internet) => internet(cx, index, rf, r, uri.as_ref()),
+        None => ConnectionType::Internet {
+            target: String::new(),
+        },
+    };
+    let timeout_ms = match &r.timeout_ms {
+        None => DEFAULT_TIMEOUT_MS,
+        Some(timeout) => match u32::try_from(*timeout.get_ref()) {
+            Ok(ms) if TIMEOUT_RANGE.contains(timeout.get_ref()) => ms,
+            _ => {
+                cx.error(
+                    timeout.span(),
+                    format!("{rf}.timeout_ms"),
+                    format!("timeout_ms {} is out of range", timeout.get_ref()),
+                    Some(
+                        "expected 50..=300000; the default is 29000, and above 29000 needs a quota increase on a Regional REST API"
+                            .into(),
+                    ),
+                );
+                DEFAULT_TIMEOUT_MS
+            }
+        },
+    };
+    Route {
+        method,
+        path: r.path.get_ref().clone(),
+        integration,
+        uri: uri.unwrap_or_else(|| IntegrationUri {
+            raw: r.uri.get_ref().clone(),
+            scheme: Scheme::Https,
+            host: String::new(),
+            port: 0,
+            path_and_query: "/".into(),
+        }),
+        connection,
+        insecure_skip_verification: r.insecure_skip_verification,
+        timeout_ms,
+    }
+}
+
+/// Checks a route or request path: starts with `/`, no whitespace or fragment.
+pub(super) fn check_resource_path(path: &str) -> Result<(), Problem> {
+    const HELP: &str = "expected a path starting with \"/\", such as \"/pets\"";
+    if !path.starts_with('/') {
+        return Err(Problem::new(
+            format!("path {path:?} does not start with \"/\""),
+            HELP,
+        ));
+    }
+    if let Some(c) = path.chars().find(|c| !c.is_ascii_graphic() || *c == '#') {
+        return Err(Problem::new(format!("path {path:?} contains {c:?}"), HELP));
+    }
+    Ok(())
+}
+
+fn vpc_link(
+    cx: &mut Cx<'_>,
+    index: &Index<'_>,
+    rf: &str,
+    r: &RawRoute,
+    uri: Option<&IntegrationUri>,
+) -> ConnectionType {
+    let nlb_names: Vec<&str> = index.nlbs.iter().map(|(n, _)| *n).collect();
+    let Some(link) = &r.vpc_link else {
+        let span = r
+            .connection_type
+            .as_ref()
+            .map_or_else(|| r.uri.span(), Spanned::span);
+        cx.error(
+            span,
+            format!("{rf}.vpc_link"),
+            "VPC_LINK route has no vpc_link",
+            Some(format!(
+                "set `vpc_link` to the nlb behind the link: {}",
+                one_of_names("nlbs", nlb_names.iter().copied())
+            )),
+        );
+        return ConnectionType::VpcLink {
+            nlb: String::new(),
+            listener_port: 0,
+        };
+    };
+    let nlb = link.get_ref();
+    match (index.nlb(nlb), uri) {
+        (None, _) => dangling(cx, link, format!("{rf}.vpc_link"), "nlbs", &nlb_names),
+        (Some(ports), Some(uri)) if !ports.contains(&uri.port) => {
+            let help = if ports.is_empty() {
+                format!("nlb {nlb:?} has no valid listeners")
+            } else {
+                let listed: Vec<String> = ports.iter().map(u16::to_string).collect();
+                format!("listener ports on nlb {nlb:?}: {}", listed.join(", "))
+            };
+            cx.error(
+                r.uri.span(),
+                format!("{rf}.uri"),
+                format!(
+                    "nlb {nlb:?} has no listener on port {}, the integration uri's port",
+                    uri.port
+                ),
+                Some(help),
+            );
+        }
+        (Some(_), _) => {}
+    }
+    ConnectionType::VpcLink {
+        nlb: nlb.clone(),
+        listener_port: uri.map_or(0, |u| u.port),
+    }
+}
+
+fn internet(
+    cx: &mut Cx<'_>,
+    index: &Index<'_>,
+    rf: &str,
+    r: &RawRoute,
+    uri: Option<&IntegrationUri>,
+) -> ConnectionType {
+    if let Some(link) = &r.vpc_link {
+        cx.error(
+            link.span(),
+            format!("{rf}.vpc_link"),
+            "an INTERNET route takes no vpc_link",
+            Some("remove `vpc_link`, or set connection_type = \"VPC_LINK\"".into()),
+        );
+    }
+    let Some(uri) = uri else {
+        return ConnectionType::Internet {
+            target: String::new(),
+        };
+    };
+    match index.dns.get(&uri.host) {
+        Some(target) => ConnectionType::Internet {
+            target: (*target).to_owned(),
+        },
+        None => {
+            let known = if index.dns.is_empty() {
+                "no target has dns_names".to_owned()
+            } else {
+                one_of_names("dns names", index.dns.keys().map(String::as_str))
+            };
+            cx.error(
+                r.uri.span(),
+                format!("{rf}.uri"),
+                format!("no target serves host {:?}", uri.host),
+                Some(format!(
+                    "an INTERNET uri's host must be in a target's dns_names; {known}"
+                )),
+            );
+            ConnectionType::Internet {
+                target: String::new(),
+            }
+        }
+    }
+}

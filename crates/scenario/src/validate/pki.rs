@@ -1,0 +1,450 @@
+//! `[authorities]` and `[certificates]` → [`Pki`].
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use time::{Duration, OffsetDateTime};
+use toml::Spanned;
+
+use super::values::{check_dns_name, one_of_names, parse_ip};
+use super::{Cx, Index, dangling, field};
+use crate::model::{Authority, ChainSent, KeyType, Leaf, LeafIssuer, Pki, TimeSpec, Validity};
+use crate::raw::{RawAuthority, RawCertificate, RawChain, RawScenario, RawTime};
+
+/// The chain presets, by spelling.
+const CHAIN_PRESETS: [&str; 4] = [
+    "leaf",
+    "leaf+intermediates",
+    "leaf+intermediates+root",
+    "leaf+reversed-intermediates",
+];
+
+pub(super) fn convert(
+    cx: &mut Cx<'_>,
+    raw: &RawScenario,
+    index: &Index<'_>,
+    now: Option<OffsetDateTime>,
+) -> Pki {
+    let authorities: Vec<Authority> = raw
+        .authorities
+        .0
+        .iter()
+        .map(|(name, authority)| convert_authority(cx, index, now, name, authority))
+        .collect();
+    let authorities = order_authorities(cx, raw, authorities);
+    let certificates = raw
+        .certificates
+        .0
+        .iter()
+        .map(|(name, certificate)| convert_certificate(cx, index, now, name, certificate))
+        .collect();
+    Pki {
+        authorities,
+        certificates,
+    }
+}
+
+fn convert_authority(
+    cx: &mut Cx<'_>,
+    index: &Index<'_>,
+    now: Option<OffsetDateTime>,
+    name: &Spanned<String>,
+    authority: &Spanned<RawAuthority>,
+) -> Authority {
+    let f = field("authorities", name.get_ref());
+    let a = authority.get_ref();
+    if let Some(issuer) = &a.issuer {
+        check_authority_ref(cx, index, issuer, format!("{f}.issuer"));
+    }
+    let key = cx.enum_or(
+        a.key.as_ref(),
+        format!("{f}.key"),
+        "key type",
+        &KeyType::ALL,
+        KeyType::default(),
+    );
+    let validity = validity(
+        cx,
+        now,
+        &f,
+        name.span(),
+        a.not_before.as_ref(),
+        a.not_after.as_ref(),
+        Duration::days(3650),
+    );
+    Authority {
+        name: name.get_ref().clone(),
+        issuer: a.issuer.as_ref().map(|i| i.get_ref().clone()),
+        common_name: a
+            .common_name
+            .clone()
+            .unwrap_or_else(|| name.get_ref().clone()),
+        key,
+        validity,
+        basic_constraints_ca: a.basic_constraints_ca,
+        key_cert_sign: a.key_cert_sign,
+        trusted: a.trusted,
+    }
+}
+
+/// Checks that `issuer` names an authority.
+fn check_authority_ref(
+    cx: &mut Cx<'_>,
+    index: &Index<'_>,
+    issuer: &Spanned<String>,
+    field: String,
+) {
+    let name = issuer.get_ref();
+    if index.is_authority(name) {
+        return;
+    }
+    if index.is_certificate(name) {
+        cx.error(
+            issuer.span(),
+            field,
+            format!("{name:?} is a leaf certificate, not an authority"),
+            Some(one_of_names(
+                "authorities",
+                index.authorities.iter().copied(),
+            )),
+        );
+    } else {
+        dangling(cx, issuer, field, "authorities", &index.authorities);
+    }
+}
+
+/// Reports issuer cycles, then orders authorities so that every issuer precedes what it
+/// signs (file order otherwise).
+fn order_authorities(
+    cx: &mut Cx<'_>,
+    raw: &RawScenario,
+    authorities: Vec<Authority>,
+) -> Vec<Authority> {
+    let position: HashMap<&str, usize> = authorities
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (a.name.as_str(), i))
+        .collect();
+    let parent: Vec<Option<usize>> = authorities
+        .iter()
+        .map(|a| {
+            a.issuer
+                .as_deref()
+                .and_then(|issuer| position.get(issuer).copied())
+        })
+        .collect();
+
+    #[derive(Clone, Copy, PartialEq, Eq)]
+    enum State {
+        New,
+        OnWalk,
+        Done,
+    }
+    let mut state = vec![State::New; authorities.len()];
+    let mut cyclic = false;
+    for start in 0..authorities.len() {
+        let mut walk = Vec::new();
+        let mut current = Some(start);
+        while let Some(i) = current {
+            if state[i] != State::New {
+                break;
+            }
+            state[i] = State::OnWalk;
+            walk.push(i);
+            current = parent[i];
+        }
+        if let Some(i) = current.filter(|&i| state[i] == State::OnWalk) {
+            cyclic = true;
+            let from = walk.iter().position(|&w| w == i).unwrap_or(0);
+            report_cycle(cx, raw, &authorities, &walk[from..]);
+        }
+        for w in walk {
+            state[w] = State::Done;
+        }
+    }
+    if cyclic {
+        return authorities;
+    }
+
+    let mut emitted = vec![false; authorities.len()];
+    let mut order = Vec::with_capacity(authorities.len());
+    for start in 0..authorities.len() {
+        let mut chain = Vec::new();
+        let mut current = Some(start);
+        while let Some(i) = current {
+            if emitted[i] {
+                break;
+            }
+            emitted[i] = true;
+            chain.push(i);
+            current = parent[i];
+        }
+        order.extend(chain.into_iter().rev());
+    }
+    let mut slots: Vec<Option<Authority>> = authorities.into_iter().map(Some).collect();
+    order
+        .into_iter()
+        .filter_map(|i| slots.get_mut(i).and_then(Option::take))
+        .collect()
+}
+
+/// Reports one issuer cycle at the issuer of its first member in file order.
+fn report_cycle(cx: &mut Cx<'_>, raw: &RawScenario, authorities: &[Authority], cycle: &[usize]) {
+    let Some(first_at) = cycle
+        .iter()
+        .enumerate()
+        .min_by_key(|(_, i)| **i)
+        .map(|(at, _)| at)
+    else {
+        return;
+    };
+    let first = cycle[first_at];
+    let mut names: Vec<&str> = cycle[first_at..]
+        .iter()
+        .chain(&cycle[..first_at])
+        .map(|&i| authorities[i].name.as_str())
+        .collect();
+    names.push(authorities[first].name.as_str());
+    let (name, authority) = &raw.authorities.0[first];
+    let span = authority
+        .get_ref()
+        .issuer
+        .as_ref()
+        .map_or_else(|| name.span(), Spanned::span);
+    cx.error(
+        span,
+        format!("{}.issuer", field("authorities", name.get_ref())),
+        format!("authority issuer cycle: {}", names.join(" -> ")),
+        Some("a chain must end at a root: remove `issuer` from one of these authorities".into()),
+    );
+}
+
+fn convert_certificate(
+    cx: &mut Cx<'_>,
+    index: &Index<'_>,
+    now: Option<OffsetDateTime>,
+    name: &Spanned<String>,
+    certificate: &Spanned<RawCertificate>,
+) -> Leaf {
+    let f = field("certificates", name.get_ref());
+    let c = certificate.get_ref();
+    if index.is_authority(name.get_ref()) {
+        cx.error(
+            name.span(),
+            f.clone(),
+            format!("{:?} is already the name of an authority", name.get_ref()),
+            Some(
+                "authorities and certificates share one namespace (a chain names either): rename one"
+                    .into(),
+            ),
+        );
+    }
+
+    let self_signed = c.self_signed.as_ref().filter(|s| *s.get_ref());
+    let issuer = match (&c.issuer, self_signed) {
+        (Some(_), Some(flag)) => {
+            cx.error(
+                flag.span(),
+                format!("{f}.self_signed"),
+                "a certificate cannot have both an issuer and self_signed = true",
+                Some(
+                    "remove `issuer` for a self-signed certificate, or remove `self_signed`".into(),
+                ),
+            );
+            LeafIssuer::SelfSigned
+        }
+        (Some(issuer), None) => {
+            check_authority_ref(cx, index, issuer, format!("{f}.issuer"));
+            LeafIssuer::Authority(issuer.get_ref().clone())
+        }
+        (None, Some(_)) => LeafIssuer::SelfSigned,
+        (None, None) => {
+            let authorities = one_of_names("authorities", index.authorities.iter().copied());
+            cx.error(
+                name.span(),
+                format!("{f}.issuer"),
+                "certificate has no issuer",
+                Some(format!(
+                    "set `issuer` to an authority ({authorities}) or set `self_signed = true`"
+                )),
+            );
+            LeafIssuer::SelfSigned
+        }
+    };
+
+    for (i, dns_name) in c.dns_names.iter().enumerate() {
+        if let Err(problem) = check_dns_name(dns_name.get_ref()) {
+            cx.problem(dns_name.span(), format!("{f}.dns_names[{i}]"), problem);
+        }
+    }
+    let ip_addresses = c
+        .ip_addresses
+        .iter()
+        .enumerate()
+        .filter_map(|(i, ip)| match parse_ip(ip.get_ref()) {
+            Ok(ip) => Some(ip),
+            Err(problem) => {
+                cx.problem(ip.span(), format!("{f}.ip_addresses[{i}]"), problem);
+                None
+            }
+        })
+        .collect();
+
+    let key = cx.enum_or(
+        c.key.as_ref(),
+        format!("{f}.key"),
+        "key type",
+        &KeyType::ALL,
+        KeyType::default(),
+    );
+    let validity = validity(
+        cx,
+        now,
+        &f,
+        name.span(),
+        c.not_before.as_ref(),
+        c.not_after.as_ref(),
+        Duration::days(90),
+    );
+    let chain = match &c.chain {
+        None => ChainSent::default(),
+        Some(chain) => convert_chain(cx, index, &f, chain),
+    };
+
+    Leaf {
+        name: name.get_ref().clone(),
+        issuer,
+        common_name: c.common_name.clone(),
+        dns_names: c.dns_names.iter().map(|d| d.get_ref().clone()).collect(),
+        ip_addresses,
+        key,
+        validity,
+        basic_constraints_ca: c.basic_constraints_ca,
+        key_cert_sign: c.key_cert_sign,
+        chain,
+    }
+}
+
+fn convert_chain(
+    cx: &mut Cx<'_>,
+    index: &Index<'_>,
+    f: &str,
+    chain: &Spanned<RawChain>,
+) -> ChainSent {
+    match chain.get_ref() {
+        RawChain::Preset(preset) => match preset.as_str() {
+            "leaf" => ChainSent::Leaf,
+            "leaf+intermediates" => ChainSent::LeafAndIntermediates,
+            "leaf+intermediates+root" => ChainSent::LeafIntermediatesAndRoot,
+            "leaf+reversed-intermediates" => ChainSent::LeafAndReversedIntermediates,
+            _ => {
+                cx.error(
+                    chain.span(),
+                    format!("{f}.chain"),
+                    format!("unknown chain {preset:?}"),
+                    Some(format!(
+                        "{}, or an array of certificate and authority names",
+                        super::values::one_of_spellings(&CHAIN_PRESETS)
+                    )),
+                );
+                ChainSent::default()
+            }
+        },
+        RawChain::Explicit(names) => {
+            if names.is_empty() {
+                cx.error(
+                    chain.span(),
+                    format!("{f}.chain"),
+                    "chain is empty: a server must send at least one certificate",
+                    Some("list certificate and authority names in send order, leaf first".into()),
+                );
+            }
+            for (i, name) in names.iter().enumerate() {
+                let n = name.get_ref();
+                if !index.is_certificate(n) && !index.is_authority(n) {
+                    let all: Vec<&str> = index
+                        .certificates
+                        .iter()
+                        .chain(&index.authorities)
+                        .copied()
+                        .collect();
+                    super::dangling(
+                        cx,
+                        name,
+                        format!("{f}.chain[{i}]"),
+                        "certificates or authorities",
+                        &all,
+                    );
+                }
+            }
+            ChainSent::Explicit(names.iter().map(|n| n.get_ref().clone()).collect())
+        }
+    }
+}
+
+/// Parses a validity window (defaults `-1d` and `default_after`) and checks that it is not
+/// inverted and that it resolves against a pinned clock.
+fn validity(
+    cx: &mut Cx<'_>,
+    now: Option<OffsetDateTime>,
+    f: &str,
+    name_span: Range<usize>,
+    not_before: Option<&Spanned<RawTime>>,
+    not_after: Option<&Spanned<RawTime>>,
+    default_after: Duration,
+) -> Validity {
+    let before = cx.time_or(
+        not_before,
+        format!("{f}.not_before"),
+        TimeSpec::Relative(Duration::days(-1)),
+    );
+    let after = cx.time_or(
+        not_after,
+        format!("{f}.not_after"),
+        TimeSpec::Relative(default_after),
+    );
+    let span_of = |t: Option<&Spanned<RawTime>>| t.map_or(name_span.clone(), |t| t.span());
+
+    let resolve = |t: TimeSpec| match (t, now) {
+        (TimeSpec::Absolute(t), _) => Some(t),
+        (TimeSpec::Relative(d), Some(now)) => now.checked_add(d),
+        (TimeSpec::Relative(_), None) => None,
+    };
+    for (t, which, raw) in [
+        (before, "not_before", not_before),
+        (after, "not_after", not_after),
+    ] {
+        let unrepresentable =
+            matches!(t, TimeSpec::Relative(_)) && now.is_some() && resolve(t).is_none();
+        if let (true, Some(now)) = (unrepresentable, now) {
+            cx.error(
+                span_of(raw),
+                format!("{f}.{which}"),
+                format!("{which} is outside the representable range from the clock {now}"),
+                Some("expected an offset that stays within the years 0000 to 9999".into()),
+            );
+        }
+    }
+    let inverted = match (before, after) {
+        (TimeSpec::Relative(b), TimeSpec::Relative(a)) => a < b,
+        _ => matches!((resolve(before), resolve(after)), (Some(b), Some(a)) if a < b),
+    };
+    if inverted {
+        // Point at what is written: not_after, else not_before, else the name.
+        let which = if not_after.is_some() || not_before.is_none() {
+            "not_after"
+        } else {
+            "not_before"
+        };
+        cx.error(
+            span_of(not_after.or(not_before)),
+            format!("{f}.{which}"),
+            "not_after is earlier than not_before",
+            Some("expected a not_after later than not_before".into()),
+        );
+    }
+    Validity {
+        not_before: before,
+        not_after: after,
+    }
+}

@@ -1,0 +1,194 @@
+//! `[[requests]]` → [`Request`], each resolved against the routes.
+
+use toml::Spanned;
+
+use super::gateway::check_resource_path;
+use super::values::{one_of_names, parse_method};
+use super::{Cx, Index};
+use crate::model::{Expectation, ExpectedHop, Request, Route, TextMatch};
+use crate::raw::{RawExpect, RawRequest, RawScenario};
+
+pub(super) fn convert(
+    cx: &mut Cx<'_>,
+    raw: &RawScenario,
+    index: &Index<'_>,
+    routes: &[Route],
+) -> Vec<Request> {
+    raw.requests
+        .iter()
+        .enumerate()
+        .map(|(i, request)| {
+            let qf = format!("requests[{i}]");
+            let q = request.get_ref();
+            let method = match &q.method {
+                None => "GET".to_owned(),
+                Some(method) => parse_method(method.get_ref(), false).unwrap_or_else(|problem| {
+                    cx.problem(method.span(), format!("{qf}.method"), problem);
+                    method.get_ref().to_ascii_uppercase()
+                }),
+            };
+            let path = q.path.get_ref();
+            match check_resource_path(path) {
+                Err(problem) => cx.problem(q.path.span(), format!("{qf}.path"), problem),
+                Ok(()) => check_route(cx, &qf, q, &method, routes),
+            }
+            let expect = match &q.expect {
+                None => Expectation::default(),
+                Some(expect) => convert_expect(cx, index, &qf, expect),
+            };
+            Request {
+                name: q.name.clone().unwrap_or_else(|| format!("{method} {path}")),
+                method,
+                path: path.clone(),
+                expect,
+                location: cx.location(&request.span()),
+            }
+        })
+        .collect()
+}
+
+/// Checks that a route serves the request: the same path (before any query), and the same
+/// method or `ANY`.
+fn check_route(cx: &mut Cx<'_>, qf: &str, q: &RawRequest, method: &str, routes: &[Route]) {
+    let path = q.path.get_ref();
+    let resource = path.split('?').next().unwrap_or(path);
+    let on_path: Vec<&Route> = routes.iter().filter(|r| r.path == resource).collect();
+    if on_path.is_empty() {
+        let all: Vec<String> = routes
+            .iter()
+            .map(|r| format!("{} {}", r.method, r.path))
+            .collect();
+        cx.error(
+            q.path.span(),
+            format!("{qf}.path"),
+            format!("no route serves path {resource:?}"),
+            Some(format!(
+                "a request's path must equal a route's path; routes: {}",
+                one_of_names("routes", all.iter().map(String::as_str))
+            )),
+        );
+        return;
+    }
+    if on_path
+        .iter()
+        .any(|r| r.method == method || r.method == "ANY")
+    {
+        return;
+    }
+    let methods: Vec<&str> = on_path.iter().map(|r| r.method.as_str()).collect();
+    let (span, field) = match &q.method {
+        Some(m) => (m.span(), format!("{qf}.method")),
+        None => (q.path.span(), format!("{qf}.path")),
+    };
+    cx.error(
+        span,
+        field,
+        format!("no route serves {method} {resource}"),
+        Some(format!(
+            "{} on {resource:?}",
+            one_of_names("methods", methods)
+        )),
+    );
+}
+
+fn convert_expect(cx: &mut Cx<'_>, index: &Index<'_>, qf: &str, e: &RawExpect) -> Expectation {
+    let ef = format!("{qf}.expect");
+    let status = e
+        .status
+        .as_ref()
+        .and_then(|status| match u16::try_from(*status.get_ref()) {
+            Ok(code) if (100..=599).contains(&code) => Some(code),
+            _ => {
+                cx.error(
+                    status.span(),
+                    format!("{ef}.status"),
+                    format!("status {} is not an http status code", status.get_ref()),
+                    Some("expected 100..=599".into()),
+                );
+                None
+            }
+        });
+    let validated = e
+        .validated
+        .as_ref()
+        .and_then(|hop| parse_hop(cx, index, &format!("{ef}.validated"), hop));
+    let error = match (&e.error, &e.error_contains) {
+        (Some(_), Some(contains)) => {
+            cx.error(
+                contains.span(),
+                format!("{ef}.error_contains"),
+                "expect has both error and error_contains",
+                Some("keep one: `error` for the exact line, `error_contains` for a part".into()),
+            );
+            None
+        }
+        (Some(exact), None) => Some(TextMatch::Exact(exact.get_ref().clone())),
+        (None, Some(contains)) => Some(TextMatch::Contains(contains.get_ref().clone())),
+        (None, None) => None,
+    };
+    Expectation {
+        status,
+        validated,
+        error,
+        body_contains: e.body_contains.clone(),
+    }
+}
+
+/// Parses `none`, `nlb:<nlb>:<port>` or `target:<name>`, which must name what exists.
+fn parse_hop(
+    cx: &mut Cx<'_>,
+    index: &Index<'_>,
+    field: &str,
+    hop: &Spanned<String>,
+) -> Option<ExpectedHop> {
+    let text = hop.get_ref().as_str();
+    let parsed = if text == "none" {
+        Some(ExpectedHop::None)
+    } else if let Some(rest) = text.strip_prefix("nlb:") {
+        rest.rsplit_once(':').and_then(|(nlb, port)| {
+            let port: u16 = port.parse().ok()?;
+            index
+                .nlb(nlb)
+                .filter(|ports| ports.contains(&port))
+                .map(|_| ExpectedHop::NlbListener {
+                    nlb: nlb.to_owned(),
+                    port,
+                })
+        })
+    } else if let Some(name) = text.strip_prefix("target:") {
+        index.target(name).map(|_| ExpectedHop::Target {
+            name: name.to_owned(),
+        })
+    } else {
+        None
+    };
+    if parsed.is_none() {
+        let mut valid = vec!["none".to_owned()];
+        for (nlb, ports) in &index.nlbs {
+            valid.extend(ports.iter().map(|port| format!("nlb:{nlb}:{port}")));
+        }
+        valid.extend(
+            index
+                .targets
+                .iter()
+                .map(|(name, _)| format!("target:{name}")),
+        );
+        let message = if text.starts_with("nlb:") {
+            format!("no nlb listener {text:?}")
+        } else if text.starts_with("target:") {
+            format!("no target {text:?}")
+        } else {
+            format!("invalid hop {text:?}")
+        };
+        cx.error(
+            hop.span(),
+            field.to_owned(),
+            message,
+            Some(format!(
+                "use \"none\", \"nlb:<nlb>:<port>\" or \"target:<name>\"; {}",
+                one_of_names("hops", valid.iter().map(String::as_str))
+            )),
+        );
+    }
+    parsed
+}
