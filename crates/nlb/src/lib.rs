@@ -1,1 +1,53 @@
-//! hoplab-nlb (in progress).
+//! One Network Load Balancer listener and its target group.
+//!
+//! The NLB sits between API Gateway's VPC link and the targets. A **TCP listener** passes
+//! each connection through untouched to one target, so a client's TLS session ends at the
+//! target. A **TLS listener** terminates TLS itself, serving the certificate its client's SNI
+//! selects (else the default one), then opens a new connection to the target: plain for a TCP
+//! target group, or TLS for a TLS target group, where it sends no SNI and does not validate
+//! the target's certificate. Each connection is pinned to one target chosen by a flow hash.
+//!
+//! Everything the listener sees is recorded in the shared [`EventLog`](hoplab_trace::EventLog):
+//! the `Forwarded` observation carries the NLB's outgoing connection, whose local address is
+//! the peer address the target records, which is how the runner stitches the hops together.
+//!
+//! A listener takes an already-bound [`TcpListener`](tokio::net::TcpListener) and a
+//! [`CancellationToken`](tokio_util::sync::CancellationToken); it never binds a socket itself.
+//! The behaviour follows `aws-tls-facts.md` §5; where rustls cannot do what AWS does (TLS 1.0
+//! and 1.1), [`tls_versions`] says so.
+//!
+//! # Layout
+//! - `config`: [`ListenerConfig`], [`TlsTermination`], [`TargetGroup`], [`TargetEndpoint`].
+//! - `error`: [`NlbError`], for start-up failures and the text of failed forwards.
+//! - `listener`: [`serve_listener`], the accept loop and graceful shutdown.
+//! - `passthrough`: a TCP listener's connections.
+//! - `terminate`: a TLS listener's connections: handshake, record, forward.
+//! - `sni`: choosing a certificate from the client's SNI.
+//! - `policy`: security policy names to TLS versions, front and back.
+//! - `select`: [`select_target`], the flow hash.
+//! - `upstream`: connecting to a target, with the non-validating, SNI-less TLS client.
+//! - `relay`: copying bytes both ways.
+//! - `tls`: rustls plumbing shared by both sides.
+
+#![warn(missing_docs)]
+
+mod config;
+mod error;
+mod listener;
+mod passthrough;
+mod policy;
+mod relay;
+mod select;
+mod sni;
+mod terminate;
+mod tls;
+mod upstream;
+
+pub use config::{ListenerConfig, TargetEndpoint, TargetGroup, TlsTermination};
+pub use error::NlbError;
+pub use listener::{SHUTDOWN_GRACE, serve_listener};
+pub use policy::{SECURITY_POLICIES, backend_tls_versions, tls_versions};
+pub use relay::RELAY_BUFFER;
+pub use select::select_target;
+pub use tls::HANDSHAKE_TIMEOUT;
+pub use upstream::CONNECT_TIMEOUT;

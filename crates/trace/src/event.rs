@@ -82,6 +82,9 @@ pub enum Observation {
         downstream: Connection,
         /// The target it tried.
         target: HopId,
+        /// The connection to the target, from the NLB's side, if TCP got that far (a failed
+        /// TLS handshake with the target happens on an open connection).
+        upstream: Option<Connection>,
         /// What went wrong.
         error: String,
     },

@@ -1,0 +1,53 @@
+//! What one listener serves and where it forwards.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use hoplab_trace::HopId;
+use rustls::sign::CertifiedKey;
+
+/// One NLB listener and its target group.
+#[derive(Debug, Clone)]
+pub struct ListenerConfig {
+    /// The listener's hop id (`HopId::NlbListener { nlb, port }`).
+    pub hop: HopId,
+    /// `Some` makes this a TLS listener, which terminates TLS; `None` a TCP listener, which
+    /// passes bytes through untouched.
+    pub tls: Option<TlsTermination>,
+    /// Where accepted connections go.
+    pub target_group: TargetGroup,
+}
+
+/// The TLS settings of a TLS listener.
+#[derive(Debug, Clone)]
+pub struct TlsTermination {
+    /// Served when the client sends no SNI or no certificate in `certificates` matches it.
+    pub default_certificate: Arc<CertifiedKey>,
+    /// The certificate list: the first whose leaf DNS names match the client's SNI is served.
+    pub certificates: Vec<Arc<CertifiedKey>>,
+    /// The AWS security policy name, e.g. `ELBSecurityPolicy-TLS13-1-2-2021-06`; see
+    /// [`tls_versions`](crate::tls_versions) for what each allows here.
+    pub security_policy: String,
+}
+
+/// A target group: the targets one listener forwards to, and how it speaks to them.
+#[derive(Debug, Clone)]
+pub struct TargetGroup {
+    /// The target group's name, for logs and errors.
+    pub name: String,
+    /// `true` for a TLS target group: the NLB opens a new TLS session to the target and does
+    /// not validate its certificate. `false` for TCP: bytes go to the target as they are (for a
+    /// TLS listener, decrypted). Only a TLS listener may use a TLS target group.
+    pub tls: bool,
+    /// The registered targets; at least one.
+    pub targets: Vec<TargetEndpoint>,
+}
+
+/// One registered target.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TargetEndpoint {
+    /// The target's hop id (`HopId::Target { name }`).
+    pub hop: HopId,
+    /// The address the target listens on.
+    pub addr: SocketAddr,
+}

@@ -1,0 +1,103 @@
+//! Why a listener could not start, or a connection could not be forwarded.
+
+use std::io;
+use std::net::SocketAddr;
+
+use hoplab_trace::HopId;
+
+/// Something an NLB listener could not do.
+///
+/// [`serve_listener`](crate::serve_listener) returns the start-up variants. The forwarding
+/// variants never end a listener: their text is what a `ForwardFailed` observation records.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum NlbError {
+    /// The listener's security policy is not one this simulator knows.
+    #[error("{hop}: unknown security policy {policy:?}")]
+    UnknownSecurityPolicy {
+        /// The listener.
+        hop: HopId,
+        /// The policy name as given.
+        policy: String,
+    },
+    /// A certificate of the listener has an empty chain.
+    #[error("{hop}: certificate {which} has an empty chain")]
+    EmptyChain {
+        /// The listener.
+        hop: HopId,
+        /// `default` or `list[<index>]`.
+        which: String,
+    },
+    /// The leaf of a certificate in the list does not parse, so SNI cannot be matched to it.
+    #[error("{hop}: the leaf of certificate list[{index}] does not parse")]
+    UnparsableLeaf {
+        /// The listener.
+        hop: HopId,
+        /// Its position in the certificate list.
+        index: usize,
+    },
+    /// The target group has no registered targets.
+    #[error("{hop}: target group {group} has no targets")]
+    NoTargets {
+        /// The listener.
+        hop: HopId,
+        /// The target group.
+        group: String,
+    },
+    /// A TCP listener was given a TLS target group, which AWS does not allow.
+    #[error("{hop}: a TCP listener cannot forward to TLS target group {group}")]
+    TcpListenerToTlsGroup {
+        /// The listener.
+        hop: HopId,
+        /// The target group.
+        group: String,
+    },
+    /// rustls refused a TLS configuration.
+    #[error("{hop}: cannot build the tls configuration: {source}")]
+    Tls {
+        /// The listener.
+        hop: HopId,
+        /// What rustls said.
+        source: rustls::Error,
+    },
+    /// The listener's local address could not be read.
+    #[error("{hop}: cannot read the listener address: {source}")]
+    LocalAddr {
+        /// The listener.
+        hop: HopId,
+        /// The socket error.
+        source: io::Error,
+    },
+    /// The TCP connection to a target failed.
+    #[error("connect to target {target}: {source}")]
+    Connect {
+        /// The target's address.
+        target: SocketAddr,
+        /// The socket error.
+        source: io::Error,
+    },
+    /// The target did not accept the TCP connection in time.
+    #[error("connect to target {target}: no answer after {seconds}s")]
+    ConnectTimeout {
+        /// The target's address.
+        target: SocketAddr,
+        /// How long the listener waited.
+        seconds: u64,
+    },
+    /// The TLS handshake with a target of a TLS target group failed.
+    #[error("tls handshake with target {target}: {source}")]
+    TargetHandshake {
+        /// The target's address.
+        target: SocketAddr,
+        /// The error, in rustls' words.
+        source: io::Error,
+    },
+    /// The TLS handshake with a target did not finish in time.
+    #[error("tls handshake with target {target}: not finished after {seconds}s")]
+    TargetHandshakeTimeout {
+        /// The target's address.
+        target: SocketAddr,
+        /// How long the listener waited.
+        seconds: u64,
+    },
+}

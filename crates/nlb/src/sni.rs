@@ -1,0 +1,138 @@
+//! Choosing a listener certificate from the client's SNI.
+//!
+//! AWS: "the default certificate is used only if a client connects without using the Server
+//! Name Indication (SNI) protocol to specify a hostname or if there are no matching
+//! certificates in the certificate list." When several certificates match, AWS applies a
+//! "smart" selection (hash algorithm, key size, validity); here the first match in list order
+//! wins, which is the same whenever at most one certificate matches.
+
+use std::sync::Arc;
+
+use hoplab_trace::{CertSummary, HopId};
+use rustls::server::{ClientHello, ResolvesServerCert};
+use rustls::sign::CertifiedKey;
+
+use crate::{NlbError, TlsTermination};
+
+/// One certificate a listener can serve, with what reports say about its chain.
+#[derive(Debug)]
+pub(crate) struct Choice {
+    /// The chain and key rustls serves.
+    pub(crate) key: Arc<CertifiedKey>,
+    /// Summaries of the chain, leaf first, as sent.
+    pub(crate) served: Vec<CertSummary>,
+}
+
+impl Choice {
+    fn new(key: Arc<CertifiedKey>) -> Self {
+        let served = CertSummary::chain(key.cert.iter().map(|der| der.as_ref()));
+        Choice { key, served }
+    }
+}
+
+/// A listener's certificates: the default one and the SNI-matched list.
+///
+/// It is both the rustls certificate resolver and, after the handshake, the way to find out
+/// which chain was served: selection is a pure function of the SNI, which rustls keeps.
+#[derive(Debug)]
+pub(crate) struct CertificateSelector {
+    default: Choice,
+    list: Vec<(Vec<String>, Choice)>,
+}
+
+impl CertificateSelector {
+    /// Reads the DNS names of every listed leaf once, up front.
+    pub(crate) fn new(hop: &HopId, tls: &TlsTermination) -> Result<Self, NlbError> {
+        if tls.default_certificate.cert.is_empty() {
+            return Err(NlbError::EmptyChain {
+                hop: hop.clone(),
+                which: "default".to_owned(),
+            });
+        }
+        let mut list = Vec::with_capacity(tls.certificates.len());
+        for (index, key) in tls.certificates.iter().enumerate() {
+            let leaf = key.cert.first().ok_or_else(|| NlbError::EmptyChain {
+                hop: hop.clone(),
+                which: format!("list[{index}]"),
+            })?;
+            let names = CertSummary::from_der(leaf)
+                .ok_or_else(|| NlbError::UnparsableLeaf {
+                    hop: hop.clone(),
+                    index,
+                })?
+                .dns_names;
+            list.push((names, Choice::new(Arc::clone(key))));
+        }
+        Ok(CertificateSelector {
+            default: Choice::new(Arc::clone(&tls.default_certificate)),
+            list,
+        })
+    }
+
+    /// The certificate served to a client that asked for `sni`.
+    pub(crate) fn select(&self, sni: Option<&str>) -> &Choice {
+        let Some(sni) = sni else {
+            return &self.default;
+        };
+        self.list
+            .iter()
+            .find(|(names, _)| names.iter().any(|pattern| name_matches(pattern, sni)))
+            .map_or(&self.default, |(_, choice)| choice)
+    }
+}
+
+impl ResolvesServerCert for CertificateSelector {
+    fn resolve(&self, client_hello: ClientHello<'_>) -> Option<Arc<CertifiedKey>> {
+        Some(Arc::clone(&self.select(client_hello.server_name()).key))
+    }
+}
+
+/// Whether the certificate DNS name `pattern` covers the host `name`, case-insensitively.
+///
+/// A pattern `*.example.com` stands for exactly one left-most label: it matches
+/// `api.example.com` but neither `example.com` nor `a.b.example.com`. Other uses of `*` match
+/// nothing but themselves.
+pub(crate) fn name_matches(pattern: &str, name: &str) -> bool {
+    let pattern = pattern.strip_suffix('.').unwrap_or(pattern);
+    let name = name.strip_suffix('.').unwrap_or(name);
+    if pattern.is_empty() || name.is_empty() {
+        return false;
+    }
+    match pattern.strip_prefix("*.") {
+        Some(parent) => match name.split_once('.') {
+            Some((label, rest)) => {
+                !label.is_empty() && !parent.is_empty() && rest.eq_ignore_ascii_case(parent)
+            }
+            None => false,
+        },
+        None => pattern.eq_ignore_ascii_case(name),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exact_names_match_case_insensitively() {
+        assert!(name_matches("api.example.com", "api.example.com"));
+        assert!(name_matches("API.Example.com", "api.example.COM"));
+        assert!(name_matches("api.example.com.", "api.example.com"));
+        assert!(!name_matches("api.example.com", "www.example.com"));
+        assert!(!name_matches("example.com", "api.example.com"));
+        assert!(!name_matches("", ""));
+    }
+
+    #[test]
+    fn wildcards_cover_exactly_one_left_most_label() {
+        assert!(name_matches("*.example.com", "api.example.com"));
+        assert!(name_matches("*.Example.com", "API.example.com"));
+        assert!(!name_matches("*.example.com", "example.com"));
+        assert!(!name_matches("*.example.com", "a.b.example.com"));
+        assert!(!name_matches("*.example.com", ".example.com"));
+        assert!(!name_matches("*", "localhost"));
+        assert!(!name_matches("*.", "localhost"));
+        assert!(!name_matches("api*.example.com", "api1.example.com"));
+        assert!(!name_matches("*.*.example.com", "a.b.example.com"));
+    }
+}

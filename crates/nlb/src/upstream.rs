@@ -1,0 +1,232 @@
+//! The NLB's side toward targets: pick a target, connect, and for a TLS target group run a TLS
+//! handshake that does not validate the target's certificate and sends no SNI.
+//!
+//! AWS: "The load balancer does not validate these certificates. Therefore, you can use
+//! self-signed certificates or certificates that have expired." Field reports say the NLB
+//! sends no SNI to TLS targets.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use hoplab_trace::{CertSummary, Connection, EventLog, HopId, Observation};
+use rustls::client::Resumption;
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::crypto::WebPkiSupportedAlgorithms;
+use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+use rustls::{ClientConfig, DigitallySignedStruct, SignatureScheme, SupportedProtocolVersion};
+use tokio::net::TcpStream;
+use tokio_rustls::TlsConnector;
+use tokio_rustls::client::TlsStream;
+
+use crate::select::select_target;
+use crate::{NlbError, TargetEndpoint, TargetGroup};
+
+/// How long the listener waits for a target to accept a TCP connection, and then again for
+/// its TLS handshake.
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// An open connection to a target.
+pub(crate) enum Upstream {
+    /// A TCP target group: bytes go as they are.
+    Plain(TcpStream),
+    /// A TLS target group: a new TLS session the NLB is the client of.
+    Tls(Box<TlsStream<TcpStream>>),
+}
+
+/// Opens connections to one target group's targets and records what happened.
+pub(crate) struct Forwarder {
+    hop: HopId,
+    events: EventLog,
+    targets: Vec<TargetEndpoint>,
+    /// `Some` for a TLS target group.
+    tls: Option<TlsConnector>,
+}
+
+impl Forwarder {
+    /// A forwarder for `group`; `tls_versions` are the versions offered to TLS targets (a TCP
+    /// listener has none, and cannot use a TLS target group).
+    pub(crate) fn new(
+        hop: &HopId,
+        events: EventLog,
+        group: TargetGroup,
+        tls_versions: Option<&'static [&'static SupportedProtocolVersion]>,
+    ) -> Result<Self, NlbError> {
+        if group.targets.is_empty() {
+            return Err(NlbError::NoTargets {
+                hop: hop.clone(),
+                group: group.name,
+            });
+        }
+        let tls = match (group.tls, tls_versions) {
+            (false, _) => None,
+            (true, Some(versions)) => Some(connector(hop, versions)?),
+            (true, None) => {
+                return Err(NlbError::TcpListenerToTlsGroup {
+                    hop: hop.clone(),
+                    group: group.name,
+                });
+            }
+        };
+        Ok(Forwarder {
+            hop: hop.clone(),
+            events,
+            targets: group.targets,
+            tls,
+        })
+    }
+
+    /// Picks the target for the accepted connection `downstream` and connects to it, recording
+    /// `TargetTlsUnverified` (TLS target groups) and `Forwarded`, or `ForwardFailed` and `None`.
+    pub(crate) async fn open(&self, downstream: Connection) -> Option<Upstream> {
+        let target = &self.targets[select_target(&downstream, self.targets.len())];
+        match self.connect(target).await {
+            Ok((upstream, conn)) => {
+                tracing::debug!(target = %target.hop, server.addr = %target.addr, "forwarding");
+                self.events.record(Observation::Forwarded {
+                    hop: self.hop.clone(),
+                    downstream,
+                    upstream: conn,
+                    target: target.hop.clone(),
+                    tls: matches!(upstream, Upstream::Tls(_)),
+                });
+                Some(upstream)
+            }
+            Err((error, upstream)) => {
+                tracing::debug!(target = %target.hop, %error, "forwarding failed");
+                self.events.record(Observation::ForwardFailed {
+                    hop: self.hop.clone(),
+                    downstream,
+                    target: target.hop.clone(),
+                    upstream,
+                    error: error.to_string(),
+                });
+                None
+            }
+        }
+    }
+
+    /// Connects to `target`; on failure, also returns the connection if TCP got that far.
+    async fn connect(
+        &self,
+        target: &TargetEndpoint,
+    ) -> Result<(Upstream, Connection), (NlbError, Option<Connection>)> {
+        let seconds = CONNECT_TIMEOUT.as_secs();
+        let stream = tokio::time::timeout(CONNECT_TIMEOUT, TcpStream::connect(target.addr))
+            .await
+            .map_err(|_| NlbError::ConnectTimeout {
+                target: target.addr,
+                seconds,
+            })
+            .and_then(|connected| {
+                connected.map_err(|source| NlbError::Connect {
+                    target: target.addr,
+                    source,
+                })
+            })
+            .map_err(|error| (error, None))?;
+        let _ = stream.set_nodelay(true);
+        let conn = Connection {
+            local: stream.local_addr().map_err(|source| {
+                let error = NlbError::Connect {
+                    target: target.addr,
+                    source,
+                };
+                (error, None)
+            })?,
+            peer: target.addr,
+        };
+        let Some(connector) = &self.tls else {
+            return Ok((Upstream::Plain(stream), conn));
+        };
+        // With SNI disabled the name is only used locally; the target's IP is what AWS has.
+        let name = ServerName::IpAddress(target.addr.ip().into());
+        let tls = tokio::time::timeout(CONNECT_TIMEOUT, connector.connect(name, stream))
+            .await
+            .map_err(|_| NlbError::TargetHandshakeTimeout {
+                target: target.addr,
+                seconds,
+            })
+            .and_then(|handshake| {
+                handshake.map_err(|source| NlbError::TargetHandshake {
+                    target: target.addr,
+                    source,
+                })
+            })
+            .map_err(|error| (error, Some(conn)))?;
+        let presented = tls
+            .get_ref()
+            .1
+            .peer_certificates()
+            .map(|chain| CertSummary::chain(chain.iter().map(|der| der.as_ref())))
+            .unwrap_or_default();
+        self.events.record(Observation::TargetTlsUnverified {
+            hop: self.hop.clone(),
+            upstream: conn,
+            presented,
+        });
+        Ok((Upstream::Tls(Box::new(tls)), conn))
+    }
+}
+
+/// The TLS client toward targets: any certificate, no SNI, no ALPN, no resumption.
+fn connector(
+    hop: &HopId,
+    versions: &'static [&'static SupportedProtocolVersion],
+) -> Result<TlsConnector, NlbError> {
+    let provider = crate::tls::provider();
+    let verifier = Arc::new(TargetCertificateNotValidated(
+        provider.signature_verification_algorithms,
+    ));
+    let mut config = ClientConfig::builder_with_provider(provider)
+        .with_protocol_versions(versions)
+        .map_err(|source| NlbError::Tls {
+            hop: hop.clone(),
+            source,
+        })?
+        .dangerous()
+        .with_custom_certificate_verifier(verifier)
+        .with_no_client_auth();
+    config.enable_sni = false;
+    config.resumption = Resumption::disabled();
+    Ok(TlsConnector::from(Arc::new(config)))
+}
+
+/// Accepts whatever chain a target sends, as the NLB does, but still checks that the target
+/// holds the key of the leaf it sent (the handshake signature), so the session is real TLS.
+#[derive(Debug)]
+struct TargetCertificateNotValidated(WebPkiSupportedAlgorithms);
+
+impl ServerCertVerifier for TargetCertificateNotValidated {
+    fn verify_server_cert(
+        &self,
+        _end_entity: &CertificateDer<'_>,
+        _intermediates: &[CertificateDer<'_>],
+        _server_name: &ServerName<'_>,
+        _ocsp_response: &[u8],
+        _now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        Ok(ServerCertVerified::assertion())
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls12_signature(message, cert, dss, &self.0)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(message, cert, dss, &self.0)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.0.supported_schemes()
+    }
+}

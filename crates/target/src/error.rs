@@ -1,0 +1,51 @@
+//! Why a target could not start.
+
+use std::io;
+
+use hoplab_trace::HopId;
+
+/// A target failed to start serving.
+///
+/// Failures on one connection (a bad handshake, a broken HTTP request) are recorded in the
+/// event log and never end the server, so they are not errors here.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum TargetError {
+    /// The configured certificate chain is empty.
+    #[error("{hop}: the certificate chain is empty")]
+    EmptyChain {
+        /// The target.
+        hop: HopId,
+    },
+    /// The configured private key does not belong to the chain's leaf certificate, or rustls
+    /// cannot tell.
+    #[error("{hop}: the private key does not match the leaf certificate: {source}")]
+    KeyMismatch {
+        /// The target.
+        hop: HopId,
+        /// What rustls said.
+        source: rustls::Error,
+    },
+    /// The target's name cannot be sent in an HTTP header.
+    #[error("{hop}: the name cannot be sent in the x-hoplab-target header")]
+    InvalidName {
+        /// The target.
+        hop: HopId,
+    },
+    /// rustls refused the server configuration.
+    #[error("{hop}: cannot build the tls server configuration: {source}")]
+    Tls {
+        /// The target.
+        hop: HopId,
+        /// What rustls said.
+        source: rustls::Error,
+    },
+    /// The listener's local address could not be read.
+    #[error("{hop}: cannot read the listener address: {source}")]
+    LocalAddr {
+        /// The target.
+        hop: HopId,
+        /// The socket error.
+        source: io::Error,
+    },
+}

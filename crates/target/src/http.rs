@@ -1,0 +1,110 @@
+//! The HTTP/1.1 side of a target: one hyper connection per TCP (or TLS) connection, and the
+//! response every request gets.
+
+use std::convert::Infallible;
+use std::future;
+use std::sync::Arc;
+use std::time::Duration;
+
+use hoplab_trace::{Connection, EventLog, HopId, Observation};
+use http_body_util::Full;
+use hyper::body::{Bytes, Incoming};
+use hyper::header::{CONTENT_TYPE, HOST, HeaderValue};
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper::{Request, Response, StatusCode};
+use hyper_util::rt::{TokioIo, TokioTimer};
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio_util::sync::CancellationToken;
+
+/// How long a client may take to send a request head before the connection is closed, so that
+/// slow or silent clients cannot pin a connection. hyper also runs this timer while a
+/// keep-alive connection waits for its next request, so it bounds idle connections too.
+pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The response header that names the target that answered.
+pub const TARGET_HEADER: &str = "x-hoplab-target";
+
+/// Builds the response every request gets and records that it was sent.
+#[derive(Debug)]
+pub(crate) struct Responder {
+    hop: HopId,
+    name: HeaderValue,
+    body: Bytes,
+    events: EventLog,
+}
+
+impl Responder {
+    /// A responder for `hop`, whose header value is `name`, answering with `body`.
+    pub(crate) fn new(hop: HopId, name: HeaderValue, body: Bytes, events: EventLog) -> Self {
+        Responder {
+            hop,
+            name,
+            body,
+            events,
+        }
+    }
+
+    /// Answers `request`, which arrived on `conn`, and records a `Responded` observation.
+    fn respond<B>(&self, request: &Request<B>, conn: Connection) -> Response<Full<Bytes>> {
+        let status = StatusCode::OK;
+        let line = format!(
+            "{} {} {:?}",
+            request.method(),
+            request.uri(),
+            request.version()
+        );
+        let host = request
+            .headers()
+            .get(HOST)
+            .map(|value| String::from_utf8_lossy(value.as_bytes()).into_owned());
+        tracing::debug!(request = %line, ?host, status = status.as_u16(), "responding");
+        self.events.record(Observation::Responded {
+            hop: self.hop.clone(),
+            conn,
+            request: line,
+            host,
+            status: status.as_u16(),
+        });
+        let mut response = Response::new(Full::new(self.body.clone()));
+        *response.status_mut() = status;
+        let headers = response.headers_mut();
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static("text/plain"));
+        headers.insert(TARGET_HEADER, self.name.clone());
+        response
+    }
+}
+
+/// Serves HTTP/1.1 with keep-alive on `io` until the client closes, the connection fails, or
+/// `shutdown` is cancelled and the request in flight (if any) has been answered.
+pub(crate) async fn serve_connection<IO>(
+    io: IO,
+    conn: Connection,
+    responder: Arc<Responder>,
+    shutdown: CancellationToken,
+) where
+    IO: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
+    let service = service_fn(move |request: Request<Incoming>| {
+        future::ready(Ok::<_, Infallible>(responder.respond(&request, conn)))
+    });
+    let mut builder = http1::Builder::new();
+    builder
+        .timer(TokioTimer::new())
+        .header_read_timeout(HEADER_READ_TIMEOUT)
+        .keep_alive(true);
+    let connection = builder.serve_connection(TokioIo::new(io), service);
+    tokio::pin!(connection);
+    let result = tokio::select! {
+        result = connection.as_mut() => result,
+        () = shutdown.cancelled() => {
+            // Closes the connection at once if it is idle, else after the current response.
+            connection.as_mut().graceful_shutdown();
+            connection.as_mut().await
+        }
+    };
+    match result {
+        Ok(()) => tracing::debug!("http connection closed"),
+        Err(error) => tracing::debug!(%error, "http connection ended with an error"),
+    }
+}
