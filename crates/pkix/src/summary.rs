@@ -1,8 +1,8 @@
 //! One-line facts about a certificate, as reports print them.
 
+use ::time::format_description::well_known::Rfc3339;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
-use ::time::format_description::well_known::Rfc3339;
 use x509_parser::prelude::*;
 
 use crate::x500::java_principal;

@@ -1,0 +1,247 @@
+//! The verdict: `PKIXValidator.engineValidate`'s dispatch, the end-entity checks, then the
+//! hostname check, with an explanation of each step.
+
+use rustls::pki_types::CertificateDer;
+use serde::Serialize;
+use time::OffsetDateTime;
+
+use crate::anchors::Anchors;
+use crate::build;
+use crate::chain::Cert;
+use crate::checks;
+use crate::explain::{AnchorSource, AnchorUsed, Dispatch, Explanation, Failure};
+use crate::hostname;
+use crate::path::{self, rfc3339};
+use crate::rejection::Rejection;
+use crate::signature;
+use crate::trust::TrustStore;
+
+/// How the integration is configured to trust its backend.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Policy {
+    /// `tlsConfig.insecureSkipVerification`: also trust a self-signed CA certificate the server
+    /// sends (CA:TRUE with keyUsage keyCertSign). Expiry and hostname are still checked.
+    pub insecure_skip_verification: bool,
+}
+
+/// The outcome of judging a chain, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Verdict {
+    /// `Ok` when API Gateway would complete the handshake and send the request.
+    pub outcome: Result<(), Rejection>,
+    /// What was checked, as far as it got.
+    pub explanation: Explanation,
+}
+
+impl Verdict {
+    /// Whether the chain was accepted.
+    pub fn is_accepted(&self) -> bool {
+        self.outcome.is_ok()
+    }
+
+    /// The JDK or Apache message API Gateway would log, if the chain was refused.
+    pub fn java_message(&self) -> Option<String> {
+        self.outcome.as_ref().err().map(Rejection::java_message)
+    }
+}
+
+/// Judges the chain a backend sent (leaf first) for the integration host `host`, as API
+/// Gateway's JVM client does at time `now`.
+///
+/// 1. An empty chain or a certificate that does not parse is [`Rejection::Unparseable`].
+/// 2. Dispatch as `PKIXValidator.engineValidate` (JDK 11+): walk the chain; if a certificate's
+///    subject is not the previous one's issuer, build a path. If the leaf *is* an anchor (same
+///    encoding) it is trusted as is; if a later certificate is an anchor (same encoding, or
+///    same subject and key) the certificates below it are validated against it. If the last
+///    certificate is signed by an anchor, the whole chain is validated. Otherwise build.
+/// 3. A validated or built path's leaf must be usable by a TLS server (`EndEntityChecker`).
+/// 4. Only then the host is checked with Apache's `DefaultHostnameVerifier`.
+///
+/// Pure: no I/O, no clock; the same inputs always give the same verdict.
+pub fn validate(
+    sent: &[CertificateDer<'_>],
+    host: &str,
+    trust: &TrustStore,
+    policy: Policy,
+    now: OffsetDateTime,
+) -> Verdict {
+    let mut explanation = Explanation {
+        sent: sent.len(),
+        skip_verification: policy.insecure_skip_verification,
+        checked_at: rfc3339(now),
+        dispatch: None,
+        path: Vec::new(),
+        anchor: None,
+        failure: None,
+        hostname: None,
+    };
+    let outcome = judge(sent, host, trust, policy, now, &mut explanation);
+    Verdict {
+        outcome,
+        explanation,
+    }
+}
+
+fn judge(
+    sent: &[CertificateDer<'_>],
+    host: &str,
+    trust: &TrustStore,
+    policy: Policy,
+    now: OffsetDateTime,
+    explanation: &mut Explanation,
+) -> Result<(), Rejection> {
+    if sent.is_empty() {
+        explanation.failure = Some(Failure::NoCertificates);
+        return Err(Rejection::Unparseable);
+    }
+    let mut certs = Vec::with_capacity(sent.len());
+    for (index, der) in sent.iter().enumerate() {
+        match Cert::parse(der.as_ref()) {
+            Ok(cert) => certs.push(cert),
+            Err(reason) => {
+                explanation.failure = Some(Failure::Unparseable { index, reason });
+                return Err(Rejection::Unparseable);
+            }
+        }
+    }
+    let anchors = Anchors::collect(trust, &certs, policy.insecure_skip_verification);
+    let anchor_used = |index: usize| {
+        let anchor = anchors.get(index);
+        AnchorUsed {
+            cert: anchor.cert.summary(),
+            source: anchor.source,
+        }
+    };
+
+    let route = route(&certs, &anchors);
+    explanation.dispatch = Some(route.dispatch());
+    match route {
+        Route::TrustedLeaf { anchor } => {
+            explanation.anchor = Some(anchor_used(anchor));
+            sent_anchor_in_window(&anchors, anchor, 0, now, explanation)?;
+        }
+        Route::Validate { len, anchor } => {
+            let path: Vec<&Cert<'_>> = certs[..len].iter().collect();
+            explanation.path = path.iter().map(|c| c.summary()).collect();
+            explanation.anchor = Some(anchor_used(anchor));
+            sent_anchor_in_window(&anchors, anchor, len, now, explanation)?;
+            if let Err(failure) = path::validate(&path, &anchors.get(anchor).cert, now) {
+                let check = failure.check;
+                explanation.failure = Some(Failure::Check(*failure));
+                return Err(Rejection::PathValidation { check });
+            }
+            end_entity(&certs[0], explanation)?;
+        }
+        Route::Build { .. } => match build::build(&certs, &anchors, now) {
+            Ok(built) => {
+                explanation.path = built.path.iter().map(|&i| certs[i].summary()).collect();
+                explanation.anchor = Some(anchor_used(built.anchor));
+                sent_anchor_in_window(&anchors, built.anchor, built.path.len(), now, explanation)?;
+                end_entity(&certs[0], explanation)?;
+            }
+            Err(failure) => {
+                explanation.failure = Some(Failure::Build(failure));
+                return Err(Rejection::PathBuilding);
+            }
+        },
+    }
+
+    let leaf = &certs[0];
+    let check = hostname::verify(host, leaf);
+    let matched = check.matched.is_some();
+    explanation.hostname = Some(check);
+    if matched {
+        Ok(())
+    } else {
+        Err(Rejection::HostnameMismatch {
+            host: host.to_owned(),
+            subject: leaf.subject_name(),
+        })
+    }
+}
+
+/// A root the server sent and `insecureSkipVerification` trusted must still be in its validity
+/// window (see [`path::validate_sent_anchor`]).
+fn sent_anchor_in_window(
+    anchors: &Anchors<'_>,
+    anchor: usize,
+    position: usize,
+    now: OffsetDateTime,
+    explanation: &mut Explanation,
+) -> Result<(), Rejection> {
+    let anchor = anchors.get(anchor);
+    if anchor.source != AnchorSource::SentWithSkipVerification {
+        return Ok(());
+    }
+    path::validate_sent_anchor(&anchor.cert, position, now).map_err(|failure| {
+        let check = failure.check;
+        explanation.failure = Some(Failure::Check(*failure));
+        Rejection::PathValidation { check }
+    })
+}
+
+fn end_entity(leaf: &Cert<'_>, explanation: &mut Explanation) -> Result<(), Rejection> {
+    checks::tls_server_leaf(leaf).map_err(|check| {
+        explanation.failure = Some(Failure::EndEntity {
+            subject: leaf.subject_name(),
+            check,
+        });
+        Rejection::EndEntity { check }
+    })
+}
+
+/// Where `PKIXValidator.engineValidate` sends a chain.
+enum Route {
+    /// The leaf is an anchor.
+    TrustedLeaf { anchor: usize },
+    /// Validate `sent[..len]` against the anchor.
+    Validate { len: usize, anchor: usize },
+    /// Build a path.
+    Build { out_of_order_at: Option<usize> },
+}
+
+impl Route {
+    fn dispatch(&self) -> Dispatch {
+        match *self {
+            Route::TrustedLeaf { .. } => Dispatch::TrustedLeaf,
+            Route::Validate { .. } => Dispatch::Validated,
+            Route::Build { out_of_order_at } => Dispatch::Built { out_of_order_at },
+        }
+    }
+}
+
+fn route(certs: &[Cert<'_>], anchors: &Anchors<'_>) -> Route {
+    for (i, cert) in certs.iter().enumerate() {
+        if i > 0 && cert.subject() != certs[i - 1].issuer() {
+            return Route::Build {
+                out_of_order_at: Some(i),
+            };
+        }
+        // JDK 11+ trusts the leaf only by exact encoding; later certificates also by subject
+        // and key (a CA re-issued with a stronger signature).
+        if let Some(anchor) = anchors.matching(cert, i > 0) {
+            return if i == 0 {
+                Route::TrustedLeaf { anchor }
+            } else {
+                Route::Validate { len: i, anchor }
+            };
+        }
+    }
+    let Some(last) = certs.last() else {
+        return Route::Build {
+            out_of_order_at: None,
+        };
+    };
+    let signer = anchors
+        .with_subject(last.issuer())
+        .find(|&a| signature::verifies(last, &anchors.get(a).cert));
+    match signer {
+        Some(anchor) => Route::Validate {
+            len: certs.len(),
+            anchor,
+        },
+        None => Route::Build {
+            out_of_order_at: None,
+        },
+    }
+}
