@@ -1,1 +1,40 @@
-//! hoplab-gateway (in progress).
+//! The API Gateway stand-in.
+//!
+//! A REST API front (hyper) that matches each request to a route and calls its HTTP or
+//! HTTP_PROXY integration: it connects to the address the route resolves to (a target for an
+//! INTERNET integration, an NLB listener for a VPC_LINK one), starts TLS when the integration
+//! URI is `https`, and judges the certificate chain the next TLS-terminating hop sends with
+//! [`hoplab_pkix::validate`] against the URI host, as API Gateway's JVM client does. Every
+//! request leaves an [`Invocation`]: a console-style execution log plus what the gateway saw
+//! on its upstream connection, retrievable by the request id the client receives in the
+//! `x-amzn-RequestId` header.
+//!
+//! The gateway takes an already-bound listener and a shutdown token; it never binds.
+//!
+//! # Layout
+//! - `aws`: every AWS-visible string, status and body, and the one function that maps an
+//!   integration failure to what the client and the log see.
+//! - `config`: [`GatewayConfig`], [`RouteConfig`] and the [`Clock`].
+//! - `execution_log`: the `<date> : <message>` lines.
+//! - `invocation`: [`Invocation`] records and the [`InvocationLog`] that stores them.
+//! - `verifier`: the rustls certificate verifier that applies the Java PKIX verdict.
+//! - `integration`: one call to a backend: connect, TLS, HTTP/1.1.
+//! - `front`: the client-facing HTTP handler.
+//! - `server`: the accept loop and graceful shutdown.
+
+#![warn(missing_docs)]
+
+mod aws;
+mod config;
+mod execution_log;
+mod front;
+mod integration;
+mod invocation;
+mod server;
+mod verifier;
+
+pub use aws::{ClientError, Failure, REQUEST_ID_HEADER, failure_response};
+pub use config::{Clock, GatewayConfig, Integration, RouteConfig, UpstreamVia};
+pub use execution_log::{LogLine, format_log_date};
+pub use invocation::{Invocation, InvocationLog, TlsObservation, Upstream};
+pub use server::{SHUTDOWN_GRACE, serve};

@@ -13,7 +13,7 @@ use tokio_rustls::TlsAcceptor;
 
 use crate::relay::relay;
 use crate::sni::CertificateSelector;
-use crate::tls::{HANDSHAKE_TIMEOUT, provider, version_name};
+use crate::tls::HANDSHAKE_TIMEOUT;
 use crate::upstream::{Forwarder, Upstream};
 use crate::{NlbError, TlsTermination, tls_versions};
 
@@ -36,7 +36,7 @@ impl Terminator {
                 policy: tls.security_policy.clone(),
             })?;
         let selector = Arc::new(CertificateSelector::new(hop, tls)?);
-        let mut config = ServerConfig::builder_with_provider(provider())
+        let mut config = ServerConfig::builder_with_provider(hoplab_trace::crypto_provider())
             .with_protocol_versions(versions)
             .map_err(|source| NlbError::Tls {
                 hop: hop.clone(),
@@ -75,7 +75,7 @@ impl Terminator {
         };
         let session = client.get_ref().1;
         let sni = session.server_name().map(str::to_owned);
-        let version = version_name(session.protocol_version());
+        let version = hoplab_trace::tls_version_name(session.protocol_version());
         let served = self.selector.select(sni.as_deref()).served.clone();
         tracing::debug!(?sni, %version, "tls terminated");
         events.record(Observation::TlsTerminated {

@@ -173,7 +173,7 @@ fn connector(
     hop: &HopId,
     versions: &'static [&'static SupportedProtocolVersion],
 ) -> Result<TlsConnector, NlbError> {
-    let provider = crate::tls::provider();
+    let provider = hoplab_trace::crypto_provider();
     let verifier = Arc::new(TargetCertificateNotValidated(
         provider.signature_verification_algorithms,
     ));

@@ -321,7 +321,10 @@ async fn an_unreachable_target_is_recorded_and_the_tcp_client_is_closed() {
         unreachable!()
     };
     assert_eq!(downstream.peer, client);
-    assert_eq!(upstream, None, "a refused connect never opened a connection");
+    assert_eq!(
+        upstream, None,
+        "a refused connect never opened a connection"
+    );
     assert_eq!(target, HopId::target("gone"));
     assert!(
         error.starts_with(&format!("connect to target {gone}: ")),

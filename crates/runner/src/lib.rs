@@ -1,1 +1,57 @@
-//! hoplab-runner (in progress).
+//! Runs scenarios: stands the topology up on loopback, sends the scenario's requests
+//! through the gateway, stitches what every hop observed into a hop trace per request, and
+//! checks each request's expectations.
+//!
+//! This is the only library that binds sockets, always on `127.0.0.1` and port 0 unless the
+//! caller pins the gateway's port; each hop is bound first and its address handed to the
+//! hop in front of it (target, then NLB, then gateway).
+//!
+//! # Layout
+//! - `lab`: [`Lab`], a running topology, and how it is started and stopped.
+//! - `client`: the HTTP client that plays the API caller.
+//! - `stitch`: follows one request's connections through the event log into a [`HopTrace`].
+//! - `expect`: compares a request's outcome with its expectation.
+//! - `report`: [`RunReport`] and [`RequestReport`], the serializable results.
+//! - `render`: the human-readable form of a report.
+
+#![warn(missing_docs)]
+
+mod client;
+mod error;
+mod expect;
+mod lab;
+mod render;
+mod report;
+mod stitch;
+
+pub use error::RunError;
+pub use lab::{Lab, LabOptions};
+pub use render::render_text;
+pub use report::{
+    CertificateRole, HopStep, HopTrace, Mismatch, RequestReport, RunReport, SeenCertificate,
+    TlsSession,
+};
+
+use hoplab_scenario::Scenario;
+
+/// Runs every request of a scenario on a fresh topology and reports on each.
+pub async fn run(scenario: &Scenario) -> Result<RunReport, RunError> {
+    let lab = Lab::start(scenario, LabOptions::default()).await?;
+    let mut sent = Vec::with_capacity(scenario.requests.len());
+    for request in &scenario.requests {
+        let response = client::send(lab.gateway_addr(), &request.method, &request.path).await;
+        sent.push((request, response));
+    }
+    // Stopping the lab waits for every hop's connections to end, so every observation of
+    // every request is in the event log before traces are stitched.
+    let finished = lab.shutdown().await;
+    let requests = sent
+        .into_iter()
+        .map(|(request, response)| report::request_report(scenario, &finished, request, response))
+        .collect();
+    Ok(RunReport {
+        scenario: scenario.name.clone(),
+        description: scenario.description.clone(),
+        requests,
+    })
+}

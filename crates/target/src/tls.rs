@@ -5,10 +5,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use hoplab_trace::{CertSummary, Connection, EventLog, HopId, Observation};
-use rustls::crypto::CryptoProvider;
 use rustls::server::{ClientHello, NoServerSessionStorage, ResolvesServerCert};
 use rustls::sign::CertifiedKey;
-use rustls::{InconsistentKeys, ProtocolVersion, ServerConfig};
+use rustls::{InconsistentKeys, ServerConfig};
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio_rustls::TlsAcceptor;
 use tokio_rustls::server::TlsStream;
@@ -51,7 +50,7 @@ impl TlsServer {
             });
         }
         let served = CertSummary::chain(key.cert.iter().map(|der| der.as_ref()));
-        let mut config = ServerConfig::builder_with_provider(provider())
+        let mut config = ServerConfig::builder_with_provider(hoplab_trace::crypto_provider())
             .with_protocol_versions(&[&rustls::version::TLS13, &rustls::version::TLS12])
             .map_err(|source| TargetError::Tls {
                 hop: hop.clone(),
@@ -84,7 +83,7 @@ impl TlsServer {
                 Ok(Ok(tls)) => {
                     let session = tls.get_ref().1;
                     let sni = session.server_name().map(str::to_owned);
-                    let version = version_name(session.protocol_version());
+                    let version = hoplab_trace::tls_version_name(session.protocol_version());
                     tracing::debug!(sni = ?sni, %version, "tls handshake complete");
                     events.record(Observation::TlsTerminated {
                         hop: hop.clone(),
@@ -108,34 +107,5 @@ impl TlsServer {
             error,
         });
         None
-    }
-}
-
-/// The process-wide default crypto provider if one is installed, else aws-lc-rs.
-fn provider() -> Arc<CryptoProvider> {
-    CryptoProvider::get_default()
-        .cloned()
-        .unwrap_or_else(|| Arc::new(rustls::crypto::aws_lc_rs::default_provider()))
-}
-
-/// A protocol version as reports spell it (`TLSv1.3`).
-fn version_name(version: Option<ProtocolVersion>) -> String {
-    match version {
-        Some(ProtocolVersion::TLSv1_3) => "TLSv1.3".to_owned(),
-        Some(ProtocolVersion::TLSv1_2) => "TLSv1.2".to_owned(),
-        Some(other) => format!("{other:?}"),
-        None => "unknown".to_owned(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn versions_are_spelled_as_reports_spell_them() {
-        assert_eq!(version_name(Some(ProtocolVersion::TLSv1_3)), "TLSv1.3");
-        assert_eq!(version_name(Some(ProtocolVersion::TLSv1_2)), "TLSv1.2");
-        assert_eq!(version_name(None), "unknown");
     }
 }

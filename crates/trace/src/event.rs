@@ -150,6 +150,8 @@ impl EventLog {
     fn lock(&self) -> std::sync::MutexGuard<'_, Vec<Observation>> {
         // A panic while holding the lock cannot leave the Vec half-written, so a poisoned
         // lock is still safe to use.
-        self.inner.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.inner
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }

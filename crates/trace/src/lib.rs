@@ -9,12 +9,15 @@
 //! - [`HopId`]: the name of a hop as it appears in reports and expectations.
 //! - [`CertSummary`] (from `hoplab-pkix`): subject, issuer, SANs, validity and fingerprint.
 //! - [`Observation`] and [`EventLog`]: what a hop saw, and the shared place it is written to.
+//! - [`crypto_provider`] and [`tls_version_name`]: TLS helpers every hop shares.
 
 #![warn(missing_docs)]
 
 mod event;
 mod hop;
+mod tls;
 
-pub use hoplab_pkix::CertSummary;
 pub use event::{Connection, EventLog, Observation};
 pub use hop::HopId;
+pub use hoplab_pkix::CertSummary;
+pub use tls::{crypto_provider, tls_version_name};

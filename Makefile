@@ -1,0 +1,30 @@
+# hoplab: the two set-up commands are `make demo` and `make test`.
+
+CARGO ?= cargo
+HOPLAB = $(CARGO) run --quiet --package hoplab-cli --
+
+.PHONY: demo test lint fmt build clean
+
+## Run the bundled default: the same defective target certificates behind an NLB TLS
+## listener (all pass) and behind a TCP listener (each fails with its own message).
+demo:
+	$(HOPLAB) run scenarios/tls-listener-ignores-target-certificates.toml
+	$(HOPLAB) run scenarios/tcp-listener-validates-target.toml
+
+## Run every test of the workspace (unit, bundled scenarios, CLI).
+test:
+	$(CARGO) test --workspace
+
+## Formatting and lints, as CI checks them.
+lint:
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+
+fmt:
+	$(CARGO) fmt --all
+
+build:
+	$(CARGO) build --workspace
+
+clean:
+	$(CARGO) clean

@@ -1,0 +1,261 @@
+//! The client-facing side: match a route, run its integration, write the execution log,
+//! answer the client as API Gateway does.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::Incoming;
+use hyper::{Request, Response, StatusCode};
+
+use crate::aws::{MISSING_AUTH_TOKEN_BODY, REQUEST_ID_HEADER, failure_response};
+use crate::execution_log::format_log_date;
+use crate::integration::{BackendRequest, BackendResponse, call};
+use crate::{
+    GatewayConfig, Integration, Invocation, InvocationLog, LogLine, RouteConfig, Upstream,
+};
+
+/// Largest client request body accepted (API Gateway's 10 MB payload limit).
+const MAX_REQUEST_BODY: usize = 10 * 1024 * 1024;
+
+/// Headers that belong to one connection and are not passed through.
+const HOP_BY_HOP: [&str; 6] = [
+    "connection",
+    "keep-alive",
+    "transfer-encoding",
+    "upgrade",
+    "content-length",
+    "te",
+];
+
+/// Shared state of the front.
+#[derive(Debug)]
+pub(crate) struct Front {
+    pub(crate) config: Arc<GatewayConfig>,
+    pub(crate) invocations: InvocationLog,
+}
+
+impl Front {
+    /// Serves one client request.
+    pub(crate) async fn handle(&self, request: Request<Incoming>) -> Response<Full<Bytes>> {
+        let request_id = new_request_id();
+        let method = request.method().clone();
+        let path = request.uri().path().to_owned();
+        let mut invocation = Invocation {
+            request_id: request_id.clone(),
+            method: method.to_string(),
+            path: path.clone(),
+            route: None,
+            log: Vec::new(),
+            error: None,
+            status: 0,
+            body: String::new(),
+            upstream: None,
+        };
+        let Some(route) = self
+            .config
+            .routes
+            .iter()
+            .find(|r| r.serves(method.as_str(), &path))
+        else {
+            return self.finish(invocation, 403, Vec::new(), MISSING_AUTH_TOKEN_BODY.into());
+        };
+        invocation.route = Some(format!("{} {}", route.method, route.path));
+
+        let body = match Limited::new(request.into_body(), MAX_REQUEST_BODY)
+            .collect()
+            .await
+        {
+            Ok(collected) => collected.to_bytes(),
+            Err(_) => {
+                let body = Bytes::from_static(br#"{"message":"Request Too Long"}"#);
+                return self.finish(invocation, 413, Vec::new(), body);
+            }
+        };
+        let mut log = ExecutionLog::new(&self.config);
+        log.request_lines(&request_id, route, method.as_str(), &path, &body);
+
+        let mut upstream = Upstream {
+            hop: route.via.first_hop().clone(),
+            conn: None,
+            tls: None,
+            detail: None,
+        };
+        let started = Instant::now();
+        let outcome = call(
+            route,
+            &self.config,
+            BackendRequest {
+                method: method.clone(),
+                body,
+            },
+            &mut upstream,
+        )
+        .await;
+        invocation.upstream = Some(upstream);
+        match outcome {
+            Ok(response) => {
+                let latency = started.elapsed().as_millis();
+                log.response_lines(&response, latency, route.integration);
+                invocation.log = log.lines;
+                let headers = passthrough_headers(&response);
+                self.finish(invocation, response.status, headers, response.body)
+            }
+            Err(failure) => {
+                let client = failure_response(&failure);
+                log.push(client.log_line.clone());
+                log.push(format!("Method completed with status: {}", client.status));
+                invocation.error = Some(client.log_line);
+                invocation.log = log.lines;
+                let json = vec![("content-type".to_owned(), "application/json".to_owned())];
+                self.finish(
+                    invocation,
+                    client.status,
+                    json,
+                    Bytes::from_static(client.body.as_bytes()),
+                )
+            }
+        }
+    }
+
+    fn finish(
+        &self,
+        mut invocation: Invocation,
+        status: u16,
+        headers: Vec<(String, String)>,
+        body: Bytes,
+    ) -> Response<Full<Bytes>> {
+        invocation.status = status;
+        invocation.body = String::from_utf8_lossy(&body).into_owned();
+        let request_id = invocation.request_id.clone();
+        for line in &invocation.log {
+            tracing::info!(target: "hoplab::execution", request_id = %request_id, "{line}");
+        }
+        self.invocations.insert(invocation);
+
+        let mut response = Response::builder()
+            .status(StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_GATEWAY))
+            .header(REQUEST_ID_HEADER, &request_id);
+        for (name, value) in headers {
+            response = response.header(name, value);
+        }
+        response.body(Full::new(body)).unwrap_or_else(|_| {
+            // Only reachable if the backend sent a header hyper cannot re-encode.
+            let mut fallback = Response::new(Full::new(Bytes::new()));
+            *fallback.status_mut() = StatusCode::BAD_GATEWAY;
+            fallback
+        })
+    }
+}
+
+/// The backend's headers that an HTTP_PROXY integration passes to the client.
+fn passthrough_headers(response: &BackendResponse) -> Vec<(String, String)> {
+    response
+        .headers
+        .iter()
+        .filter(|(name, _)| !HOP_BY_HOP.contains(&name.to_ascii_lowercase().as_str()))
+        .cloned()
+        .collect()
+}
+
+/// Builds the console-style execution log of one request.
+struct ExecutionLog<'a> {
+    config: &'a GatewayConfig,
+    lines: Vec<LogLine>,
+}
+
+impl<'a> ExecutionLog<'a> {
+    fn new(config: &'a GatewayConfig) -> Self {
+        Self {
+            config,
+            lines: Vec::new(),
+        }
+    }
+
+    fn push(&mut self, message: String) {
+        self.lines.push(LogLine {
+            date: format_log_date(self.config.clock.now()),
+            message,
+        });
+    }
+
+    fn request_lines(
+        &mut self,
+        request_id: &str,
+        route: &RouteConfig,
+        method: &str,
+        path: &str,
+        body: &[u8],
+    ) {
+        self.push(format!("Starting execution for request: {request_id}"));
+        self.push(format!("HTTP Method: {method}, Resource Path: {path}"));
+        self.push("Method request path: {}".to_owned());
+        self.push("Method request query string: {}".to_owned());
+        self.push(format!(
+            "Method request body before transformations: {}",
+            String::from_utf8_lossy(body)
+        ));
+        self.push(format!("Endpoint request URI: {}", route.uri));
+        self.push(format!(
+            "Endpoint request headers: {{User-Agent={}, Host={}}}",
+            crate::aws::USER_AGENT,
+            route.host_header()
+        ));
+        self.push(format!(
+            "Endpoint request body after transformations: {}",
+            String::from_utf8_lossy(body)
+        ));
+        self.push(format!("Sending request to {}", route.uri));
+    }
+
+    fn response_lines(&mut self, response: &BackendResponse, latency_ms: u128, kind: Integration) {
+        self.push(format!(
+            "Received response. Status: {}, Integration latency: {latency_ms} ms",
+            response.status
+        ));
+        let headers = response
+            .headers
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        self.push(format!("Endpoint response headers: {{{headers}}}"));
+        let body = String::from_utf8_lossy(&response.body).into_owned();
+        self.push(format!(
+            "Endpoint response body before transformations: {body}"
+        ));
+        if kind == Integration::Http {
+            self.push(format!(
+                "Method response body after transformations: {body}"
+            ));
+        }
+        self.push("Successfully completed execution".to_owned());
+        self.push(format!("Method completed with status: {}", response.status));
+    }
+}
+
+/// A request id shaped like API Gateway's (a random UUID).
+fn new_request_id() -> String {
+    let mut bytes = [0u8; 16];
+    let random = hoplab_trace::crypto_provider().secure_random;
+    if random.fill(&mut bytes).is_err() {
+        // Fall back to time-derived bytes; ids only need to be unique within a run.
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or_default();
+        bytes = nanos.to_le_bytes();
+    }
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[0..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..32]
+    )
+}

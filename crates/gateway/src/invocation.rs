@@ -1,0 +1,131 @@
+//! What the gateway records about each request it served.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Mutex};
+
+use hoplab_pkix::CertSummary;
+use hoplab_trace::{Connection, HopId};
+use serde::Serialize;
+
+use crate::LogLine;
+
+/// One request through the gateway: its execution log and what happened upstream.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Invocation {
+    /// The request id, also sent to the client in `x-amzn-RequestId`.
+    pub request_id: String,
+    /// Client request method.
+    pub method: String,
+    /// Client request path.
+    pub path: String,
+    /// The route that served it (`GET /pets`), if any matched.
+    pub route: Option<String>,
+    /// The execution log.
+    pub log: Vec<LogLine>,
+    /// The execution log's failure line, if the integration failed.
+    pub error: Option<String>,
+    /// Status returned to the client.
+    pub status: u16,
+    /// Body returned to the client (lossy UTF-8).
+    pub body: String,
+    /// What the gateway saw on its connection to the backend, if it tried one.
+    pub upstream: Option<Upstream>,
+}
+
+/// The gateway's side of its connection to the first hop.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Upstream {
+    /// The hop the connection was opened to.
+    pub hop: HopId,
+    /// The connection, from the gateway's side, once it was open.
+    pub conn: Option<Connection>,
+    /// The TLS session the gateway started, for `https` integrations.
+    pub tls: Option<TlsObservation>,
+    /// What went wrong on this connection, in the words of the library that noticed.
+    pub detail: Option<String>,
+}
+
+/// What the gateway saw and concluded in its TLS handshake.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TlsObservation {
+    /// The server name sent in the ClientHello (none for an IP host).
+    pub sni: Option<String>,
+    /// The host the certificate was checked against (the integration URI host).
+    pub host_checked: String,
+    /// Whether `insecureSkipVerification` was on.
+    pub insecure_skip_verification: bool,
+    /// The certificates the peer sent, in order.
+    pub presented: Vec<CertSummary>,
+    /// `Some(true)` accepted, `Some(false)` rejected, `None` if no certificate was received.
+    pub accepted: Option<bool>,
+    /// The JDK message of a rejection.
+    pub rejection: Option<String>,
+    /// Why, in sentences: the path built, the certificate outside its window, the names compared.
+    pub explanation: Vec<String>,
+    /// Negotiated protocol version, when the handshake completed.
+    pub version: Option<String>,
+}
+
+/// Every invocation of one gateway, by request id, oldest dropped past a bound.
+#[derive(Debug, Clone)]
+pub struct InvocationLog {
+    inner: Arc<Mutex<Stored>>,
+    capacity: usize,
+}
+
+#[derive(Debug, Default)]
+struct Stored {
+    by_id: HashMap<String, Invocation>,
+    order: VecDeque<String>,
+}
+
+impl Default for InvocationLog {
+    fn default() -> Self {
+        Self::with_capacity(10_000)
+    }
+}
+
+impl InvocationLog {
+    /// A log that keeps the latest `capacity` invocations.
+    pub fn with_capacity(capacity: usize) -> Self {
+        Self {
+            inner: Arc::default(),
+            capacity: capacity.max(1),
+        }
+    }
+
+    /// Stores an invocation, dropping the oldest one past capacity.
+    pub fn insert(&self, invocation: Invocation) {
+        let mut stored = self.lock();
+        if stored.order.len() >= self.capacity {
+            if let Some(oldest) = stored.order.pop_front() {
+                stored.by_id.remove(&oldest);
+            }
+        }
+        stored.order.push_back(invocation.request_id.clone());
+        stored
+            .by_id
+            .insert(invocation.request_id.clone(), invocation);
+    }
+
+    /// The invocation with this request id, if still kept.
+    pub fn get(&self, request_id: &str) -> Option<Invocation> {
+        self.lock().by_id.get(request_id).cloned()
+    }
+
+    /// How many invocations are kept.
+    pub fn len(&self) -> usize {
+        self.lock().order.len()
+    }
+
+    /// Whether none are kept.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Stored> {
+        self.inner
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}

@@ -1,0 +1,34 @@
+//! Why a scenario could not be run.
+
+/// A scenario could not be stood up.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum RunError {
+    /// The PKI could not be generated.
+    #[error("generating certificates: {0}")]
+    Pki(#[from] hoplab_pki::PkiError),
+    /// A trusted CA could not be loaded into the gateway's trust store.
+    #[error("loading trusted CA #{index}: {detail}")]
+    Trust {
+        /// Position among the trusted authorities.
+        index: usize,
+        /// What went wrong.
+        detail: String,
+    },
+    /// A certificate a hop serves is missing from the PKI.
+    #[error("no certificate named {0:?} in the generated PKI")]
+    MissingCertificate(String),
+    /// A background task failed.
+    #[error("background task failed: {0}")]
+    Task(String),
+    /// A socket could not be bound.
+    #[error("binding {what} on {addr}: {source}")]
+    Bind {
+        /// Which hop.
+        what: String,
+        /// The address tried.
+        addr: std::net::SocketAddr,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+}

@@ -1,0 +1,62 @@
+//! Compares a request's outcome with its expectation.
+
+use hoplab_scenario::{Expectation, TextMatch};
+
+use crate::report::{Mismatch, RequestReport};
+
+/// Every expectation that did not hold.
+pub(crate) fn check(expect: &Expectation, report: &RequestReport) -> Vec<Mismatch> {
+    let mut mismatches = Vec::new();
+    let mut differ = |field: &str, expected: String, actual: String| {
+        mismatches.push(Mismatch {
+            field: field.to_owned(),
+            expected,
+            actual,
+        });
+    };
+    if let Some(status) = expect.status {
+        if report.status != Some(status) {
+            let actual = report
+                .status
+                .map(|s| s.to_string())
+                .unwrap_or_else(|| "no response".to_owned());
+            differ("status", status.to_string(), actual);
+        }
+    }
+    if let Some(hop) = &expect.validated {
+        let actual = report
+            .validated
+            .clone()
+            .unwrap_or_else(|| "none".to_owned());
+        if hop.to_string() != actual {
+            differ("validated", hop.to_string(), actual);
+        }
+    }
+    if let Some(error) = &expect.error {
+        let actual = report.error.clone().unwrap_or_default();
+        if !error.matches(&actual) {
+            differ("error", describe(error), or_none(&actual));
+        }
+    }
+    if let Some(part) = &expect.body_contains {
+        if !report.body.contains(part.as_str()) {
+            differ("body", format!("contains {part:?}"), report.body.clone());
+        }
+    }
+    mismatches
+}
+
+fn describe(text: &TextMatch) -> String {
+    match text {
+        TextMatch::Exact(want) => want.clone(),
+        TextMatch::Contains(part) => format!("contains {part:?}"),
+    }
+}
+
+fn or_none(actual: &str) -> String {
+    if actual.is_empty() {
+        "(no error)".to_owned()
+    } else {
+        actual.to_owned()
+    }
+}

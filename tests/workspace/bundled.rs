@@ -1,0 +1,45 @@
+//! Every bundled scenario is a test: its expectations must hold on a live run.
+
+use hoplab_tests::{bundled_scenario_files, load_bundled, run_and_assert_passed};
+
+macro_rules! bundled_scenarios {
+    ($($test:ident => $file:literal),* $(,)?) => {
+        $(
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $test() {
+                let scenario = load_bundled($file);
+                assert!(
+                    scenario
+                        .requests
+                        .iter()
+                        .all(|r| r.expect.status.is_some() && r.expect.validated.is_some()),
+                    "{}: every bundled request states its status and validated hop",
+                    $file
+                );
+                run_and_assert_passed(&scenario).await;
+            }
+        )*
+
+        #[test]
+        fn every_bundled_scenario_has_a_test() {
+            let mut listed = vec![$($file.to_owned()),*];
+            listed.sort();
+            assert_eq!(listed, bundled_scenario_files(), "add the new scenario to bundled.rs");
+        }
+    };
+}
+
+bundled_scenarios! {
+    chain_out_of_order => "chain-out-of-order.toml",
+    nlb_incomplete_chain => "nlb-incomplete-chain.toml",
+    not_yet_valid => "not-yet-valid.toml",
+    private_ca_listener => "private-ca-listener.toml",
+    public_backend_valid => "public-backend-valid.toml",
+    seed_article_http_proxy => "seed-article-http-proxy.toml",
+    skip_verification_keeps_expiry => "skip-verification-keeps-expiry.toml",
+    sni_listener_certificates => "sni-listener-certificates.toml",
+    tcp_listener_validates_target => "tcp-listener-validates-target.toml",
+    tls_listener_ignores_target_certificates => "tls-listener-ignores-target-certificates.toml",
+    tls_listener_plaintext_targets => "tls-listener-plaintext-targets.toml",
+    wrong_uri_host => "wrong-uri-host.toml",
+}

@@ -1,0 +1,4 @@
+//! Whole-workspace tests, one binary (ripgrep style).
+
+mod bundled;
+mod traces;
