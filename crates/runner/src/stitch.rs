@@ -303,7 +303,8 @@ fn nlb_to_target(
             presented_by: target.to_string(),
             presented_to: nlb.to_string(),
             role: CertificateRole::NotValidated,
-            verdict: "not validated: an NLB does not validate the certificates of a TLS target group's targets".to_owned(),
+            verdict: "an NLB does not validate the certificates of a TLS target group's targets"
+                .to_owned(),
             chain: chain.clone(),
             explanation: Vec::new(),
         });
