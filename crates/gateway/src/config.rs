@@ -55,6 +55,9 @@ pub struct RouteConfig {
     pub via: UpstreamVia,
     /// `tlsConfig.insecureSkipVerification`.
     pub insecure_skip_verification: bool,
+    /// `tlsConfig.serverNameToVerify` (HTTP APIs): replaces the URI host as SNI and in the
+    /// certificate check.
+    pub server_name_to_verify: Option<String>,
     /// `timeoutInMillis`.
     pub timeout: Duration,
 }
@@ -110,6 +113,12 @@ impl Clock {
 }
 
 impl RouteConfig {
+    /// The name sent as SNI and checked against the certificate: `serverNameToVerify` when
+    /// set, else the URI host.
+    pub fn tls_name(&self) -> &str {
+        self.server_name_to_verify.as_deref().unwrap_or(&self.host)
+    }
+
     /// Whether this route serves `method` on `path`.
     pub fn serves(&self, method: &str, path: &str) -> bool {
         self.path == path && (self.method == "ANY" || self.method.eq_ignore_ascii_case(method))

@@ -16,6 +16,10 @@ use crate::{
     GatewayConfig, Integration, Invocation, InvocationLog, LogLine, RouteConfig, Upstream,
 };
 
+/// Path prefix under which the gateway serves its own invocation records as JSON:
+/// `GET /_hoplab/invocations/<request id>`. Routes cannot use it.
+pub const INVOCATIONS_PATH: &str = "/_hoplab/invocations/";
+
 /// Largest client request body accepted (API Gateway's 10 MB payload limit).
 const MAX_REQUEST_BODY: usize = 10 * 1024 * 1024;
 
@@ -39,6 +43,9 @@ pub(crate) struct Front {
 impl Front {
     /// Serves one client request.
     pub(crate) async fn handle(&self, request: Request<Incoming>) -> Response<Full<Bytes>> {
+        if let Some(id) = request.uri().path().strip_prefix(INVOCATIONS_PATH) {
+            return self.invocation_record(id);
+        }
         let request_id = new_request_id();
         let method = request.method().clone();
         let path = request.uri().path().to_owned();
@@ -117,6 +124,24 @@ impl Front {
                 )
             }
         }
+    }
+
+    /// The stored invocation `id` as JSON, or 404.
+    fn invocation_record(&self, id: &str) -> Response<Full<Bytes>> {
+        let (status, body) = match self.invocations.get(id).map(|i| serde_json::to_vec(&i)) {
+            Some(Ok(json)) => (StatusCode::OK, json),
+            _ => (
+                StatusCode::NOT_FOUND,
+                br#"{"message":"no invocation with that request id is kept"}"#.to_vec(),
+            ),
+        };
+        let mut response = Response::new(Full::new(Bytes::from(body)));
+        *response.status_mut() = status;
+        response.headers_mut().insert(
+            hyper::header::CONTENT_TYPE,
+            hyper::header::HeaderValue::from_static("application/json"),
+        );
+        response
     }
 
     fn finish(

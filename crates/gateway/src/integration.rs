@@ -88,12 +88,12 @@ async fn start_tls(
     };
     let (verifier, seen) = JavaPkixVerifier::new(
         Arc::clone(&config.trust),
-        route.host.clone(),
+        route.tls_name().to_owned(),
         policy,
         config.clock,
         Arc::clone(&provider),
     );
-    let (server_name, sni) = server_name_for(&route.host);
+    let (server_name, sni) = server_name_for(route.tls_name());
     let mut client = rustls::ClientConfig::builder_with_provider(provider)
         .with_protocol_versions(&[&rustls::version::TLS13, &rustls::version::TLS12])
         .map_err(|e| Failure::Handshake {
@@ -107,7 +107,7 @@ async fn start_tls(
 
     let mut observation = TlsObservation {
         sni,
-        host_checked: route.host.clone(),
+        host_checked: route.tls_name().to_owned(),
         insecure_skip_verification: route.insecure_skip_verification,
         presented: Vec::new(),
         accepted: None,

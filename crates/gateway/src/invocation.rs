@@ -66,12 +66,17 @@ pub struct TlsObservation {
     pub version: Option<String>,
 }
 
-/// Every invocation of one gateway, by request id, oldest dropped past a bound.
+/// Every invocation of one gateway, by request id, oldest dropped past a bound; listeners
+/// can also follow new invocations as they finish.
 #[derive(Debug, Clone)]
 pub struct InvocationLog {
     inner: Arc<Mutex<Stored>>,
     capacity: usize,
+    finished: tokio::sync::broadcast::Sender<Arc<Invocation>>,
 }
+
+/// How many finished invocations a slow follower may fall behind before it misses some.
+const FOLLOW_BACKLOG: usize = 1024;
 
 #[derive(Debug, Default)]
 struct Stored {
@@ -91,7 +96,13 @@ impl InvocationLog {
         Self {
             inner: Arc::default(),
             capacity: capacity.max(1),
+            finished: tokio::sync::broadcast::channel(FOLLOW_BACKLOG).0,
         }
+    }
+
+    /// Receives every invocation stored from now on (a lagging receiver skips the oldest).
+    pub fn follow(&self) -> tokio::sync::broadcast::Receiver<Arc<Invocation>> {
+        self.finished.subscribe()
     }
 
     /// Stores an invocation, dropping the oldest one past capacity.
@@ -105,7 +116,10 @@ impl InvocationLog {
         stored.order.push_back(invocation.request_id.clone());
         stored
             .by_id
-            .insert(invocation.request_id.clone(), invocation);
+            .insert(invocation.request_id.clone(), invocation.clone());
+        drop(stored);
+        // Nobody following is not an error.
+        let _ = self.finished.send(Arc::new(invocation));
     }
 
     /// The invocation with this request id, if still kept.

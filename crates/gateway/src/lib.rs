@@ -36,5 +36,6 @@ mod verifier;
 pub use aws::{ClientError, Failure, REQUEST_ID_HEADER, failure_response};
 pub use config::{Clock, GatewayConfig, Integration, RouteConfig, UpstreamVia};
 pub use execution_log::{LogLine, format_log_date};
+pub use front::INVOCATIONS_PATH;
 pub use invocation::{Invocation, InvocationLog, TlsObservation, Upstream};
 pub use server::{SHUTDOWN_GRACE, serve};

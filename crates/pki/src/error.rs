@@ -4,6 +4,12 @@
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum PkiError {
+    /// A certificate read from PEM files has no certificate (validation normally catches this).
+    #[error("certificate {name}: its PEM chain is empty")]
+    EmptyPemChain {
+        /// The leaf.
+        name: String,
+    },
     /// The key pair could not be generated, or a pooled key could not be loaded.
     #[error("certificate {name}: cannot generate {key_type} key: {source}")]
     KeyGeneration {

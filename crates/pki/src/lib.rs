@@ -114,6 +114,14 @@ impl Pki {
         let mut leaf_certs = Vec::with_capacity(spec.certificates.len());
         let mut leaf_keys = Vec::with_capacity(spec.certificates.len());
         for leaf in &spec.certificates {
+            if let Some(pem) = &leaf.pem {
+                let leaf_der = pem.chain.first().ok_or_else(|| PkiError::EmptyPemChain {
+                    name: leaf.name.clone(),
+                })?;
+                leaf_certs.push((leaf.name.clone(), CertificateDer::from(leaf_der.clone())));
+                leaf_keys.push(pem.key_pkcs8.clone());
+                continue;
+            }
             let issuer = match &leaf.issuer {
                 LeafIssuer::SelfSigned => None,
                 LeafIssuer::Authority(issuer) => Some(signer(&signers, &leaf.name, issuer)?),
@@ -123,7 +131,7 @@ impl Pki {
                 .map_err(key_error(&leaf.name, leaf.key))?;
             let der = issue::leaf(leaf, &key, issuer, now)?;
             leaf_certs.push((leaf.name.clone(), der));
-            leaf_keys.push(key);
+            leaf_keys.push(key.serialize_der());
         }
 
         let catalog = Catalog {
@@ -132,8 +140,15 @@ impl Pki {
         };
         let mut leaves = Vec::with_capacity(spec.certificates.len());
         for ((leaf, (_, der)), key) in spec.certificates.iter().zip(&leaf_certs).zip(&leaf_keys) {
-            let chain = catalog.chain_sent(leaf, der)?;
-            let served = ServedCertificate::new(&leaf.name, chain, key.serialize_der())?;
+            let chain = match &leaf.pem {
+                Some(pem) => pem
+                    .chain
+                    .iter()
+                    .map(|der| CertificateDer::from(der.clone()))
+                    .collect(),
+                None => catalog.chain_sent(leaf, der)?,
+            };
+            let served = ServedCertificate::new(&leaf.name, chain, key.clone())?;
             leaves.push(IssuedLeaf {
                 der: der.clone(),
                 served,

@@ -48,6 +48,7 @@ fn leaf(name: &str, issuer: Option<&str>) -> Leaf {
         basic_constraints_ca: false,
         key_cert_sign: false,
         chain: ChainSent::default(),
+        pem: None,
     }
 }
 

@@ -84,6 +84,22 @@ pub struct Leaf {
     pub key_cert_sign: bool,
     /// Which certificates a server sends when it serves this one.
     pub chain: ChainSent,
+    /// The user's own certificate, read from PEM files; when set, it is served as read and
+    /// every generation field above is unused.
+    pub pem: Option<PemCertificate>,
+}
+
+/// A certificate chain and key read from the user's PEM files.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PemCertificate {
+    /// The chain file, resolved against the scenario file's directory.
+    pub chain_file: std::path::PathBuf,
+    /// The key file, resolved the same way.
+    pub key_file: std::path::PathBuf,
+    /// The certificates in the chain file, DER, in file order (what the server sends).
+    pub chain: Vec<Vec<u8>>,
+    /// The leaf's private key, PKCS#8 DER.
+    pub key_pkcs8: Vec<u8>,
 }
 
 /// Who signs a leaf.
@@ -181,10 +197,26 @@ pub enum ChainSent {
 /// The API Gateway stand-in: a REST API with its routes.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Gateway {
+    /// REST API (v1) or HTTP API (v2).
+    pub api: ApiType,
     /// The stage name (used in the invoke URL).
     pub stage: String,
     /// Routes, in file order.
     pub routes: Vec<Route>,
+    /// Extra trusted CA certificates (DER) read from `trusted_ca_files`.
+    pub trusted_ca: Vec<Vec<u8>>,
+    /// Whether Mozilla's public roots are trusted too (`public_roots`).
+    pub public_roots: bool,
+}
+
+/// Which API Gateway API a scenario models.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ApiType {
+    /// A REST API (v1): HTTP and HTTP_PROXY integrations, `insecureSkipVerification`.
+    #[default]
+    Rest,
+    /// An HTTP API (v2): private integrations with `serverNameToVerify`.
+    Http,
 }
 
 /// One method on one resource, with its integration.
@@ -200,8 +232,11 @@ pub struct Route {
     pub uri: IntegrationUri,
     /// How the gateway reaches the backend.
     pub connection: ConnectionType,
-    /// `tlsConfig.insecureSkipVerification`.
+    /// `tlsConfig.insecureSkipVerification` (REST APIs).
     pub insecure_skip_verification: bool,
+    /// `tlsConfig.serverNameToVerify` (HTTP APIs): sent as SNI and checked against the
+    /// certificate instead of the URI host.
+    pub server_name_to_verify: Option<String>,
     /// `timeoutInMillis`.
     pub timeout_ms: u32,
 }

@@ -112,17 +112,32 @@ pub(crate) struct RawCertificate {
     pub(crate) key_cert_sign: bool,
     /// What a server serving this certificate sends: a preset or an explicit list of names.
     pub(crate) chain: Option<Spanned<RawChain>>,
+    /// A PEM file (relative to the scenario file) holding the chain a server sends, leaf
+    /// first; replaces generation, so no other field but `pem_key` may be set.
+    pub(crate) pem_chain: Option<Spanned<String>>,
+    /// The PEM file holding the leaf's unencrypted PKCS#8 private key; required with `pem_chain`.
+    pub(crate) pem_key: Option<Spanned<String>>,
 }
 
 /// `[gateway]`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, expecting = "a [gateway] table")]
 pub(crate) struct RawGateway {
+    /// `REST` (default) or `HTTP` (an HTTP API).
+    pub(crate) api: Option<Spanned<String>>,
     /// The stage name; default `test`.
     pub(crate) stage: Option<Spanned<String>>,
     /// `[[gateway.routes]]`, in file order.
     #[serde(default)]
     pub(crate) routes: Vec<Spanned<RawRoute>>,
+    /// PEM files (relative to the scenario file) whose certificates API Gateway also trusts,
+    /// for running a user's own chain; default none.
+    #[serde(default)]
+    pub(crate) trusted_ca_files: Vec<Spanned<String>>,
+    /// Also trust Mozilla's public roots (the stand-in for API Gateway's supported CAs), for
+    /// a user's own publicly issued certificate; default false.
+    #[serde(default)]
+    pub(crate) public_roots: bool,
 }
 
 /// `[[gateway.routes]]`: one method on one resource, with its integration.
@@ -141,9 +156,11 @@ pub(crate) struct RawRoute {
     pub(crate) connection_type: Option<Spanned<String>>,
     /// The NLB behind the VPC link; required for and only for `VPC_LINK`.
     pub(crate) vpc_link: Option<Spanned<String>>,
-    /// `tlsConfig.insecureSkipVerification`; default false.
-    #[serde(default)]
-    pub(crate) insecure_skip_verification: bool,
+    /// `tlsConfig.insecureSkipVerification` (REST APIs only); default false.
+    pub(crate) insecure_skip_verification: Option<Spanned<bool>>,
+    /// `tlsConfig.serverNameToVerify` (HTTP API VPC link routes only): sent as SNI and checked
+    /// against the certificate instead of the URI host.
+    pub(crate) server_name_to_verify: Option<Spanned<String>>,
     /// `timeoutInMillis`, 50..=300000; default 29000.
     pub(crate) timeout_ms: Option<Spanned<i64>>,
 }

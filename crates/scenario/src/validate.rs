@@ -10,6 +10,7 @@
 //! - `locate`: byte offsets → line/column, and the dotted field path at an offset.
 //! - `values`: parsers for names, enums, times, URIs and IP addresses.
 //! - `pki`: authorities (issuer cycles, topological order) and certificates.
+//! - `pem`: certificates read from the user's PEM files (chain, key, and that they match).
 //! - `backends`: NLBs and their listeners, target groups, targets.
 //! - `gateway`: the stage and routes, resolved against NLB listeners and target DNS names.
 //! - `requests`: requests, resolved against routes, and their expectations.
@@ -17,6 +18,7 @@
 mod backends;
 mod gateway;
 mod locate;
+mod pem;
 mod pki;
 mod requests;
 mod values;
@@ -99,6 +101,15 @@ impl Cx<'_> {
     /// Records `problem` at `span`.
     pub(crate) fn problem(&mut self, span: Range<usize>, field: String, problem: Problem) {
         self.error(span, field, problem.message, problem.help);
+    }
+
+    /// The directory relative file names in the scenario are resolved against: the scenario
+    /// file's own directory (the current directory for text without a file).
+    pub(crate) fn base_dir(&self) -> std::path::PathBuf {
+        std::path::Path::new(self.locator.file())
+            .parent()
+            .map(std::path::Path::to_path_buf)
+            .unwrap_or_default()
     }
 
     /// The location of a span's start.

@@ -101,6 +101,71 @@ pub enum Observation {
         /// The status code the target sent.
         status: u16,
     },
+    /// A TLS listener with an ALPN policy finished a handshake: what the client offered and
+    /// what was chosen. Listeners without a policy (`None`) do not record this.
+    AlpnNegotiated {
+        /// The listener.
+        hop: HopId,
+        /// The connection the handshake ran on.
+        conn: Connection,
+        /// The protocols the client offered, in its order; empty when it sent no ALPN.
+        offered: Vec<String>,
+        /// The protocol chosen, or `None` when the handshake went ahead without ALPN.
+        selected: Option<String>,
+    },
+    /// An NLB listener health-checked one target of its target group.
+    HealthChecked {
+        /// The listener whose target group ran the check.
+        hop: HopId,
+        /// The target group's name.
+        group: String,
+        /// The target checked.
+        target: HopId,
+        /// The check's connection from the NLB's side, if TCP got that far; the target records
+        /// the same connection with this `local` as its peer.
+        probe: Option<Connection>,
+        /// Whether the check passed.
+        passed: bool,
+        /// What the check saw, e.g. `HTTP 200` or `connect: connection refused`.
+        detail: String,
+    },
+    /// A target of an NLB listener's target group became healthy or unhealthy.
+    HealthChanged {
+        /// The listener whose target group holds the target.
+        hop: HopId,
+        /// The target group's name.
+        group: String,
+        /// The target whose state changed.
+        target: HopId,
+        /// The new state.
+        healthy: bool,
+        /// Why, AWS-style: a reason code and description, e.g.
+        /// `Target.Timeout: Request timed out`.
+        reason: String,
+    },
+    /// Every target of an NLB listener's target group became unhealthy, so the listener fails
+    /// open and routes new connections to all of them (`active: true`), or a target became
+    /// healthy again and failing open ended (`active: false`).
+    FailOpen {
+        /// The listener.
+        hop: HopId,
+        /// The target group's name.
+        group: String,
+        /// Whether the listener now fails open.
+        active: bool,
+    },
+    /// A target misbehaved as its configuration asked.
+    TargetFault {
+        /// The target.
+        hop: HopId,
+        /// The connection it misbehaved on; `None` for a fault of the whole target (a closed
+        /// listener that refuses connections).
+        conn: Option<Connection>,
+        /// The behaviour's name, e.g. `reset`.
+        fault: String,
+        /// What the target did, e.g. `closed with SO_LINGER 0, so the peer gets a TCP RST`.
+        detail: String,
+    },
 }
 
 impl Observation {
@@ -113,7 +178,12 @@ impl Observation {
             | Observation::Forwarded { hop, .. }
             | Observation::TargetTlsUnverified { hop, .. }
             | Observation::ForwardFailed { hop, .. }
-            | Observation::Responded { hop, .. } => hop,
+            | Observation::Responded { hop, .. }
+            | Observation::AlpnNegotiated { hop, .. }
+            | Observation::HealthChecked { hop, .. }
+            | Observation::HealthChanged { hop, .. }
+            | Observation::FailOpen { hop, .. }
+            | Observation::TargetFault { hop, .. } => hop,
         }
     }
 }

@@ -6,8 +6,10 @@ use toml::Spanned;
 
 use super::values::{Problem, one_of_names, parse_method, parse_uri};
 use super::{Cx, Index, dangling};
-use crate::model::{ConnectionType, Gateway, IntegrationType, IntegrationUri, Route, Scheme};
-use crate::raw::{RawRoute, RawScenario};
+use crate::model::{
+    ApiType, ConnectionType, Gateway, IntegrationType, IntegrationUri, Route, Scheme,
+};
+use crate::raw::{RawGateway, RawRoute, RawScenario};
 
 const INTEGRATION_TYPES: [(&str, IntegrationType); 2] = [
     ("HTTP", IntegrationType::Http),
@@ -25,6 +27,80 @@ const CONNECTION_TYPES: [(&str, Connection); 2] = [
     ("VPC_LINK", Connection::VpcLink),
 ];
 
+/// `[gateway] api` spellings.
+const API_TYPES: [(&str, ApiType); 2] = [("REST", ApiType::Rest), ("HTTP", ApiType::Http)];
+
+/// An HTTP API's integration timeout cannot exceed 30 s (not adjustable).
+const HTTP_API_MAX_TIMEOUT_MS: u32 = 30_000;
+
+/// The rules that differ between REST and HTTP APIs.
+fn check_api_rules(cx: &mut Cx<'_>, api: ApiType, g: &RawGateway, routes: &[Route]) {
+    for (i, (raw, route)) in g.routes.iter().zip(routes).enumerate() {
+        let raw = raw.get_ref();
+        let rf = format!("gateway.routes[{i}]");
+        match api {
+            ApiType::Rest => {
+                if let Some(name) = &raw.server_name_to_verify {
+                    cx.error(
+                        name.span(),
+                        format!("{rf}.server_name_to_verify"),
+                        "serverNameToVerify is a setting of HTTP APIs",
+                        Some("set `[gateway] api = \"HTTP\"`, or remove it: a REST API checks the URI host".into()),
+                    );
+                }
+            }
+            ApiType::Http => {
+                if let Some(flag) = raw
+                    .insecure_skip_verification
+                    .as_ref()
+                    .filter(|f| *f.get_ref())
+                {
+                    cx.error(
+                        flag.span(),
+                        format!("{rf}.insecure_skip_verification"),
+                        "insecureSkipVerification is supported only for REST APIs",
+                        Some("an HTTP API's tlsConfig has only serverNameToVerify; use a certificate API Gateway trusts".into()),
+                    );
+                }
+                if let Some(name) = &raw.server_name_to_verify {
+                    if !matches!(route.connection, ConnectionType::VpcLink { .. }) {
+                        cx.error(
+                            name.span(),
+                            format!("{rf}.server_name_to_verify"),
+                            "serverNameToVerify applies to private (VPC_LINK) integrations only",
+                            Some("set connection_type = \"VPC_LINK\" or remove it".into()),
+                        );
+                    }
+                }
+                if route.integration != IntegrationType::HttpProxy {
+                    let span = raw
+                        .integration
+                        .as_ref()
+                        .map_or(raw.path.span(), Spanned::span);
+                    cx.error(
+                        span,
+                        format!("{rf}.integration"),
+                        "HTTP API integrations with an HTTP endpoint are HTTP_PROXY",
+                        Some("use integration = \"HTTP_PROXY\"".into()),
+                    );
+                }
+                if route.timeout_ms > HTTP_API_MAX_TIMEOUT_MS {
+                    let span = raw
+                        .timeout_ms
+                        .as_ref()
+                        .map_or(raw.path.span(), Spanned::span);
+                    cx.error(
+                        span,
+                        format!("{rf}.timeout_ms"),
+                        format!("an HTTP API's integration timeout cannot exceed {HTTP_API_MAX_TIMEOUT_MS} ms"),
+                        Some("expected 50..=30000".into()),
+                    );
+                }
+            }
+        }
+    }
+}
+
 /// Default and bounds of `timeout_ms`.
 const DEFAULT_TIMEOUT_MS: u32 = 29_000;
 const TIMEOUT_RANGE: std::ops::RangeInclusive<i64> = 50..=300_000;
@@ -38,8 +114,11 @@ pub(super) fn convert(cx: &mut Cx<'_>, raw: &RawScenario, index: &Index<'_>) -> 
             Some("add a [[gateway.routes]] table with path and uri".into()),
         );
         return Gateway {
+            api: ApiType::Rest,
             stage: "test".into(),
             routes: Vec::new(),
+            trusted_ca: Vec::new(),
+            public_roots: false,
         };
     };
     let g = gateway.get_ref();
@@ -71,7 +150,7 @@ pub(super) fn convert(cx: &mut Cx<'_>, raw: &RawScenario, index: &Index<'_>) -> 
     }
 
     let mut seen: HashMap<(String, String), usize> = HashMap::new();
-    let routes = g
+    let routes: Vec<Route> = g
         .routes
         .iter()
         .enumerate()
@@ -94,7 +173,34 @@ pub(super) fn convert(cx: &mut Cx<'_>, raw: &RawScenario, index: &Index<'_>) -> 
             converted
         })
         .collect();
-    Gateway { stage, routes }
+    let mut trusted_ca = Vec::new();
+    for (i, file) in g.trusted_ca_files.iter().enumerate() {
+        let path = cx.base_dir().join(file.get_ref());
+        match super::pem::read_certificates(&path) {
+            Ok(certs) => trusted_ca.extend(certs),
+            Err(problem) => cx.error(
+                file.span(),
+                format!("gateway.trusted_ca_files[{i}]"),
+                problem.0,
+                problem.1,
+            ),
+        }
+    }
+    let api = cx.enum_or(
+        g.api.as_ref(),
+        "gateway.api".into(),
+        "API type",
+        &API_TYPES,
+        ApiType::Rest,
+    );
+    check_api_rules(cx, api, g, &routes);
+    Gateway {
+        api,
+        stage,
+        routes,
+        trusted_ca,
+        public_roots: g.public_roots,
+    }
 }
 
 fn convert_route(cx: &mut Cx<'_>, index: &Index<'_>, rf: &str, r: &RawRoute) -> Route {
@@ -168,7 +274,14 @@ fn convert_route(cx: &mut Cx<'_>, index: &Index<'_>, rf: &str, r: &RawRoute) -> 
             path_and_query: "/".into(),
         }),
         connection,
-        insecure_skip_verification: r.insecure_skip_verification,
+        insecure_skip_verification: r
+            .insecure_skip_verification
+            .as_ref()
+            .is_some_and(|flag| *flag.get_ref()),
+        server_name_to_verify: r
+            .server_name_to_verify
+            .as_ref()
+            .map(|n| n.get_ref().to_ascii_lowercase()),
         timeout_ms,
     }
 }
@@ -184,6 +297,14 @@ pub(super) fn check_resource_path(path: &str) -> Result<(), Problem> {
     }
     if let Some(c) = path.chars().find(|c| !c.is_ascii_graphic() || *c == '#') {
         return Err(Problem::new(format!("path {path:?} contains {c:?}"), HELP));
+    }
+    if path == "/_hoplab" || path.starts_with("/_hoplab/") {
+        return Err(Problem::new(
+            format!(
+                "path {path:?} is under /_hoplab/, which the gateway keeps for its invocation records"
+            ),
+            "choose another path",
+        ));
     }
     Ok(())
 }

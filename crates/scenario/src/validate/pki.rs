@@ -228,6 +228,20 @@ fn convert_certificate(
 ) -> Leaf {
     let f = field("certificates", name.get_ref());
     let c = certificate.get_ref();
+    if let Some(chain_file) = &c.pem_chain {
+        return super::pem::convert_pem_certificate(cx, &f, name, certificate, chain_file);
+    }
+    if let Some(key_file) = &c.pem_key {
+        cx.error(
+            key_file.span(),
+            format!("{f}.pem_key"),
+            "`pem_key` needs `pem_chain`",
+            Some(
+                "set `pem_chain` to the PEM file with the certificate chain, or remove `pem_key`"
+                    .into(),
+            ),
+        );
+    }
     if index.is_authority(name.get_ref()) {
         cx.error(
             name.span(),
@@ -322,6 +336,7 @@ fn convert_certificate(
         basic_constraints_ca: c.basic_constraints_ca,
         key_cert_sign: c.key_cert_sign,
         chain,
+        pem: None,
     }
 }
 

@@ -245,6 +245,33 @@ pub(crate) fn parse_clock(raw: &RawTime) -> Result<OffsetDateTime, Problem> {
 }
 
 /// Parses an integration URI.
+/// What API Gateway answers `put-integration` with for a host it will not call.
+pub(crate) const INVALID_ENDPOINT: &str = "Invalid HTTP endpoint specified for URI";
+
+/// API Gateway's endpoint rules: ports 80, 443 and above 1024; a DNS host must end in a
+/// public suffix (`.internal`, `.local` and the like are refused).
+fn check_endpoint(host: &str, port: u16, raw: &str) -> Result<(), Problem> {
+    if !(port == 80 || port == 443 || port > 1024) {
+        return Err(Problem::new(
+            format!("integration uri {raw:?} uses port {port}"),
+            "API Gateway supports ports 80, 443 and ports above 1024",
+        ));
+    }
+    if host.parse::<std::net::IpAddr>().is_ok() {
+        return Ok(());
+    }
+    let known = psl::suffix(host.as_bytes()).is_some_and(|suffix| suffix.is_known());
+    if !known {
+        return Err(Problem::new(
+            format!("{INVALID_ENDPOINT}: {host:?} does not end in a public suffix"),
+            "API Gateway refuses hosts such as *.internal or *.local; use a name under a public \
+             suffix (it need not resolve: the URI host is only sent as Host and SNI and checked \
+             against the certificate)",
+        ));
+    }
+    Ok(())
+}
+
 pub(crate) fn parse_uri(raw: &str) -> Result<IntegrationUri, Problem> {
     const HELP: &str = "expected an http or https URI such as \"https://api.example.com/pets\"";
     let bad = |what: String| Problem::new(what, HELP);
@@ -284,6 +311,7 @@ pub(crate) fn parse_uri(raw: &str) -> Result<IntegrationUri, Problem> {
             Scheme::Https => 443,
         },
     };
+    check_endpoint(&host, port, raw)?;
     let path_and_query = if path_and_query.starts_with('/') {
         path_and_query.to_owned()
     } else {

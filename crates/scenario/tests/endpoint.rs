@@ -1,0 +1,74 @@
+//! API Gateway's integration endpoint rules, checked when the scenario is validated.
+
+mod common;
+
+use common::BASE;
+use hoplab_scenario::{LoadError, from_toml};
+
+fn with_uri(uri: &str) -> Result<hoplab_scenario::Scenario, LoadError> {
+    let text = BASE.replace(
+        "uri = \"https://api.example.com/pets\"",
+        &format!("uri = \"{uri}\""),
+    );
+    from_toml(&text, "s.toml")
+}
+
+fn error_for(uri: &str) -> hoplab_scenario::ScenarioError {
+    match with_uri(uri) {
+        Err(LoadError::Invalid(errors)) => errors
+            .into_iter()
+            .find(|e| e.field == "gateway.routes[0].uri")
+            .unwrap_or_else(|| panic!("no uri error for {uri}")),
+        other => panic!("{uri}: expected an error, got {other:?}"),
+    }
+}
+
+#[test]
+fn hosts_without_a_public_suffix_are_refused_with_the_aws_message() {
+    for uri in [
+        "https://get-books-proxy.myproxy.internal/",
+        "https://api.local/",
+        "https://api.example/",
+    ] {
+        let error = error_for(uri);
+        assert!(
+            error
+                .message
+                .starts_with("Invalid HTTP endpoint specified for URI"),
+            "{error}"
+        );
+        assert_eq!(error.location.line, 15, "{error}");
+    }
+}
+
+#[test]
+fn only_ports_80_443_and_above_1024_are_allowed() {
+    let error = error_for("https://api.example.com:1024/");
+    assert!(error.message.contains("port 1024"), "{error}");
+    assert!(error.help.unwrap_or_default().contains("80, 443"));
+    // 1025 is allowed by API Gateway; the only complaint left is that the NLB has no
+    // listener on that port.
+    let Err(LoadError::Invalid(errors)) = with_uri("https://api.example.com:1025/") else {
+        panic!("the NLB has no listener on 1025")
+    };
+    assert!(
+        errors
+            .iter()
+            .all(|e| !e.help.clone().unwrap_or_default().contains("80, 443")),
+        "{errors:#?}"
+    );
+}
+
+#[test]
+fn public_names_and_ip_hosts_are_accepted() {
+    for uri in [
+        "https://api.example.com/pets",
+        "https://internal-nlb-0123.elb.us-east-1.amazonaws.com/pets",
+        "https://api.example.co.uk/pets",
+    ] {
+        assert!(
+            !matches!(with_uri(uri), Err(LoadError::Invalid(ref e)) if e.iter().any(|e| e.field == "gateway.routes[0].uri")),
+            "{uri} must be accepted"
+        );
+    }
+}
