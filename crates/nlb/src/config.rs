@@ -6,6 +6,8 @@ use std::sync::Arc;
 use hoplab_trace::HopId;
 use rustls::sign::CertifiedKey;
 
+use crate::{DEFAULT_ALPN_POLICY, HealthCheck};
+
 /// One NLB listener and its target group.
 #[derive(Debug, Clone)]
 pub struct ListenerConfig {
@@ -28,6 +30,23 @@ pub struct TlsTermination {
     /// The AWS security policy name, e.g. `ELBSecurityPolicy-TLS13-1-2-2021-06`; see
     /// [`tls_versions`](crate::tls_versions) for what each allows here.
     pub security_policy: String,
+    /// The AWS ALPN policy name, e.g. `HTTP2Preferred`; `None` (the default) negotiates no
+    /// ALPN. See [`alpn_protocols`](crate::alpn_protocols). Any other policy needs a TLS
+    /// target group.
+    pub alpn_policy: String,
+}
+
+impl TlsTermination {
+    /// A TLS listener serving `default_certificate` under `security_policy`, with an empty
+    /// certificate list and no ALPN.
+    pub fn new(default_certificate: Arc<CertifiedKey>, security_policy: impl Into<String>) -> Self {
+        TlsTermination {
+            default_certificate,
+            certificates: Vec::new(),
+            security_policy: security_policy.into(),
+            alpn_policy: DEFAULT_ALPN_POLICY.to_owned(),
+        }
+    }
 }
 
 /// A target group: the targets one listener forwards to, and how it speaks to them.
@@ -41,6 +60,21 @@ pub struct TargetGroup {
     pub tls: bool,
     /// The registered targets; at least one.
     pub targets: Vec<TargetEndpoint>,
+    /// `Some` checks every target's health and sends new flows only to healthy ones (or to
+    /// all when none is healthy); `None` checks nothing and treats every target as healthy.
+    pub health_check: Option<HealthCheck>,
+}
+
+impl TargetGroup {
+    /// A target group without health checks.
+    pub fn new(name: impl Into<String>, tls: bool, targets: Vec<TargetEndpoint>) -> Self {
+        TargetGroup {
+            name: name.into(),
+            tls,
+            targets,
+            health_check: None,
+        }
+    }
 }
 
 /// One registered target.

@@ -20,6 +20,43 @@ pub enum NlbError {
         /// The policy name as given.
         policy: String,
     },
+    /// The listener's ALPN policy is not one AWS defines.
+    #[error("{hop}: unknown alpn policy {policy:?}")]
+    UnknownAlpnPolicy {
+        /// The listener.
+        hop: HopId,
+        /// The policy name as given.
+        policy: String,
+    },
+    /// An ALPN policy other than `None` on a listener whose target group is TCP; AWS requires
+    /// a TLS target group.
+    #[error("{hop}: alpn policy {policy} needs a TLS target group, but {group} is TCP")]
+    AlpnNeedsTlsTargetGroup {
+        /// The listener.
+        hop: HopId,
+        /// The policy name.
+        policy: String,
+        /// The target group.
+        group: String,
+    },
+    /// The target group's health check cannot run.
+    #[error("{hop}: health check of target group {group}: {reason}")]
+    InvalidHealthCheck {
+        /// The listener.
+        hop: HopId,
+        /// The target group.
+        group: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// A health check matcher is not in AWS's syntax.
+    #[error("invalid health check matcher {matcher:?}: {reason}")]
+    InvalidMatcher {
+        /// The matcher as given.
+        matcher: String,
+        /// What is wrong.
+        reason: String,
+    },
     /// A certificate of the listener has an empty chain.
     #[error("{hop}: certificate {which} has an empty chain")]
     EmptyChain {

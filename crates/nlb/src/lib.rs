@@ -3,9 +3,12 @@
 //! The NLB sits between API Gateway's VPC link and the targets. A **TCP listener** passes
 //! each connection through untouched to one target, so a client's TLS session ends at the
 //! target. A **TLS listener** terminates TLS itself, serving the certificate its client's SNI
-//! selects (else the default one), then opens a new connection to the target: plain for a TCP
-//! target group, or TLS for a TLS target group, where it sends no SNI and does not validate
-//! the target's certificate. Each connection is pinned to one target chosen by a flow hash.
+//! selects (else the default one) and negotiating ALPN as its [ALPN policy](alpn_protocols)
+//! says, then opens a new connection to the target: plain for a TCP target group, or TLS for a
+//! TLS target group, where it sends no SNI and does not validate the target's certificate.
+//! Each connection is pinned to one target chosen by a flow hash. A target group may
+//! [check the health](HealthCheck) of its targets; new flows then go to healthy targets only,
+//! or to all of them when none is healthy.
 //!
 //! Everything the listener sees is recorded in the shared [`EventLog`](hoplab_trace::EventLog):
 //! the `Forwarded` observation carries the NLB's outgoing connection, whose local address is
@@ -18,6 +21,9 @@
 //!
 //! # Layout
 //! - `config`: [`ListenerConfig`], [`TlsTermination`], [`TargetGroup`], [`TargetEndpoint`].
+//! - `alpn`: ALPN policy names to protocols, and how a client's offer is answered.
+//! - `health`: [`HealthCheck`] and [`StatusMatcher`]; the per-target health state, the
+//!   checks themselves, and the task that runs them.
 //! - `error`: [`NlbError`], for start-up failures and the text of failed forwards.
 //! - `listener`: [`serve_listener`], the accept loop and graceful shutdown.
 //! - `passthrough`: a TCP listener's connections.
@@ -31,8 +37,10 @@
 
 #![warn(missing_docs)]
 
+mod alpn;
 mod config;
 mod error;
+mod health;
 mod listener;
 mod passthrough;
 mod policy;
@@ -43,8 +51,13 @@ mod terminate;
 mod tls;
 mod upstream;
 
+pub use alpn::{ALPN_POLICIES, DEFAULT_ALPN_POLICY, alpn_protocols};
 pub use config::{ListenerConfig, TargetEndpoint, TargetGroup, TlsTermination};
 pub use error::NlbError;
+pub use health::{
+    HEALTH_CHECK_INTERVAL_SECONDS, HEALTH_CHECK_STATUS_CODES, HEALTH_CHECK_THRESHOLDS,
+    HEALTH_CHECK_TIMEOUT_SECONDS, HealthCheck, HealthCheckProtocol, StatusMatcher,
+};
 pub use listener::{SHUTDOWN_GRACE, serve_listener};
 pub use policy::{SECURITY_POLICIES, backend_tls_versions, tls_versions};
 pub use relay::RELAY_BUFFER;

@@ -1,5 +1,6 @@
 //! The accept loop of one listener: one task per connection, and graceful shutdown.
 
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -9,11 +10,12 @@ use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 use tracing::Instrument;
 
+use crate::health::{Checker, HealthTable};
 use crate::passthrough;
 use crate::policy::backend_tls_versions;
 use crate::terminate::Terminator;
 use crate::upstream::Forwarder;
-use crate::{ListenerConfig, NlbError};
+use crate::{ListenerConfig, NlbError, alpn_protocols};
 
 /// How long open connections may run after shutdown is requested before they are closed.
 pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
@@ -24,15 +26,18 @@ const ACCEPT_BACKOFF: Duration = Duration::from_millis(100);
 /// Serves one NLB listener on `listener` until `shutdown` is cancelled.
 ///
 /// A TCP listener (`config.tls` is `None`) passes each connection through to one target; a TLS
-/// listener terminates TLS and opens a new connection to the target. Everything seen is
-/// recorded in `events`. On cancellation the listener is closed at once, open connections keep
+/// listener terminates TLS and opens a new connection to the target. If the target group has
+/// a health check, a task checks its targets until shutdown and new flows go to healthy
+/// targets only (or to all, when none is healthy). Everything seen is recorded in `events`. On
+/// cancellation the listener is closed and health checks stop at once, open connections keep
 /// relaying until they close, and whatever is still open after [`SHUTDOWN_GRACE`] is dropped;
 /// then this returns.
 ///
 /// # Errors
-/// Only when the listener cannot start (unknown security policy, empty target group, a TCP
-/// listener with a TLS target group, unusable certificates). Failures on one connection are
-/// recorded in `events` instead.
+/// Only when the listener cannot start (unknown security or ALPN policy, an ALPN policy with a
+/// TCP target group, empty target group, a TCP listener with a TLS target group, a health
+/// check that cannot run, unusable certificates). Failures on one connection are recorded in
+/// `events` instead.
 pub async fn serve_listener(
     listener: TcpListener,
     config: ListenerConfig,
@@ -46,14 +51,17 @@ pub async fn serve_listener(
             hop: hop.clone(),
             source,
         })?;
-    let handler = Arc::new(Handler::new(config, events)?);
+    let (handler, checker) = Handler::new(config, events, addr)?;
+    let handler = Arc::new(handler);
     tracing::info!(
         %hop,
         %addr,
         tls = handler.terminator.is_some(),
         target_group = %handler.group,
+        health_checks = checker.is_some(),
         "nlb listener listening"
     );
+    let checker = checker.map(|checker| tokio::spawn(Arc::new(checker).run(shutdown.clone())));
 
     let tracker = TaskTracker::new();
     let force = CancellationToken::new();
@@ -92,6 +100,12 @@ pub async fn serve_listener(
     }
 
     drop(listener);
+    if let Some(checker) = checker {
+        // Returns as soon as it sees the cancellation, abandoning any check in flight.
+        if let Err(error) = checker.await {
+            tracing::warn!(%hop, %error, "health checker failed");
+        }
+    }
     tracker.close();
     tracing::info!(%hop, open = tracker.len(), "nlb listener shutting down");
     if tokio::time::timeout(SHUTDOWN_GRACE, tracker.wait())
@@ -116,26 +130,65 @@ struct Handler {
 }
 
 impl Handler {
-    fn new(config: ListenerConfig, events: EventLog) -> Result<Self, NlbError> {
+    /// The handler for `config`, and the health checker of its target group if it has one.
+    /// `addr` is where the listener listens: HTTP health checks send it as `Host`.
+    fn new(
+        config: ListenerConfig,
+        events: EventLog,
+        addr: SocketAddr,
+    ) -> Result<(Self, Option<Checker>), NlbError> {
         let hop = config.hop;
-        let group = config.target_group.name.clone();
+        let group = config.target_group;
         let (terminator, backend_versions) = match &config.tls {
             None => (None, None),
             Some(tls) => {
                 let terminator = Terminator::new(&hop, tls)?;
+                let alpn = alpn_protocols(&tls.alpn_policy).unwrap_or_default();
+                if !alpn.is_empty() && !group.tls {
+                    return Err(NlbError::AlpnNeedsTlsTargetGroup {
+                        hop,
+                        policy: tls.alpn_policy.clone(),
+                        group: group.name,
+                    });
+                }
                 // Known, since the terminator accepted the policy.
                 (Some(terminator), backend_tls_versions(&tls.security_policy))
             }
         };
-        let forwarder =
-            Forwarder::new(&hop, events.clone(), config.target_group, backend_versions)?;
-        Ok(Handler {
+        let (healthy_threshold, unhealthy_threshold) = group
+            .health_check
+            .as_ref()
+            .map_or((1, 1), |c| (c.healthy_threshold, c.unhealthy_threshold));
+        let table = Arc::new(HealthTable::new(
+            hop.clone(),
+            group.name.clone(),
+            group.targets.iter().map(|t| t.hop.clone()).collect(),
+            healthy_threshold,
+            unhealthy_threshold,
+            events.clone(),
+        ));
+        let checker = match &group.health_check {
+            Some(check) if !group.targets.is_empty() => Some(Checker::new(
+                &hop,
+                &group.name,
+                group.targets.clone(),
+                check,
+                addr,
+                Arc::clone(&table),
+                events.clone(),
+            )?),
+            _ => None,
+        };
+        let name = group.name.clone();
+        let forwarder = Forwarder::new(&hop, events.clone(), group, backend_versions, table)?;
+        let handler = Handler {
             hop,
-            group,
+            group: name,
             events,
             terminator,
             forwarder,
-        })
+        };
+        Ok((handler, checker))
     }
 
     /// Handles one accepted connection from start to close.

@@ -1,39 +1,51 @@
-//! A TLS listener's connections: terminate TLS with the SNI-chosen certificate, then forward
-//! the decrypted bytes over a new connection (plain or TLS) to the target.
+//! A TLS listener's connections: terminate TLS with the SNI-chosen certificate and the ALPN
+//! policy, then forward the decrypted bytes over a new connection (plain or TLS) to the target.
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use hoplab_trace::{Connection, EventLog, HopId, Observation};
 use rustls::ServerConfig;
-use rustls::server::NoServerSessionStorage;
+use rustls::server::{Acceptor, NoServerSessionStorage};
 use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
-use tokio_rustls::TlsAcceptor;
+use tokio::time::Instant;
+use tokio_rustls::LazyConfigAcceptor;
+use tokio_rustls::server::TlsStream;
 
+use crate::alpn;
 use crate::relay::relay;
 use crate::sni::CertificateSelector;
 use crate::tls::HANDSHAKE_TIMEOUT;
 use crate::upstream::{Forwarder, Upstream};
-use crate::{NlbError, TlsTermination, tls_versions};
+use crate::{NlbError, TlsTermination, alpn_protocols, tls_versions};
 
 /// How long sending `close_notify` to a client may take when its target cannot be reached.
 const CLOSE_TIMEOUT: Duration = Duration::from_secs(2);
 
 /// The server side of a TLS listener.
 pub(crate) struct Terminator {
-    acceptor: TlsAcceptor,
+    /// The configuration without ALPN.
+    plain: Arc<ServerConfig>,
+    /// For an ALPN policy other than `None`: the policy's protocols, and the configuration
+    /// that negotiates them.
+    alpn: Option<(Vec<Vec<u8>>, Arc<ServerConfig>)>,
     selector: Arc<CertificateSelector>,
 }
 
 impl Terminator {
-    /// Builds the TLS server: versions from the security policy, certificates by SNI, no ALPN,
-    /// no session resumption.
+    /// Builds the TLS server: versions from the security policy, certificates by SNI, ALPN
+    /// from the ALPN policy, no session resumption.
     pub(crate) fn new(hop: &HopId, tls: &TlsTermination) -> Result<Self, NlbError> {
         let versions =
             tls_versions(&tls.security_policy).ok_or_else(|| NlbError::UnknownSecurityPolicy {
                 hop: hop.clone(),
                 policy: tls.security_policy.clone(),
+            })?;
+        let protocols =
+            alpn_protocols(&tls.alpn_policy).ok_or_else(|| NlbError::UnknownAlpnPolicy {
+                hop: hop.clone(),
+                policy: tls.alpn_policy.clone(),
             })?;
         let selector = Arc::new(CertificateSelector::new(hop, tls)?);
         let mut config = ServerConfig::builder_with_provider(hoplab_trace::crypto_provider())
@@ -46,8 +58,14 @@ impl Terminator {
             .with_cert_resolver(Arc::clone(&selector) as _);
         config.session_storage = Arc::new(NoServerSessionStorage {});
         config.send_tls13_tickets = 0;
+        let alpn = (!protocols.is_empty()).then(|| {
+            let mut with_alpn = config.clone();
+            with_alpn.alpn_protocols.clone_from(&protocols);
+            (protocols, Arc::new(with_alpn))
+        });
         Ok(Terminator {
-            acceptor: TlsAcceptor::from(Arc::new(config)),
+            plain: Arc::new(config),
+            alpn,
             selector,
         })
     }
@@ -61,30 +79,34 @@ impl Terminator {
         stream: TcpStream,
         downstream: Connection,
     ) {
-        let accepted = tokio::time::timeout(HANDSHAKE_TIMEOUT, self.acceptor.accept(stream)).await;
-        let mut client = match accepted {
-            Ok(Ok(client)) => client,
-            Ok(Err(error)) => return failed(hop, events, downstream, error.to_string()),
-            Err(_) => {
-                let error = format!(
-                    "tls handshake not finished after {}s",
-                    HANDSHAKE_TIMEOUT.as_secs()
-                );
-                return failed(hop, events, downstream, error);
+        let deadline = Instant::now() + HANDSHAKE_TIMEOUT;
+        let mut client = match self.accept(stream, deadline).await {
+            Ok((client, offered)) => {
+                let session = client.get_ref().1;
+                let sni = session.server_name().map(str::to_owned);
+                let version = hoplab_trace::tls_version_name(session.protocol_version());
+                let selected = session.alpn_protocol().map(protocol_name);
+                let served = self.selector.select(sni.as_deref()).served.clone();
+                tracing::debug!(?sni, %version, ?selected, "tls terminated");
+                events.record(Observation::TlsTerminated {
+                    hop: hop.clone(),
+                    conn: downstream,
+                    sni,
+                    served,
+                    version,
+                });
+                if self.alpn.is_some() {
+                    events.record(Observation::AlpnNegotiated {
+                        hop: hop.clone(),
+                        conn: downstream,
+                        offered: offered.iter().map(|p| protocol_name(p)).collect(),
+                        selected,
+                    });
+                }
+                client
             }
+            Err(error) => return failed(hop, events, downstream, error),
         };
-        let session = client.get_ref().1;
-        let sni = session.server_name().map(str::to_owned);
-        let version = hoplab_trace::tls_version_name(session.protocol_version());
-        let served = self.selector.select(sni.as_deref()).served.clone();
-        tracing::debug!(?sni, %version, "tls terminated");
-        events.record(Observation::TlsTerminated {
-            hop: hop.clone(),
-            conn: downstream,
-            sni,
-            served,
-            version,
-        });
         match forwarder.open(downstream).await {
             Some(Upstream::Plain(upstream)) => relay(client, upstream).await,
             Some(Upstream::Tls(upstream)) => relay(client, upstream).await,
@@ -94,6 +116,49 @@ impl Terminator {
             }
         }
     }
+
+    /// Runs the server side of the handshake by `deadline`: reads the ClientHello, picks the
+    /// configuration with ALPN only when the client offered a protocol of the policy (so a
+    /// client with no overlap is served without ALPN, as AWS does, rather than refused), then
+    /// finishes. Returns the session and the protocols the client offered, or the error text.
+    async fn accept(
+        &self,
+        stream: TcpStream,
+        deadline: Instant,
+    ) -> Result<(TlsStream<TcpStream>, Vec<Vec<u8>>), String> {
+        let timed_out = || {
+            format!(
+                "tls handshake not finished after {}s",
+                HANDSHAKE_TIMEOUT.as_secs()
+            )
+        };
+        let start = tokio::time::timeout_at(
+            deadline,
+            LazyConfigAcceptor::new(Acceptor::default(), stream),
+        )
+        .await
+        .map_err(|_| timed_out())?
+        .map_err(|error| error.to_string())?;
+        let offered: Vec<Vec<u8>> = start
+            .client_hello()
+            .alpn()
+            .map(|protocols| protocols.map(<[u8]>::to_vec).collect())
+            .unwrap_or_default();
+        let config = match &self.alpn {
+            Some((policy, with_alpn)) if alpn::choose(policy, &offered).is_some() => with_alpn,
+            _ => &self.plain,
+        };
+        let client = tokio::time::timeout_at(deadline, start.into_stream(Arc::clone(config)))
+            .await
+            .map_err(|_| timed_out())?
+            .map_err(|error| error.to_string())?;
+        Ok((client, offered))
+    }
+}
+
+/// An ALPN protocol id as text.
+fn protocol_name(protocol: &[u8]) -> String {
+    String::from_utf8_lossy(protocol).into_owned()
 }
 
 /// Records a failed client handshake; the connection is then dropped.

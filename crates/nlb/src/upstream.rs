@@ -18,6 +18,7 @@ use tokio::net::TcpStream;
 use tokio_rustls::TlsConnector;
 use tokio_rustls::client::TlsStream;
 
+use crate::health::HealthTable;
 use crate::select::select_target;
 use crate::{NlbError, TargetEndpoint, TargetGroup};
 
@@ -38,18 +39,21 @@ pub(crate) struct Forwarder {
     hop: HopId,
     events: EventLog,
     targets: Vec<TargetEndpoint>,
+    /// Which targets new flows may go to.
+    health: Arc<HealthTable>,
     /// `Some` for a TLS target group.
     tls: Option<TlsConnector>,
 }
 
 impl Forwarder {
-    /// A forwarder for `group`; `tls_versions` are the versions offered to TLS targets (a TCP
-    /// listener has none, and cannot use a TLS target group).
+    /// A forwarder for `group`, routing by `health`; `tls_versions` are the versions offered
+    /// to TLS targets (a TCP listener has none, and cannot use a TLS target group).
     pub(crate) fn new(
         hop: &HopId,
         events: EventLog,
         group: TargetGroup,
         tls_versions: Option<&'static [&'static SupportedProtocolVersion]>,
+        health: Arc<HealthTable>,
     ) -> Result<Self, NlbError> {
         if group.targets.is_empty() {
             return Err(NlbError::NoTargets {
@@ -71,14 +75,22 @@ impl Forwarder {
             hop: hop.clone(),
             events,
             targets: group.targets,
+            health,
             tls,
         })
     }
 
-    /// Picks the target for the accepted connection `downstream` and connects to it, recording
-    /// `TargetTlsUnverified` (TLS target groups) and `Forwarded`, or `ForwardFailed` and `None`.
+    /// Picks the target for the accepted connection `downstream` (by flow hash among the
+    /// routable targets) and connects to it, recording `TargetTlsUnverified` (TLS target
+    /// groups) and `Forwarded`, or `ForwardFailed` and `None`.
     pub(crate) async fn open(&self, downstream: Connection) -> Option<Upstream> {
-        let target = &self.targets[select_target(&downstream, self.targets.len())];
+        let routable = self.health.routable();
+        let index = routable
+            .get(select_target(&downstream, routable.len()))
+            .copied()
+            .unwrap_or_default();
+        // `routable` holds only valid indices and is never empty, as `targets` is not.
+        let target = self.targets.get(index)?;
         match self.connect(target).await {
             Ok((upstream, conn)) => {
                 tracing::debug!(target = %target.hop, server.addr = %target.addr, "forwarding");
@@ -168,8 +180,9 @@ impl Forwarder {
     }
 }
 
-/// The TLS client toward targets: any certificate, no SNI, no ALPN, no resumption.
-fn connector(
+/// The TLS client toward targets (and for HTTPS health checks): any certificate, no SNI, no
+/// ALPN, no resumption.
+pub(crate) fn connector(
     hop: &HopId,
     versions: &'static [&'static SupportedProtocolVersion],
 ) -> Result<TlsConnector, NlbError> {

@@ -40,6 +40,14 @@ pub enum TargetError {
         /// What rustls said.
         source: rustls::Error,
     },
+    /// A [`TargetBehaviour::Status`](crate::TargetBehaviour::Status) code outside 200–599.
+    #[error("{hop}: cannot answer with status {status}: only 200 to 599 are allowed")]
+    InvalidStatus {
+        /// The target.
+        hop: HopId,
+        /// The status as configured.
+        status: u16,
+    },
     /// The listener's local address could not be read.
     #[error("{hop}: cannot read the listener address: {source}")]
     LocalAddr {

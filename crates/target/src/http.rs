@@ -25,35 +25,70 @@ pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
 /// The response header that names the target that answered.
 pub const TARGET_HEADER: &str = "x-hoplab-target";
 
+/// What a request gets besides the normal answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Answer {
+    /// Answer at once.
+    Now,
+    /// Answer after this delay.
+    After(Duration),
+    /// Never answer.
+    Never,
+}
+
 /// Builds the response every request gets and records that it was sent.
 #[derive(Debug)]
 pub(crate) struct Responder {
     hop: HopId,
     name: HeaderValue,
     body: Bytes,
+    status: StatusCode,
+    answer: Answer,
     events: EventLog,
 }
 
 impl Responder {
-    /// A responder for `hop`, whose header value is `name`, answering with `body`.
-    pub(crate) fn new(hop: HopId, name: HeaderValue, body: Bytes, events: EventLog) -> Self {
+    /// A responder for `hop`, whose header value is `name`, answering with `status` and
+    /// `body` as `answer` says.
+    pub(crate) fn new(
+        hop: HopId,
+        name: HeaderValue,
+        body: Bytes,
+        status: StatusCode,
+        answer: Answer,
+        events: EventLog,
+    ) -> Self {
         Responder {
             hop,
             name,
             body,
+            status,
+            answer,
             events,
         }
     }
 
-    /// Answers `request`, which arrived on `conn`, and records a `Responded` observation.
-    fn respond<B>(&self, request: &Request<B>, conn: Connection) -> Response<Full<Bytes>> {
-        let status = StatusCode::OK;
+    /// Answers `request`, which arrived on `conn`: at once, after a delay, or never. Records a
+    /// `TargetFault` for a delayed or withheld answer and `Responded` when one is sent.
+    async fn respond<B>(&self, request: &Request<B>, conn: Connection) -> Response<Full<Bytes>> {
         let line = format!(
             "{} {} {:?}",
             request.method(),
             request.uri(),
             request.version()
         );
+        match self.answer {
+            Answer::Now => {}
+            Answer::After(delay) => {
+                self.fault(conn, "slow", format!("answering {line} after {delay:?}"));
+                tokio::time::sleep(delay).await;
+            }
+            Answer::Never => {
+                self.fault(conn, "hang", format!("read {line}; never answering"));
+                future::pending::<()>().await;
+            }
+        }
+        let status = self.status;
         let host = request
             .headers()
             .get(HOST)
@@ -73,6 +108,16 @@ impl Responder {
         headers.insert(TARGET_HEADER, self.name.clone());
         response
     }
+
+    fn fault(&self, conn: Connection, fault: &str, detail: String) {
+        tracing::debug!(fault, %detail, "misbehaving");
+        self.events.record(Observation::TargetFault {
+            hop: self.hop.clone(),
+            conn: Some(conn),
+            fault: fault.to_owned(),
+            detail,
+        });
+    }
 }
 
 /// Serves HTTP/1.1 with keep-alive on `io` until the client closes, the connection fails, or
@@ -86,7 +131,8 @@ pub(crate) async fn serve_connection<IO>(
     IO: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
     let service = service_fn(move |request: Request<Incoming>| {
-        future::ready(Ok::<_, Infallible>(responder.respond(&request, conn)))
+        let responder = Arc::clone(&responder);
+        async move { Ok::<_, Infallible>(responder.respond(&request, conn).await) }
     });
     let mut builder = http1::Builder::new();
     builder

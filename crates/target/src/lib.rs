@@ -1,9 +1,13 @@
 //! A backend target: the last hop of a topology.
 //!
 //! A target answers every HTTP/1.1 request with `200 OK`, a `text/plain` body and an
-//! `x-hoplab-target: <name>` header, either in plain HTTP or over TLS with exactly the
-//! certificate chain it was configured with. It never judges anything: it records what it saw
-//! on each connection (accepted, TLS terminated or failed, request answered) into the shared
+//! `x-hoplab-target: <name>` header, either in plain HTTP or over TLS (1.2 and 1.3, or just
+//! one of them) with exactly the certificate chain it was configured with. A
+//! [`TargetBehaviour`] makes it misbehave instead: refuse connections, close or reset them,
+//! hang, answer slowly, or answer with another status.
+//!
+//! A target never judges anything: it records what it saw on each connection (accepted, TLS
+//! terminated or failed, request answered, fault) into the shared
 //! [`EventLog`](hoplab_trace::EventLog), so the runner can follow a connection from the NLB's
 //! outgoing side to here.
 //!
@@ -13,11 +17,14 @@
 //! left after [`SHUTDOWN_GRACE`].
 //!
 //! # Layout
-//! - `config`: [`TargetConfig`], what one target serves.
+//! - `config`: [`TargetConfig`], what one target serves; [`TargetBehaviour`], its faults;
+//!   [`TargetTlsVersions`].
 //! - `error`: [`TargetError`], why a target could not start.
-//! - `server`: [`serve`], the accept loop, per-connection tasks and graceful shutdown.
+//! - `server`: [`serve`], the accept loop, per-connection tasks and graceful shutdown, and
+//!   the connection-level faults (refuse, accept-then-close, reset).
 //! - `tls`: the rustls server configuration and the handshake, recording its outcome.
-//! - `http`: the hyper HTTP/1.1 connection and the response every request gets.
+//! - `http`: the hyper HTTP/1.1 connection and the response every request gets (or, for the
+//!   request-level faults, a late, withheld or non-200 one).
 
 #![warn(missing_docs)]
 
@@ -27,7 +34,7 @@ mod http;
 mod server;
 mod tls;
 
-pub use config::TargetConfig;
+pub use config::{TargetBehaviour, TargetConfig, TargetTlsVersions};
 pub use error::TargetError;
 pub use http::{HEADER_READ_TIMEOUT, TARGET_HEADER};
 pub use server::{SHUTDOWN_GRACE, serve};

@@ -4,16 +4,18 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use hoplab_trace::{Connection, EventLog, HopId, Observation};
+use hyper::StatusCode;
 use hyper::body::Bytes;
 use hyper::header::HeaderValue;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 use tracing::Instrument;
 
-use crate::http::{Responder, serve_connection};
+use crate::http::{Answer, Responder, serve_connection};
 use crate::tls::TlsServer;
-use crate::{TargetConfig, TargetError};
+use crate::{TargetBehaviour, TargetConfig, TargetError};
 
 /// How long in-flight connections may run after shutdown is requested before they are closed.
 pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
@@ -24,7 +26,9 @@ const ACCEPT_BACKOFF: Duration = Duration::from_millis(100);
 /// Serves `config` on `listener` until `shutdown` is cancelled.
 ///
 /// Every accepted connection is recorded in `events`, then (for HTTPS) the TLS handshake's
-/// outcome, then every request answered. On cancellation the listener is closed at once,
+/// outcome, then every request answered. A target configured with a
+/// [`TargetBehaviour`](crate::TargetBehaviour) other than `Normal` misbehaves as that
+/// behaviour describes and records a `TargetFault` each time. On cancellation the listener is closed at once,
 /// requests in flight are answered, idle connections are closed, and anything still open after
 /// [`SHUTDOWN_GRACE`] is dropped; then this returns.
 ///
@@ -40,24 +44,62 @@ pub async fn serve(
     let name = HeaderValue::from_str(&config.name()).map_err(|_| TargetError::InvalidName {
         hop: config.hop.clone(),
     })?;
-    let TargetConfig { hop, tls, body } = config;
+    let TargetConfig {
+        hop,
+        tls,
+        body,
+        behaviour,
+        tls_versions,
+    } = config;
     let addr = listener
         .local_addr()
         .map_err(|source| TargetError::LocalAddr {
             hop: hop.clone(),
             source,
         })?;
-    let tls = tls.map(|key| TlsServer::new(&hop, key)).transpose()?;
+    let tls = tls
+        .map(|key| TlsServer::new(&hop, key, tls_versions))
+        .transpose()?;
+    let (status, answer) = match behaviour {
+        TargetBehaviour::Status(code) => {
+            let status = StatusCode::from_u16(code)
+                .ok()
+                .filter(|_| (200..=599).contains(&code))
+                .ok_or_else(|| TargetError::InvalidStatus {
+                    hop: hop.clone(),
+                    status: code,
+                })?;
+            (status, Answer::Now)
+        }
+        TargetBehaviour::Slow { delay } => (StatusCode::OK, Answer::After(delay)),
+        TargetBehaviour::Hang => (StatusCode::OK, Answer::Never),
+        _ => (StatusCode::OK, Answer::Now),
+    };
+    if behaviour == TargetBehaviour::Refuse {
+        drop(listener);
+        tracing::info!(%hop, %addr, "target refusing connections: listener closed");
+        events.record(Observation::TargetFault {
+            hop,
+            conn: None,
+            fault: behaviour.name().to_owned(),
+            detail: format!("listener {addr} closed; connections are refused"),
+        });
+        shutdown.cancelled().await;
+        return Ok(());
+    }
     let responder = Arc::new(Responder::new(
         hop.clone(),
         name,
         Bytes::from(body),
+        status,
+        answer,
         events.clone(),
     ));
-    tracing::info!(%hop, %addr, tls = tls.is_some(), "target listening");
+    tracing::info!(%hop, %addr, tls = tls.is_some(), behaviour = behaviour.name(), "target listening");
     let handler = Arc::new(Handler {
         hop,
         tls,
+        behaviour,
         responder,
         events,
     });
@@ -117,6 +159,7 @@ pub async fn serve(
 struct Handler {
     hop: HopId,
     tls: Option<TlsServer>,
+    behaviour: TargetBehaviour,
     responder: Arc<Responder>,
     events: EventLog,
 }
@@ -128,6 +171,26 @@ impl Handler {
             hop: self.hop.clone(),
             conn,
         });
+        match self.behaviour {
+            TargetBehaviour::AcceptThenClose => {
+                self.fault(
+                    conn,
+                    "closed without reading; the peer gets EOF before any response",
+                );
+                close_without_reading(stream, shutdown).await;
+                return;
+            }
+            TargetBehaviour::Reset => {
+                self.fault(conn, "closed with SO_LINGER 0, so the peer gets a TCP RST");
+                // Dropping a socket whose linger is zero aborts the connection with a RST.
+                if let Err(error) = stream.set_zero_linger() {
+                    tracing::warn!(%error, "cannot set SO_LINGER 0; closing normally");
+                }
+                drop(stream);
+                return;
+            }
+            _ => {}
+        }
         // Responses are small and written at once; Nagle would only delay them.
         let _ = stream.set_nodelay(true);
         let responder = Arc::clone(&self.responder);
@@ -138,6 +201,39 @@ impl Handler {
                     serve_connection(stream, conn, responder, shutdown).await;
                 }
             }
+        }
+    }
+}
+
+impl Handler {
+    /// Records a `TargetFault` for this target's behaviour on `conn`.
+    fn fault(&self, conn: Connection, detail: &str) {
+        tracing::debug!(fault = self.behaviour.name(), detail, "misbehaving");
+        self.events.record(Observation::TargetFault {
+            hop: self.hop.clone(),
+            conn: Some(conn),
+            fault: self.behaviour.name().to_owned(),
+            detail: detail.to_owned(),
+        });
+    }
+}
+
+/// Sends FIN at once without reading, then discards whatever the peer still sends until it
+/// closes (or shutdown starts). Closing a socket with unread data makes the kernel send a RST
+/// instead; draining keeps this an orderly close.
+async fn close_without_reading(mut stream: TcpStream, shutdown: CancellationToken) {
+    if let Err(error) = stream.shutdown().await {
+        tracing::debug!(%error, "shutdown failed");
+        return;
+    }
+    let mut discard = [0u8; 4096];
+    loop {
+        tokio::select! {
+            () = shutdown.cancelled() => return,
+            read = stream.read(&mut discard) => match read {
+                Ok(0) | Err(_) => return,
+                Ok(_) => {}
+            },
         }
     }
 }

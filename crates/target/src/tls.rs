@@ -12,10 +12,25 @@ use tokio::io::{AsyncRead, AsyncWrite};
 use tokio_rustls::TlsAcceptor;
 use tokio_rustls::server::TlsStream;
 
-use crate::TargetError;
+use crate::{TargetError, TargetTlsVersions};
 
 /// How long a client has to finish its TLS handshake before the connection is dropped.
 pub const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The rustls versions for `versions`.
+fn protocol_versions(
+    versions: TargetTlsVersions,
+) -> &'static [&'static rustls::SupportedProtocolVersion] {
+    static BOTH: &[&rustls::SupportedProtocolVersion] =
+        &[&rustls::version::TLS13, &rustls::version::TLS12];
+    static TLS13: &[&rustls::SupportedProtocolVersion] = &[&rustls::version::TLS13];
+    static TLS12: &[&rustls::SupportedProtocolVersion] = &[&rustls::version::TLS12];
+    match versions {
+        TargetTlsVersions::Tls12AndTls13 => BOTH,
+        TargetTlsVersions::Tls13Only => TLS13,
+        TargetTlsVersions::Tls12Only => TLS12,
+    }
+}
 
 /// Answers every ClientHello with the same chain, whatever name it asks for.
 #[derive(Debug)]
@@ -34,8 +49,13 @@ pub(crate) struct TlsServer {
 }
 
 impl TlsServer {
-    /// Builds the server for `key`: TLS 1.2 and 1.3, no ALPN, no session resumption.
-    pub(crate) fn new(hop: &HopId, key: Arc<CertifiedKey>) -> Result<Self, TargetError> {
+    /// Builds the server for `key`: the TLS `versions` asked for, no ALPN, no session
+    /// resumption.
+    pub(crate) fn new(
+        hop: &HopId,
+        key: Arc<CertifiedKey>,
+        versions: TargetTlsVersions,
+    ) -> Result<Self, TargetError> {
         if key.cert.is_empty() {
             return Err(TargetError::EmptyChain { hop: hop.clone() });
         }
@@ -51,7 +71,7 @@ impl TlsServer {
         }
         let served = CertSummary::chain(key.cert.iter().map(|der| der.as_ref()));
         let mut config = ServerConfig::builder_with_provider(hoplab_trace::crypto_provider())
-            .with_protocol_versions(&[&rustls::version::TLS13, &rustls::version::TLS12])
+            .with_protocol_versions(protocol_versions(versions))
             .map_err(|source| TargetError::Tls {
                 hop: hop.clone(),
                 source,

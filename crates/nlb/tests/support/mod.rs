@@ -114,13 +114,43 @@ pub(crate) async fn target(
     tls: Option<&Leaf>,
     events: &EventLog,
 ) -> Running<TargetError> {
+    target_with(target_config(name, tls), events).await
+}
+
+/// A well-behaved target named `name`: HTTPS with `tls`, else plain HTTP.
+pub(crate) fn target_config(name: &str, tls: Option<&Leaf>) -> TargetConfig {
+    TargetConfig::new(
+        HopId::target(name),
+        tls.map(|leaf| Arc::clone(&leaf.key)),
+        format!("hello from {name}"),
+    )
+}
+
+/// Starts a target with `config` on 127.0.0.1, port 0.
+pub(crate) async fn target_with(config: TargetConfig, events: &EventLog) -> Running<TargetError> {
     let (listener, addr) = bind().await;
+    target_on(listener, addr, config, events)
+}
+
+/// Starts a target with `config` on `addr` again (after a target there was stopped).
+pub(crate) async fn target_at(
+    addr: SocketAddr,
+    config: TargetConfig,
+    events: &EventLog,
+) -> Running<TargetError> {
+    let listener = TcpListener::bind(addr)
+        .await
+        .expect("bind the same address again");
+    target_on(listener, addr, config, events)
+}
+
+fn target_on(
+    listener: TcpListener,
+    addr: SocketAddr,
+    config: TargetConfig,
+    events: &EventLog,
+) -> Running<TargetError> {
     let shutdown = CancellationToken::new();
-    let config = TargetConfig {
-        hop: HopId::target(name),
-        tls: tls.map(|leaf| Arc::clone(&leaf.key)),
-        body: format!("hello from {name}"),
-    };
     let handle = tokio::spawn(hoplab_target::serve(
         listener,
         config,
@@ -136,11 +166,12 @@ pub(crate) async fn target(
 
 /// A TLS listener's settings with the console-default policy.
 pub(crate) fn termination(default: &Leaf, list: &[&Leaf]) -> TlsTermination {
-    TlsTermination {
-        default_certificate: Arc::clone(&default.key),
-        certificates: list.iter().map(|leaf| Arc::clone(&leaf.key)).collect(),
-        security_policy: "ELBSecurityPolicy-TLS13-1-2-2021-06".to_owned(),
-    }
+    let mut tls = TlsTermination::new(
+        Arc::clone(&default.key),
+        "ELBSecurityPolicy-TLS13-1-2-2021-06",
+    );
+    tls.certificates = list.iter().map(|leaf| Arc::clone(&leaf.key)).collect();
+    tls
 }
 
 /// The listener configuration for `tls` forwarding to `targets` (name, address).
@@ -152,17 +183,17 @@ pub(crate) fn listener_config(
     ListenerConfig {
         hop: listener_hop(),
         tls,
-        target_group: TargetGroup {
-            name: "app-tg".to_owned(),
-            tls: group_tls,
-            targets: targets
+        target_group: TargetGroup::new(
+            "app-tg",
+            group_tls,
+            targets
                 .iter()
                 .map(|(name, addr)| TargetEndpoint {
                     hop: HopId::target(*name),
                     addr: *addr,
                 })
                 .collect(),
-        },
+        ),
     }
 }
 
@@ -237,6 +268,14 @@ pub(crate) fn client_config(versions: &[&'static SupportedProtocolVersion]) -> A
     )
 }
 
+/// A client speaking TLS 1.2 and 1.3 that accepts any server certificate and offers
+/// `protocols` by ALPN (none when empty).
+pub(crate) fn alpn_client(protocols: &[&str]) -> Arc<ClientConfig> {
+    let mut config = (*any_client()).clone();
+    config.alpn_protocols = protocols.iter().map(|p| p.as_bytes().to_vec()).collect();
+    Arc::new(config)
+}
+
 /// A client speaking TLS 1.2 and 1.3 that accepts any server certificate.
 pub(crate) fn any_client() -> Arc<ClientConfig> {
     client_config(rustls::DEFAULT_VERSIONS)
@@ -250,6 +289,9 @@ pub(crate) async fn tls_connect(
     config: Arc<ClientConfig>,
 ) -> std::io::Result<TlsStream<TcpStream>> {
     let tcp = TcpStream::connect(addr).await?;
+    // Without this, Nagle holds a request written right after the handshake until the
+    // server's delayed ACK, which a paused test clock would skip past.
+    tcp.set_nodelay(true)?;
     let name = ServerName::try_from(name.to_owned()).expect("server name");
     tokio::time::timeout(STEP, TlsConnector::from(config).connect(name, tcp))
         .await
@@ -298,6 +340,43 @@ pub(crate) async fn eventually(
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
     panic!("{what} was not recorded; log: {:#?}", events.snapshot());
+}
+
+/// Waits, polling every 50 ms of (possibly paused) tokio time for at most `limit`, until an
+/// observation matching `keep` is recorded. For paused-clock tests whose events come after
+/// long intervals.
+pub(crate) async fn within(
+    limit: Duration,
+    events: &EventLog,
+    what: &str,
+    keep: impl Fn(&Observation) -> bool,
+) -> Observation {
+    let poll = Duration::from_millis(50);
+    let polls = limit.as_millis() / poll.as_millis() + 1;
+    for _ in 0..polls {
+        if let Some(found) = events.matching(&keep).into_iter().next() {
+            return found;
+        }
+        tokio::time::sleep(poll).await;
+    }
+    panic!(
+        "{what} was not recorded within {limit:?}; log: {:#?}",
+        events.snapshot()
+    );
+}
+
+/// Sends one `GET /` with `Connection: close` over a fresh TCP connection to `addr` and reads
+/// until the peer closes; any I/O error (a reset, a refused write) ends the exchange. Returns
+/// the client's address and what arrived.
+pub(crate) async fn try_get(addr: SocketAddr) -> (SocketAddr, String) {
+    let mut stream = TcpStream::connect(addr).await.expect("connect");
+    let _ = stream.set_nodelay(true);
+    let client = stream.local_addr().expect("local addr");
+    let request = b"GET / HTTP/1.1\r\nHost: api.example.com\r\nConnection: close\r\n\r\n";
+    if stream.write_all(request).await.is_err() {
+        return (client, String::new());
+    }
+    (client, read_all(&mut stream).await)
 }
 
 /// The only observation matching `keep`.

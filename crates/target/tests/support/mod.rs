@@ -57,15 +57,15 @@ pub(crate) struct Running {
 }
 
 pub(crate) async fn start(name: &str, tls: Option<Arc<CertifiedKey>>, body: &str) -> Running {
+    start_with(TargetConfig::new(HopId::target(name), tls, body)).await
+}
+
+/// Starts a target with `config` on 127.0.0.1, port 0.
+pub(crate) async fn start_with(config: TargetConfig) -> Running {
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().expect("local addr");
     let events = EventLog::new();
     let shutdown = CancellationToken::new();
-    let config = TargetConfig {
-        hop: HopId::target(name),
-        tls,
-        body: body.to_owned(),
-    };
     let handle = tokio::spawn(serve(listener, config, events.clone(), shutdown.clone()));
     Running {
         addr,
@@ -151,6 +151,9 @@ pub(crate) async fn tls_connect(
     config: Arc<ClientConfig>,
 ) -> std::io::Result<TlsStream<TcpStream>> {
     let tcp = TcpStream::connect(addr).await?;
+    // Without this, Nagle holds a request written right after the handshake until the
+    // server's delayed ACK, which a paused test clock would skip past.
+    tcp.set_nodelay(true)?;
     let name = ServerName::try_from(sni.to_owned()).expect("server name");
     tokio::time::timeout(STEP, TlsConnector::from(config).connect(name, tcp))
         .await

@@ -1,0 +1,89 @@
+//! The task that checks one target group's targets until shutdown.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use hoplab_trace::{EventLog, HopId, Observation};
+use tokio::task::JoinSet;
+use tokio::time::MissedTickBehavior;
+use tokio_util::sync::CancellationToken;
+use tracing::Instrument;
+
+use super::probe::Prober;
+use super::{HealthCheck, HealthTable};
+use crate::{NlbError, TargetEndpoint};
+
+/// Checks every target of one target group on a schedule and feeds the results to the
+/// group's [`HealthTable`].
+pub(crate) struct Checker {
+    hop: HopId,
+    group: String,
+    targets: Vec<TargetEndpoint>,
+    interval: Duration,
+    prober: Prober,
+    table: Arc<HealthTable>,
+    events: EventLog,
+}
+
+impl Checker {
+    /// A checker for `targets` of `group`, run by the listener `hop` listening on `host`.
+    pub(crate) fn new(
+        hop: &HopId,
+        group: &str,
+        targets: Vec<TargetEndpoint>,
+        check: &HealthCheck,
+        host: SocketAddr,
+        table: Arc<HealthTable>,
+        events: EventLog,
+    ) -> Result<Self, NlbError> {
+        check.check(hop, group)?;
+        Ok(Checker {
+            hop: hop.clone(),
+            group: group.to_owned(),
+            targets,
+            interval: check.interval,
+            prober: Prober::new(hop, check, host)?,
+            table,
+            events,
+        })
+    }
+
+    /// Checks every target, each on its own schedule, until `shutdown` is cancelled; a check
+    /// in flight then is abandoned.
+    pub(crate) async fn run(self: Arc<Self>, shutdown: CancellationToken) {
+        let mut checks = JoinSet::new();
+        for index in 0..self.targets.len() {
+            let span = tracing::debug_span!(
+                "health check",
+                hop = %self.hop,
+                target = %self.targets[index].hop,
+                server.addr = %self.targets[index].addr,
+            );
+            checks.spawn(Arc::clone(&self).check_forever(index).instrument(span));
+        }
+        shutdown.cancelled().await;
+        checks.shutdown().await;
+    }
+
+    /// Checks target `index` at once, then every interval; a slow check delays the next.
+    async fn check_forever(self: Arc<Self>, index: usize) {
+        let target = &self.targets[index];
+        let mut ticker = tokio::time::interval(self.interval);
+        ticker.set_missed_tick_behavior(MissedTickBehavior::Delay);
+        loop {
+            ticker.tick().await;
+            let probe = self.prober.probe(target.addr).await;
+            tracing::debug!(passed = probe.passed, detail = %probe.detail, "health check done");
+            self.events.record(Observation::HealthChecked {
+                hop: self.hop.clone(),
+                group: self.group.clone(),
+                target: target.hop.clone(),
+                probe: probe.conn,
+                passed: probe.passed,
+                detail: probe.detail,
+            });
+            self.table.report(index, probe.passed, &probe.reason);
+        }
+    }
+}

@@ -1,0 +1,233 @@
+//! The health of each target of one listener's target group, shared by the checker (which
+//! writes it) and the forwarder (which routes by it).
+
+use std::sync::{Mutex, MutexGuard};
+
+use hoplab_trace::{EventLog, HopId, Observation};
+
+/// One target's state and its run of equal results.
+#[derive(Debug, Clone, Copy)]
+struct TargetState {
+    healthy: bool,
+    /// Consecutive passes while unhealthy.
+    passes: u32,
+    /// Consecutive failures while healthy.
+    failures: u32,
+}
+
+/// The health of every target of a target group, in registration order.
+#[derive(Debug)]
+pub(crate) struct HealthTable {
+    hop: HopId,
+    group: String,
+    targets: Vec<HopId>,
+    healthy_threshold: u32,
+    unhealthy_threshold: u32,
+    events: EventLog,
+    states: Mutex<Vec<TargetState>>,
+}
+
+impl HealthTable {
+    /// Every target of `group` starts healthy; transitions are recorded in `events` with
+    /// `hop` (the listener) as the observer.
+    pub(crate) fn new(
+        hop: HopId,
+        group: String,
+        targets: Vec<HopId>,
+        healthy_threshold: u32,
+        unhealthy_threshold: u32,
+        events: EventLog,
+    ) -> Self {
+        let initial = TargetState {
+            healthy: true,
+            passes: 0,
+            failures: 0,
+        };
+        HealthTable {
+            hop,
+            group,
+            states: Mutex::new(vec![initial; targets.len()]),
+            targets,
+            healthy_threshold,
+            unhealthy_threshold,
+            events,
+        }
+    }
+
+    /// The indices of the targets new flows may go to: the healthy ones, or all of them when
+    /// none is healthy (fail open).
+    pub(crate) fn routable(&self) -> Vec<usize> {
+        let states = self.lock();
+        let healthy: Vec<usize> = (0..states.len()).filter(|&i| states[i].healthy).collect();
+        if healthy.is_empty() {
+            (0..states.len()).collect()
+        } else {
+            healthy
+        }
+    }
+
+    /// Records the result of one check of target `index`. `reason` says why it failed, in
+    /// AWS's words; it becomes the `HealthChanged` reason if this failure makes the target
+    /// unhealthy. State and observations change together, under one lock, so the log's order
+    /// is the order the state changed in.
+    pub(crate) fn report(&self, index: usize, passed: bool, reason: &str) {
+        let mut states = self.lock();
+        let Some(state) = states.get(index).copied() else {
+            return;
+        };
+        let any_healthy_before = states.iter().any(|s| s.healthy);
+        let next = match (state.healthy, passed) {
+            (true, true) => TargetState {
+                failures: 0,
+                ..state
+            },
+            (true, false) if state.failures + 1 >= self.unhealthy_threshold => TargetState {
+                healthy: false,
+                passes: 0,
+                failures: 0,
+            },
+            (true, false) => TargetState {
+                failures: state.failures + 1,
+                ..state
+            },
+            (false, true) if state.passes + 1 >= self.healthy_threshold => TargetState {
+                healthy: true,
+                passes: 0,
+                failures: 0,
+            },
+            (false, true) => TargetState {
+                passes: state.passes + 1,
+                ..state
+            },
+            (false, false) => TargetState { passes: 0, ..state },
+        };
+        states[index] = next;
+        if next.healthy == state.healthy {
+            return;
+        }
+        let reason = if next.healthy {
+            format!("passed {} health checks in a row", self.healthy_threshold)
+        } else {
+            format!(
+                "{reason} ({} failed health checks in a row)",
+                self.unhealthy_threshold
+            )
+        };
+        let target = self.targets[index].clone();
+        tracing::info!(hop = %self.hop, %target, healthy = next.healthy, %reason, "target health changed");
+        self.events.record(Observation::HealthChanged {
+            hop: self.hop.clone(),
+            group: self.group.clone(),
+            target,
+            healthy: next.healthy,
+            reason,
+        });
+        let any_healthy_after = states.iter().any(|s| s.healthy);
+        if any_healthy_before != any_healthy_after {
+            let active = !any_healthy_after;
+            tracing::info!(hop = %self.hop, group = %self.group, active, "fail open");
+            self.events.record(Observation::FailOpen {
+                hop: self.hop.clone(),
+                group: self.group.clone(),
+                active,
+            });
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Vec<TargetState>> {
+        // Every update writes one whole `TargetState`, so a poisoned lock holds no torn state.
+        self.states
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table(n: usize, events: &EventLog) -> HealthTable {
+        let targets = (0..n).map(|i| HopId::target(format!("t{i}"))).collect();
+        HealthTable::new(
+            HopId::nlb("internal", 443),
+            "tg".to_owned(),
+            targets,
+            3,
+            2,
+            events.clone(),
+        )
+    }
+
+    fn changes(events: &EventLog) -> Vec<String> {
+        events
+            .snapshot()
+            .into_iter()
+            .map(|o| match o {
+                Observation::HealthChanged {
+                    target, healthy, ..
+                } => format!("{target} {}", if healthy { "healthy" } else { "unhealthy" }),
+                Observation::FailOpen { active, .. } => format!("fail open {active}"),
+                other => panic!("{other:?}"),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn targets_start_healthy_and_flip_after_their_thresholds() {
+        let events = EventLog::new();
+        let t = table(2, &events);
+        assert_eq!(t.routable(), [0, 1]);
+        t.report(0, false, "Target.Timeout: Request timed out");
+        assert_eq!(t.routable(), [0, 1], "one failure is below the threshold");
+        t.report(0, true, "");
+        t.report(0, false, "x");
+        assert_eq!(t.routable(), [0, 1], "a pass resets the run of failures");
+        t.report(0, false, "Target.Timeout: Request timed out");
+        assert_eq!(t.routable(), [1]);
+        t.report(0, true, "");
+        t.report(0, true, "");
+        t.report(0, false, "x");
+        t.report(0, true, "");
+        t.report(0, true, "");
+        assert_eq!(t.routable(), [1], "a failure resets the run of passes");
+        t.report(0, true, "");
+        assert_eq!(t.routable(), [0, 1]);
+        assert_eq!(
+            changes(&events),
+            ["target:t0 unhealthy", "target:t0 healthy"]
+        );
+        let Observation::HealthChanged { reason, .. } = &events.snapshot()[0] else {
+            unreachable!()
+        };
+        assert_eq!(
+            reason,
+            "Target.Timeout: Request timed out (2 failed health checks in a row)"
+        );
+    }
+
+    #[test]
+    fn when_every_target_is_unhealthy_all_are_routable() {
+        let events = EventLog::new();
+        let t = table(2, &events);
+        for _ in 0..2 {
+            t.report(0, false, "a");
+            t.report(1, false, "b");
+        }
+        assert_eq!(t.routable(), [0, 1]);
+        for _ in 0..3 {
+            t.report(1, true, "");
+        }
+        assert_eq!(t.routable(), [1]);
+        assert_eq!(
+            changes(&events),
+            [
+                "target:t0 unhealthy",
+                "target:t1 unhealthy",
+                "fail open true",
+                "target:t1 healthy",
+                "fail open false",
+            ]
+        );
+        t.report(7, false, "out of range is ignored");
+    }
+}
