@@ -1,0 +1,335 @@
+//! `[[nlbs.<name>.listeners]]` from describe-listeners (and describe-listener-certificates),
+//! for the NLBs the routes reach.
+
+use hoplab_scenario::SecurityPolicy;
+
+use super::routes::RouteFacts;
+use super::{Builder, Missing};
+use crate::aws::{Certificate, Listener};
+use crate::doc::{Doc, Value, placeholder};
+use crate::names::{load_balancer_name, target_group_name};
+
+/// A target group a listener forwards to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct GroupUse {
+    /// Its ARN.
+    pub(crate) arn: String,
+    /// Whether an `https` route reaches it through a TCP listener, so its targets terminate
+    /// the gateway's TLS.
+    pub(crate) https_passthrough: bool,
+}
+
+/// Writes the listeners of every NLB a route reaches; returns the target groups they use.
+pub(crate) fn write(b: &mut Builder<'_>, facts: &RouteFacts) -> (Doc, Vec<GroupUse>) {
+    let ex = b.ex;
+    let mut doc = Doc::default();
+    let mut uses: Vec<GroupUse> = Vec::new();
+    for nlb_arn in &facts.nlbs {
+        let name = b.nlb_names.name(nlb_arn, load_balancer_name(nlb_arn));
+        for (j, listener) in ex.listeners_of(nlb_arn).enumerate() {
+            let f = format!("nlbs.{name}.listeners[{j}]");
+            doc.blank();
+            if j == 0 {
+                doc.comment(&format!("NLB {nlb_arn}"));
+            }
+            doc.array_table(&["nlbs", &name, "listeners"]);
+            if let Some(arn) = &listener.listener_arn {
+                doc.comment(&format!("listener {arn}"));
+            }
+            let passthrough = write_listener(b, &mut doc, &f, listener, nlb_arn, facts);
+            if let Some(arn) = target_group(b, &mut doc, &f, listener) {
+                match uses.iter_mut().find(|u| u.arn == arn) {
+                    Some(u) => u.https_passthrough |= passthrough,
+                    None => uses.push(GroupUse {
+                        arn,
+                        https_passthrough: passthrough,
+                    }),
+                }
+            }
+        }
+    }
+    let skipped = ex
+        .listeners
+        .iter()
+        .filter(|l| {
+            l.load_balancer_arn
+                .as_ref()
+                .is_none_or(|lb| !facts.nlbs.contains(lb))
+        })
+        .count();
+    if skipped > 0 {
+        b.notes.push(format!(
+            "skipped {skipped} listener(s) of load balancers no imported route reaches"
+        ));
+    }
+    (doc, uses)
+}
+
+/// Writes port, protocol and TLS settings; returns whether an `https` route passes through
+/// this listener as TCP.
+fn write_listener(
+    b: &mut Builder<'_>,
+    doc: &mut Doc,
+    f: &str,
+    listener: &Listener,
+    nlb_arn: &str,
+    facts: &RouteFacts,
+) -> bool {
+    if !listener.alpn_policy.is_empty() {
+        let alpn = listener.alpn_policy.join(", ");
+        doc.comment(&format!("AlpnPolicy: {alpn} (not modelled yet)"));
+        b.notes.push(format!(
+            "{f}: AlpnPolicy {alpn} is written as a comment; hoplab does not model ALPN yet"
+        ));
+    }
+    match listener.port {
+        Some(port) => doc.entry("port", Value::Int(port)),
+        None => Missing::new(
+            "describe-listeners gives no Port for this listener",
+            None,
+            "listener port",
+        )
+        .write(doc, "port", &format!("{f}.port")),
+    }
+    let https_here = listener.port.is_some_and(|port| {
+        facts
+            .https_through
+            .iter()
+            .any(|(arn, p)| arn == nlb_arn && i64::from(*p) == port)
+    });
+    match listener.protocol.as_deref() {
+        Some("TCP") => {
+            doc.entry("protocol", Value::str("TCP"));
+            https_here
+        }
+        Some("TLS") => {
+            doc.entry("protocol", Value::str("TLS"));
+            write_certificates(b, doc, f, listener);
+            write_policy(doc, f, listener.ssl_policy.as_deref());
+            false
+        }
+        Some(other) => {
+            Missing::new(
+                format!("{other} listeners are not supported: hoplab models TCP and TLS"),
+                Some("change the protocol to TCP or TLS, or remove this listener".into()),
+                format!("{other} listener"),
+            )
+            .write(doc, "protocol", &format!("{f}.protocol"));
+            b.notes
+                .push(format!("{f}: {other} listener is not supported"));
+            false
+        }
+        None => {
+            Missing::new(
+                "describe-listeners gives no Protocol for this listener",
+                Some("set \"TCP\" or \"TLS\"".into()),
+                "listener protocol",
+            )
+            .write(doc, "protocol", &format!("{f}.protocol"));
+            false
+        }
+    }
+}
+
+/// The default certificate and the SNI list of a TLS listener.
+fn write_certificates(b: &mut Builder<'_>, doc: &mut Doc, f: &str, listener: &Listener) {
+    let ex = b.ex;
+    let listed = listener
+        .listener_arn
+        .as_ref()
+        .and_then(|arn| ex.listener_certificates.get(arn));
+    let (default, list) = split_certificates(&listener.certificates, listed.map(Vec::as_slice));
+
+    match default {
+        Some(arn) => match b.listener_certificate(&arn) {
+            Some(name) => doc.entry("certificate", Value::str(name)),
+            None => unmapped(&arn).write(doc, "certificate", &format!("{f}.certificate")),
+        },
+        None => Missing::new(
+            "this TLS listener has no default certificate in the export",
+            Some("add a [certificates.NAME] table and name it here".into()),
+            "default certificate",
+        )
+        .write(doc, "certificate", &format!("{f}.certificate")),
+    }
+
+    if listed.is_none() {
+        doc.comment(
+            "certificate list (SNI) not exported: aws elbv2 describe-listener-certificates",
+        );
+        if let Some(arn) = &listener.listener_arn {
+            b.notes.push(format!(
+                "{f}: the listener's certificate list is unknown; run aws elbv2 describe-listener-certificates --listener-arn {arn}"
+            ));
+        }
+    }
+    if list.is_empty() {
+        return;
+    }
+    let mut names = Vec::new();
+    let mut missing = Vec::new();
+    for arn in &list {
+        match b.listener_certificate(arn) {
+            Some(name) => names.push(name),
+            None => {
+                names.push(placeholder(&format!("certificate {arn}")));
+                missing.push(arn.as_str());
+            }
+        }
+    }
+    if missing.is_empty() {
+        doc.entry("certificates", Value::List(names));
+    } else {
+        doc.todo(
+            "certificates",
+            &format!("{f}.certificates"),
+            &format!("no PEM chain mapped for {}", missing.join(", ")),
+            Some("map each ARN to a PEM chain and key, or add [certificates.NAME] tables and name them here"),
+            Value::List(names),
+        );
+    }
+}
+
+/// The default certificate ARN and the certificate list. describe-listener-certificates marks
+/// the default with `IsDefault: true`; describe-listeners shows only the default, unmarked.
+fn split_certificates(
+    described: &[Certificate],
+    listed: Option<&[Certificate]>,
+) -> (Option<String>, Vec<String>) {
+    let all = described.iter().chain(listed.unwrap_or_default());
+    let mut default = None;
+    let mut list: Vec<String> = Vec::new();
+    for cert in all {
+        let Some(arn) = &cert.certificate_arn else {
+            continue;
+        };
+        match cert.is_default {
+            Some(false) => {
+                if !list.contains(arn) {
+                    list.push(arn.clone());
+                }
+            }
+            _ => {
+                if default.is_none() {
+                    default = Some(arn.clone());
+                }
+            }
+        }
+    }
+    (default, list)
+}
+
+fn unmapped(arn: &str) -> Missing {
+    Missing::new(
+        format!("no PEM chain mapped for certificate {arn}"),
+        Some(
+            "map the ARN to a PEM chain and key and import again, or add a [certificates.NAME] table \
+             (pem_chain/pem_key, or issuer and dns_names to generate a look-alike) and name it here"
+                .into(),
+        ),
+        format!("certificate {arn}"),
+    )
+}
+
+fn write_policy(doc: &mut Doc, f: &str, policy: Option<&str>) {
+    let field = format!("{f}.security_policy");
+    match policy {
+        Some(p) if SecurityPolicy::ALL.iter().any(|(name, _)| *name == p) => {
+            doc.entry("security_policy", Value::str(p));
+        }
+        Some(p) => Missing::new(
+            format!("security policy {p} is not modelled"),
+            Some(format!(
+                "pick the closest of: {}",
+                SecurityPolicy::ALL.map(|(name, _)| name).join(", ")
+            )),
+            format!("security policy {p}"),
+        )
+        .write(doc, "security_policy", &field),
+        None => Missing::new(
+            "describe-listeners gives no SslPolicy for this TLS listener",
+            Some(format!(
+                "pick one of: {}",
+                SecurityPolicy::ALL.map(|(name, _)| name).join(", ")
+            )),
+            "security policy",
+        )
+        .write(doc, "security_policy", &field),
+    }
+}
+
+/// Writes `target_group`; returns the forwarded-to group's ARN.
+fn target_group(
+    b: &mut Builder<'_>,
+    doc: &mut Doc,
+    f: &str,
+    listener: &Listener,
+) -> Option<String> {
+    let field = format!("{f}.target_group");
+    let forward = listener
+        .default_actions
+        .iter()
+        .find(|a| a.kind.as_deref() == Some("forward"));
+    let Some(forward) = forward else {
+        let kinds: Vec<&str> = listener
+            .default_actions
+            .iter()
+            .filter_map(|a| a.kind.as_deref())
+            .collect();
+        Missing::new(
+            if kinds.is_empty() {
+                "the listener has no default action".to_owned()
+            } else {
+                format!(
+                    "the listener's default actions ({}) forward nowhere",
+                    kinds.join(", ")
+                )
+            },
+            Some("name the target group the listener forwards to".into()),
+            "target group",
+        )
+        .write(doc, "target_group", &field);
+        return None;
+    };
+    let arns: Vec<&String> = match (&forward.target_group_arn, &forward.forward_config) {
+        (Some(arn), _) => vec![arn],
+        (None, Some(config)) => config
+            .target_groups
+            .iter()
+            .filter_map(|t| t.target_group_arn.as_ref())
+            .collect(),
+        (None, None) => Vec::new(),
+    };
+    match arns.as_slice() {
+        [arn] => {
+            let wanted =
+                b.ex.target_group(arn)
+                    .and_then(|g| g.target_group_name.clone())
+                    .unwrap_or_else(|| target_group_name(arn).to_owned());
+            let name = b.group_names.name(arn, &wanted);
+            doc.entry("target_group", Value::str(name));
+            Some((*arn).clone())
+        }
+        [] => {
+            Missing::new(
+                "the forward action names no target group",
+                Some("name the target group the listener forwards to".into()),
+                "target group",
+            )
+            .write(doc, "target_group", &field);
+            None
+        }
+        several => {
+            Missing::new(
+                format!(
+                    "the forward action splits traffic across {} target groups; hoplab models one",
+                    several.len()
+                ),
+                Some("name the one target group to simulate".into()),
+                "target group",
+            )
+            .write(doc, "target_group", &field);
+            None
+        }
+    }
+}

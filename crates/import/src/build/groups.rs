@@ -1,0 +1,310 @@
+//! `[target_groups.<name>]` from describe-target-groups, and `[targets.<name>]` from
+//! describe-target-health (plus one target per `INTERNET` host).
+
+use std::collections::HashMap;
+
+use super::balancers::GroupUse;
+use super::routes::Backend;
+use super::{Builder, Missing};
+use crate::aws::{TargetGroup, TargetHealthDescription};
+use crate::doc::{Doc, Value};
+use crate::names::target_name;
+
+/// One target (an id and port) and what is known about it.
+#[derive(Debug)]
+struct Target {
+    id: String,
+    port: Option<i64>,
+    name: String,
+    /// ARNs of the groups it is registered in.
+    groups: Vec<String>,
+    /// One comment per registration: group, port and health.
+    registrations: Vec<String>,
+    /// Why it must speak TLS, if it must.
+    tls_because: Option<String>,
+}
+
+/// Writes the target groups the listeners use and every target; returns `(groups, targets)`.
+pub(crate) fn write(b: &mut Builder<'_>, uses: &[GroupUse], backends: &[Backend]) -> (Doc, Doc) {
+    let ex = b.ex;
+    let targets = collect_targets(b, uses);
+
+    let mut groups = Doc::default();
+    for group_use in uses {
+        let group = ex.target_group(&group_use.arn);
+        let wanted = group
+            .and_then(|g| g.target_group_name.clone())
+            .unwrap_or_else(|| crate::names::target_group_name(&group_use.arn).to_owned());
+        let name = b.group_names.name(&group_use.arn, &wanted);
+        let f = format!("target_groups.{name}");
+        groups.blank();
+        groups.table(&["target_groups", &name]);
+        groups.comment(&format!("target group {}", group_use.arn));
+        write_group_protocol(&mut groups, &f, group, &group_use.arn);
+        let members: Vec<String> = targets
+            .iter()
+            .filter(|t| t.groups.contains(&group_use.arn))
+            .map(|t| t.name.clone())
+            .collect();
+        match ex.target_health.get(&group_use.arn) {
+            None => Missing::new(
+                format!(
+                    "no describe-target-health output for target group {}",
+                    group_use.arn
+                ),
+                Some(format!(
+                    "aws elbv2 describe-target-health --target-group-arn {}",
+                    group_use.arn
+                )),
+                format!("targets of {name}"),
+            )
+            .write_list(&mut groups, "targets", &format!("{f}.targets")),
+            Some(_) if members.is_empty() => Missing::new(
+                "describe-target-health lists no targets for this group",
+                Some("register a target, or add a [targets.NAME] table and list it here".into()),
+                format!("targets of {name}"),
+            )
+            .write_list(&mut groups, "targets", &format!("{f}.targets")),
+            Some(_) => groups.entry("targets", Value::List(members)),
+        }
+    }
+
+    let mut out = Doc::default();
+    for target in &targets {
+        write_target(b, &mut out, target);
+    }
+    for backend in backends {
+        write_backend(b, &mut out, backend);
+    }
+    (groups, out)
+}
+
+/// Every registered target of the groups in use, named, with why it must speak TLS.
+fn collect_targets(b: &mut Builder<'_>, uses: &[GroupUse]) -> Vec<Target> {
+    let ex = b.ex;
+    let mut targets: Vec<Target> = Vec::new();
+    for group_use in uses {
+        let group = ex.target_group(&group_use.arn);
+        let group_port = group.and_then(|g| g.port);
+        let tls_group = group.and_then(|g| g.protocol.as_deref()) == Some("TLS");
+        let descriptions = ex
+            .target_health
+            .get(&group_use.arn)
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        for description in descriptions {
+            let Some(id) = description.target.as_ref().and_then(|t| t.id.clone()) else {
+                b.notes.push(format!(
+                    "describe-target-health for {}: skipped an entry without Target.Id",
+                    group_use.arn
+                ));
+                continue;
+            };
+            let port = description
+                .target
+                .as_ref()
+                .and_then(|t| t.port)
+                .or(group_port);
+            let registration = registration(&group_use.arn, port, description);
+            let because = if tls_group {
+                Some(format!("target group {} uses TLS", group_use.arn))
+            } else if group_use.https_passthrough {
+                Some(
+                    "an https route reaches it through a TCP listener, which passes TLS through"
+                        .to_owned(),
+                )
+            } else {
+                None
+            };
+            match targets.iter_mut().find(|t| t.id == id && t.port == port) {
+                Some(t) => {
+                    t.groups.push(group_use.arn.clone());
+                    t.registrations.push(registration);
+                    t.tls_because = t.tls_because.take().or(because);
+                }
+                None => targets.push(Target {
+                    id,
+                    port,
+                    name: String::new(),
+                    groups: vec![group_use.arn.clone()],
+                    registrations: vec![registration],
+                    tls_because: because,
+                }),
+            }
+        }
+    }
+    let mut ports: HashMap<&str, usize> = HashMap::new();
+    for t in &targets {
+        *ports.entry(t.id.as_str()).or_default() += 1;
+    }
+    let ports: HashMap<String, usize> = ports.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
+    for t in &mut targets {
+        let wanted = match t.port {
+            Some(port) if ports[&t.id] > 1 => format!("{}-{port}", target_name(&t.id)),
+            _ => target_name(&t.id),
+        };
+        t.name = b
+            .target_names
+            .name(&format!("{}:{:?}", t.id, t.port), &wanted);
+    }
+    targets
+}
+
+/// The comment saying where a target is registered and how healthy it is.
+fn registration(group_arn: &str, port: Option<i64>, d: &TargetHealthDescription) -> String {
+    let port = port.map_or_else(|| "no port".to_owned(), |p| format!("port {p}"));
+    let health = d.target_health.as_ref();
+    let state = health
+        .and_then(|h| h.state.as_deref())
+        .unwrap_or("state unknown");
+    let mut text = format!("registered in {group_arn} on {port}: {state}");
+    if let Some(reason) = health.and_then(|h| h.reason.as_deref()) {
+        text.push_str(&format!(" ({reason}"));
+        if let Some(description) = health.and_then(|h| h.description.as_deref()) {
+            text.push_str(&format!(": {description}"));
+        }
+        text.push(')');
+    }
+    text
+}
+
+fn write_group_protocol(doc: &mut Doc, f: &str, group: Option<&TargetGroup>, arn: &str) {
+    let field = format!("{f}.protocol");
+    let Some(group) = group else {
+        Missing::new(
+            format!("no describe-target-groups output covers {arn}"),
+            Some(format!(
+                "aws elbv2 describe-target-groups --target-group-arns {arn}"
+            )),
+            "target group protocol",
+        )
+        .write(doc, "protocol", &field);
+        return;
+    };
+    if let Some(kind) = &group.target_type {
+        doc.comment(&format!("target type: {kind}"));
+    }
+    if let Some(check) = health_check(group) {
+        doc.comment(&format!("health check (not modelled yet): {check}"));
+    }
+    match group.protocol.as_deref() {
+        Some(p @ ("TCP" | "TLS")) => doc.entry("protocol", Value::str(p)),
+        Some(other) => Missing::new(
+            format!("{other} target groups are not supported: hoplab models TCP and TLS"),
+            Some("change the protocol to TCP or TLS".into()),
+            format!("{other} target group"),
+        )
+        .write(doc, "protocol", &field),
+        None => Missing::new(
+            "describe-target-groups gives no Protocol for this group",
+            Some("set \"TCP\" or \"TLS\"".into()),
+            "target group protocol",
+        )
+        .write(doc, "protocol", &field),
+    }
+}
+
+/// The health check settings in one line, if the group has any.
+fn health_check(g: &TargetGroup) -> Option<String> {
+    let mut parts = Vec::new();
+    if g.health_check_enabled == Some(false) {
+        return Some("disabled".to_owned());
+    }
+    if let Some(p) = &g.health_check_protocol {
+        let mut text = p.clone();
+        if let Some(port) = &g.health_check_port {
+            text.push_str(&format!(" on {port}"));
+        }
+        if let Some(path) = &g.health_check_path {
+            text.push_str(&format!(" {path}"));
+        }
+        parts.push(text);
+    }
+    if let Some(s) = g.health_check_interval_seconds {
+        parts.push(format!("every {s}s"));
+    }
+    if let Some(s) = g.health_check_timeout_seconds {
+        parts.push(format!("timeout {s}s"));
+    }
+    if let Some(n) = g.healthy_threshold_count {
+        parts.push(format!("healthy after {n}"));
+    }
+    if let Some(n) = g.unhealthy_threshold_count {
+        parts.push(format!("unhealthy after {n}"));
+    }
+    if let Some(codes) = g.matcher.as_ref().and_then(|m| m.http_code.as_deref()) {
+        parts.push(format!("expects {codes}"));
+    }
+    (!parts.is_empty()).then(|| parts.join(", "))
+}
+
+fn write_target(b: &mut Builder<'_>, doc: &mut Doc, t: &Target) {
+    let f = format!("targets.{}", t.name);
+    doc.blank();
+    doc.table(&["targets", &t.name]);
+    for registration in &t.registrations {
+        doc.comment(registration);
+    }
+    if let Some(because) = &t.tls_because {
+        doc.comment(&format!("speaks TLS: {because}"));
+    }
+    if let Some(certificate) = b.target_certificate(&t.id) {
+        doc.entry("protocol", Value::str("HTTPS"));
+        doc.entry("certificate", Value::str(certificate));
+        return;
+    }
+    match &t.tls_because {
+        Some(because) => {
+            doc.entry("protocol", Value::str("HTTPS"));
+            let any = if because.starts_with("target group") {
+                " The NLB does not validate target certificates, so any certificate works here."
+            } else {
+                ""
+            };
+            Missing::new(
+                format!("no PEM chain mapped for target {}", t.id),
+                Some(format!(
+                    "map a PEM chain and key to target id {} and import again, or add a [certificates.NAME] table and name it here.{any}",
+                    t.id
+                )),
+                format!("certificate of target {}", t.id),
+            )
+            .write(doc, "certificate", &format!("{f}.certificate"));
+        }
+        None => {
+            doc.comment("plain HTTP: nothing exported says it speaks TLS (map a PEM chain to its id to model HTTPS)");
+            doc.entry("protocol", Value::str("HTTP"));
+        }
+    }
+}
+
+fn write_backend(b: &mut Builder<'_>, doc: &mut Doc, backend: &Backend) {
+    let name = b
+        .target_names
+        .name(&format!("internet:{}", backend.host), &backend.host);
+    let f = format!("targets.{name}");
+    doc.blank();
+    doc.table(&["targets", &name]);
+    doc.comment(&format!(
+        "the public endpoint {} that INTERNET integrations call",
+        backend.host
+    ));
+    if let Some(certificate) = b.target_certificate(&backend.host) {
+        doc.entry("protocol", Value::str("HTTPS"));
+        doc.entry("certificate", Value::str(certificate));
+    } else if backend.https {
+        doc.entry("protocol", Value::str("HTTPS"));
+        Missing::new(
+            format!("no PEM chain mapped for {}", backend.host),
+            Some(format!(
+                "add a [certificates.NAME] table (issuer and dns_names reproducing the real certificate) and name it here, or map a PEM chain and key to target id {} and import again",
+                backend.host
+            )),
+            format!("certificate of {}", backend.host),
+        )
+        .write(doc, "certificate", &format!("{f}.certificate"));
+    } else {
+        doc.entry("protocol", Value::str("HTTP"));
+    }
+    doc.entry("dns_names", Value::List(vec![backend.host.clone()]));
+}

@@ -1,0 +1,135 @@
+//! Errors: [`ImportError`] for imports, [`PatchError`] for patch operations.
+
+use std::path::PathBuf;
+
+/// Why an import failed. Anything merely missing from the exports is not an error: it becomes
+/// a placeholder in the scenario.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ImportError {
+    /// An input is not the JSON the named AWS CLI command prints.
+    #[error("{input}: invalid json at line {line}, column {column}: {message}")]
+    Json {
+        /// Which input, such as `get-integration for GET /pets` or `describe-listeners #2`.
+        input: String,
+        /// 1-based line in that input.
+        line: usize,
+        /// 1-based column in that input.
+        column: usize,
+        /// What serde_json found wrong.
+        message: String,
+    },
+    /// No `get-integration` output was given, so there is no route to import.
+    #[error("no get-integration output given: a scenario needs at least one route")]
+    NoIntegrations,
+    /// A PEM file path is not UTF-8, so it cannot be written into the scenario.
+    #[error("pem file path {path:?} is not utf-8")]
+    NonUtf8Path {
+        /// The path.
+        path: PathBuf,
+    },
+}
+
+impl ImportError {
+    /// Wraps a serde_json error for the named input.
+    pub(crate) fn json(input: impl Into<String>, error: &serde_json::Error) -> Self {
+        let full = error.to_string();
+        let suffix = format!(" at line {} column {}", error.line(), error.column());
+        let message = full.strip_suffix(&suffix).unwrap_or(&full).to_owned();
+        ImportError::Json {
+            input: input.into(),
+            line: error.line(),
+            column: error.column(),
+            message,
+        }
+    }
+}
+
+/// Why patch operations could not be read or applied.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum PatchError {
+    /// The text held no operation.
+    #[error("no patch operation given (expected op=replace,path=/…,value=…)")]
+    Empty,
+    /// The shorthand form is malformed.
+    #[error("patch operations, column {column}: {message}")]
+    Syntax {
+        /// 1-based character column in the text.
+        column: usize,
+        /// What is wrong.
+        message: String,
+    },
+    /// The JSON form is malformed.
+    #[error("patch operations json, line {line}, column {column}: {message}")]
+    Json {
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+        /// What serde_json found wrong.
+        message: String,
+    },
+    /// An operation lacks a field it needs.
+    #[error("patch operation {index}: missing `{field}`")]
+    MissingField {
+        /// 1-based position of the operation.
+        index: usize,
+        /// The missing field.
+        field: &'static str,
+    },
+    /// An `op` that is not one of AWS's.
+    #[error(
+        "patch operation {index}: unknown op {op:?} (expected one of: add, remove, replace, move, copy, test)"
+    )]
+    UnknownOp {
+        /// 1-based position of the operation.
+        index: usize,
+        /// The op as written.
+        op: String,
+    },
+    /// An operation hoplab does not simulate.
+    #[error("unsupported patch operation: {op} {path} (supported: {supported})")]
+    Unsupported {
+        /// The op.
+        op: String,
+        /// The path.
+        path: String,
+        /// The supported operations, comma-separated.
+        supported: String,
+    },
+    /// A value the path does not accept.
+    #[error("patch {path}: invalid value {value:?} ({expected})")]
+    InvalidValue {
+        /// The path.
+        path: String,
+        /// The value as written.
+        value: String,
+        /// What would be valid.
+        expected: String,
+    },
+    /// The change needs the whole scenario to resolve (a new host, port or connection).
+    #[error("patch {path}: {reason}; apply it to the scenario, not to a lone route")]
+    NeedsScenario {
+        /// The path.
+        path: String,
+        /// What changed.
+        reason: String,
+    },
+    /// The patched route does not resolve against the scenario.
+    #[error("route {route}: {message}")]
+    Unresolved {
+        /// `METHOD path`.
+        route: String,
+        /// What does not resolve.
+        message: String,
+    },
+    /// No route matches the selector.
+    #[error("no route {selector} in the scenario (routes: {routes})")]
+    NoRoute {
+        /// The selector, such as `GET /pets`.
+        selector: String,
+        /// The scenario's routes, comma-separated.
+        routes: String,
+    },
+}

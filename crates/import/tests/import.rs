@@ -1,0 +1,461 @@
+//! Imports from hand-written AWS CLI outputs (tests/fixtures): a full import validates once
+//! its one placeholder is filled, missing pieces become placeholders that fail validation
+//! where they are, and malformed input is an error naming the input.
+
+use std::path::Path;
+
+use hoplab_import::{
+    CertificateMapping, ImportError, ImportInputs, IntegrationInput, ListenerCertificatesInput,
+    PemFiles, TargetCertificateMapping, TargetHealthInput, import,
+};
+use hoplab_scenario::{
+    ConnectionType, IntegrationType, ListenerProtocol, LoadError, SecurityPolicy,
+    TargetGroupProtocol, TargetProtocol, from_toml,
+};
+
+const CERT_API: &str =
+    "arn:aws:acm:us-east-1:111122223333:certificate/3a8f0c2e-1b2c-4d5e-8f90-123456789abc";
+const CERT_WILDCARD: &str =
+    "arn:aws:acm:us-east-1:111122223333:certificate/b7c1d9e4-5f60-4a7b-9c8d-abcdef012345";
+const CERT_EDGE: &str =
+    "arn:aws:acm:us-east-1:111122223333:certificate/c0ffee00-1111-2222-3333-444455556666";
+const LISTENER_443: &str = "arn:aws:elasticloadbalancing:us-east-1:111122223333:listener/net/internal-nlb/50dc6c495c0c9188/f2f7dc8efc522ab2";
+const TG_APP: &str =
+    "arn:aws:elasticloadbalancing:us-east-1:111122223333:targetgroup/app-tls/73e2d6bc24d8a067";
+const TG_ORDERS: &str =
+    "arn:aws:elasticloadbalancing:us-east-1:111122223333:targetgroup/orders-tcp/9683b2d02a6cabee";
+const TARGET_A: &str = "i-0f76fade435676abc";
+const TARGET_B: &str = "i-0bb9d0e3f1a2b3c4d";
+
+fn fixture(name: &str) -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn integration(method: &str, path: &str, file: &str) -> IntegrationInput {
+    IntegrationInput {
+        method: method.to_owned(),
+        path: path.to_owned(),
+        json: fixture(file),
+    }
+}
+
+/// Writes a chain (leaf + CA) and key for each name into `dir`; returns the files.
+fn pem_files(dir: &Path, name: &str, dns: &str) -> PemFiles {
+    let ca_key = rcgen::KeyPair::generate().unwrap();
+    let mut ca_params = rcgen::CertificateParams::new(Vec::new()).unwrap();
+    ca_params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+    let ca = ca_params.self_signed(&ca_key).unwrap();
+    let issuer = rcgen::Issuer::new(ca_params, ca_key);
+    let key = rcgen::KeyPair::generate().unwrap();
+    let leaf = rcgen::CertificateParams::new(vec![dns.to_owned()])
+        .unwrap()
+        .signed_by(&key, &issuer)
+        .unwrap();
+    let files = PemFiles {
+        chain: dir.join(format!("{name}.chain.pem")),
+        key: dir.join(format!("{name}.key.pem")),
+    };
+    std::fs::write(&files.chain, format!("{}{}", leaf.pem(), ca.pem())).unwrap();
+    std::fs::write(&files.key, key.serialize_pem()).unwrap();
+    files
+}
+
+/// Every export of the internal NLB's API, with PEM files for both listener certificates and
+/// for target A, but none for target B.
+fn full_inputs(dir: &Path) -> ImportInputs {
+    ImportInputs {
+        name: Some("from-aws".to_owned()),
+        integrations: vec![
+            integration("get", "/pets", "get-integration-pets.json"),
+            integration("ANY", "/orders", "get-integration-orders.json"),
+            integration("GET", "/legacy", "get-integration-legacy.json"),
+        ],
+        vpc_links: vec![fixture("get-vpc-link.json")],
+        listeners: vec![fixture("describe-listeners.json")],
+        listener_certificates: vec![ListenerCertificatesInput {
+            listener_arn: LISTENER_443.to_owned(),
+            json: fixture("describe-listener-certificates-443.json"),
+        }],
+        target_groups: vec![fixture("describe-target-groups.json")],
+        target_health: vec![
+            TargetHealthInput {
+                target_group_arn: TG_APP.to_owned(),
+                json: fixture("describe-target-health-app-tls.json"),
+            },
+            TargetHealthInput {
+                target_group_arn: TG_ORDERS.to_owned(),
+                json: fixture("describe-target-health-orders-tcp.json"),
+            },
+        ],
+        certificates: vec![
+            CertificateMapping {
+                arn: CERT_API.to_owned(),
+                files: pem_files(dir, "api", "api.example.com"),
+            },
+            CertificateMapping {
+                arn: CERT_WILDCARD.to_owned(),
+                files: pem_files(dir, "wildcard", "*.example.com"),
+            },
+        ],
+        target_certificates: vec![TargetCertificateMapping {
+            target_id: TARGET_A.to_owned(),
+            files: pem_files(dir, "target-a", "orders.example.com"),
+        }],
+    }
+}
+
+fn errors(
+    result: Result<hoplab_scenario::Scenario, LoadError>,
+) -> Vec<hoplab_scenario::ScenarioError> {
+    match result {
+        Err(LoadError::Invalid(errors)) => errors,
+        other => panic!("expected validation errors, got {other:?}"),
+    }
+}
+
+/// `(line, field)` of each `line N: field: reason` placeholder entry.
+fn placeholder_sites(placeholders: &[String]) -> Vec<(usize, String)> {
+    placeholders
+        .iter()
+        .map(|p| {
+            let rest = p.strip_prefix("line ").expect("starts with line");
+            let (line, rest) = rest.split_once(": ").expect("line: field");
+            let (field, _) = rest.split_once(": ").expect("field: reason");
+            (line.parse().expect("a line number"), field.to_owned())
+        })
+        .collect()
+}
+
+#[test]
+fn a_full_import_validates_once_its_placeholder_is_filled() {
+    let dir = tempfile::tempdir().unwrap();
+    let imported = import(full_inputs(dir.path())).expect("imports");
+    let text = &imported.toml;
+
+    // Target B sits in a TLS target group and no PEM files are mapped to it: one placeholder.
+    assert_eq!(
+        imported.placeholders.len(),
+        1,
+        "{:#?}\n{text}",
+        imported.placeholders
+    );
+    let sites = placeholder_sites(&imported.placeholders);
+    assert_eq!(sites[0].1, format!("targets.{TARGET_B}.certificate"));
+    assert!(
+        text.contains(&format!(
+            "# TODO(import): no PEM chain mapped for target {TARGET_B}\n"
+        )),
+        "{text}"
+    );
+    let placeholder = format!("certificate = \"TODO(import): certificate of target {TARGET_B}\"");
+    assert_eq!(
+        text.lines().nth(sites[0].0 - 1),
+        Some(placeholder.as_str()),
+        "{text}"
+    );
+
+    // Unfilled, validation fails exactly there.
+    let file = dir.path().join("imported.toml");
+    let file = file.to_str().unwrap();
+    let unfilled = errors(from_toml(text, file));
+    assert_eq!(unfilled.len(), 1, "{unfilled:#?}");
+    assert_eq!(unfilled[0].field, format!("targets.{TARGET_B}.certificate"));
+    assert_eq!(unfilled[0].location.line, sites[0].0);
+
+    // What was not modelled is written as comments.
+    assert!(
+        text.contains("# AlpnPolicy: HTTP2Preferred (not modelled yet)\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("# health check (not modelled yet): HTTPS on traffic-port /health, every 30s, timeout 10s, healthy after 5, unhealthy after 2, expects 200-399\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("# registered in {TG_APP} on port 443: unhealthy (Target.FailedHealthChecks: Health checks failed)\n")),
+        "{text}"
+    );
+    assert!(
+        imported.notes.iter().any(|n| n.contains("AlpnPolicy")),
+        "{:?}",
+        imported.notes
+    );
+
+    let filled = format!(
+        "{}\n[certificates.any]\nself_signed = true\n",
+        text.replace(
+            &format!("\"TODO(import): certificate of target {TARGET_B}\""),
+            "\"any\""
+        )
+    );
+    let scenario = from_toml(&filled, file).unwrap_or_else(|e| panic!("{e}\n{filled}"));
+    assert_eq!(scenario.name, "from-aws");
+
+    let routes = &scenario.gateway.routes;
+    assert_eq!(routes.len(), 3);
+    assert_eq!(
+        (routes[0].method.as_str(), routes[0].path.as_str()),
+        ("GET", "/pets")
+    );
+    assert_eq!(routes[0].integration, IntegrationType::HttpProxy);
+    assert_eq!(
+        routes[0].connection,
+        ConnectionType::VpcLink {
+            nlb: "internal-nlb".into(),
+            listener_port: 443
+        }
+    );
+    assert!(!routes[0].insecure_skip_verification);
+    assert_eq!(routes[0].timeout_ms, 29000);
+    assert_eq!(routes[1].method, "ANY");
+    assert_eq!(
+        routes[1].connection,
+        ConnectionType::VpcLink {
+            nlb: "internal-nlb".into(),
+            listener_port: 8443
+        }
+    );
+    assert!(routes[1].insecure_skip_verification);
+    assert_eq!(routes[1].timeout_ms, 10000);
+    assert_eq!(routes[2].integration, IntegrationType::Http);
+    assert_eq!(
+        routes[2].connection,
+        ConnectionType::Internet {
+            target: "legacy.example.net".into()
+        }
+    );
+
+    let nlb = &scenario.nlbs[0];
+    assert_eq!(
+        (scenario.nlbs.len(), nlb.name.as_str()),
+        (1, "internal-nlb")
+    );
+    assert_eq!(nlb.listeners.len(), 2);
+    let ListenerProtocol::Tls(tls) = &nlb.listeners[0].protocol else {
+        panic!("443 is TLS");
+    };
+    assert_eq!(tls.default_certificate, "acm-3a8f0c2e");
+    assert_eq!(tls.certificates, ["acm-3a8f0c2e", "acm-b7c1d9e4"]);
+    assert_eq!(tls.security_policy, SecurityPolicy::Tls13_1_2_2021_06);
+    assert_eq!(nlb.listeners[0].target_group, "app-tls");
+    assert_eq!(nlb.listeners[1].protocol, ListenerProtocol::Tcp);
+    assert_eq!(nlb.listeners[1].target_group, "orders-tcp");
+
+    let groups = &scenario.target_groups;
+    assert_eq!(groups[0].name, "app-tls");
+    assert_eq!(groups[0].protocol, TargetGroupProtocol::Tls);
+    assert_eq!(
+        groups[0].targets,
+        [format!("{TARGET_A}-443"), TARGET_B.to_owned()]
+    );
+    assert_eq!(groups[1].protocol, TargetGroupProtocol::Tcp);
+    assert_eq!(groups[1].targets, [format!("{TARGET_A}-8443")]);
+
+    let target = |name: &str| {
+        scenario
+            .targets
+            .iter()
+            .find(|t| t.name == name)
+            .unwrap_or_else(|| panic!("no target {name}"))
+    };
+    let a_cert = TargetProtocol::Https {
+        certificate: format!("target-{TARGET_A}"),
+    };
+    assert_eq!(target(&format!("{TARGET_A}-443")).protocol, a_cert);
+    // Reached by an https route through the TCP listener: it terminates the gateway's TLS.
+    assert_eq!(target(&format!("{TARGET_A}-8443")).protocol, a_cert);
+    assert_eq!(
+        target(TARGET_B).protocol,
+        TargetProtocol::Https {
+            certificate: "any".into()
+        }
+    );
+    let legacy = target("legacy.example.net");
+    assert_eq!(legacy.protocol, TargetProtocol::Http);
+    assert_eq!(legacy.dns_names, ["legacy.example.net"]);
+
+    let api = scenario
+        .pki
+        .certificates
+        .iter()
+        .find(|c| c.name == "acm-3a8f0c2e")
+        .expect("listener certificate");
+    let pem = api.pem.as_ref().expect("read from the mapped files");
+    assert_eq!(pem.chain_file, dir.path().join("api.chain.pem"));
+    assert_eq!(pem.chain.len(), 2);
+
+    assert_eq!(scenario.requests.len(), 3);
+    assert_eq!(scenario.requests[1].method, "GET");
+    assert_eq!(scenario.requests[1].path, "/orders");
+}
+
+#[test]
+fn missing_pieces_become_placeholders_that_fail_validation_where_they_are() {
+    let inputs = ImportInputs {
+        integrations: vec![
+            // No get-vpc-link for gim7c3.
+            integration("GET", "/pets", "get-integration-pets.json"),
+            // The edge NLB: an unmapped certificate, an unknown policy, a UDP listener, and
+            // target groups with neither describe-target-groups nor describe-target-health.
+            integration("GET", "/edge", "get-integration-edge.json"),
+            integration("POST", "/lambda", "get-integration-lambda.json"),
+            integration("GET", "/staged", "get-integration-stage-variables.json"),
+        ],
+        vpc_links: vec![fixture("get-vpc-link-edge.json")],
+        listeners: vec![fixture("describe-listeners-unsupported.json")],
+        ..ImportInputs::default()
+    };
+    let imported = import(inputs).expect("imports");
+    let text = &imported.toml;
+    let sites = placeholder_sites(&imported.placeholders);
+    let fields: Vec<&str> = sites.iter().map(|(_, f)| f.as_str()).collect();
+    assert_eq!(
+        fields,
+        [
+            "gateway.routes[0].vpc_link",
+            "gateway.routes[2].integration",
+            "gateway.routes[2].uri",
+            "gateway.routes[3].uri",
+            "gateway.routes[3].vpc_link",
+            "nlbs.edge-nlb.listeners[0].certificate",
+            "nlbs.edge-nlb.listeners[0].security_policy",
+            "nlbs.edge-nlb.listeners[1].protocol",
+            "target_groups.edge-tls.protocol",
+            "target_groups.edge-tls.targets",
+            "target_groups.dns-udp.protocol",
+            "target_groups.dns-udp.targets",
+        ],
+        "{text}"
+    );
+
+    // The placeholder for an unmapped certificate names the ARN, and says how to fix it.
+    let certificate = &imported.placeholders[5];
+    assert!(certificate.contains(CERT_EDGE), "{certificate}");
+    assert!(text.contains(&format!(
+        "# TODO(import): no PEM chain mapped for certificate {CERT_EDGE}\n"
+    )));
+    assert!(text.contains(&format!(
+        "certificate = \"TODO(import): certificate {CERT_EDGE}\"\n"
+    )));
+    assert!(
+        imported.placeholders[0].contains("no get-vpc-link output for VPC link gim7c3"),
+        "{:?}",
+        imported.placeholders
+    );
+    assert!(
+        text.contains("#   aws apigateway get-vpc-link --vpc-link-id gim7c3\n"),
+        "{text}"
+    );
+    assert!(text.contains("#   aws elbv2 describe-target-health --target-group-arn "));
+    assert!(
+        text.contains("# the VPC link's status is PENDING"),
+        "{text}"
+    );
+    assert!(
+        imported
+            .notes
+            .iter()
+            .any(|n| n.contains("UDP listener is not supported"))
+    );
+
+    // Every placeholder fails validation on its own line.
+    let errors = errors(from_toml(text, "imported.toml"));
+    for (line, field) in &sites {
+        assert!(
+            errors
+                .iter()
+                .any(|e| e.location.line == *line && e.field.starts_with(field.as_str())),
+            "no validation error at line {line} for {field}:\n{errors:#?}\n{text}"
+        );
+    }
+}
+
+#[test]
+fn malformed_json_names_the_input_and_the_position() {
+    let mut inputs = ImportInputs {
+        integrations: vec![integration("GET", "/pets", "get-integration-pets.json")],
+        listeners: vec![
+            fixture("describe-listeners.json"),
+            "{\n  \"Listeners\": [\n    {\"Port\": 443,}\n  ]\n}".to_owned(),
+        ],
+        ..ImportInputs::default()
+    };
+    let Err(ImportError::Json {
+        input,
+        line,
+        column,
+        message,
+    }) = import(inputs.clone())
+    else {
+        panic!("expected a json error");
+    };
+    assert_eq!(input, "describe-listeners #2");
+    assert_eq!((line, column), (3, 18));
+    assert!(message.contains("trailing comma"), "{message}");
+
+    // One command's output where another's is expected.
+    inputs.listeners = vec![fixture("describe-target-groups.json")];
+    let error = import(inputs.clone()).unwrap_err().to_string();
+    assert!(
+        error.starts_with("describe-listeners: invalid json at line ")
+            && error.ends_with(", column 1: missing field `Listeners`"),
+        "{error}"
+    );
+
+    inputs.listeners.clear();
+    inputs.integrations[0].json = "{\"type\": 5}".to_owned();
+    let error = import(inputs).unwrap_err();
+    assert!(
+        error.to_string().starts_with(
+            "get-integration for GET /pets: invalid json at line 1, column 10: invalid type"
+        ),
+        "{error}"
+    );
+}
+
+#[test]
+fn nothing_to_import_is_an_error() {
+    assert_eq!(
+        import(ImportInputs::default()),
+        Err(ImportError::NoIntegrations)
+    );
+}
+
+#[test]
+fn odd_route_text_stays_valid_toml() {
+    let imported = import(ImportInputs {
+        integrations: vec![integration(
+            "GET",
+            "/a\"b\\c\nd",
+            "get-integration-legacy.json",
+        )],
+        ..ImportInputs::default()
+    })
+    .unwrap();
+    let parsed: toml::Table = toml::from_str(&imported.toml).expect("valid toml");
+    let routes = parsed["gateway"]["routes"].as_array().unwrap();
+    assert_eq!(routes[0]["path"].as_str(), Some("/a\"b\\c\nd"));
+}
+
+#[cfg(unix)]
+#[test]
+fn a_non_utf8_pem_path_is_an_error() {
+    use std::os::unix::ffi::OsStrExt;
+    let bad = std::path::PathBuf::from(std::ffi::OsStr::from_bytes(b"/tmp/\xff.pem"));
+    let error = import(ImportInputs {
+        integrations: vec![integration("GET", "/pets", "get-integration-pets.json")],
+        certificates: vec![CertificateMapping {
+            arn: CERT_API.to_owned(),
+            files: PemFiles {
+                chain: bad.clone(),
+                key: "key.pem".into(),
+            },
+        }],
+        ..ImportInputs::default()
+    })
+    .unwrap_err();
+    assert_eq!(error, ImportError::NonUtf8Path { path: bad });
+}
