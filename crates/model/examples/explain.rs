@@ -1,0 +1,25 @@
+//! Prints the model's explanation of scenario files: `cargo run -p hoplab-model --example
+//! explain -- scenarios/*.toml` (until the `hoplab explain` command exists).
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let mut status = ExitCode::SUCCESS;
+    for arg in std::env::args_os().skip(1) {
+        match hoplab_scenario::load(std::path::Path::new(&arg)) {
+            Ok(scenario) => {
+                let now = scenario.now.unwrap_or_else(time::OffsetDateTime::now_utc);
+                print!(
+                    "{}",
+                    hoplab_model::render_text(&hoplab_model::explain(&scenario, now))
+                );
+                println!();
+            }
+            Err(error) => {
+                eprintln!("{error}");
+                status = ExitCode::FAILURE;
+            }
+        }
+    }
+    status
+}

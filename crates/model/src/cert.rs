@@ -1,0 +1,252 @@
+//! What each certificate of a scenario will contain, read from its spec alone.
+//!
+//! These are the facts hoplab-pki writes into the certificates it generates, restated so the
+//! model never needs a real certificate:
+//!
+//! - The subject is the common name alone (`CN=…`); a leaf without one has an empty subject.
+//!   Two certificates with the same common name therefore have the same subject.
+//! - The issuer name is the signing authority's subject; a self-signed certificate's issuer is
+//!   its own subject.
+//! - Every certificate has its own key, so a signature verifies with exactly one certificate's
+//!   key: the signer's.
+//! - Validity ends are resolved against the scenario clock and lose their sub-second part
+//!   (X.509 times have whole seconds).
+//! - Every certificate carries keyUsage with digitalSignature (authorities also keyCertSign and
+//!   cRLSign when `key_cert_sign`; leaves keyCertSign only when asked) and an explicit
+//!   basicConstraints. Leaves carry extendedKeyUsage serverAuth; authorities carry none.
+//! - The chain a server sends follows the leaf's `chain` preset or explicit list.
+
+use std::net::IpAddr;
+
+use hoplab_scenario::{ChainSent, LeafIssuer, Pki, Validity};
+use time::OffsetDateTime;
+
+/// Whether a certificate is an authority or a leaf in the scenario.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    Authority,
+    Leaf,
+}
+
+/// The facts the verdict reads from one certificate.
+#[derive(Debug, Clone)]
+pub(crate) struct Facts<'s> {
+    /// The scenario name (authority or leaf).
+    pub(crate) name: &'s str,
+    pub(crate) kind: Kind,
+    /// Subject common name; `None` is an empty subject.
+    pub(crate) subject: Option<&'s str>,
+    /// Issuer name (the signer's subject); `None` is an empty issuer.
+    pub(crate) issuer: Option<&'s str>,
+    /// The certificate whose key signed this one (itself when self-signed).
+    pub(crate) signer: &'s str,
+    pub(crate) not_before: OffsetDateTime,
+    pub(crate) not_after: OffsetDateTime,
+    /// basicConstraints CA:TRUE.
+    pub(crate) ca: bool,
+    /// keyUsage keyCertSign.
+    pub(crate) key_cert_sign: bool,
+    /// An authority in API Gateway's trust store.
+    pub(crate) trusted: bool,
+    pub(crate) dns_names: &'s [String],
+    pub(crate) ip_addresses: &'s [IpAddr],
+    /// The certificate comes from the user's PEM files: its contents are not known here.
+    pub(crate) imported: bool,
+}
+
+impl Facts<'_> {
+    /// Subject and issuer are the same name.
+    pub(crate) fn self_issued(&self) -> bool {
+        self.subject == self.issuer
+    }
+
+    /// Signed with its own key.
+    pub(crate) fn self_signed(&self) -> bool {
+        self.signer == self.name
+    }
+
+    /// The subject as Java's `X500Principal.toString()` prints it.
+    pub(crate) fn principal(&self) -> String {
+        principal(self.subject)
+    }
+
+    /// `"name" (CN=…)`, for sentences.
+    pub(crate) fn label(&self) -> String {
+        let subject = self.principal();
+        if subject.is_empty() {
+            format!("{:?} (empty subject)", self.name)
+        } else {
+            format!("{:?} ({subject})", self.name)
+        }
+    }
+}
+
+/// A name as Java prints it: `CN=value`, quoted when the value holds special characters, or
+/// the empty string for an empty name.
+pub(crate) fn principal(common_name: Option<&str>) -> String {
+    let Some(cn) = common_name else {
+        return String::new();
+    };
+    let special = |c: char| matches!(c, ',' | '+' | '=' | '"' | '<' | '>' | '#' | ';' | '\n');
+    if cn.chars().any(special) || cn.starts_with(' ') || cn.ends_with(' ') {
+        format!("CN=\"{}\"", cn.replace('\\', "\\\\").replace('"', "\\\""))
+    } else {
+        format!("CN={cn}")
+    }
+}
+
+/// Every authority and leaf of a scenario, as facts.
+#[derive(Debug)]
+pub(crate) struct Catalog<'s> {
+    certs: Vec<Facts<'s>>,
+    spec: &'s Pki,
+}
+
+impl<'s> Catalog<'s> {
+    /// Reads every certificate's facts, resolving validity against `now`.
+    pub(crate) fn new(spec: &'s Pki, now: OffsetDateTime) -> Self {
+        let subject_of = |name: &str| {
+            spec.authorities
+                .iter()
+                .find(|a| a.name == name)
+                .map(|a| a.common_name.as_str())
+        };
+        let mut certs = Vec::with_capacity(spec.authorities.len() + spec.certificates.len());
+        for a in &spec.authorities {
+            let (issuer, signer) = match &a.issuer {
+                Some(issuer) => (subject_of(issuer), issuer.as_str()),
+                None => (Some(a.common_name.as_str()), a.name.as_str()),
+            };
+            let (not_before, not_after) = window(a.validity, now);
+            certs.push(Facts {
+                name: &a.name,
+                kind: Kind::Authority,
+                subject: Some(&a.common_name),
+                issuer,
+                signer,
+                not_before,
+                not_after,
+                ca: a.basic_constraints_ca,
+                key_cert_sign: a.key_cert_sign,
+                trusted: a.trusted,
+                dns_names: &[],
+                ip_addresses: &[],
+                imported: false,
+            });
+        }
+        for leaf in &spec.certificates {
+            let subject = leaf.common_name.as_deref();
+            let (issuer, signer) = match &leaf.issuer {
+                LeafIssuer::Authority(issuer) => (subject_of(issuer), issuer.as_str()),
+                LeafIssuer::SelfSigned => (subject, leaf.name.as_str()),
+            };
+            let (not_before, not_after) = window(leaf.validity, now);
+            certs.push(Facts {
+                name: &leaf.name,
+                kind: Kind::Leaf,
+                subject,
+                issuer,
+                signer,
+                not_before,
+                not_after,
+                ca: leaf.basic_constraints_ca,
+                key_cert_sign: leaf.key_cert_sign,
+                trusted: false,
+                dns_names: &leaf.dns_names,
+                ip_addresses: &leaf.ip_addresses,
+                imported: leaf.pem.is_some(),
+            });
+        }
+        Catalog { certs, spec }
+    }
+
+    /// The certificate named `name`, authority or leaf.
+    pub(crate) fn get(&self, name: &str) -> Option<&Facts<'s>> {
+        self.certs.iter().find(|c| c.name == name)
+    }
+
+    /// The trusted authorities, in the order the scenario generates them (issuers first).
+    pub(crate) fn trusted(&self) -> impl Iterator<Item = &Facts<'s>> {
+        self.certs.iter().filter(|c| c.trusted)
+    }
+
+    /// What a server serving the leaf `leaf` sends, in send order.
+    ///
+    /// Presets follow the leaf's issuers upwards: the intermediates leaf-side first, then
+    /// the root when asked; `leaf+reversed-intermediates` sends the intermediates root-side
+    /// first. An explicit list is sent as written.
+    pub(crate) fn chain_sent(&self, leaf: &str) -> Vec<&Facts<'s>> {
+        let Some(spec) = self.spec.certificates.iter().find(|l| l.name == leaf) else {
+            return Vec::new();
+        };
+        let Some(own) = self.get(leaf) else {
+            return Vec::new();
+        };
+        let (intermediates, root) = self.issuers(&spec.issuer);
+        let mut chain = vec![own];
+        match &spec.chain {
+            ChainSent::Leaf => {}
+            ChainSent::LeafAndIntermediates => chain.extend(intermediates),
+            ChainSent::LeafIntermediatesAndRoot => {
+                chain.extend(intermediates);
+                chain.extend(root);
+            }
+            ChainSent::LeafAndReversedIntermediates => {
+                chain.extend(intermediates.into_iter().rev());
+            }
+            ChainSent::Explicit(names) => {
+                chain = names.iter().filter_map(|n| self.get(n)).collect();
+            }
+        }
+        chain
+    }
+
+    /// A leaf's issuing authorities: `(intermediates leaf-side first, root)`.
+    fn issuers(&self, issuer: &LeafIssuer) -> (Vec<&Facts<'s>>, Option<&Facts<'s>>) {
+        let LeafIssuer::Authority(first) = issuer else {
+            return (Vec::new(), None);
+        };
+        let mut intermediates = Vec::new();
+        let mut current = first.as_str();
+        // Validation rules out cycles; the bound keeps a bad spec from looping anyway.
+        for _ in 0..=self.spec.authorities.len() {
+            let Some(authority) = self.spec.authorities.iter().find(|a| a.name == current) else {
+                break;
+            };
+            let Some(facts) = self.get(&authority.name) else {
+                break;
+            };
+            match &authority.issuer {
+                None => return (intermediates, Some(facts)),
+                Some(next) => {
+                    intermediates.push(facts);
+                    current = next;
+                }
+            }
+        }
+        (intermediates, None)
+    }
+}
+
+/// A validity window as the certificate will hold it.
+fn window(validity: Validity, now: OffsetDateTime) -> (OffsetDateTime, OffsetDateTime) {
+    let whole = |t: OffsetDateTime| t.replace_nanosecond(0).unwrap_or(t);
+    (
+        whole(validity.not_before.resolve(now)),
+        whole(validity.not_after.resolve(now)),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::principal;
+
+    #[test]
+    fn principals_are_printed_as_java_prints_them() {
+        assert_eq!(principal(None), "");
+        assert_eq!(principal(Some("api.example.com")), "CN=api.example.com");
+        assert_eq!(principal(Some("Acme, Inc")), "CN=\"Acme, Inc\"");
+        assert_eq!(principal(Some(" padded")), "CN=\" padded\"");
+        assert_eq!(principal(Some("say \"hi\"=")), "CN=\"say \\\"hi\\\"=\"");
+    }
+}

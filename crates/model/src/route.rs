@@ -1,0 +1,641 @@
+//! One route through the topology: who terminates API Gateway's TLS, what that hop serves,
+//! the verdict on it, what happens beyond it, and the sentences that say so.
+//!
+//! The strings API Gateway logs are restated here (not imported from the gateway), so a change
+//! on either side shows up as a disagreement.
+
+use hoplab_scenario::{
+    ConnectionType, ListenerProtocol, Route, Scenario, Scheme, Target, TargetGroup,
+    TargetGroupProtocol, TargetProtocol, TlsListener,
+};
+use time::OffsetDateTime;
+
+use crate::cert::Catalog;
+use crate::names;
+use crate::narrative;
+use crate::verdict::{self, Refusal};
+use crate::{Alternative, NotValidated, PredictedSession, RoutePrediction};
+
+/// Prefix of every configuration-error line in the execution log.
+const CONFIGURATION_ERROR: &str = "Execution failed due to configuration error: ";
+/// What a connection-level failure over a VPC link (or the internet) says.
+const INTERNAL_ERROR: &str = "There was an internal error while executing your request";
+/// What the JDK says for a handshake failure that is not a certificate verdict.
+const SSL_ENGINE_PROBLEM: &str = "General SSLEngine problem";
+/// Why a TLS target group's target certificate is not validated.
+const NLB_DOES_NOT_VALIDATE: &str =
+    "an NLB does not validate the certificates of a TLS target group's targets";
+
+/// Everything one prediction reads.
+struct Cx<'a, 's> {
+    catalog: &'a Catalog<'s>,
+    route: &'s Route,
+    now: OffsetDateTime,
+}
+
+/// What reaches the gateway's connection first.
+enum Front<'s> {
+    /// The target itself: over the internet, or through a TCP listener that passes bytes.
+    Direct {
+        target: &'s Target,
+        /// The TCP listener crossed: `(nlb, port)`.
+        listener: Option<(&'s str, u16)>,
+    },
+    /// A TLS listener that terminates TLS and opens its own connection to the target.
+    Terminated {
+        nlb: &'s str,
+        port: u16,
+        tls: &'s TlsListener,
+        group: &'s TargetGroup,
+        target: &'s Target,
+    },
+}
+
+/// One possible path of a request: through one target of the group.
+struct Flow {
+    target: String,
+    hops: Vec<String>,
+    sessions: Vec<PredictedSession>,
+    validated: Option<String>,
+    host_checked: Option<String>,
+    certificate: Option<String>,
+    not_validated: Vec<NotValidated>,
+    status: u16,
+    error: Option<String>,
+    narrative: Vec<String>,
+    unpredictable: Option<String>,
+}
+
+impl Flow {
+    fn new(target: &str, hops: Vec<String>) -> Self {
+        Flow {
+            target: target.to_owned(),
+            hops,
+            sessions: Vec::new(),
+            validated: None,
+            host_checked: None,
+            certificate: None,
+            not_validated: Vec::new(),
+            status: 200,
+            error: None,
+            narrative: Vec::new(),
+            unpredictable: None,
+        }
+    }
+
+    fn say(&mut self, sentence: impl Into<String>) {
+        self.narrative.push(sentence.into());
+    }
+
+    fn fail(&mut self, detail: &str) {
+        self.status = 500;
+        self.error = Some(format!("{CONFIGURATION_ERROR}{detail}"));
+    }
+
+    fn answered_by(&mut self, target: &Target) {
+        self.status = 200;
+        self.error = None;
+        self.say(format!(
+            "Target {:?} answers 200 ({:?}).",
+            target.name, target.body
+        ));
+    }
+
+    fn conclude(&mut self) {
+        if let Some(error) = &self.error {
+            let line = format!(
+                "So API Gateway logs `{error}` and answers {} with {{\"message\": \"Internal \
+                 server error\"}}.",
+                self.status
+            );
+            self.say(line);
+        }
+    }
+}
+
+/// Predicts one route.
+pub(crate) fn predict(
+    scenario: &Scenario,
+    catalog: &Catalog<'_>,
+    route: &Route,
+    now: OffsetDateTime,
+) -> RoutePrediction {
+    let cx = Cx {
+        catalog,
+        route,
+        now,
+    };
+    let target = |name: &str| scenario.targets.iter().find(|t| t.name == name);
+    let (via, flows, group) = match &route.connection {
+        ConnectionType::Internet { target: name } => (
+            "INTERNET".to_owned(),
+            target(name)
+                .map(|t| {
+                    vec![cx.flow(Front::Direct {
+                        target: t,
+                        listener: None,
+                    })]
+                })
+                .unwrap_or_default(),
+            None,
+        ),
+        ConnectionType::VpcLink { nlb, listener_port } => {
+            let listener = scenario
+                .nlbs
+                .iter()
+                .find(|n| n.name == *nlb)
+                .and_then(|n| n.listeners.iter().find(|l| l.port == *listener_port));
+            let group = listener.and_then(|l| {
+                scenario
+                    .target_groups
+                    .iter()
+                    .find(|g| g.name == l.target_group)
+            });
+            let (protocol, flows) = match (listener, group) {
+                (Some(listener), Some(group)) => {
+                    let targets = group.targets.iter().filter_map(|name| target(name));
+                    let flows = targets
+                        .map(|t| {
+                            cx.flow(match &listener.protocol {
+                                ListenerProtocol::Tcp => Front::Direct {
+                                    target: t,
+                                    listener: Some((nlb, *listener_port)),
+                                },
+                                ListenerProtocol::Tls(tls) => Front::Terminated {
+                                    nlb,
+                                    port: *listener_port,
+                                    tls,
+                                    group,
+                                    target: t,
+                                },
+                            })
+                        })
+                        .collect();
+                    let protocol = match listener.protocol {
+                        ListenerProtocol::Tcp => "TCP",
+                        ListenerProtocol::Tls(_) => "TLS",
+                    };
+                    (protocol, flows)
+                }
+                _ => ("?", Vec::new()),
+            };
+            (
+                format!("VPC_LINK to nlb:{nlb}:{listener_port} ({protocol})"),
+                flows,
+                group,
+            )
+        }
+    };
+    combine(route, via, flows, group)
+}
+
+/// Folds the flows (one per target) into one prediction, led by the first target's.
+fn combine(
+    route: &Route,
+    via: String,
+    flows: Vec<Flow>,
+    group: Option<&TargetGroup>,
+) -> RoutePrediction {
+    let mut flows = flows.into_iter();
+    let Some(first) = flows.next() else {
+        // Validation rules this out; the live gateway then has no route, and answers 403.
+        return RoutePrediction {
+            method: route.method.clone(),
+            path: route.path.clone(),
+            uri: route.uri.raw.clone(),
+            via,
+            hops: vec!["gateway".to_owned()],
+            tls_sessions: Vec::new(),
+            validated: None,
+            host_checked: None,
+            certificate: None,
+            not_validated: Vec::new(),
+            status: 403,
+            error: None,
+            narrative: vec![
+                "The route names a target, listener or target group that does not exist, so \
+                 API Gateway has no integration for it and answers 403."
+                    .to_owned(),
+            ],
+            alternatives: Vec::new(),
+            unpredictable: None,
+        };
+    };
+    let others: Vec<Flow> = flows.collect();
+    let mut narrative = first.narrative;
+    let mut unpredictable = first.unpredictable;
+    let mut alternatives = Vec::new();
+    if let (Some(group), false) = (group, others.is_empty()) {
+        narrative.push(format!(
+            "Target group {:?} has {} targets and the NLB picks one per connection by flow \
+             hash; this follows the first, {:?}.",
+            group.name,
+            others.len() + 1,
+            first.target
+        ));
+        for other in others {
+            unpredictable = unpredictable.or(other.unpredictable);
+            if (other.status, &other.validated, &other.error)
+                != (first.status, &first.validated, &first.error)
+            {
+                narrative.push(format!(
+                    "With target {:?} the outcome would differ: {}{}{}.",
+                    other.target,
+                    other.status,
+                    other
+                        .validated
+                        .as_ref()
+                        .map(|v| format!(", validated {v}"))
+                        .unwrap_or_default(),
+                    other
+                        .error
+                        .as_ref()
+                        .map(|e| format!(", `{e}`"))
+                        .unwrap_or_default(),
+                ));
+                alternatives.push(Alternative {
+                    target: other.target,
+                    status: other.status,
+                    validated: other.validated,
+                    error: other.error,
+                });
+            }
+        }
+        if alternatives.is_empty() {
+            narrative.push("Every other target gives the same outcome.".to_owned());
+        }
+    }
+    RoutePrediction {
+        method: route.method.clone(),
+        path: route.path.clone(),
+        uri: route.uri.raw.clone(),
+        via,
+        hops: first.hops,
+        tls_sessions: first.sessions,
+        validated: first.validated,
+        host_checked: first.host_checked,
+        certificate: first.certificate,
+        not_validated: first.not_validated,
+        status: first.status,
+        error: first.error,
+        narrative,
+        alternatives,
+        unpredictable,
+    }
+}
+
+/// How API Gateway's own TLS session ends.
+struct GatewayTls {
+    /// The handshake completes (the verdict passed, or only the host name failed).
+    completed: bool,
+    /// The verdict passed and the handshake completed: the request is sent.
+    passed: bool,
+}
+
+impl<'s> Cx<'_, 's> {
+    /// The name API Gateway sends as SNI and checks the certificate against:
+    /// `tlsConfig.serverNameToVerify` when the route sets it, else the URI host.
+    fn host(&self) -> &'s str {
+        self.route
+            .server_name_to_verify
+            .as_deref()
+            .unwrap_or(&self.route.uri.host)
+    }
+
+    fn flow(&self, front: Front<'s>) -> Flow {
+        let mut flow = match front {
+            Front::Direct { target, listener } => self.direct(target, listener),
+            Front::Terminated {
+                nlb,
+                port,
+                tls,
+                group,
+                target,
+            } => self.terminated(nlb, port, tls, group, target),
+        };
+        flow.conclude();
+        flow
+    }
+
+    /// The gateway's connection reaches the target itself.
+    fn direct(&self, target: &Target, listener: Option<(&str, u16)>) -> Flow {
+        let target_hop = format!("target:{}", target.name);
+        let nlb_hop = listener.map(|(nlb, port)| format!("nlb:{nlb}:{port}"));
+        let mut hops = vec!["gateway".to_owned()];
+        hops.extend(nlb_hop.clone());
+        hops.push(target_hop.clone());
+        let mut flow = Flow::new(&target.name, hops);
+        let host = self.host();
+        let end_to_end = self.route.uri.scheme == Scheme::Https
+            && matches!(target.protocol, TargetProtocol::Https { .. });
+        flow.say(match (listener, end_to_end) {
+            (None, false) => format!(
+                "API Gateway connects over the internet to target {:?}, which the URI host \
+                 `{host}` resolves to.",
+                target.name
+            ),
+            (None, true) => format!(
+                "API Gateway connects over the internet to target {:?} (the URI host `{host}` \
+                 resolves to it) and runs TLS with it directly, so it checks the target's own \
+                 certificate against `{host}`.",
+                target.name
+            ),
+            (Some((nlb, port)), false) => format!(
+                "The NLB {nlb:?} listener on :{port} is TCP, so it passes API Gateway's \
+                 connection through to target {:?} untouched.",
+                target.name
+            ),
+            (Some((nlb, port)), true) => format!(
+                "The NLB {nlb:?} listener on :{port} is TCP, so it passes the TLS session \
+                 through: API Gateway checks target {:?}'s own certificate against `{host}`.",
+                target.name
+            ),
+        });
+        match (self.route.uri.scheme, &target.protocol) {
+            (Scheme::Http, TargetProtocol::Http) => {
+                flow.say("The URI is http: no TLS, so no certificate is validated.");
+                flow.answered_by(target);
+            }
+            (Scheme::Http, TargetProtocol::Https { .. }) => {
+                flow.say(format!(
+                    "The URI is http, so API Gateway sends plain HTTP, but target {:?} speaks \
+                     HTTPS and expects a TLS ClientHello; it drops the connection, so no \
+                     certificate is validated and API Gateway reports an internal error.",
+                    target.name
+                ));
+                flow.fail(INTERNAL_ERROR);
+            }
+            (Scheme::Https, TargetProtocol::Http) => {
+                flow.sessions.push(PredictedSession {
+                    client: "gateway".to_owned(),
+                    server: target_hop,
+                    through: nlb_hop.into_iter().collect(),
+                    sni: names::sni_for(host),
+                    outcome: format!("fails: target {:?} speaks plain HTTP", target.name),
+                });
+                flow.say(format!(
+                    "The URI is https, so API Gateway starts TLS, but target {:?} speaks plain \
+                     HTTP and cannot answer the ClientHello; the handshake fails before any \
+                     certificate is sent, so nothing is validated and the JDK reports its \
+                     generic `{SSL_ENGINE_PROBLEM}`.",
+                    target.name
+                ));
+                flow.fail(SSL_ENGINE_PROBLEM);
+            }
+            (Scheme::Https, TargetProtocol::Https { certificate }) => {
+                let tls = self.gateway_tls(
+                    &mut flow,
+                    &format!("Target {:?}", target.name),
+                    certificate,
+                    &target_hop,
+                    nlb_hop.into_iter().collect(),
+                );
+                if tls.passed {
+                    flow.answered_by(target);
+                }
+            }
+        }
+        flow
+    }
+
+    /// The gateway's TLS ends at an NLB listener, which opens its own connection to the target.
+    fn terminated(
+        &self,
+        nlb: &str,
+        port: u16,
+        tls: &TlsListener,
+        group: &TargetGroup,
+        target: &Target,
+    ) -> Flow {
+        let nlb_hop = format!("nlb:{nlb}:{port}");
+        let target_hop = format!("target:{}", target.name);
+        let mut flow = Flow::new(&target.name, vec!["gateway".to_owned(), nlb_hop.clone()]);
+        let host = self.host();
+        if self.route.uri.scheme == Scheme::Http {
+            flow.say(format!(
+                "The URI is http, so API Gateway sends plain HTTP to the NLB {nlb:?} listener on \
+                 :{port}, which is TLS and expects a ClientHello; it drops the connection, so no \
+                 certificate is validated and API Gateway reports an internal error."
+            ));
+            flow.fail(INTERNAL_ERROR);
+            return flow;
+        }
+
+        let sni = names::sni_for(host);
+        let listed = sni.as_deref().and_then(|sni| {
+            tls.certificates.iter().find(|name| {
+                self.catalog
+                    .get(name)
+                    .is_some_and(|c| c.dns_names.iter().any(|p| names::sni_matches(p, sni)))
+            })
+        });
+        let served = listed.unwrap_or(&tls.default_certificate);
+        flow.say(format!(
+            "TLS from API Gateway ends at the NLB {nlb:?} listener on :{port}, so API Gateway \
+             checks the NLB's certificate {served:?} against `{host}`."
+        ));
+        match (&sni, listed) {
+            (Some(sni), Some(name)) => flow.say(format!(
+                "API Gateway sends SNI `{sni}`; the listener serves {name:?}, the first \
+                 certificate in its list with a DNS name that matches it."
+            )),
+            (Some(sni), None) if !tls.certificates.is_empty() => flow.say(format!(
+                "API Gateway sends SNI `{sni}`, which no certificate in the listener's list \
+                 matches, so the listener serves its default certificate {served:?}."
+            )),
+            (None, _) => flow.say(format!(
+                "The URI host `{host}` cannot be sent as SNI (it is an IP address or not a valid \
+                 DNS name), so the listener serves its default certificate {served:?}."
+            )),
+            _ => {}
+        }
+        let gateway = self.gateway_tls(&mut flow, "The listener", served, &nlb_hop, Vec::new());
+        if !gateway.completed {
+            return flow;
+        }
+        // The listener forwards as soon as its handshake completes, even if the gateway then
+        // closes because of the host name.
+        flow.hops.push(target_hop.clone());
+
+        match (group.protocol, &target.protocol) {
+            (TargetGroupProtocol::Tcp, TargetProtocol::Http) => {
+                if gateway.passed {
+                    flow.say(format!(
+                        "The NLB decrypts and forwards plaintext to target {:?} (target group \
+                         {:?} is TCP).",
+                        target.name, group.name
+                    ));
+                    flow.answered_by(target);
+                }
+            }
+            (TargetGroupProtocol::Tcp, TargetProtocol::Https { .. }) => {
+                if gateway.passed {
+                    flow.say(format!(
+                        "Target group {:?} is TCP, so the NLB forwards the decrypted bytes as \
+                         plaintext; target {:?} speaks HTTPS and expects a TLS ClientHello, so \
+                         it drops the connection and API Gateway reports an internal error even \
+                         though the listener's certificate passed.",
+                        group.name, target.name
+                    ));
+                    flow.fail(INTERNAL_ERROR);
+                }
+            }
+            (TargetGroupProtocol::Tls, TargetProtocol::Https { certificate }) => {
+                let sent = self.catalog.chain_sent(certificate);
+                let key_matches = sent.first().is_some_and(|c| c.name == *certificate);
+                flow.sessions.push(PredictedSession {
+                    client: nlb_hop.clone(),
+                    server: target_hop.clone(),
+                    through: Vec::new(),
+                    sni: None,
+                    outcome: if key_matches {
+                        "established".to_owned()
+                    } else {
+                        "fails: the handshake signature does not verify".to_owned()
+                    },
+                });
+                flow.not_validated.push(NotValidated {
+                    hop: target_hop,
+                    certificate: certificate.clone(),
+                    why: NLB_DOES_NOT_VALIDATE.to_owned(),
+                });
+                let judged = verdict::judge(
+                    self.catalog,
+                    sent,
+                    host,
+                    self.route.insecure_skip_verification,
+                    self.now,
+                );
+                let consequence = match narrative::flaw(&judged, host, self.now) {
+                    Some(flaw) => format!(
+                        "so it does not matter that {flaw} (API Gateway would refuse that \
+                         certificate if it were the one it checked)"
+                    ),
+                    None => "so its certificate is never checked".to_owned(),
+                };
+                flow.say(format!(
+                    "The NLB re-encrypts to target {:?} (target group {:?} is TLS), sending no \
+                     SNI, and does not check the certificate {certificate:?} it presents, \
+                     {consequence}.",
+                    target.name, group.name
+                ));
+                if gateway.passed {
+                    if key_matches {
+                        flow.answered_by(target);
+                    } else {
+                        flow.say(format!(
+                            "But target {:?} sends a chain that does not start with \
+                             {certificate:?}, whose key it holds, so the NLB's handshake with it \
+                             fails and API Gateway reports an internal error.",
+                            target.name
+                        ));
+                        flow.fail(INTERNAL_ERROR);
+                    }
+                }
+            }
+            (TargetGroupProtocol::Tls, TargetProtocol::Http) => {
+                if gateway.passed {
+                    flow.say(format!(
+                        "Target group {:?} is TLS but target {:?} speaks plain HTTP, so the \
+                         NLB's handshake with it fails and API Gateway reports an internal error.",
+                        group.name, target.name
+                    ));
+                    flow.fail(INTERNAL_ERROR);
+                }
+            }
+        }
+        flow
+    }
+
+    /// API Gateway's handshake with the hop serving the leaf `served`.
+    fn gateway_tls(
+        &self,
+        flow: &mut Flow,
+        sender: &str,
+        served: &str,
+        server: &str,
+        through: Vec<String>,
+    ) -> GatewayTls {
+        let host = self.host();
+        flow.validated = Some(server.to_owned());
+        flow.host_checked = Some(host.to_owned());
+        flow.certificate = Some(served.to_owned());
+        if self.catalog.get(served).is_some_and(|c| c.imported) {
+            flow.unpredictable = Some(format!(
+                "certificate {served:?} is imported from PEM files, whose contents this model \
+                 does not read"
+            ));
+        }
+        let sent = self.catalog.chain_sent(served);
+        let key_matches = sent.first().is_some_and(|c| c.name == served);
+        let leaf = sent.first().copied();
+        let judged = verdict::judge(
+            self.catalog,
+            sent,
+            host,
+            self.route.insecure_skip_verification,
+            self.now,
+        );
+        flow.narrative.extend(narrative::verdict(
+            self.catalog,
+            &judged,
+            sender,
+            host,
+            self.route.insecure_skip_verification,
+            self.now,
+        ));
+        let mut session = PredictedSession {
+            client: "gateway".to_owned(),
+            server: server.to_owned(),
+            through,
+            sni: names::sni_for(host),
+            outcome: "established".to_owned(),
+        };
+        let result = match (&judged.outcome, leaf) {
+            (Ok(()), _) if key_matches => GatewayTls {
+                completed: true,
+                passed: true,
+            },
+            (Ok(()), _) => {
+                session.outcome = "fails: the handshake signature does not verify".to_owned();
+                flow.say(format!(
+                    "But the chain does not start with {served:?}, whose key the server holds, \
+                     so the handshake signature does not verify and the JDK reports its generic \
+                     `{SSL_ENGINE_PROBLEM}`."
+                ));
+                flow.fail(SSL_ENGINE_PROBLEM);
+                GatewayTls {
+                    completed: false,
+                    passed: false,
+                }
+            }
+            (Err(refusal @ Refusal::Hostname(_)), Some(leaf)) => {
+                session.outcome = if key_matches {
+                    "established, then closed by the gateway: the host name check failed"
+                } else {
+                    "fails: the handshake signature does not verify"
+                }
+                .to_owned();
+                flow.fail(&refusal.message(host, leaf));
+                GatewayTls {
+                    completed: key_matches,
+                    passed: false,
+                }
+            }
+            (Err(refusal), leaf) => {
+                session.outcome = "aborted by the gateway: certificate rejected".to_owned();
+                let message = match leaf {
+                    Some(leaf) => refusal.message(host, leaf),
+                    None => verdict::PATH_BUILDING_FAILED.to_owned(),
+                };
+                flow.fail(&message);
+                GatewayTls {
+                    completed: false,
+                    passed: false,
+                }
+            }
+        };
+        flow.sessions.insert(0, session);
+        result
+    }
+}

@@ -1,0 +1,94 @@
+//! The bundled scenarios: the model must predict what each request expects, and agree with
+//! the live run.
+
+use std::path::PathBuf;
+
+use hoplab_model::{disagreements, explain};
+use hoplab_scenario::{Scenario, TextMatch};
+use time::OffsetDateTime;
+
+fn bundled() -> Vec<(PathBuf, Scenario)> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../scenarios");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("reading {}: {e}", dir.display()))
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "toml"))
+        .collect();
+    files.sort();
+    assert!(!files.is_empty(), "no scenarios in {}", dir.display());
+    files
+        .into_iter()
+        .map(|path| {
+            let scenario = hoplab_scenario::load(&path)
+                .unwrap_or_else(|e| panic!("loading {}: {e}", path.display()));
+            (path, scenario)
+        })
+        .collect()
+}
+
+fn clock(scenario: &Scenario) -> OffsetDateTime {
+    scenario.now.unwrap_or_else(OffsetDateTime::now_utc)
+}
+
+#[test]
+fn predictions_meet_every_bundled_expectation() {
+    let mut failures = Vec::new();
+    for (path, scenario) in bundled() {
+        let explanation = explain(&scenario, clock(&scenario));
+        for (request, predicted) in scenario.requests.iter().zip(&explanation.requests) {
+            let mut miss = |field: &str, expected: String, got: String| {
+                failures.push(format!(
+                    "{} / {}: {field}: expected {expected}, predicted {got}",
+                    path.display(),
+                    request.name
+                ));
+            };
+            let expect = &request.expect;
+            if let Some(status) = expect.status {
+                if status != predicted.status {
+                    miss("status", status.to_string(), predicted.status.to_string());
+                }
+            }
+            if let Some(hop) = &expect.validated {
+                let got = predicted.validated.clone().unwrap_or_else(|| "none".into());
+                if hop.to_string() != got {
+                    miss("validated", hop.to_string(), got);
+                }
+            }
+            if let Some(error) = &expect.error {
+                let got = predicted.error.clone().unwrap_or_default();
+                if !error.matches(&got) {
+                    let want = match error {
+                        TextMatch::Exact(text) => text.clone(),
+                        TextMatch::Contains(part) => format!("contains {part:?}"),
+                    };
+                    miss("error", want, got);
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn predictions_agree_with_live_runs() {
+    let mut failures = Vec::new();
+    for (path, scenario) in bundled() {
+        let explanation = explain(&scenario, clock(&scenario));
+        let report = hoplab_runner::run(&scenario)
+            .await
+            .unwrap_or_else(|e| panic!("running {}: {e}", path.display()));
+        for d in disagreements(&explanation, &report) {
+            failures.push(format!(
+                "{} / {}: {}: predicted {}, observed {}",
+                path.display(),
+                d.request,
+                d.field,
+                d.predicted,
+                d.observed
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
