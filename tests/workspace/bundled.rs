@@ -31,6 +31,7 @@ macro_rules! bundled_scenarios {
 
 bundled_scenarios! {
     chain_out_of_order => "chain-out-of-order.toml",
+    http_api_server_name_to_verify => "http-api-server-name-to-verify.toml",
     nlb_incomplete_chain => "nlb-incomplete-chain.toml",
     not_yet_valid => "not-yet-valid.toml",
     private_ca_listener => "private-ca-listener.toml",

@@ -2,3 +2,4 @@
 
 mod bundled;
 mod traces;
+mod user_pem;

@@ -88,7 +88,7 @@ async fn execution_log_reads_like_the_console() {
         .map(|line| line.split_once(" : ").map(|(_, m)| m).unwrap_or(line))
         .collect();
     assert!(messages[0].starts_with("Starting execution for request: "));
-    assert!(messages.contains(&"Sending request to https://self-signed.badssl.example/"));
+    assert!(messages.contains(&"Sending request to https://self-signed.badssl.com/"));
     let failure = messages
         .iter()
         .position(|m| m.starts_with("Execution failed due to configuration error: "))

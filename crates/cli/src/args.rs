@@ -27,13 +27,170 @@ pub(crate) enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        /// Apply these `aws apigateway update-integration --patch-operations` to the routes
+        /// before running, e.g. "op='replace',path='/tlsConfig/insecureSkipVerification',value=true".
+        #[arg(long)]
+        patch_operations: Option<String>,
+        /// Only patch this route ("GET /pets"); default: every route.
+        #[arg(long, requires = "patch_operations")]
+        route: Option<String>,
     },
+    /// Start a scenario's topology and serve it until Ctrl-C: prints one "listening" line per
+    /// hop, then a ready line with the invoke URL; each request's execution log goes to stderr.
+    Up {
+        /// The scenario file.
+        file: PathBuf,
+        /// The gateway's port (default: a free one).
+        #[arg(long, default_value_t = 0)]
+        port: u16,
+        /// The gateway's address. Anything but a loopback address exposes the gateway beyond
+        /// this machine: hoplab warns when it is not loopback.
+        #[arg(long, default_value = "127.0.0.1")]
+        listen: std::net::IpAddr,
+    },
+    /// Run a library of scenarios as regression tests: one line per scenario, details of
+    /// every failure, and a summary. Exit code 0: all held; 1: an expectation failed;
+    /// 2: a scenario is invalid or could not run.
+    Test {
+        /// Scenario files and directories (searched recursively for *.toml).
+        #[arg(default_value = "scenarios")]
+        paths: Vec<PathBuf>,
+        /// Scenarios run at once (default: the number of cores).
+        #[arg(long, short)]
+        jobs: Option<usize>,
+        /// Only run scenario files whose path contains this text.
+        #[arg(long)]
+        filter: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Judge a PEM chain as API Gateway would, offline. Exit code 0: accepted; 1: refused;
+    /// 2: unusable input.
+    Check {
+        /// The chain as the server sends it, leaf first (PEM).
+        chain: PathBuf,
+        /// The integration URI host the certificate must name.
+        #[arg(long)]
+        host: String,
+        #[command(flatten)]
+        judge: JudgeArgs,
+    },
+    /// Connect to a TLS endpoint, show the chain it serves, and judge it as API Gateway
+    /// would. The only command that leaves loopback, and only to the address given.
+    Probe {
+        /// HOST or HOST:PORT (port 443 by default); HOST is also what the certificate must name.
+        target: String,
+        /// Send this server name as SNI instead of HOST.
+        #[arg(long)]
+        sni: Option<String>,
+        /// Connect to this ADDR:PORT instead of resolving HOST.
+        #[arg(long)]
+        connect: Option<String>,
+        /// Time allowed to connect and finish the handshake, e.g. 5s or 500ms.
+        #[arg(long, default_value = "10s", value_parser = parse_duration)]
+        timeout: std::time::Duration,
+        #[command(flatten)]
+        judge: JudgeArgs,
+    },
+    /// Write a scenario's generated certificates and keys as PEM files (keys mode 0600).
+    Certs {
+        /// The scenario file.
+        file: PathBuf,
+        /// The directory to write to (created if missing).
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Build a scenario from AWS CLI JSON exports; gaps become marked placeholders.
+    Import(ImportArgs),
     /// Check scenario files without running them; prints every problem with its location.
     Validate {
         /// Scenario files.
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
+}
+
+/// What `hoplab import` reads and writes.
+#[derive(Debug, clap::Args)]
+pub(crate) struct ImportArgs {
+    /// Where to write the scenario.
+    #[arg(short, long)]
+    pub(crate) output: PathBuf,
+    /// Overwrite the output file if it exists.
+    #[arg(long)]
+    pub(crate) force: bool,
+    /// The scenario's name (default: the output file's stem).
+    #[arg(long)]
+    pub(crate) name: Option<String>,
+    /// 'METHOD /path=FILE': `aws apigateway get-integration` output for that method (repeatable).
+    #[arg(long = "integration", required = true)]
+    pub(crate) integrations: Vec<String>,
+    /// `aws apigateway get-vpc-link` output (repeatable).
+    #[arg(long = "vpc-link")]
+    pub(crate) vpc_links: Vec<PathBuf>,
+    /// `aws elbv2 describe-listeners` output (repeatable).
+    #[arg(long = "listeners")]
+    pub(crate) listeners: Vec<PathBuf>,
+    /// 'LISTENER_ARN=FILE': `aws elbv2 describe-listener-certificates` output (repeatable).
+    #[arg(long = "listener-certificates")]
+    pub(crate) listener_certificates: Vec<String>,
+    /// `aws elbv2 describe-target-groups` output (repeatable).
+    #[arg(long = "target-groups")]
+    pub(crate) target_groups: Vec<PathBuf>,
+    /// 'TARGET_GROUP_ARN=FILE': `aws elbv2 describe-target-health` output (repeatable).
+    #[arg(long = "target-health")]
+    pub(crate) target_health: Vec<String>,
+    /// 'ACM_ARN=CHAIN.pem,KEY.pem': the PEM files for an ACM certificate (repeatable).
+    #[arg(long = "certificate")]
+    pub(crate) certificates: Vec<String>,
+    /// 'TARGET_ID=CHAIN.pem,KEY.pem': the PEM files a target serves (repeatable).
+    #[arg(long = "target-certificate")]
+    pub(crate) target_certificates: Vec<String>,
+}
+
+/// How `check` and `probe` judge a chain.
+#[derive(Debug, clap::Args)]
+pub(crate) struct JudgeArgs {
+    /// Trust the certificates in this PEM file instead of the bundled public roots (repeatable).
+    #[arg(long = "trust")]
+    pub(crate) trust: Vec<PathBuf>,
+    /// Judge at this RFC 3339 time instead of now.
+    #[arg(long, value_parser = parse_time)]
+    pub(crate) at: Option<time::OffsetDateTime>,
+    /// The integration's tlsConfig.insecureSkipVerification.
+    #[arg(long)]
+    pub(crate) insecure_skip_verification: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub(crate) format: Format,
+}
+
+fn parse_time(value: &str) -> Result<time::OffsetDateTime, String> {
+    time::OffsetDateTime::parse(value, &time::format_description::well_known::Rfc3339)
+        .map_err(|e| format!("expected an RFC 3339 time such as 2026-01-01T00:00:00Z: {e}"))
+}
+
+/// Parses `5s`, `500ms`, `2m` or a bare number of seconds.
+fn parse_duration(value: &str) -> Result<std::time::Duration, String> {
+    let value = value.trim();
+    let (number, unit) = match value.find(|c: char| !c.is_ascii_digit() && c != '.') {
+        Some(at) => value.split_at(at),
+        None => (value, "s"),
+    };
+    let number: f64 = number
+        .parse()
+        .map_err(|_| format!("expected a duration such as 5s or 500ms, got {value:?}"))?;
+    let seconds = match unit {
+        "ms" => number / 1000.0,
+        "s" => number,
+        "m" => number * 60.0,
+        _ => return Err(format!("unknown unit {unit:?}: use ms, s or m")),
+    };
+    if !(0.001..=3600.0).contains(&seconds) {
+        return Err("the duration must be between 1ms and 1 hour".into());
+    }
+    Ok(std::time::Duration::from_secs_f64(seconds))
 }
 
 /// Output format.

@@ -6,6 +6,7 @@
 
 mod args;
 mod commands;
+mod discover;
 
 use std::process::ExitCode;
 

@@ -139,3 +139,211 @@ fn validate_checks_every_bundled_scenario() {
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert_eq!(stdout(&output).lines().count(), files.len());
 }
+
+#[test]
+fn test_runs_the_bundled_library_and_exits_zero() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios");
+    let output = hoplab(&["test", &dir.display().to_string(), "--jobs", "2"]);
+    let text = stdout(&output);
+    assert_eq!(output.status.code(), Some(0), "{text}\n{}", stderr(&output));
+    assert!(text.contains("ok      "), "{text}");
+    assert!(
+        text.contains(" failed, 0 invalid, 0 could not run"),
+        "{text}"
+    );
+}
+
+#[test]
+fn test_exits_one_on_a_failed_expectation_and_two_on_an_invalid_file() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    write_scenario(&dir, "failing.toml", FAILING);
+    let output = hoplab(&["test", &dir.path().display().to_string()]);
+    let text = stdout(&output);
+    assert_eq!(output.status.code(), Some(1), "{text}");
+    assert!(text.contains("FAILED  "), "{text}");
+    assert!(text.contains("expected: 500"), "{text}");
+
+    write_scenario(&dir, "broken.toml", "[gateway\n");
+    let output = hoplab(&["test", &dir.path().display().to_string()]);
+    let text = stdout(&output);
+    assert_eq!(output.status.code(), Some(2), "{text}");
+    assert!(text.contains("INVALID "), "{text}");
+    assert!(
+        text.contains("broken.toml:1:"),
+        "the error is located: {text}"
+    );
+}
+
+#[test]
+fn test_filter_selects_by_path_and_json_is_parseable() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios");
+    let output = hoplab(&[
+        "test",
+        &dir.display().to_string(),
+        "--filter",
+        "seed-article",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    let scenarios = json["scenarios"].as_array().expect("scenarios array");
+    assert_eq!(scenarios.len(), 1);
+    assert_eq!(scenarios[0]["status"], "passed");
+    assert_eq!(json["passed"], 1);
+
+    let none = hoplab(&[
+        "test",
+        &dir.display().to_string(),
+        "--filter",
+        "no-such-name",
+    ]);
+    assert_eq!(none.status.code(), Some(2));
+}
+
+#[test]
+fn certs_then_check_agree_with_the_scenario() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("certs");
+    let written = hoplab(&[
+        "certs",
+        &scenario("public-backend-valid.toml"),
+        "--out",
+        &out.display().to_string(),
+    ]);
+    assert_eq!(written.status.code(), Some(0), "{}", stderr(&written));
+    let chain = out.join("api.chain.pem").display().to_string();
+    let trust = out.join("trusted-cas.pem").display().to_string();
+
+    let accepted = hoplab(&[
+        "check",
+        &chain,
+        "--host",
+        "api.example.com",
+        "--trust",
+        &trust,
+    ]);
+    assert_eq!(accepted.status.code(), Some(0), "{}", stdout(&accepted));
+
+    let wrong_host = hoplab(&[
+        "check",
+        &chain,
+        "--host",
+        "other.example.com",
+        "--trust",
+        &trust,
+    ]);
+    assert_eq!(wrong_host.status.code(), Some(1));
+    assert!(
+        stdout(&wrong_host).contains("Host name 'other.example.com' does not match the certificate subject provided by the peer (CN=api.example.com)"),
+        "{}",
+        stdout(&wrong_host)
+    );
+
+    let untrusted = hoplab(&[
+        "check",
+        &chain,
+        "--host",
+        "api.example.com",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(
+        untrusted.status.code(),
+        Some(1),
+        "a private root is not a public one"
+    );
+    let json: serde_json::Value = serde_json::from_slice(&untrusted.stdout).expect("JSON");
+    assert_eq!(json["accepted"], false);
+
+    let empty = dir.path().join("empty.pem");
+    std::fs::write(&empty, "").unwrap();
+    let unusable = hoplab(&[
+        "check",
+        &empty.display().to_string(),
+        "--host",
+        "api.example.com",
+    ]);
+    assert_eq!(unusable.status.code(), Some(2));
+}
+
+#[test]
+fn probe_of_a_closed_port_is_unusable_input() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    drop(listener);
+    let output = hoplab(&["probe", &format!("127.0.0.1:{port}"), "--timeout", "2s"]);
+    assert_eq!(output.status.code(), Some(2), "{}", stdout(&output));
+    assert!(
+        stderr(&output).contains(&port.to_string()),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn import_writes_a_scenario_with_marked_placeholders() {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../import/tests/fixtures");
+    let f = |name: &str| fixtures.join(name).display().to_string();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let output_path = dir.path().join("imported.toml");
+    let output = hoplab(&[
+        "import",
+        "-o",
+        &output_path.display().to_string(),
+        "--integration",
+        &format!("GET /pets={}", f("get-integration-pets.json")),
+        "--vpc-link",
+        &f("get-vpc-link.json"),
+        "--listeners",
+        &f("describe-listeners.json"),
+        "--target-groups",
+        &f("describe-target-groups.json"),
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let text = std::fs::read_to_string(&output_path).expect("scenario written");
+    assert!(text.contains("TODO(import)"), "{text}");
+    assert!(
+        stdout(&output).contains("placeholders to fill in"),
+        "{}",
+        stdout(&output)
+    );
+    let validate = hoplab(&["validate", &output_path.display().to_string()]);
+    assert_eq!(
+        validate.status.code(),
+        Some(2),
+        "placeholders must not validate"
+    );
+
+    let again = hoplab(&[
+        "import",
+        "-o",
+        &output_path.display().to_string(),
+        "--integration",
+        &format!("GET /pets={}", f("get-integration-pets.json")),
+    ]);
+    assert_eq!(
+        again.status.code(),
+        Some(2),
+        "refuses to overwrite without --force"
+    );
+}
+
+#[test]
+fn run_applies_patch_operations_as_update_integration_does() {
+    let output = hoplab(&[
+        "run",
+        &scenario("private-ca-listener.toml"),
+        "--route",
+        "GET /strict",
+        "--patch-operations",
+        "op='replace',path='/tlsConfig/insecureSkipVerification',value=true",
+    ]);
+    let text = stdout(&output);
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "the patched route now succeeds: {text}"
+    );
+    assert!(text.contains("GET /strict -> status 200"), "{text}");
+}

@@ -96,11 +96,7 @@ impl Lab {
                     Some(Arc::clone(&served.certified_key))
                 }
             };
-            let config = TargetConfig {
-                hop: hop.clone(),
-                tls,
-                body: target.body.clone(),
-            };
+            let config = TargetConfig::new(hop.clone(), tls, target.body.clone());
             let (events, shutdown) = (lab.events.clone(), lab.shutdown.clone());
             lab.tasks.spawn(async move {
                 if let Err(error) = hoplab_target::serve(listener, config, events, shutdown).await {
@@ -143,21 +139,20 @@ impl Lab {
                             certificates.push(Arc::clone(&served(&pki, name)?.certified_key));
                             lab.note_served(&hop, name, &pki)?;
                         }
-                        Some(TlsTermination {
-                            default_certificate,
-                            certificates,
-                            security_policy: tls.security_policy.as_str().to_owned(),
-                        })
+                        let mut termination =
+                            TlsTermination::new(default_certificate, tls.security_policy.as_str());
+                        termination.certificates = certificates;
+                        Some(termination)
                     }
                 };
                 let config = ListenerConfig {
                     hop: hop.clone(),
                     tls,
-                    target_group: TargetGroup {
-                        name: group.name.clone(),
-                        tls: group.protocol == TargetGroupProtocol::Tls,
+                    target_group: TargetGroup::new(
+                        group.name.clone(),
+                        group.protocol == TargetGroupProtocol::Tls,
                         targets,
-                    },
+                    ),
                 };
                 let listener = bind(&hop, loopback).await?;
                 let addr = local_addr(&hop, &listener)?;
@@ -175,7 +170,19 @@ impl Lab {
         }
 
         let mut trust = TrustStore::new();
-        for (index, der) in pki.trusted().into_iter().enumerate() {
+        let public_roots: &[rustls::pki_types::CertificateDer<'static>] =
+            if scenario.gateway.public_roots {
+                webpki_root_certs::TLS_SERVER_ROOT_CERTS
+            } else {
+                &[]
+            };
+        let extra = scenario
+            .gateway
+            .trusted_ca
+            .iter()
+            .map(|der| rustls::pki_types::CertificateDer::from(der.clone()))
+            .chain(public_roots.iter().cloned());
+        for (index, der) in pki.trusted().into_iter().chain(extra).enumerate() {
             trust.add(der).map_err(|e| RunError::Trust {
                 index,
                 detail: e.to_string(),
@@ -211,6 +218,7 @@ impl Lab {
                     upstream,
                     via,
                     insecure_skip_verification: route.insecure_skip_verification,
+                    server_name_to_verify: route.server_name_to_verify.clone(),
                     timeout: Duration::from_millis(u64::from(route.timeout_ms)),
                 })
             })

@@ -26,7 +26,7 @@ mod stitch;
 
 pub use error::RunError;
 pub use lab::{Lab, LabOptions};
-pub use render::render_text;
+pub use render::{render_request_text, render_text};
 pub use report::{
     CertificateRole, HopStep, HopTrace, Mismatch, RequestReport, RunReport, SeenCertificate,
     TlsSession,

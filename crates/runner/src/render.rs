@@ -31,8 +31,14 @@ pub fn render_text(report: &RunReport) -> String {
     out
 }
 
-/// Renders one request.
-pub(crate) fn render_request(out: &mut String, request: &RequestReport) {
+/// Renders one request as `render_text` does.
+pub fn render_request_text(request: &RequestReport) -> String {
+    let mut out = String::new();
+    render_request(&mut out, request);
+    out
+}
+
+fn render_request(out: &mut String, request: &RequestReport) {
     let verdict = if request.passed() { "PASS" } else { "FAIL" };
     let status = request
         .status

@@ -1,0 +1,294 @@
+//! `hoplab test`: runs a library of scenarios as regression tests.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use hoplab_runner::RunReport;
+use serde::Serialize;
+use tokio::sync::Semaphore;
+use tokio::task::JoinSet;
+
+use super::{EXIT_FAILED, EXIT_PASSED, EXIT_UNUSABLE};
+use crate::args::Format;
+use crate::discover::scenario_files;
+
+/// Runs wider than this show a progress bar when stderr is a terminal.
+const PROGRESS_BAR_FROM: usize = 8;
+
+/// What `hoplab test` was asked to do.
+#[derive(Debug)]
+pub(crate) struct TestOptions {
+    pub(crate) paths: Vec<PathBuf>,
+    pub(crate) jobs: usize,
+    pub(crate) filter: Option<String>,
+    pub(crate) format: Format,
+}
+
+/// How one scenario file fared.
+#[derive(Debug, Serialize)]
+pub(crate) struct ScenarioResult {
+    /// The file.
+    pub(crate) path: PathBuf,
+    /// The scenario's name (the file stem when it did not load).
+    pub(crate) name: String,
+    /// `passed`, `failed`, `invalid` or `error`.
+    pub(crate) status: Status,
+    /// Wall time of the run.
+    pub(crate) elapsed_ms: u128,
+    /// Why it is invalid or could not run.
+    pub(crate) error: Option<String>,
+    /// The run's report, when it ran.
+    pub(crate) report: Option<RunReport>,
+}
+
+/// The verdict on one scenario file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum Status {
+    /// Every expectation held.
+    Passed,
+    /// An expectation did not hold.
+    Failed,
+    /// The file is not a valid scenario.
+    Invalid,
+    /// The scenario could not be stood up.
+    Error,
+}
+
+/// Runs the suite and returns the exit code.
+pub(crate) async fn run(options: TestOptions) -> u8 {
+    let files = match scenario_files(&options.paths) {
+        Ok(files) => files,
+        Err(error) => {
+            eprintln!("hoplab test: {error}");
+            return EXIT_UNUSABLE;
+        }
+    };
+    let files: Vec<PathBuf> = files
+        .into_iter()
+        .filter(|path| matches_filter(path, options.filter.as_deref()))
+        .collect();
+    if files.is_empty() {
+        eprintln!("hoplab test: no scenario files to run");
+        return EXIT_UNUSABLE;
+    }
+
+    let results = run_all(&files, options.jobs.max(1), options.format).await;
+    match options.format {
+        Format::Text => print_text_summary(&results),
+        Format::Json => match serde_json::to_string_pretty(&JsonSuite::new(&results)) {
+            Ok(json) => println!("{json}"),
+            Err(error) => {
+                eprintln!("hoplab test: cannot encode results as JSON: {error}");
+                return EXIT_UNUSABLE;
+            }
+        },
+    }
+    exit_code(&results)
+}
+
+/// The exit code for a finished suite: 2 if any file was unusable, else 1 if any failed.
+pub(crate) fn exit_code(results: &[ScenarioResult]) -> u8 {
+    if results
+        .iter()
+        .any(|r| matches!(r.status, Status::Invalid | Status::Error))
+    {
+        EXIT_UNUSABLE
+    } else if results.iter().any(|r| r.status == Status::Failed) {
+        EXIT_FAILED
+    } else {
+        EXIT_PASSED
+    }
+}
+
+/// A filter matches a file by a substring of its path (a scenario's name is its file stem by
+/// default, so the path covers it).
+fn matches_filter(path: &Path, filter: Option<&str>) -> bool {
+    filter.is_none_or(|pattern| path.display().to_string().contains(pattern))
+}
+
+async fn run_all(files: &[PathBuf], jobs: usize, format: Format) -> Vec<ScenarioResult> {
+    let progress = progress_bar(files.len(), format);
+    let permits = Arc::new(Semaphore::new(jobs));
+    let mut running = JoinSet::new();
+    for (index, path) in files.iter().cloned().enumerate() {
+        let permits = Arc::clone(&permits);
+        running.spawn(async move {
+            // The semaphore is never closed, so acquiring only waits.
+            let _permit = permits.acquire_owned().await.ok();
+            (index, run_one(path).await)
+        });
+    }
+    let mut results: Vec<Option<ScenarioResult>> = files.iter().map(|_| None).collect();
+    while let Some(joined) = running.join_next().await {
+        let Ok((index, result)) = joined else {
+            continue;
+        };
+        if format == Format::Text {
+            let line = status_line(&result);
+            match &progress {
+                Some(bar) => {
+                    bar.suspend(|| println!("{line}"));
+                    bar.inc(1);
+                }
+                None => println!("{line}"),
+            }
+        }
+        results[index] = Some(result);
+    }
+    if let Some(bar) = progress {
+        bar.finish_and_clear();
+    }
+    results
+        .into_iter()
+        .zip(files)
+        .map(|(result, path)| {
+            result.unwrap_or_else(|| ScenarioResult {
+                path: path.clone(),
+                name: stem(path),
+                status: Status::Error,
+                elapsed_ms: 0,
+                error: Some("the run was aborted".into()),
+                report: None,
+            })
+        })
+        .collect()
+}
+
+async fn run_one(path: PathBuf) -> ScenarioResult {
+    let started = Instant::now();
+    let load_path = path.clone();
+    let loaded = tokio::task::spawn_blocking(move || hoplab_scenario::load(&load_path)).await;
+    let scenario = match loaded {
+        Ok(Ok(scenario)) => scenario,
+        Ok(Err(error)) => return unusable(path, Status::Invalid, error.to_string(), started),
+        Err(error) => return unusable(path, Status::Error, error.to_string(), started),
+    };
+    match hoplab_runner::run(&scenario).await {
+        Ok(report) => ScenarioResult {
+            path,
+            name: scenario.name.clone(),
+            status: if report.passed() {
+                Status::Passed
+            } else {
+                Status::Failed
+            },
+            elapsed_ms: started.elapsed().as_millis(),
+            error: None,
+            report: Some(report),
+        },
+        Err(error) => ScenarioResult {
+            name: scenario.name.clone(),
+            ..unusable(path, Status::Error, error.to_string(), started)
+        },
+    }
+}
+
+fn unusable(path: PathBuf, status: Status, error: String, started: Instant) -> ScenarioResult {
+    ScenarioResult {
+        name: stem(&path),
+        path,
+        status,
+        elapsed_ms: started.elapsed().as_millis(),
+        error: Some(error),
+        report: None,
+    }
+}
+
+fn stem(path: &Path) -> String {
+    path.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+fn progress_bar(len: usize, format: Format) -> Option<indicatif::ProgressBar> {
+    if format != Format::Text || len < PROGRESS_BAR_FROM || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new(len as u64);
+    if let Ok(style) =
+        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} scenarios {elapsed}")
+    {
+        bar.set_style(style);
+    }
+    Some(bar)
+}
+
+fn status_line(result: &ScenarioResult) -> String {
+    let elapsed = Duration::from_millis(u64::try_from(result.elapsed_ms).unwrap_or(u64::MAX));
+    let path = result.path.display();
+    match (&result.status, &result.report) {
+        (Status::Passed, Some(report)) => format!(
+            "ok      {path} ({} requests, {elapsed:?})",
+            report.requests.len()
+        ),
+        (Status::Failed, Some(report)) => {
+            let failed = report.requests.iter().filter(|r| !r.passed()).count();
+            format!(
+                "FAILED  {path} ({failed} of {} requests failed)",
+                report.requests.len()
+            )
+        }
+        (Status::Invalid, _) => format!("INVALID {path}"),
+        _ => format!("ERROR   {path}"),
+    }
+}
+
+fn print_text_summary(results: &[ScenarioResult]) {
+    for result in results {
+        match result.status {
+            Status::Passed => {}
+            Status::Invalid | Status::Error => {
+                println!("\n--- {} ---", result.path.display());
+                println!("{}", result.error.as_deref().unwrap_or("unknown error"));
+            }
+            Status::Failed => {
+                println!("\n--- {} ---", result.path.display());
+                if let Some(report) = &result.report {
+                    for request in report.requests.iter().filter(|r| !r.passed()) {
+                        print!("{}", hoplab_runner::render_request_text(request));
+                    }
+                }
+            }
+        }
+    }
+    let count = |status: Status| results.iter().filter(|r| r.status == status).count();
+    let requests: usize = results
+        .iter()
+        .filter_map(|r| r.report.as_ref())
+        .map(|r| r.requests.len())
+        .sum();
+    println!(
+        "\n{} scenarios ({requests} requests): {} passed, {} failed, {} invalid, {} could not run",
+        results.len(),
+        count(Status::Passed),
+        count(Status::Failed),
+        count(Status::Invalid),
+        count(Status::Error),
+    );
+}
+
+/// The `--format json` document.
+#[derive(Serialize)]
+struct JsonSuite<'a> {
+    scenarios: &'a [ScenarioResult],
+    passed: usize,
+    failed: usize,
+    invalid: usize,
+    errors: usize,
+}
+
+impl<'a> JsonSuite<'a> {
+    fn new(results: &'a [ScenarioResult]) -> Self {
+        let count = |status: Status| results.iter().filter(|r| r.status == status).count();
+        Self {
+            scenarios: results,
+            passed: count(Status::Passed),
+            failed: count(Status::Failed),
+            invalid: count(Status::Invalid),
+            errors: count(Status::Error),
+        }
+    }
+}

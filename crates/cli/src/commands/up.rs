@@ -1,0 +1,98 @@
+//! `hoplab up`: a scenario's topology, served until Ctrl-C.
+
+use std::net::{IpAddr, SocketAddr};
+use std::path::Path;
+
+use hoplab_runner::{Lab, LabOptions};
+
+use super::{EXIT_PASSED, EXIT_UNUSABLE};
+
+/// Starts every hop, prints where each listens, serves until interrupted, then stops
+/// gracefully (in-flight requests finish within the hops' grace periods).
+pub(crate) async fn up(file: &Path, listen: IpAddr, port: u16) -> u8 {
+    let Some(scenario) = super::load(file) else {
+        return EXIT_UNUSABLE;
+    };
+    if !listen.is_loopback() {
+        eprintln!(
+            "hoplab up: warning: the gateway listens on {listen}, reachable from other machines; \
+             its backends stay on loopback"
+        );
+    }
+    let options = LabOptions {
+        gateway_addr: SocketAddr::new(listen, port),
+    };
+    let lab = match Lab::start(&scenario, options).await {
+        Ok(lab) => lab,
+        Err(error) => {
+            eprintln!("hoplab up: {}: {error}", file.display());
+            return EXIT_UNUSABLE;
+        }
+    };
+    let mut finished = lab.invocations().follow();
+    for (hop, addr) in lab.hops() {
+        println!("listening for {hop} on {addr}");
+    }
+    let routes: Vec<String> = scenario
+        .gateway
+        .routes
+        .iter()
+        .map(|r| format!("{} {}", r.method, r.path))
+        .collect();
+    println!(
+        "ready: invoke URL http://{}/ (routes: {}; records at {})",
+        lab.gateway_addr(),
+        routes.join(", "),
+        hoplab_gateway::INVOCATIONS_PATH
+    );
+
+    let interrupted = interrupted();
+    tokio::pin!(interrupted);
+    loop {
+        tokio::select! {
+            () = &mut interrupted => break,
+            next = finished.recv() => match next {
+                Ok(invocation) => {
+                    eprintln!(
+                        "--- {} {} -> {} (x-amzn-RequestId: {})",
+                        invocation.method, invocation.path, invocation.status, invocation.request_id
+                    );
+                    for line in &invocation.log {
+                        eprintln!("{line}");
+                    }
+                }
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(skipped)) => {
+                    eprintln!("hoplab up: {skipped} execution logs skipped (requests came faster than they could be printed)");
+                }
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
+            },
+        }
+    }
+    println!("stopping: waiting for in-flight requests");
+    lab.stop().await;
+    println!("stopped");
+    EXIT_PASSED
+}
+
+/// Resolves on Ctrl-C or, on Unix, SIGTERM.
+async fn interrupted() {
+    #[cfg(unix)]
+    {
+        let mut term =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(term) => term,
+                Err(_) => {
+                    let _ = tokio::signal::ctrl_c().await;
+                    return;
+                }
+            };
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}

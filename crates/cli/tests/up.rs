@@ -1,0 +1,216 @@
+//! `hoplab up` as a real process: readiness lines, requests with a plain HTTP client, the
+//! invocation record, and graceful shutdown on SIGINT.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::path::Path;
+use std::process::{Child, ChildStderr, Command, Stdio};
+use std::time::Duration;
+
+/// A running `hoplab up`, killed on drop if the test did not stop it.
+struct Up {
+    child: Option<Child>,
+    gateway: SocketAddr,
+    lines: Vec<String>,
+    stdout: BufReader<std::process::ChildStdout>,
+    stderr: Option<ChildStderr>,
+}
+
+impl Up {
+    fn start(scenario: &str) -> Up {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../scenarios")
+            .join(scenario);
+        let mut child = Command::new(env!("CARGO_BIN_EXE_hoplab"))
+            .arg("up")
+            .arg(path)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("hoplab starts");
+        let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
+        let stderr = child.stderr.take();
+        let mut lines = Vec::new();
+        let mut gateway = None;
+        // Bounded: a scenario has a handful of hops, then the ready line.
+        for _ in 0..64 {
+            let mut line = String::new();
+            if stdout.read_line(&mut line).expect("read stdout") == 0 {
+                break;
+            }
+            let line = line.trim_end().to_owned();
+            if let Some(addr) = line.strip_prefix("listening for gateway on ") {
+                gateway = Some(addr.parse().expect("gateway address"));
+            }
+            let ready = line.starts_with("ready: ");
+            lines.push(line);
+            if ready {
+                break;
+            }
+        }
+        let gateway = gateway.unwrap_or_else(|| panic!("no gateway line in {lines:#?}"));
+        Up {
+            child: Some(child),
+            gateway,
+            lines,
+            stdout,
+            stderr,
+        }
+    }
+
+    /// Sends SIGINT and waits (bounded) for a clean exit; returns the rest of stdout.
+    fn interrupt(&mut self) -> String {
+        let mut child = self.child.take().expect("still running");
+        let status = Command::new("kill")
+            .args(["-INT", &child.id().to_string()])
+            .status()
+            .expect("kill runs");
+        assert!(status.success());
+        let pid = child.id();
+        let (done, exited) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let _ = done.send(child.wait());
+        });
+        let exit = match exited.recv_timeout(Duration::from_secs(20)) {
+            Ok(exit) => exit.expect("wait"),
+            Err(_) => {
+                // Stop what we started, by its PID, before failing.
+                let _ = Command::new("kill")
+                    .args(["-KILL", &pid.to_string()])
+                    .status();
+                panic!("hoplab up did not stop within 20 s of SIGINT");
+            }
+        };
+        assert_eq!(exit.code(), Some(0));
+        let mut rest = String::new();
+        self.stdout.read_to_string(&mut rest).expect("stdout");
+        rest
+    }
+
+    fn stderr(&mut self) -> String {
+        let mut text = String::new();
+        if let Some(mut stderr) = self.stderr.take() {
+            let _ = stderr.read_to_string(&mut text);
+        }
+        text
+    }
+}
+
+impl Drop for Up {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+/// A response: status, headers (lower-case names) and body.
+struct Response {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: String,
+}
+
+impl Response {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+fn get(gateway: SocketAddr, path: &str) -> Response {
+    let mut stream = TcpStream::connect(gateway).expect("connect to the gateway");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .expect("timeout");
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {gateway}\r\nConnection: close\r\n\r\n"
+    )
+    .expect("write");
+    let mut raw = String::new();
+    stream.read_to_string(&mut raw).expect("read response");
+    let (head, body) = raw.split_once("\r\n\r\n").expect("a head and a body");
+    let mut lines = head.lines();
+    let status = lines
+        .next()
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|s| s.parse().ok())
+        .expect("status line");
+    let headers = lines
+        .filter_map(|l| l.split_once(": "))
+        .map(|(n, v)| (n.to_ascii_lowercase(), v.to_owned()))
+        .collect();
+    Response {
+        status,
+        headers,
+        body: body.to_owned(),
+    }
+}
+
+#[test]
+fn up_serves_until_interrupted_and_releases_its_ports() {
+    let mut up = Up::start("public-backend-valid.toml");
+    assert!(
+        up.lines[0].starts_with("listening for target:api on 127.0.0.1:"),
+        "{:#?}",
+        up.lines
+    );
+    assert!(
+        up.lines
+            .last()
+            .unwrap()
+            .contains(&format!("http://{}/", up.gateway))
+    );
+
+    let response = get(up.gateway, "/pets");
+    assert_eq!(response.status, 200);
+    assert_eq!(response.body, "pets: cat, dog");
+    let id = response
+        .header("x-amzn-requestid")
+        .expect("request id")
+        .to_owned();
+
+    let record = get(up.gateway, &format!("/_hoplab/invocations/{id}"));
+    assert_eq!(record.status, 200);
+    assert!(
+        record
+            .body
+            .contains("Sending request to https://api.example.com/pets"),
+        "{}",
+        record.body
+    );
+    assert!(record.body.contains("\"accepted\":true"), "{}", record.body);
+
+    let unknown = get(up.gateway, "/nowhere");
+    assert_eq!(unknown.status, 403);
+    assert_eq!(
+        unknown.body,
+        r#"{"message":"Missing Authentication Token"}"#
+    );
+
+    let rest = up.interrupt();
+    assert!(rest.contains("stopped"), "{rest}");
+    let stderr = up.stderr();
+    assert!(
+        stderr.contains(&format!("(x-amzn-RequestId: {id})")),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(" : Method completed with status: 200"),
+        "{stderr}"
+    );
+    std::net::TcpListener::bind(up.gateway).expect("the gateway's port is free again");
+}
+
+#[test]
+fn up_answers_a_failing_route_as_api_gateway_does() {
+    let up = Up::start("nlb-incomplete-chain.toml");
+    let response = get(up.gateway, "/pets");
+    assert_eq!(response.status, 500);
+    assert_eq!(response.body, r#"{"message": "Internal server error"}"#);
+    assert_eq!(response.header("content-type"), Some("application/json"));
+}
