@@ -31,6 +31,15 @@ pub fn from_toml(text: &str, file: &str) -> Result<Scenario, LoadError> {
     validate::from_toml(text, file)
 }
 
+/// Parses an integration URI by the rules a scenario file applies to `uri` (scheme, host,
+/// port and AWS's endpoint rules); the error says what is wrong and what would be valid.
+pub fn parse_integration_uri(raw: &str) -> Result<IntegrationUri, String> {
+    validate::values::parse_uri(raw).map_err(|problem| match problem.help {
+        Some(help) => format!("{}; {help}", problem.message),
+        None => problem.message,
+    })
+}
+
 /// Reads, parses and validates a scenario file.
 pub fn load(path: &Path) -> Result<Scenario, LoadError> {
     let size = std::fs::metadata(path)

@@ -21,7 +21,7 @@ mod locate;
 mod pem;
 mod pki;
 mod requests;
-mod values;
+pub(crate) mod values;
 
 use std::collections::BTreeMap;
 use std::ops::Range;

@@ -1,93 +1,11 @@
-//! Integration URIs parsed into [`IntegrationUri`], by the rules the scenario reference
-//! states: `http` or `https`, ASCII only, no user info or fragment, a host of letters, digits,
-//! `.`, `-` and `_` (or a bracketed IPv6 address), a port 1..=65535 defaulting to the
-//! scheme's. Nothing looser than a scenario file accepts gets through.
+//! Integration URIs, parsed by exactly the rules a scenario file applies to `uri`, so an
+//! import or a patch lets nothing through that a scenario would refuse.
 
-use std::net::Ipv6Addr;
-
-use hoplab_scenario::{IntegrationUri, Scheme};
+#[cfg(test)]
+use hoplab_scenario::Scheme;
 
 /// Parses an integration URI; the error says what is wrong.
-pub(crate) fn parse_uri(raw: &str) -> Result<IntegrationUri, String> {
-    let (scheme, rest) = raw
-        .split_once("://")
-        .ok_or_else(|| format!("uri {raw:?} has no scheme"))?;
-    let scheme = match scheme.to_ascii_lowercase().as_str() {
-        "http" => Scheme::Http,
-        "https" => Scheme::Https,
-        _ => return Err(format!("uri scheme {scheme:?} is not http or https")),
-    };
-    if let Some(c) = raw.chars().find(|c| !c.is_ascii_graphic()) {
-        return Err(format!("uri {raw:?} contains {c:?}"));
-    }
-    if raw.contains('#') {
-        return Err(format!("uri {raw:?} has a fragment"));
-    }
-    let end = rest.find(['/', '?']).unwrap_or(rest.len());
-    let (authority, path_and_query) = rest.split_at(end);
-    if authority.contains('@') {
-        return Err(format!("uri {raw:?} has user info"));
-    }
-    let (host, port) =
-        split_host_port(authority).map_err(|what| format!("{what} in uri {raw:?}"))?;
-    let port = port.unwrap_or(match scheme {
-        Scheme::Http => 80,
-        Scheme::Https => 443,
-    });
-    let path_and_query = if path_and_query.starts_with('/') {
-        path_and_query.to_owned()
-    } else {
-        format!("/{path_and_query}")
-    };
-    Ok(IntegrationUri {
-        raw: raw.to_owned(),
-        scheme,
-        host,
-        port,
-        path_and_query,
-    })
-}
-
-/// Splits `host[:port]` (IPv6 in brackets) into a lower-case host and an optional port.
-fn split_host_port(authority: &str) -> Result<(String, Option<u16>), String> {
-    let (host, port, bracketed) = if let Some(rest) = authority.strip_prefix('[') {
-        let (v6, after) = rest
-            .split_once(']')
-            .ok_or_else(|| "unclosed '[' in the host".to_owned())?;
-        v6.parse::<Ipv6Addr>()
-            .map_err(|_| format!("invalid ipv6 host {v6:?}"))?;
-        let port = match after {
-            "" => None,
-            _ => Some(
-                after
-                    .strip_prefix(':')
-                    .ok_or_else(|| format!("unexpected {after:?} after the host"))?,
-            ),
-        };
-        (v6, port, true)
-    } else {
-        match authority.rsplit_once(':') {
-            Some((host, port)) => (host, Some(port), false),
-            None => (authority, None, false),
-        }
-    };
-    if host.is_empty() {
-        return Err("no host".to_owned());
-    }
-    if let Some(c) = host.chars().find(|c| {
-        !(c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') || (bracketed && *c == ':'))
-    }) {
-        return Err(format!("host {host:?} contains {c:?}"));
-    }
-    let port = match port {
-        None => None,
-        Some(text) => match text.parse::<u16>() {
-            Ok(port) if port > 0 && text.bytes().all(|b| b.is_ascii_digit()) => Some(port),
-            _ => return Err(format!("invalid port {text:?}")),
-        },
-    };
-    Ok((host.to_ascii_lowercase(), port))
-}
+pub(crate) use hoplab_scenario::parse_integration_uri as parse_uri;
 
 #[cfg(test)]
 mod tests {
@@ -123,6 +41,8 @@ mod tests {
             "https:///pets",
             "https://[::1/",
             "https://${stageVariables.host}/",
+            "https://api.example.com:22/",
+            "https://app.internal/",
         ] {
             assert!(parse_uri(bad).is_err(), "{bad}");
         }
