@@ -3,9 +3,7 @@
 mod common;
 
 use common::{BASE, assert_error, valid};
-use hoplab_scenario::{
-    Dimension, ListenerProtocol, Setting, TargetGroupProtocol, TargetProtocol,
-};
+use hoplab_scenario::{Dimension, ListenerProtocol, Setting, TargetGroupProtocol, TargetProtocol};
 
 fn with_matrix(matrix: &str) -> String {
     format!("{BASE}\n[matrix]\n{matrix}")
@@ -90,7 +88,10 @@ fn a_tcp_listener_in_front_of_a_tls_target_group_is_not_run() {
     let why = matrix.combinations()[0]
         .apply(&s, &matrix)
         .expect_err("AWS does not allow it");
-    assert!(why.contains("a TCP listener forwards only to a TCP target group"), "{why}");
+    assert!(
+        why.contains("a TCP listener forwards only to a TCP target group"),
+        "{why}"
+    );
 }
 
 #[test]
@@ -109,7 +110,12 @@ fn a_tcp_listener_runs_only_the_first_listener_certificate() {
 #[test]
 fn unknown_key_is_rejected() {
     let text = with_matrix("listener_protocols = [\"TLS\"]\n");
-    assert_error(&text, "matrix.listener_protocols", "listener_protocols", "unknown field");
+    assert_error(
+        &text,
+        "matrix.listener_protocols",
+        "listener_protocols",
+        "unknown field",
+    );
 }
 
 #[test]
@@ -170,7 +176,12 @@ fn several_routes_need_the_route_named() {
         "{}\n[matrix]\ninsecure_skip_verification = [false, true]\n",
         BASE.replace("[nlbs.internal]", &format!("{extra}\n[nlbs.internal]"))
     );
-    assert_error(&text, "matrix.route", "[matrix]", "\"GET /pets\", \"GET /other\"");
+    assert_error(
+        &text,
+        "matrix.route",
+        "[matrix]",
+        "\"GET /pets\", \"GET /other\"",
+    );
     let named = text.replace("[matrix]\n", "[matrix]\nroute = \"/other\"\n");
     assert_eq!(valid(&named).matrix.expect("a matrix").route, 1);
 }

@@ -419,3 +419,74 @@ impl<'a> JsonSuite<'a> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use hoplab_runner::{HopTrace, RequestReport};
+
+    /// A result whose expectations held but whose model predicted another status.
+    fn disagreeing() -> ScenarioResult {
+        let request = RequestReport {
+            name: "GET /".into(),
+            method: "GET".into(),
+            path: "/".into(),
+            request_id: None,
+            status: Some(200),
+            body: String::new(),
+            error: None,
+            validated: Some("target:api".into()),
+            log: Vec::new(),
+            trace: HopTrace::default(),
+            mismatches: Vec::new(),
+            caller_error: None,
+        };
+        ScenarioResult {
+            path: PathBuf::from("s.toml"),
+            name: "s".into(),
+            status: Status::ModelDisagreement,
+            elapsed_ms: 0,
+            error: None,
+            report: Some(RunReport {
+                scenario: "s".into(),
+                description: None,
+                requests: vec![request],
+            }),
+            model_disagreements: vec![Disagreement {
+                request: "GET /".into(),
+                field: "status",
+                predicted: "500".into(),
+                observed: "200".into(),
+            }],
+            scenario: None,
+        }
+    }
+
+    #[test]
+    fn a_model_disagreement_exits_one_unless_a_file_is_unusable() {
+        let mut results = vec![disagreeing()];
+        assert_eq!(exit_code(&results), EXIT_FAILED);
+        results.push(unusable(
+            PathBuf::from("bad.toml"),
+            Status::Invalid,
+            "bad".into(),
+            Instant::now(),
+        ));
+        assert_eq!(exit_code(&results), EXIT_UNUSABLE);
+    }
+
+    #[test]
+    fn a_model_disagreement_fails_its_request_in_the_reports() {
+        let rendered = to_render(&disagreeing());
+        assert!(!rendered.request_passed(0));
+        assert_eq!(
+            rendered.failures(0),
+            ["model disagrees: status: predicted 500, observed 200"]
+        );
+        let xml = hoplab_render::junit(&[rendered]).expect("JUnit XML");
+        assert!(
+            xml.contains("model disagrees: status: predicted 500, observed 200"),
+            "{xml}"
+        );
+    }
+}
