@@ -62,12 +62,6 @@ fn assert_golden(name: &str, actual: &str) {
     }
 }
 
-/// Scenario paths differ between checkouts; goldens show them from `scenarios/`.
-fn portable(text: &str) -> String {
-    let dir = scenario("");
-    text.replace(&dir, "scenarios/")
-}
-
 const FAILING: &str = r#"
 [authorities.root]
 trusted = true
