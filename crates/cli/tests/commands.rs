@@ -418,3 +418,32 @@ fn test_checks_the_model_on_every_scenario() {
             .is_some_and(Vec::is_empty)
     }));
 }
+
+#[test]
+fn readme_diagrams_are_what_hoplab_diagram_draws() {
+    let cases = [
+        (
+            "tls-listener-ignores-target-certificates.toml",
+            "expired target behind a TLS listener",
+            "tls-listener.svg",
+        ),
+        (
+            "tcp-listener-validates-target.toml",
+            "expired target behind a TCP listener",
+            "tcp-listener.svg",
+        ),
+    ];
+    for (file, request, image) in cases {
+        let output = hoplab(&["diagram", &scenario(file), "--request", request]);
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../docs/img")
+            .join(image);
+        let committed = std::fs::read_to_string(&path).expect("the README's diagram exists");
+        assert!(
+            stdout(&output) == committed,
+            "{} is out of date: run `make diagrams`",
+            path.display()
+        );
+    }
+}

@@ -484,9 +484,15 @@ mod tests {
             ["model disagrees: status: predicted 500, observed 200"]
         );
         let xml = hoplab_render::junit(&[rendered]).expect("JUnit XML");
-        assert!(
-            xml.contains("model disagrees: status: predicted 500, observed 200"),
-            "{xml}"
+        let doc = roxmltree::Document::parse(&xml).expect("well-formed XML");
+        let failure = doc
+            .descendants()
+            .find(|n| n.has_tag_name("failure"))
+            .expect("a failure");
+        assert_eq!(failure.attribute("type"), Some("model-disagreement"));
+        assert_eq!(
+            failure.attribute("message"),
+            Some("model disagrees: status: predicted 500, observed 200")
         );
     }
 }
