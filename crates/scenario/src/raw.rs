@@ -15,7 +15,7 @@ use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use toml::Spanned;
 
 mod matrix;
-pub(crate) use matrix::RawMatrix;
+pub(crate) use matrix::{RawMatrix, RawSwitch};
 
 /// A whole scenario file.
 #[derive(Debug, Deserialize)]

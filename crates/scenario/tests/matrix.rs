@@ -224,3 +224,35 @@ fn an_internet_route_has_no_listener_to_vary() {
         "INTERNET route",
     );
 }
+
+#[test]
+fn skip_verification_takes_booleans_or_on_and_off() {
+    let s = valid(&with_matrix(
+        "insecure_skip_verification = [\"off\", true]\n",
+    ));
+    assert_eq!(
+        s.matrix.expect("a matrix").axes[0].values,
+        [
+            Setting::InsecureSkipVerification(false),
+            Setting::InsecureSkipVerification(true)
+        ]
+    );
+    let text = with_matrix("insecure_skip_verification = [\"off\", \"yes\"]\n");
+    assert_error(
+        &text,
+        "matrix.insecure_skip_verification[1]",
+        "insecure_skip_verification",
+        "expected true, false, \"on\" or \"off\"",
+    );
+}
+
+#[test]
+fn a_single_value_instead_of_a_list_is_a_located_type_error() {
+    let text = with_matrix("listener_protocol = \"TLS\"\n");
+    assert_error(
+        &text,
+        "matrix.listener_protocol",
+        "listener_protocol",
+        "expected a sequence",
+    );
+}

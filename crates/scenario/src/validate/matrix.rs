@@ -9,7 +9,7 @@ use super::values::{one_of_names, parse_enum, parse_method};
 use super::{Cx, Index, TARGET_GROUP_PROTOCOLS, dangling};
 use crate::matrix::{Axis, Dimension, MAX_COMBINATIONS, Matrix, Setting};
 use crate::model::{ConnectionType, ListenerProtocol, Nlb, Route};
-use crate::raw::{RawMatrix, RawScenario};
+use crate::raw::{RawMatrix, RawScenario, RawSwitch};
 
 /// Everything the checks read.
 struct Check<'a, 'c, 'r> {
@@ -81,7 +81,25 @@ pub(super) fn convert(
     axes.extend(check.list(
         m.insecure_skip_verification.as_ref(),
         Dimension::InsecureSkipVerification,
-        |_, value: &Spanned<bool>, _| Some(Setting::InsecureSkipVerification(*value.get_ref())),
+        |check, value: &Spanned<RawSwitch>, field| {
+            let on = match value.get_ref() {
+                RawSwitch::Bool(on) => Some(*on),
+                RawSwitch::Text(text) => match text.as_str() {
+                    "on" => Some(true),
+                    "off" => Some(false),
+                    _ => None,
+                },
+            };
+            if let (None, RawSwitch::Text(text)) = (on, value.get_ref()) {
+                check.cx.error(
+                    value.span(),
+                    field,
+                    format!("{text:?} is not on or off"),
+                    Some("expected true, false, \"on\" or \"off\"".into()),
+                );
+            }
+            on.map(Setting::InsecureSkipVerification)
+        },
     ));
 
     if axes.is_empty() {
