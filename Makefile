@@ -3,7 +3,7 @@
 CARGO ?= cargo
 HOPLAB = $(CARGO) run --quiet --package hoplab-cli --
 
-.PHONY: demo test lint fmt build clean
+.PHONY: demo test lint fmt build clean diagrams html-check
 
 ## Run the bundled default: the same defective target certificates behind an NLB TLS
 ## listener (all pass) and behind a TCP listener (each fails with its own message).
@@ -28,3 +28,33 @@ build:
 
 clean:
 	$(CARGO) clean
+
+## Regenerate the README's diagrams (docs/img/) with `hoplab diagram`: the same expired target
+## certificate behind a TLS listener (not validated) and behind a TCP listener (validated).
+diagrams:
+	mkdir -p docs/img
+	$(HOPLAB) diagram scenarios/tls-listener-ignores-target-certificates.toml \
+		--request "expired target behind a TLS listener" --output docs/img/tls-listener.svg
+	$(HOPLAB) diagram scenarios/tcp-listener-validates-target.toml \
+		--request "expired target behind a TCP listener" --output docs/img/tcp-listener.svg
+
+HTML_CHECK = target/html-check
+CHROMIUM = chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+	--disable-background-networking --disable-component-update --disable-sync --hide-scrollbars
+
+## Render the HTML report of every bundled scenario and one SVG diagram in headless Chromium
+## (installs Debian's chromium if missing) and write screenshots to target/html-check/ to look at.
+## Not part of `make test`.
+html-check:
+	command -v chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium)
+	mkdir -p $(HTML_CHECK)
+	$(HOPLAB) test scenarios/ --html $(HTML_CHECK)/report.html --junit $(HTML_CHECK)/report.xml
+	$(HOPLAB) diagram scenarios/tcp-listener-validates-target.toml \
+		--request "expired target behind a TCP listener" --output $(HTML_CHECK)/diagram.svg
+	rm -f $(HTML_CHECK)/report.png $(HTML_CHECK)/diagram.png
+	$(CHROMIUM) --user-data-dir=$$(mktemp -d) --window-size=1400,3000 \
+		--screenshot=$(CURDIR)/$(HTML_CHECK)/report.png file://$(CURDIR)/$(HTML_CHECK)/report.html
+	$(CHROMIUM) --user-data-dir=$$(mktemp -d) --window-size=1260,480 \
+		--screenshot=$(CURDIR)/$(HTML_CHECK)/diagram.png file://$(CURDIR)/$(HTML_CHECK)/diagram.svg
+	test -s $(HTML_CHECK)/report.png && test -s $(HTML_CHECK)/diagram.png
+	@echo "screenshots: $(HTML_CHECK)/report.png $(HTML_CHECK)/diagram.png"

@@ -37,6 +37,7 @@ bundled_scenarios! {
     private_ca_listener => "private-ca-listener.toml",
     public_backend_valid => "public-backend-valid.toml",
     seed_article_http_proxy => "seed-article-http-proxy.toml",
+    seed_article_matrix => "seed-article-matrix.toml",
     skip_verification_keeps_expiry => "skip-verification-keeps-expiry.toml",
     sni_listener_certificates => "sni-listener-certificates.toml",
     tcp_listener_validates_target => "tcp-listener-validates-target.toml",

@@ -64,6 +64,54 @@ pub(crate) enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        /// Also write JUnit XML here: one testcase per request, the failure text is the diff.
+        #[arg(long, value_name = "FILE")]
+        junit: Option<PathBuf>,
+        /// Also write one self-contained HTML report here: a picture, the results and the
+        /// logs of every request.
+        #[arg(long, value_name = "FILE")]
+        html: Option<PathBuf>,
+    },
+    /// Predict, without opening a socket, what every route and request of a scenario does:
+    /// the hops, where each TLS session ends, whose certificate API Gateway validates against
+    /// which host, the outcome with its exact message, and why.
+    Explain {
+        /// The scenario file.
+        file: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// Predict at this RFC 3339 time (default: the scenario's `now`, else the current time).
+        #[arg(long, value_parser = parse_time)]
+        at: Option<time::OffsetDateTime>,
+    },
+    /// Run every combination of a scenario's [matrix] live and print one row per combination:
+    /// status, validated hop and message, each checked against the model. Exit code 0: every
+    /// row agrees with the model; 1: one does not; 2: invalid scenario or no [matrix].
+    Compare {
+        /// The scenario file (with a [matrix] section).
+        file: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// Combinations run at once (default: the number of cores).
+        #[arg(long, short)]
+        jobs: Option<usize>,
+    },
+    /// Run a scenario and draw each request: the hops left to right, TLS sessions as spans,
+    /// the validated certificate highlighted, unvalidated ones marked, a failing check in red.
+    Diagram {
+        /// The scenario file.
+        file: PathBuf,
+        /// Picture format.
+        #[arg(long, value_enum, default_value_t = DiagramFormat::Svg)]
+        format: DiagramFormat,
+        /// Only this request (its name, or its 1-based number); default: every request.
+        #[arg(long)]
+        request: Option<String>,
+        /// Write to this file instead of standard output.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
     },
     /// Judge a PEM chain as API Gateway would, offline. Exit code 0: accepted; 1: refused;
     /// 2: unusable input.
@@ -191,6 +239,17 @@ fn parse_duration(value: &str) -> Result<std::time::Duration, String> {
         return Err("the duration must be between 1ms and 1 hour".into());
     }
     Ok(std::time::Duration::from_secs_f64(seconds))
+}
+
+/// What `hoplab diagram` draws.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum DiagramFormat {
+    /// A self-contained SVG image.
+    Svg,
+    /// A Mermaid flowchart (renders in GitHub Markdown).
+    Mermaid,
+    /// A Graphviz digraph.
+    Dot,
 }
 
 /// Output format.

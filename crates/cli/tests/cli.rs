@@ -148,7 +148,7 @@ fn test_runs_the_bundled_library_and_exits_zero() {
     assert_eq!(output.status.code(), Some(0), "{text}\n{}", stderr(&output));
     assert!(text.contains("ok      "), "{text}");
     assert!(
-        text.contains(" failed, 0 invalid, 0 could not run"),
+        text.contains(" failed, 0 model disagreements, 0 invalid, 0 could not run"),
         "{text}"
     );
 }
@@ -181,7 +181,7 @@ fn test_filter_selects_by_path_and_json_is_parseable() {
         "test",
         &dir.display().to_string(),
         "--filter",
-        "seed-article",
+        "seed-article-http",
         "--format",
         "json",
     ]);

@@ -1,5 +1,5 @@
-//! Prints the model's explanation of scenario files: `cargo run -p hoplab-model --example
-//! explain -- scenarios/*.toml` (until the `hoplab explain` command exists).
+//! Prints the model's explanation of several scenario files at once: `cargo run -p
+//! hoplab-model --example explain -- scenarios/*.toml` (`hoplab explain FILE` does one).
 
 use std::process::ExitCode;
 

@@ -1,8 +1,9 @@
 //! JUnit XML for CI: one testsuite per scenario, one testcase per request.
 //!
 //! A request that failed gets a `<failure>` whose message is its expected-versus-actual
-//! lines joined by `; ` and whose text holds them one per line; its `<system-out>` is the
-//! execution log. A scenario that could not run is a testsuite with one testcase in error.
+//! lines joined by `; ` and whose text holds them one per line; its type is `expectation`, or
+//! `model-disagreement` when only further failures (see [`ScenarioResult::add_failure`]) were
+//! recorded. Its `<system-out>` is the execution log. A scenario that could not run is a testsuite with one testcase in error.
 
 use junit_report::{Duration, ReportBuilder, TestCase, TestCaseBuilder, TestSuiteBuilder};
 
@@ -26,8 +27,10 @@ pub fn junit(results: &[ScenarioResult]) -> Result<String, RenderError> {
                     let mut case = if failures.is_empty() {
                         TestCaseBuilder::success(&name, Duration::ZERO)
                     } else {
+                        // Expectations held, so the failures are further checks: in
+                        // `hoplab test`, the static model disagreeing with the run.
                         let kind = if request.passed() {
-                            "additional-check"
+                            "model-disagreement"
                         } else {
                             "expectation"
                         };

@@ -200,8 +200,10 @@ fn planned_nodes(report: &RequestReport, route: Option<&RouteInfo>) -> Vec<Node>
     let mut gateway = node("gateway", NodeKind::Gateway, "REST API");
     if let Some(route) = route {
         gateway.name = route.integration.clone();
+        // Scheme and host only, so it fits the box: the host is what the certificate is
+        // checked against; the full URI is on the route line.
         gateway.detail = Some(format!(
-            "{}://{}",
+            "{} {}",
             if route.https { "https" } else { "http" },
             route.host
         ));

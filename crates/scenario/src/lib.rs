@@ -9,11 +9,13 @@
 //! - `raw`: the file as written (serde structs with `deny_unknown_fields` and spans).
 //! - `validate`: raw → [`Scenario`], resolving every name and checking every rule.
 //! - `model`: the validated types.
+//! - `matrix`: `[matrix]`, the setups `hoplab compare` runs, and how each becomes a scenario.
 //! - `error`: [`ScenarioError`] and [`LoadError`].
 
 #![warn(missing_docs)]
 
 mod error;
+mod matrix;
 mod model;
 mod raw;
 mod validate;
@@ -21,6 +23,7 @@ mod validate;
 use std::path::Path;
 
 pub use error::{LoadError, ScenarioError};
+pub use matrix::{Axis, Combination, Dimension, MAX_COMBINATIONS, Matrix, Setting};
 pub use model::*;
 
 /// Largest scenario file accepted, in bytes.

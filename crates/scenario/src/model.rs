@@ -29,6 +29,8 @@ pub struct Scenario {
     pub targets: Vec<Target>,
     /// Requests to send through the gateway and what each must produce.
     pub requests: Vec<Request>,
+    /// `[matrix]`: the setups `hoplab compare` runs, if the file has one.
+    pub matrix: Option<crate::matrix::Matrix>,
 }
 
 /// The scenario's public key infrastructure.

@@ -14,6 +14,9 @@ use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use toml::Spanned;
 
+mod matrix;
+pub(crate) use matrix::{RawMatrix, RawSwitch};
+
 /// A whole scenario file.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, expecting = "a scenario table")]
@@ -40,6 +43,8 @@ pub(crate) struct RawScenario {
     /// `[[requests]]`: requests to send through the gateway, in order.
     #[serde(default)]
     pub(crate) requests: Vec<Spanned<RawRequest>>,
+    /// `[matrix]`: the setups `hoplab compare` runs.
+    pub(crate) matrix: Option<Spanned<RawMatrix>>,
 }
 
 /// `[scenario]`.

@@ -14,10 +14,12 @@
 //! - `backends`: NLBs and their listeners, target groups, targets.
 //! - `gateway`: the stage and routes, resolved against NLB listeners and target DNS names.
 //! - `requests`: requests, resolved against routes, and their expectations.
+//! - `matrix`: the `[matrix]` section, resolved against the routes and certificates.
 
 mod backends;
 mod gateway;
 mod locate;
+mod matrix;
 mod pem;
 mod pki;
 mod requests;
@@ -350,6 +352,7 @@ fn convert(cx: &mut Cx<'_>, raw: &RawScenario) -> Scenario {
     let targets = backends::targets(cx, raw, &index);
     let gateway = gateway::convert(cx, raw, &index);
     let requests = requests::convert(cx, raw, &index, &gateway.routes);
+    let matrix = matrix::convert(cx, raw, &index, &gateway.routes, &nlbs);
 
     Scenario {
         name,
@@ -361,6 +364,7 @@ fn convert(cx: &mut Cx<'_>, raw: &RawScenario) -> Scenario {
         target_groups,
         targets,
         requests,
+        matrix,
     }
 }
 

@@ -1,5 +1,8 @@
 //! What each subcommand does.
 
+mod compare;
+mod diagram;
+mod explain;
 mod import;
 mod inspect;
 mod test;
@@ -19,6 +22,27 @@ pub(crate) const EXIT_FAILED: u8 = 1;
 /// A scenario is invalid, or the run could not start.
 pub(crate) const EXIT_UNUSABLE: u8 = 2;
 
+/// Scenarios (or combinations) run at once by default: the number of cores.
+fn default_jobs() -> usize {
+    std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get)
+}
+
+/// The scenario clock: `now` when the scenario pins it, else the current time.
+pub(crate) fn clock(scenario: &Scenario) -> time::OffsetDateTime {
+    scenario.now.unwrap_or_else(time::OffsetDateTime::now_utc)
+}
+
+/// Writes `text` to `path`, or says why it could not on stderr.
+pub(crate) fn write_file(path: &Path, text: &str) -> bool {
+    match std::fs::write(path, text) {
+        Ok(()) => true,
+        Err(error) => {
+            eprintln!("hoplab: cannot write {}: {error}", path.display());
+            false
+        }
+    }
+}
+
 /// Runs one subcommand and returns its exit code.
 pub(crate) async fn run(command: Command) -> u8 {
     match command {
@@ -35,18 +59,30 @@ pub(crate) async fn run(command: Command) -> u8 {
             jobs,
             filter,
             format,
+            junit,
+            html,
         } => {
-            let jobs = jobs.unwrap_or_else(|| {
-                std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get)
-            });
+            let jobs = jobs.unwrap_or_else(default_jobs);
             test::run(test::TestOptions {
                 paths,
                 jobs,
                 filter,
                 format,
+                junit,
+                html,
             })
             .await
         }
+        Command::Explain { file, format, at } => explain::explain(&file, format, at),
+        Command::Compare { file, format, jobs } => {
+            compare::compare(&file, format, jobs.unwrap_or_else(default_jobs)).await
+        }
+        Command::Diagram {
+            file,
+            format,
+            request,
+            output,
+        } => diagram::diagram(&file, format, request.as_deref(), output.as_deref()).await,
         Command::Check { chain, host, judge } => inspect::check(&chain, host, judge),
         Command::Probe {
             target,

@@ -1,16 +1,22 @@
 //! `hoplab test`: runs a library of scenarios as regression tests.
+//!
+//! Every scenario is run live and also through the static model (`hoplab-model`); a request
+//! whose status, validated hop or error line differs from the prediction is a failure of its
+//! own kind, a model disagreement, even when its expectations held.
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use hoplab_model::Disagreement;
 use hoplab_runner::RunReport;
+use hoplab_scenario::Scenario;
 use serde::Serialize;
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
-use super::{EXIT_FAILED, EXIT_PASSED, EXIT_UNUSABLE};
+use super::{EXIT_FAILED, EXIT_PASSED, EXIT_UNUSABLE, clock, write_file};
 use crate::args::Format;
 use crate::discover::scenario_files;
 
@@ -24,6 +30,8 @@ pub(crate) struct TestOptions {
     pub(crate) jobs: usize,
     pub(crate) filter: Option<String>,
     pub(crate) format: Format,
+    pub(crate) junit: Option<PathBuf>,
+    pub(crate) html: Option<PathBuf>,
 }
 
 /// How one scenario file fared.
@@ -41,6 +49,11 @@ pub(crate) struct ScenarioResult {
     pub(crate) error: Option<String>,
     /// The run's report, when it ran.
     pub(crate) report: Option<RunReport>,
+    /// Where the static model's prediction differs from the live run.
+    pub(crate) model_disagreements: Vec<Disagreement>,
+    /// The scenario that ran, for the pictures of the HTML report.
+    #[serde(skip)]
+    pub(crate) scenario: Option<Scenario>,
 }
 
 /// The verdict on one scenario file.
@@ -51,6 +64,8 @@ pub(crate) enum Status {
     Passed,
     /// An expectation did not hold.
     Failed,
+    /// Every expectation held, but the static model predicted something else.
+    ModelDisagreement,
     /// The file is not a valid scenario.
     Invalid,
     /// The scenario could not be stood up.
@@ -76,6 +91,23 @@ pub(crate) async fn run(options: TestOptions) -> u8 {
     }
 
     let results = run_all(&files, options.jobs.max(1), options.format).await;
+    let mut unwritten = false;
+    if options.junit.is_some() || options.html.is_some() {
+        let rendered: Vec<hoplab_render::ScenarioResult> = results.iter().map(to_render).collect();
+        if let Some(path) = &options.junit {
+            match hoplab_render::junit(&rendered) {
+                Ok(xml) => unwritten |= !write_file(path, &xml),
+                Err(error) => {
+                    eprintln!("hoplab test: cannot write JUnit XML: {error}");
+                    unwritten = true;
+                }
+            }
+        }
+        if let Some(path) = &options.html {
+            let html = hoplab_render::html(&rendered, "hoplab test");
+            unwritten |= !write_file(path, &html);
+        }
+    }
     match options.format {
         Format::Text => print_text_summary(&results),
         Format::Json => match serde_json::to_string_pretty(&JsonSuite::new(&results)) {
@@ -86,7 +118,42 @@ pub(crate) async fn run(options: TestOptions) -> u8 {
             }
         },
     }
+    if unwritten {
+        return EXIT_UNUSABLE;
+    }
     exit_code(&results)
+}
+
+/// A result as the JUnit and HTML reports take it; each model disagreement is a further
+/// failure of its request.
+fn to_render(result: &ScenarioResult) -> hoplab_render::ScenarioResult {
+    let source = result.path.display().to_string();
+    let Some(report) = &result.report else {
+        let error = result
+            .error
+            .clone()
+            .unwrap_or_else(|| "unknown error".into());
+        return hoplab_render::ScenarioResult::not_run(source, error);
+    };
+    let mut rendered =
+        hoplab_render::ScenarioResult::ran(source, report.clone(), result.scenario.as_ref());
+    for d in &result.model_disagreements {
+        let index = report
+            .requests
+            .iter()
+            .position(|r| r.name == d.request)
+            .unwrap_or(0);
+        rendered.add_failure(index, disagreement_line(d));
+    }
+    rendered
+}
+
+/// `model disagrees: status: predicted 200, observed 500`.
+fn disagreement_line(d: &Disagreement) -> String {
+    format!(
+        "model disagrees: {}: predicted {}, observed {}",
+        d.field, d.predicted, d.observed
+    )
 }
 
 /// The exit code for a finished suite: 2 if any file was unusable, else 1 if any failed.
@@ -96,7 +163,10 @@ pub(crate) fn exit_code(results: &[ScenarioResult]) -> u8 {
         .any(|r| matches!(r.status, Status::Invalid | Status::Error))
     {
         EXIT_UNUSABLE
-    } else if results.iter().any(|r| r.status == Status::Failed) {
+    } else if results
+        .iter()
+        .any(|r| matches!(r.status, Status::Failed | Status::ModelDisagreement))
+    {
         EXIT_FAILED
     } else {
         EXIT_PASSED
@@ -152,6 +222,8 @@ async fn run_all(files: &[PathBuf], jobs: usize, format: Format) -> Vec<Scenario
                 elapsed_ms: 0,
                 error: Some("the run was aborted".into()),
                 report: None,
+                model_disagreements: Vec::new(),
+                scenario: None,
             })
         })
         .collect()
@@ -166,19 +238,28 @@ async fn run_one(path: PathBuf) -> ScenarioResult {
         Ok(Err(error)) => return unusable(path, Status::Invalid, error.to_string(), started),
         Err(error) => return unusable(path, Status::Error, error.to_string(), started),
     };
+    // Predicted before the run, at the clock the run will use.
+    let explanation = hoplab_model::explain(&scenario, clock(&scenario));
     match hoplab_runner::run(&scenario).await {
-        Ok(report) => ScenarioResult {
-            path,
-            name: scenario.name.clone(),
-            status: if report.passed() {
-                Status::Passed
-            } else {
-                Status::Failed
-            },
-            elapsed_ms: started.elapsed().as_millis(),
-            error: None,
-            report: Some(report),
-        },
+        Ok(report) => {
+            let model_disagreements = hoplab_model::disagreements(&explanation, &report);
+            ScenarioResult {
+                path,
+                name: scenario.name.clone(),
+                status: if !report.passed() {
+                    Status::Failed
+                } else if !model_disagreements.is_empty() {
+                    Status::ModelDisagreement
+                } else {
+                    Status::Passed
+                },
+                elapsed_ms: started.elapsed().as_millis(),
+                error: None,
+                report: Some(report),
+                model_disagreements,
+                scenario: Some(scenario),
+            }
+        }
         Err(error) => ScenarioResult {
             name: scenario.name.clone(),
             ..unusable(path, Status::Error, error.to_string(), started)
@@ -194,6 +275,8 @@ fn unusable(path: PathBuf, status: Status, error: String, started: Instant) -> S
         elapsed_ms: started.elapsed().as_millis(),
         error: Some(error),
         report: None,
+        model_disagreements: Vec::new(),
+        scenario: None,
     }
 }
 
@@ -226,11 +309,21 @@ fn status_line(result: &ScenarioResult) -> String {
         ),
         (Status::Failed, Some(report)) => {
             let failed = report.requests.iter().filter(|r| !r.passed()).count();
-            format!(
-                "FAILED  {path} ({failed} of {} requests failed)",
+            let mut line = format!(
+                "FAILED  {path} ({failed} of {} requests failed",
                 report.requests.len()
-            )
+            );
+            if !result.model_disagreements.is_empty() {
+                line.push_str(", and the model disagrees");
+            }
+            line.push(')');
+            line
         }
+        (Status::ModelDisagreement, Some(report)) => format!(
+            "MODEL   {path} (expectations held, but the model disagrees on {} of {} requests)",
+            disagreeing_requests(result),
+            report.requests.len()
+        ),
         (Status::Invalid, _) => format!("INVALID {path}"),
         _ => format!("ERROR   {path}"),
     }
@@ -244,11 +337,29 @@ fn print_text_summary(results: &[ScenarioResult]) {
                 println!("\n--- {} ---", result.path.display());
                 println!("{}", result.error.as_deref().unwrap_or("unknown error"));
             }
-            Status::Failed => {
+            Status::Failed | Status::ModelDisagreement => {
                 println!("\n--- {} ---", result.path.display());
-                if let Some(report) = &result.report {
-                    for request in report.requests.iter().filter(|r| !r.passed()) {
-                        print!("{}", hoplab_runner::render_request_text(request));
+                let Some(report) = &result.report else {
+                    continue;
+                };
+                for request in &report.requests {
+                    let disagreements: Vec<&Disagreement> = result
+                        .model_disagreements
+                        .iter()
+                        .filter(|d| d.request == request.name)
+                        .collect();
+                    if request.passed() && disagreements.is_empty() {
+                        continue;
+                    }
+                    print!("{}", hoplab_runner::render_request_text(request));
+                    if !disagreements.is_empty() {
+                        println!("  model disagreement (`hoplab explain` predicts otherwise):");
+                        for d in disagreements {
+                            println!(
+                                "    {}: predicted {}, observed {}",
+                                d.field, d.predicted, d.observed
+                            );
+                        }
                     }
                 }
             }
@@ -261,13 +372,27 @@ fn print_text_summary(results: &[ScenarioResult]) {
         .map(|r| r.requests.len())
         .sum();
     println!(
-        "\n{} scenarios ({requests} requests): {} passed, {} failed, {} invalid, {} could not run",
+        "\n{} scenarios ({requests} requests): {} passed, {} failed, {} model disagreements, \
+         {} invalid, {} could not run",
         results.len(),
         count(Status::Passed),
         count(Status::Failed),
+        count(Status::ModelDisagreement),
         count(Status::Invalid),
         count(Status::Error),
     );
+}
+
+/// How many requests of a scenario the model disagrees on.
+fn disagreeing_requests(result: &ScenarioResult) -> usize {
+    let mut names: Vec<&str> = result
+        .model_disagreements
+        .iter()
+        .map(|d| d.request.as_str())
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    names.len()
 }
 
 /// The `--format json` document.
@@ -276,6 +401,7 @@ struct JsonSuite<'a> {
     scenarios: &'a [ScenarioResult],
     passed: usize,
     failed: usize,
+    model_disagreements: usize,
     invalid: usize,
     errors: usize,
 }
@@ -287,8 +413,86 @@ impl<'a> JsonSuite<'a> {
             scenarios: results,
             passed: count(Status::Passed),
             failed: count(Status::Failed),
+            model_disagreements: count(Status::ModelDisagreement),
             invalid: count(Status::Invalid),
             errors: count(Status::Error),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use hoplab_runner::{HopTrace, RequestReport};
+
+    /// A result whose expectations held but whose model predicted another status.
+    fn disagreeing() -> ScenarioResult {
+        let request = RequestReport {
+            name: "GET /".into(),
+            method: "GET".into(),
+            path: "/".into(),
+            request_id: None,
+            status: Some(200),
+            body: String::new(),
+            error: None,
+            validated: Some("target:api".into()),
+            log: Vec::new(),
+            trace: HopTrace::default(),
+            mismatches: Vec::new(),
+            caller_error: None,
+        };
+        ScenarioResult {
+            path: PathBuf::from("s.toml"),
+            name: "s".into(),
+            status: Status::ModelDisagreement,
+            elapsed_ms: 0,
+            error: None,
+            report: Some(RunReport {
+                scenario: "s".into(),
+                description: None,
+                requests: vec![request],
+            }),
+            model_disagreements: vec![Disagreement {
+                request: "GET /".into(),
+                field: "status",
+                predicted: "500".into(),
+                observed: "200".into(),
+            }],
+            scenario: None,
+        }
+    }
+
+    #[test]
+    fn a_model_disagreement_exits_one_unless_a_file_is_unusable() {
+        let mut results = vec![disagreeing()];
+        assert_eq!(exit_code(&results), EXIT_FAILED);
+        results.push(unusable(
+            PathBuf::from("bad.toml"),
+            Status::Invalid,
+            "bad".into(),
+            Instant::now(),
+        ));
+        assert_eq!(exit_code(&results), EXIT_UNUSABLE);
+    }
+
+    #[test]
+    fn a_model_disagreement_fails_its_request_in_the_reports() {
+        let rendered = to_render(&disagreeing());
+        assert!(!rendered.request_passed(0));
+        assert_eq!(
+            rendered.failures(0),
+            ["model disagrees: status: predicted 500, observed 200"]
+        );
+        let xml = hoplab_render::junit(&[rendered]).expect("JUnit XML");
+        let doc = roxmltree::Document::parse(&xml).expect("well-formed XML");
+        let failure = doc
+            .descendants()
+            .find(|n| n.has_tag_name("failure"))
+            .expect("a failure");
+        assert_eq!(failure.attribute("type"), Some("model-disagreement"));
+        assert_eq!(
+            failure.attribute("message"),
+            Some("model disagrees: status: predicted 500, observed 200")
+        );
     }
 }
