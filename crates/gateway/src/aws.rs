@@ -70,7 +70,10 @@ pub struct ClientError {
 /// Maps an integration failure to the client status, body and execution-log line.
 ///
 /// Choices where AWS is silent (see the README's choices table):
-/// - a non-certificate TLS failure is logged as the JDK's `General SSLEngine problem`;
+/// - a non-certificate TLS failure is logged as the JDK's `General SSLEngine problem`, unless
+///   the connection closed before any TLS came back ([`closed_before_tls`]);
+/// - target faults (refused, closed, reset) are connection-level failures; a target that
+///   hangs or answers after `timeoutInMillis` is a timeout (504, `Endpoint request timed out`);
 /// - every connection-level failure (refused, reset, closed, not HTTP), over a VPC link or
 ///   the internet, is logged as the VPC-link internal error and returns 500.
 pub fn failure_response(failure: &Failure) -> ClientError {
@@ -89,6 +92,24 @@ pub fn failure_response(failure: &Failure) -> ClientError {
             log_line: TIMEOUT_ERROR.to_owned(),
         },
     }
+}
+
+/// Whether a failed TLS handshake failed because the connection closed or was reset before
+/// the server sent anything TLS: the peer is gone (a target refused, closed or reset behind a
+/// TCP listener), not a protocol disagreement.
+///
+/// Choice where AWS is silent: such a handshake is a connectivity failure, logged as the
+/// VPC-link internal error (500), not as `General SSLEngine problem`; a handshake the peer
+/// answers with an alert or non-TLS bytes stays `General SSLEngine problem`.
+pub(crate) fn closed_before_tls(error: &std::io::Error) -> bool {
+    use std::io::ErrorKind;
+    matches!(
+        error.kind(),
+        ErrorKind::UnexpectedEof
+            | ErrorKind::ConnectionReset
+            | ErrorKind::ConnectionAborted
+            | ErrorKind::BrokenPipe
+    )
 }
 
 #[cfg(test)]

@@ -138,6 +138,9 @@ async fn start_tls(
             upstream.detail = Some(format!("tls handshake: {error}"));
             Err(match rejected {
                 Some(java_message) => Failure::Certificate { java_message },
+                None if crate::aws::closed_before_tls(&error) => Failure::Connection {
+                    detail: format!("connection closed during the tls handshake: {error}"),
+                },
                 None => Failure::Handshake {
                     detail: error.to_string(),
                 },

@@ -91,6 +91,9 @@ pub struct RoutePrediction {
     /// would give. The NLB picks a target per connection by flow hash, so any of these, or the
     /// outcome above (for the first target), can be observed.
     pub alternatives: Vec<Alternative>,
+    /// The targets a request may reach: every routable target of the group (healthy ones,
+    /// or all when the NLB fails open), the first being the one the outcome above follows.
+    pub targets: Vec<String>,
     /// Why status and error are not predicted (a certificate imported from PEM files, whose
     /// contents the model does not read); `None` when they are.
     pub unpredictable: Option<String>,

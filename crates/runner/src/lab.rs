@@ -96,7 +96,9 @@ impl Lab {
                     Some(Arc::clone(&served.certified_key))
                 }
             };
-            let config = TargetConfig::new(hop.clone(), tls, target.body.clone());
+            let mut config = TargetConfig::new(hop.clone(), tls, target.body.clone());
+            config.behaviour = crate::faults::target_behaviour(target.behaviour);
+            config.tls_versions = crate::faults::target_tls_versions(target.tls_versions);
             let (events, shutdown) = (lab.events.clone(), lab.shutdown.clone());
             lab.tasks.spawn(async move {
                 if let Err(error) = hoplab_target::serve(listener, config, events, shutdown).await {
@@ -142,17 +144,24 @@ impl Lab {
                         let mut termination =
                             TlsTermination::new(default_certificate, tls.security_policy.as_str());
                         termination.certificates = certificates;
+                        termination.alpn_policy = tls.alpn_policy.as_str().to_owned();
                         Some(termination)
                     }
                 };
+                let mut target_group = TargetGroup::new(
+                    group.name.clone(),
+                    group.protocol == TargetGroupProtocol::Tls,
+                    targets,
+                );
+                target_group.health_check = group
+                    .health_check
+                    .as_ref()
+                    .map(crate::faults::health_check)
+                    .transpose()?;
                 let config = ListenerConfig {
                     hop: hop.clone(),
                     tls,
-                    target_group: TargetGroup::new(
-                        group.name.clone(),
-                        group.protocol == TargetGroupProtocol::Tls,
-                        targets,
-                    ),
+                    target_group,
                 };
                 let listener = bind(&hop, loopback).await?;
                 let addr = local_addr(&hop, &listener)?;

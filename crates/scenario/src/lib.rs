@@ -9,10 +9,12 @@
 //! - `raw`: the file as written (serde structs with `deny_unknown_fields` and spans).
 //! - `validate`: raw → [`Scenario`], resolving every name and checking every rule.
 //! - `model`: the validated types.
+//! - `behaviour`: validated target faults, health checks and ALPN policies.
 //! - `error`: [`ScenarioError`] and [`LoadError`].
 
 #![warn(missing_docs)]
 
+mod behaviour;
 mod error;
 mod model;
 mod raw;
@@ -20,6 +22,7 @@ mod validate;
 
 use std::path::Path;
 
+pub use behaviour::{AlpnPolicy, HealthCheck, HealthCheckProtocol, TargetBehaviour, TlsVersions};
 pub use error::{LoadError, ScenarioError};
 pub use model::*;
 
