@@ -32,6 +32,20 @@ pub(crate) const MISSING_AUTH_TOKEN_BODY: &str = r#"{"message":"Missing Authenti
 /// `User-Agent` the gateway sends to integrations.
 pub(crate) const USER_AGENT: &str = "AmazonAPIGateway_hoplab";
 
+/// The ALPN protocols API Gateway offers to an integration endpoint.
+///
+/// Choice where AWS is silent: none. Its HTTP client speaks HTTP/1.1 and the facts record no
+/// ALPN offer, so an NLB ALPN policy never changes what it negotiates (AWS: a client that
+/// offers nothing of the policy gets a connection without ALPN).
+pub(crate) const GATEWAY_ALPN: &[&[u8]] = &[];
+
+/// The TLS versions API Gateway offers to an integration endpoint.
+///
+/// Choice where AWS is silent: TLS 1.3 and 1.2, so a listener with a TLS 1.3-only security
+/// policy accepts it.
+pub(crate) static GATEWAY_TLS_VERSIONS: &[&rustls::SupportedProtocolVersion] =
+    &[&rustls::version::TLS13, &rustls::version::TLS12];
+
 /// Why one integration call failed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]

@@ -95,7 +95,7 @@ async fn start_tls(
     );
     let (server_name, sni) = server_name_for(route.tls_name());
     let mut client = rustls::ClientConfig::builder_with_provider(provider)
-        .with_protocol_versions(&[&rustls::version::TLS13, &rustls::version::TLS12])
+        .with_protocol_versions(crate::aws::GATEWAY_TLS_VERSIONS)
         .map_err(|e| Failure::Handshake {
             detail: e.to_string(),
         })?
@@ -103,6 +103,10 @@ async fn start_tls(
         .with_custom_certificate_verifier(Arc::new(verifier))
         .with_no_client_auth();
     client.enable_sni = sni.is_some();
+    client.alpn_protocols = crate::aws::GATEWAY_ALPN
+        .iter()
+        .map(|p| p.to_vec())
+        .collect();
     client.resumption = rustls::client::Resumption::disabled();
 
     let mut observation = TlsObservation {

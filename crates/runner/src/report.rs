@@ -167,13 +167,7 @@ pub(crate) fn request_report(
         body: response.map(|r| r.body).unwrap_or_default(),
         error: invocation.as_ref().and_then(|inv| inv.error.clone()),
         validated: stitched.validated.map(|hop| hop.to_string()),
-        target: stitched
-            .trace
-            .hops
-            .iter()
-            .rev()
-            .find(|step| step.hop.starts_with("target:"))
-            .map(|step| step.hop.clone()),
+        target: stitched.target.as_ref().map(ToString::to_string),
         log: invocation
             .map(|inv| inv.log.iter().map(ToString::to_string).collect())
             .unwrap_or_default(),
