@@ -9,6 +9,9 @@ use hoplab_tests::load_bundled;
 /// one of them in this many flows has a probability of about 3 · (2/3)^60 ≈ 10⁻¹⁰.
 const FLOWS: usize = 60;
 
+/// A flow's status and execution-log failure line.
+type Outcome = (Option<u16>, Option<String>);
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn one_bad_target_of_three_fails_only_the_flows_that_reach_it() {
     let mut scenario = load_bundled("one-bad-target-of-three.toml");
@@ -23,7 +26,7 @@ async fn one_bad_target_of_three_fails_only_the_flows_that_reach_it() {
     let report = hoplab_runner::run(&scenario).await.expect("the lab runs");
     assert!(report.passed(), "{}", hoplab_runner::render_text(&report));
 
-    let mut by_target: BTreeMap<String, Vec<(Option<u16>, Option<String>)>> = BTreeMap::new();
+    let mut by_target: BTreeMap<String, Vec<Outcome>> = BTreeMap::new();
     for request in &report.requests {
         let target = request.target.clone().expect("every flow reaches a target");
         // Behind a TCP listener API Gateway validates the target the flow reached.
