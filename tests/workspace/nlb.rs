@@ -65,3 +65,57 @@ async fn one_bad_target_of_three_fails_only_the_flows_that_reach_it() {
             .is_some_and(|t| t.starts_with("target:"))
     );
 }
+
+/// A target group whose HTTP health check waits for a hanging target (two rounds of 2 s
+/// timeouts) in front of a route with a 200 ms integration timeout.
+const SLOW_TO_SETTLE: &str = r#"
+[targets.up]
+protocol = "HTTP"
+
+[targets.stuck]
+protocol = "HTTP"
+behaviour = "hang"
+
+[target_groups.app]
+protocol = "TCP"
+targets = ["up", "stuck"]
+[target_groups.app.health_check]
+protocol = "HTTP"
+timeout_seconds = 2
+unhealthy_threshold = 2
+
+[[nlbs.internal.listeners]]
+port = 80
+protocol = "TCP"
+target_group = "app"
+
+[[gateway.routes]]
+path = "/app"
+uri = "http://api.example.com/"
+connection_type = "VPC_LINK"
+vpc_link = "internal"
+timeout_ms = 200
+
+[[requests]]
+path = "/app"
+[requests.expect]
+status = 200
+target = "up"
+
+[[requests]]
+path = "/app"
+[requests.expect]
+status = 200
+target = "up"
+"#;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn requests_wait_for_health_to_settle_not_for_a_timer() {
+    let scenario = hoplab_scenario::from_toml(SLOW_TO_SETTLE, "slow-to-settle.toml")
+        .expect("a valid scenario");
+    let report = hoplab_runner::run(&scenario).await.expect("the lab runs");
+    // Had the requests been sent while the listener was still checking, their 200 ms timeout
+    // would have run out first; and before the hanging target turned unhealthy, some would
+    // have reached it.
+    assert!(report.passed(), "{}", hoplab_runner::render_text(&report));
+}

@@ -44,6 +44,23 @@ pub async fn serve_listener(
     events: EventLog,
     shutdown: CancellationToken,
 ) -> Result<(), NlbError> {
+    serve_listener_reporting_ready(listener, config, events, shutdown, None).await
+}
+
+/// [`serve_listener`], sending on `ready` once the listener accepts connections: at once, or
+/// after settling its target group's health when the health check asks for that
+/// ([`HealthCheck::settle_before_serving`](crate::HealthCheck::settle_before_serving)). If
+/// the listener cannot start, `ready` is dropped unsent.
+///
+/// # Errors
+/// As [`serve_listener`].
+pub async fn serve_listener_reporting_ready(
+    listener: TcpListener,
+    config: ListenerConfig,
+    events: EventLog,
+    shutdown: CancellationToken,
+    ready: Option<tokio::sync::oneshot::Sender<()>>,
+) -> Result<(), NlbError> {
     let hop = config.hop.clone();
     let addr = listener
         .local_addr()
@@ -73,6 +90,11 @@ pub async fn serve_listener(
             Some(tokio::spawn(checker.run(shutdown.clone())))
         }
     };
+
+    if let Some(ready) = ready {
+        // The receiver may have stopped waiting; the listener serves all the same.
+        let _ = ready.send(());
+    }
 
     let tracker = TaskTracker::new();
     let force = CancellationToken::new();
