@@ -131,6 +131,25 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_peer_that_went_away_is_not_a_tls_disagreement() {
+        use std::io::{Error, ErrorKind};
+        for kind in [
+            ErrorKind::UnexpectedEof,
+            ErrorKind::ConnectionReset,
+            ErrorKind::ConnectionAborted,
+            ErrorKind::BrokenPipe,
+        ] {
+            assert!(closed_before_tls(&Error::from(kind)), "{kind:?}");
+        }
+        let alert = Error::new(
+            ErrorKind::InvalidData,
+            "received fatal alert: ProtocolVersion",
+        );
+        assert!(!closed_before_tls(&alert));
+        assert!(!closed_before_tls(&Error::from(ErrorKind::TimedOut)));
+    }
+
+    #[test]
     fn each_failure_maps_to_its_status_body_and_line() {
         let cases = [
             (
