@@ -21,7 +21,9 @@
 //! - `cert`: the facts each certificate will hold, read from its spec, and the chain sent.
 //! - `verdict`: the JDK's dispatch, path checks and path building, over those facts.
 //! - `names`: the SNI sent, the NLB's choice by SNI, Apache's hostname verifier.
-//! - `route`: one route through the topology, with its narrative.
+//! - `route`: one route through the topology, with its narrative; `route::faults` (target
+//!   faults, the integration timeout, backend TLS versions) and `route::health` (which targets
+//!   get flows).
 //! - `render`: [`render_text`].
 //! - `compare`: [`disagreements`] between a prediction and a live run.
 
