@@ -9,11 +9,16 @@ macro_rules! bundled_scenarios {
             async fn $test() {
                 let scenario = load_bundled($file);
                 assert!(
-                    scenario
-                        .requests
-                        .iter()
-                        .all(|r| r.expect.status.is_some() && r.expect.validated.is_some()),
-                    "{}: every bundled request states its status and validated hop",
+                    scenario.requests.iter().all(|r| {
+                        let states = |e: &hoplab_scenario::Expectation| {
+                            e.status.is_some() && e.validated.is_some()
+                        };
+                        states(&r.expect)
+                            || (!r.expect.per_target.is_empty()
+                                && r.expect.per_target.iter().all(|(_, e)| states(e)))
+                    }),
+                    "{}: every bundled request states its status and validated hop (directly, \
+                     or for each target it may reach)",
                     $file
                 );
                 run_and_assert_passed(&scenario).await;
@@ -30,7 +35,13 @@ macro_rules! bundled_scenarios {
 }
 
 bundled_scenarios! {
+    alpn_policy_mismatch => "alpn-policy-mismatch.toml",
     chain_out_of_order => "chain-out-of-order.toml",
+    health_checks => "health-checks.toml",
+    integration_timeout => "integration-timeout.toml",
+    one_bad_target_of_three => "one-bad-target-of-three.toml",
+    security_policy_tls_versions => "security-policy-tls-versions.toml",
+    target_faults => "target-faults.toml",
     http_api_server_name_to_verify => "http-api-server-name-to-verify.toml",
     nlb_incomplete_chain => "nlb-incomplete-chain.toml",
     not_yet_valid => "not-yet-valid.toml",

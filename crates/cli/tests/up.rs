@@ -18,12 +18,15 @@ struct Up {
 
 impl Up {
     fn start(scenario: &str) -> Up {
-        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../../scenarios")
-            .join(scenario);
+        Up::start_with(scenario, &[])
+    }
+
+    /// Starts `hoplab up` on a bundled scenario with extra arguments.
+    fn start_with(scenario: &str, args: &[&str]) -> Up {
         let mut child = Command::new(env!("CARGO_BIN_EXE_hoplab"))
             .arg("up")
-            .arg(path)
+            .arg(bundled(scenario))
+            .args(args)
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
@@ -103,6 +106,12 @@ impl Drop for Up {
             let _ = child.wait();
         }
     }
+}
+
+fn bundled(scenario: &str) -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../scenarios")
+        .join(scenario)
 }
 
 /// A response: status, headers (lower-case names) and body.
@@ -213,4 +222,61 @@ fn up_answers_a_failing_route_as_api_gateway_does() {
     assert_eq!(response.status, 500);
     assert_eq!(response.body, r#"{"message": "Internal server error"}"#);
     assert_eq!(response.header("content-type"), Some("application/json"));
+}
+
+#[test]
+fn up_pins_the_gateway_port() {
+    // A port the system just handed out and that is free again.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let up = Up::start_with("target-faults.toml", &["--port", &port.to_string()]);
+    assert_eq!(up.gateway, SocketAddr::from(([127, 0, 0, 1], port)));
+    let response = get(up.gateway, "/hang");
+    assert_eq!(response.status, 504);
+    assert_eq!(
+        response.body,
+        r#"{"message": "Endpoint request timed out"}"#
+    );
+    let refused = get(up.gateway, "/refused");
+    assert_eq!(refused.status, 500);
+    assert_eq!(refused.body, r#"{"message": "Internal server error"}"#);
+}
+
+#[test]
+fn up_warns_before_listening_beyond_loopback() {
+    // 192.0.2.1 (TEST-NET-1) is not this machine's, so the bind fails: the warning is checked
+    // without ever listening beyond loopback.
+    let child = Command::new(env!("CARGO_BIN_EXE_hoplab"))
+        .arg("up")
+        .arg(bundled("public-backend-valid.toml"))
+        .args(["--listen", "192.0.2.1"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("hoplab starts");
+    let pid = child.id();
+    let (done, exited) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = done.send(child.wait_with_output());
+    });
+    let output = match exited.recv_timeout(Duration::from_secs(30)) {
+        Ok(output) => output.expect("hoplab exits"),
+        Err(_) => {
+            let _ = Command::new("kill").arg(pid.to_string()).status();
+            panic!("hoplab up kept running on a foreign address");
+        }
+    };
+    let status = output.status;
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert_eq!(status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("warning: the gateway listens on 192.0.2.1, reachable from other machines"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("binding gateway on 192.0.2.1:0"),
+        "{stderr}"
+    );
 }

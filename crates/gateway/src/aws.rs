@@ -32,6 +32,20 @@ pub(crate) const MISSING_AUTH_TOKEN_BODY: &str = r#"{"message":"Missing Authenti
 /// `User-Agent` the gateway sends to integrations.
 pub(crate) const USER_AGENT: &str = "AmazonAPIGateway_hoplab";
 
+/// The ALPN protocols API Gateway offers to an integration endpoint.
+///
+/// Choice where AWS is silent: none. Its HTTP client speaks HTTP/1.1 and the facts record no
+/// ALPN offer, so an NLB ALPN policy never changes what it negotiates (AWS: a client that
+/// offers nothing of the policy gets a connection without ALPN).
+pub(crate) const GATEWAY_ALPN: &[&[u8]] = &[];
+
+/// The TLS versions API Gateway offers to an integration endpoint.
+///
+/// Choice where AWS is silent: TLS 1.3 and 1.2, so a listener with a TLS 1.3-only security
+/// policy accepts it.
+pub(crate) static GATEWAY_TLS_VERSIONS: &[&rustls::SupportedProtocolVersion] =
+    &[&rustls::version::TLS13, &rustls::version::TLS12];
+
 /// Why one integration call failed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -70,7 +84,10 @@ pub struct ClientError {
 /// Maps an integration failure to the client status, body and execution-log line.
 ///
 /// Choices where AWS is silent (see the README's choices table):
-/// - a non-certificate TLS failure is logged as the JDK's `General SSLEngine problem`;
+/// - a non-certificate TLS failure is logged as the JDK's `General SSLEngine problem`, unless
+///   the connection closed before any TLS came back ([`closed_before_tls`]);
+/// - target faults (refused, closed, reset) are connection-level failures; a target that
+///   hangs or answers after `timeoutInMillis` is a timeout (504, `Endpoint request timed out`);
 /// - every connection-level failure (refused, reset, closed, not HTTP), over a VPC link or
 ///   the internet, is logged as the VPC-link internal error and returns 500.
 pub fn failure_response(failure: &Failure) -> ClientError {
@@ -91,9 +108,46 @@ pub fn failure_response(failure: &Failure) -> ClientError {
     }
 }
 
+/// Whether a failed TLS handshake failed because the connection closed or was reset before
+/// the server sent anything TLS: the peer is gone (a target refused, closed or reset behind a
+/// TCP listener), not a protocol disagreement.
+///
+/// Choice where AWS is silent: such a handshake is a connectivity failure, logged as the
+/// VPC-link internal error (500), not as `General SSLEngine problem`; a handshake the peer
+/// answers with an alert or non-TLS bytes stays `General SSLEngine problem`.
+pub(crate) fn closed_before_tls(error: &std::io::Error) -> bool {
+    use std::io::ErrorKind;
+    matches!(
+        error.kind(),
+        ErrorKind::UnexpectedEof
+            | ErrorKind::ConnectionReset
+            | ErrorKind::ConnectionAborted
+            | ErrorKind::BrokenPipe
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_peer_that_went_away_is_not_a_tls_disagreement() {
+        use std::io::{Error, ErrorKind};
+        for kind in [
+            ErrorKind::UnexpectedEof,
+            ErrorKind::ConnectionReset,
+            ErrorKind::ConnectionAborted,
+            ErrorKind::BrokenPipe,
+        ] {
+            assert!(closed_before_tls(&Error::from(kind)), "{kind:?}");
+        }
+        let alert = Error::new(
+            ErrorKind::InvalidData,
+            "received fatal alert: ProtocolVersion",
+        );
+        assert!(!closed_before_tls(&alert));
+        assert!(!closed_before_tls(&Error::from(ErrorKind::TimedOut)));
+    }
 
     #[test]
     fn each_failure_maps_to_its_status_body_and_line() {

@@ -95,7 +95,7 @@ async fn start_tls(
     );
     let (server_name, sni) = server_name_for(route.tls_name());
     let mut client = rustls::ClientConfig::builder_with_provider(provider)
-        .with_protocol_versions(&[&rustls::version::TLS13, &rustls::version::TLS12])
+        .with_protocol_versions(crate::aws::GATEWAY_TLS_VERSIONS)
         .map_err(|e| Failure::Handshake {
             detail: e.to_string(),
         })?
@@ -103,6 +103,10 @@ async fn start_tls(
         .with_custom_certificate_verifier(Arc::new(verifier))
         .with_no_client_auth();
     client.enable_sni = sni.is_some();
+    client.alpn_protocols = crate::aws::GATEWAY_ALPN
+        .iter()
+        .map(|p| p.to_vec())
+        .collect();
     client.resumption = rustls::client::Resumption::disabled();
 
     let mut observation = TlsObservation {
@@ -138,6 +142,9 @@ async fn start_tls(
             upstream.detail = Some(format!("tls handshake: {error}"));
             Err(match rejected {
                 Some(java_message) => Failure::Certificate { java_message },
+                None if crate::aws::closed_before_tls(&error) => Failure::Connection {
+                    detail: format!("connection closed during the tls handshake: {error}"),
+                },
                 None => Failure::Handshake {
                     detail: error.to_string(),
                 },

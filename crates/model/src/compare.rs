@@ -21,8 +21,9 @@ pub struct Disagreement {
 /// Compares each request's status, validated hop and error line.
 ///
 /// Requests are paired by position (both follow the scenario's order) and must have the same
-/// name. When the route's target group has several targets whose outcomes differ, an
-/// observation matching any of them agrees. A route whose outcome the model cannot predict
+/// name. When the route's target group has several targets, the observation is judged by the
+/// outcome predicted for the target the live run reached (a target the model says gets no
+/// flows is a `target` disagreement); without a reached target, matching any agrees. A route whose outcome the model cannot predict
 /// (see [`RoutePrediction::unpredictable`]) is compared on its validated hop only.
 pub fn disagreements(prediction: &Explanation, observed: &RunReport) -> Vec<Disagreement> {
     let mut found = Vec::new();
@@ -65,14 +66,40 @@ pub fn disagreements(prediction: &Explanation, observed: &RunReport) -> Vec<Disa
                 .clone()
                 .unwrap_or_else(|| "(no error)".to_owned()),
         )];
-        if let Some(route) = route {
-            outcomes.extend(route.alternatives.iter().map(|a| {
-                (
-                    a.status.to_string(),
-                    or_none(&a.validated),
-                    a.error.clone().unwrap_or_else(|| "(no error)".to_owned()),
-                )
-            }));
+        let reached = seen
+            .target
+            .as_deref()
+            .and_then(|hop| hop.strip_prefix("target:"));
+        match (route, reached) {
+            // The live run names the target its flow reached: judge it by that target's outcome.
+            (Some(route), Some(reached)) if !route.targets.is_empty() => {
+                if !route.targets.iter().any(|t| t == reached) {
+                    found.push(Disagreement {
+                        request: seen.name.clone(),
+                        field: "target",
+                        predicted: route.targets.join(" or "),
+                        observed: reached.to_owned(),
+                    });
+                    continue;
+                }
+                if let Some(a) = route.alternatives.iter().find(|a| a.target == reached) {
+                    outcomes = vec![(
+                        a.status.to_string(),
+                        or_none(&a.validated),
+                        a.error.clone().unwrap_or_else(|| "(no error)".to_owned()),
+                    )];
+                }
+            }
+            (Some(route), _) => {
+                outcomes.extend(route.alternatives.iter().map(|a| {
+                    (
+                        a.status.to_string(),
+                        or_none(&a.validated),
+                        a.error.clone().unwrap_or_else(|| "(no error)".to_owned()),
+                    )
+                }));
+            }
+            (None, _) => {}
         }
         let outcome_only = route.is_some_and(|r: &RoutePrediction| r.unpredictable.is_some());
         let agrees = |(status, validated, error): &(String, String, String)| {

@@ -21,7 +21,9 @@
 //! - `cert`: the facts each certificate will hold, read from its spec, and the chain sent.
 //! - `verdict`: the JDK's dispatch, path checks and path building, over those facts.
 //! - `names`: the SNI sent, the NLB's choice by SNI, Apache's hostname verifier.
-//! - `route`: one route through the topology, with its narrative.
+//! - `route`: one route through the topology, with its narrative; `route::faults` (target
+//!   faults, the integration timeout, backend TLS versions) and `route::health` (which targets
+//!   get flows).
 //! - `render`: [`render_text`].
 //! - `compare`: [`disagreements`] between a prediction and a live run.
 
@@ -91,6 +93,9 @@ pub struct RoutePrediction {
     /// would give. The NLB picks a target per connection by flow hash, so any of these, or the
     /// outcome above (for the first target), can be observed.
     pub alternatives: Vec<Alternative>,
+    /// The targets a request may reach: every routable target of the group (healthy ones,
+    /// or all when the NLB fails open), the first being the one the outcome above follows.
+    pub targets: Vec<String>,
     /// Why status and error are not predicted (a certificate imported from PEM files, whose
     /// contents the model does not read); `None` when they are.
     pub unpredictable: Option<String>,

@@ -10,6 +10,9 @@ use hoplab_scenario::{
 };
 use time::OffsetDateTime;
 
+mod faults;
+mod health;
+
 use crate::cert::Catalog;
 use crate::names;
 use crate::narrative;
@@ -103,9 +106,13 @@ impl Flow {
 
     fn conclude(&mut self) {
         if let Some(error) = &self.error {
+            let body = if self.status == 504 {
+                "{\"message\": \"Endpoint request timed out\"}"
+            } else {
+                "{\"message\": \"Internal server error\"}"
+            };
             let line = format!(
-                "So API Gateway logs `{error}` and answers {} with {{\"message\": \"Internal \
-                 server error\"}}.",
+                "So API Gateway logs `{error}` and answers {} with {body}.",
                 self.status
             );
             self.say(line);
@@ -153,10 +160,19 @@ pub(crate) fn predict(
             });
             let (protocol, flows) = match (listener, group) {
                 (Some(listener), Some(group)) => {
-                    let targets = group.targets.iter().filter_map(|name| target(name));
+                    let (targets, health) = health::routable(
+                        group.health_check.as_ref(),
+                        &group.name,
+                        group
+                            .targets
+                            .iter()
+                            .filter_map(|name| target(name))
+                            .collect(),
+                    );
                     let flows = targets
+                        .into_iter()
                         .map(|t| {
-                            cx.flow(match &listener.protocol {
+                            let mut flow = cx.flow(match &listener.protocol {
                                 ListenerProtocol::Tcp => Front::Direct {
                                     target: t,
                                     listener: Some((nlb, *listener_port)),
@@ -168,7 +184,11 @@ pub(crate) fn predict(
                                     group,
                                     target: t,
                                 },
-                            })
+                            });
+                            if let Some(sentence) = &health {
+                                flow.narrative.insert(0, sentence.clone());
+                            }
+                            flow
                         })
                         .collect();
                     let protocol = match listener.protocol {
@@ -218,10 +238,14 @@ fn combine(
                     .to_owned(),
             ],
             alternatives: Vec::new(),
+            targets: Vec::new(),
             unpredictable: None,
         };
     };
     let others: Vec<Flow> = flows.collect();
+    let targets: Vec<String> = std::iter::once(first.target.clone())
+        .chain(others.iter().map(|f| f.target.clone()))
+        .collect();
     let mut narrative = first.narrative;
     let mut unpredictable = first.unpredictable;
     let mut alternatives = Vec::new();
@@ -280,6 +304,7 @@ fn combine(
         error: first.error,
         narrative,
         alternatives,
+        targets,
         unpredictable,
     }
 }
@@ -325,6 +350,9 @@ impl<'s> Cx<'_, 's> {
         hops.extend(nlb_hop.clone());
         hops.push(target_hop.clone());
         let mut flow = Flow::new(&target.name, hops);
+        if faults::dropped(&mut flow, target, true) {
+            return flow;
+        }
         let host = self.host();
         let end_to_end = self.route.uri.scheme == Scheme::Https
             && matches!(target.protocol, TargetProtocol::Https { .. });
@@ -354,7 +382,7 @@ impl<'s> Cx<'_, 's> {
         match (self.route.uri.scheme, &target.protocol) {
             (Scheme::Http, TargetProtocol::Http) => {
                 flow.say("The URI is http: no TLS, so no certificate is validated.");
-                flow.answered_by(target);
+                faults::answer(&mut flow, target, self.route.timeout_ms);
             }
             (Scheme::Http, TargetProtocol::Https { .. }) => {
                 flow.say(format!(
@@ -391,7 +419,7 @@ impl<'s> Cx<'_, 's> {
                     nlb_hop.into_iter().collect(),
                 );
                 if tls.passed {
-                    flow.answered_by(target);
+                    faults::answer(&mut flow, target, self.route.timeout_ms);
                 }
             }
         }
@@ -456,6 +484,9 @@ impl<'s> Cx<'_, 's> {
         // The listener forwards as soon as its handshake completes, even if the gateway then
         // closes because of the host name.
         flow.hops.push(target_hop.clone());
+        if gateway.passed && faults::dropped(&mut flow, target, false) {
+            return flow;
+        }
 
         match (group.protocol, &target.protocol) {
             (TargetGroupProtocol::Tcp, TargetProtocol::Http) => {
@@ -465,7 +496,7 @@ impl<'s> Cx<'_, 's> {
                          {:?} is TCP).",
                         target.name, group.name
                     ));
-                    flow.answered_by(target);
+                    faults::answer(&mut flow, target, self.route.timeout_ms);
                 }
             }
             (TargetGroupProtocol::Tcp, TargetProtocol::Https { .. }) => {
@@ -520,9 +551,7 @@ impl<'s> Cx<'_, 's> {
                     target.name, group.name
                 ));
                 if gateway.passed {
-                    if key_matches {
-                        flow.answered_by(target);
-                    } else {
+                    if !key_matches {
                         flow.say(format!(
                             "But target {:?} sends a chain that does not start with \
                              {certificate:?}, whose key it holds, so the NLB's handshake with it \
@@ -530,6 +559,12 @@ impl<'s> Cx<'_, 's> {
                             target.name
                         ));
                         flow.fail(INTERNAL_ERROR);
+                    } else if !faults::backend_versions_refused(
+                        &mut flow,
+                        target,
+                        tls.security_policy,
+                    ) {
+                        faults::answer(&mut flow, target, self.route.timeout_ms);
                     }
                 }
             }

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use hoplab_model::{disagreements, explain};
-use hoplab_scenario::{Scenario, TextMatch};
+use hoplab_scenario::{Expectation, Scenario, TextMatch};
 use time::OffsetDateTime;
 
 fn bundled() -> Vec<(PathBuf, Scenario)> {
@@ -27,6 +27,48 @@ fn bundled() -> Vec<(PathBuf, Scenario)> {
         .collect()
 }
 
+/// One predicted outcome: the first target's, or an alternative's.
+#[derive(Clone)]
+struct Outcome {
+    status: u16,
+    validated: Option<String>,
+    error: Option<String>,
+}
+
+/// Compares one expectation with one predicted outcome.
+fn check(
+    miss: &mut impl FnMut(&str, String, String),
+    prefix: &str,
+    expect: &Expectation,
+    predicted: &Outcome,
+) {
+    if let Some(status) = expect.status {
+        if status != predicted.status {
+            miss(
+                &format!("{prefix}status"),
+                status.to_string(),
+                predicted.status.to_string(),
+            );
+        }
+    }
+    if let Some(hop) = &expect.validated {
+        let got = predicted.validated.clone().unwrap_or_else(|| "none".into());
+        if hop.to_string() != got {
+            miss(&format!("{prefix}validated"), hop.to_string(), got);
+        }
+    }
+    if let Some(error) = &expect.error {
+        let got = predicted.error.clone().unwrap_or_default();
+        if !error.matches(&got) {
+            let want = match error {
+                TextMatch::Exact(text) => text.clone(),
+                TextMatch::Contains(part) => format!("contains {part:?}"),
+            };
+            miss(&format!("{prefix}error"), want, got);
+        }
+    }
+}
+
 fn clock(scenario: &Scenario) -> OffsetDateTime {
     scenario.now.unwrap_or_else(OffsetDateTime::now_utc)
 }
@@ -44,27 +86,40 @@ fn predictions_meet_every_bundled_expectation() {
                     request.name
                 ));
             };
+            let route = explanation
+                .routes
+                .iter()
+                .find(|r| (&r.method, &r.path) == (&predicted.route.0, &predicted.route.1));
+            let targets = route.map(|r| r.targets.clone()).unwrap_or_default();
             let expect = &request.expect;
-            if let Some(status) = expect.status {
-                if status != predicted.status {
-                    miss("status", status.to_string(), predicted.status.to_string());
+            // A pinned target needs the model to say that no other target gets flows.
+            if let Some(target) = &expect.target {
+                if targets != [target.clone()] {
+                    miss("target", target.clone(), targets.join(" or "));
                 }
             }
-            if let Some(hop) = &expect.validated {
-                let got = predicted.validated.clone().unwrap_or_else(|| "none".into());
-                if hop.to_string() != got {
-                    miss("validated", hop.to_string(), got);
+            let first = Outcome {
+                status: predicted.status,
+                validated: predicted.validated.clone(),
+                error: predicted.error.clone(),
+            };
+            check(&mut miss, "", expect, &first);
+            for (name, nested) in &expect.per_target {
+                if !targets.contains(name) {
+                    // The model says this target gets no flows: its expectation never applies.
+                    continue;
                 }
-            }
-            if let Some(error) = &expect.error {
-                let got = predicted.error.clone().unwrap_or_default();
-                if !error.matches(&got) {
-                    let want = match error {
-                        TextMatch::Exact(text) => text.clone(),
-                        TextMatch::Contains(part) => format!("contains {part:?}"),
-                    };
-                    miss("error", want, got);
-                }
+                let outcome = route
+                    .and_then(|r| r.alternatives.iter().find(|a| a.target == *name))
+                    .map_or_else(
+                        || first.clone(),
+                        |a| Outcome {
+                            status: a.status,
+                            validated: a.validated.clone(),
+                            error: a.error.clone(),
+                        },
+                    );
+                check(&mut miss, &format!("per_target.{name}."), nested, &outcome);
             }
         }
     }

@@ -58,7 +58,7 @@ pub use health::{
     HEALTH_CHECK_INTERVAL_SECONDS, HEALTH_CHECK_STATUS_CODES, HEALTH_CHECK_THRESHOLDS,
     HEALTH_CHECK_TIMEOUT_SECONDS, HealthCheck, HealthCheckProtocol, StatusMatcher,
 };
-pub use listener::{SHUTDOWN_GRACE, serve_listener};
+pub use listener::{SHUTDOWN_GRACE, serve_listener, serve_listener_reporting_ready};
 pub use policy::{SECURITY_POLICIES, backend_tls_versions, tls_versions};
 pub use relay::RELAY_BUFFER;
 pub use select::select_target;

@@ -44,6 +44,23 @@ pub async fn serve_listener(
     events: EventLog,
     shutdown: CancellationToken,
 ) -> Result<(), NlbError> {
+    serve_listener_reporting_ready(listener, config, events, shutdown, None).await
+}
+
+/// [`serve_listener`], sending on `ready` once the listener accepts connections: at once, or
+/// after settling its target group's health when the health check asks for that
+/// ([`HealthCheck::settle_before_serving`](crate::HealthCheck::settle_before_serving)). If
+/// the listener cannot start, `ready` is dropped unsent.
+///
+/// # Errors
+/// As [`serve_listener`].
+pub async fn serve_listener_reporting_ready(
+    listener: TcpListener,
+    config: ListenerConfig,
+    events: EventLog,
+    shutdown: CancellationToken,
+    ready: Option<tokio::sync::oneshot::Sender<()>>,
+) -> Result<(), NlbError> {
     let hop = config.hop.clone();
     let addr = listener
         .local_addr()
@@ -61,7 +78,23 @@ pub async fn serve_listener(
         health_checks = checker.is_some(),
         "nlb listener listening"
     );
-    let checker = checker.map(|checker| tokio::spawn(Arc::new(checker).run(shutdown.clone())));
+    let settle_rounds = handler.settle_rounds;
+    let checker = match checker {
+        None => None,
+        Some(checker) => {
+            let checker = Arc::new(checker);
+            if settle_rounds > 0 {
+                checker.settle(settle_rounds, &shutdown).await;
+                tracing::info!(%hop, rounds = settle_rounds, "target health settled");
+            }
+            Some(tokio::spawn(checker.run(shutdown.clone())))
+        }
+    };
+
+    if let Some(ready) = ready {
+        // The receiver may have stopped waiting; the listener serves all the same.
+        let _ = ready.send(());
+    }
 
     let tracker = TaskTracker::new();
     let force = CancellationToken::new();
@@ -127,6 +160,8 @@ struct Handler {
     /// `Some` for a TLS listener.
     terminator: Option<Terminator>,
     forwarder: Forwarder,
+    /// Rounds of health checks to run before accepting (0: none).
+    settle_rounds: u32,
 }
 
 impl Handler {
@@ -179,6 +214,10 @@ impl Handler {
             )?),
             _ => None,
         };
+        let settle_rounds = match &group.health_check {
+            Some(check) if check.settle_before_serving => check.unhealthy_threshold,
+            _ => 0,
+        };
         let name = group.name.clone();
         let forwarder = Forwarder::new(&hop, events.clone(), group, backend_versions, table)?;
         let handler = Handler {
@@ -187,6 +226,7 @@ impl Handler {
             events,
             terminator,
             forwarder,
+            settle_rounds,
         };
         Ok((handler, checker))
     }

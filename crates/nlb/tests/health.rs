@@ -532,3 +532,41 @@ async fn health_checks_the_checker_cannot_run_are_refused_at_start() {
     );
     assert!(events.snapshot().is_empty());
 }
+
+#[tokio::test(start_paused = true)]
+async fn settling_takes_failing_targets_out_before_the_first_flow() {
+    let events = EventLog::new();
+    let good = target("good", None, &events).await;
+    let refusing = target_with(behaving("refusing", TargetBehaviour::Refuse), &events).await;
+    let config = listener_config(
+        None,
+        false,
+        &[("good", good.addr), ("refusing", refusing.addr)],
+    );
+    let mut check = quick(HealthCheck::tcp());
+    check.settle_before_serving = true;
+    let nlb = nlb(checked(config, 443, check), &events).await;
+
+    // The very first flows already avoid the refusing target: no wait for any state.
+    for _ in 0..12 {
+        assert_eq!(answered_by(nlb.addr).await, "good");
+    }
+    let failed_before_serving = changes(&events);
+    assert_eq!(failed_before_serving.len(), 1, "{failed_before_serving:?}");
+    assert_eq!(failed_before_serving[0].1, "target:refusing");
+    assert!(!failed_before_serving[0].2);
+    let first_accept = events
+        .snapshot()
+        .iter()
+        .position(|o| matches!(o, Observation::Accepted { hop, .. } if *hop == HopId::nlb("internal", 443)))
+        .expect("the listener accepted");
+    let unhealthy_at = events
+        .snapshot()
+        .iter()
+        .position(changed("refusing", false))
+        .expect("refusing turned unhealthy");
+    assert!(
+        unhealthy_at < first_accept,
+        "health settled before the first accept"
+    );
+}

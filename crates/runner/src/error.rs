@@ -21,6 +21,9 @@ pub enum RunError {
     /// A background task failed.
     #[error("background task failed: {0}")]
     Task(String),
+    /// A target group's health check could not be built (its matcher).
+    #[error("health check: {0}")]
+    HealthCheck(#[from] hoplab_nlb::NlbError),
     /// A socket could not be bound.
     #[error("binding {what} on {addr}: {source}")]
     Bind {

@@ -4,8 +4,37 @@ use hoplab_scenario::{Expectation, TextMatch};
 
 use crate::report::{Mismatch, RequestReport};
 
-/// Every expectation that did not hold.
+/// Every expectation that did not hold: the request's own, then those of the `per_target`
+/// entry for the target it reached.
 pub(crate) fn check(expect: &Expectation, report: &RequestReport) -> Vec<Mismatch> {
+    let mut mismatches = check_one(expect, report);
+    let reached = report
+        .target
+        .as_deref()
+        .and_then(|hop| hop.strip_prefix("target:"));
+    if let Some(name) = &expect.target {
+        if reached != Some(name.as_str()) {
+            mismatches.push(Mismatch {
+                field: "target".to_owned(),
+                expected: format!("target:{name}"),
+                actual: report.target.clone().unwrap_or_else(|| "none".to_owned()),
+            });
+        }
+    }
+    let per_target = expect
+        .per_target
+        .iter()
+        .find(|(name, _)| Some(name.as_str()) == reached);
+    if let Some((name, nested)) = per_target {
+        mismatches.extend(check_one(nested, report).into_iter().map(|mut m| {
+            m.field = format!("per_target.{name}.{}", m.field);
+            m
+        }));
+    }
+    mismatches
+}
+
+fn check_one(expect: &Expectation, report: &RequestReport) -> Vec<Mismatch> {
     let mut mismatches = Vec::new();
     let mut differ = |field: &str, expected: String, actual: String| {
         mismatches.push(Mismatch {

@@ -64,7 +64,9 @@ pub(crate) struct Finished {
 const STOP_TIMEOUT: Duration = Duration::from_secs(10);
 
 impl Lab {
-    /// Generates the scenario's PKI and starts every hop, back to front.
+    /// Generates the scenario's PKI and starts every hop, back to front; returns once every
+    /// NLB listener accepts connections (after its first health checks, when its target group
+    /// has any), so requests sent then see settled target health.
     pub async fn start(scenario: &Scenario, options: LabOptions) -> Result<Lab, RunError> {
         let now = scenario.now.unwrap_or_else(OffsetDateTime::now_utc);
         // Key generation is CPU-bound (seconds for large RSA keys): keep it off the reactor.
@@ -96,7 +98,9 @@ impl Lab {
                     Some(Arc::clone(&served.certified_key))
                 }
             };
-            let config = TargetConfig::new(hop.clone(), tls, target.body.clone());
+            let mut config = TargetConfig::new(hop.clone(), tls, target.body.clone());
+            config.behaviour = crate::faults::target_behaviour(target.behaviour);
+            config.tls_versions = crate::faults::target_tls_versions(target.tls_versions);
             let (events, shutdown) = (lab.events.clone(), lab.shutdown.clone());
             lab.tasks.spawn(async move {
                 if let Err(error) = hoplab_target::serve(listener, config, events, shutdown).await {
@@ -108,6 +112,8 @@ impl Lab {
         }
 
         let mut listener_addrs = HashMap::new();
+        // One signal per listener: it accepts connections (after settling health, if checked).
+        let mut listeners_ready = Vec::new();
         for nlb in &scenario.nlbs {
             for listener_spec in &nlb.listeners {
                 let hop = HopId::nlb(&nlb.name, listener_spec.port);
@@ -142,24 +148,39 @@ impl Lab {
                         let mut termination =
                             TlsTermination::new(default_certificate, tls.security_policy.as_str());
                         termination.certificates = certificates;
+                        termination.alpn_policy = tls.alpn_policy.as_str().to_owned();
                         Some(termination)
                     }
                 };
+                let mut target_group = TargetGroup::new(
+                    group.name.clone(),
+                    group.protocol == TargetGroupProtocol::Tls,
+                    targets,
+                );
+                target_group.health_check = group
+                    .health_check
+                    .as_ref()
+                    .map(crate::faults::health_check)
+                    .transpose()?;
                 let config = ListenerConfig {
                     hop: hop.clone(),
                     tls,
-                    target_group: TargetGroup::new(
-                        group.name.clone(),
-                        group.protocol == TargetGroupProtocol::Tls,
-                        targets,
-                    ),
+                    target_group,
                 };
                 let listener = bind(&hop, loopback).await?;
                 let addr = local_addr(&hop, &listener)?;
                 let (events, shutdown) = (lab.events.clone(), lab.shutdown.clone());
+                let (ready, accepting) = tokio::sync::oneshot::channel();
+                listeners_ready.push(accepting);
                 lab.tasks.spawn(async move {
-                    if let Err(error) =
-                        hoplab_nlb::serve_listener(listener, config, events, shutdown).await
+                    if let Err(error) = hoplab_nlb::serve_listener_reporting_ready(
+                        listener,
+                        config,
+                        events,
+                        shutdown,
+                        Some(ready),
+                    )
+                    .await
                     {
                         tracing::error!(%error, "nlb listener stopped");
                     }
@@ -244,6 +265,11 @@ impl Lab {
             }
         });
         lab.hops.push((hop, lab.gateway_addr));
+        // Requests must not start their integration timeouts while a listener is still running
+        // its first health checks; a listener that failed to start drops its signal.
+        for accepting in listeners_ready {
+            let _ = accepting.await;
+        }
         Ok(lab)
     }
 

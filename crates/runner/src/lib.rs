@@ -8,6 +8,7 @@
 //!
 //! # Layout
 //! - `lab`: [`Lab`], a running topology, and how it is started and stopped.
+//! - `faults`: scenario faults, TLS versions and health checks in the hop libraries' terms.
 //! - `client`: the HTTP client that plays the API caller.
 //! - `stitch`: follows one request's connections through the event log into a [`HopTrace`].
 //! - `expect`: compares a request's outcome with its expectation.
@@ -19,6 +20,7 @@
 mod client;
 mod error;
 mod expect;
+mod faults;
 mod lab;
 mod render;
 mod report;

@@ -51,6 +51,9 @@ fn render_request(out: &mut String, request: &RequestReport) {
         "  {} {} -> status {status}, validated {validated}",
         request.method, request.path
     );
+    if let Some(target) = &request.target {
+        let _ = writeln!(out, "  reached {target}");
+    }
     if let Some(error) = &request.caller_error {
         let _ = writeln!(out, "  caller error: {error}");
     }

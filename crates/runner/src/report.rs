@@ -44,6 +44,9 @@ pub struct RequestReport {
     pub error: Option<String>,
     /// The hop whose certificate the gateway validated (`None`: no certificate was validated).
     pub validated: Option<String>,
+    /// The target the request reached or was sent towards (`target:<name>`), as the NLB's
+    /// flow hash (or the URI's DNS name) chose it; `None` when no target was picked.
+    pub target: Option<String>,
     /// The execution log, one `<date> : <message>` line each.
     pub log: Vec<String>,
     /// The path the request took and the TLS sessions and certificates along it.
@@ -164,6 +167,7 @@ pub(crate) fn request_report(
         body: response.map(|r| r.body).unwrap_or_default(),
         error: invocation.as_ref().and_then(|inv| inv.error.clone()),
         validated: stitched.validated.map(|hop| hop.to_string()),
+        target: stitched.target.as_ref().map(ToString::to_string),
         log: invocation
             .map(|inv| inv.log.iter().map(ToString::to_string).collect())
             .unwrap_or_default(),

@@ -19,6 +19,9 @@ use crate::report::{CertificateRole, HopStep, HopTrace, SeenCertificate, TlsSess
 pub(crate) struct Stitched {
     pub(crate) trace: HopTrace,
     pub(crate) validated: Option<HopId>,
+    /// The target the request reached or was sent towards: the one the NLB picked (even if
+    /// connecting to it failed), or the one an internet route resolves to.
+    pub(crate) target: Option<HopId>,
 }
 
 /// What one hop recorded about one incoming connection.
@@ -73,6 +76,9 @@ pub(crate) fn stitch(
         ));
         return stitched;
     };
+    if let HopId::Target { .. } = &upstream.hop {
+        stitched.target = Some(upstream.hop.clone());
+    }
     trace.hops.push(step(
         &gateway,
         &format!("opened a connection to {}", upstream.hop),
@@ -108,6 +114,7 @@ pub(crate) fn stitch(
                     tls,
                     ..
                 } if downstream.peer == conn.local => {
+                    stitched.target = Some(target.clone());
                     forward = Some((target.clone(), nlb_side.local, *tls));
                 }
                 Observation::ForwardFailed {
@@ -117,6 +124,7 @@ pub(crate) fn stitch(
                     error,
                     ..
                 } if downstream.peer == conn.local => {
+                    stitched.target = Some(target.clone());
                     forward_failure = Some(format!("could not forward to {target}: {error}"));
                     if let Some(nlb_side) = nlb_side {
                         // TCP reached the target; its side of the failed handshake is traced.

@@ -10,10 +10,12 @@
 //! - `validate`: raw → [`Scenario`], resolving every name and checking every rule.
 //! - `model`: the validated types.
 //! - `matrix`: `[matrix]`, the setups `hoplab compare` runs, and how each becomes a scenario.
+//! - `behaviour`: validated target faults, health checks and ALPN policies.
 //! - `error`: [`ScenarioError`] and [`LoadError`].
 
 #![warn(missing_docs)]
 
+mod behaviour;
 mod error;
 mod matrix;
 mod model;
@@ -22,6 +24,7 @@ mod validate;
 
 use std::path::Path;
 
+pub use behaviour::{AlpnPolicy, HealthCheck, HealthCheckProtocol, TargetBehaviour, TlsVersions};
 pub use error::{LoadError, ScenarioError};
 pub use matrix::{Axis, Combination, Dimension, MAX_COMBINATIONS, Matrix, Setting};
 pub use model::*;

@@ -246,6 +246,7 @@ fn apply_listener(
                 default_certificate: name,
                 certificates: Vec::new(),
                 security_policy: policy,
+                alpn_policy: crate::AlpnPolicy::default(),
             },
             (None, None) => {
                 return Err(

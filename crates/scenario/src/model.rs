@@ -341,6 +341,8 @@ pub struct TlsListener {
     pub certificates: Vec<String>,
     /// The security policy.
     pub security_policy: SecurityPolicy,
+    /// The ALPN policy.
+    pub alpn_policy: crate::AlpnPolicy,
 }
 
 /// An NLB TLS security policy, by AWS name.
@@ -400,6 +402,8 @@ pub struct TargetGroup {
     pub protocol: TargetGroupProtocol,
     /// Registered targets (target names), at least one.
     pub targets: Vec<String>,
+    /// How the NLB checks the targets' health; `None`: not checked, all are routable.
+    pub health_check: Option<crate::HealthCheck>,
 }
 
 /// The protocol an NLB speaks to a target group's targets.
@@ -422,6 +426,10 @@ pub struct Target {
     pub body: String,
     /// Public DNS names that resolve to this target (for INTERNET integrations).
     pub dns_names: Vec<String>,
+    /// How it treats connections and requests (normally, or with a fault).
+    pub behaviour: crate::TargetBehaviour,
+    /// The TLS versions an HTTPS target accepts.
+    pub tls_versions: crate::TlsVersions,
 }
 
 /// What a target speaks.
@@ -462,6 +470,11 @@ pub struct Expectation {
     pub error: Option<TextMatch>,
     /// A substring of the body the client receives.
     pub body_contains: Option<String>,
+    /// The target the request must reach (`target:<name>` in the trace).
+    pub target: Option<String>,
+    /// Expectations that apply only when the request reaches the named target, for target
+    /// groups whose flow hash picks one target per connection.
+    pub per_target: Vec<(String, Expectation)>,
 }
 
 /// Whose certificate the gateway validated, as an expectation names it.

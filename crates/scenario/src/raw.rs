@@ -193,6 +193,8 @@ pub(crate) struct RawListener {
     pub(crate) certificates: Option<Spanned<Vec<Spanned<String>>>>,
     /// TLS only: the AWS security policy name.
     pub(crate) security_policy: Option<Spanned<String>>,
+    /// TLS only: the AWS ALPN policy name; default `None`. Any other needs a TLS target group.
+    pub(crate) alpn_policy: Option<Spanned<String>>,
     /// The target group it forwards to.
     pub(crate) target_group: Spanned<String>,
 }
@@ -205,6 +207,28 @@ pub(crate) struct RawTargetGroup {
     pub(crate) protocol: Spanned<String>,
     /// Target names, at least one.
     pub(crate) targets: Spanned<Vec<Spanned<String>>>,
+    /// `[target_groups.<name>.health_check]`: how the NLB checks its targets; default none.
+    pub(crate) health_check: Option<Spanned<RawHealthCheck>>,
+}
+
+/// `[target_groups.<name>.health_check]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, expecting = "a health check table")]
+pub(crate) struct RawHealthCheck {
+    /// `TCP` (default), `HTTP` or `HTTPS`.
+    pub(crate) protocol: Option<Spanned<String>>,
+    /// HTTP and HTTPS only: the request path; default `/`.
+    pub(crate) path: Option<Spanned<String>>,
+    /// Seconds between checks, 5..=300; default 30.
+    pub(crate) interval_seconds: Option<Spanned<i64>>,
+    /// Seconds one check may take, 2..=120; default 6 (HTTP) or 10 (TCP, HTTPS).
+    pub(crate) timeout_seconds: Option<Spanned<i64>>,
+    /// Passes in a row that make a target healthy, 2..=10; default 5.
+    pub(crate) healthy_threshold: Option<Spanned<i64>>,
+    /// Failures in a row that make a target unhealthy, 2..=10; default 2.
+    pub(crate) unhealthy_threshold: Option<Spanned<i64>>,
+    /// HTTP and HTTPS only: accepted statuses, `200`, `200,202` or `200-299`; default `200-399`.
+    pub(crate) matcher: Option<Spanned<String>>,
 }
 
 /// `[targets.<name>]`: a backend server.
@@ -220,6 +244,14 @@ pub(crate) struct RawTarget {
     /// Public DNS names that resolve to this target, for `INTERNET` integrations.
     #[serde(default)]
     pub(crate) dns_names: Vec<Spanned<String>>,
+    /// `normal` (default), `refuse`, `accept-then-close`, `reset`, `hang`, `slow` or `status`.
+    pub(crate) behaviour: Option<Spanned<String>>,
+    /// `slow` only (required): milliseconds before each response, 1..=600000.
+    pub(crate) delay_ms: Option<Spanned<i64>>,
+    /// `status` only (required): the status of every response, 200..=599.
+    pub(crate) status: Option<Spanned<i64>>,
+    /// HTTPS only: `TLSv1.2+TLSv1.3` (default), `TLSv1.3` or `TLSv1.2`.
+    pub(crate) tls_versions: Option<Spanned<String>>,
 }
 
 /// `[[requests]]`: a request and what it must produce.
@@ -250,6 +282,12 @@ pub(crate) struct RawExpect {
     pub(crate) error_contains: Option<Spanned<String>>,
     /// A substring of the response body.
     pub(crate) body_contains: Option<String>,
+    /// The target the request must reach, a `[targets]` name.
+    pub(crate) target: Option<Spanned<String>>,
+    /// `[requests.expect.per_target.<target>]`: checked only when the request reaches that
+    /// target; same fields but `target` and `per_target`.
+    #[serde(default)]
+    pub(crate) per_target: Named<RawExpect>,
 }
 
 const fn yes() -> bool {

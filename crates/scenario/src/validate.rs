@@ -12,12 +12,16 @@
 //! - `pki`: authorities (issuer cycles, topological order) and certificates.
 //! - `pem`: certificates read from the user's PEM files (chain, key, and that they match).
 //! - `backends`: NLBs and their listeners, target groups, targets.
+//! - `health`: a target group's health check, with AWS's ranges and defaults.
+//! - `behaviour`: a target's deliberate fault and TLS versions.
 //! - `gateway`: the stage and routes, resolved against NLB listeners and target DNS names.
 //! - `requests`: requests, resolved against routes, and their expectations.
 //! - `matrix`: the `[matrix]` section, resolved against the routes and certificates.
 
 mod backends;
+mod behaviour;
 mod gateway;
+mod health;
 mod locate;
 mod matrix;
 mod pem;

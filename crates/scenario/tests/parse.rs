@@ -135,6 +135,7 @@ fn full_scenario_parses_into_the_model() {
             default_certificate: "nlb-cert".into(),
             certificates: vec!["app-cert".into()],
             security_policy: SecurityPolicy::Tls13_1_3_2021_06,
+            alpn_policy: hoplab_scenario::AlpnPolicy::None,
         })
     );
     assert_eq!(listeners[0].target_group, "app");

@@ -436,6 +436,7 @@ mod tests {
             body: String::new(),
             error: None,
             validated: Some("target:api".into()),
+            target: Some("target:api".into()),
             log: Vec::new(),
             trace: HopTrace::default(),
             mismatches: Vec::new(),

@@ -49,6 +49,25 @@ impl Checker {
         })
     }
 
+    /// Runs `rounds` rounds of checks of every target (each round checks all targets at once
+    /// and waits for them), without waiting for the interval; returns early on `shutdown`.
+    pub(crate) async fn settle(self: &Arc<Self>, rounds: u32, shutdown: &CancellationToken) {
+        for _ in 0..rounds {
+            let mut round = JoinSet::new();
+            for index in 0..self.targets.len() {
+                let checker = Arc::clone(self);
+                round.spawn(async move { checker.check_once(index).await });
+            }
+            tokio::select! {
+                () = shutdown.cancelled() => {
+                    round.shutdown().await;
+                    return;
+                }
+                () = async { while round.join_next().await.is_some() {} } => {}
+            }
+        }
+    }
+
     /// Checks every target, each on its own schedule, until `shutdown` is cancelled; a check
     /// in flight then is abandoned.
     pub(crate) async fn run(self: Arc<Self>, shutdown: CancellationToken) {
@@ -68,22 +87,27 @@ impl Checker {
 
     /// Checks target `index` at once, then every interval; a slow check delays the next.
     async fn check_forever(self: Arc<Self>, index: usize) {
-        let target = &self.targets[index];
         let mut ticker = tokio::time::interval(self.interval);
         ticker.set_missed_tick_behavior(MissedTickBehavior::Delay);
         loop {
             ticker.tick().await;
-            let probe = self.prober.probe(target.addr).await;
-            tracing::debug!(passed = probe.passed, detail = %probe.detail, "health check done");
-            self.events.record(Observation::HealthChecked {
-                hop: self.hop.clone(),
-                group: self.group.clone(),
-                target: target.hop.clone(),
-                probe: probe.conn,
-                passed: probe.passed,
-                detail: probe.detail,
-            });
-            self.table.report(index, probe.passed, &probe.reason);
+            self.check_once(index).await;
         }
+    }
+
+    /// Checks target `index` once and records the result.
+    async fn check_once(&self, index: usize) {
+        let target = &self.targets[index];
+        let probe = self.prober.probe(target.addr).await;
+        tracing::debug!(passed = probe.passed, detail = %probe.detail, "health check done");
+        self.events.record(Observation::HealthChecked {
+            hop: self.hop.clone(),
+            group: self.group.clone(),
+            target: target.hop.clone(),
+            probe: probe.conn,
+            passed: probe.passed,
+            detail: probe.detail,
+        });
+        self.table.report(index, probe.passed, &probe.reason);
     }
 }

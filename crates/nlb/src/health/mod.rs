@@ -10,6 +10,9 @@
 //! - **Schedule.** The first check of each target runs as soon as the listener starts, then
 //!   one every `interval` (a check that takes longer delays the next one; there is no jitter).
 //!   Each check is bounded by `timeout`.
+//! - **Settling.** With [`HealthCheck::settle_before_serving`], the listener first runs
+//!   `unhealthy_threshold` rounds of checks back to back (every target at once in each round)
+//!   and only then accepts connections; the interval schedule starts after that.
 //! - **Per listener.** Each listener owns its copy of its target group, so two listeners of
 //!   one target group check it separately; observations name the listener as the hop and
 //!   carry the group's name.
@@ -73,6 +76,11 @@ pub struct HealthCheck {
     pub unhealthy_threshold: u32,
     /// The status codes an HTTP or HTTPS check accepts (default `200-399`).
     pub matcher: StatusMatcher,
+    /// `true` runs each target's first `unhealthy_threshold` checks back to back, before the
+    /// listener accepts its first connection, so the first flows already see settled health
+    /// (a topology that has been up for a while); the schedule then goes on as usual. Default
+    /// `false`: checks start on the schedule and the first flows may reach failing targets.
+    pub settle_before_serving: bool,
 }
 
 impl Default for HealthCheck {
@@ -92,6 +100,7 @@ impl HealthCheck {
             healthy_threshold: 5,
             unhealthy_threshold: 2,
             matcher: StatusMatcher::default(),
+            settle_before_serving: false,
         }
     }
 

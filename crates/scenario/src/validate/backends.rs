@@ -5,7 +5,8 @@ use std::collections::HashMap;
 use toml::Spanned;
 
 use super::values::{check_dns_name, one_of_names};
-use super::{Cx, Index, TARGET_GROUP_PROTOCOLS, dangling, field};
+use super::{Cx, Index, TARGET_GROUP_PROTOCOLS, behaviour, dangling, field, health};
+use crate::behaviour::AlpnPolicy;
 use crate::model::{
     Listener, ListenerProtocol, Nlb, SecurityPolicy, Target, TargetGroup, TargetGroupProtocol,
     TargetProtocol, TlsListener,
@@ -126,10 +127,34 @@ fn convert_listener(
                 &SecurityPolicy::ALL,
                 SecurityPolicy::default(),
             );
+            let alpn_policy = cx.enum_or(
+                l.alpn_policy.as_ref(),
+                format!("{lf}.alpn_policy"),
+                "ALPN policy",
+                &AlpnPolicy::ALL,
+                AlpnPolicy::None,
+            );
+            if let (Some(alpn), false) = (&l.alpn_policy, alpn_policy == AlpnPolicy::None) {
+                if index.target_group(l.target_group.get_ref())
+                    == Some(Some(TargetGroupProtocol::Tcp))
+                {
+                    cx.error(
+                        alpn.span(),
+                        format!("{lf}.alpn_policy"),
+                        format!(
+                            "ALPN policy {:?} needs a TLS target group, but {:?} is TCP",
+                            alpn.get_ref(),
+                            l.target_group.get_ref()
+                        ),
+                        Some("use a TLS target group, or alpn_policy = \"None\"".into()),
+                    );
+                }
+            }
             ListenerProtocol::Tls(TlsListener {
                 default_certificate,
                 certificates,
                 security_policy,
+                alpn_policy,
             })
         }
         Some(TargetGroupProtocol::Tcp) => {
@@ -140,6 +165,7 @@ fn convert_listener(
                     "security_policy",
                     l.security_policy.as_ref().map(Spanned::span),
                 ),
+                ("alpn_policy", l.alpn_policy.as_ref().map(Spanned::span)),
             ];
             for (key, span) in tls_only {
                 if let Some(span) = span {
@@ -278,6 +304,7 @@ pub(super) fn target_groups(
                 name: name.get_ref().clone(),
                 protocol: protocol.unwrap_or(TargetGroupProtocol::Tcp),
                 targets: g.targets.get_ref().iter().map(|t| t.get_ref().clone()).collect(),
+                health_check: g.health_check.as_ref().map(|h| health::convert(cx, &f, h)),
             }
         })
         .collect()
@@ -353,7 +380,10 @@ pub(super) fn targets(cx: &mut Cx<'_>, raw: &RawScenario, index: &Index<'_>) -> 
                     claims.insert(lower, name.get_ref().as_str());
                 }
             }
+            let (behaviour, tls_versions) = behaviour::convert(cx, &f, t, https);
             Target {
+                behaviour,
+                tls_versions,
                 name: name.get_ref().clone(),
                 protocol,
                 body: t

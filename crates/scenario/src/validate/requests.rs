@@ -92,7 +92,12 @@ fn check_route(cx: &mut Cx<'_>, qf: &str, q: &RawRequest, method: &str, routes: 
 }
 
 fn convert_expect(cx: &mut Cx<'_>, index: &Index<'_>, qf: &str, e: &RawExpect) -> Expectation {
-    let ef = format!("{qf}.expect");
+    convert_expect_at(cx, index, &format!("{qf}.expect"), e)
+}
+
+/// Converts an expect table whose field path is `ef`.
+fn convert_expect_at(cx: &mut Cx<'_>, index: &Index<'_>, ef: &str, e: &RawExpect) -> Expectation {
+    let ef = ef.to_owned();
     let status = e
         .status
         .as_ref()
@@ -126,12 +131,63 @@ fn convert_expect(cx: &mut Cx<'_>, index: &Index<'_>, qf: &str, e: &RawExpect) -
         (None, Some(contains)) => Some(TextMatch::Contains(contains.get_ref().clone())),
         (None, None) => None,
     };
+    let target = e
+        .target
+        .as_ref()
+        .filter(|name| check_target(cx, index, &format!("{ef}.target"), name))
+        .map(|name| name.get_ref().clone());
+    let per_target = e
+        .per_target
+        .0
+        .iter()
+        .filter_map(|(name, nested)| {
+            let pf = format!(
+                "{ef}.per_target.{}",
+                super::locate::key_segment(name.get_ref())
+            );
+            if !check_target(cx, index, &pf, name) {
+                return None;
+            }
+            let inner = nested.get_ref();
+            for (key, span) in [
+                ("target", inner.target.as_ref().map(Spanned::span)),
+                (
+                    "per_target",
+                    inner.per_target.0.first().map(|(k, _)| k.span()),
+                ),
+            ] {
+                if let Some(span) = span {
+                    cx.error(
+                        span,
+                        format!("{pf}.{key}"),
+                        format!("a per_target expectation cannot set `{key}`"),
+                        Some("it already applies to one target; remove it".into()),
+                    );
+                }
+            }
+            // The nested table reuses this conversion; its path is reported as `per_target.<name>`.
+            let converted = convert_expect_at(cx, index, &pf, inner);
+            Some((name.get_ref().clone(), converted))
+        })
+        .collect();
     Expectation {
         status,
         validated,
         error,
         body_contains: e.body_contains.clone(),
+        target,
+        per_target,
     }
+}
+
+/// Whether `name` names a target; reports it when not.
+fn check_target(cx: &mut Cx<'_>, index: &Index<'_>, field: &str, name: &Spanned<String>) -> bool {
+    if index.target(name.get_ref()).is_some() {
+        return true;
+    }
+    let names: Vec<&str> = index.targets.iter().map(|(n, _)| *n).collect();
+    super::dangling(cx, name, field.to_owned(), "targets", &names);
+    false
 }
 
 /// Parses `none`, `nlb:<nlb>:<port>` or `target:<name>`, which must name what exists.

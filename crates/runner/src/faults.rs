@@ -1,0 +1,53 @@
+//! Scenario settings for faults, TLS versions and health checks → the hop libraries' types.
+
+use std::time::Duration;
+
+use hoplab_nlb::StatusMatcher;
+use hoplab_scenario as scenario;
+use hoplab_target::{TargetBehaviour, TargetTlsVersions};
+
+use crate::RunError;
+
+/// The target library's behaviour for a scenario target's `behaviour`.
+pub(crate) fn target_behaviour(behaviour: scenario::TargetBehaviour) -> TargetBehaviour {
+    match behaviour {
+        scenario::TargetBehaviour::Normal => TargetBehaviour::Normal,
+        scenario::TargetBehaviour::Refuse => TargetBehaviour::Refuse,
+        scenario::TargetBehaviour::AcceptThenClose => TargetBehaviour::AcceptThenClose,
+        scenario::TargetBehaviour::Reset => TargetBehaviour::Reset,
+        scenario::TargetBehaviour::Hang => TargetBehaviour::Hang,
+        scenario::TargetBehaviour::Slow { delay_ms } => TargetBehaviour::Slow {
+            delay: Duration::from_millis(u64::from(delay_ms)),
+        },
+        scenario::TargetBehaviour::Status(code) => TargetBehaviour::Status(code),
+    }
+}
+
+/// The target library's TLS versions for a scenario target's `tls_versions`.
+pub(crate) fn target_tls_versions(versions: scenario::TlsVersions) -> TargetTlsVersions {
+    match versions {
+        scenario::TlsVersions::Tls12AndTls13 => TargetTlsVersions::Tls12AndTls13,
+        scenario::TlsVersions::Tls13Only => TargetTlsVersions::Tls13Only,
+        scenario::TlsVersions::Tls12Only => TargetTlsVersions::Tls12Only,
+    }
+}
+
+/// The NLB library's health check for a scenario target group's `health_check`. The lab always
+/// settles health before a listener serves, so a scenario's requests see settled health
+/// without waiting for intervals.
+pub(crate) fn health_check(
+    check: &scenario::HealthCheck,
+) -> Result<hoplab_nlb::HealthCheck, RunError> {
+    let mut built = match check.protocol {
+        scenario::HealthCheckProtocol::Tcp => hoplab_nlb::HealthCheck::tcp(),
+        scenario::HealthCheckProtocol::Http => hoplab_nlb::HealthCheck::http(check.path.clone()),
+        scenario::HealthCheckProtocol::Https => hoplab_nlb::HealthCheck::https(check.path.clone()),
+    };
+    built.interval = Duration::from_secs(u64::from(check.interval_seconds));
+    built.timeout = Duration::from_secs(u64::from(check.timeout_seconds));
+    built.healthy_threshold = check.healthy_threshold;
+    built.unhealthy_threshold = check.unhealthy_threshold;
+    built.matcher = StatusMatcher::parse(&check.matcher_text())?;
+    built.settle_before_serving = true;
+    Ok(built)
+}
