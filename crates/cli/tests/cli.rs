@@ -43,7 +43,7 @@ fn run_prints_log_and_trace_and_exits_zero_when_expectations_hold() {
         "{text}"
     );
     assert!(text.contains("validated nlb:internal:443"), "{text}");
-    assert!(text.contains("1 requests: 1 passed, 0 failed"), "{text}");
+    assert!(text.contains("1 request: 1 passed, 0 failed"), "{text}");
 }
 
 #[test]

@@ -23,8 +23,9 @@ pub fn render_text(report: &RunReport) -> String {
     let failed = report.requests.iter().filter(|r| !r.passed()).count();
     let _ = writeln!(
         out,
-        "\n{} requests: {} passed, {} failed",
+        "\n{} request{}: {} passed, {} failed",
         report.requests.len(),
+        if report.requests.len() == 1 { "" } else { "s" },
         report.requests.len() - failed,
         failed
     );

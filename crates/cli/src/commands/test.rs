@@ -299,13 +299,22 @@ fn progress_bar(len: usize, format: Format) -> Option<indicatif::ProgressBar> {
     Some(bar)
 }
 
+/// `1 request`, `3 requests`.
+fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 fn status_line(result: &ScenarioResult) -> String {
     let elapsed = Duration::from_millis(u64::try_from(result.elapsed_ms).unwrap_or(u64::MAX));
     let path = result.path.display();
     match (&result.status, &result.report) {
         (Status::Passed, Some(report)) => format!(
-            "ok      {path} ({} requests, {elapsed:?})",
-            report.requests.len()
+            "ok      {path} ({}, {elapsed:?})",
+            count(report.requests.len(), "request")
         ),
         (Status::Failed, Some(report)) => {
             let failed = report.requests.iter().filter(|r| !r.passed()).count();
