@@ -13,6 +13,15 @@ use rustls::{ClientConfig, RootCertStore};
 
 use crate::BenchError;
 
+/// The key exchange groups the benchmark client offers: those OpenSSL 3.0 offers (X25519
+/// first), so that HAProxy and hoplab negotiate the same group. rustls would otherwise offer
+/// the X25519MLKEM768 hybrid first, which a rustls server picks and OpenSSL 3.0 cannot.
+const CLASSICAL_KX_GROUPS: &[&dyn rustls::crypto::SupportedKxGroup] = &[
+    rustls::crypto::aws_lc_rs::kx_group::X25519,
+    rustls::crypto::aws_lc_rs::kx_group::SECP256R1,
+    rustls::crypto::aws_lc_rs::kx_group::SECP384R1,
+];
+
 /// The name clients ask for.
 pub const SERVER_NAME: &str = "localhost";
 
@@ -79,7 +88,9 @@ impl BenchCert {
     pub fn client_config(&self) -> Result<Arc<ClientConfig>, BenchError> {
         let mut roots = RootCertStore::empty();
         roots.add(self.der.clone())?;
-        let mut config = ClientConfig::builder_with_provider(hoplab_trace::crypto_provider())
+        let mut provider = (*hoplab_trace::crypto_provider()).clone();
+        provider.kx_groups = CLASSICAL_KX_GROUPS.to_vec();
+        let mut config = ClientConfig::builder_with_provider(Arc::new(provider))
             .with_safe_default_protocol_versions()?
             .with_root_certificates(roots)
             .with_no_client_auth();

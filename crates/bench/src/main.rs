@@ -35,6 +35,10 @@ struct Args {
     /// Skip the HAProxy rows even if HAProxy is installed.
     #[arg(long)]
     no_haproxy: bool,
+    /// Run only these measurements (1 scenario cost, 2 TCP passthrough, 3 TLS termination,
+    /// 4 idle connections, 5 gateway), e.g. `--only 2,3`; for profiling one of them.
+    #[arg(long, value_delimiter = ',', value_parser = clap::value_parser!(u8).range(1..=5))]
+    only: Vec<u8>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -95,6 +99,7 @@ fn main() -> ExitCode {
         hoplab: args.hoplab,
         haproxy,
         exe,
+        only: args.only,
     };
     match run(&options) {
         Ok(report) => {

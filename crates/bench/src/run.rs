@@ -33,6 +33,14 @@ pub struct Options {
     pub haproxy: Option<PathBuf>,
     /// This benchmark's own binary, started as `serve-nlb`.
     pub exe: PathBuf,
+    /// Only these measurements (1 to 5); all when empty. For profiling one of them.
+    pub only: Vec<u8>,
+}
+
+impl Options {
+    fn wants(&self, section: u8) -> bool {
+        self.only.is_empty() || self.only.contains(&section)
+    }
 }
 
 /// Runs everything and returns the report text (machine, figures, per-scenario table).
@@ -45,58 +53,67 @@ pub fn run(options: &Options) -> Result<String, BenchError> {
     let mut rows = Vec::new();
     let mut notes = Vec::new();
 
-    eprintln!("[1/5] scenario cost");
-    let (unit, scenario_rows) = scenario_section(options, &load, &mut rows)?;
-
-    let cert = BenchCert::generate()?;
-    let connector = TlsConnector::from(cert.client_config()?);
-    let sink = load.block_on(Sink::start())?;
-    let nlb = NlbProcess::start(
-        &options.exe,
-        sink.addr(),
-        &cert.cert_path(),
-        &cert.key_path(),
-    )?;
-    let (ha_tcp, ha_tls) = match &options.haproxy {
-        Some(bin) => (
-            Some(Haproxy::start(bin, &Mode::Tcp, sink.addr(), cert.dir())?),
-            Some(Haproxy::start(
-                bin,
-                &Mode::Tls(cert.combined_path()),
-                sink.addr(),
-                cert.dir(),
-            )?),
-        ),
-        None => {
-            notes.push(
-                "HAProxy is not installed: its rows are empty (`make bench` installs it)."
-                    .to_owned(),
-            );
-            (None, None)
-        }
-    };
-
-    eprintln!("[2/5] TCP passthrough");
-    tcp_section(&load, plan, &sink, &nlb, ha_tcp.as_ref(), &mut rows)?;
-    eprintln!("[3/5] TLS termination");
-    tls_section(&load, plan, &connector, &nlb, ha_tls.as_ref(), &mut rows)?;
-    drop((ha_tcp, ha_tls));
-
-    eprintln!("[4/5] idle connections");
-    let fits = usize::try_from(soft.saturating_sub(256) / 2).unwrap_or(usize::MAX);
-    let idle = plan.idle_connections.min(fits);
-    if idle < plan.idle_connections {
-        notes.push(format!(
-            "Idle connections limited to {idle} (of {}) by RLIMIT_NOFILE {soft} (hard {hard}): each connection needs two descriptors in the proxy and two in this process.",
-            plan.idle_connections
-        ));
+    let (mut unit, mut scenario_rows) = (Duration::ZERO, Vec::new());
+    if options.wants(1) {
+        eprintln!("[1/5] scenario cost");
+        (unit, scenario_rows) = scenario_section(options, &load, &mut rows)?;
     }
-    idle_section(&load, idle, &sink, &nlb, &connector, &mut rows)?;
-    drop(nlb);
-    drop(sink);
 
-    eprintln!("[5/5] gateway");
-    gateway_section(&load, &sut, plan, &mut rows)?;
+    if options.wants(2) || options.wants(3) || options.wants(4) {
+        let cert = BenchCert::generate()?;
+        let connector = TlsConnector::from(cert.client_config()?);
+        let sink = load.block_on(Sink::start())?;
+        let nlb = NlbProcess::start(
+            &options.exe,
+            sink.addr(),
+            &cert.cert_path(),
+            &cert.key_path(),
+        )?;
+        let (ha_tcp, ha_tls) = match &options.haproxy {
+            Some(bin) => (
+                Some(Haproxy::start(bin, &Mode::Tcp, sink.addr(), cert.dir())?),
+                Some(Haproxy::start(
+                    bin,
+                    &Mode::Tls(cert.combined_path()),
+                    sink.addr(),
+                    cert.dir(),
+                )?),
+            ),
+            None => {
+                notes.push(
+                    "HAProxy is not installed: its rows are empty (`make bench` installs it)."
+                        .to_owned(),
+                );
+                (None, None)
+            }
+        };
+        if options.wants(2) {
+            eprintln!("[2/5] TCP passthrough");
+            tcp_section(&load, plan, &sink, &nlb, ha_tcp.as_ref(), &mut rows)?;
+        }
+        if options.wants(3) {
+            eprintln!("[3/5] TLS termination");
+            tls_section(&load, plan, &connector, &nlb, ha_tls.as_ref(), &mut rows)?;
+        }
+        drop((ha_tcp, ha_tls));
+        if options.wants(4) {
+            eprintln!("[4/5] idle connections");
+            let fits = usize::try_from(soft.saturating_sub(256) / 2).unwrap_or(usize::MAX);
+            let idle = plan.idle_connections.min(fits);
+            if idle < plan.idle_connections {
+                notes.push(format!(
+                    "Idle connections limited to {idle} (of {}) by RLIMIT_NOFILE {soft} (hard {hard}): each connection needs two descriptors in the proxy and two in this process.",
+                    plan.idle_connections
+                ));
+            }
+            idle_section(&load, idle, &sink, &nlb, &connector, &mut rows)?;
+        }
+    }
+
+    if options.wants(5) {
+        eprintln!("[5/5] gateway");
+        gateway_section(&load, &sut, plan, &mut rows)?;
+    }
 
     let mut out = String::new();
     out.push_str(&format!(
@@ -116,8 +133,10 @@ pub fn run(options: &Options) -> Result<String, BenchError> {
         plan.concurrency
     ));
     out.push_str(&render_rows(&rows));
-    out.push_str("\nPer scenario (medians, warm key pool):\n\n");
-    out.push_str(&render_scenarios(&scenario_rows, unit));
+    if !scenario_rows.is_empty() {
+        out.push_str("\nPer scenario (medians, warm key pool):\n\n");
+        out.push_str(&render_scenarios(&scenario_rows, unit));
+    }
     for note in notes {
         out.push_str(&format!("\nNote: {note}\n"));
     }
