@@ -516,9 +516,14 @@ fn idle_section(
         std::thread::sleep(Duration::from_millis(300));
         let reached = sink.accepted() - before_accepted;
         let after_rss = procfs::vm_rss(nlb.pid());
+        // A connection the proxy could not forward was closed again: count only those that
+        // reached the backend, which is the larger (more cautious) figure per connection.
+        let held = usize::try_from(reached)
+            .unwrap_or(usize::MAX)
+            .min(set.len());
         let per_conn = match (before_rss, after_rss) {
-            (Some(b), Some(a)) if !set.is_empty() => {
-                Some(a.saturating_sub(b) as f64 / set.len() as f64 / 1024.0)
+            (Some(b), Some(a)) if held > 0 => {
+                Some(a.saturating_sub(b) as f64 / held as f64 / 1024.0)
             }
             _ => None,
         };
