@@ -108,7 +108,10 @@ impl Terminator {
             Err(error) => return failed(hop, events, downstream, error),
         };
         match forwarder.open(downstream).await {
-            Some(Upstream::Plain(upstream)) => relay(client, upstream).await,
+            Some(Upstream::Plain(upstream)) => {
+                wait_for_traffic(&mut client, &upstream).await;
+                relay(client, upstream).await;
+            }
             Some(Upstream::Tls(upstream)) => relay(client, upstream).await,
             None => {
                 // Ends the client's session cleanly: close_notify, then FIN.
@@ -153,6 +156,23 @@ impl Terminator {
             .map_err(|_| timed_out())?
             .map_err(|error| error.to_string())?;
         Ok((client, offered))
+    }
+}
+
+/// Waits, before the relay allocates its buffers, until the client or the target has
+/// something to read (data, EOF or an error), so an idle connection holds none. Returns at
+/// once when the handshake's last read already left decrypted bytes, a close or an error in
+/// the session. `peek` leaves the bytes in place for the relay.
+async fn wait_for_traffic(client: &mut TlsStream<TcpStream>, upstream: &TcpStream) {
+    let (tcp, session) = client.get_mut();
+    match session.process_new_packets() {
+        Ok(state) if state.plaintext_bytes_to_read() == 0 && !state.peer_has_closed() => {}
+        _ => return,
+    }
+    let (mut from_client, mut from_target) = ([0u8; 1], [0u8; 1]);
+    tokio::select! {
+        _ = tcp.peek(&mut from_client) => {}
+        _ = upstream.peek(&mut from_target) => {}
     }
 }
 

@@ -1,0 +1,41 @@
+//! Benchmarks of hoplab on loopback, printed as medians and ratios measured in one run.
+//!
+//! Every figure compares hoplab's real libraries, on real sockets bound to `127.0.0.1`, with a
+//! reference measured in the same run: a direct connection, HAProxy from the distribution, or a
+//! single rustls handshake. The hoplab NLB under test runs in a child process (this same
+//! binary, `serve-nlb`) so that its CPU time and resident memory can be read from procfs just
+//! like HAProxy's. Every load loop stops at a count and at a deadline, whichever comes first,
+//! and every process started is stopped by its PID.
+//!
+//! # Layout
+//! - `plan`: how much work each mode (full, quick, smoke) does.
+//! - `machine`: cores, kernel and tool versions printed with the figures.
+//! - `stats`: medians, percentiles and ratios.
+//! - `procfs`: resident memory, CPU time and the open-file limit.
+//! - `certs`: the ECDSA P-256 certificate every TLS measurement serves.
+//! - `haproxy`: HAProxy in `mode tcp`, plain or terminating TLS, started and stopped by PID.
+//! - `sut`: the hoplab NLB child process, both its parent-side handle and its own body.
+//! - `load`: the sink backend and the load generators (bulk, handshakes, idle, HTTP).
+//! - `scenario_cost`: the bundled scenario library, whole and broken down per scenario.
+//! - `gateway`: requests through gateway → NLB → target against direct to the target.
+//! - `report`: the printed table.
+//! - `run`: the whole benchmark in order.
+
+#![warn(missing_docs)]
+
+pub mod certs;
+pub mod gateway;
+pub mod haproxy;
+pub mod load;
+pub mod machine;
+pub mod plan;
+pub mod procfs;
+pub mod report;
+pub mod run;
+pub mod scenario_cost;
+pub mod stats;
+pub mod sut;
+
+mod error;
+
+pub use error::BenchError;
