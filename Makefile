@@ -3,7 +3,7 @@
 CARGO ?= cargo
 HOPLAB = $(CARGO) run --quiet --package hoplab-cli --
 
-.PHONY: demo test lint fmt build clean
+.PHONY: demo test lint fmt build clean test-long
 
 ## Run the bundled default: the same defective target certificates behind an NLB TLS
 ## listener (all pass) and behind a TCP listener (each fails with its own message).
@@ -28,3 +28,7 @@ build:
 
 clean:
 	$(CARGO) clean
+
+## The long property run: 1,000 random topologies, the model's prediction against the live run.
+test-long:
+	HOPLAB_MODEL_CASES=1000 $(CARGO) test --package hoplab-tests --test workspace model_property

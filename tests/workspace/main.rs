@@ -3,5 +3,6 @@
 mod bundled;
 mod hostile;
 mod limbo;
+mod model_property;
 mod traces;
 mod user_pem;
