@@ -4,5 +4,7 @@ mod bundled;
 mod hostile;
 mod limbo;
 mod model_property;
+mod security;
+mod soak;
 mod traces;
 mod user_pem;
