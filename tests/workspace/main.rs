@@ -1,6 +1,11 @@
 //! Whole-workspace tests, one binary (ripgrep style).
 
 mod bundled;
+mod hostile;
+mod limbo;
+mod model_property;
 mod nlb;
+mod security;
+mod soak;
 mod traces;
 mod user_pem;

@@ -12,6 +12,7 @@ use hyper::{Request, Response, StatusCode};
 use crate::aws::{MISSING_AUTH_TOKEN_BODY, REQUEST_ID_HEADER, failure_response};
 use crate::execution_log::format_log_date;
 use crate::integration::{BackendRequest, BackendResponse, call};
+use crate::server::FrontLimits;
 use crate::{
     GatewayConfig, Integration, Invocation, InvocationLog, LogLine, RouteConfig, Upstream,
 };
@@ -19,9 +20,6 @@ use crate::{
 /// Path prefix under which the gateway serves its own invocation records as JSON:
 /// `GET /_hoplab/invocations/<request id>`. Routes cannot use it.
 pub const INVOCATIONS_PATH: &str = "/_hoplab/invocations/";
-
-/// Largest client request body accepted (API Gateway's 10 MB payload limit).
-const MAX_REQUEST_BODY: usize = 10 * 1024 * 1024;
 
 /// Headers that belong to one connection and are not passed through.
 const HOP_BY_HOP: [&str; 6] = [
@@ -38,6 +36,7 @@ const HOP_BY_HOP: [&str; 6] = [
 pub(crate) struct Front {
     pub(crate) config: Arc<GatewayConfig>,
     pub(crate) invocations: InvocationLog,
+    pub(crate) limits: FrontLimits,
 }
 
 impl Front {
@@ -70,14 +69,16 @@ impl Front {
         };
         invocation.route = Some(format!("{} {}", route.method, route.path));
 
-        let body = match Limited::new(request.into_body(), MAX_REQUEST_BODY)
-            .collect()
-            .await
-        {
-            Ok(collected) => collected.to_bytes(),
-            Err(_) => {
+        let collect = Limited::new(request.into_body(), self.limits.max_body_bytes).collect();
+        let body = match tokio::time::timeout(self.limits.body_read_timeout, collect).await {
+            Ok(Ok(collected)) => collected.to_bytes(),
+            Ok(Err(_)) => {
                 let body = Bytes::from_static(br#"{"message":"Request Too Long"}"#);
                 return self.finish(invocation, 413, Vec::new(), body);
+            }
+            Err(_) => {
+                let body = Bytes::from_static(br#"{"message":"Request Timeout"}"#);
+                return self.finish(invocation, 408, Vec::new(), body);
             }
         };
         let mut log = ExecutionLog::new(&self.config);

@@ -38,4 +38,4 @@ pub use config::{Clock, GatewayConfig, Integration, RouteConfig, UpstreamVia};
 pub use execution_log::{LogLine, format_log_date};
 pub use front::INVOCATIONS_PATH;
 pub use invocation::{Invocation, InvocationLog, TlsObservation, Upstream};
-pub use server::{SHUTDOWN_GRACE, serve};
+pub use server::{FrontLimits, SHUTDOWN_GRACE, serve, serve_with_limits};

@@ -17,29 +17,71 @@ use crate::{GatewayConfig, InvocationLog};
 /// How long in-flight requests may run after shutdown is requested.
 pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 
-/// How long a client may take to send its request headers.
-const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+/// What the front accepts from a client. Each limit acts on one connection: a client that
+/// breaks one is answered or disconnected without delaying anyone else.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FrontLimits {
+    /// How long a client may take to send its request line and headers; a slower client's
+    /// connection is closed (with `408 Request Timeout` when it had started a request).
+    pub header_read_timeout: Duration,
+    /// Largest request head (line and headers); a larger one is answered
+    /// `431 Request Header Fields Too Large`. hyper's minimum is 8192.
+    pub max_head_bytes: usize,
+    /// Largest request body; a larger one is answered `413` (API Gateway's 10 MB payload
+    /// limit by default).
+    pub max_body_bytes: usize,
+    /// How long a client may take to send its whole body once the headers are in; a slower
+    /// one is answered `408`.
+    pub body_read_timeout: Duration,
+}
 
-/// Largest request head (line and headers) accepted from a client.
-const MAX_HEAD_BYTES: usize = 64 * 1024;
+impl Default for FrontLimits {
+    fn default() -> Self {
+        Self {
+            header_read_timeout: Duration::from_secs(10),
+            max_head_bytes: 64 * 1024,
+            max_body_bytes: 10 * 1024 * 1024,
+            body_read_timeout: Duration::from_secs(30),
+        }
+    }
+}
 
 /// Serves the gateway on `listener` until `shutdown` is cancelled, then lets in-flight
-/// requests finish for up to [`SHUTDOWN_GRACE`].
+/// requests finish for up to [`SHUTDOWN_GRACE`]. Uses the default [`FrontLimits`].
 pub async fn serve(
     listener: TcpListener,
     config: Arc<GatewayConfig>,
     invocations: InvocationLog,
     shutdown: CancellationToken,
 ) -> std::io::Result<()> {
+    serve_with_limits(
+        listener,
+        config,
+        invocations,
+        shutdown,
+        FrontLimits::default(),
+    )
+    .await
+}
+
+/// [`serve`] with explicit client limits.
+pub async fn serve_with_limits(
+    listener: TcpListener,
+    config: Arc<GatewayConfig>,
+    invocations: InvocationLog,
+    shutdown: CancellationToken,
+    limits: FrontLimits,
+) -> std::io::Result<()> {
     let front = Arc::new(Front {
         config,
         invocations,
+        limits,
     });
     let graceful = GracefulShutdown::new();
     let mut http = hyper::server::conn::http1::Builder::new();
     http.timer(hyper_util::rt::TokioTimer::new())
-        .header_read_timeout(HEADER_READ_TIMEOUT)
-        .max_buf_size(MAX_HEAD_BYTES);
+        .header_read_timeout(limits.header_read_timeout)
+        .max_buf_size(limits.max_head_bytes.max(8192));
 
     loop {
         let (stream, peer) = tokio::select! {

@@ -19,11 +19,20 @@ pub(crate) struct Cert<'a> {
 }
 
 impl<'a> Cert<'a> {
-    /// Parses one DER certificate; trailing bytes after it are an error.
+    /// Parses one DER certificate; trailing bytes after it, or an extension that appears
+    /// twice, are errors.
     pub(crate) fn parse(der: &'a [u8]) -> Result<Self, String> {
         let (rest, x509) = X509Certificate::from_der(der).map_err(|e| e.to_string())?;
         if !rest.is_empty() {
             return Err(format!("{} bytes after the certificate", rest.len()));
+        }
+        // The JDK's `CertificateExtensions` refuses to decode a certificate that repeats an
+        // extension ("Duplicate extensions not allowed").
+        let extensions = x509.extensions();
+        for (i, ext) in extensions.iter().enumerate() {
+            if extensions[..i].iter().any(|e| e.oid == ext.oid) {
+                return Err(format!("duplicate extension {}", ext.oid.to_id_string()));
+            }
         }
         Ok(Cert { der, x509 })
     }

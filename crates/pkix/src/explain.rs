@@ -309,6 +309,13 @@ fn check_line(failure: &CheckFailure) -> String {
         (PathCheck::Signature, _) => {
             format!("The signature of {subject} does not verify with the key of {above}.")
         }
+        (PathCheck::NameConstraints, _) => format!(
+            "{subject} has a name outside the nameConstraints of a CA above it (or a CA's \
+             nameConstraints cannot be decoded)."
+        ),
+        (PathCheck::UnrecognizedCriticalExtension, _) => {
+            format!("{subject} has a critical extension the JDK's validator does not handle.")
+        }
         (check, _) => format!("{subject} failed the {} check.", check.label()),
     }
 }

@@ -37,6 +37,7 @@
 //! - `build`: the bounded path search (`SunCertPathBuilder`).
 //! - `checks`: the JDK's individual checks (key usage, basic constraints, validity, name
 //!   chaining, signature, TLS-server leaf usage).
+//! - `constraints`: name constraints and unrecognized critical extensions.
 //! - `hostname`: Apache's `DefaultHostnameVerifier`.
 //! - `signature`: signature verification with rustls-webpki's algorithms.
 //! - `chain`: certificates parsed once per verdict, and the facts the checks read.
@@ -51,6 +52,7 @@ mod anchors;
 mod build;
 mod chain;
 mod checks;
+mod constraints;
 mod error;
 mod explain;
 mod hostname;

@@ -5,6 +5,7 @@ use time::format_description::well_known::Rfc3339;
 
 use crate::chain::Cert;
 use crate::checks::{self, Window};
+use crate::constraints::{self, NameConstraints};
 use crate::explain::{CheckFailure, Outside, ValidityMiss, human_duration};
 use crate::rejection::PathCheck;
 
@@ -12,8 +13,10 @@ use crate::rejection::PathCheck;
 /// failure.
 ///
 /// Certificates are processed from the one the anchor signed down to the leaf. For each, in the
-/// JDK's checker order: `KeyChecker` and `ConstraintsChecker` (not for the leaf), then
-/// `BasicChecker` (validity, name chaining, signature). The anchor itself is never checked.
+/// JDK's checker order: `KeyChecker` and `ConstraintsChecker`'s basic constraints (not for the
+/// leaf), `ConstraintsChecker`'s name constraints, then `BasicChecker` (validity, name
+/// chaining, signature), then the refusal of unhandled critical extensions. The anchor itself
+/// is never checked.
 pub(crate) fn validate(
     path: &[&Cert<'_>],
     anchor: &Cert<'_>,
@@ -22,6 +25,7 @@ pub(crate) fn validate(
     let len = path.len();
     let mut max_path_len = len as u64;
     let mut above = anchor;
+    let mut name_constraints = NameConstraints::default();
     for (k, cert) in path.iter().rev().enumerate() {
         let i = k + 1;
         let position = len - i;
@@ -38,6 +42,9 @@ pub(crate) fn validate(
             checks::ca_key_usage(cert).map_err(fail)?;
             checks::basic_constraints(cert, i, &mut max_path_len).map_err(fail)?;
         }
+        name_constraints
+            .check_and_merge(cert, i == len)
+            .map_err(fail)?;
         if let Err(window) = checks::validity(cert, now) {
             let mut failure = fail(PathCheck::Validity);
             failure.validity = Some(miss(cert, window, now));
@@ -45,6 +52,7 @@ pub(crate) fn validate(
         }
         checks::name_chaining(cert, above).map_err(fail)?;
         checks::signature(cert, above).map_err(fail)?;
+        constraints::critical_extensions(cert).map_err(fail)?;
         above = cert;
     }
     Ok(())

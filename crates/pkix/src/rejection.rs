@@ -84,6 +84,11 @@ pub enum PathCheck {
     NameChaining,
     /// A certificate's signature does not verify with the key of the certificate above it.
     Signature,
+    /// A name of a certificate is outside the nameConstraints of a CA above it, or a CA's
+    /// nameConstraints cannot be decoded.
+    NameConstraints,
+    /// A certificate has a critical extension no check of the JDK's validator handles.
+    UnrecognizedCriticalExtension,
 }
 
 impl PathCheck {
@@ -103,6 +108,8 @@ impl PathCheck {
             }
             PathCheck::NameChaining => "subject/issuer name chaining check failed",
             PathCheck::Signature => "signature check failed",
+            PathCheck::NameConstraints => "name constraints check failed",
+            PathCheck::UnrecognizedCriticalExtension => "unrecognized critical extension(s)",
         }
     }
 
@@ -116,6 +123,8 @@ impl PathCheck {
             PathCheck::EmptyIssuer => "issuer name (empty)",
             PathCheck::NameChaining => "subject/issuer name chaining",
             PathCheck::Signature => "signature",
+            PathCheck::NameConstraints => "name constraints",
+            PathCheck::UnrecognizedCriticalExtension => "critical extensions",
         }
     }
 }

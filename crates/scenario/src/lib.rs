@@ -32,8 +32,24 @@ pub use model::*;
 /// Largest scenario file accepted, in bytes.
 pub const MAX_FILE_SIZE: u64 = 4 * 1024 * 1024;
 
+/// Most authorities above one authority (a root has none): a deeper hierarchy is refused
+/// before any certificate is generated.
+pub const MAX_AUTHORITY_DEPTH: usize = 32;
+
+/// Most certificates an explicit `chain` may list.
+pub const MAX_CHAIN_LENGTH: usize = 64;
+
 /// Parses and validates scenario text; `file` names it in error locations.
+///
+/// Text longer than [`MAX_FILE_SIZE`] is refused before parsing ([`LoadError::TooLarge`]).
 pub fn from_toml(text: &str, file: &str) -> Result<Scenario, LoadError> {
+    if text.len() as u64 > MAX_FILE_SIZE {
+        return Err(LoadError::TooLarge {
+            path: file.into(),
+            size: text.len() as u64,
+            limit: MAX_FILE_SIZE,
+        });
+    }
     validate::from_toml(text, file)
 }
 

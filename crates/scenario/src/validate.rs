@@ -29,7 +29,7 @@ mod pki;
 mod requests;
 pub(crate) mod values;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::ops::Range;
 
 use serde::Deserialize;
@@ -209,6 +209,8 @@ pub(crate) struct Index<'r> {
     pub(crate) targets: Vec<(&'r str, Option<bool>)>,
     /// Lower-cased DNS name → the first target that claims it.
     pub(crate) dns: BTreeMap<String, &'r str>,
+    /// Authority and certificate names, for lookups that stay fast on huge files.
+    known: (HashSet<&'r str>, HashSet<&'r str>),
 }
 
 impl<'r> Index<'r> {
@@ -270,15 +272,19 @@ impl<'r> Index<'r> {
             target_groups,
             targets,
             dns,
+            known: (
+                names(&raw.authorities).into_iter().collect(),
+                names(&raw.certificates).into_iter().collect(),
+            ),
         }
     }
 
     pub(crate) fn is_authority(&self, name: &str) -> bool {
-        self.authorities.contains(&name)
+        self.known.0.contains(name)
     }
 
     pub(crate) fn is_certificate(&self, name: &str) -> bool {
-        self.certificates.contains(&name)
+        self.known.1.contains(name)
     }
 
     pub(crate) fn nlb(&self, name: &str) -> Option<&[u16]> {

@@ -24,6 +24,8 @@ pub(crate) struct Spec {
     not_before: OffsetDateTime,
     not_after: OffsetDateTime,
     alg: &'static SignatureAlgorithm,
+    name_constraints: Option<rcgen::NameConstraints>,
+    custom: Vec<rcgen::CustomExtension>,
 }
 
 impl Spec {
@@ -38,6 +40,8 @@ impl Spec {
             not_before: NOW - Duration::days(30),
             not_after: NOW + Duration::days(335),
             alg: &rcgen::PKCS_ECDSA_P256_SHA256,
+            name_constraints: None,
+            custom: Vec::new(),
         }
     }
 
@@ -95,6 +99,20 @@ impl Spec {
         self
     }
 
+    /// Sets the nameConstraints extension.
+    pub(crate) fn name_constraints(mut self, nc: rcgen::NameConstraints) -> Self {
+        self.name_constraints = Some(nc);
+        self
+    }
+
+    /// Adds an extension with this OID and DER content.
+    pub(crate) fn extension(mut self, oid: &[u64], content: Vec<u8>, critical: bool) -> Self {
+        let mut ext = rcgen::CustomExtension::from_oid_content(oid, content);
+        ext.set_criticality(critical);
+        self.custom.push(ext);
+        self
+    }
+
     fn params(&self) -> CertificateParams {
         let mut params = CertificateParams::new(self.sans.clone()).expect("valid SANs");
         let mut dn = DistinguishedName::new();
@@ -107,6 +125,8 @@ impl Spec {
         params.extended_key_usages = self.ekus.clone();
         params.not_before = self.not_before;
         params.not_after = self.not_after;
+        params.name_constraints = self.name_constraints.clone();
+        params.custom_extensions = self.custom.clone();
         params
     }
 

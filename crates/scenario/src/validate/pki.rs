@@ -181,11 +181,48 @@ fn order_authorities(
         }
         order.extend(chain.into_iter().rev());
     }
+    check_depth(cx, raw, &authorities, &parent, &order);
     let mut slots: Vec<Option<Authority>> = authorities.into_iter().map(Some).collect();
     order
         .into_iter()
         .filter_map(|i| slots.get_mut(i).and_then(Option::take))
         .collect()
+}
+
+/// Reports the first authority (in issuer order) with more than [`crate::MAX_AUTHORITY_DEPTH`]
+/// authorities above it, at its `issuer`.
+fn check_depth(
+    cx: &mut Cx<'_>,
+    raw: &RawScenario,
+    authorities: &[Authority],
+    parent: &[Option<usize>],
+    order: &[usize],
+) {
+    let mut depth = vec![0usize; authorities.len()];
+    for &i in order {
+        depth[i] = parent[i].map_or(0, |p| depth[p] + 1);
+        if depth[i] > crate::MAX_AUTHORITY_DEPTH {
+            let (name, authority) = &raw.authorities.0[i];
+            let span = authority
+                .get_ref()
+                .issuer
+                .as_ref()
+                .map_or_else(|| name.span(), Spanned::span);
+            cx.error(
+                span,
+                format!("{}.issuer", field("authorities", name.get_ref())),
+                format!(
+                    "authority has more than {} authorities above it",
+                    crate::MAX_AUTHORITY_DEPTH
+                ),
+                Some(format!(
+                    "a hierarchy may be at most {} authorities deep below its root",
+                    crate::MAX_AUTHORITY_DEPTH
+                )),
+            );
+            return;
+        }
+    }
 }
 
 /// Reports one issuer cycle at the issuer of its first member in file order.
@@ -373,6 +410,18 @@ fn convert_chain(
                     "chain is empty: a server must send at least one certificate",
                     Some("list certificate and authority names in send order, leaf first".into()),
                 );
+            }
+            if names.len() > crate::MAX_CHAIN_LENGTH {
+                cx.error(
+                    chain.span(),
+                    format!("{f}.chain"),
+                    format!("chain lists {} certificates", names.len()),
+                    Some(format!(
+                        "a chain may list at most {} certificates",
+                        crate::MAX_CHAIN_LENGTH
+                    )),
+                );
+                return ChainSent::default();
             }
             for (i, name) in names.iter().enumerate() {
                 let n = name.get_ref();

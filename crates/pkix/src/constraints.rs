@@ -1,0 +1,293 @@
+//! The JDK's name constraints (`ConstraintsChecker.verifyNameConstraints`) and its refusal of
+//! critical extensions no checker handles (`PKIXMasterCertPathValidator`).
+//!
+//! Name constraints come from the certificates of the path only: the JDK builds its trust
+//! anchors from whole certificates with no constraints (`new TrustAnchor(cert, null)`), so an
+//! anchor's own nameConstraints extension is never applied. Constraints accumulate from the
+//! top of the path down and apply to every certificate below the one that carries them,
+//! except a self-issued CA certificate that is not the leaf. A name of a type the constraints
+//! do not mention is allowed; a constraint the JDK could not decode refuses the path.
+
+use std::net::IpAddr;
+
+use x509_parser::extensions::GeneralName;
+use x509_parser::prelude::*;
+
+use crate::chain::Cert;
+use crate::rejection::PathCheck;
+
+/// Extensions some checker of the JDK's `PKIXCertPathValidator` handles (`KeyChecker`,
+/// `ConstraintsChecker`, `PolicyChecker`); any other critical extension refuses the path.
+const RECOGNIZED: [&str; 9] = [
+    "2.5.29.15", // keyUsage
+    "2.5.29.37", // extendedKeyUsage
+    "2.5.29.17", // subjectAltName
+    "2.5.29.19", // basicConstraints
+    "2.5.29.30", // nameConstraints
+    "2.5.29.32", // certificatePolicies
+    "2.5.29.33", // policyMappings
+    "2.5.29.36", // policyConstraints
+    "2.5.29.54", // inhibitAnyPolicy
+];
+
+/// `PKIXMasterCertPathValidator`: after every checker ran on a certificate, a critical
+/// extension none of them handled is "unrecognized".
+pub(crate) fn critical_extensions(cert: &Cert<'_>) -> Result<(), PathCheck> {
+    let unrecognized = cert
+        .x509()
+        .extensions()
+        .iter()
+        .any(|ext| ext.critical && !RECOGNIZED.contains(&ext.oid.to_id_string().as_str()));
+    if unrecognized {
+        Err(PathCheck::UnrecognizedCriticalExtension)
+    } else {
+        Ok(())
+    }
+}
+
+/// One constraint subtree, decoded.
+#[derive(Debug, Clone)]
+enum Subtree {
+    Dns(String),
+    Ip {
+        addr: Vec<u8>,
+        mask: Vec<u8>,
+    },
+    Directory(Vec<Vec<(String, String)>>),
+    /// A form the checks below do not compare (email, URI, ...): it constrains nothing here.
+    Other,
+}
+
+/// The constraints of one certificate.
+#[derive(Debug, Clone, Default)]
+struct Constraints {
+    permitted: Option<Vec<Subtree>>,
+    excluded: Vec<Subtree>,
+}
+
+/// Name constraints accumulated down a path (the JDK merges them; checking a name against each
+/// certificate's constraints in turn is the same test).
+#[derive(Debug, Default)]
+pub(crate) struct NameConstraints {
+    sets: Vec<Constraints>,
+}
+
+impl NameConstraints {
+    /// Checks `cert` against the constraints above it, then adds its own. `is_leaf` is whether
+    /// it is the path's last certificate.
+    pub(crate) fn check_and_merge(
+        &mut self,
+        cert: &Cert<'_>,
+        is_leaf: bool,
+    ) -> Result<(), PathCheck> {
+        if !self.sets.is_empty() && (is_leaf || !cert.self_issued()) {
+            let names = names_of(cert);
+            for set in &self.sets {
+                if !names.iter().all(|name| set.allows(name)) {
+                    return Err(PathCheck::NameConstraints);
+                }
+            }
+        }
+        match cert.x509().name_constraints() {
+            Ok(None) => Ok(()),
+            Ok(Some(nc)) => {
+                let permitted = decode(nc.value.permitted_subtrees.as_deref())?;
+                let excluded = decode(nc.value.excluded_subtrees.as_deref())?.unwrap_or_default();
+                self.sets.push(Constraints {
+                    permitted,
+                    excluded,
+                });
+                Ok(())
+            }
+            // The JDK cannot decode the extension, so it cannot use the certificate.
+            Err(_) => Err(PathCheck::NameConstraints),
+        }
+    }
+}
+
+/// Decodes a list of subtrees, if present.
+fn decode(
+    subtrees: Option<&[x509_parser::extensions::GeneralSubtree<'_>]>,
+) -> Result<Option<Vec<Subtree>>, PathCheck> {
+    subtrees
+        .map(|list| {
+            list.iter()
+                .map(|t| subtree(&t.base))
+                .collect::<Option<Vec<_>>>()
+                .ok_or(PathCheck::NameConstraints)
+        })
+        .transpose()
+}
+
+/// A name of a certificate that constraints apply to.
+#[derive(Debug)]
+enum Name {
+    Dns(String),
+    Ip(IpAddr),
+    Directory(Vec<Vec<(String, String)>>),
+}
+
+impl Constraints {
+    fn allows(&self, name: &Name) -> bool {
+        if self.excluded.iter().any(|s| within(name, s) == Some(true)) {
+            return false;
+        }
+        match &self.permitted {
+            None => true,
+            Some(permitted) => {
+                let mut same_kind = permitted.iter().filter_map(|s| within(name, s)).peekable();
+                same_kind.peek().is_none() || same_kind.any(|inside| inside)
+            }
+        }
+    }
+}
+
+/// Whether `name` is inside `subtree`; `None` when they are of different kinds.
+fn within(name: &Name, subtree: &Subtree) -> Option<bool> {
+    match (name, subtree) {
+        (Name::Dns(name), Subtree::Dns(base)) => {
+            let name = name.to_ascii_lowercase();
+            let base = base.to_ascii_lowercase();
+            Some(
+                name == base
+                    || (name.len() > base.len()
+                        && name.ends_with(&base)
+                        && name.as_bytes()[name.len() - base.len() - 1] == b'.'),
+            )
+        }
+        (Name::Ip(ip), Subtree::Ip { addr, mask }) => {
+            let bytes = match ip {
+                IpAddr::V4(v4) => v4.octets().to_vec(),
+                IpAddr::V6(v6) => v6.octets().to_vec(),
+            };
+            if bytes.len() != addr.len() {
+                return None;
+            }
+            Some(
+                bytes
+                    .iter()
+                    .zip(addr)
+                    .zip(mask)
+                    .all(|((b, a), m)| b & m == a & m),
+            )
+        }
+        (Name::Directory(rdns), Subtree::Directory(base)) => {
+            Some(base.len() <= rdns.len() && rdns[..base.len()] == base[..])
+        }
+        _ => None,
+    }
+}
+
+/// Decodes one subtree; `None` when the JDK would refuse to decode it.
+fn subtree(base: &GeneralName<'_>) -> Option<Subtree> {
+    Some(match base {
+        GeneralName::DNSName(dns) => {
+            if !valid_dns_constraint(dns) {
+                return None;
+            }
+            Subtree::Dns((*dns).to_owned())
+        }
+        GeneralName::IPAddress(bytes) => {
+            if bytes.len() != 8 && bytes.len() != 32 {
+                return None;
+            }
+            let (addr, mask) = bytes.split_at(bytes.len() / 2);
+            if !contiguous(mask) {
+                return None;
+            }
+            Subtree::Ip {
+                addr: addr.to_vec(),
+                mask: mask.to_vec(),
+            }
+        }
+        GeneralName::DirectoryName(name) => Subtree::Directory(rdns(name)),
+        _ => Subtree::Other,
+    })
+}
+
+/// `sun.security.x509.DNSName`: letters, digits, hyphens and dots, no empty label, no label
+/// starting or ending with a hyphen.
+fn valid_dns_constraint(name: &str) -> bool {
+    !name.is_empty()
+        && name.split('.').all(|label| {
+            !label.is_empty()
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        })
+}
+
+/// Whether a netmask is ones followed by zeros.
+fn contiguous(mask: &[u8]) -> bool {
+    let mut zero_seen = false;
+    for byte in mask {
+        for bit in (0..8).rev() {
+            let one = byte & (1 << bit) != 0;
+            if one && zero_seen {
+                return false;
+            }
+            zero_seen |= !one;
+        }
+    }
+    true
+}
+
+/// A name's RDNs as (OID, lower-cased value) pairs, compared as the JDK compares X500 names.
+fn rdns(name: &X509Name<'_>) -> Vec<Vec<(String, String)>> {
+    name.iter()
+        .map(|rdn| {
+            rdn.iter()
+                .map(|atv| {
+                    let value = atv
+                        .as_str()
+                        .map(|s| s.trim().to_lowercase())
+                        .unwrap_or_else(|_| format!("{:?}", atv.attr_value().data));
+                    (atv.attr_type().to_id_string(), value)
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// The names `NameConstraintsExtension.verify` checks: the subject (when not empty), every
+/// dNSName, iPAddress and directoryName subjectAltName, and, when there is no dNSName or
+/// iPAddress SAN, the subject's last common name read as a DNS name or IP address.
+fn names_of(cert: &Cert<'_>) -> Vec<Name> {
+    let x509 = cert.x509();
+    let mut names = Vec::new();
+    let subject = rdns(x509.subject());
+    if !subject.is_empty() {
+        names.push(Name::Directory(subject));
+    }
+    let mut dns_or_ip = false;
+    if let Ok(Some(san)) = x509.subject_alternative_name() {
+        for general in &san.value.general_names {
+            match general {
+                GeneralName::DNSName(dns) => {
+                    dns_or_ip = true;
+                    names.push(Name::Dns((*dns).to_owned()));
+                }
+                GeneralName::IPAddress(bytes) => {
+                    dns_or_ip = true;
+                    if let Some(ip) = crate::summary::ip_from_bytes(bytes) {
+                        names.push(Name::Ip(ip));
+                    }
+                }
+                GeneralName::DirectoryName(name) => names.push(Name::Directory(rdns(name))),
+                _ => {}
+            }
+        }
+    }
+    if !dns_or_ip {
+        if let Some(cn) = cert.common_name() {
+            if let Ok(ip) = cn.parse::<IpAddr>() {
+                names.push(Name::Ip(ip));
+            } else if valid_dns_constraint(&cn) {
+                names.push(Name::Dns(cn));
+            }
+        }
+    }
+    names
+}
