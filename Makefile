@@ -97,7 +97,7 @@ SOAK_REQUESTS ?= 100000
 SOAK_CONNECTIONS ?= 200
 soak:
 	$(CARGO) build --quiet --package hoplab-cli
-	HOPLAB_BIN=$(CURDIR)/target/debug/hoplab HOPLAB_SOAK_REQUESTS=$(SOAK_REQUESTS) \
+	HOPLAB_BIN=$(or $(CARGO_TARGET_DIR),$(CURDIR)/target)/debug/hoplab HOPLAB_SOAK_REQUESTS=$(SOAK_REQUESTS) \
 	HOPLAB_SOAK_CONNECTIONS=$(SOAK_CONNECTIONS) \
 	$(CARGO) test --package hoplab-tests --test workspace soak -- --ignored --nocapture
 

@@ -1,8 +1,10 @@
 //! Whole-workspace tests, one binary (ripgrep style).
 
 mod bundled;
+mod faults;
 mod hostile;
 mod limbo;
+mod live;
 mod model_property;
 mod nlb;
 mod security;

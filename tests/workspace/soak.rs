@@ -37,8 +37,8 @@ const ROUTES: [(&str, u16, &str); 3] = [
     ),
 ];
 
-/// Invocation records the gateway keeps (`InvocationLog::default`).
-const KEPT_RECORDS: usize = 10_000;
+/// Requests whose records `hoplab up` keeps by default (`--keep`).
+const KEPT_RECORDS: usize = hoplab_gateway::DEFAULT_KEPT_INVOCATIONS;
 
 /// Bound on the whole soak.
 const SOAK_BOUND: Duration = Duration::from_secs(1200);
@@ -158,12 +158,14 @@ async fn hoplab_up_holds_under_sustained_load() {
     };
     let total = env_or("HOPLAB_SOAK_REQUESTS", 100_000);
     let connections = env_or("HOPLAB_SOAK_CONNECTIONS", 200).max(1);
-    // Memory is compared from the point the gateway's invocation log (the latest 10,000
-    // records) is full, or from 10 % when that is later; a run too short to fill it twice
-    // over reports memory without judging it.
-    let judge_memory = total >= 2 * KEPT_RECORDS;
+    // Memory is compared from the point the lab's bounded logs are full (the invocation
+    // records of the latest 10,000 requests, and up to eight hop observations for each, which
+    // fill later as a failing request leaves fewer), or from 10 % when that is later; a run
+    // too short to reach that point twice over reports memory without judging it.
+    let filled = 3 * KEPT_RECORDS;
+    let judge_memory = total >= 2 * filled;
     let baseline_at = if judge_memory {
-        (total / 10).max(KEPT_RECORDS)
+        (total / 10).max(filled)
     } else {
         total / 10
     };
@@ -344,7 +346,7 @@ async fn hoplab_up_holds_under_sustained_load() {
     if !judge_memory {
         println!(
             "soak: fewer than {} requests: memory reported, not judged",
-            2 * KEPT_RECORDS
+            2 * filled
         );
         return;
     }

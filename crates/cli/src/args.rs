@@ -47,6 +47,11 @@ pub(crate) enum Command {
         /// this machine: hoplab warns when it is not loopback.
         #[arg(long, default_value = "127.0.0.1")]
         listen: std::net::IpAddr,
+        /// Keep the records of the latest N requests (invocation records and hop
+        /// observations); older ones are evicted, so memory stays bounded while serving.
+        #[arg(long, value_name = "N", default_value_t = hoplab_gateway::DEFAULT_KEPT_INVOCATIONS,
+              value_parser = clap::value_parser!(usize))]
+        keep: usize,
     },
     /// Run a library of scenarios as regression tests: one line per scenario, details of
     /// every failure, and a summary. Exit code 0: all held; 1: an expectation failed;

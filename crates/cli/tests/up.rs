@@ -280,3 +280,49 @@ fn up_warns_before_listening_beyond_loopback() {
         "{stderr}"
     );
 }
+
+#[test]
+fn up_keeps_the_records_of_the_latest_n_requests_and_says_when_one_was_evicted() {
+    let mut up = Up::start_with("public-backend-valid.toml", &["--keep", "2"]);
+    assert!(
+        up.lines
+            .last()
+            .unwrap()
+            .contains("records of the latest 2 requests"),
+        "{:#?}",
+        up.lines
+    );
+    let never = get(up.gateway, "/_hoplab/invocations/not-an-id");
+    assert_eq!(never.status, 404);
+    assert_eq!(
+        never.body,
+        r#"{"message":"no invocation with request id not-an-id was served here"}"#
+    );
+    let ids: Vec<String> = (0..3)
+        .map(|_| {
+            let response = get(up.gateway, "/pets");
+            assert_eq!(response.status, 200);
+            response
+                .header("x-amzn-requestid")
+                .expect("request id")
+                .to_owned()
+        })
+        .collect();
+    let evicted = get(up.gateway, &format!("/_hoplab/invocations/{}", ids[0]));
+    assert_eq!(evicted.status, 404);
+    assert!(
+        evicted.body.contains(&format!(
+            "no invocation with request id {} is kept: it was evicted or never served here \
+             (this gateway keeps the records of the latest 2 requests and has evicted 1)",
+            ids[0]
+        )),
+        "{}",
+        evicted.body
+    );
+    for id in &ids[1..] {
+        let kept = get(up.gateway, &format!("/_hoplab/invocations/{id}"));
+        assert_eq!(kept.status, 200, "{}", kept.body);
+    }
+    let rest = up.interrupt();
+    assert!(rest.contains("stopped"), "{rest}");
+}

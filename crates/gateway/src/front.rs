@@ -127,14 +127,11 @@ impl Front {
         }
     }
 
-    /// The stored invocation `id` as JSON, or 404.
+    /// The stored invocation `id` as JSON, or 404 saying why it is not there.
     fn invocation_record(&self, id: &str) -> Response<Full<Bytes>> {
         let (status, body) = match self.invocations.get(id).map(|i| serde_json::to_vec(&i)) {
             Some(Ok(json)) => (StatusCode::OK, json),
-            _ => (
-                StatusCode::NOT_FOUND,
-                br#"{"message":"no invocation with that request id is kept"}"#.to_vec(),
-            ),
+            _ => (StatusCode::NOT_FOUND, self.missing_record(id)),
         };
         let mut response = Response::new(Full::new(Bytes::from(body)));
         *response.status_mut() = status;
@@ -143,6 +140,24 @@ impl Front {
             hyper::header::HeaderValue::from_static("application/json"),
         );
         response
+    }
+
+    /// The 404 body for a request id with no kept record: when older records have been
+    /// evicted, it says so and names the bound.
+    fn missing_record(&self, id: &str) -> Vec<u8> {
+        let evicted = self.invocations.evicted();
+        let message = if evicted == 0 {
+            format!("no invocation with request id {id} was served here")
+        } else {
+            format!(
+                "no invocation with request id {id} is kept: it was evicted or never served here \
+                 (this gateway keeps the records of the latest {} requests and has evicted {evicted})",
+                self.invocations.capacity()
+            )
+        };
+        serde_json::to_vec(&serde_json::json!({ "message": message })).unwrap_or_else(|_| {
+            br#"{"message":"no invocation with that request id is kept"}"#.to_vec()
+        })
     }
 
     fn finish(

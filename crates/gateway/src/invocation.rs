@@ -82,16 +82,25 @@ const FOLLOW_BACKLOG: usize = 1024;
 struct Stored {
     by_id: HashMap<String, Invocation>,
     order: VecDeque<String>,
+    evicted: u64,
 }
+
+/// How many invocations [`InvocationLog::default`] keeps.
+pub const DEFAULT_KEPT_INVOCATIONS: usize = 10_000;
 
 impl Default for InvocationLog {
     fn default() -> Self {
-        Self::with_capacity(10_000)
+        Self::with_capacity(DEFAULT_KEPT_INVOCATIONS)
     }
 }
 
 impl InvocationLog {
-    /// A log that keeps the latest `capacity` invocations.
+    /// A log that keeps every invocation, for a run that reads them all afterwards.
+    pub fn unbounded() -> Self {
+        Self::with_capacity(usize::MAX)
+    }
+
+    /// A log that keeps the latest `capacity` invocations (at least one).
     pub fn with_capacity(capacity: usize) -> Self {
         Self {
             inner: Arc::default(),
@@ -111,6 +120,7 @@ impl InvocationLog {
         if stored.order.len() >= self.capacity {
             if let Some(oldest) = stored.order.pop_front() {
                 stored.by_id.remove(&oldest);
+                stored.evicted += 1;
             }
         }
         stored.order.push_back(invocation.request_id.clone());
@@ -132,6 +142,16 @@ impl InvocationLog {
         self.lock().order.len()
     }
 
+    /// How many invocations are kept at most.
+    pub fn capacity(&self) -> usize {
+        self.capacity
+    }
+
+    /// How many older invocations were dropped to stay within the capacity.
+    pub fn evicted(&self) -> u64 {
+        self.lock().evicted
+    }
+
     /// Whether none are kept.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
@@ -141,5 +161,47 @@ impl InvocationLog {
         self.inner
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn invocation(id: usize) -> Invocation {
+        Invocation {
+            request_id: format!("id-{id}"),
+            method: "GET".into(),
+            path: "/".into(),
+            route: None,
+            log: Vec::new(),
+            error: None,
+            status: 200,
+            body: String::new(),
+            upstream: None,
+        }
+    }
+
+    #[test]
+    fn a_bounded_log_keeps_the_latest_records_and_counts_the_evicted() {
+        let log = InvocationLog::with_capacity(3);
+        for id in 0..10 {
+            log.insert(invocation(id));
+        }
+        assert_eq!(log.len(), 3);
+        assert_eq!(log.evicted(), 7);
+        assert!(log.get("id-6").is_none());
+        assert!(log.get("id-7").is_some() && log.get("id-9").is_some());
+    }
+
+    #[test]
+    fn an_unbounded_log_keeps_every_record() {
+        let log = InvocationLog::unbounded();
+        for id in 0..20_000 {
+            log.insert(invocation(id));
+        }
+        assert_eq!(log.len(), 20_000);
+        assert_eq!(log.evicted(), 0);
+        assert!(log.get("id-0").is_some());
     }
 }

@@ -9,6 +9,7 @@ use hyper_util::rt::TokioIo;
 use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
 use tracing::Instrument;
 
 use crate::front::Front;
@@ -46,8 +47,10 @@ impl Default for FrontLimits {
     }
 }
 
-/// Serves the gateway on `listener` until `shutdown` is cancelled, then lets in-flight
-/// requests finish for up to [`SHUTDOWN_GRACE`]. Uses the default [`FrontLimits`].
+/// Serves the gateway on `listener` until `shutdown` is cancelled, then closes the listener
+/// (new connections are refused), lets in-flight requests finish and be answered for up to
+/// [`SHUTDOWN_GRACE`], closes whatever is still open and returns. Uses the default
+/// [`FrontLimits`].
 pub async fn serve(
     listener: TcpListener,
     config: Arc<GatewayConfig>,
@@ -78,6 +81,8 @@ pub async fn serve_with_limits(
         limits,
     });
     let graceful = GracefulShutdown::new();
+    let tracker = TaskTracker::new();
+    let force = CancellationToken::new();
     let mut http = hyper::server::conn::http1::Builder::new();
     http.timer(hyper_util::rt::TokioTimer::new())
         .header_read_timeout(limits.header_read_timeout)
@@ -85,6 +90,7 @@ pub async fn serve_with_limits(
 
     loop {
         let (stream, peer) = tokio::select! {
+            biased;
             () = shutdown.cancelled() => break,
             accepted = listener.accept() => match accepted {
                 Ok(accepted) => accepted,
@@ -103,21 +109,37 @@ pub async fn serve_with_limits(
         });
         let connection = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
         let span = tracing::debug_span!("connection", hop = "gateway", client.addr = %peer);
-        tokio::spawn(
+        let force = force.clone();
+        tracker.spawn(
             async move {
-                if let Err(error) = connection.await {
-                    tracing::debug!(%error, "client connection ended with an error");
+                tokio::select! {
+                    () = force.cancelled() => {
+                        tracing::debug!("closed at the end of the shutdown grace");
+                    }
+                    ended = connection => if let Err(error) = ended {
+                        tracing::debug!(%error, "client connection ended with an error");
+                    },
                 }
             }
             .instrument(span),
         );
     }
+    // New connections are refused from here on. Each open connection finishes the request it
+    // is serving, answers it and closes; an idle keep-alive connection closes at once.
     drop(listener);
-    if tokio::time::timeout(SHUTDOWN_GRACE, graceful.shutdown())
-        .await
-        .is_err()
-    {
-        tracing::warn!("gateway shutdown grace period elapsed with requests in flight");
+    tracker.close();
+    tracing::info!(open = tracker.len(), "gateway shutting down");
+    let drained = async {
+        graceful.shutdown().await;
+        tracker.wait().await;
+    };
+    if tokio::time::timeout(SHUTDOWN_GRACE, drained).await.is_err() {
+        tracing::warn!(
+            open = tracker.len(),
+            "gateway shutdown grace period elapsed with requests in flight; closing them"
+        );
+        force.cancel();
+        tracker.wait().await;
     }
     Ok(())
 }

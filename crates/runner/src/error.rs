@@ -34,4 +34,12 @@ pub enum RunError {
         /// The underlying error.
         source: std::io::Error,
     },
+    /// A target could not be stopped or served again.
+    #[error("target {target}: {detail}")]
+    TargetControl {
+        /// The target's name.
+        target: String,
+        /// What went wrong.
+        detail: String,
+    },
 }

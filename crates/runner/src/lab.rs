@@ -22,20 +22,31 @@ use tokio_util::sync::CancellationToken;
 
 use crate::RunError;
 
-/// How a lab binds.
+/// How a lab binds and what it keeps.
 #[derive(Debug, Clone, Copy)]
 pub struct LabOptions {
     /// Where the gateway listens; port 0 picks a free port.
     pub gateway_addr: SocketAddr,
+    /// How many requests' records the lab keeps: `None` keeps everything (a one-shot run,
+    /// which stitches every request's trace at the end); `Some(n)` keeps the gateway's
+    /// invocation records of the latest `n` requests and the latest
+    /// [`OBSERVATIONS_PER_REQUEST`]` × n` hop observations, dropping the oldest first, so a
+    /// lab that serves indefinitely (`hoplab up`) holds a bounded amount of memory.
+    pub keep_requests: Option<usize>,
 }
 
 impl Default for LabOptions {
     fn default() -> Self {
         Self {
             gateway_addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            keep_requests: None,
         }
     }
 }
+
+/// Hop observations a bounded lab keeps per kept request: a request through a TLS listener
+/// to a TLS target leaves seven, a failing one fewer.
+pub const OBSERVATIONS_PER_REQUEST: usize = 8;
 
 /// A running topology: every target, NLB listener and the gateway, serving on loopback.
 #[derive(Debug)]
@@ -45,8 +56,50 @@ pub struct Lab {
     events: EventLog,
     invocations: InvocationLog,
     served: ServedCertificates,
+    /// The gateway, the NLB listeners and the targets, each with its own shutdown token, in
+    /// the order they stop.
+    gateway: Stage,
+    nlbs: Stage,
+    targets: Stage,
+    /// Each target's address and configuration, by name, so one can be stopped and served
+    /// again on the same address.
+    target_slots: HashMap<String, TargetSlot>,
+}
+
+/// One target's server, as the lab can stop it and serve it again.
+#[derive(Debug)]
+struct TargetSlot {
+    addr: SocketAddr,
+    config: TargetConfig,
+    /// Stops this target only (a child of the targets' stage token).
+    shutdown: CancellationToken,
+    /// Resolves once the server has returned and released its port; `None` once stopped.
+    running: Option<tokio::sync::oneshot::Receiver<()>>,
+}
+
+/// The hops of one kind: stopped together, after the hops in front of them.
+#[derive(Debug, Default)]
+struct Stage {
     shutdown: CancellationToken,
     tasks: JoinSet<()>,
+}
+
+impl Stage {
+    /// Cancels the stage and waits for its hops to stop, until `deadline`; aborts them then.
+    /// Returns whether they stopped by themselves.
+    async fn stop(&mut self, what: &str, deadline: tokio::time::Instant) -> bool {
+        self.shutdown.cancel();
+        let stopped = tokio::time::timeout_at(deadline, async {
+            while self.tasks.join_next().await.is_some() {}
+        })
+        .await;
+        if stopped.is_err() {
+            tracing::warn!("{what} did not stop within the lab's {STOP_TIMEOUT:?}; aborting");
+            self.tasks.abort_all();
+            while self.tasks.join_next().await.is_some() {}
+        }
+        stopped.is_ok()
+    }
 }
 
 /// Fingerprints of the leaf certificates each hop is configured to serve, with their names.
@@ -58,10 +111,12 @@ pub(crate) struct Finished {
     pub(crate) events: Vec<Observation>,
     pub(crate) invocations: InvocationLog,
     pub(crate) served: ServedCertificates,
+    /// Whether every hop stopped by itself within the lab's bound (none had to be aborted).
+    pub(crate) clean: bool,
 }
 
-/// Longest a lab waits for its hops to stop (each hop has its own grace period inside this).
-const STOP_TIMEOUT: Duration = Duration::from_secs(10);
+/// Longest a lab waits for all its hops to stop (each hop has its own grace period inside this).
+const STOP_TIMEOUT: Duration = Duration::from_secs(20);
 
 impl Lab {
     /// Generates the scenario's PKI and starts every hop, back to front; returns once every
@@ -77,11 +132,19 @@ impl Lab {
         let mut lab = Lab {
             gateway_addr: options.gateway_addr,
             hops: Vec::new(),
-            events: EventLog::new(),
-            invocations: InvocationLog::default(),
+            events: match options.keep_requests {
+                None => EventLog::new(),
+                Some(n) => EventLog::bounded(n.saturating_mul(OBSERVATIONS_PER_REQUEST)),
+            },
+            invocations: match options.keep_requests {
+                None => InvocationLog::unbounded(),
+                Some(n) => InvocationLog::with_capacity(n),
+            },
             served: HashMap::new(),
-            shutdown: CancellationToken::new(),
-            tasks: JoinSet::new(),
+            gateway: Stage::default(),
+            nlbs: Stage::default(),
+            targets: Stage::default(),
+            target_slots: HashMap::new(),
         };
         let loopback = SocketAddr::from(([127, 0, 0, 1], 0));
 
@@ -101,12 +164,7 @@ impl Lab {
             let mut config = TargetConfig::new(hop.clone(), tls, target.body.clone());
             config.behaviour = crate::faults::target_behaviour(target.behaviour);
             config.tls_versions = crate::faults::target_tls_versions(target.tls_versions);
-            let (events, shutdown) = (lab.events.clone(), lab.shutdown.clone());
-            lab.tasks.spawn(async move {
-                if let Err(error) = hoplab_target::serve(listener, config, events, shutdown).await {
-                    tracing::error!(%error, "target stopped");
-                }
-            });
+            lab.serve_target(&target.name, listener, addr, config);
             target_addrs.insert(target.name.clone(), addr);
             lab.hops.push((hop, addr));
         }
@@ -169,10 +227,10 @@ impl Lab {
                 };
                 let listener = bind(&hop, loopback).await?;
                 let addr = local_addr(&hop, &listener)?;
-                let (events, shutdown) = (lab.events.clone(), lab.shutdown.clone());
+                let (events, shutdown) = (lab.events.clone(), lab.nlbs.shutdown.clone());
                 let (ready, accepting) = tokio::sync::oneshot::channel();
                 listeners_ready.push(accepting);
-                lab.tasks.spawn(async move {
+                lab.nlbs.tasks.spawn(async move {
                     if let Err(error) = hoplab_nlb::serve_listener_reporting_ready(
                         listener,
                         config,
@@ -257,8 +315,8 @@ impl Lab {
         let hop = HopId::Gateway;
         let listener = bind(&hop, options.gateway_addr).await?;
         lab.gateway_addr = local_addr(&hop, &listener)?;
-        let (invocations, shutdown) = (lab.invocations.clone(), lab.shutdown.clone());
-        lab.tasks.spawn(async move {
+        let (invocations, shutdown) = (lab.invocations.clone(), lab.gateway.shutdown.clone());
+        lab.gateway.tasks.spawn(async move {
             if let Err(error) = hoplab_gateway::serve(listener, config, invocations, shutdown).await
             {
                 tracing::error!(%error, "gateway stopped");
@@ -293,28 +351,107 @@ impl Lab {
         &self.events
     }
 
-    /// Stops every hop, waiting for their connections to end (bounded), and returns what
-    /// the lab observed.
+    /// Stops every hop, front to back, and returns what the lab observed.
+    ///
+    /// The gateway stops first: it refuses new connections and answers the requests in flight
+    /// (within its grace period) while the NLBs and targets behind it still serve them. Then
+    /// the NLB listeners stop, then the targets, each waiting for its connections to end
+    /// (bounded by its own grace period), so every port is released and the event log is
+    /// complete. The whole stop is bounded by `STOP_TIMEOUT`.
     pub(crate) async fn shutdown(mut self) -> Finished {
-        self.shutdown.cancel();
-        let stopped = tokio::time::timeout(STOP_TIMEOUT, async {
-            while self.tasks.join_next().await.is_some() {}
-        })
-        .await;
-        if stopped.is_err() {
-            tracing::warn!("hops did not stop within {STOP_TIMEOUT:?}; aborting them");
-            self.tasks.abort_all();
-        }
+        let deadline = tokio::time::Instant::now() + STOP_TIMEOUT;
+        let gateway = self.gateway.stop("the gateway", deadline).await;
+        let nlbs = self.nlbs.stop("the NLB listeners", deadline).await;
+        let targets = self.targets.stop("the targets", deadline).await;
         Finished {
             events: self.events.snapshot(),
             invocations: self.invocations,
             served: self.served,
+            clean: gateway && nlbs && targets,
         }
     }
 
-    /// Stops every hop; for callers that do not need the observations.
-    pub async fn stop(self) {
-        let _ = self.shutdown().await;
+    /// Stops one target's server as a crashed process would leave it: its port refuses new
+    /// connections. Connections it had open are answered or closed within the target's grace
+    /// period; this returns once the port is released. The NLB listeners notice through their
+    /// health checks, like any other failure.
+    pub async fn stop_target(&mut self, name: &str) -> Result<(), RunError> {
+        let slot = self.target_slot(name)?;
+        let running = slot.running.take().ok_or_else(|| RunError::TargetControl {
+            target: name.to_owned(),
+            detail: "is not running".to_owned(),
+        })?;
+        slot.shutdown.cancel();
+        tokio::time::timeout(STOP_TIMEOUT, running)
+            .await
+            .map_err(|_| RunError::TargetControl {
+                target: name.to_owned(),
+                detail: format!("did not stop within {STOP_TIMEOUT:?}"),
+            })?
+            .map_err(|_| RunError::TargetControl {
+                target: name.to_owned(),
+                detail: "its task ended without stopping".to_owned(),
+            })
+    }
+
+    /// Serves a target stopped by [`Lab::stop_target`] again, on the same address and with
+    /// the same configuration.
+    pub async fn restart_target(&mut self, name: &str) -> Result<(), RunError> {
+        let slot = self.target_slot(name)?;
+        if slot.running.is_some() {
+            return Err(RunError::TargetControl {
+                target: name.to_owned(),
+                detail: "is already running".to_owned(),
+            });
+        }
+        let (addr, config) = (slot.addr, slot.config.clone());
+        let listener = bind(&HopId::target(name), addr).await?;
+        self.serve_target(name, listener, addr, config);
+        Ok(())
+    }
+
+    fn target_slot(&mut self, name: &str) -> Result<&mut TargetSlot, RunError> {
+        self.target_slots
+            .get_mut(name)
+            .ok_or_else(|| RunError::TargetControl {
+                target: name.to_owned(),
+                detail: "no target of that name in this lab".to_owned(),
+            })
+    }
+
+    /// Spawns a target's server on `listener` and remembers how to stop it.
+    fn serve_target(
+        &mut self,
+        name: &str,
+        listener: TcpListener,
+        addr: SocketAddr,
+        config: TargetConfig,
+    ) {
+        let shutdown = self.targets.shutdown.child_token();
+        let (stopped, running) = tokio::sync::oneshot::channel();
+        let (events, token, served) = (self.events.clone(), shutdown.clone(), config.clone());
+        self.targets.tasks.spawn(async move {
+            if let Err(error) = hoplab_target::serve(listener, served, events, token).await {
+                tracing::error!(%error, "target stopped");
+            }
+            let _ = stopped.send(());
+        });
+        self.target_slots.insert(
+            name.to_owned(),
+            TargetSlot {
+                addr,
+                config,
+                shutdown,
+                running: Some(running),
+            },
+        );
+    }
+
+    /// Stops every hop, front to back (see `shutdown`), for callers that do not need the
+    /// observations. Returns whether every hop stopped by itself within the lab's bound;
+    /// `false` means some had to be aborted. Either way every port is released.
+    pub async fn stop(self) -> bool {
+        self.shutdown().await.clean
     }
 
     fn note_served(&mut self, hop: &HopId, certificate: &str, pki: &Pki) -> Result<(), RunError> {

@@ -27,7 +27,7 @@ mod report;
 mod stitch;
 
 pub use error::RunError;
-pub use lab::{Lab, LabOptions};
+pub use lab::{Lab, LabOptions, OBSERVATIONS_PER_REQUEST};
 pub use render::{render_request_text, render_text};
 pub use report::{
     CertificateRole, HopStep, HopTrace, Mismatch, RequestReport, RunReport, SeenCertificate,

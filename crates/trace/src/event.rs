@@ -1,5 +1,6 @@
 //! Observations and the log they are written to.
 
+use std::collections::VecDeque;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
@@ -190,38 +191,128 @@ impl Observation {
 
 /// The shared, append-only log every hop of one topology writes its observations to.
 ///
+/// A log made with [`EventLog::new`] keeps everything, so a one-shot run can stitch every
+/// request's trace. A log made with [`EventLog::bounded`] keeps only the latest observations
+/// and drops the oldest first, for a topology that serves for as long as someone lets it.
+///
 /// Cloning is cheap and every clone writes to the same log.
 #[derive(Debug, Clone, Default)]
 pub struct EventLog {
-    inner: Arc<Mutex<Vec<Observation>>>,
+    inner: Arc<Mutex<Kept>>,
+}
+
+#[derive(Debug, Default)]
+struct Kept {
+    observations: VecDeque<Observation>,
+    /// `None`: keep everything.
+    capacity: Option<usize>,
+    evicted: u64,
 }
 
 impl EventLog {
-    /// An empty log.
+    /// An empty log that keeps every observation.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Appends one observation.
+    /// An empty log that keeps the latest `capacity` observations (at least one).
+    pub fn bounded(capacity: usize) -> Self {
+        Self {
+            inner: Arc::new(Mutex::new(Kept {
+                observations: VecDeque::new(),
+                capacity: Some(capacity.max(1)),
+                evicted: 0,
+            })),
+        }
+    }
+
+    /// Appends one observation, dropping the oldest when a bounded log is full.
     pub fn record(&self, observation: Observation) {
-        self.lock().push(observation);
+        let mut kept = self.lock();
+        if let Some(capacity) = kept.capacity {
+            while kept.observations.len() >= capacity {
+                kept.observations.pop_front();
+                kept.evicted += 1;
+            }
+        }
+        kept.observations.push_back(observation);
     }
 
-    /// A copy of every observation recorded so far, in order.
+    /// A copy of every observation kept, in order.
     pub fn snapshot(&self) -> Vec<Observation> {
-        self.lock().clone()
+        self.lock().observations.iter().cloned().collect()
     }
 
-    /// Observations for which `keep` returns true, in order.
+    /// Kept observations for which `keep` returns true, in order.
     pub fn matching(&self, keep: impl Fn(&Observation) -> bool) -> Vec<Observation> {
-        self.lock().iter().filter(|o| keep(o)).cloned().collect()
+        self.lock()
+            .observations
+            .iter()
+            .filter(|o| keep(o))
+            .cloned()
+            .collect()
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<Observation>> {
-        // A panic while holding the lock cannot leave the Vec half-written, so a poisoned
+    /// How many observations are kept.
+    pub fn len(&self) -> usize {
+        self.lock().observations.len()
+    }
+
+    /// Whether none are kept.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// How many observations a bounded log has dropped to stay within its capacity.
+    pub fn evicted(&self) -> u64 {
+        self.lock().evicted
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Kept> {
+        // A panic while holding the lock cannot leave the queue half-written, so a poisoned
         // lock is still safe to use.
         self.inner
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn accepted(port: u16) -> Observation {
+        Observation::Accepted {
+            hop: HopId::Gateway,
+            conn: Connection {
+                peer: SocketAddr::from(([127, 0, 0, 1], port)),
+                local: SocketAddr::from(([127, 0, 0, 1], 1)),
+            },
+        }
+    }
+
+    #[test]
+    fn an_unbounded_log_keeps_everything() {
+        let log = EventLog::new();
+        for port in 0..1000 {
+            log.record(accepted(port));
+        }
+        assert_eq!(log.len(), 1000);
+        assert_eq!(log.evicted(), 0);
+        assert_eq!(log.snapshot()[0], accepted(0));
+    }
+
+    #[test]
+    fn a_bounded_log_keeps_the_latest_and_counts_what_it_dropped() {
+        let log = EventLog::bounded(3);
+        for port in 0..10 {
+            log.record(accepted(port));
+        }
+        assert_eq!(log.snapshot(), vec![accepted(7), accepted(8), accepted(9)]);
+        assert_eq!(log.evicted(), 7);
+        // Every clone writes to the same bounded log.
+        log.clone().record(accepted(10));
+        assert_eq!(log.len(), 3);
+        assert_eq!(log.snapshot()[0], accepted(8));
     }
 }

@@ -53,7 +53,12 @@ pub(crate) async fn run(command: Command) -> u8 {
             route,
         } => run_scenario(&file, format, patch_operations.as_deref(), route.as_deref()).await,
         Command::Import(args) => import::import(args),
-        Command::Up { file, port, listen } => up::up(&file, listen, port).await,
+        Command::Up {
+            file,
+            port,
+            listen,
+            keep,
+        } => up::up(&file, listen, port, keep).await,
         Command::Test {
             paths,
             jobs,

@@ -8,8 +8,9 @@ use hoplab_runner::{Lab, LabOptions};
 use super::{EXIT_PASSED, EXIT_UNUSABLE};
 
 /// Starts every hop, prints where each listens, serves until interrupted, then stops
-/// gracefully (in-flight requests finish within the hops' grace periods).
-pub(crate) async fn up(file: &Path, listen: IpAddr, port: u16) -> u8 {
+/// gracefully (in-flight requests finish within the hops' grace periods). Only the records of
+/// the latest `keep` requests are kept.
+pub(crate) async fn up(file: &Path, listen: IpAddr, port: u16, keep: usize) -> u8 {
     let Some(scenario) = super::load(file) else {
         return EXIT_UNUSABLE;
     };
@@ -21,6 +22,7 @@ pub(crate) async fn up(file: &Path, listen: IpAddr, port: u16) -> u8 {
     }
     let options = LabOptions {
         gateway_addr: SocketAddr::new(listen, port),
+        keep_requests: Some(keep.max(1)),
     };
     let lab = match Lab::start(&scenario, options).await {
         Ok(lab) => lab,
@@ -40,9 +42,10 @@ pub(crate) async fn up(file: &Path, listen: IpAddr, port: u16) -> u8 {
         .map(|r| format!("{} {}", r.method, r.path))
         .collect();
     println!(
-        "ready: invoke URL http://{}/ (routes: {}; records at {})",
+        "ready: invoke URL http://{}/ (routes: {}; records of the latest {} requests at {})",
         lab.gateway_addr(),
         routes.join(", "),
+        keep.max(1),
         hoplab_gateway::INVOCATIONS_PATH
     );
 
