@@ -97,6 +97,10 @@ pub async fn serve_with_limits(
                 Err(error) => {
                     // Running out of file descriptors or a reset before accept: keep serving.
                     tracing::warn!(%error, "gateway accept failed");
+                    tokio::select! {
+                        () = shutdown.cancelled() => {}
+                        () = tokio::time::sleep(hoplab_trace::ACCEPT_BACKOFF) => {}
+                    }
                     continue;
                 }
             },

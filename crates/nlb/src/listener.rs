@@ -20,9 +20,6 @@ use crate::{ListenerConfig, NlbError, alpn_protocols};
 /// How long open connections may run after shutdown is requested before they are closed.
 pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 
-/// How long to wait before accepting again after `accept` failed (e.g. out of descriptors).
-const ACCEPT_BACKOFF: Duration = Duration::from_millis(100);
-
 /// Serves one NLB listener on `listener` until `shutdown` is cancelled.
 ///
 /// A TCP listener (`config.tls` is `None`) passes each connection through to one target; a TLS
@@ -108,7 +105,7 @@ pub async fn serve_listener_reporting_ready(
                     tracing::warn!(%hop, %error, "accept failed");
                     tokio::select! {
                         () = shutdown.cancelled() => {}
-                        () = tokio::time::sleep(ACCEPT_BACKOFF) => {}
+                        () = tokio::time::sleep(hoplab_trace::ACCEPT_BACKOFF) => {}
                     }
                     continue;
                 }

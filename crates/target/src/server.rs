@@ -20,9 +20,6 @@ use crate::{TargetBehaviour, TargetConfig, TargetError};
 /// How long in-flight connections may run after shutdown is requested before they are closed.
 pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 
-/// How long to wait before accepting again after `accept` failed (e.g. out of descriptors).
-const ACCEPT_BACKOFF: Duration = Duration::from_millis(100);
-
 /// Serves `config` on `listener` until `shutdown` is cancelled.
 ///
 /// Every accepted connection is recorded in `events`, then (for HTTPS) the TLS handshake's
@@ -116,7 +113,7 @@ pub async fn serve(
                     tracing::warn!(hop = %handler.hop, %error, "accept failed");
                     tokio::select! {
                         () = shutdown.cancelled() => {}
-                        () = tokio::time::sleep(ACCEPT_BACKOFF) => {}
+                        () = tokio::time::sleep(hoplab_trace::ACCEPT_BACKOFF) => {}
                     }
                     continue;
                 }
