@@ -16,9 +16,9 @@ pub fn render_dot(picture: &Picture) -> String {
         .map(|s| format!("status {s}"))
         .unwrap_or_else(|| "no response".to_owned());
     let verdict = if picture.outcome.passed {
-        "PASS"
+        "as expected"
     } else {
-        "FAIL"
+        "unexpected"
     };
     let mut title = vec![
         dot(&picture.title),

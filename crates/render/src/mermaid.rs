@@ -28,9 +28,9 @@ pub fn render_mermaid(picture: &Picture) -> String {
                 .map(|s| format!("status {s}"))
                 .unwrap_or_else(|| "no response".to_owned());
             let verdict = if picture.outcome.passed {
-                "PASS"
+                "as expected"
             } else {
-                "FAIL"
+                "unexpected"
             };
             lines.push(mermaid(&format!("{verdict}, {status}")));
         }

@@ -1,10 +1,11 @@
 //! Draws a [`Picture`] as a self-contained SVG: fixed layout arithmetic, system fonts, no
 //! external resources, no scripts, every piece of text escaped.
 //!
-//! Layout, top to bottom: the title and route line with a PASS/FAIL badge, the row of hop
-//! boxes joined by arrows, each hop's note under its box, one span per TLS session (a bar
-//! from the node that started it to the node that terminated it, with the certificate
-//! verdict under it), then the status and the execution log's failure line.
+//! Layout, top to bottom: the title and route line with a badge (the status, and whether the
+//! expectation held), the row of hop boxes joined by arrows, each hop's note under its box,
+//! one span per TLS session (a bar from the node that started it to the node that terminated
+//! it, with the certificate verdict under it), then the status and the execution log's
+//! failure line.
 
 use std::fmt::Write;
 
@@ -121,7 +122,7 @@ fn draw(picture: &Picture) -> (String, i32, i32) {
 }
 
 fn header(svg: &mut Svg, picture: &Picture, width: i32) -> i32 {
-    let badge_w = 118;
+    let badge_w = 156;
     let title_room = chars_in(width - 2 * MARGIN - badge_w - 12, 9.0);
     svg.text(
         MARGIN,
@@ -143,9 +144,9 @@ fn header(svg: &mut Svg, picture: &Picture, width: i32) -> i32 {
     }
     let outcome = &picture.outcome;
     let (label, fill) = if outcome.passed {
-        ("PASS", GREEN)
+        ("as expected", GREEN)
     } else {
-        ("FAIL", RED)
+        ("unexpected", RED)
     };
     let status = outcome
         .status
@@ -164,7 +165,7 @@ fn header(svg: &mut Svg, picture: &Picture, width: i32) -> i32 {
         "#ffffff",
         SANS,
         "middle",
-        &format!("{label} · {status}"),
+        &format!("{status} · {label}"),
     );
     y - 4
 }
