@@ -117,11 +117,11 @@ impl InvocationLog {
     /// Stores an invocation, dropping the oldest one past capacity.
     pub fn insert(&self, invocation: Invocation) {
         let mut stored = self.lock();
-        if stored.order.len() >= self.capacity {
-            if let Some(oldest) = stored.order.pop_front() {
-                stored.by_id.remove(&oldest);
-                stored.evicted += 1;
-            }
+        if stored.order.len() >= self.capacity
+            && let Some(oldest) = stored.order.pop_front()
+        {
+            stored.by_id.remove(&oldest);
+            stored.evicted += 1;
         }
         stored.order.push_back(invocation.request_id.clone());
         stored

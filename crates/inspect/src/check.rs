@@ -62,10 +62,10 @@ pub(crate) fn judge(
     let verdict = validate(chain, host, &trust.store, policy, now);
     let summaries = hoplab_pkix::CertSummary::chain(chain.iter().map(|c| c.as_ref()));
     let mut explanation = verdict.explanation.lines();
-    if verdict.explanation.hostname.is_none() {
-        if let Some(line) = hostname_not_checked(host, summaries.first(), &verdict.outcome) {
-            explanation.push(line);
-        }
+    if verdict.explanation.hostname.is_none()
+        && let Some(line) = hostname_not_checked(host, summaries.first(), &verdict.outcome)
+    {
+        explanation.push(line);
     }
     let rejection = verdict.outcome.err();
     CheckReport {

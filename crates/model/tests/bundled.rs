@@ -42,14 +42,14 @@ fn check(
     expect: &Expectation,
     predicted: &Outcome,
 ) {
-    if let Some(status) = expect.status {
-        if status != predicted.status {
-            miss(
-                &format!("{prefix}status"),
-                status.to_string(),
-                predicted.status.to_string(),
-            );
-        }
+    if let Some(status) = expect.status
+        && status != predicted.status
+    {
+        miss(
+            &format!("{prefix}status"),
+            status.to_string(),
+            predicted.status.to_string(),
+        );
     }
     if let Some(hop) = &expect.validated {
         let got = predicted.validated.clone().unwrap_or_else(|| "none".into());
@@ -93,10 +93,10 @@ fn predictions_meet_every_bundled_expectation() {
             let targets = route.map(|r| r.targets.clone()).unwrap_or_default();
             let expect = &request.expect;
             // A pinned target needs the model to say that no other target gets flows.
-            if let Some(target) = &expect.target {
-                if targets != [target.clone()] {
-                    miss("target", target.clone(), targets.join(" or "));
-                }
+            if let Some(target) = &expect.target
+                && targets != [target.clone()]
+            {
+                miss("target", target.clone(), targets.join(" or "));
             }
             let first = Outcome {
                 status: predicted.status,

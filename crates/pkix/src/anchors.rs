@@ -37,13 +37,14 @@ impl<'a> Anchors<'a> {
         if skip {
             let mut seen: HashSet<&[u8]> = list.iter().map(|a| a.cert.der()).collect();
             for cert in sent {
-                if is_private_root(cert) && seen.insert(cert.der()) {
-                    if let Ok(cert) = Cert::parse(cert.der()) {
-                        list.push(Anchor {
-                            cert,
-                            source: AnchorSource::SentWithSkipVerification,
-                        });
-                    }
+                if is_private_root(cert)
+                    && seen.insert(cert.der())
+                    && let Ok(cert) = Cert::parse(cert.der())
+                {
+                    list.push(Anchor {
+                        cert,
+                        source: AnchorSource::SentWithSkipVerification,
+                    });
                 }
             }
         }

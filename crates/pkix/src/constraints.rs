@@ -280,13 +280,11 @@ fn names_of(cert: &Cert<'_>) -> Vec<Name> {
             }
         }
     }
-    if !dns_or_ip {
-        if let Some(cn) = cert.common_name() {
-            if let Ok(ip) = cn.parse::<IpAddr>() {
-                names.push(Name::Ip(ip));
-            } else if valid_dns_constraint(&cn) {
-                names.push(Name::Dns(cn));
-            }
+    if !dns_or_ip && let Some(cn) = cert.common_name() {
+        if let Ok(ip) = cn.parse::<IpAddr>() {
+            names.push(Name::Ip(ip));
+        } else if valid_dns_constraint(&cn) {
+            names.push(Name::Dns(cn));
         }
     }
     names

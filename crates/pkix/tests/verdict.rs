@@ -560,13 +560,13 @@ fn verdict_table() {
                 verdict.explanation.lines()
             ));
         }
-        if let Some(dispatch) = case.dispatch {
-            if verdict.explanation.dispatch != Some(dispatch) {
-                failures.push(format!(
-                    "{}: dispatch {:?}, want {dispatch:?}",
-                    case.name, verdict.explanation.dispatch
-                ));
-            }
+        if let Some(dispatch) = case.dispatch
+            && verdict.explanation.dispatch != Some(dispatch)
+        {
+            failures.push(format!(
+                "{}: dispatch {:?}, want {dispatch:?}",
+                case.name, verdict.explanation.dispatch
+            ));
         }
         // Every verdict explains itself.
         assert!(!verdict.explanation.lines().is_empty(), "{}", case.name);

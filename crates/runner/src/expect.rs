@@ -12,14 +12,14 @@ pub(crate) fn check(expect: &Expectation, report: &RequestReport) -> Vec<Mismatc
         .target
         .as_deref()
         .and_then(|hop| hop.strip_prefix("target:"));
-    if let Some(name) = &expect.target {
-        if reached != Some(name.as_str()) {
-            mismatches.push(Mismatch {
-                field: "target".to_owned(),
-                expected: format!("target:{name}"),
-                actual: report.target.clone().unwrap_or_else(|| "none".to_owned()),
-            });
-        }
+    if let Some(name) = &expect.target
+        && reached != Some(name.as_str())
+    {
+        mismatches.push(Mismatch {
+            field: "target".to_owned(),
+            expected: format!("target:{name}"),
+            actual: report.target.clone().unwrap_or_else(|| "none".to_owned()),
+        });
     }
     let per_target = expect
         .per_target
@@ -43,14 +43,14 @@ fn check_one(expect: &Expectation, report: &RequestReport) -> Vec<Mismatch> {
             actual,
         });
     };
-    if let Some(status) = expect.status {
-        if report.status != Some(status) {
-            let actual = report
-                .status
-                .map(|s| s.to_string())
-                .unwrap_or_else(|| "no response".to_owned());
-            differ("status", status.to_string(), actual);
-        }
+    if let Some(status) = expect.status
+        && report.status != Some(status)
+    {
+        let actual = report
+            .status
+            .map(|s| s.to_string())
+            .unwrap_or_else(|| "no response".to_owned());
+        differ("status", status.to_string(), actual);
     }
     if let Some(hop) = &expect.validated {
         let actual = report
@@ -67,10 +67,10 @@ fn check_one(expect: &Expectation, report: &RequestReport) -> Vec<Mismatch> {
             differ("error", describe(error), or_none(&actual));
         }
     }
-    if let Some(part) = &expect.body_contains {
-        if !report.body.contains(part.as_str()) {
-            differ("body", format!("contains {part:?}"), report.body.clone());
-        }
+    if let Some(part) = &expect.body_contains
+        && !report.body.contains(part.as_str())
+    {
+        differ("body", format!("contains {part:?}"), report.body.clone());
     }
     mismatches
 }

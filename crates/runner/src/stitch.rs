@@ -148,10 +148,10 @@ pub(crate) fn stitch(
     }
 
     describe_hops(trace, &path_hops, forward.as_ref(), &upstream.hop);
-    if let Some(failure) = forward_failure {
-        if let Some(first_step) = trace.hops.get_mut(1) {
-            first_step.note = join_notes(&first_step.note, &failure);
-        }
+    if let Some(failure) = forward_failure
+        && let Some(first_step) = trace.hops.get_mut(1)
+    {
+        first_step.note = join_notes(&first_step.note, &failure);
     }
     if let Some(tls) = &upstream.tls {
         let server = tls_end
@@ -256,13 +256,13 @@ fn validated_certificate(
         _ => "rejected".to_owned(),
     };
     let mut explanation = tls.explanation.clone();
-    if let (Some(leaf), Some(served)) = (tls.presented.first(), served) {
-        if let Some((name, _)) = served.iter().find(|(_, fp)| *fp == leaf.sha256) {
-            explanation.insert(
-                0,
-                format!("the leaf is the scenario's certificate {name:?}"),
-            );
-        }
+    if let (Some(leaf), Some(served)) = (tls.presented.first(), served)
+        && let Some((name, _)) = served.iter().find(|(_, fp)| *fp == leaf.sha256)
+    {
+        explanation.insert(
+            0,
+            format!("the leaf is the scenario's certificate {name:?}"),
+        );
     }
     SeenCertificate {
         presented_by: server.to_owned(),

@@ -261,12 +261,12 @@ fn apply_listener(
             .iter()
             .find(|a| a.dimension == Dimension::ListenerCertificate)
             .and_then(|a| a.values.first());
-        if let (Some(first), Some(name)) = (first, &certificate) {
-            if first != &Setting::ListenerCertificate(name.clone()) {
-                return Err(format!(
-                    "a TCP listener serves no certificate: same as listener_certificate={first}"
-                ));
-            }
+        if let (Some(first), Some(name)) = (first, &certificate)
+            && first != &Setting::ListenerCertificate(name.clone())
+        {
+            return Err(format!(
+                "a TCP listener serves no certificate: same as listener_certificate={first}"
+            ));
         }
     }
     let group_name = listener.target_group.clone();

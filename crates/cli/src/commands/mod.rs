@@ -110,11 +110,11 @@ async fn run_scenario(
     let Some(mut scenario) = load(file) else {
         return EXIT_UNUSABLE;
     };
-    if let Some(text) = patch_operations {
-        if let Err(message) = patch(&mut scenario, text, route) {
-            eprintln!("hoplab: {}: {message}", file.display());
-            return EXIT_UNUSABLE;
-        }
+    if let Some(text) = patch_operations
+        && let Err(message) = patch(&mut scenario, text, route)
+    {
+        eprintln!("hoplab: {}: {message}", file.display());
+        return EXIT_UNUSABLE;
     }
     let report = match hoplab_runner::run(&scenario).await {
         Ok(report) => report,

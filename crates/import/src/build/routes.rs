@@ -111,10 +111,10 @@ fn write_route(
             }
             let name = b.nlb_names.name(&nlb_arn, load_balancer_name(&nlb_arn));
             doc.entry("vpc_link", Value::str(name));
-            if let Some(uri) = &uri {
-                if uri.scheme == Scheme::Https {
-                    facts.https_through.push((nlb_arn.clone(), uri.port));
-                }
+            if let Some(uri) = &uri
+                && uri.scheme == Scheme::Https
+            {
+                facts.https_through.push((nlb_arn.clone(), uri.port));
             }
             if !facts.nlbs.contains(&nlb_arn) {
                 facts.nlbs.push(nlb_arn);

@@ -271,12 +271,13 @@ impl Cursor {
             if c == quote {
                 return Ok(out);
             }
-            if c == '\\' && quote == '"' {
-                if let Some(next) = self.peek() {
-                    out.push(next);
-                    self.pos += 1;
-                    continue;
-                }
+            if c == '\\'
+                && quote == '"'
+                && let Some(next) = self.peek()
+            {
+                out.push(next);
+                self.pos += 1;
+                continue;
             }
             out.push(c);
         }

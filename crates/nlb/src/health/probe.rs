@@ -101,20 +101,20 @@ impl Prober {
         response: &[u8],
     ) -> (bool, String, String) {
         const FAILED: &str = "Target.FailedHealthChecks: Health checks failed";
-        if self.protocol != HealthCheckProtocol::Tcp {
-            if let Some(status) = status_code(response) {
-                return if self.matcher.matches(status) {
-                    (true, format!("HTTP {status}"), String::new())
-                } else {
-                    (
-                        false,
-                        format!("HTTP {status}, not in {}", self.matcher),
-                        format!(
-                            "Target.ResponseCodeMismatch: Health checks failed with these codes: [{status}]"
-                        ),
-                    )
-                };
-            }
+        if self.protocol != HealthCheckProtocol::Tcp
+            && let Some(status) = status_code(response)
+        {
+            return if self.matcher.matches(status) {
+                (true, format!("HTTP {status}"), String::new())
+            } else {
+                (
+                    false,
+                    format!("HTTP {status}, not in {}", self.matcher),
+                    format!(
+                        "Target.ResponseCodeMismatch: Health checks failed with these codes: [{status}]"
+                    ),
+                )
+            };
         }
         let failed = |detail: String| {
             let reason = format!("{FAILED}: {detail}");

@@ -37,8 +37,8 @@ pub(super) fn nlbs(cx: &mut Cx<'_>, raw: &RawScenario, index: &Index<'_>) -> Vec
                 .map(|(i, listener)| {
                     let lf = format!("{f}.listeners[{i}]");
                     let converted = convert_listener(cx, index, &lf, listener);
-                    if converted.port != 0 {
-                        if let Some(first) = ports.insert(converted.port, i) {
+                    if converted.port != 0
+                        && let Some(first) = ports.insert(converted.port, i) {
                             ports.insert(converted.port, first);
                             cx.error(
                                 listener.get_ref().port.span(),
@@ -50,7 +50,6 @@ pub(super) fn nlbs(cx: &mut Cx<'_>, raw: &RawScenario, index: &Index<'_>) -> Vec
                                 )),
                             );
                         }
-                    }
                     converted
                 })
                 .collect();
@@ -134,21 +133,20 @@ fn convert_listener(
                 &AlpnPolicy::ALL,
                 AlpnPolicy::None,
             );
-            if let (Some(alpn), false) = (&l.alpn_policy, alpn_policy == AlpnPolicy::None) {
-                if index.target_group(l.target_group.get_ref())
+            if let (Some(alpn), false) = (&l.alpn_policy, alpn_policy == AlpnPolicy::None)
+                && index.target_group(l.target_group.get_ref())
                     == Some(Some(TargetGroupProtocol::Tcp))
-                {
-                    cx.error(
-                        alpn.span(),
-                        format!("{lf}.alpn_policy"),
-                        format!(
-                            "ALPN policy {:?} needs a TLS target group, but {:?} is TCP",
-                            alpn.get_ref(),
-                            l.target_group.get_ref()
-                        ),
-                        Some("use a TLS target group, or alpn_policy = \"None\"".into()),
-                    );
-                }
+            {
+                cx.error(
+                    alpn.span(),
+                    format!("{lf}.alpn_policy"),
+                    format!(
+                        "ALPN policy {:?} needs a TLS target group, but {:?} is TCP",
+                        alpn.get_ref(),
+                        l.target_group.get_ref()
+                    ),
+                    Some("use a TLS target group, or alpn_policy = \"None\"".into()),
+                );
             }
             ListenerProtocol::Tls(TlsListener {
                 default_certificate,

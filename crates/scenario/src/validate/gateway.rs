@@ -62,15 +62,15 @@ fn check_api_rules(cx: &mut Cx<'_>, api: ApiType, g: &RawGateway, routes: &[Rout
                         Some("an HTTP API's tlsConfig has only serverNameToVerify; use a certificate API Gateway trusts".into()),
                     );
                 }
-                if let Some(name) = &raw.server_name_to_verify {
-                    if !matches!(route.connection, ConnectionType::VpcLink { .. }) {
-                        cx.error(
-                            name.span(),
-                            format!("{rf}.server_name_to_verify"),
-                            "serverNameToVerify applies to private (VPC_LINK) integrations only",
-                            Some("set connection_type = \"VPC_LINK\" or remove it".into()),
-                        );
-                    }
+                if let Some(name) = &raw.server_name_to_verify
+                    && !matches!(route.connection, ConnectionType::VpcLink { .. })
+                {
+                    cx.error(
+                        name.span(),
+                        format!("{rf}.server_name_to_verify"),
+                        "serverNameToVerify applies to private (VPC_LINK) integrations only",
+                        Some("set connection_type = \"VPC_LINK\" or remove it".into()),
+                    );
                 }
                 if route.integration != IntegrationType::HttpProxy {
                     let span = raw
