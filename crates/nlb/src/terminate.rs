@@ -88,13 +88,7 @@ impl Terminator {
                 let selected = session.alpn_protocol().map(protocol_name);
                 let served = self.selector.select(sni.as_deref()).served.clone();
                 tracing::debug!(?sni, %version, ?selected, "tls terminated");
-                events.record(Observation::TlsTerminated {
-                    hop: hop.clone(),
-                    conn: downstream,
-                    sni,
-                    served,
-                    version,
-                });
+                // ALPN first: whoever sees the handshake recorded also sees what it negotiated.
                 if self.alpn.is_some() {
                     events.record(Observation::AlpnNegotiated {
                         hop: hop.clone(),
@@ -103,6 +97,13 @@ impl Terminator {
                         selected,
                     });
                 }
+                events.record(Observation::TlsTerminated {
+                    hop: hop.clone(),
+                    conn: downstream,
+                    sni,
+                    served,
+                    version,
+                });
                 client
             }
             Err(error) => return failed(hop, events, downstream, error),
