@@ -1,8 +1,10 @@
 //! The model's rules for target faults, timeouts, health checks and backend TLS versions: each
 //! case is predicted, checked field by field, and run live, which must agree.
 
-use hoplab_model::{RoutePrediction, disagreements, explain};
-use hoplab_scenario::Scenario;
+mod support;
+
+use hoplab_model::RoutePrediction;
+use support::INTERNAL;
 
 const BASE: &str = r#"
 [scenario]
@@ -23,29 +25,11 @@ self_signed = true
 common_name = "backend.internal"
 "#;
 
-const INTERNAL: &str = "Execution failed due to configuration error: There was an internal error while executing your request";
 const TIMEOUT: &str = "Execution failed due to a timeout error";
-
-fn scenario(text: &str) -> Scenario {
-    let text = format!("{BASE}\n{text}");
-    hoplab_scenario::from_toml(&text, "case.toml")
-        .unwrap_or_else(|e| panic!("case does not load: {e}\n{text}"))
-}
 
 /// Predicts every route, runs `requests` requests per route live, and checks they agree.
 async fn predict(extra: &str, requests: usize) -> Vec<RoutePrediction> {
-    let mut text = extra.to_owned();
-    for r in &scenario(extra).gateway.routes {
-        for _ in 0..requests {
-            text.push_str(&format!("\n[[requests]]\npath = \"{}\"\n", r.path));
-        }
-    }
-    let s = scenario(&text);
-    let explanation = explain(&s, s.now.expect("pinned clock"));
-    let report = hoplab_runner::run(&s).await.expect("live run");
-    let found = disagreements(&explanation, &report);
-    assert!(found.is_empty(), "model and live run disagree: {found:#?}");
-    explanation.routes
+    support::predict_all(BASE, extra, requests).await
 }
 
 fn outcome(r: &RoutePrediction) -> (u16, Option<&str>, Option<&str>) {

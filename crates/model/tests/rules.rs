@@ -1,8 +1,11 @@
 //! One small scenario per rule: the model's prediction, checked field by field, and the same
 //! scenario run live, which must agree with it.
 
+mod support;
+
 use hoplab_model::{RoutePrediction, disagreements, explain};
 use hoplab_scenario::Scenario;
+use support::INTERNAL;
 
 /// A pinned clock and a public PKI every case can use: `root` (trusted) > `int` > `good`.
 const BASE: &str = r#"
@@ -24,17 +27,12 @@ common_name = "api.example.com"
 dns_names = ["api.example.com"]
 "#;
 
-const INTERNAL: &str = "Execution failed due to configuration error: There was an internal error while executing your request";
 const SSL_ENGINE: &str = "Execution failed due to configuration error: General SSLEngine problem";
 const BUILDING: &str = "Execution failed due to configuration error: PKIX path building failed: sun.security.provider.certpath.SunCertPathBuilderException: unable to find valid certification path to requested target";
 const VALIDITY: &str = "Execution failed due to configuration error: PKIX path validation failed: java.security.cert.CertPathValidatorException: validity check failed";
 
 fn scenario(extra: &str) -> Scenario {
-    let text = format!("{BASE}\n{extra}");
-    match hoplab_scenario::from_toml(&text, "case.toml") {
-        Ok(s) => s,
-        Err(e) => panic!("case does not load: {e}\n{text}"),
-    }
+    support::scenario(BASE, extra)
 }
 
 /// The prediction for the scenario's only route, after checking the live run agrees.
@@ -44,31 +42,9 @@ async fn predict(extra: &str) -> RoutePrediction {
     all.remove(0)
 }
 
+/// One request per route, so every route is also run live.
 async fn predict_all(extra: &str) -> Vec<RoutePrediction> {
-    // One request per route, so every route is also run live.
-    let mut text = extra.to_owned();
-    for r in &scenario(extra).gateway.routes {
-        let method = if r.method == "ANY" { "GET" } else { &r.method };
-        text.push_str(&format!(
-            "\n[[requests]]\nmethod = \"{method}\"\npath = \"{}\"\n",
-            r.path
-        ));
-    }
-    let s = scenario(&text);
-    let now = s.now.expect("cases pin the clock");
-    let explanation = explain(&s, now);
-    let report = hoplab_runner::run(&s).await.expect("live run");
-    let found = disagreements(&explanation, &report);
-    assert!(
-        found.is_empty(),
-        "model and live run disagree: {found:#?}\nnarratives: {:#?}",
-        explanation
-            .routes
-            .iter()
-            .map(|r| &r.narrative)
-            .collect::<Vec<_>>()
-    );
-    explanation.routes
+    support::predict_all(BASE, extra, 1).await
 }
 
 fn assert_outcome(r: &RoutePrediction, status: u16, validated: Option<&str>, error: Option<&str>) {
