@@ -10,19 +10,14 @@ use crate::picture::{CertificateState, NodeKind, Picture};
 /// Renders one picture as Graphviz DOT source.
 pub fn render_dot(picture: &Picture) -> String {
     let mut out = String::from("digraph hoplab {\n");
-    let status = picture
-        .outcome
-        .status
-        .map(|s| format!("status {s}"))
-        .unwrap_or_else(|| "no response".to_owned());
-    let verdict = if picture.outcome.passed {
-        "as expected"
-    } else {
-        "unexpected"
-    };
     let mut title = vec![
         dot(&picture.title),
-        dot(&format!("{}  ({verdict}, {status})", picture.request)),
+        dot(&format!(
+            "{}  ({}, {})",
+            picture.request,
+            picture.outcome.verdict(),
+            picture.outcome.status_line()
+        )),
     ];
     if let Some(error) = &picture.outcome.error {
         title.push(dot(error));
@@ -73,8 +68,8 @@ pub fn render_dot(picture: &Picture) -> String {
     }
     for session in &picture.sessions {
         let mut lines = vec![dot(&format!("TLS {}", session.summary))];
-        if !session.outcome.is_empty() && session.outcome != "established" {
-            lines.push(dot(&session.outcome));
+        if let Some(failure) = session.failure() {
+            lines.push(dot(failure));
         }
         let (color, style) = match &session.certificate {
             Some(cert) => {

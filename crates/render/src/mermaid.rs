@@ -22,17 +22,11 @@ pub fn render_mermaid(picture: &Picture) -> String {
             lines.push(mermaid(detail));
         }
         if node.kind == NodeKind::Client {
-            let status = picture
-                .outcome
-                .status
-                .map(|s| format!("status {s}"))
-                .unwrap_or_else(|| "no response".to_owned());
-            let verdict = if picture.outcome.passed {
-                "as expected"
-            } else {
-                "unexpected"
-            };
-            lines.push(mermaid(&format!("{verdict}, {status}")));
+            lines.push(mermaid(&format!(
+                "{}, {}",
+                picture.outcome.verdict(),
+                picture.outcome.status_line()
+            )));
         }
         if !node.reached {
             lines.push("<i>not reached</i>".to_owned());
@@ -63,8 +57,8 @@ pub fn render_mermaid(picture: &Picture) -> String {
                 through.join(", ")
             )));
         }
-        if session.outcome != "established" && !session.outcome.is_empty() {
-            lines.push(mermaid(&session.outcome));
+        if let Some(failure) = session.failure() {
+            lines.push(mermaid(failure));
         }
         let style = match &session.certificate {
             Some(cert) => {

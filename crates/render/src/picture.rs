@@ -132,6 +132,31 @@ pub struct Outcome {
     pub caller_error: Option<String>,
 }
 
+impl Outcome {
+    /// `as expected` when every expectation held, else `unexpected`.
+    pub fn verdict(&self) -> &'static str {
+        if self.passed {
+            "as expected"
+        } else {
+            "unexpected"
+        }
+    }
+
+    /// `status 200`, or `no response`.
+    pub fn status_line(&self) -> String {
+        self.status
+            .map(|s| format!("status {s}"))
+            .unwrap_or_else(|| "no response".to_owned())
+    }
+}
+
+impl Session {
+    /// Why the handshake failed: the outcome, unless it is `established` or empty.
+    pub fn failure(&self) -> Option<&str> {
+        (!self.outcome.is_empty() && self.outcome != "established").then_some(self.outcome.as_str())
+    }
+}
+
 impl Picture {
     /// The picture of one request; `route` adds the parts no hop records (VPC link, target
     /// group, targets not reached) and the route line.

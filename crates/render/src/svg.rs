@@ -143,11 +143,8 @@ fn header(svg: &mut Svg, picture: &Picture, width: i32) -> i32 {
         y += 16;
     }
     let outcome = &picture.outcome;
-    let (label, fill) = if outcome.passed {
-        ("as expected", GREEN)
-    } else {
-        ("unexpected", RED)
-    };
+    let label = outcome.verdict();
+    let fill = if outcome.passed { GREEN } else { RED };
     let status = outcome
         .status
         .map(|s| s.to_string())
@@ -398,8 +395,8 @@ fn session_span(svg: &mut Svg, picture: &Picture, session: &Session, width: i32,
         bar_y + 5
     );
     y = bar_y + 28;
-    if !session.outcome.is_empty() && session.outcome != "established" {
-        for line in wrap(&session.outcome, chars_in(room, SANS_11)) {
+    if let Some(failure) = session.failure() {
+        for line in wrap(failure, chars_in(room, SANS_11)) {
             svg.text(text_x, y, 11, "400", GREY, SANS, &line);
             y += 15;
         }
@@ -439,10 +436,7 @@ fn footer(svg: &mut Svg, picture: &Picture, width: i32, top: i32) -> i32 {
         width - MARGIN
     );
     let mut y = top + 20;
-    let status = outcome
-        .status
-        .map(|s| format!("status {s}"))
-        .unwrap_or_else(|| "no response".to_owned());
+    let status = outcome.status_line();
     let validated = outcome
         .validated
         .as_deref()
