@@ -78,7 +78,7 @@ pub(crate) async fn certs(file: &Path, out: &Path) -> u8 {
     let Some(scenario) = super::load(file) else {
         return EXIT_UNUSABLE;
     };
-    let now = scenario.now.unwrap_or_else(time::OffsetDateTime::now_utc);
+    let now = super::clock(&scenario);
     let spec = scenario.pki.clone();
     let pki = match tokio::task::spawn_blocking(move || hoplab_pki::Pki::generate(&spec, now)).await
     {
