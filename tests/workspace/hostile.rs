@@ -5,7 +5,7 @@
 
 use hoplab_scenario::{LoadError, MAX_FILE_SIZE, ScenarioError, from_toml};
 use hoplab_tests::{bundled_scenario_files, scenarios_dir};
-use toml_edit::{DocumentMut, Item, Value};
+use toml_edit::{DocumentMut, Item, Table, Value};
 
 /// The key injected; no scenario table knows it.
 const INJECTED: &str = "hoplab_injected_key";
@@ -14,29 +14,25 @@ const INJECTED: &str = "hoplab_injected_key";
 /// tables and inline tables); returns whether there was one.
 fn inject(item: &mut Item, target: usize, seen: &mut usize) -> bool {
     match item {
-        Item::Table(table) => {
-            if *seen == target {
-                table.insert(INJECTED, toml_edit::value(7));
-                return true;
-            }
-            *seen += 1;
-            table
-                .iter_mut()
-                .any(|(_, child)| inject(child, target, seen))
-        }
-        Item::ArrayOfTables(array) => array.iter_mut().any(|table| {
-            if *seen == target {
-                table.insert(INJECTED, toml_edit::value(7));
-                return true;
-            }
-            *seen += 1;
-            table
-                .iter_mut()
-                .any(|(_, child)| inject(child, target, seen))
-        }),
+        Item::Table(table) => inject_table(table, target, seen),
+        Item::ArrayOfTables(array) => array
+            .iter_mut()
+            .any(|table| inject_table(table, target, seen)),
         Item::Value(value) => inject_value(value, target, seen),
         Item::None => false,
     }
+}
+
+/// A table, standing alone or in an array of tables: counts as one, then its children.
+fn inject_table(table: &mut Table, target: usize, seen: &mut usize) -> bool {
+    if *seen == target {
+        table.insert(INJECTED, toml_edit::value(7));
+        return true;
+    }
+    *seen += 1;
+    table
+        .iter_mut()
+        .any(|(_, child)| inject(child, target, seen))
 }
 
 fn inject_value(value: &mut Value, target: usize, seen: &mut usize) -> bool {

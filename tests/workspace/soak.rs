@@ -18,7 +18,7 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Empty};
@@ -39,6 +39,9 @@ const ROUTES: [(&str, u16, &str); 3] = [
 
 /// Requests whose records `hoplab up` keeps by default (`--keep`).
 const KEPT_RECORDS: usize = hoplab_gateway::DEFAULT_KEPT_INVOCATIONS;
+
+/// Bound on `hoplab up` printing its ready line.
+const READY_BOUND: Duration = Duration::from_secs(30);
 
 /// Bound on the whole soak.
 const SOAK_BOUND: Duration = Duration::from_secs(1200);
@@ -67,13 +70,28 @@ fn start(bin: &PathBuf) -> Up {
         .spawn()
         .expect("hoplab up starts");
     let stdout = child.stdout.take().expect("stdout");
-    let mut lines = BufReader::new(stdout).lines();
+    // Read on a thread of its own, so that the wait for the ready line has a deadline; the
+    // thread keeps draining stdout so the child never blocks on a full pipe.
+    let (send, lines) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines() {
+            let Ok(line) = line else { break };
+            // Once the ready line is read nobody receives: the lines are only drained.
+            let _ = send.send(line);
+        }
+    });
+    let deadline = Instant::now() + READY_BOUND;
     let mut listening = Vec::new();
-    let gateway = loop {
+    let mut gateway = None;
+    // Bounded: a scenario has a handful of hops, then the ready line.
+    for _ in 0..64 {
         let line = lines
-            .next()
-            .expect("hoplab up prints its addresses")
-            .expect("utf-8");
+            .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+            .unwrap_or_else(|e| {
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!("hoplab up printed no ready line within {READY_BOUND:?}: {e}")
+            });
         if let Some(addr) = line
             .split(" on ")
             .nth(1)
@@ -83,11 +101,11 @@ fn start(bin: &PathBuf) -> Up {
         }
         if let Some(rest) = line.strip_prefix("ready: invoke URL http://") {
             let addr = rest.split('/').next().expect("address");
-            break addr.parse().expect("gateway address");
+            gateway = Some(addr.parse().expect("gateway address"));
+            break;
         }
-    };
-    // Keep draining stdout so the child never blocks on a full pipe.
-    std::thread::spawn(move || for _ in lines.by_ref() {});
+    }
+    let gateway = gateway.expect("hoplab up prints its addresses, then the ready line");
     listening.push(gateway);
     Up {
         child,
@@ -279,12 +297,12 @@ async fn hoplab_up_holds_under_sustained_load() {
     assert!(status.success());
     let bound = hoplab_gateway::SHUTDOWN_GRACE + Duration::from_secs(10);
     let exited = tokio::task::spawn_blocking(move || {
-        let deadline = std::time::Instant::now() + bound;
+        let deadline = Instant::now() + bound;
         loop {
             if let Some(status) = up.child.try_wait().expect("wait") {
                 return Some((status, up.listening));
             }
-            if std::time::Instant::now() > deadline {
+            if Instant::now() > deadline {
                 let _ = up.child.kill();
                 let _ = up.child.wait();
                 return None;

@@ -1,36 +1,10 @@
 //! The real `hoplab` binary: output, formats and exit codes.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod support;
 
-fn hoplab(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_hoplab"))
-        .args(args)
-        .output()
-        .expect("the hoplab binary runs")
-}
+use std::path::Path;
 
-fn scenario(file: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../scenarios")
-        .join(file)
-        .display()
-        .to_string()
-}
-
-fn write_scenario(dir: &tempfile::TempDir, name: &str, text: &str) -> PathBuf {
-    let path = dir.path().join(name);
-    std::fs::write(&path, text).expect("temp file is writable");
-    path
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
+use support::{hoplab, scenario, scenarios_dir, stderr, stdout, write_scenario};
 
 #[test]
 fn run_prints_log_and_trace_and_exits_zero_when_expectations_hold() {
@@ -125,7 +99,7 @@ fn missing_file_exits_two() {
 
 #[test]
 fn validate_checks_every_bundled_scenario() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios");
+    let dir = scenarios_dir();
     let mut files: Vec<String> = std::fs::read_dir(&dir)
         .expect("scenarios dir")
         .filter_map(Result::ok)
@@ -142,7 +116,7 @@ fn validate_checks_every_bundled_scenario() {
 
 #[test]
 fn test_runs_the_bundled_library_and_exits_zero() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios");
+    let dir = scenarios_dir();
     let output = hoplab(&["test", &dir.display().to_string(), "--jobs", "2"]);
     let text = stdout(&output);
     assert_eq!(output.status.code(), Some(0), "{text}\n{}", stderr(&output));
@@ -176,7 +150,7 @@ fn test_exits_one_on_a_failed_expectation_and_two_on_an_invalid_file() {
 
 #[test]
 fn test_filter_selects_by_path_and_json_is_parseable() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios");
+    let dir = scenarios_dir();
     let output = hoplab(&[
         "test",
         &dir.display().to_string(),

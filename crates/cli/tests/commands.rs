@@ -2,31 +2,11 @@
 //! `hoplab test`. Golden files live in `tests/golden/`; regenerate them with
 //! `HOPLAB_BLESS=1 cargo test -p hoplab-cli --test commands`, then review the diff.
 
+mod support;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
-fn hoplab(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_hoplab"))
-        .args(args)
-        .output()
-        .expect("the hoplab binary runs")
-}
-
-fn scenario(file: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../scenarios")
-        .join(file)
-        .display()
-        .to_string()
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
+use support::{hoplab, scenario, stderr, stdout};
 
 /// Compares `actual` with `tests/golden/<name>`, or writes it when `HOPLAB_BLESS=1`.
 #[track_caller]

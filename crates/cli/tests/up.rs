@@ -1,18 +1,26 @@
 //! `hoplab up` as a real process: readiness lines, requests with a plain HTTP client, the
 //! invocation record, and graceful shutdown on SIGINT.
 
+mod support;
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
-use std::path::Path;
-use std::process::{Child, ChildStderr, Command, Stdio};
-use std::time::Duration;
+use std::process::{Child, ChildStderr, Command, Output, Stdio};
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
+use std::time::{Duration, Instant};
+
+use support::bundled;
+
+/// How long `hoplab up` may take to print its ready line, and to stop after SIGINT.
+const PATIENCE: Duration = Duration::from_secs(20);
 
 /// A running `hoplab up`, killed on drop if the test did not stop it.
 struct Up {
     child: Option<Child>,
     gateway: SocketAddr,
     lines: Vec<String>,
-    stdout: BufReader<std::process::ChildStdout>,
+    /// The lines of stdout after the ready line, as a reader thread reads them.
+    stdout: Receiver<String>,
     stderr: Option<ChildStderr>,
 }
 
@@ -31,17 +39,23 @@ impl Up {
             .stderr(Stdio::piped())
             .spawn()
             .expect("hoplab starts");
-        let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
+        let stdout = forward_lines(BufReader::new(child.stdout.take().expect("stdout")));
         let stderr = child.stderr.take();
         let mut lines = Vec::new();
         let mut gateway = None;
+        let deadline = Instant::now() + PATIENCE;
         // Bounded: a scenario has a handful of hops, then the ready line.
         for _ in 0..64 {
-            let mut line = String::new();
-            if stdout.read_line(&mut line).expect("read stdout") == 0 {
-                break;
-            }
-            let line = line.trim_end().to_owned();
+            let line = match stdout.recv_timeout(deadline.saturating_duration_since(Instant::now()))
+            {
+                Ok(line) => line.trim_end().to_owned(),
+                Err(RecvTimeoutError::Disconnected) => break,
+                Err(RecvTimeoutError::Timeout) => {
+                    let _ = child.kill();
+                    let _ = child.wait();
+                    panic!("hoplab up was not ready within {PATIENCE:?}: {lines:#?}");
+                }
+            };
             if let Some(addr) = line.strip_prefix("listening for gateway on ") {
                 gateway = Some(addr.parse().expect("gateway address"));
             }
@@ -63,30 +77,24 @@ impl Up {
 
     /// Sends SIGINT and waits (bounded) for a clean exit; returns the rest of stdout.
     fn interrupt(&mut self) -> String {
-        let mut child = self.child.take().expect("still running");
+        let child = self.child.take().expect("still running");
         let status = Command::new("kill")
             .args(["-INT", &child.id().to_string()])
             .status()
             .expect("kill runs");
         assert!(status.success());
-        let pid = child.id();
-        let (done, exited) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            let _ = done.send(child.wait());
-        });
-        let exit = match exited.recv_timeout(Duration::from_secs(20)) {
-            Ok(exit) => exit.expect("wait"),
-            Err(_) => {
-                // Stop what we started, by its PID, before failing.
-                let _ = Command::new("kill")
-                    .args(["-KILL", &pid.to_string()])
-                    .status();
-                panic!("hoplab up did not stop within 20 s of SIGINT");
-            }
-        };
-        assert_eq!(exit.code(), Some(0));
+        let exit = wait_within(child, PATIENCE)
+            .unwrap_or_else(|| panic!("hoplab up did not stop within {PATIENCE:?} of SIGINT"));
+        assert_eq!(exit.status.code(), Some(0));
+        // The process has exited, so its stdout ends; the deadline only guards the test.
+        let deadline = Instant::now() + PATIENCE;
         let mut rest = String::new();
-        self.stdout.read_to_string(&mut rest).expect("stdout");
+        while let Ok(line) = self
+            .stdout
+            .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+        {
+            rest.push_str(&line);
+        }
         rest
     }
 
@@ -108,10 +116,40 @@ impl Drop for Up {
     }
 }
 
-fn bundled(scenario: &str) -> std::path::PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../scenarios")
-        .join(scenario)
+/// Reads `reader` line by line on a thread of its own, so that the test can wait for a line
+/// with a deadline; the channel closes at the end of the stream.
+fn forward_lines(mut reader: impl BufRead + Send + 'static) -> Receiver<String> {
+    let (send, lines) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        loop {
+            let mut line = String::new();
+            match reader.read_line(&mut line) {
+                Ok(0) | Err(_) => break,
+                Ok(_) if send.send(line).is_err() => break,
+                Ok(_) => {}
+            }
+        }
+    });
+    lines
+}
+
+/// Waits for `child` to exit and collects what it left in its pipes, or kills it (by its PID)
+/// and returns `None` when it is still running after `within`.
+fn wait_within(child: Child, within: Duration) -> Option<Output> {
+    let pid = child.id();
+    let (done, exited) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = done.send(child.wait_with_output());
+    });
+    match exited.recv_timeout(within) {
+        Ok(output) => Some(output.expect("wait for hoplab")),
+        Err(_) => {
+            let _ = Command::new("kill")
+                .args(["-KILL", &pid.to_string()])
+                .status();
+            None
+        }
+    }
 }
 
 /// A response: status, headers (lower-case names) and body.
@@ -256,20 +294,10 @@ fn up_warns_before_listening_beyond_loopback() {
         .stderr(Stdio::piped())
         .spawn()
         .expect("hoplab starts");
-    let pid = child.id();
-    let (done, exited) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let _ = done.send(child.wait_with_output());
-    });
-    let output = match exited.recv_timeout(Duration::from_secs(30)) {
-        Ok(output) => output.expect("hoplab exits"),
-        Err(_) => {
-            let _ = Command::new("kill").arg(pid.to_string()).status();
-            panic!("hoplab up kept running on a foreign address");
-        }
-    };
+    let output = wait_within(child, Duration::from_secs(30))
+        .unwrap_or_else(|| panic!("hoplab up kept running on a foreign address"));
     let status = output.status;
-    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    let stderr = support::stderr(&output);
     assert_eq!(status.code(), Some(2), "{stderr}");
     assert!(
         stderr.contains("warning: the gateway listens on 192.0.2.1, reachable from other machines"),

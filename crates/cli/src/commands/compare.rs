@@ -12,7 +12,7 @@ use serde::Serialize;
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
-use super::{EXIT_FAILED, EXIT_PASSED, EXIT_UNUSABLE, clock, load};
+use super::{EXIT_FAILED, EXIT_PASSED, EXIT_UNUSABLE, clock, load, print_json};
 use crate::args::Format;
 
 /// The prefix every configuration-error line shares; the table leaves it out.
@@ -87,12 +87,8 @@ pub(crate) async fn compare(file: &Path, format: Format, jobs: usize) -> u8 {
                 dimensions: matrix.axes.iter().map(|a| a.dimension.key()).collect(),
                 rows: &rows,
             };
-            match serde_json::to_string_pretty(&doc) {
-                Ok(json) => println!("{json}"),
-                Err(error) => {
-                    eprintln!("hoplab: cannot encode the comparison as JSON: {error}");
-                    return EXIT_UNUSABLE;
-                }
+            if !print_json("hoplab", "the comparison", &doc) {
+                return EXIT_UNUSABLE;
             }
         }
     }

@@ -9,7 +9,7 @@ use std::path::Path;
 
 use hoplab_render::{Picture, pictures, render_dot, render_mermaid, render_svg, render_svg_stack};
 
-use super::{EXIT_PASSED, EXIT_UNUSABLE, load, write_file};
+use super::{EXIT_PASSED, EXIT_UNUSABLE, load, run_live, write_file};
 use crate::args::DiagramFormat;
 
 /// Draws `file`'s requests (or the one named by `request`) in `format`.
@@ -29,12 +29,8 @@ pub(crate) async fn diagram(
         );
         return EXIT_UNUSABLE;
     }
-    let report = match hoplab_runner::run(&scenario).await {
-        Ok(report) => report,
-        Err(error) => {
-            eprintln!("hoplab: {}: {error}", file.display());
-            return EXIT_UNUSABLE;
-        }
+    let Some(report) = run_live(file, &scenario).await else {
+        return EXIT_UNUSABLE;
     };
     let mut drawn = pictures(&report, Some(&scenario));
     if let Some(wanted) = request {

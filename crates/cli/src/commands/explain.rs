@@ -4,7 +4,7 @@ use std::path::Path;
 
 use time::OffsetDateTime;
 
-use super::{EXIT_PASSED, EXIT_UNUSABLE, clock, load};
+use super::{EXIT_PASSED, EXIT_UNUSABLE, clock, load, print_json};
 use crate::args::Format;
 
 /// Prints the prediction for `file` at `at` (default: the scenario clock).
@@ -16,13 +16,11 @@ pub(crate) fn explain(file: &Path, format: Format, at: Option<OffsetDateTime>) -
     let explanation = hoplab_model::explain(&scenario, now);
     match format {
         Format::Text => print!("{}", hoplab_model::render_text(&explanation)),
-        Format::Json => match serde_json::to_string_pretty(&explanation) {
-            Ok(json) => println!("{json}"),
-            Err(error) => {
-                eprintln!("hoplab: cannot encode the explanation as JSON: {error}");
+        Format::Json => {
+            if !print_json("hoplab", "the explanation", &explanation) {
                 return EXIT_UNUSABLE;
             }
-        },
+        }
     }
     EXIT_PASSED
 }

@@ -7,7 +7,7 @@ use hoplab_inspect::{
 };
 use serde::Serialize;
 
-use super::{EXIT_PASSED, EXIT_UNUSABLE};
+use super::{EXIT_PASSED, EXIT_UNUSABLE, print_json};
 use crate::args::{Format, JudgeArgs};
 
 /// Judges a PEM chain offline.
@@ -78,7 +78,7 @@ pub(crate) async fn certs(file: &Path, out: &Path) -> u8 {
     let Some(scenario) = super::load(file) else {
         return EXIT_UNUSABLE;
     };
-    let now = scenario.now.unwrap_or_else(time::OffsetDateTime::now_utc);
+    let now = super::clock(&scenario);
     let spec = scenario.pki.clone();
     let pki = match tokio::task::spawn_blocking(move || hoplab_pki::Pki::generate(&spec, now)).await
     {
@@ -114,10 +114,9 @@ fn trust(judge: &JudgeArgs) -> Result<Trust, InspectError> {
 fn print_report<R: Serialize>(format: Format, report: &R, text: impl FnOnce() -> String) {
     match format {
         Format::Text => print!("{}", text()),
-        Format::Json => match serde_json::to_string_pretty(report) {
-            Ok(json) => println!("{json}"),
-            Err(error) => eprintln!("hoplab: cannot encode the report as JSON: {error}"),
-        },
+        Format::Json => {
+            print_json("hoplab", "the report", report);
+        }
     }
 }
 

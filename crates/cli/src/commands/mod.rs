@@ -10,8 +10,9 @@ mod up;
 
 use std::path::{Path, PathBuf};
 
-use hoplab_runner::render_text;
+use hoplab_runner::{RunReport, render_text};
 use hoplab_scenario::Scenario;
+use serde::Serialize;
 
 use crate::args::{Command, Format};
 
@@ -39,6 +40,32 @@ pub(crate) fn write_file(path: &Path, text: &str) -> bool {
         Err(error) => {
             eprintln!("hoplab: cannot write {}: {error}", path.display());
             false
+        }
+    }
+}
+
+/// Prints `value` as pretty JSON on stdout, or says on stderr (as `who`) why `what` could not
+/// be encoded.
+pub(crate) fn print_json(who: &str, what: &str, value: &impl Serialize) -> bool {
+    match serde_json::to_string_pretty(value) {
+        Ok(json) => {
+            println!("{json}");
+            true
+        }
+        Err(error) => {
+            eprintln!("{who}: cannot encode {what} as JSON: {error}");
+            false
+        }
+    }
+}
+
+/// Runs `scenario` live, saying on stderr why it could not when it cannot.
+pub(crate) async fn run_live(file: &Path, scenario: &Scenario) -> Option<RunReport> {
+    match hoplab_runner::run(scenario).await {
+        Ok(report) => Some(report),
+        Err(error) => {
+            eprintln!("hoplab: {}: {error}", file.display());
+            None
         }
     }
 }
@@ -116,22 +143,16 @@ async fn run_scenario(
         eprintln!("hoplab: {}: {message}", file.display());
         return EXIT_UNUSABLE;
     }
-    let report = match hoplab_runner::run(&scenario).await {
-        Ok(report) => report,
-        Err(error) => {
-            eprintln!("hoplab: {}: {error}", file.display());
-            return EXIT_UNUSABLE;
-        }
+    let Some(report) = run_live(file, &scenario).await else {
+        return EXIT_UNUSABLE;
     };
     match format {
         Format::Text => print!("{}", render_text(&report)),
-        Format::Json => match serde_json::to_string_pretty(&report) {
-            Ok(json) => println!("{json}"),
-            Err(error) => {
-                eprintln!("hoplab: cannot encode the report as JSON: {error}");
+        Format::Json => {
+            if !print_json("hoplab", "the report", &report) {
                 return EXIT_UNUSABLE;
             }
-        },
+        }
     }
     if report.passed() {
         EXIT_PASSED

@@ -16,7 +16,7 @@ use serde::Serialize;
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
-use super::{EXIT_FAILED, EXIT_PASSED, EXIT_UNUSABLE, clock, write_file};
+use super::{EXIT_FAILED, EXIT_PASSED, EXIT_UNUSABLE, clock, print_json, write_file};
 use crate::args::Format;
 use crate::discover::scenario_files;
 
@@ -110,13 +110,11 @@ pub(crate) async fn run(options: TestOptions) -> u8 {
     }
     match options.format {
         Format::Text => print_text_summary(&results),
-        Format::Json => match serde_json::to_string_pretty(&JsonSuite::new(&results)) {
-            Ok(json) => println!("{json}"),
-            Err(error) => {
-                eprintln!("hoplab test: cannot encode results as JSON: {error}");
+        Format::Json => {
+            if !print_json("hoplab test", "results", &JsonSuite::new(&results)) {
                 return EXIT_UNUSABLE;
             }
-        },
+        }
     }
     if unwritten {
         return EXIT_UNUSABLE;
