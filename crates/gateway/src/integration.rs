@@ -86,14 +86,15 @@ async fn start_tls(
     let policy = Policy {
         insecure_skip_verification: route.insecure_skip_verification,
     };
+    let tls_name = route.tls_name();
     let (verifier, seen) = JavaPkixVerifier::new(
         Arc::clone(&config.trust),
-        route.tls_name().to_owned(),
+        tls_name.to_owned(),
         policy,
         config.clock,
         Arc::clone(&provider),
     );
-    let (server_name, sni) = server_name_for(route.tls_name());
+    let (server_name, sni) = server_name_for(tls_name);
     let mut client = rustls::ClientConfig::builder_with_provider(provider)
         .with_protocol_versions(crate::aws::GATEWAY_TLS_VERSIONS)
         .map_err(|e| Failure::Handshake {
@@ -111,7 +112,7 @@ async fn start_tls(
 
     let mut observation = TlsObservation {
         sni,
-        host_checked: route.tls_name().to_owned(),
+        host_checked: tls_name.to_owned(),
         insecure_skip_verification: route.insecure_skip_verification,
         presented: Vec::new(),
         accepted: None,

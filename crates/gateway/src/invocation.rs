@@ -80,7 +80,8 @@ const FOLLOW_BACKLOG: usize = 1024;
 
 #[derive(Debug, Default)]
 struct Stored {
-    by_id: HashMap<String, Invocation>,
+    /// Shared with the followers, so storing a record copies nothing.
+    by_id: HashMap<String, Arc<Invocation>>,
     order: VecDeque<String>,
     evicted: u64,
 }
@@ -116,6 +117,7 @@ impl InvocationLog {
 
     /// Stores an invocation, dropping the oldest one past capacity.
     pub fn insert(&self, invocation: Invocation) {
+        let invocation = Arc::new(invocation);
         let mut stored = self.lock();
         if stored.order.len() >= self.capacity
             && let Some(oldest) = stored.order.pop_front()
@@ -126,15 +128,17 @@ impl InvocationLog {
         stored.order.push_back(invocation.request_id.clone());
         stored
             .by_id
-            .insert(invocation.request_id.clone(), invocation.clone());
+            .insert(invocation.request_id.clone(), Arc::clone(&invocation));
         drop(stored);
         // Nobody following is not an error.
-        let _ = self.finished.send(Arc::new(invocation));
+        let _ = self.finished.send(invocation);
     }
 
     /// The invocation with this request id, if still kept.
     pub fn get(&self, request_id: &str) -> Option<Invocation> {
-        self.lock().by_id.get(request_id).cloned()
+        // Copied outside the lock, so readers do not hold up requests finishing.
+        let shared = self.lock().by_id.get(request_id).cloned();
+        shared.map(|invocation| Invocation::clone(&invocation))
     }
 
     /// How many invocations are kept.

@@ -139,7 +139,7 @@ impl Pki {
             leaves: &leaf_certs,
         };
         let mut leaves = Vec::with_capacity(spec.certificates.len());
-        for ((leaf, (_, der)), key) in spec.certificates.iter().zip(&leaf_certs).zip(&leaf_keys) {
+        for ((leaf, (_, der)), key) in spec.certificates.iter().zip(&leaf_certs).zip(leaf_keys) {
             let chain = match &leaf.pem {
                 Some(pem) => pem
                     .chain
@@ -148,7 +148,7 @@ impl Pki {
                     .collect(),
                 None => catalog.chain_sent(leaf, der)?,
             };
-            let served = ServedCertificate::new(&leaf.name, chain, key.clone())?;
+            let served = ServedCertificate::new(&leaf.name, chain, key)?;
             leaves.push(IssuedLeaf {
                 der: der.clone(),
                 served,

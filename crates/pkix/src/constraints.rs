@@ -145,16 +145,10 @@ impl Constraints {
 /// Whether `name` is inside `subtree`; `None` when they are of different kinds.
 fn within(name: &Name, subtree: &Subtree) -> Option<bool> {
     match (name, subtree) {
-        (Name::Dns(name), Subtree::Dns(base)) => {
-            let name = name.to_ascii_lowercase();
-            let base = base.to_ascii_lowercase();
-            Some(
-                name == base
-                    || (name.len() > base.len()
-                        && name.ends_with(&base)
-                        && name.as_bytes()[name.len() - base.len() - 1] == b'.'),
-            )
-        }
+        (Name::Dns(name), Subtree::Dns(base)) => Some(crate::hostname::in_domain(
+            &name.to_ascii_lowercase(),
+            &base.to_ascii_lowercase(),
+        )),
         (Name::Ip(ip), Subtree::Ip { addr, mask }) => {
             let bytes = match ip {
                 IpAddr::V4(v4) => v4.octets().to_vec(),

@@ -190,10 +190,14 @@ fn within_domain_root(host: &str, identity: &str) -> bool {
     let (Some(tld), Some(second)) = (labels.next(), labels.next()) else {
         return false;
     };
-    let root = format!("{second}.{tld}");
-    host == root
-        || host
-            .strip_suffix(root.as_str())
+    in_domain(host, &format!("{second}.{tld}"))
+}
+
+/// Whether `name` is `domain` or a name under it (ends in `.` + `domain`); both lower-cased.
+pub(crate) fn in_domain(name: &str, domain: &str) -> bool {
+    name == domain
+        || name
+            .strip_suffix(domain)
             .is_some_and(|rest| rest.ends_with('.'))
 }
 

@@ -148,7 +148,6 @@ impl Lab {
         };
         let loopback = SocketAddr::from(([127, 0, 0, 1], 0));
 
-        let mut target_addrs = HashMap::new();
         for target in &scenario.targets {
             let hop = HopId::target(&target.name);
             let listener = bind(&hop, loopback).await?;
@@ -165,7 +164,6 @@ impl Lab {
             config.behaviour = crate::faults::target_behaviour(target.behaviour);
             config.tls_versions = crate::faults::target_tls_versions(target.tls_versions);
             lab.serve_target(&target.name, listener, addr, config);
-            target_addrs.insert(target.name.clone(), addr);
             lab.hops.push((hop, addr));
         }
 
@@ -186,9 +184,9 @@ impl Lab {
                     .targets
                     .iter()
                     .filter_map(|name| {
-                        target_addrs.get(name).map(|addr| TargetEndpoint {
+                        lab.target_addr(name).map(|addr| TargetEndpoint {
                             hop: HopId::target(name),
-                            addr: *addr,
+                            addr,
                         })
                     })
                     .collect();
@@ -274,7 +272,7 @@ impl Lab {
             .filter_map(|route| {
                 let (upstream, via) = match &route.connection {
                     ConnectionType::Internet { target } => (
-                        *target_addrs.get(target)?,
+                        lab.target_addr(target)?,
                         UpstreamVia::Internet(HopId::target(target)),
                     ),
                     ConnectionType::VpcLink { nlb, listener_port } => (
@@ -408,6 +406,11 @@ impl Lab {
         let listener = bind(&HopId::target(name), addr).await?;
         self.serve_target(name, listener, addr, config);
         Ok(())
+    }
+
+    /// Where the target `name` serves, if the lab has it.
+    fn target_addr(&self, name: &str) -> Option<SocketAddr> {
+        self.target_slots.get(name).map(|slot| slot.addr)
     }
 
     fn target_slot(&mut self, name: &str) -> Result<&mut TargetSlot, RunError> {
