@@ -156,8 +156,9 @@ async fn start_tls(
     result
 }
 
-/// The server name for the handshake, and the SNI it sends (none for IP hosts).
-fn server_name_for(host: &str) -> (ServerName<'static>, Option<String>) {
+/// The server name for the handshake, and the SNI it sends: the host when it is a DNS name,
+/// none for an IP address or a name rustls cannot send.
+pub fn server_name_for(host: &str) -> (ServerName<'static>, Option<String>) {
     if let Ok(ip) = host.parse::<IpAddr>() {
         return (ServerName::IpAddress(ip.into()), None);
     }

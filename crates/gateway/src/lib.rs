@@ -37,6 +37,7 @@ pub use aws::{ClientError, Failure, REQUEST_ID_HEADER, failure_response};
 pub use config::{Clock, GatewayConfig, Integration, RouteConfig, UpstreamVia};
 pub use execution_log::{LogLine, format_log_date};
 pub use front::INVOCATIONS_PATH;
+pub use integration::server_name_for;
 pub use invocation::{
     DEFAULT_KEPT_INVOCATIONS, Invocation, InvocationLog, TlsObservation, Upstream,
 };

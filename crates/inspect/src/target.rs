@@ -111,17 +111,7 @@ impl ProbeTarget {
         &self,
     ) -> Result<(ServerName<'static>, Option<String>), InspectError> {
         let Some(sni) = &self.sni else {
-            let host = unbracket(&self.host);
-            if let Ok(ip) = host.parse::<IpAddr>() {
-                return Ok((ServerName::IpAddress(ip.into()), None));
-            }
-            return Ok(match ServerName::try_from(host.to_owned()) {
-                Ok(name) => (name, Some(host.to_owned())),
-                Err(_) => (
-                    ServerName::IpAddress(IpAddr::from([127, 0, 0, 1]).into()),
-                    None,
-                ),
-            });
+            return Ok(hoplab_gateway::server_name_for(unbracket(&self.host)));
         };
         let sni = unbracket(sni);
         match ServerName::try_from(sni.to_owned()) {
