@@ -5,14 +5,12 @@ use std::sync::{Mutex, MutexGuard};
 
 use hoplab_trace::{EventLog, HopId, Observation};
 
-/// One target's state and its run of equal results.
+/// One target's state and its run of results contrary to it.
 #[derive(Debug, Clone, Copy)]
 struct TargetState {
     healthy: bool,
-    /// Consecutive passes while unhealthy.
-    passes: u32,
-    /// Consecutive failures while healthy.
-    failures: u32,
+    /// Consecutive passes while unhealthy, or consecutive failures while healthy.
+    contrary: u32,
 }
 
 /// The health of every target of a target group, in registration order.
@@ -40,8 +38,7 @@ impl HealthTable {
     ) -> Self {
         let initial = TargetState {
             healthy: true,
-            passes: 0,
-            failures: 0,
+            contrary: 0,
         };
         HealthTable {
             hop,
@@ -76,30 +73,26 @@ impl HealthTable {
             return;
         };
         let any_healthy_before = states.iter().any(|s| s.healthy);
-        let next = match (state.healthy, passed) {
-            (true, true) => TargetState {
-                failures: 0,
+        let threshold = if state.healthy {
+            self.unhealthy_threshold
+        } else {
+            self.healthy_threshold
+        };
+        let next = if passed == state.healthy {
+            TargetState {
+                contrary: 0,
                 ..state
-            },
-            (true, false) if state.failures + 1 >= self.unhealthy_threshold => TargetState {
-                healthy: false,
-                passes: 0,
-                failures: 0,
-            },
-            (true, false) => TargetState {
-                failures: state.failures + 1,
+            }
+        } else if state.contrary + 1 >= threshold {
+            TargetState {
+                healthy: passed,
+                contrary: 0,
+            }
+        } else {
+            TargetState {
+                contrary: state.contrary + 1,
                 ..state
-            },
-            (false, true) if state.passes + 1 >= self.healthy_threshold => TargetState {
-                healthy: true,
-                passes: 0,
-                failures: 0,
-            },
-            (false, true) => TargetState {
-                passes: state.passes + 1,
-                ..state
-            },
-            (false, false) => TargetState { passes: 0, ..state },
+            }
         };
         states[index] = next;
         if next.healthy == state.healthy {
