@@ -51,16 +51,33 @@ impl HealthTable {
         }
     }
 
-    /// The indices of the targets new flows may go to: the healthy ones, or all of them when
-    /// none is healthy (fail open).
-    pub(crate) fn routable(&self) -> Vec<usize> {
+    /// The index of the target a new flow goes to: `pick(n)` chooses among the `n` routable
+    /// targets, in registration order, which are the healthy ones, or all of them when none is
+    /// healthy (fail open). Nothing is allocated: this runs for every connection.
+    pub(crate) fn route(&self, pick: impl FnOnce(usize) -> usize) -> usize {
         let states = self.lock();
-        let healthy: Vec<usize> = (0..states.len()).filter(|&i| states[i].healthy).collect();
-        if healthy.is_empty() {
-            (0..states.len()).collect()
-        } else {
-            healthy
+        let healthy = states.iter().filter(|s| s.healthy).count();
+        if healthy == 0 {
+            return pick(states.len());
         }
+        let nth = pick(healthy);
+        states
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.healthy)
+            .nth(nth)
+            .map_or(0, |(i, _)| i)
+    }
+
+    /// The indices of the targets new flows may go to, as [`route`](Self::route) picks from.
+    #[cfg(test)]
+    fn routable(&self) -> Vec<usize> {
+        let mut n = 0;
+        self.route(|routable| {
+            n = routable;
+            0
+        });
+        (0..n).map(|k| self.route(|_| k)).collect()
     }
 
     /// Records the result of one check of target `index`. `reason` says why it failed, in
