@@ -14,7 +14,7 @@ use tokio_rustls::LazyConfigAcceptor;
 use tokio_rustls::server::TlsStream;
 
 use crate::alpn;
-use crate::relay::relay;
+use crate::relay::{relay, until_either_readable};
 use crate::sni::CertificateSelector;
 use crate::tls::HANDSHAKE_TIMEOUT;
 use crate::upstream::{Forwarder, Upstream};
@@ -170,11 +170,7 @@ async fn wait_for_traffic(client: &mut TlsStream<TcpStream>, upstream: &TcpStrea
         Ok(state) if state.plaintext_bytes_to_read() == 0 && !state.peer_has_closed() => {}
         _ => return,
     }
-    let (mut from_client, mut from_target) = ([0u8; 1], [0u8; 1]);
-    tokio::select! {
-        _ = tcp.peek(&mut from_client) => {}
-        _ = upstream.peek(&mut from_target) => {}
-    }
+    until_either_readable(tcp, upstream).await;
 }
 
 /// An ALPN protocol id as text.
