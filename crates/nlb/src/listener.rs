@@ -15,7 +15,7 @@ use crate::passthrough;
 use crate::policy::backend_tls_versions;
 use crate::terminate::Terminator;
 use crate::upstream::Forwarder;
-use crate::{ListenerConfig, NlbError, alpn_protocols};
+use crate::{ListenerConfig, NlbError};
 
 /// How long open connections may run after shutdown is requested before they are closed.
 pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
@@ -175,8 +175,7 @@ impl Handler {
             None => (None, None),
             Some(tls) => {
                 let terminator = Terminator::new(&hop, tls)?;
-                let alpn = alpn_protocols(&tls.alpn_policy).unwrap_or_default();
-                if !alpn.is_empty() && !group.tls {
+                if terminator.negotiates_alpn() && !group.tls {
                     return Err(NlbError::AlpnNeedsTlsTargetGroup {
                         hop,
                         policy: tls.alpn_policy.clone(),
