@@ -15,7 +15,7 @@ use crate::passthrough;
 use crate::policy::backend_tls_versions;
 use crate::terminate::Terminator;
 use crate::upstream::Forwarder;
-use crate::{ListenerConfig, NlbError, alpn_protocols};
+use crate::{ListenerConfig, NlbError};
 
 /// How long open connections may run after shutdown is requested before they are closed.
 pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
@@ -75,15 +75,11 @@ pub async fn serve_listener_reporting_ready(
         health_checks = checker.is_some(),
         "nlb listener listening"
     );
-    let settle_rounds = handler.settle_rounds;
     let checker = match checker {
         None => None,
         Some(checker) => {
             let checker = Arc::new(checker);
-            if settle_rounds > 0 {
-                checker.settle(settle_rounds, &shutdown).await;
-                tracing::info!(%hop, rounds = settle_rounds, "target health settled");
-            }
+            checker.settle(&shutdown).await;
             Some(tokio::spawn(checker.run(shutdown.clone())))
         }
     };
@@ -157,8 +153,6 @@ struct Handler {
     /// `Some` for a TLS listener.
     terminator: Option<Terminator>,
     forwarder: Forwarder,
-    /// Rounds of health checks to run before accepting (0: none).
-    settle_rounds: u32,
 }
 
 impl Handler {
@@ -175,8 +169,7 @@ impl Handler {
             None => (None, None),
             Some(tls) => {
                 let terminator = Terminator::new(&hop, tls)?;
-                let alpn = alpn_protocols(&tls.alpn_policy).unwrap_or_default();
-                if !alpn.is_empty() && !group.tls {
+                if terminator.negotiates_alpn() && !group.tls {
                     return Err(NlbError::AlpnNeedsTlsTargetGroup {
                         hop,
                         policy: tls.alpn_policy.clone(),
@@ -211,10 +204,6 @@ impl Handler {
             )?),
             _ => None,
         };
-        let settle_rounds = match &group.health_check {
-            Some(check) if check.settle_before_serving => check.unhealthy_threshold,
-            _ => 0,
-        };
         let name = group.name.clone();
         let forwarder = Forwarder::new(&hop, events.clone(), group, backend_versions, table)?;
         let handler = Handler {
@@ -223,7 +212,6 @@ impl Handler {
             events,
             terminator,
             forwarder,
-            settle_rounds,
         };
         Ok((handler, checker))
     }

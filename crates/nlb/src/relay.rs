@@ -1,6 +1,7 @@
 //! Copying bytes both ways between the client and the target.
 
 use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::net::TcpStream;
 
 /// The buffer size for each direction.
 pub const RELAY_BUFFER: usize = 64 * 1024;
@@ -24,5 +25,17 @@ where
             tracing::debug!(to_target, to_client, "connection closed");
         }
         Err(error) => tracing::debug!(%error, "connection ended with an error"),
+    }
+}
+
+/// Waits until the client's or the target's socket has something to read (data, EOF or an
+/// error), so that an idle connection holds no relay buffers: they are allocated when the
+/// relay starts. `peek` leaves the bytes in place and, unlike `readable`, has no false
+/// positives.
+pub(crate) async fn until_either_readable(client: &TcpStream, target: &TcpStream) {
+    let (mut from_client, mut from_target) = ([0u8; 1], [0u8; 1]);
+    tokio::select! {
+        _ = client.peek(&mut from_client) => {}
+        _ = target.peek(&mut from_target) => {}
     }
 }

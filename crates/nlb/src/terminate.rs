@@ -14,7 +14,7 @@ use tokio_rustls::LazyConfigAcceptor;
 use tokio_rustls::server::TlsStream;
 
 use crate::alpn;
-use crate::relay::relay;
+use crate::relay::{relay, until_either_readable};
 use crate::sni::CertificateSelector;
 use crate::tls::HANDSHAKE_TIMEOUT;
 use crate::upstream::{Forwarder, Upstream};
@@ -68,6 +68,11 @@ impl Terminator {
             alpn,
             selector,
         })
+    }
+
+    /// Whether the ALPN policy negotiates any protocol (it is not `None`).
+    pub(crate) fn negotiates_alpn(&self) -> bool {
+        self.alpn.is_some()
     }
 
     /// Terminates TLS on one accepted connection, records the outcome, then forwards it.
@@ -124,7 +129,8 @@ impl Terminator {
     /// Runs the server side of the handshake by `deadline`: reads the ClientHello, picks the
     /// configuration with ALPN only when the client offered a protocol of the policy (so a
     /// client with no overlap is served without ALPN, as AWS does, rather than refused), then
-    /// finishes. Returns the session and the protocols the client offered, or the error text.
+    /// finishes. Returns the session and the protocols the client offered (none without a
+    /// policy), or the error text.
     async fn accept(
         &self,
         stream: TcpStream,
@@ -143,14 +149,22 @@ impl Terminator {
         .await
         .map_err(|_| timed_out())?
         .map_err(|error| error.to_string())?;
-        let offered: Vec<Vec<u8>> = start
-            .client_hello()
-            .alpn()
-            .map(|protocols| protocols.map(<[u8]>::to_vec).collect())
-            .unwrap_or_default();
-        let config = match &self.alpn {
-            Some((policy, with_alpn)) if alpn::choose(policy, &offered).is_some() => with_alpn,
-            _ => &self.plain,
+        // Without a policy the client's offer is neither answered nor recorded.
+        let (offered, config) = match &self.alpn {
+            None => (Vec::new(), &self.plain),
+            Some((policy, with_alpn)) => {
+                let offered: Vec<Vec<u8>> = start
+                    .client_hello()
+                    .alpn()
+                    .map(|protocols| protocols.map(<[u8]>::to_vec).collect())
+                    .unwrap_or_default();
+                let config = if alpn::choose(policy, &offered).is_some() {
+                    with_alpn
+                } else {
+                    &self.plain
+                };
+                (offered, config)
+            }
         };
         let client = tokio::time::timeout_at(deadline, start.into_stream(Arc::clone(config)))
             .await
@@ -170,11 +184,7 @@ async fn wait_for_traffic(client: &mut TlsStream<TcpStream>, upstream: &TcpStrea
         Ok(state) if state.plaintext_bytes_to_read() == 0 && !state.peer_has_closed() => {}
         _ => return,
     }
-    let (mut from_client, mut from_target) = ([0u8; 1], [0u8; 1]);
-    tokio::select! {
-        _ = tcp.peek(&mut from_client) => {}
-        _ = upstream.peek(&mut from_target) => {}
-    }
+    until_either_readable(tcp, upstream).await;
 }
 
 /// An ALPN protocol id as text.

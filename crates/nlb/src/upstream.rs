@@ -84,12 +84,8 @@ impl Forwarder {
     /// routable targets) and connects to it, recording `TargetTlsUnverified` (TLS target
     /// groups) and `Forwarded`, or `ForwardFailed` and `None`.
     pub(crate) async fn open(&self, downstream: Connection) -> Option<Upstream> {
-        let routable = self.health.routable();
-        let index = routable
-            .get(select_target(&downstream, routable.len()))
-            .copied()
-            .unwrap_or_default();
-        // `routable` holds only valid indices and is never empty, as `targets` is not.
+        let index = self.health.route(|n| select_target(&downstream, n));
+        // The table has one entry per target, and `targets` is never empty.
         let target = self.targets.get(index)?;
         match self.connect(target).await {
             Ok((upstream, conn)) => {

@@ -189,16 +189,17 @@ async fn a_tcp_health_check_only_notices_a_closed_port() {
     for bad in BAD {
         let lab = Lab::start(bad, Some(quick(HealthCheck::tcp()))).await;
         let bad_hop = HopId::target("bad");
-        // Enough checks for two failures in a row.
+        // Enough checks for two failures in a row; without them no change would be vacuous.
+        let checked = |o: &Observation| matches!(o, Observation::HealthChecked { target, .. } if *target == bad_hop);
+        let mut checks = 0;
         for _ in 0..2_000 {
-            let checks = lab.events.matching(
-                |o| matches!(o, Observation::HealthChecked { target, .. } if *target == bad_hop),
-            );
-            if checks.len() >= 3 {
+            checks = lab.events.matching(checked).len();
+            if checks >= 3 {
                 break;
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
+        assert!(checks >= 3, "{bad:?}: only {checks} checks of the target");
         let changes = lab
             .events
             .matching(|o| matches!(o, Observation::HealthChanged { .. }));

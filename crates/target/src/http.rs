@@ -109,7 +109,8 @@ impl Responder {
         response
     }
 
-    fn fault(&self, conn: Connection, fault: &str, detail: String) {
+    /// Records a `TargetFault` named `fault` on `conn`.
+    pub(crate) fn fault(&self, conn: Connection, fault: &str, detail: String) {
         tracing::debug!(fault, %detail, "misbehaving");
         self.events.record(Observation::TargetFault {
             hop: self.hop.clone(),

@@ -205,13 +205,8 @@ impl Handler {
 impl Handler {
     /// Records a `TargetFault` for this target's behaviour on `conn`.
     fn fault(&self, conn: Connection, detail: &str) {
-        tracing::debug!(fault = self.behaviour.name(), detail, "misbehaving");
-        self.events.record(Observation::TargetFault {
-            hop: self.hop.clone(),
-            conn: Some(conn),
-            fault: self.behaviour.name().to_owned(),
-            detail: detail.to_owned(),
-        });
+        self.responder
+            .fault(conn, self.behaviour.name(), detail.to_owned());
     }
 }
 

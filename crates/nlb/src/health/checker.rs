@@ -21,6 +21,8 @@ pub(crate) struct Checker {
     group: String,
     targets: Vec<TargetEndpoint>,
     interval: Duration,
+    /// Rounds of checks to run before the listener accepts (0: none).
+    settle_rounds: u32,
     prober: Prober,
     table: Arc<HealthTable>,
     events: EventLog,
@@ -43,15 +45,25 @@ impl Checker {
             group: group.to_owned(),
             targets,
             interval: check.interval,
+            settle_rounds: if check.settle_before_serving {
+                check.unhealthy_threshold
+            } else {
+                0
+            },
             prober: Prober::new(hop, check, host)?,
             table,
             events,
         })
     }
 
-    /// Runs `rounds` rounds of checks of every target (each round checks all targets at once
-    /// and waits for them), without waiting for the interval; returns early on `shutdown`.
-    pub(crate) async fn settle(self: &Arc<Self>, rounds: u32, shutdown: &CancellationToken) {
+    /// When the check asks to settle before serving, runs `unhealthy_threshold` rounds of
+    /// checks of every target (each round checks all targets at once and waits for them),
+    /// without waiting for the interval; returns early on `shutdown`.
+    pub(crate) async fn settle(self: &Arc<Self>, shutdown: &CancellationToken) {
+        let rounds = self.settle_rounds;
+        if rounds == 0 {
+            return;
+        }
         for _ in 0..rounds {
             let mut round = JoinSet::new();
             for index in 0..self.targets.len() {
@@ -61,11 +73,12 @@ impl Checker {
             tokio::select! {
                 () = shutdown.cancelled() => {
                     round.shutdown().await;
-                    return;
+                    break;
                 }
                 () = async { while round.join_next().await.is_some() {} } => {}
             }
         }
+        tracing::info!(hop = %self.hop, rounds, "target health settled");
     }
 
     /// Checks every target, each on its own schedule, until `shutdown` is cancelled; a check

@@ -5,14 +5,12 @@ use std::sync::{Mutex, MutexGuard};
 
 use hoplab_trace::{EventLog, HopId, Observation};
 
-/// One target's state and its run of equal results.
+/// One target's state and its run of results contrary to it.
 #[derive(Debug, Clone, Copy)]
 struct TargetState {
     healthy: bool,
-    /// Consecutive passes while unhealthy.
-    passes: u32,
-    /// Consecutive failures while healthy.
-    failures: u32,
+    /// Consecutive passes while unhealthy, or consecutive failures while healthy.
+    contrary: u32,
 }
 
 /// The health of every target of a target group, in registration order.
@@ -40,8 +38,7 @@ impl HealthTable {
     ) -> Self {
         let initial = TargetState {
             healthy: true,
-            passes: 0,
-            failures: 0,
+            contrary: 0,
         };
         HealthTable {
             hop,
@@ -54,16 +51,33 @@ impl HealthTable {
         }
     }
 
-    /// The indices of the targets new flows may go to: the healthy ones, or all of them when
-    /// none is healthy (fail open).
-    pub(crate) fn routable(&self) -> Vec<usize> {
+    /// The index of the target a new flow goes to: `pick(n)` chooses among the `n` routable
+    /// targets, in registration order, which are the healthy ones, or all of them when none is
+    /// healthy (fail open). Nothing is allocated: this runs for every connection.
+    pub(crate) fn route(&self, pick: impl FnOnce(usize) -> usize) -> usize {
         let states = self.lock();
-        let healthy: Vec<usize> = (0..states.len()).filter(|&i| states[i].healthy).collect();
-        if healthy.is_empty() {
-            (0..states.len()).collect()
-        } else {
-            healthy
+        let healthy = states.iter().filter(|s| s.healthy).count();
+        if healthy == 0 {
+            return pick(states.len());
         }
+        let nth = pick(healthy);
+        states
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.healthy)
+            .nth(nth)
+            .map_or(0, |(i, _)| i)
+    }
+
+    /// The indices of the targets new flows may go to, as [`route`](Self::route) picks from.
+    #[cfg(test)]
+    fn routable(&self) -> Vec<usize> {
+        let mut n = 0;
+        self.route(|routable| {
+            n = routable;
+            0
+        });
+        (0..n).map(|k| self.route(|_| k)).collect()
     }
 
     /// Records the result of one check of target `index`. `reason` says why it failed, in
@@ -76,30 +90,26 @@ impl HealthTable {
             return;
         };
         let any_healthy_before = states.iter().any(|s| s.healthy);
-        let next = match (state.healthy, passed) {
-            (true, true) => TargetState {
-                failures: 0,
+        let threshold = if state.healthy {
+            self.unhealthy_threshold
+        } else {
+            self.healthy_threshold
+        };
+        let next = if passed == state.healthy {
+            TargetState {
+                contrary: 0,
                 ..state
-            },
-            (true, false) if state.failures + 1 >= self.unhealthy_threshold => TargetState {
-                healthy: false,
-                passes: 0,
-                failures: 0,
-            },
-            (true, false) => TargetState {
-                failures: state.failures + 1,
+            }
+        } else if state.contrary + 1 >= threshold {
+            TargetState {
+                healthy: passed,
+                contrary: 0,
+            }
+        } else {
+            TargetState {
+                contrary: state.contrary + 1,
                 ..state
-            },
-            (false, true) if state.passes + 1 >= self.healthy_threshold => TargetState {
-                healthy: true,
-                passes: 0,
-                failures: 0,
-            },
-            (false, true) => TargetState {
-                passes: state.passes + 1,
-                ..state
-            },
-            (false, false) => TargetState { passes: 0, ..state },
+            }
         };
         states[index] = next;
         if next.healthy == state.healthy {
