@@ -25,6 +25,14 @@ impl Problem {
             help: Some(help.into()),
         }
     }
+
+    /// A problem with no help to give.
+    pub(crate) fn without_help(message: impl Into<String>) -> Self {
+        Problem {
+            message: message.into(),
+            help: None,
+        }
+    }
 }
 
 /// Most names listed in one help text.
