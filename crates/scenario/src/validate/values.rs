@@ -252,7 +252,6 @@ pub(crate) fn parse_clock(raw: &RawTime) -> Result<OffsetDateTime, Problem> {
     }
 }
 
-/// Parses an integration URI.
 /// What API Gateway answers `put-integration` with for a host it will not call.
 pub(crate) const INVALID_ENDPOINT: &str = "Invalid HTTP endpoint specified for URI";
 
@@ -280,6 +279,7 @@ fn check_endpoint(host: &str, port: u16, raw: &str) -> Result<(), Problem> {
     Ok(())
 }
 
+/// Parses an integration URI.
 pub(crate) fn parse_uri(raw: &str) -> Result<IntegrationUri, Problem> {
     const HELP: &str = "expected an http or https URI such as \"https://api.example.com/pets\"";
     let bad = |what: String| Problem::new(what, HELP);
