@@ -4,9 +4,8 @@
 //! resolved into a route (the target an `INTERNET` URI host names, the listener a `VPC_LINK`
 //! URI port picks). Nothing changes unless every operation applies and the result resolves.
 
-use hoplab_scenario::{ConnectionType, IntegrationUri, Route, Scenario};
+use hoplab_scenario::{ConnectionType, IntegrationUri, Route, Scenario, parse_integration_uri};
 
-use super::uri::parse_uri;
 use super::{Op, PatchOp};
 use crate::error::PatchError;
 
@@ -195,7 +194,7 @@ impl Draft {
                     .ok_or_else(|| invalid("expected milliseconds from 50 to 300000"))?;
             }
             "/uri" => {
-                self.uri = parse_uri(value).map_err(|problem| invalid(&problem))?;
+                self.uri = parse_integration_uri(value).map_err(|problem| invalid(&problem))?;
             }
             "/connectionType" => {
                 self.kind = match value {
