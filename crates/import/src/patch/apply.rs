@@ -119,6 +119,13 @@ enum Kind {
 }
 
 impl Kind {
+    fn of(connection: &ConnectionType) -> Self {
+        match connection {
+            ConnectionType::Internet { .. } => Kind::Internet,
+            ConnectionType::VpcLink { .. } => Kind::VpcLink,
+        }
+    }
+
     fn as_str(self) -> &'static str {
         match self {
             Kind::Internet => "INTERNET",
@@ -140,13 +147,13 @@ struct Draft {
 
 impl Draft {
     fn of(route: &Route) -> Self {
-        let (kind, nlb) = match &route.connection {
-            ConnectionType::Internet { .. } => (Kind::Internet, None),
-            ConnectionType::VpcLink { nlb, .. } => (Kind::VpcLink, Some(nlb.clone())),
+        let nlb = match &route.connection {
+            ConnectionType::Internet { .. } => None,
+            ConnectionType::VpcLink { nlb, .. } => Some(nlb.clone()),
         };
         Draft {
             uri: route.uri.clone(),
-            kind,
+            kind: Kind::of(&route.connection),
             nlb,
             skip: route.insecure_skip_verification,
             timeout_ms: route.timeout_ms,
@@ -258,10 +265,7 @@ impl Draft {
                 "/connectionType",
                 format!(
                     "the connection type changes from {} to {}",
-                    match current {
-                        ConnectionType::Internet { .. } => "INTERNET",
-                        ConnectionType::VpcLink { .. } => "VPC_LINK",
-                    },
+                    Kind::of(current).as_str(),
                     wanted.as_str()
                 ),
             )),
