@@ -122,10 +122,7 @@ pub(crate) fn check_name(name: &str) -> Result<(), Problem> {
             "names use letters, digits, '.', '_' and '-'",
         ));
     }
-    if let Some(bad) = name
-        .chars()
-        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-')))
-    {
+    if let Some(bad) = name.chars().find(|c| !crate::is_name_char(*c)) {
         return Err(Problem::new(
             format!("name {name:?} contains {bad:?}"),
             "names use letters, digits, '.', '_' and '-'",
