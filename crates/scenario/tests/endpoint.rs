@@ -3,11 +3,12 @@
 
 mod common;
 
-use common::BASE;
+use common::{BASE, with};
 use hoplab_scenario::{LoadError, Scheme, from_toml, parse_integration_uri};
 
 fn with_uri(uri: &str) -> Result<hoplab_scenario::Scenario, LoadError> {
-    let text = BASE.replace(
+    let text = with(
+        BASE,
         "uri = \"https://api.example.com/pets\"",
         &format!("uri = \"{uri}\""),
     );
