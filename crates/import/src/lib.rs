@@ -18,7 +18,7 @@
 //!   (listeners and certificates), `groups` (target groups and targets).
 //! - `doc`: a TOML writer that keeps comments and records placeholders.
 //! - `names`: scenario names from ARNs and ids.
-//! - `patch`: `parse` (shorthand and JSON), `apply`, `uri` (URI parsing by the scenario's rules).
+//! - `patch`: `parse` (shorthand and JSON), `apply` (URIs parsed by the scenario's rules).
 //! - `error`: [`ImportError`] and [`PatchError`].
 
 #![warn(missing_docs)]

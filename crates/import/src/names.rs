@@ -5,17 +5,13 @@
 
 use std::collections::{HashMap, HashSet};
 
+use hoplab_scenario::is_name_char;
+
 /// Replaces every character a scenario name cannot hold with `-`.
 pub(crate) fn sanitize(raw: &str) -> String {
     let name: String = raw
         .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
-                c
-            } else {
-                '-'
-            }
-        })
+        .map(|c| if is_name_char(c) { c } else { '-' })
         .collect();
     let name = name.trim_matches('-');
     if name.is_empty() {

@@ -62,6 +62,12 @@ pub fn parse_integration_uri(raw: &str) -> Result<IntegrationUri, String> {
     })
 }
 
+/// Whether `c` may appear in a name (a key of `[authorities]`, `[certificates]`, `[nlbs]`,
+/// `[target_groups]` or `[targets]`): an ASCII letter or digit, `.`, `_` or `-`.
+pub fn is_name_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-')
+}
+
 /// Reads, parses and validates a scenario file.
 pub fn load(path: &Path) -> Result<Scenario, LoadError> {
     let size = std::fs::metadata(path)

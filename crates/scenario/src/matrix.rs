@@ -232,13 +232,9 @@ fn apply_listener(
         _ => matches!(listener.protocol, ListenerProtocol::Tls(_)),
     };
     if tls {
-        let policy = match &listener.protocol {
-            ListenerProtocol::Tls(t) => t.security_policy,
-            ListenerProtocol::Tcp => SecurityPolicy::default(),
-        };
-        let kept = match &listener.protocol {
-            ListenerProtocol::Tls(t) => Some(t.clone()),
-            ListenerProtocol::Tcp => None,
+        let (kept, policy) = match &listener.protocol {
+            ListenerProtocol::Tls(t) => (Some(t.clone()), t.security_policy),
+            ListenerProtocol::Tcp => (None, SecurityPolicy::default()),
         };
         listener.protocol = ListenerProtocol::Tls(match (kept, certificate) {
             (Some(t), None) => t,

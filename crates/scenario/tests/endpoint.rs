@@ -1,12 +1,14 @@
-//! API Gateway's integration endpoint rules, checked when the scenario is validated.
+//! API Gateway's integration endpoint rules, checked when the scenario is validated and by
+//! [`parse_integration_uri`], which imports and patches use.
 
 mod common;
 
-use common::BASE;
-use hoplab_scenario::{LoadError, from_toml};
+use common::{BASE, with};
+use hoplab_scenario::{LoadError, Scheme, from_toml, parse_integration_uri};
 
 fn with_uri(uri: &str) -> Result<hoplab_scenario::Scenario, LoadError> {
-    let text = BASE.replace(
+    let text = with(
+        BASE,
         "uri = \"https://api.example.com/pets\"",
         &format!("uri = \"{uri}\""),
     );
@@ -70,5 +72,42 @@ fn public_names_and_ip_hosts_are_accepted() {
             !matches!(with_uri(uri), Err(LoadError::Invalid(ref e)) if e.iter().any(|e| e.field == "gateway.routes[0].uri")),
             "{uri} must be accepted"
         );
+    }
+}
+
+#[test]
+fn integration_uris_parse_into_their_parts_with_default_ports() {
+    let uri = parse_integration_uri("HTTPS://API.Example.com/pets?x=1").unwrap();
+    assert_eq!(uri.scheme, Scheme::Https);
+    assert_eq!(uri.host, "api.example.com");
+    assert_eq!(uri.port, 443);
+    assert_eq!(uri.path_and_query, "/pets?x=1");
+    assert_eq!(uri.raw, "HTTPS://API.Example.com/pets?x=1");
+
+    let uri = parse_integration_uri("http://10.0.0.1:8080").unwrap();
+    assert_eq!((uri.port, uri.path_and_query.as_str()), (8080, "/"));
+
+    let uri = parse_integration_uri("https://[::1]:8443/x").unwrap();
+    assert_eq!((uri.host.as_str(), uri.port), ("::1", 8443));
+}
+
+#[test]
+fn integration_uri_parsing_rejects_what_a_scenario_rejects() {
+    for bad in [
+        "api.example.com/pets",
+        "ftp://api.example.com/",
+        "https://user@api.example.com/",
+        "https://api.example.com/#frag",
+        "https://api.example.com:0/",
+        "https://api.example.com:+1/",
+        "https://api.example.com:99999/",
+        "https://exa mple.com/",
+        "https:///pets",
+        "https://[::1/",
+        "https://${stageVariables.host}/",
+        "https://api.example.com:22/",
+        "https://app.internal/",
+    ] {
+        assert!(parse_integration_uri(bad).is_err(), "{bad}");
     }
 }

@@ -1,14 +1,13 @@
 //! `[[gateway.routes]]` from get-integration (with get-vpc-link to find the NLB), and one
 //! `[[requests]]` per route.
 
-use hoplab_scenario::{IntegrationUri, Scheme};
+use hoplab_scenario::{IntegrationUri, Scheme, parse_integration_uri};
 
 use super::exports::{Exports, RouteExport};
 use super::{Builder, Missing};
 use crate::aws::Integration;
 use crate::doc::{Doc, Value};
 use crate::names::{load_balancer_kind, load_balancer_name};
-use crate::patch::uri::parse_uri;
 
 /// What the routes decide for the rest of the import.
 #[derive(Debug, Default)]
@@ -171,7 +170,7 @@ fn write_uri(
         .write(doc, "uri", &field);
         return None;
     }
-    match parse_uri(raw) {
+    match parse_integration_uri(raw) {
         Ok(uri) => {
             if let Connection::VpcLink { nlb_arn, .. } = connection {
                 let has_port = ex

@@ -4,9 +4,8 @@
 //! resolved into a route (the target an `INTERNET` URI host names, the listener a `VPC_LINK`
 //! URI port picks). Nothing changes unless every operation applies and the result resolves.
 
-use hoplab_scenario::{ConnectionType, IntegrationUri, Route, Scenario};
+use hoplab_scenario::{ConnectionType, IntegrationUri, Route, Scenario, parse_integration_uri};
 
-use super::uri::parse_uri;
 use super::{Op, PatchOp};
 use crate::error::PatchError;
 
@@ -120,6 +119,13 @@ enum Kind {
 }
 
 impl Kind {
+    fn of(connection: &ConnectionType) -> Self {
+        match connection {
+            ConnectionType::Internet { .. } => Kind::Internet,
+            ConnectionType::VpcLink { .. } => Kind::VpcLink,
+        }
+    }
+
     fn as_str(self) -> &'static str {
         match self {
             Kind::Internet => "INTERNET",
@@ -141,13 +147,13 @@ struct Draft {
 
 impl Draft {
     fn of(route: &Route) -> Self {
-        let (kind, nlb) = match &route.connection {
-            ConnectionType::Internet { .. } => (Kind::Internet, None),
-            ConnectionType::VpcLink { nlb, .. } => (Kind::VpcLink, Some(nlb.clone())),
+        let nlb = match &route.connection {
+            ConnectionType::Internet { .. } => None,
+            ConnectionType::VpcLink { nlb, .. } => Some(nlb.clone()),
         };
         Draft {
             uri: route.uri.clone(),
-            kind,
+            kind: Kind::of(&route.connection),
             nlb,
             skip: route.insecure_skip_verification,
             timeout_ms: route.timeout_ms,
@@ -195,7 +201,7 @@ impl Draft {
                     .ok_or_else(|| invalid("expected milliseconds from 50 to 300000"))?;
             }
             "/uri" => {
-                self.uri = parse_uri(value).map_err(|problem| invalid(&problem))?;
+                self.uri = parse_integration_uri(value).map_err(|problem| invalid(&problem))?;
             }
             "/connectionType" => {
                 self.kind = match value {
@@ -259,10 +265,7 @@ impl Draft {
                 "/connectionType",
                 format!(
                     "the connection type changes from {} to {}",
-                    match current {
-                        ConnectionType::Internet { .. } => "INTERNET",
-                        ConnectionType::VpcLink { .. } => "VPC_LINK",
-                    },
+                    Kind::of(current).as_str(),
                     wanted.as_str()
                 ),
             )),

@@ -1,12 +1,11 @@
 //! API Gateway `update-integration` patch operations, applied to scenario routes.
 //!
 //! `parse` reads the AWS CLI's `--patch-operations` text (shorthand or JSON) into
-//! [`PatchOp`]s; `apply` changes a route the way the same operations change an integration;
-//! `uri` parses a replacement URI by the scenario's rules.
+//! [`PatchOp`]s; `apply` changes a route the way the same operations change an integration,
+//! parsing a replacement URI by the scenario's rules.
 
 mod apply;
 mod parse;
-pub(crate) mod uri;
 
 pub use apply::{RouteSelector, SUPPORTED, apply, apply_to_scenario};
 pub use parse::parse_patch_operations;

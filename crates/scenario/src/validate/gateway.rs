@@ -178,11 +178,10 @@ pub(super) fn convert(cx: &mut Cx<'_>, raw: &RawScenario, index: &Index<'_>) -> 
         let path = cx.base_dir().join(file.get_ref());
         match super::pem::read_certificates(&path) {
             Ok(certs) => trusted_ca.extend(certs),
-            Err(problem) => cx.error(
+            Err(problem) => cx.problem(
                 file.span(),
                 format!("gateway.trusted_ca_files[{i}]"),
-                problem.0,
-                problem.1,
+                problem,
             ),
         }
     }

@@ -28,12 +28,12 @@ impl<'a> Locator<'a> {
         }
     }
 
-    /// The location of byte `offset` (clamped to the text).
     /// The file name errors are reported against.
     pub(crate) fn file(&self) -> &str {
         self.file
     }
 
+    /// The location of byte `offset` (clamped to the text).
     pub(crate) fn locate(&self, offset: usize) -> Location {
         let offset = offset.min(self.text.len());
         // line_starts[0] == 0 <= offset, so the partition point is at least 1.

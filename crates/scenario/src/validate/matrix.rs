@@ -5,7 +5,7 @@ use std::ops::Range;
 
 use toml::Spanned;
 
-use super::values::{one_of_names, parse_enum, parse_method};
+use super::values::{one_of_names, parse_method};
 use super::{Cx, Index, TARGET_GROUP_PROTOCOLS, dangling};
 use crate::matrix::{Axis, Dimension, MAX_COMBINATIONS, Matrix, Setting};
 use crate::model::{ConnectionType, ListenerProtocol, Nlb, Route};
@@ -35,7 +35,8 @@ pub(super) fn convert(
         Dimension::ListenerProtocol,
         |check, value: &Spanned<String>, field| {
             check
-                .parse(
+                .cx
+                .enum_required(
                     value,
                     field,
                     "listener protocol",
@@ -50,7 +51,8 @@ pub(super) fn convert(
         Dimension::TargetGroupProtocol,
         |check, value: &Spanned<String>, field| {
             check
-                .parse(
+                .cx
+                .enum_required(
                     value,
                     field,
                     "target group protocol",
@@ -299,18 +301,6 @@ impl Check<'_, '_, '_> {
             }
         }
         (!values.is_empty()).then_some(Axis { dimension, values })
-    }
-
-    fn parse<T: Copy>(
-        &mut self,
-        value: &Spanned<String>,
-        field: String,
-        what: &str,
-        choices: &[(&str, T)],
-    ) -> Option<T> {
-        parse_enum(what, value.get_ref(), choices)
-            .map_err(|problem| self.cx.problem(value.span(), field, problem))
-            .ok()
     }
 
     fn certificate(&mut self, value: &Spanned<String>, field: String) -> Option<String> {

@@ -13,6 +13,7 @@ use rustls::sign::CertifiedKey;
 use toml::Spanned;
 
 use super::Cx;
+use super::values::Problem;
 use crate::model::{ChainSent, KeyType, Leaf, LeafIssuer, PemCertificate, TimeSpec, Validity};
 use crate::raw::RawCertificate;
 
@@ -34,12 +35,7 @@ pub(super) fn convert_pem_certificate(
     let chain = match read_certificates(&chain_path) {
         Ok(chain) => Some(chain),
         Err(problem) => {
-            cx.error(
-                chain_file.span(),
-                format!("{f}.pem_chain"),
-                problem.0,
-                problem.1,
-            );
+            cx.problem(chain_file.span(), format!("{f}.pem_chain"), problem);
             None
         }
     };
@@ -58,12 +54,7 @@ pub(super) fn convert_pem_certificate(
             match read(&key_path).and_then(|bytes| parse_key(&bytes)) {
                 Ok(key) => Some((key_file, key_path, key)),
                 Err(problem) => {
-                    cx.error(
-                        key_file.span(),
-                        format!("{f}.pem_key"),
-                        problem.0,
-                        problem.1,
-                    );
+                    cx.problem(key_file.span(), format!("{f}.pem_key"), problem);
                     None
                 }
             }
@@ -72,12 +63,7 @@ pub(super) fn convert_pem_certificate(
     let pem = match (chain, key) {
         (Some(chain), Some((key_file, key_path, key))) => {
             if let Err(problem) = keys_match(&chain, &key) {
-                cx.error(
-                    key_file.span(),
-                    format!("{f}.pem_key"),
-                    problem.0,
-                    problem.1,
-                );
+                cx.problem(key_file.span(), format!("{f}.pem_key"), problem);
             }
             Some(PemCertificate {
                 chain_file: chain_path,
@@ -105,9 +91,6 @@ pub(super) fn convert_pem_certificate(
         pem,
     }
 }
-
-/// What went wrong, and what would be valid.
-pub(super) struct Problem(pub(super) String, pub(super) Option<String>);
 
 /// Reads every certificate of a PEM file (at least one).
 pub(super) fn read_certificates(path: &Path) -> Result<Vec<Vec<u8>>, Problem> {
@@ -159,30 +142,29 @@ fn reject_generation_fields(
 
 fn read(path: &Path) -> Result<Vec<u8>, Problem> {
     let size = std::fs::metadata(path)
-        .map_err(|e| Problem(format!("cannot read {}: {e}", path.display()), None))?
+        .map_err(|e| Problem::without_help(format!("cannot read {}: {e}", path.display())))?
         .len();
     if size > MAX_PEM_FILE {
-        return Err(Problem(
-            format!(
-                "{} is {size} bytes; the limit is {MAX_PEM_FILE}",
-                path.display()
-            ),
-            None,
-        ));
+        return Err(Problem::without_help(format!(
+            "{} is {size} bytes; the limit is {MAX_PEM_FILE}",
+            path.display()
+        )));
     }
-    std::fs::read(path).map_err(|e| Problem(format!("cannot read {}: {e}", path.display()), None))
+    std::fs::read(path)
+        .map_err(|e| Problem::without_help(format!("cannot read {}: {e}", path.display())))
 }
 
 fn parse_chain(bytes: &[u8]) -> Result<Vec<Vec<u8>>, Problem> {
     let mut chain = Vec::new();
     for item in CertificateDer::pem_slice_iter(bytes) {
-        let cert = item.map_err(|e| Problem(format!("the file is not valid PEM: {e}"), None))?;
+        let cert =
+            item.map_err(|e| Problem::without_help(format!("the file is not valid PEM: {e}")))?;
         chain.push(cert.as_ref().to_vec());
     }
     if chain.is_empty() {
-        return Err(Problem(
-            "the file holds no certificate".into(),
-            Some("expected one or more `-----BEGIN CERTIFICATE-----` blocks, leaf first".into()),
+        return Err(Problem::new(
+            "the file holds no certificate",
+            "expected one or more `-----BEGIN CERTIFICATE-----` blocks, leaf first",
         ));
     }
     Ok(chain)
@@ -191,23 +173,20 @@ fn parse_chain(bytes: &[u8]) -> Result<Vec<Vec<u8>>, Problem> {
 fn parse_key(bytes: &[u8]) -> Result<Vec<u8>, Problem> {
     let text = String::from_utf8_lossy(bytes);
     if text.contains("-----BEGIN ENCRYPTED PRIVATE KEY-----") {
-        return Err(Problem(
-            "the key is encrypted".into(),
-            Some("hoplab needs an unencrypted PKCS#8 key: `openssl pkcs8 -in key.pem -out plain.pem` asks for the passphrase once".into()),
+        return Err(Problem::new(
+            "the key is encrypted",
+            "hoplab needs an unencrypted PKCS#8 key: `openssl pkcs8 -in key.pem -out plain.pem` asks for the passphrase once",
         ));
     }
     match PrivateKeyDer::from_pem_slice(bytes) {
         Ok(PrivateKeyDer::Pkcs8(key)) => Ok(key.secret_pkcs8_der().to_vec()),
-        Ok(_) => Err(Problem(
-            "the key is not PKCS#8".into(),
-            Some(
-                "convert it with `openssl pkcs8 -topk8 -nocrypt -in key.pem -out key.p8.pem`"
-                    .into(),
-            ),
+        Ok(_) => Err(Problem::new(
+            "the key is not PKCS#8",
+            "convert it with `openssl pkcs8 -topk8 -nocrypt -in key.pem -out key.p8.pem`",
         )),
-        Err(e) => Err(Problem(
+        Err(e) => Err(Problem::new(
             format!("the key file holds no private key: {e}"),
-            Some("expected a `-----BEGIN PRIVATE KEY-----` block".into()),
+            "expected a `-----BEGIN PRIVATE KEY-----` block",
         )),
     }
 }
@@ -215,9 +194,9 @@ fn parse_key(bytes: &[u8]) -> Result<Vec<u8>, Problem> {
 fn keys_match(chain: &[Vec<u8>], key: &[u8]) -> Result<(), Problem> {
     let key = PrivateKeyDer::Pkcs8(key.to_vec().into());
     let signing = rustls::crypto::aws_lc_rs::sign::any_supported_type(&key).map_err(|e| {
-        Problem(
+        Problem::new(
             format!("the key cannot be used for TLS: {e}"),
-            Some("supported: ECDSA P-256/P-384/P-521, RSA 2048 and up, Ed25519".into()),
+            "supported: ECDSA P-256/P-384/P-521, RSA 2048 and up, Ed25519",
         )
     })?;
     let certs = chain
@@ -225,9 +204,9 @@ fn keys_match(chain: &[Vec<u8>], key: &[u8]) -> Result<(), Problem> {
         .map(|der| CertificateDer::from(der.clone()))
         .collect();
     CertifiedKey::new(certs, signing).keys_match().map_err(|_| {
-        Problem(
-            "the key does not belong to the first certificate of the chain".into(),
-            Some("the chain file must start with the leaf whose key this is".into()),
+        Problem::new(
+            "the key does not belong to the first certificate of the chain",
+            "the chain file must start with the leaf whose key this is",
         )
     })
 }

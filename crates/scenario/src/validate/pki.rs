@@ -202,15 +202,10 @@ fn check_depth(
     for &i in order {
         depth[i] = parent[i].map_or(0, |p| depth[p] + 1);
         if depth[i] > crate::MAX_AUTHORITY_DEPTH {
-            let (name, authority) = &raw.authorities.0[i];
-            let span = authority
-                .get_ref()
-                .issuer
-                .as_ref()
-                .map_or_else(|| name.span(), Spanned::span);
+            let (span, issuer_field) = issuer_at(raw, i);
             cx.error(
                 span,
-                format!("{}.issuer", field("authorities", name.get_ref())),
+                issuer_field,
                 format!(
                     "authority has more than {} authorities above it",
                     crate::MAX_AUTHORITY_DEPTH
@@ -223,6 +218,21 @@ fn check_depth(
             return;
         }
     }
+}
+
+/// Where an error about authority `i`'s issuer is reported: its `issuer` value (its name
+/// when it has none), and the field path of `issuer`.
+fn issuer_at(raw: &RawScenario, i: usize) -> (Range<usize>, String) {
+    let (name, authority) = &raw.authorities.0[i];
+    let span = authority
+        .get_ref()
+        .issuer
+        .as_ref()
+        .map_or_else(|| name.span(), Spanned::span);
+    (
+        span,
+        format!("{}.issuer", field("authorities", name.get_ref())),
+    )
 }
 
 /// Reports one issuer cycle at the issuer of its first member in file order.
@@ -242,15 +252,10 @@ fn report_cycle(cx: &mut Cx<'_>, raw: &RawScenario, authorities: &[Authority], c
         .map(|&i| authorities[i].name.as_str())
         .collect();
     names.push(authorities[first].name.as_str());
-    let (name, authority) = &raw.authorities.0[first];
-    let span = authority
-        .get_ref()
-        .issuer
-        .as_ref()
-        .map_or_else(|| name.span(), Spanned::span);
+    let (span, issuer_field) = issuer_at(raw, first);
     cx.error(
         span,
-        format!("{}.issuer", field("authorities", name.get_ref())),
+        issuer_field,
         format!("authority issuer cycle: {}", names.join(" -> ")),
         Some("a chain must end at a root: remove `issuer` from one of these authorities".into()),
     );

@@ -34,7 +34,7 @@ pub(super) fn convert(
             }
             let expect = match &q.expect {
                 None => Expectation::default(),
-                Some(expect) => convert_expect(cx, index, &qf, expect),
+                Some(expect) => convert_expect(cx, index, &format!("{qf}.expect"), expect),
             };
             Request {
                 name: q.name.clone().unwrap_or_else(|| format!("{method} {path}")),
@@ -91,13 +91,8 @@ fn check_route(cx: &mut Cx<'_>, qf: &str, q: &RawRequest, method: &str, routes: 
     );
 }
 
-fn convert_expect(cx: &mut Cx<'_>, index: &Index<'_>, qf: &str, e: &RawExpect) -> Expectation {
-    convert_expect_at(cx, index, &format!("{qf}.expect"), e)
-}
-
 /// Converts an expect table whose field path is `ef`.
-fn convert_expect_at(cx: &mut Cx<'_>, index: &Index<'_>, ef: &str, e: &RawExpect) -> Expectation {
-    let ef = ef.to_owned();
+fn convert_expect(cx: &mut Cx<'_>, index: &Index<'_>, ef: &str, e: &RawExpect) -> Expectation {
     let status = e
         .status
         .as_ref()
@@ -166,7 +161,7 @@ fn convert_expect_at(cx: &mut Cx<'_>, index: &Index<'_>, ef: &str, e: &RawExpect
                 }
             }
             // The nested table reuses this conversion; its path is reported as `per_target.<name>`.
-            let converted = convert_expect_at(cx, index, &pf, inner);
+            let converted = convert_expect(cx, index, &pf, inner);
             Some((name.get_ref().clone(), converted))
         })
         .collect();

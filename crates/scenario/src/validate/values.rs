@@ -25,6 +25,14 @@ impl Problem {
             help: Some(help.into()),
         }
     }
+
+    /// A problem with no help to give.
+    pub(crate) fn without_help(message: impl Into<String>) -> Self {
+        Problem {
+            message: message.into(),
+            help: None,
+        }
+    }
 }
 
 /// Most names listed in one help text.
@@ -114,10 +122,7 @@ pub(crate) fn check_name(name: &str) -> Result<(), Problem> {
             "names use letters, digits, '.', '_' and '-'",
         ));
     }
-    if let Some(bad) = name
-        .chars()
-        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-')))
-    {
+    if let Some(bad) = name.chars().find(|c| !crate::is_name_char(*c)) {
         return Err(Problem::new(
             format!("name {name:?} contains {bad:?}"),
             "names use letters, digits, '.', '_' and '-'",
@@ -244,7 +249,6 @@ pub(crate) fn parse_clock(raw: &RawTime) -> Result<OffsetDateTime, Problem> {
     }
 }
 
-/// Parses an integration URI.
 /// What API Gateway answers `put-integration` with for a host it will not call.
 pub(crate) const INVALID_ENDPOINT: &str = "Invalid HTTP endpoint specified for URI";
 
@@ -272,6 +276,7 @@ fn check_endpoint(host: &str, port: u16, raw: &str) -> Result<(), Problem> {
     Ok(())
 }
 
+/// Parses an integration URI.
 pub(crate) fn parse_uri(raw: &str) -> Result<IntegrationUri, Problem> {
     const HELP: &str = "expected an http or https URI such as \"https://api.example.com/pets\"";
     let bad = |what: String| Problem::new(what, HELP);
