@@ -48,9 +48,12 @@ pub struct LibraryEntry {
 
 /// Loads every `*.toml` under `dir` (recursively), in path order.
 pub fn load_library(dir: &Path) -> Result<Vec<LibraryEntry>, BenchError> {
-    let mut files = Vec::new();
-    collect(dir, &mut files)?;
-    files.sort();
+    let files = hoplab_scenario::scenario_files(&[dir.to_owned()]).map_err(|detail| {
+        BenchError::Scenario {
+            file: dir.display().to_string(),
+            detail,
+        }
+    })?;
     files
         .into_iter()
         .map(|path| {
@@ -64,22 +67,6 @@ pub fn load_library(dir: &Path) -> Result<Vec<LibraryEntry>, BenchError> {
             })
         })
         .collect()
-}
-
-fn collect(dir: &Path, files: &mut Vec<PathBuf>) -> Result<(), BenchError> {
-    let entries =
-        std::fs::read_dir(dir).map_err(BenchError::io(format!("reading {}", dir.display())))?;
-    for entry in entries {
-        let path = entry
-            .map_err(BenchError::io(format!("reading {}", dir.display())))?
-            .path();
-        if path.is_dir() {
-            collect(&path, files)?;
-        } else if path.extension().is_some_and(|e| e == "toml") {
-            files.push(path);
-        }
-    }
-    Ok(())
 }
 
 /// One run of a whole library.

@@ -6,7 +6,6 @@
 
 mod args;
 mod commands;
-mod discover;
 
 use std::process::ExitCode;
 

@@ -11,11 +11,13 @@
 //! - `model`: the validated types.
 //! - `matrix`: `[matrix]`, the setups `hoplab compare` runs, and how each becomes a scenario.
 //! - `behaviour`: validated target faults, health checks and ALPN policies.
+//! - `discover`: [`scenario_files`], the scenario files under the paths a command is given.
 //! - `error`: [`ScenarioError`] and [`LoadError`].
 
 #![warn(missing_docs)]
 
 mod behaviour;
+mod discover;
 mod error;
 mod matrix;
 mod model;
@@ -25,6 +27,7 @@ mod validate;
 use std::path::Path;
 
 pub use behaviour::{AlpnPolicy, HealthCheck, HealthCheckProtocol, TargetBehaviour, TlsVersions};
+pub use discover::scenario_files;
 pub use error::{LoadError, ScenarioError};
 pub use matrix::{Axis, Combination, Dimension, MAX_COMBINATIONS, Matrix, Setting};
 pub use model::*;

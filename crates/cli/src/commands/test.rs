@@ -18,7 +18,7 @@ use tokio::task::JoinSet;
 
 use super::{EXIT_FAILED, EXIT_PASSED, EXIT_UNUSABLE, clock, print_json, write_file};
 use crate::args::Format;
-use crate::discover::scenario_files;
+use hoplab_scenario::scenario_files;
 
 /// Runs wider than this show a progress bar when stderr is a terminal.
 const PROGRESS_BAR_FROM: usize = 8;

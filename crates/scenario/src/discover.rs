@@ -7,7 +7,7 @@ const MAX_DEPTH: usize = 32;
 
 /// Every scenario file under `paths`, sorted and without duplicates; an error names a path
 /// that does not exist or cannot be read.
-pub(crate) fn scenario_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+pub fn scenario_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
     let mut files = Vec::new();
     for path in paths {
         let meta = std::fs::metadata(path).map_err(|e| format!("{}: {e}", path.display()))?;
