@@ -319,6 +319,8 @@ impl Staller {
             let mut connections = JoinSet::new();
             loop {
                 let Ok((mut stream, _)) = listener.accept().await else {
+                    // Out of descriptors, say: pause rather than spin.
+                    tokio::time::sleep(hoplab_trace::ACCEPT_BACKOFF).await;
                     continue;
                 };
                 let (open, stalled) = (Arc::clone(&o), Arc::clone(&s));

@@ -65,7 +65,12 @@ fn a_leaf_outside_an_intermediates_permitted_subtree_fails_the_name_constraints_
 fn a_label_suffix_is_not_a_subtree() {
     // "badexample.com" ends with "example.com" but not on a label boundary.
     let (chain, trust) = constrained_chain(permitted("example.com"), "badexample.com");
-    assert!(judge(&chain, "badexample.com", &trust).outcome.is_err());
+    assert_eq!(
+        judge(&chain, "badexample.com", &trust).outcome,
+        Err(Rejection::PathValidation {
+            check: PathCheck::NameConstraints
+        })
+    );
 }
 
 #[test]
