@@ -1,6 +1,6 @@
 //! Where a prediction and a live run disagree.
 
-use hoplab_runner::RunReport;
+use hoplab_report::RunReport;
 use serde::Serialize;
 
 use crate::{Explanation, RoutePrediction};

@@ -8,7 +8,7 @@
 
 use std::fmt::Write;
 
-use hoplab_runner::{CertificateRole, RequestReport, SeenCertificate};
+use hoplab_report::{CertificateRole, RequestReport, SeenCertificate};
 
 use crate::escape::xml as esc;
 use crate::picture::Picture;
@@ -156,7 +156,7 @@ fn scenario(out: &mut String, index: usize, result: &ScenarioResult) {
             let _ = write!(
                 out,
                 "<div class=\"diff\"><h4>The scenario could not run</h4><pre>{}</pre></div>",
-                esc(error)
+                esc(&error.reason)
             );
         }
         Ok(report) => {

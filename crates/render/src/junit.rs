@@ -58,7 +58,8 @@ pub fn junit(results: &[ScenarioResult]) -> Result<String, RenderError> {
                     suite.add_testcase(case.build());
                 }
             }
-            Err(error) => {
+            Err(not_run) => {
+                let error = not_run.reason.as_str();
                 let first = error.lines().next().unwrap_or_default();
                 let mut case = TestCaseBuilder::error(
                     NOT_RUN_TESTCASE,

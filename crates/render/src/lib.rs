@@ -43,6 +43,6 @@ pub use mermaid::render_mermaid;
 pub use picture::{
     CertificateMark, CertificateState, Node, NodeKind, Outcome, Picture, Session, pictures,
 };
-pub use result::ScenarioResult;
+pub use result::{NotRun, ScenarioResult};
 pub use route::{Backend, RouteInfo, TargetInfo};
 pub use svg::{render_svg, render_svg_stack};

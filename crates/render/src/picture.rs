@@ -2,7 +2,7 @@
 //! hops they cover, the certificate each session presented and what became of it, and the
 //! request's outcome. Renderers draw a [`Picture`]; they never read a report themselves.
 
-use hoplab_runner::{CertificateRole, RequestReport, RunReport, SeenCertificate, TlsSession};
+use hoplab_report::{CertificateRole, RequestReport, RunReport, SeenCertificate, TlsSession};
 use hoplab_scenario::Scenario;
 
 use crate::route::{Backend, RouteInfo, TargetInfo};

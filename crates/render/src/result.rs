@@ -3,11 +3,19 @@
 
 use std::collections::BTreeMap;
 
-use hoplab_runner::{RequestReport, RunReport};
+use hoplab_report::{RequestReport, RunReport};
 use hoplab_scenario::Scenario;
 
 use crate::picture::Picture;
 use crate::route::RouteInfo;
+
+/// Why a scenario produced no run report: it is invalid, or its lab could not start.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{reason}")]
+pub struct NotRun {
+    /// The loader's or the runner's message, as printed.
+    pub reason: String,
+}
 
 /// One scenario file's outcome.
 #[derive(Debug, Clone)]
@@ -15,7 +23,7 @@ pub struct ScenarioResult {
     /// The path or name the scenario was given by.
     pub source: String,
     /// The run's report, or why the scenario is invalid or could not start.
-    pub outcome: Result<RunReport, String>,
+    pub outcome: Result<RunReport, NotRun>,
     /// Each request's route, in request order (empty when the scenario is unknown).
     pub routes: Vec<Option<RouteInfo>>,
     /// Further failures per request index, beyond the report's own mismatches (for
@@ -48,7 +56,9 @@ impl ScenarioResult {
     pub fn not_run(source: impl Into<String>, error: impl Into<String>) -> Self {
         ScenarioResult {
             source: source.into(),
-            outcome: Err(error.into()),
+            outcome: Err(NotRun {
+                reason: error.into(),
+            }),
             routes: Vec::new(),
             extra_failures: BTreeMap::new(),
         }

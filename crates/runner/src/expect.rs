@@ -2,7 +2,7 @@
 
 use hoplab_scenario::{Expectation, TextMatch};
 
-use crate::report::{Mismatch, RequestReport};
+use hoplab_report::{Mismatch, RequestReport};
 
 /// Every expectation that did not hold: the request's own, then those of the `per_target`
 /// entry for the target it reached.

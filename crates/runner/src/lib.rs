@@ -12,8 +12,9 @@
 //! - `client`: the HTTP client that plays the API caller.
 //! - `stitch`: follows one request's connections through the event log into a [`HopTrace`].
 //! - `expect`: compares a request's outcome with its expectation.
-//! - `report`: [`RunReport`] and [`RequestReport`], the serializable results.
-//! - `render`: the human-readable form of a report.
+//! - `report`: a [`RequestReport`] from what the lab observed.
+//!
+//! The report types live in `hoplab-report` (plain data, no sockets) and are re-exported here.
 
 #![warn(missing_docs)]
 
@@ -22,17 +23,15 @@ mod error;
 mod expect;
 mod faults;
 mod lab;
-mod render;
 mod report;
 mod stitch;
 
 pub use error::RunError;
-pub use lab::{Lab, LabOptions, OBSERVATIONS_PER_REQUEST};
-pub use render::{render_request_text, render_text};
-pub use report::{
-    CertificateRole, HopStep, HopTrace, Mismatch, RequestReport, RunReport, SeenCertificate,
-    TlsSession,
+pub use hoplab_report::{
+    CertSummary, CertificateRole, HopStep, HopTrace, Mismatch, RequestReport, RunReport,
+    SeenCertificate, TlsSession, render_request_text, render_text,
 };
+pub use lab::{Lab, LabOptions, OBSERVATIONS_PER_REQUEST};
 
 use hoplab_scenario::Scenario;
 

@@ -2,9 +2,7 @@
 
 use std::fmt::Write;
 
-use hoplab_pkix::CertSummary;
-
-use crate::report::{CertificateRole, RequestReport, RunReport};
+use crate::{CertSummary, CertificateRole, RequestReport, RunReport};
 
 /// Renders a report as text: per request, the outcome, the execution log, the hop trace,
 /// the TLS sessions, the certificates seen and any expectation that did not hold.
