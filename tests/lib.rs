@@ -36,11 +36,11 @@ pub fn load_bundled(file: &str) -> Scenario {
 pub async fn run_and_assert_passed(scenario: &Scenario) -> RunReport {
     let report = hoplab_runner::run(scenario)
         .await
-        .unwrap_or_else(|e| panic!("{}: {e}", scenario.name));
+        .unwrap_or_else(|e| panic!("{}: {e}", scenario.name()));
     assert!(
         report.passed(),
         "scenario {} failed:\n{}",
-        scenario.name,
+        scenario.name(),
         hoplab_runner::render_text(&report)
     );
     report

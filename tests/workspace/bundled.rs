@@ -9,13 +9,13 @@ macro_rules! bundled_scenarios {
             async fn $test() {
                 let scenario = load_bundled($file);
                 assert!(
-                    scenario.requests.iter().all(|r| {
+                    scenario.requests().iter().all(|r| {
                         let states = |e: &hoplab_scenario::Expectation| {
-                            e.status.is_some() && e.validated.is_some()
+                            e.status().is_some() && e.validated().is_some()
                         };
-                        states(&r.expect)
-                            || (!r.expect.per_target.is_empty()
-                                && r.expect.per_target.iter().all(|(_, e)| states(e)))
+                        states(&r.expect())
+                            || (!r.expect().per_target().is_empty()
+                                && r.expect().per_target().iter().all(|(_, e)| states(e)))
                     }),
                     "{}: every bundled request states its status and validated hop (directly, \
                      or for each target it may reach)",

@@ -14,15 +14,15 @@ type Outcome = (Option<u16>, Option<String>);
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn one_bad_target_of_three_fails_only_the_flows_that_reach_it() {
-    let mut scenario = load_bundled("one-bad-target-of-three.toml");
-    let template = scenario.requests[0].clone();
-    scenario.requests = (0..FLOWS)
-        .map(|i| {
-            let mut request = template.clone();
-            request.name = format!("flow {i}");
-            request
+    let scenario = load_bundled("one-bad-target-of-three.toml");
+    let builder = scenario.to_builder();
+    let template = builder.request_builder(scenario.requests()[0].id());
+    let scenario = (0..FLOWS)
+        .fold(builder.clear_requests(), |b, i| {
+            b.request(template.clone().name(&format!("flow {i}")))
         })
-        .collect();
+        .build()
+        .expect("the flows are a valid scenario");
     let report = hoplab_runner::run(&scenario).await.expect("the lab runs");
     assert!(report.passed(), "{}", hoplab_runner::render_text(&report));
 

@@ -38,8 +38,8 @@ async fn private_keys_never_reach_the_logs() {
     run_and_assert_passed(&scenario).await;
 
     // Write the same scenario's keys, then look for their material in everything logged.
-    let now = scenario.now.unwrap_or_else(time::OffsetDateTime::now_utc);
-    let pki = hoplab_pki::Pki::generate(&scenario.pki, now).expect("pki");
+    let now = scenario.now().unwrap_or_else(time::OffsetDateTime::now_utc);
+    let pki = hoplab_pki::Pki::generate(scenario.pki(), now).expect("pki");
     let dir = tempfile::tempdir().expect("tempdir");
     let written = hoplab_inspect::write_certs(&pki, dir.path()).expect("write certs");
     let logs = String::from_utf8_lossy(&captured.0.lock().expect("log buffer")).into_owned();

@@ -2,7 +2,6 @@
 //! the reporting of expectations that do not hold.
 
 use hoplab_runner::{CertificateRole, RequestReport};
-use hoplab_scenario::{ExpectedHop, TextMatch};
 use hoplab_tests::{load_bundled, run_and_assert_passed};
 
 fn request<'r>(report: &'r hoplab_runner::RunReport, path: &str) -> &'r RequestReport {
@@ -105,14 +104,17 @@ async fn execution_log_reads_like_the_console() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn unmet_expectations_are_reported_field_by_field() {
-    let mut scenario = load_bundled("public-backend-valid.toml");
-    let expect = &mut scenario.requests[0].expect;
-    expect.status = Some(503);
-    expect.validated = Some(ExpectedHop::NlbListener {
-        nlb: "internal".into(),
-        port: 443,
-    });
-    expect.error = Some(TextMatch::Contains("PKIX".into()));
+    let scenario = load_bundled("public-backend-valid.toml");
+    let first = scenario.requests()[0].id();
+    let scenario = scenario
+        .to_builder()
+        .edit_request(first, |r| {
+            // An expectation names only hops that exist: no certificate validated, where
+            // the target's is.
+            r.edit_expect(|e| e.status(503).validated_none().error_contains("PKIX"))
+        })
+        .build()
+        .expect("still a valid scenario");
     let report = hoplab_runner::run(&scenario).await.expect("the lab starts");
     assert!(!report.passed());
     let fields: Vec<&str> = report.requests[0]

@@ -51,7 +51,7 @@ pub fn load_library(dir: &Path) -> Result<Vec<LibraryEntry>, BenchError> {
     let files = hoplab_scenario::scenario_files(&[dir.to_owned()]).map_err(|detail| {
         BenchError::Scenario {
             file: dir.display().to_string(),
-            detail,
+            detail: detail.to_string(),
         }
     })?;
     files
@@ -232,21 +232,21 @@ pub async fn breakdown(entry: &LibraryEntry, keys: &mut RsaKeys) -> Result<Break
         detail,
     };
     let mut keygen = Duration::ZERO;
-    for kind in scenario.pki.authorities.iter().map(|a| a.key).chain(
+    for kind in scenario.pki().authorities().map(|a| a.key()).chain(
         scenario
-            .pki
-            .certificates
+            .pki()
+            .certificates()
             .iter()
-            .filter(|leaf| leaf.pem.is_none())
-            .map(|leaf| leaf.key),
+            .filter(|leaf| leaf.pem().is_none())
+            .map(|leaf| leaf.key()),
     ) {
         keygen += keys.time_key(kind)?;
     }
     // The PKI alone, then the lab (which generates its own PKI again): start-up is the
     // difference.
-    let now = scenario.now.unwrap_or_else(OffsetDateTime::now_utc);
+    let now = scenario.now().unwrap_or_else(OffsetDateTime::now_utc);
     let started = Instant::now();
-    Pki::generate(&scenario.pki, now).map_err(|e| fail(e.to_string()))?;
+    Pki::generate(scenario.pki(), now).map_err(|e| fail(e.to_string()))?;
     let pki = started.elapsed();
     let started = Instant::now();
     let lab = Lab::start(scenario, LabOptions::default())
@@ -254,8 +254,8 @@ pub async fn breakdown(entry: &LibraryEntry, keys: &mut RsaKeys) -> Result<Break
         .map_err(|e| fail(e.to_string()))?;
     let lab_start = started.elapsed();
     let started = Instant::now();
-    for request in &scenario.requests {
-        send(lab.gateway_addr(), &request.method, &request.path)
+    for request in scenario.requests() {
+        send(lab.gateway_addr(), request.method(), request.path())
             .await
             .map_err(&fail)?;
     }

@@ -108,20 +108,25 @@ pub enum PatchError {
         /// What would be valid.
         expected: String,
     },
-    /// The change needs the whole scenario to resolve (a new host, port or connection).
-    #[error("patch {path}: {reason}; apply it to the scenario, not to a lone route")]
-    NeedsScenario {
-        /// The path.
-        path: String,
-        /// What changed.
-        reason: String,
-    },
     /// The patched route does not resolve against the scenario.
     #[error("route {route}: {message}")]
     Unresolved {
         /// `METHOD path`.
         route: String,
         /// What does not resolve.
+        message: String,
+    },
+    /// The patched scenario breaks a rule of the scenario reference (for example an HTTP
+    /// API's integration timeout above 30 s); every problem is listed, located in the file.
+    #[error("the patched scenario is not valid:\n{}", render(.errors))]
+    Invalid {
+        /// What validation found.
+        errors: Vec<hoplab_scenario::ScenarioError>,
+    },
+    /// The scenario's files (PEM) could not be read again to validate the patched scenario.
+    #[error("validating the patched scenario: {message}")]
+    Reload {
+        /// Why.
         message: String,
     },
     /// No route matches the selector.
@@ -132,4 +137,12 @@ pub enum PatchError {
         /// The scenario's routes, comma-separated.
         routes: String,
     },
+}
+
+fn render(errors: &[hoplab_scenario::ScenarioError]) -> String {
+    errors
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("\n")
 }

@@ -8,8 +8,9 @@
 //! points at every gap; nothing is guessed silently.
 //!
 //! [`parse_patch_operations`] reads `aws apigateway update-integration --patch-operations`
-//! text, and [`apply`] / [`apply_to_scenario`] change routes the way those operations change
-//! an integration, so a fix can be tried before it is made in AWS.
+//! text, and [`apply_to_scenario`] changes routes the way those operations change an
+//! integration, then validates the scenario again, so a fix can be tried before it is made in
+//! AWS and meets the same rules as a scenario file.
 //!
 //! # Layout
 //! - `inputs`: [`ImportInputs`] and [`Imported`].
@@ -18,7 +19,8 @@
 //!   (listeners and certificates), `groups` (target groups and targets).
 //! - `doc`: a TOML writer that keeps comments and records placeholders.
 //! - `names`: scenario names from ARNs and ids.
-//! - `patch`: `parse` (shorthand and JSON), `apply` (URIs parsed by the scenario's rules).
+//! - `patch`: `parse` (shorthand and JSON), `apply` (routes changed in the scenario's written
+//!   form, then validated again).
 //! - `error`: [`ImportError`] and [`PatchError`].
 
 #![warn(missing_docs)]
@@ -36,9 +38,7 @@ pub use inputs::{
     CertificateMapping, ImportInputs, Imported, IntegrationInput, ListenerCertificatesInput,
     PemFiles, TargetCertificateMapping, TargetHealthInput,
 };
-pub use patch::{
-    Op, PatchOp, RouteSelector, SUPPORTED, apply, apply_to_scenario, parse_patch_operations,
-};
+pub use patch::{Op, PatchOp, RouteSelector, SUPPORTED, apply_to_scenario, parse_patch_operations};
 
 /// Builds a scenario from AWS CLI exports. Fails only on input that is not the JSON the
 /// commands print (or on a non-UTF-8 path); anything missing becomes a placeholder.

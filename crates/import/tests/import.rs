@@ -192,104 +192,99 @@ fn a_full_import_validates_once_its_placeholder_is_filled() {
         )
     );
     let scenario = from_toml(&filled, file).unwrap_or_else(|e| panic!("{e}\n{filled}"));
-    assert_eq!(scenario.name, "from-aws");
+    assert_eq!(scenario.name(), "from-aws");
 
-    let routes = &scenario.gateway.routes;
+    let routes = scenario.routes();
+    let backend = |i: usize| scenario.backend_name(routes[i].backend());
     assert_eq!(routes.len(), 3);
+    assert_eq!((routes[0].method(), routes[0].path()), ("GET", "/pets"));
+    assert_eq!(routes[0].integration(), IntegrationType::HttpProxy);
     assert_eq!(
-        (routes[0].method.as_str(), routes[0].path.as_str()),
-        ("GET", "/pets")
+        routes[0].backend().connection_type(),
+        ConnectionType::VpcLink
     );
-    assert_eq!(routes[0].integration, IntegrationType::HttpProxy);
+    assert_eq!(backend(0), "nlb:internal-nlb:443");
+    assert!(!routes[0].insecure_skip_verification());
+    assert_eq!(routes[0].timeout_ms(), 29000);
+    assert_eq!(routes[1].method(), "ANY");
+    assert_eq!(backend(1), "nlb:internal-nlb:8443");
+    assert!(routes[1].insecure_skip_verification());
+    assert_eq!(routes[1].timeout_ms(), 10000);
+    assert_eq!(routes[2].integration(), IntegrationType::Http);
     assert_eq!(
-        routes[0].connection,
-        ConnectionType::VpcLink {
-            nlb: "internal-nlb".into(),
-            listener_port: 443
-        }
+        routes[2].backend().connection_type(),
+        ConnectionType::Internet
     );
-    assert!(!routes[0].insecure_skip_verification);
-    assert_eq!(routes[0].timeout_ms, 29000);
-    assert_eq!(routes[1].method, "ANY");
-    assert_eq!(
-        routes[1].connection,
-        ConnectionType::VpcLink {
-            nlb: "internal-nlb".into(),
-            listener_port: 8443
-        }
-    );
-    assert!(routes[1].insecure_skip_verification);
-    assert_eq!(routes[1].timeout_ms, 10000);
-    assert_eq!(routes[2].integration, IntegrationType::Http);
-    assert_eq!(
-        routes[2].connection,
-        ConnectionType::Internet {
-            target: "legacy.example.net".into()
-        }
-    );
+    assert_eq!(backend(2), "target:legacy.example.net");
 
-    let nlb = &scenario.nlbs[0];
-    assert_eq!(
-        (scenario.nlbs.len(), nlb.name.as_str()),
-        (1, "internal-nlb")
-    );
-    assert_eq!(nlb.listeners.len(), 2);
-    let ListenerProtocol::Tls(tls) = &nlb.listeners[0].protocol else {
+    let nlb = &scenario.nlbs()[0];
+    assert_eq!((scenario.nlbs().len(), nlb.name()), (1, "internal-nlb"));
+    assert_eq!(nlb.listeners().len(), 2);
+    let listener = |i: usize| scenario.listener(nlb.listeners()[i]);
+    let cert_name = |id| scenario.certificate(id).name();
+    let ListenerProtocol::Tls(tls) = listener(0).protocol() else {
         panic!("443 is TLS");
     };
-    assert_eq!(tls.default_certificate, "acm-3a8f0c2e");
-    assert_eq!(tls.certificates, ["acm-3a8f0c2e", "acm-b7c1d9e4"]);
-    assert_eq!(tls.security_policy, SecurityPolicy::Tls13_1_2_2021_06);
-    assert_eq!(nlb.listeners[0].target_group, "app-tls");
-    assert_eq!(nlb.listeners[1].protocol, ListenerProtocol::Tcp);
-    assert_eq!(nlb.listeners[1].target_group, "orders-tcp");
+    assert_eq!(cert_name(tls.default_certificate()), "acm-3a8f0c2e");
+    let listed: Vec<&str> = tls.certificates().iter().map(|id| cert_name(*id)).collect();
+    assert_eq!(listed, ["acm-3a8f0c2e", "acm-b7c1d9e4"]);
+    assert_eq!(tls.security_policy(), SecurityPolicy::Tls13_1_2_2021_06);
+    let group_name = |i: usize| scenario.target_group(listener(i).target_group()).name();
+    assert_eq!(group_name(0), "app-tls");
+    assert_eq!(*listener(1).protocol(), ListenerProtocol::Tcp);
+    assert_eq!(group_name(1), "orders-tcp");
 
-    let groups = &scenario.target_groups;
-    assert_eq!(groups[0].name, "app-tls");
-    assert_eq!(groups[0].protocol, TargetGroupProtocol::Tls);
-    assert_eq!(
-        groups[0].targets,
-        [format!("{TARGET_A}-443"), TARGET_B.to_owned()]
-    );
-    assert_eq!(groups[1].protocol, TargetGroupProtocol::Tcp);
-    assert_eq!(groups[1].targets, [format!("{TARGET_A}-8443")]);
+    let groups = scenario.target_groups();
+    let members = |i: usize| -> Vec<&str> {
+        groups[i]
+            .targets()
+            .iter()
+            .map(|id| scenario.target(*id).name())
+            .collect()
+    };
+    assert_eq!(groups[0].name(), "app-tls");
+    assert_eq!(groups[0].protocol(), TargetGroupProtocol::Tls);
+    assert_eq!(members(0), [format!("{TARGET_A}-443").as_str(), TARGET_B]);
+    assert_eq!(groups[1].protocol(), TargetGroupProtocol::Tcp);
+    assert_eq!(members(1), [format!("{TARGET_A}-8443")]);
 
     let target = |name: &str| {
         scenario
-            .targets
+            .targets()
             .iter()
-            .find(|t| t.name == name)
+            .find(|t| t.name() == name)
             .unwrap_or_else(|| panic!("no target {name}"))
     };
+    let cert = |name: &str| scenario.find_certificate(name).expect("a certificate");
     let a_cert = TargetProtocol::Https {
-        certificate: format!("target-{TARGET_A}"),
+        certificate: cert(&format!("target-{TARGET_A}")),
     };
-    assert_eq!(target(&format!("{TARGET_A}-443")).protocol, a_cert);
+    assert_eq!(target(&format!("{TARGET_A}-443")).protocol(), a_cert);
     // Reached by an https route through the TCP listener: it terminates the gateway's TLS.
-    assert_eq!(target(&format!("{TARGET_A}-8443")).protocol, a_cert);
+    assert_eq!(target(&format!("{TARGET_A}-8443")).protocol(), a_cert);
     assert_eq!(
-        target(TARGET_B).protocol,
+        target(TARGET_B).protocol(),
         TargetProtocol::Https {
-            certificate: "any".into()
+            certificate: cert("any")
         }
     );
     let legacy = target("legacy.example.net");
-    assert_eq!(legacy.protocol, TargetProtocol::Http);
-    assert_eq!(legacy.dns_names, ["legacy.example.net"]);
+    assert_eq!(legacy.protocol(), TargetProtocol::Http);
+    assert_eq!(legacy.dns_names(), ["legacy.example.net"]);
 
     let api = scenario
-        .pki
-        .certificates
+        .pki()
+        .certificates()
         .iter()
-        .find(|c| c.name == "acm-3a8f0c2e")
+        .find(|c| c.name() == "acm-3a8f0c2e")
         .expect("listener certificate");
-    let pem = api.pem.as_ref().expect("read from the mapped files");
-    assert_eq!(pem.chain_file, dir.path().join("api.chain.pem"));
-    assert_eq!(pem.chain.len(), 2);
+    let pem = api.pem().expect("read from the mapped files");
+    assert_eq!(pem.chain_file(), dir.path().join("api.chain.pem"));
+    assert_eq!(pem.chain().len(), 2);
 
-    assert_eq!(scenario.requests.len(), 3);
-    assert_eq!(scenario.requests[1].method, "GET");
-    assert_eq!(scenario.requests[1].path, "/orders");
+    assert_eq!(scenario.requests().len(), 3);
+    assert_eq!(scenario.requests()[1].method(), "GET");
+    assert_eq!(scenario.requests()[1].path(), "/orders");
 }
 
 #[test]

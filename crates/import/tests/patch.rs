@@ -1,10 +1,11 @@
 //! Patch operations applied to routes of a validated scenario: each supported path, the
-//! seed article's exact string, the changes that need the whole scenario, and the errors.
+//! seed article's exact string, a new host or port resolved again, the rules of the API
+//! applied to a patched route, and the errors.
 
 use hoplab_import::{
-    PatchError, RouteSelector, SUPPORTED, apply, apply_to_scenario, parse_patch_operations,
+    PatchError, RouteSelector, SUPPORTED, apply_to_scenario, parse_patch_operations,
 };
-use hoplab_scenario::{ConnectionType, Route, Scenario, Scheme, from_toml};
+use hoplab_scenario::{Backend, Route, Scenario, Scheme, from_toml};
 
 const BASE: &str = r#"
 [authorities.root]
@@ -59,16 +60,30 @@ fn scenario() -> Scenario {
     from_toml(BASE, "base.toml").expect("base scenario is valid")
 }
 
-fn public() -> Route {
-    scenario().gateway.routes[0].clone()
+/// The public (INTERNET) route.
+const PUBLIC: &str = "GET /public";
+/// The private (VPC_LINK) route.
+const PRIVATE: &str = "POST /private";
+
+fn route<'s>(s: &'s Scenario, selector: &str) -> &'s Route {
+    let (method, path) = selector.split_once(' ').expect("METHOD /path");
+    s.routes()
+        .iter()
+        .find(|r| r.method() == method && r.path() == path)
+        .expect("the route exists")
 }
 
-fn private() -> Route {
-    scenario().gateway.routes[1].clone()
+/// Patches the one route `selector` names.
+fn patch(s: &mut Scenario, selector: &str, text: &str) -> Result<(), PatchError> {
+    let selector = RouteSelector::parse(selector).expect("a selector");
+    apply_to_scenario(s, &selector, &parse_patch_operations(text)?).map(|count| {
+        assert_eq!(count, 1);
+    })
 }
 
-fn patch(route: &mut Route, text: &str) -> Result<(), PatchError> {
-    apply(route, &parse_patch_operations(text)?)
+/// The hop a route's backend is (`target:<name>` or `nlb:<nlb>:<port>`).
+fn backend(s: &Scenario, selector: &str) -> String {
+    s.backend_name(route(s, selector).backend())
 }
 
 fn patch_all(scenario: &mut Scenario, text: &str) -> Result<usize, PatchError> {
@@ -81,23 +96,26 @@ fn patch_all(scenario: &mut Scenario, text: &str) -> Result<usize, PatchError> {
 
 #[test]
 fn the_seed_article_patch_turns_skip_verification_on() {
-    let mut route = public();
-    assert!(!route.insecure_skip_verification);
+    let mut s = scenario();
+    assert!(!route(&s, PUBLIC).insecure_skip_verification());
     patch(
-        &mut route,
+        &mut s,
+        PUBLIC,
         "op='replace',path='/tlsConfig/insecureSkipVerification',value=true",
     )
     .unwrap();
-    assert!(route.insecure_skip_verification);
+    assert!(route(&s, PUBLIC).insecure_skip_verification());
     patch(
-        &mut route,
+        &mut s,
+        PUBLIC,
         "op=replace,path=/tlsConfig/insecureSkipVerification,value=false",
     )
     .unwrap();
-    assert!(!route.insecure_skip_verification);
+    assert!(!route(&s, PUBLIC).insecure_skip_verification());
     assert_eq!(
         patch(
-            &mut route,
+            &mut s,
+            PUBLIC,
             "op=replace,path=/tlsConfig/insecureSkipVerification,value=yes"
         ),
         Err(PatchError::InvalidValue {
@@ -110,19 +128,26 @@ fn the_seed_article_patch_turns_skip_verification_on() {
 
 #[test]
 fn timeout_in_millis_takes_50_to_300000() {
-    let mut route = public();
+    let mut s = scenario();
     patch(
-        &mut route,
+        &mut s,
+        PUBLIC,
         r#"[{"op":"replace","path":"/timeoutInMillis","value":"5000"}]"#,
     )
     .unwrap();
-    assert_eq!(route.timeout_ms, 5000);
-    patch(&mut route, "op=replace,path=/timeoutInMillis,value=50").unwrap();
-    patch(&mut route, "op=replace,path=/timeoutInMillis,value=300000").unwrap();
-    assert_eq!(route.timeout_ms, 300_000);
+    assert_eq!(route(&s, PUBLIC).timeout_ms(), 5000);
+    patch(&mut s, PUBLIC, "op=replace,path=/timeoutInMillis,value=50").unwrap();
+    patch(
+        &mut s,
+        PUBLIC,
+        "op=replace,path=/timeoutInMillis,value=300000",
+    )
+    .unwrap();
+    assert_eq!(route(&s, PUBLIC).timeout_ms(), 300_000);
     for bad in ["49", "300001", "-1", "5s", ""] {
         let error = patch(
-            &mut route,
+            &mut s,
+            PUBLIC,
             &format!("op=replace,path=/timeoutInMillis,value='{bad}'"),
         )
         .unwrap_err();
@@ -131,75 +156,37 @@ fn timeout_in_millis_takes_50_to_300000() {
             "{bad}: {error}"
         );
     }
-    assert_eq!(route.timeout_ms, 300_000);
+    assert_eq!(route(&s, PUBLIC).timeout_ms(), 300_000);
 }
 
 #[test]
-fn a_uri_on_the_same_host_or_listener_patches_a_lone_route() {
-    let mut route = public();
+fn a_uri_on_the_same_host_or_listener_keeps_the_backend() {
+    let mut s = scenario();
     patch(
-        &mut route,
+        &mut s,
+        PUBLIC,
         "op=replace,path=/uri,value=http://APP.example.com/v2?x=1",
     )
     .unwrap();
-    assert_eq!(route.uri.scheme, Scheme::Http);
-    assert_eq!(route.uri.port, 80);
-    assert_eq!(route.uri.path_and_query, "/v2?x=1");
-    assert_eq!(
-        route.connection,
-        ConnectionType::Internet {
-            target: "app".into()
-        }
-    );
+    let uri = route(&s, PUBLIC).uri();
+    assert_eq!(uri.scheme(), Scheme::Http);
+    assert_eq!(uri.port(), 80);
+    assert_eq!(uri.path_and_query(), "/v2?x=1");
+    assert_eq!(backend(&s, PUBLIC), "target:app");
 
     // Through a VPC link the host only sets SNI and the name checked; the port picks the listener.
-    let mut route = private();
     patch(
-        &mut route,
+        &mut s,
+        PRIVATE,
         "op=replace,path=/uri,value=https://elsewhere.example.com:443/",
     )
     .unwrap();
-    assert_eq!(route.uri.host, "elsewhere.example.com");
+    assert_eq!(route(&s, PRIVATE).uri().host(), "elsewhere.example.com");
 
     assert!(matches!(
-        patch(&mut route, "op=replace,path=/uri,value=ftp://x/"),
+        patch(&mut s, PRIVATE, "op=replace,path=/uri,value=ftp://x/"),
         Err(PatchError::InvalidValue { .. })
     ));
-}
-
-#[test]
-fn changes_that_need_the_scenario_are_refused_on_a_lone_route() {
-    let cases = [
-        (
-            public(),
-            "op=replace,path=/uri,value=https://other.example.com/",
-            "/uri",
-        ),
-        (
-            private(),
-            "op=replace,path=/uri,value=https://api.example.com:8443/",
-            "/uri",
-        ),
-        (
-            private(),
-            "op=replace,path=/connectionType,value=INTERNET",
-            "/connectionType",
-        ),
-        (
-            private(),
-            "op=replace,path=/connectionId,value=elsewhere",
-            "/connectionId",
-        ),
-    ];
-    for (mut route, text, path) in cases {
-        let before = route.clone();
-        let error = patch(&mut route, text).unwrap_err();
-        assert!(
-            matches!(&error, PatchError::NeedsScenario { path: p, .. } if p == path),
-            "{text}: {error}"
-        );
-        assert_eq!(route, before, "{text}");
-    }
 }
 
 #[test]
@@ -209,24 +196,13 @@ fn in_a_scenario_a_new_host_or_port_resolves_again() {
     let ops =
         parse_patch_operations("op=replace,path=/uri,value=https://other.example.com/").unwrap();
     assert_eq!(apply_to_scenario(&mut s, &selector, &ops), Ok(1));
-    assert_eq!(
-        s.gateway.routes[0].connection,
-        ConnectionType::Internet {
-            target: "other".into()
-        }
-    );
+    assert_eq!(backend(&s, PUBLIC), "target:other");
 
     let selector = RouteSelector::parse("POST /private").unwrap();
     let ops =
         parse_patch_operations("op=replace,path=/uri,value=https://api.example.com:8443/").unwrap();
     apply_to_scenario(&mut s, &selector, &ops).unwrap();
-    assert_eq!(
-        s.gateway.routes[1].connection,
-        ConnectionType::VpcLink {
-            nlb: "internal".into(),
-            listener_port: 8443
-        }
-    );
+    assert_eq!(backend(&s, PRIVATE), "nlb:internal:8443");
 
     let ops =
         parse_patch_operations("op=replace,path=/uri,value=https://api.example.com:9443/").unwrap();
@@ -263,12 +239,8 @@ fn in_a_scenario_the_connection_type_can_change() {
     )
     .unwrap();
     apply_to_scenario(&mut s, &private, &ops).unwrap();
-    assert_eq!(
-        s.gateway.routes[1].connection,
-        ConnectionType::Internet {
-            target: "app".into()
-        }
-    );
+    assert_eq!(backend(&s, PRIVATE), "target:app");
+    assert!(matches!(route(&s, PRIVATE).backend(), Backend::Internet(_)));
 
     // INTERNET → VPC_LINK needs the NLB.
     let ops = parse_patch_operations("op=replace,path=/connectionType,value=VPC_LINK").unwrap();
@@ -293,24 +265,18 @@ fn in_a_scenario_the_connection_type_can_change() {
     )
     .unwrap();
     apply_to_scenario(&mut s, &public, &ops).unwrap();
-    assert_eq!(
-        s.gateway.routes[0].connection,
-        ConnectionType::VpcLink {
-            nlb: "internal".into(),
-            listener_port: 443
-        }
-    );
+    assert_eq!(backend(&s, PUBLIC), "nlb:internal:443");
 }
 
 #[test]
 fn unsupported_operations_list_the_supported_ones() {
-    let mut route = public();
+    let mut s = scenario();
     for text in [
         "op=replace,path=/requestParameters/x,value=y",
         "op=remove,path=/tlsConfig/insecureSkipVerification",
         "op=add,path=/timeoutInMillis,value=5000",
     ] {
-        let error = patch(&mut route, text).unwrap_err();
+        let error = patch(&mut s, PUBLIC, text).unwrap_err();
         assert!(
             matches!(&error, PatchError::Unsupported { supported, .. } if supported == SUPPORTED),
             "{text}: {error}"
@@ -323,7 +289,7 @@ fn unsupported_operations_list_the_supported_ones() {
         );
     }
     assert_eq!(
-        patch(&mut route, "op=replace,path=/timeoutInMillis"),
+        patch(&mut s, PUBLIC, "op=replace,path=/timeoutInMillis"),
         Err(PatchError::MissingField {
             index: 1,
             field: "value"
@@ -333,19 +299,18 @@ fn unsupported_operations_list_the_supported_ones() {
 
 #[test]
 fn nothing_changes_unless_every_operation_applies() {
-    let mut route = public();
-    let before = route.clone();
+    let mut s = scenario();
+    let before = s.clone();
     let error = patch(
-        &mut route,
+        &mut s,
+        PUBLIC,
         "op=replace,path=/tlsConfig/insecureSkipVerification,value=true op=replace,path=/timeoutInMillis,value=1",
     )
     .unwrap_err();
     assert!(matches!(error, PatchError::InvalidValue { .. }));
-    assert_eq!(route, before);
+    assert_eq!(s, before);
 
     // In a scenario: the first route takes the patch, the second does not, so neither changes.
-    let mut s = scenario();
-    let before = s.clone();
     let error = patch_all(
         &mut s,
         "op=replace,path=/uri,value=https://app.example.com:9443/",
@@ -376,4 +341,91 @@ fn a_selector_that_matches_no_route_lists_the_routes() {
     assert_eq!(RouteSelector::parse("*"), Some(RouteSelector::All));
     assert_eq!(RouteSelector::parse("GET"), None);
     assert_eq!(RouteSelector::parse("GET pets"), None);
+}
+
+/// The base scenario as an HTTP API: its VPC link route may not wait longer than 30 s nor
+/// skip verification, and a patch cannot make it.
+fn http_api() -> Scenario {
+    let text = BASE.replacen(
+        "[[gateway.routes]]\npath = \"/public\"\nuri = \"https://app.example.com/\"\n\n",
+        "[gateway]\napi = \"HTTP\"\n\n",
+        1,
+    );
+    assert!(text.contains("api = \"HTTP\""), "BASE changed shape");
+    from_toml(&text, "http-api.toml").expect("the HTTP API scenario is valid")
+}
+
+/// The line of `needle` in the HTTP API scenario's text.
+fn http_api_line(needle: &str) -> usize {
+    let text = BASE.replacen(
+        "[[gateway.routes]]\npath = \"/public\"\nuri = \"https://app.example.com/\"\n\n",
+        "[gateway]\napi = \"HTTP\"\n\n",
+        1,
+    );
+    let at = text.find(needle).expect("needle in the text");
+    text[..at].matches('\n').count() + 1
+}
+
+#[test]
+fn a_patched_http_api_route_meets_the_http_api_timeout() {
+    let mut s = http_api();
+    let before = s.clone();
+    patch(
+        &mut s,
+        PRIVATE,
+        "op=replace,path=/timeoutInMillis,value=30000",
+    )
+    .unwrap();
+    assert_eq!(route(&s, PRIVATE).timeout_ms(), 30_000);
+
+    let error = patch(
+        &mut s,
+        PRIVATE,
+        "op=replace,path=/timeoutInMillis,value=30001",
+    )
+    .unwrap_err();
+    let PatchError::Invalid { errors } = &error else {
+        panic!("expected the HTTP API rule, got {error}");
+    };
+    let [found] = errors.as_slice() else {
+        panic!("one error: {error}");
+    };
+    assert_eq!(found.field, "gateway.routes[0].timeout_ms");
+    assert_eq!(
+        found.message,
+        "an HTTP API's integration timeout cannot exceed 30000 ms"
+    );
+    assert_eq!(found.location.file, "http-api.toml");
+    assert_eq!(
+        found.location.line,
+        http_api_line("[[gateway.routes]]\nmethod")
+    );
+    assert!(error.to_string().contains("http-api.toml:"), "{error}");
+    assert_eq!(route(&s, PRIVATE).timeout_ms(), 30_000, "nothing changed");
+    assert_ne!(s, before);
+}
+
+#[test]
+fn a_patched_http_api_route_cannot_skip_verification() {
+    let mut s = http_api();
+    let before = s.clone();
+    let error = patch(
+        &mut s,
+        PRIVATE,
+        "op='replace',path='/tlsConfig/insecureSkipVerification',value=true",
+    )
+    .unwrap_err();
+    let PatchError::Invalid { errors } = &error else {
+        panic!("expected the HTTP API rule, got {error}");
+    };
+    assert_eq!(errors.len(), 1, "{error}");
+    assert_eq!(
+        errors[0].field,
+        "gateway.routes[0].insecure_skip_verification"
+    );
+    assert_eq!(
+        errors[0].message,
+        "insecureSkipVerification is supported only for REST APIs"
+    );
+    assert_eq!(s, before);
 }

@@ -30,7 +30,7 @@ async fn a_served_complete_chain_is_listed_and_accepted() {
     assert_eq!(report.connected_to, server.addr);
     assert_eq!(report.sni.as_deref(), Some(HOST));
     assert!(report.protocol.starts_with("TLSv1."), "{}", report.protocol);
-    let served = &pki().served("good").expect("leaf").chain;
+    let served = &support::served("good").chain;
     let fingerprints: Vec<String> = served
         .iter()
         .map(|der| hoplab_pkix::fingerprint(der.as_ref()))

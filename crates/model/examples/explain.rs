@@ -8,7 +8,7 @@ fn main() -> ExitCode {
     for arg in std::env::args_os().skip(1) {
         match hoplab_scenario::load(std::path::Path::new(&arg)) {
             Ok(scenario) => {
-                let now = scenario.now.unwrap_or_else(time::OffsetDateTime::now_utc);
+                let now = scenario.now().unwrap_or_else(time::OffsetDateTime::now_utc);
                 print!(
                     "{}",
                     hoplab_model::render_text(&hoplab_model::explain(&scenario, now))

@@ -18,7 +18,7 @@
 
 use std::net::IpAddr;
 
-use hoplab_scenario::{ChainSent, LeafIssuer, Pki, Validity};
+use hoplab_scenario::{CertId, CertRef, ChainPreset, ChainSent, LeafIssuer, Pki, Validity};
 use time::OffsetDateTime;
 
 /// Whether a certificate is an authority or a leaf in the scenario.
@@ -31,6 +31,8 @@ pub(crate) enum Kind {
 /// The facts the verdict reads from one certificate.
 #[derive(Debug, Clone)]
 pub(crate) struct Facts<'s> {
+    /// Which certificate of the scenario this is.
+    pub(crate) id: CertRef,
     /// The scenario name (authority or leaf).
     pub(crate) name: &'s str,
     pub(crate) kind: Kind,
@@ -39,7 +41,7 @@ pub(crate) struct Facts<'s> {
     /// Issuer name (the signer's subject); `None` is an empty issuer.
     pub(crate) issuer: Option<&'s str>,
     /// The certificate whose key signed this one (itself when self-signed).
-    pub(crate) signer: &'s str,
+    pub(crate) signer: CertRef,
     pub(crate) not_before: OffsetDateTime,
     pub(crate) not_after: OffsetDateTime,
     /// basicConstraints CA:TRUE.
@@ -62,7 +64,7 @@ impl Facts<'_> {
 
     /// Signed with its own key.
     pub(crate) fn self_signed(&self) -> bool {
-        self.signer == self.name
+        self.signer == self.id
     }
 
     /// The subject as Java's `X500Principal.toString()` prints it.
@@ -98,71 +100,90 @@ pub(crate) fn principal(common_name: Option<&str>) -> String {
 /// Every authority and leaf of a scenario, as facts.
 #[derive(Debug)]
 pub(crate) struct Catalog<'s> {
+    /// Authorities in issuer order, then leaves in file order.
     certs: Vec<Facts<'s>>,
+    /// Where each authority's facts are in `certs`, by authority id.
+    authority_at: Vec<usize>,
     spec: &'s Pki,
 }
 
 impl<'s> Catalog<'s> {
     /// Reads every certificate's facts, resolving validity against `now`.
     pub(crate) fn new(spec: &'s Pki, now: OffsetDateTime) -> Self {
-        let subject_of = |name: &str| {
-            spec.authorities
-                .iter()
-                .find(|a| a.name == name)
-                .map(|a| a.common_name.as_str())
-        };
-        let mut certs = Vec::with_capacity(spec.authorities.len() + spec.certificates.len());
-        for a in &spec.authorities {
-            let (issuer, signer) = match &a.issuer {
-                Some(issuer) => (subject_of(issuer), issuer.as_str()),
-                None => (Some(a.common_name.as_str()), a.name.as_str()),
+        let mut certs = Vec::with_capacity(spec.authorities().len() + spec.certificates().len());
+        let mut authority_at = vec![0; spec.authorities().len()];
+        for a in spec.authorities() {
+            let (issuer, signer) = match a.issuer() {
+                Some(issuer) => (
+                    Some(spec.authority(issuer).common_name()),
+                    CertRef::Authority(issuer),
+                ),
+                None => (Some(a.common_name()), CertRef::Authority(a.id())),
             };
-            let (not_before, not_after) = window(a.validity, now);
+            let (not_before, not_after) = window(a.validity(), now);
+            authority_at[a.id().index()] = certs.len();
             certs.push(Facts {
-                name: &a.name,
+                id: CertRef::Authority(a.id()),
+                name: a.name(),
                 kind: Kind::Authority,
-                subject: Some(&a.common_name),
+                subject: Some(a.common_name()),
                 issuer,
                 signer,
                 not_before,
                 not_after,
-                ca: a.basic_constraints_ca,
-                key_cert_sign: a.key_cert_sign,
-                trusted: a.trusted,
+                ca: a.basic_constraints_ca(),
+                key_cert_sign: a.key_cert_sign(),
+                trusted: a.trusted(),
                 dns_names: &[],
                 ip_addresses: &[],
                 imported: false,
             });
         }
-        for leaf in &spec.certificates {
-            let subject = leaf.common_name.as_deref();
-            let (issuer, signer) = match &leaf.issuer {
-                LeafIssuer::Authority(issuer) => (subject_of(issuer), issuer.as_str()),
-                LeafIssuer::SelfSigned => (subject, leaf.name.as_str()),
+        for leaf in spec.certificates() {
+            let subject = leaf.common_name();
+            let (issuer, signer) = match leaf.issuer() {
+                LeafIssuer::Authority(issuer) => (
+                    Some(spec.authority(issuer).common_name()),
+                    CertRef::Authority(issuer),
+                ),
+                LeafIssuer::SelfSigned => (subject, CertRef::Leaf(leaf.id())),
             };
-            let (not_before, not_after) = window(leaf.validity, now);
+            let (not_before, not_after) = window(leaf.validity(), now);
             certs.push(Facts {
-                name: &leaf.name,
+                id: CertRef::Leaf(leaf.id()),
+                name: leaf.name(),
                 kind: Kind::Leaf,
                 subject,
                 issuer,
                 signer,
                 not_before,
                 not_after,
-                ca: leaf.basic_constraints_ca,
-                key_cert_sign: leaf.key_cert_sign,
+                ca: leaf.basic_constraints_ca(),
+                key_cert_sign: leaf.key_cert_sign(),
                 trusted: false,
-                dns_names: &leaf.dns_names,
-                ip_addresses: &leaf.ip_addresses,
-                imported: leaf.pem.is_some(),
+                dns_names: leaf.dns_names(),
+                ip_addresses: leaf.ip_addresses(),
+                imported: leaf.pem().is_some(),
             });
         }
-        Catalog { certs, spec }
+        Catalog {
+            certs,
+            authority_at,
+            spec,
+        }
     }
 
-    /// The certificate named `name`, authority or leaf.
-    pub(crate) fn get(&self, name: &str) -> Option<&Facts<'s>> {
-        self.certs.iter().find(|c| c.name == name)
+    /// The facts of one certificate, authority or leaf.
+    pub(crate) fn get(&self, cert: CertRef) -> &Facts<'s> {
+        match cert {
+            CertRef::Authority(id) => &self.certs[self.authority_at[id.index()]],
+            CertRef::Leaf(id) => &self.certs[self.authority_at.len() + id.index()],
+        }
+    }
+
+    /// The facts of a leaf certificate.
+    pub(crate) fn leaf(&self, leaf: CertId) -> &Facts<'s> {
+        self.get(CertRef::Leaf(leaf))
     }
 
     /// The trusted authorities, in the order the scenario generates them (issuers first).
@@ -175,56 +196,40 @@ impl<'s> Catalog<'s> {
     /// Presets follow the leaf's issuers upwards: the intermediates leaf-side first, then
     /// the root when asked; `leaf+reversed-intermediates` sends the intermediates root-side
     /// first. An explicit list is sent as written.
-    pub(crate) fn chain_sent(&self, leaf: &str) -> Vec<&Facts<'s>> {
-        let Some(spec) = self.spec.certificates.iter().find(|l| l.name == leaf) else {
-            return Vec::new();
-        };
-        let Some(own) = self.get(leaf) else {
-            return Vec::new();
-        };
-        let (intermediates, root) = self.issuers(&spec.issuer);
-        let mut chain = vec![own];
-        match &spec.chain {
-            ChainSent::Leaf => {}
-            ChainSent::LeafAndIntermediates => chain.extend(intermediates),
-            ChainSent::LeafIntermediatesAndRoot => {
+    pub(crate) fn chain_sent(&self, leaf: CertId) -> Vec<&Facts<'s>> {
+        let spec = self.spec.certificate(leaf);
+        let (intermediates, root) = self.issuers(spec.issuer());
+        let mut chain = vec![self.leaf(leaf)];
+        match spec.chain() {
+            ChainSent::Preset(ChainPreset::Leaf) => {}
+            ChainSent::Preset(ChainPreset::LeafAndIntermediates) => chain.extend(intermediates),
+            ChainSent::Preset(ChainPreset::LeafIntermediatesAndRoot) => {
                 chain.extend(intermediates);
                 chain.extend(root);
             }
-            ChainSent::LeafAndReversedIntermediates => {
+            ChainSent::Preset(ChainPreset::LeafAndReversedIntermediates) => {
                 chain.extend(intermediates.into_iter().rev());
             }
-            ChainSent::Explicit(names) => {
-                chain = names.iter().filter_map(|n| self.get(n)).collect();
+            ChainSent::Explicit(entries) => {
+                chain = entries.iter().map(|entry| self.get(*entry)).collect();
             }
         }
         chain
     }
 
-    /// A leaf's issuing authorities: `(intermediates leaf-side first, root)`.
-    fn issuers(&self, issuer: &LeafIssuer) -> (Vec<&Facts<'s>>, Option<&Facts<'s>>) {
+    /// A leaf's issuing authorities: `(intermediates leaf-side first, root)`. Validation rules
+    /// out issuer cycles, so the climb ends at a root.
+    fn issuers(&self, issuer: LeafIssuer) -> (Vec<&Facts<'s>>, Option<&Facts<'s>>) {
         let LeafIssuer::Authority(first) = issuer else {
             return (Vec::new(), None);
         };
         let mut intermediates = Vec::new();
-        let mut current = first.as_str();
-        // Validation rules out cycles; the bound keeps a bad spec from looping anyway.
-        for _ in 0..=self.spec.authorities.len() {
-            let Some(authority) = self.spec.authorities.iter().find(|a| a.name == current) else {
-                break;
-            };
-            let Some(facts) = self.get(&authority.name) else {
-                break;
-            };
-            match &authority.issuer {
-                None => return (intermediates, Some(facts)),
-                Some(next) => {
-                    intermediates.push(facts);
-                    current = next;
-                }
-            }
+        let mut current = first;
+        while let Some(next) = self.spec.authority(current).issuer() {
+            intermediates.push(self.get(CertRef::Authority(current)));
+            current = next;
         }
-        (intermediates, None)
+        (intermediates, Some(self.get(CertRef::Authority(current))))
     }
 }
 
@@ -232,8 +237,8 @@ impl<'s> Catalog<'s> {
 fn window(validity: Validity, now: OffsetDateTime) -> (OffsetDateTime, OffsetDateTime) {
     let whole = |t: OffsetDateTime| t.replace_nanosecond(0).unwrap_or(t);
     (
-        whole(validity.not_before.resolve(now)),
-        whole(validity.not_after.resolve(now)),
+        whole(validity.not_before().resolve(now)),
+        whole(validity.not_after().resolve(now)),
     )
 }
 

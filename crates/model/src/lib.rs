@@ -11,7 +11,7 @@
 //!
 //! ```no_run
 //! # fn demo(scenario: &hoplab_scenario::Scenario) {
-//! let now = scenario.now.unwrap_or_else(time::OffsetDateTime::now_utc);
+//! let now = scenario.now().unwrap_or_else(time::OffsetDateTime::now_utc);
 //! let explanation = hoplab_model::explain(scenario, now);
 //! print!("{}", hoplab_model::render_text(&explanation));
 //! # }
@@ -157,47 +157,32 @@ pub struct RequestPrediction {
 
 /// Predicts every route and request of `scenario`, judging validity windows at `now`.
 ///
-/// `now` is the scenario clock: pass `scenario.now` when it is set, else the current time
+/// `now` is the scenario clock: pass `scenario.now()` when it is set, else the current time
 /// (relative validity times resolve against it, as they do when the lab generates the PKI).
 pub fn explain(scenario: &Scenario, now: OffsetDateTime) -> Explanation {
-    let catalog = cert::Catalog::new(&scenario.pki, now);
+    let catalog = cert::Catalog::new(scenario.pki(), now);
     let routes: Vec<RoutePrediction> = scenario
-        .gateway
-        .routes
+        .routes()
         .iter()
         .map(|r| route::predict(scenario, &catalog, r, now))
         .collect();
     let requests = scenario
-        .requests
+        .requests()
         .iter()
         .map(|request| {
-            let resource = request.path.split('?').next().unwrap_or_default();
-            let served = scenario.gateway.routes.iter().position(|r| {
-                r.path == resource
-                    && (r.method == "ANY" || r.method.eq_ignore_ascii_case(&request.method))
-            });
-            match served.and_then(|i| routes.get(i)) {
-                Some(r) => RequestPrediction {
-                    name: request.name.clone(),
-                    route: (r.method.clone(), r.path.clone()),
-                    status: r.status,
-                    validated: r.validated.clone(),
-                    error: r.error.clone(),
-                },
-                // Validation rules this out; API Gateway answers an unknown resource with 403.
-                None => RequestPrediction {
-                    name: request.name.clone(),
-                    route: (request.method.clone(), resource.to_owned()),
-                    status: 403,
-                    validated: None,
-                    error: None,
-                },
+            let r = &routes[request.route().index()];
+            RequestPrediction {
+                name: request.name().to_owned(),
+                route: (r.method.clone(), r.path.clone()),
+                status: r.status,
+                validated: r.validated.clone(),
+                error: r.error.clone(),
             }
         })
         .collect();
     Explanation {
-        scenario: scenario.name.clone(),
-        description: scenario.description.clone(),
+        scenario: scenario.name().to_owned(),
+        description: scenario.description().map(str::to_owned),
         checked_at: {
             let shown = now.replace_nanosecond(0).unwrap_or(now);
             shown.format(&Rfc3339).unwrap_or_else(|_| shown.to_string())

@@ -122,7 +122,7 @@ pub(crate) fn flaw(judged: &Judged<'_, '_>, host: &str, now: OffsetDateTime) -> 
                 if judged
                     .sent
                     .first()
-                    .is_some_and(|leaf| leaf.name == dead.cert.name)
+                    .is_some_and(|leaf| leaf.id == dead.cert.id)
                 {
                     "it is self-signed".to_owned()
                 } else {
@@ -282,9 +282,8 @@ fn dead_end_sentence(
         ),
         DeadEndReason::NotFound => {
             let issuer = crate::cert::principal(cert.issuer);
-            let signer = catalog.get(cert.signer);
-            let hint = match signer {
-                Some(s) if s.kind == Kind::Authority && s.self_signed() => {
+            let hint = match catalog.get(cert.signer) {
+                s if s.kind == Kind::Authority && s.self_signed() => {
                     if skip {
                         format!(
                             "; with insecureSkipVerification API Gateway trusts the private \
@@ -299,7 +298,7 @@ fn dead_end_sentence(
                         )
                     }
                 }
-                Some(s) if s.kind == Kind::Authority => format!(
+                s if s.kind == Kind::Authority => format!(
                     "; API Gateway does not fetch missing intermediates, so the server must send \
                      {:?}",
                     s.name

@@ -5,7 +5,7 @@
 //! on either side shows up as a disagreement.
 
 use hoplab_scenario::{
-    ConnectionType, ListenerProtocol, Route, Scenario, Scheme, Target, TargetGroup,
+    Backend, CertId, CertRef, ListenerProtocol, Route, Scenario, Scheme, Target, TargetGroup,
     TargetGroupProtocol, TargetProtocol, TlsListener,
 };
 use time::OffsetDateTime;
@@ -100,7 +100,8 @@ impl Flow {
         self.error = None;
         self.say(format!(
             "Target {:?} answers 200 ({:?}).",
-            target.name, target.body
+            target.name(),
+            target.body()
         ));
     }
 
@@ -132,77 +133,63 @@ pub(crate) fn predict(
         route,
         now,
     };
-    let target = |name: &str| scenario.targets.iter().find(|t| t.name == name);
-    let (via, flows, group) = match &route.connection {
-        ConnectionType::Internet { target: name } => (
+    let (via, flows, group) = match route.backend() {
+        Backend::Internet(target) => (
             "INTERNET".to_owned(),
-            target(name)
-                .map(|t| {
-                    vec![cx.flow(Front::Direct {
-                        target: t,
-                        listener: None,
-                    })]
-                })
-                .unwrap_or_default(),
+            vec![cx.flow(Front::Direct {
+                target: scenario.target(target),
+                listener: None,
+            })],
             None,
         ),
-        ConnectionType::VpcLink { nlb, listener_port } => {
-            let listener = scenario
-                .nlbs
-                .iter()
-                .find(|n| n.name == *nlb)
-                .and_then(|n| n.listeners.iter().find(|l| l.port == *listener_port));
-            let group = listener.and_then(|l| {
-                scenario
-                    .target_groups
+        Backend::VpcLink(id) => {
+            let listener = scenario.listener(id);
+            let nlb = scenario.nlb(listener.nlb()).name();
+            let port = listener.port();
+            let group = scenario.target_group(listener.target_group());
+            let (targets, health) = health::routable(
+                group.health_check(),
+                group.name(),
+                group
+                    .targets()
                     .iter()
-                    .find(|g| g.name == l.target_group)
-            });
-            let (protocol, flows) = match (listener, group) {
-                (Some(listener), Some(group)) => {
-                    let (targets, health) = health::routable(
-                        group.health_check.as_ref(),
-                        &group.name,
-                        group
-                            .targets
-                            .iter()
-                            .filter_map(|name| target(name))
-                            .collect(),
-                    );
-                    let flows = targets
-                        .into_iter()
-                        .map(|t| {
-                            let mut flow = cx.flow(match &listener.protocol {
-                                ListenerProtocol::Tcp => Front::Direct {
-                                    target: t,
-                                    listener: Some((nlb, *listener_port)),
-                                },
-                                ListenerProtocol::Tls(tls) => Front::Terminated {
-                                    nlb,
-                                    port: *listener_port,
-                                    tls,
-                                    group,
-                                    target: t,
-                                },
-                            });
-                            if let Some(sentence) = &health {
-                                flow.narrative.insert(0, sentence.clone());
-                            }
-                            flow
-                        })
-                        .collect();
-                    let protocol = match listener.protocol {
-                        ListenerProtocol::Tcp => "TCP",
-                        ListenerProtocol::Tls(_) => "TLS",
-                    };
-                    (protocol, flows)
-                }
-                _ => ("?", Vec::new()),
+                    .map(|id| scenario.target(*id))
+                    .collect(),
+            );
+            let flows = targets
+                .into_iter()
+                .map(|t| {
+                    let mut flow = cx.flow(match listener.protocol() {
+                        ListenerProtocol::Tcp => Front::Direct {
+                            target: t,
+                            listener: Some((nlb, port)),
+                        },
+                        ListenerProtocol::Tls(tls) => Front::Terminated {
+                            nlb,
+                            port,
+                            tls,
+                            group,
+                            target: t,
+                        },
+                    });
+                    if let Some(sentence) = &health {
+                        flow.narrative.insert(0, sentence.clone());
+                    }
+                    flow
+                })
+                .collect();
+            let protocol = match listener.protocol() {
+                ListenerProtocol::Tcp => TargetGroupProtocol::Tcp,
+                ListenerProtocol::Tls(_) => TargetGroupProtocol::Tls,
             };
             (
-                format!("VPC_LINK to nlb:{nlb}:{listener_port} ({protocol})"),
+                format!(
+                    "VPC_LINK to {} ({})",
+                    listener.hop_name(),
+                    protocol.as_str()
+                ),
                 flows,
-                group,
+                Some(group),
             )
         }
     };
@@ -220,9 +207,9 @@ fn combine(
     let Some(first) = flows.next() else {
         // Validation rules this out; the live gateway then has no route, and answers 403.
         return RoutePrediction {
-            method: route.method.clone(),
-            path: route.path.clone(),
-            uri: route.uri.raw.clone(),
+            method: route.method().to_owned(),
+            path: route.path().to_owned(),
+            uri: route.uri().raw().to_owned(),
             via,
             hops: vec!["gateway".to_owned()],
             tls_sessions: Vec::new(),
@@ -253,7 +240,7 @@ fn combine(
         narrative.push(format!(
             "Target group {:?} has {} targets and the NLB picks one per connection by flow \
              hash; this follows the first, {:?}.",
-            group.name,
+            group.name(),
             others.len() + 1,
             first.target
         ));
@@ -290,9 +277,9 @@ fn combine(
         }
     }
     RoutePrediction {
-        method: route.method.clone(),
-        path: route.path.clone(),
-        uri: route.uri.raw.clone(),
+        method: route.method().to_owned(),
+        path: route.path().to_owned(),
+        uri: route.uri().raw().to_owned(),
         via,
         hops: first.hops,
         tls_sessions: first.sessions,
@@ -322,9 +309,8 @@ impl<'s> Cx<'_, 's> {
     /// `tlsConfig.serverNameToVerify` when the route sets it, else the URI host.
     fn host(&self) -> &'s str {
         self.route
-            .server_name_to_verify
-            .as_deref()
-            .unwrap_or(&self.route.uri.host)
+            .server_name_to_verify()
+            .unwrap_or(self.route.uri().host())
     }
 
     fn flow(&self, front: Front<'s>) -> Flow {
@@ -344,52 +330,52 @@ impl<'s> Cx<'_, 's> {
 
     /// The gateway's connection reaches the target itself.
     fn direct(&self, target: &Target, listener: Option<(&str, u16)>) -> Flow {
-        let target_hop = format!("target:{}", target.name);
+        let target_hop = format!("target:{}", target.name());
         let nlb_hop = listener.map(|(nlb, port)| format!("nlb:{nlb}:{port}"));
         let mut hops = vec!["gateway".to_owned()];
         hops.extend(nlb_hop.clone());
         hops.push(target_hop.clone());
-        let mut flow = Flow::new(&target.name, hops);
+        let mut flow = Flow::new(target.name(), hops);
         if faults::dropped(&mut flow, target, true) {
             return flow;
         }
         let host = self.host();
-        let end_to_end = self.route.uri.scheme == Scheme::Https
-            && matches!(target.protocol, TargetProtocol::Https { .. });
+        let end_to_end = self.route.uri().scheme() == Scheme::Https
+            && matches!(target.protocol(), TargetProtocol::Https { .. });
         flow.say(match (listener, end_to_end) {
             (None, false) => format!(
                 "API Gateway connects over the internet to target {:?}, which the URI host \
                  `{host}` resolves to.",
-                target.name
+                target.name()
             ),
             (None, true) => format!(
                 "API Gateway connects over the internet to target {:?} (the URI host `{host}` \
                  resolves to it) and runs TLS with it directly, so it checks the target's own \
                  certificate against `{host}`.",
-                target.name
+                target.name()
             ),
             (Some((nlb, port)), false) => format!(
                 "The NLB {nlb:?} listener on :{port} is TCP, so it passes API Gateway's \
                  connection through to target {:?} untouched.",
-                target.name
+                target.name()
             ),
             (Some((nlb, port)), true) => format!(
                 "The NLB {nlb:?} listener on :{port} is TCP, so it passes the TLS session \
                  through: API Gateway checks target {:?}'s own certificate against `{host}`.",
-                target.name
+                target.name()
             ),
         });
-        match (self.route.uri.scheme, &target.protocol) {
+        match (self.route.uri().scheme(), target.protocol()) {
             (Scheme::Http, TargetProtocol::Http) => {
                 flow.say("The URI is http: no TLS, so no certificate is validated.");
-                faults::answer(&mut flow, target, self.route.timeout_ms);
+                faults::answer(&mut flow, target, self.route.timeout_ms());
             }
             (Scheme::Http, TargetProtocol::Https { .. }) => {
                 flow.say(format!(
                     "The URI is http, so API Gateway sends plain HTTP, but target {:?} speaks \
                      HTTPS and expects a TLS ClientHello; it drops the connection, so no \
                      certificate is validated and API Gateway reports an internal error.",
-                    target.name
+                    target.name()
                 ));
                 flow.fail(INTERNAL_ERROR);
             }
@@ -399,27 +385,27 @@ impl<'s> Cx<'_, 's> {
                     server: target_hop,
                     through: nlb_hop.into_iter().collect(),
                     sni: names::sni_for(host),
-                    outcome: format!("fails: target {:?} speaks plain HTTP", target.name),
+                    outcome: format!("fails: target {:?} speaks plain HTTP", target.name()),
                 });
                 flow.say(format!(
                     "The URI is https, so API Gateway starts TLS, but target {:?} speaks plain \
                      HTTP and cannot answer the ClientHello; the handshake fails before any \
                      certificate is sent, so nothing is validated and the JDK reports its \
                      generic `{SSL_ENGINE_PROBLEM}`.",
-                    target.name
+                    target.name()
                 ));
                 flow.fail(SSL_ENGINE_PROBLEM);
             }
             (Scheme::Https, TargetProtocol::Https { certificate }) => {
                 let tls = self.gateway_tls(
                     &mut flow,
-                    &format!("Target {:?}", target.name),
+                    &format!("Target {:?}", target.name()),
                     certificate,
                     &target_hop,
                     nlb_hop.into_iter().collect(),
                 );
                 if tls.passed {
-                    faults::answer(&mut flow, target, self.route.timeout_ms);
+                    faults::answer(&mut flow, target, self.route.timeout_ms());
                 }
             }
         }
@@ -436,10 +422,10 @@ impl<'s> Cx<'_, 's> {
         target: &Target,
     ) -> Flow {
         let nlb_hop = format!("nlb:{nlb}:{port}");
-        let target_hop = format!("target:{}", target.name);
-        let mut flow = Flow::new(&target.name, vec!["gateway".to_owned(), nlb_hop.clone()]);
+        let target_hop = format!("target:{}", target.name());
+        let mut flow = Flow::new(target.name(), vec!["gateway".to_owned(), nlb_hop.clone()]);
         let host = self.host();
-        if self.route.uri.scheme == Scheme::Http {
+        if self.route.uri().scheme() == Scheme::Http {
             flow.say(format!(
                 "The URI is http, so API Gateway sends plain HTTP to the NLB {nlb:?} listener on \
                  :{port}, which is TLS and expects a ClientHello; it drops the connection, so no \
@@ -451,29 +437,32 @@ impl<'s> Cx<'_, 's> {
 
         let sni = names::sni_for(host);
         let listed = sni.as_deref().and_then(|sni| {
-            tls.certificates.iter().find(|name| {
+            tls.certificates().iter().copied().find(|id| {
                 self.catalog
-                    .get(name)
-                    .is_some_and(|c| c.dns_names.iter().any(|p| names::sni_matches(p, sni)))
+                    .leaf(*id)
+                    .dns_names
+                    .iter()
+                    .any(|p| names::sni_matches(p, sni))
             })
         });
-        let served = listed.unwrap_or(&tls.default_certificate);
+        let served = listed.unwrap_or(tls.default_certificate());
+        let served_name = self.catalog.leaf(served).name;
         flow.say(format!(
             "TLS from API Gateway ends at the NLB {nlb:?} listener on :{port}, so API Gateway \
-             checks the NLB's certificate {served:?} against `{host}`."
+             checks the NLB's certificate {served_name:?} against `{host}`."
         ));
         match (&sni, listed) {
-            (Some(sni), Some(name)) => flow.say(format!(
-                "API Gateway sends SNI `{sni}`; the listener serves {name:?}, the first \
+            (Some(sni), Some(_)) => flow.say(format!(
+                "API Gateway sends SNI `{sni}`; the listener serves {served_name:?}, the first \
                  certificate in its list with a DNS name that matches it."
             )),
-            (Some(sni), None) if !tls.certificates.is_empty() => flow.say(format!(
+            (Some(sni), None) if !tls.certificates().is_empty() => flow.say(format!(
                 "API Gateway sends SNI `{sni}`, which no certificate in the listener's list \
-                 matches, so the listener serves its default certificate {served:?}."
+                 matches, so the listener serves its default certificate {served_name:?}."
             )),
             (None, _) => flow.say(format!(
                 "The URI host `{host}` cannot be sent as SNI (it is an IP address or not a valid \
-                 DNS name), so the listener serves its default certificate {served:?}."
+                 DNS name), so the listener serves its default certificate {served_name:?}."
             )),
             _ => {}
         }
@@ -488,15 +477,16 @@ impl<'s> Cx<'_, 's> {
             return flow;
         }
 
-        match (group.protocol, &target.protocol) {
+        match (group.protocol(), target.protocol()) {
             (TargetGroupProtocol::Tcp, TargetProtocol::Http) => {
                 if gateway.passed {
                     flow.say(format!(
                         "The NLB decrypts and forwards plaintext to target {:?} (target group \
                          {:?} is TCP).",
-                        target.name, group.name
+                        target.name(),
+                        group.name()
                     ));
-                    faults::answer(&mut flow, target, self.route.timeout_ms);
+                    faults::answer(&mut flow, target, self.route.timeout_ms());
                 }
             }
             (TargetGroupProtocol::Tcp, TargetProtocol::Https { .. }) => {
@@ -506,14 +496,16 @@ impl<'s> Cx<'_, 's> {
                          plaintext; target {:?} speaks HTTPS and expects a TLS ClientHello, so \
                          it drops the connection and API Gateway reports an internal error even \
                          though the listener's certificate passed.",
-                        group.name, target.name
+                        group.name(),
+                        target.name()
                     ));
                     flow.fail(INTERNAL_ERROR);
                 }
             }
-            (TargetGroupProtocol::Tls, TargetProtocol::Https { certificate }) => {
-                let sent = self.catalog.chain_sent(certificate);
-                let key_matches = sent.first().is_some_and(|c| c.name == *certificate);
+            (TargetGroupProtocol::Tls, TargetProtocol::Https { certificate: id }) => {
+                let certificate = self.catalog.leaf(id).name;
+                let sent = self.catalog.chain_sent(id);
+                let key_matches = sent.first().is_some_and(|c| c.id == CertRef::Leaf(id));
                 flow.sessions.push(PredictedSession {
                     client: nlb_hop.clone(),
                     server: target_hop.clone(),
@@ -527,14 +519,14 @@ impl<'s> Cx<'_, 's> {
                 });
                 flow.not_validated.push(NotValidated {
                     hop: target_hop,
-                    certificate: certificate.clone(),
+                    certificate: certificate.to_owned(),
                     why: NLB_DOES_NOT_VALIDATE.to_owned(),
                 });
                 let judged = verdict::judge(
                     self.catalog,
                     sent,
                     host,
-                    self.route.insecure_skip_verification,
+                    self.route.insecure_skip_verification(),
                     self.now,
                 );
                 let consequence = match narrative::flaw(&judged, host, self.now) {
@@ -548,7 +540,8 @@ impl<'s> Cx<'_, 's> {
                     "The NLB re-encrypts to target {:?} (target group {:?} is TLS), sending no \
                      SNI, and does not check the certificate {certificate:?} it presents, \
                      {consequence}.",
-                    target.name, group.name
+                    target.name(),
+                    group.name()
                 ));
                 if gateway.passed {
                     if !key_matches {
@@ -556,15 +549,15 @@ impl<'s> Cx<'_, 's> {
                             "But target {:?} sends a chain that does not start with \
                              {certificate:?}, whose key it holds, so the NLB's handshake with it \
                              fails and API Gateway reports an internal error.",
-                            target.name
+                            target.name()
                         ));
                         flow.fail(INTERNAL_ERROR);
                     } else if !faults::backend_versions_refused(
                         &mut flow,
                         target,
-                        tls.security_policy,
+                        tls.security_policy(),
                     ) {
-                        faults::answer(&mut flow, target, self.route.timeout_ms);
+                        faults::answer(&mut flow, target, self.route.timeout_ms());
                     }
                 }
             }
@@ -573,7 +566,8 @@ impl<'s> Cx<'_, 's> {
                     flow.say(format!(
                         "Target group {:?} is TLS but target {:?} speaks plain HTTP, so the \
                          NLB's handshake with it fails and API Gateway reports an internal error.",
-                        group.name, target.name
+                        group.name(),
+                        target.name()
                     ));
                     flow.fail(INTERNAL_ERROR);
                 }
@@ -587,28 +581,30 @@ impl<'s> Cx<'_, 's> {
         &self,
         flow: &mut Flow,
         sender: &str,
-        served: &str,
+        served: CertId,
         server: &str,
         through: Vec<String>,
     ) -> GatewayTls {
         let host = self.host();
+        let served_facts = self.catalog.leaf(served);
+        let served_name = served_facts.name;
         flow.validated = Some(server.to_owned());
         flow.host_checked = Some(host.to_owned());
-        flow.certificate = Some(served.to_owned());
-        if self.catalog.get(served).is_some_and(|c| c.imported) {
+        flow.certificate = Some(served_name.to_owned());
+        if served_facts.imported {
             flow.unpredictable = Some(format!(
-                "certificate {served:?} is imported from PEM files, whose contents this model \
-                 does not read"
+                "certificate {served_name:?} is imported from PEM files, whose contents this \
+                 model does not read"
             ));
         }
         let sent = self.catalog.chain_sent(served);
-        let key_matches = sent.first().is_some_and(|c| c.name == served);
+        let key_matches = sent.first().is_some_and(|c| c.id == CertRef::Leaf(served));
         let leaf = sent.first().copied();
         let judged = verdict::judge(
             self.catalog,
             sent,
             host,
-            self.route.insecure_skip_verification,
+            self.route.insecure_skip_verification(),
             self.now,
         );
         flow.narrative.extend(narrative::verdict(
@@ -616,7 +612,7 @@ impl<'s> Cx<'_, 's> {
             &judged,
             sender,
             host,
-            self.route.insecure_skip_verification,
+            self.route.insecure_skip_verification(),
             self.now,
         ));
         let mut session = PredictedSession {

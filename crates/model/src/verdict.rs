@@ -245,7 +245,7 @@ fn anchors<'c, 's>(
         for &cert in sent {
             let private_root =
                 cert.self_issued() && cert.self_signed() && cert.ca && cert.key_cert_sign;
-            if private_root && !list.iter().any(|a| a.cert.name == cert.name) {
+            if private_root && !list.iter().any(|a| a.cert.id == cert.id) {
                 list.push(Anchor {
                     cert,
                     source: AnchorSource::SentWithSkip,
@@ -278,7 +278,7 @@ fn dispatch<'c, 's>(
         }
         // Every certificate has its own key, so "same encoding" and "same subject and key"
         // both mean "the same scenario certificate".
-        if let Some(anchor) = anchors.iter().find(|a| a.cert.name == cert.name) {
+        if let Some(anchor) = anchors.iter().find(|a| a.cert.id == cert.id) {
             return if i == 0 {
                 (Dispatch::TrustedLeaf, Route::TrustedLeaf(*anchor))
             } else {
@@ -295,7 +295,7 @@ fn dispatch<'c, 's>(
     let last = chain[chain.len() - 1];
     let signer = anchors
         .iter()
-        .find(|a| a.cert.subject == last.issuer && a.cert.name == last.signer);
+        .find(|a| a.cert.subject == last.issuer && a.cert.id == last.signer);
     match signer {
         Some(anchor) => (
             Dispatch::Validated,
@@ -388,7 +388,7 @@ fn validate_path<'c, 's>(
         if cert.issuer != above.subject {
             return Err(fail(Check::NameChaining));
         }
-        if cert.signer != above.name {
+        if cert.signer != above.id {
             return Err(fail(Check::Signature));
         }
         above = cert;
@@ -406,7 +406,7 @@ fn build<'c, 's>(
     // Distinct sent certificates, first occurrence kept.
     let mut distinct: Vec<usize> = Vec::new();
     for (i, cert) in sent.iter().enumerate() {
-        if !distinct.iter().any(|&j| sent[j].name == cert.name) {
+        if !distinct.iter().any(|&j| sent[j].id == cert.id) {
             distinct.push(i);
         }
     }
@@ -454,7 +454,7 @@ impl<'c, 's> Search<'_, 'c, 's> {
             if !self.tick() {
                 return None;
             }
-            if current.signer != anchor.cert.name {
+            if current.signer != anchor.cert.id {
                 continue;
             }
             signed = true;
@@ -485,7 +485,7 @@ impl<'c, 's> Search<'_, 'c, 's> {
             if !self.tick() {
                 return None;
             }
-            if current.signer != self.sent[candidate].name {
+            if current.signer != self.sent[candidate].id {
                 continue;
             }
             signed = true;

@@ -37,12 +37,13 @@ struct Outcome {
 
 /// Compares one expectation with one predicted outcome.
 fn check(
+    scenario: &Scenario,
     miss: &mut impl FnMut(&str, String, String),
     prefix: &str,
     expect: &Expectation,
     predicted: &Outcome,
 ) {
-    if let Some(status) = expect.status
+    if let Some(status) = expect.status()
         && status != predicted.status
     {
         miss(
@@ -51,13 +52,13 @@ fn check(
             predicted.status.to_string(),
         );
     }
-    if let Some(hop) = &expect.validated {
+    if let Some(hop) = expect.validated() {
         let got = predicted.validated.clone().unwrap_or_else(|| "none".into());
-        if hop.to_string() != got {
-            miss(&format!("{prefix}validated"), hop.to_string(), got);
+        if scenario.hop_name(hop) != got {
+            miss(&format!("{prefix}validated"), scenario.hop_name(hop), got);
         }
     }
-    if let Some(error) = &expect.error {
+    if let Some(error) = expect.error() {
         let got = predicted.error.clone().unwrap_or_default();
         if !error.matches(&got) {
             let want = match error {
@@ -70,7 +71,7 @@ fn check(
 }
 
 fn clock(scenario: &Scenario) -> OffsetDateTime {
-    scenario.now.unwrap_or_else(OffsetDateTime::now_utc)
+    scenario.now().unwrap_or_else(OffsetDateTime::now_utc)
 }
 
 #[test]
@@ -78,12 +79,12 @@ fn predictions_meet_every_bundled_expectation() {
     let mut failures = Vec::new();
     for (path, scenario) in bundled() {
         let explanation = explain(&scenario, clock(&scenario));
-        for (request, predicted) in scenario.requests.iter().zip(&explanation.requests) {
+        for (request, predicted) in scenario.requests().iter().zip(&explanation.requests) {
             let mut miss = |field: &str, expected: String, got: String| {
                 failures.push(format!(
                     "{} / {}: {field}: expected {expected}, predicted {got}",
                     path.display(),
-                    request.name
+                    request.name()
                 ));
             };
             let route = explanation
@@ -91,21 +92,22 @@ fn predictions_meet_every_bundled_expectation() {
                 .iter()
                 .find(|r| (&r.method, &r.path) == (&predicted.route.0, &predicted.route.1));
             let targets = route.map(|r| r.targets.clone()).unwrap_or_default();
-            let expect = &request.expect;
+            let expect = request.expect();
             // A pinned target needs the model to say that no other target gets flows.
-            if let Some(target) = &expect.target
-                && targets != [target.clone()]
+            if let Some(target) = expect.target().map(|t| scenario.target(t).name())
+                && targets != [target]
             {
-                miss("target", target.clone(), targets.join(" or "));
+                miss("target", target.to_owned(), targets.join(" or "));
             }
             let first = Outcome {
                 status: predicted.status,
                 validated: predicted.validated.clone(),
                 error: predicted.error.clone(),
             };
-            check(&mut miss, "", expect, &first);
-            for (name, nested) in &expect.per_target {
-                if !targets.contains(name) {
+            check(&scenario, &mut miss, "", expect, &first);
+            for (target, nested) in expect.per_target() {
+                let name = scenario.target(*target).name();
+                if !targets.iter().any(|t| t == name) {
                     // The model says this target gets no flows: its expectation never applies.
                     continue;
                 }
@@ -119,7 +121,13 @@ fn predictions_meet_every_bundled_expectation() {
                             error: a.error.clone(),
                         },
                     );
-                check(&mut miss, &format!("per_target.{name}."), nested, &outcome);
+                check(
+                    &scenario,
+                    &mut miss,
+                    &format!("per_target.{name}."),
+                    nested,
+                    &outcome,
+                );
             }
         }
     }

@@ -610,7 +610,7 @@ async fn disagreements_name_each_differing_field() {
          [[requests]]\nname = \"only\"\npath = \"/\"\n"
     ));
     let report = hoplab_runner::run(&s).await.expect("live run");
-    let mut explanation = explain(&s, s.now.expect("pinned"));
+    let mut explanation = explain(&s, s.now().expect("pinned"));
     assert!(disagreements(&explanation, &report).is_empty());
 
     explanation.requests[0].status = 500;

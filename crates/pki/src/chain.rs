@@ -1,70 +1,52 @@
 //! The certificates a server sends when it serves a leaf, per the leaf's `chain` setting.
 
-use hoplab_scenario::{ChainSent, Leaf, LeafIssuer};
+use hoplab_scenario::{AuthorityId, CertRef, ChainPreset, ChainSent, Leaf, LeafIssuer};
 use rustls::pki_types::CertificateDer;
-
-use crate::PkiError;
 
 /// A generated authority, as chain building needs it.
 #[derive(Debug, Clone)]
 pub(crate) struct IssuedAuthority {
+    pub(crate) issuer: Option<AuthorityId>,
     pub(crate) name: String,
-    pub(crate) issuer: Option<String>,
     pub(crate) der: CertificateDer<'static>,
     pub(crate) trusted: bool,
 }
 
-/// Every certificate generated so far, by name.
+/// Every certificate generated so far.
 pub(crate) struct Catalog<'a> {
+    /// In issuer order.
     pub(crate) authorities: &'a [IssuedAuthority],
-    pub(crate) leaves: &'a [(String, CertificateDer<'static>)],
+    /// Where each authority is in `authorities`, by id.
+    pub(crate) authority_at: &'a [usize],
+    /// By leaf id.
+    pub(crate) leaves: &'a [CertificateDer<'static>],
 }
 
 impl Catalog<'_> {
-    fn authority(&self, name: &str) -> Option<&IssuedAuthority> {
-        self.authorities.iter().find(|a| a.name == name)
+    fn authority(&self, id: AuthorityId) -> &IssuedAuthority {
+        &self.authorities[self.authority_at[id.index()]]
     }
 
-    fn any(&self, name: &str) -> Option<&CertificateDer<'static>> {
-        self.authority(name).map(|a| &a.der).or_else(|| {
-            self.leaves
-                .iter()
-                .find(|(leaf, _)| leaf == name)
-                .map(|(_, der)| der)
-        })
+    fn der(&self, cert: CertRef) -> CertificateDer<'static> {
+        match cert {
+            CertRef::Authority(id) => self.authority(id).der.clone(),
+            CertRef::Leaf(id) => self.leaves[id.index()].clone(),
+        }
     }
 
-    /// The leaf's issuers up to the root: `(intermediates leaf-side first, root)`.
-    ///
-    /// A self-signed leaf has neither.
-    fn issuers(
-        &self,
-        leaf: &Leaf,
-    ) -> Result<(Vec<&IssuedAuthority>, Option<&IssuedAuthority>), PkiError> {
-        let LeafIssuer::Authority(first) = &leaf.issuer else {
-            return Ok((Vec::new(), None));
+    /// The leaf's issuers up to the root: `(intermediates leaf-side first, root)`. A
+    /// self-signed leaf has neither; validation rules out issuer cycles, so the climb ends.
+    fn issuers(&self, leaf: &Leaf) -> (Vec<&IssuedAuthority>, Option<&IssuedAuthority>) {
+        let LeafIssuer::Authority(first) = leaf.issuer() else {
+            return (Vec::new(), None);
         };
         let mut intermediates = Vec::new();
-        let mut current = first;
-        // Each step climbs one authority, so a path longer than the authority list loops.
-        for _ in 0..=self.authorities.len() {
-            let authority = self
-                .authority(current)
-                .ok_or_else(|| PkiError::UnknownIssuer {
-                    name: leaf.name.clone(),
-                    issuer: current.clone(),
-                })?;
-            match &authority.issuer {
-                None => return Ok((intermediates, Some(authority))),
-                Some(next) => {
-                    intermediates.push(authority);
-                    current = next;
-                }
-            }
+        let mut current = self.authority(first);
+        while let Some(next) = current.issuer {
+            intermediates.push(current);
+            current = self.authority(next);
         }
-        Err(PkiError::IssuerCycle {
-            name: leaf.name.clone(),
-        })
+        (intermediates, Some(current))
     }
 
     /// What a server serving `leaf` sends, in send order.
@@ -72,7 +54,7 @@ impl Catalog<'_> {
         &self,
         leaf: &Leaf,
         leaf_der: &CertificateDer<'static>,
-    ) -> Result<Vec<CertificateDer<'static>>, PkiError> {
+    ) -> Vec<CertificateDer<'static>> {
         let ders = |authorities: &[&IssuedAuthority]| {
             authorities
                 .iter()
@@ -80,36 +62,26 @@ impl Catalog<'_> {
                 .collect::<Vec<_>>()
         };
         let mut chain = vec![leaf_der.clone()];
-        match &leaf.chain {
-            ChainSent::Leaf => {}
-            ChainSent::LeafAndIntermediates => {
-                let (intermediates, _) = self.issuers(leaf)?;
+        match leaf.chain() {
+            ChainSent::Preset(ChainPreset::Leaf) => {}
+            ChainSent::Preset(ChainPreset::LeafAndIntermediates) => {
+                let (intermediates, _) = self.issuers(leaf);
                 chain.extend(ders(&intermediates));
             }
-            ChainSent::LeafIntermediatesAndRoot => {
-                let (mut path, root) = self.issuers(leaf)?;
+            ChainSent::Preset(ChainPreset::LeafIntermediatesAndRoot) => {
+                let (mut path, root) = self.issuers(leaf);
                 path.extend(root);
                 chain.extend(ders(&path));
             }
-            ChainSent::LeafAndReversedIntermediates => {
-                let (mut intermediates, _) = self.issuers(leaf)?;
+            ChainSent::Preset(ChainPreset::LeafAndReversedIntermediates) => {
+                let (mut intermediates, _) = self.issuers(leaf);
                 intermediates.reverse();
                 chain.extend(ders(&intermediates));
             }
-            ChainSent::Explicit(names) => {
-                chain = names
-                    .iter()
-                    .map(|entry| {
-                        self.any(entry)
-                            .cloned()
-                            .ok_or_else(|| PkiError::UnknownChainEntry {
-                                name: leaf.name.clone(),
-                                entry: entry.clone(),
-                            })
-                    })
-                    .collect::<Result<_, _>>()?;
+            ChainSent::Explicit(entries) => {
+                chain = entries.iter().map(|entry| self.der(*entry)).collect();
             }
         }
-        Ok(chain)
+        chain
     }
 }

@@ -27,9 +27,9 @@ pub(crate) fn authority(
     issuer: Option<&Signer>,
     now: OffsetDateTime,
 ) -> Result<(CertificateDer<'static>, Signer), PkiError> {
-    let mut params = base_params(Some(&spec.common_name), spec.validity, now, &spec.name)?;
-    params.is_ca = ca_flag(spec.basic_constraints_ca);
-    params.key_usages = if spec.key_cert_sign {
+    let mut params = base_params(Some(spec.common_name()), spec.validity(), now, spec.name())?;
+    params.is_ca = ca_flag(spec.basic_constraints_ca());
+    params.key_usages = if spec.key_cert_sign() {
         vec![
             KeyUsagePurpose::KeyCertSign,
             KeyUsagePurpose::CrlSign,
@@ -38,7 +38,7 @@ pub(crate) fn authority(
     } else {
         vec![KeyUsagePurpose::DigitalSignature]
     };
-    let der = sign(&mut params, &key, issuer, &spec.name)?;
+    let der = sign(&mut params, &key, issuer, spec.name())?;
     Ok((der, Issuer::new(params, key)))
 }
 
@@ -49,13 +49,13 @@ pub(crate) fn leaf(
     issuer: Option<&Signer>,
     now: OffsetDateTime,
 ) -> Result<CertificateDer<'static>, PkiError> {
-    let mut params = base_params(spec.common_name.as_deref(), spec.validity, now, &spec.name)?;
-    for dns in &spec.dns_names {
+    let mut params = base_params(spec.common_name(), spec.validity(), now, spec.name())?;
+    for dns in spec.dns_names() {
         let ia5 = dns
             .as_str()
             .try_into()
             .map_err(|source| PkiError::InvalidDnsName {
-                name: spec.name.clone(),
+                name: spec.name().to_owned(),
                 value: dns.clone(),
                 source,
             })?;
@@ -63,18 +63,18 @@ pub(crate) fn leaf(
     }
     params
         .subject_alt_names
-        .extend(spec.ip_addresses.iter().map(|ip| SanType::IpAddress(*ip)));
+        .extend(spec.ip_addresses().iter().map(|ip| SanType::IpAddress(*ip)));
     params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
-    params.is_ca = ca_flag(spec.basic_constraints_ca);
+    params.is_ca = ca_flag(spec.basic_constraints_ca());
     params.key_usages = vec![KeyUsagePurpose::DigitalSignature];
-    if is_rsa(spec.key) {
+    if is_rsa(spec.key()) {
         params.key_usages.push(KeyUsagePurpose::KeyEncipherment);
     }
-    if spec.key_cert_sign {
+    if spec.key_cert_sign() {
         params.key_usages.push(KeyUsagePurpose::KeyCertSign);
         params.key_usages.push(KeyUsagePurpose::CrlSign);
     }
-    sign(&mut params, key, issuer, &spec.name)
+    sign(&mut params, key, issuer, spec.name())
 }
 
 /// Parameters shared by every certificate: subject, validity and a random serial number.
@@ -89,8 +89,8 @@ fn base_params(
     if let Some(cn) = common_name {
         params.distinguished_name.push(DnType::CommonName, cn);
     }
-    params.not_before = validity.not_before.resolve(now);
-    params.not_after = validity.not_after.resolve(now);
+    params.not_before = validity.not_before().resolve(now);
+    params.not_after = validity.not_after().resolve(now);
     params.serial_number = Some(random_serial(name)?);
     Ok(params)
 }

@@ -25,10 +25,9 @@ mod issue;
 mod keys;
 mod pem;
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
-use hoplab_scenario::LeafIssuer;
+use hoplab_scenario::{AuthorityId, CertId, CertRef, LeafIssuer};
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 use rustls::sign::CertifiedKey;
 use time::OffsetDateTime;
@@ -43,7 +42,11 @@ pub use keys::{KeyPoolStats, key_pool_stats};
 /// Every certificate of one scenario, with the leaves' keys and chains.
 #[derive(Debug)]
 pub struct Pki {
+    /// In issuer order (every issuer before what it signs).
     authorities: Vec<IssuedAuthority>,
+    /// Where each authority is in `authorities`, by [`AuthorityId`].
+    authority_at: Vec<usize>,
+    /// By [`CertId`].
     leaves: Vec<IssuedLeaf>,
 }
 
@@ -91,64 +94,63 @@ impl Pki {
             }
         };
 
-        let mut signers: HashMap<&str, Signer> = HashMap::new();
-        let mut authorities = Vec::with_capacity(spec.authorities.len());
-        for authority in &spec.authorities {
-            let issuer = match &authority.issuer {
-                None => None,
-                Some(issuer) => Some(signer(&signers, &authority.name, issuer)?),
-            };
+        // Issuer order: every issuer's signer exists before what it signs.
+        let mut signers: Vec<Option<Signer>> = Vec::new();
+        signers.resize_with(spec.authorities().len(), || None);
+        let mut authorities = Vec::with_capacity(spec.authorities().len());
+        let mut authority_at = vec![0; spec.authorities().len()];
+        for authority in spec.authorities() {
+            let issuer = authority.issuer().map(|issuer| signer(&signers, issuer));
             let key = keys
-                .next(authority.key)
-                .map_err(key_error(&authority.name, authority.key))?;
+                .next(authority.key())
+                .map_err(key_error(authority.name(), authority.key()))?;
             let (der, signer) = issue::authority(authority, key, issuer, now)?;
-            signers.insert(&authority.name, signer);
+            signers[authority.id().index()] = Some(signer);
+            authority_at[authority.id().index()] = authorities.len();
             authorities.push(IssuedAuthority {
-                name: authority.name.clone(),
-                issuer: authority.issuer.clone(),
+                issuer: authority.issuer(),
+                name: authority.name().to_owned(),
                 der,
-                trusted: authority.trusted,
+                trusted: authority.trusted(),
             });
         }
 
-        let mut leaf_certs = Vec::with_capacity(spec.certificates.len());
-        let mut leaf_keys = Vec::with_capacity(spec.certificates.len());
-        for leaf in &spec.certificates {
-            if let Some(pem) = &leaf.pem {
-                let leaf_der = pem.chain.first().ok_or_else(|| PkiError::EmptyPemChain {
-                    name: leaf.name.clone(),
-                })?;
-                leaf_certs.push((leaf.name.clone(), CertificateDer::from(leaf_der.clone())));
-                leaf_keys.push(pem.key_pkcs8.clone());
+        let mut leaf_certs = Vec::with_capacity(spec.certificates().len());
+        let mut leaf_keys = Vec::with_capacity(spec.certificates().len());
+        for leaf in spec.certificates() {
+            if let Some(pem) = leaf.pem() {
+                leaf_certs.push(CertificateDer::from(pem.leaf().to_vec()));
+                leaf_keys.push(pem.key_pkcs8().to_vec());
                 continue;
             }
-            let issuer = match &leaf.issuer {
+            let issuer = match leaf.issuer() {
                 LeafIssuer::SelfSigned => None,
-                LeafIssuer::Authority(issuer) => Some(signer(&signers, &leaf.name, issuer)?),
+                LeafIssuer::Authority(issuer) => Some(signer(&signers, issuer)),
             };
             let key = keys
-                .next(leaf.key)
-                .map_err(key_error(&leaf.name, leaf.key))?;
+                .next(leaf.key())
+                .map_err(key_error(leaf.name(), leaf.key()))?;
             let der = issue::leaf(leaf, &key, issuer, now)?;
-            leaf_certs.push((leaf.name.clone(), der));
+            leaf_certs.push(der);
             leaf_keys.push(key.serialize_der());
         }
 
         let catalog = Catalog {
             authorities: &authorities,
+            authority_at: &authority_at,
             leaves: &leaf_certs,
         };
-        let mut leaves = Vec::with_capacity(spec.certificates.len());
-        for ((leaf, (_, der)), key) in spec.certificates.iter().zip(&leaf_certs).zip(leaf_keys) {
-            let chain = match &leaf.pem {
+        let mut leaves = Vec::with_capacity(spec.certificates().len());
+        for ((leaf, der), key) in spec.certificates().iter().zip(&leaf_certs).zip(leaf_keys) {
+            let chain = match leaf.pem() {
                 Some(pem) => pem
-                    .chain
+                    .chain()
                     .iter()
                     .map(|der| CertificateDer::from(der.clone()))
                     .collect(),
-                None => catalog.chain_sent(leaf, der)?,
+                None => catalog.chain_sent(leaf, der),
             };
-            let served = ServedCertificate::new(&leaf.name, chain, key)?;
+            let served = ServedCertificate::new(leaf.name(), chain, key)?;
             leaves.push(IssuedLeaf {
                 der: der.clone(),
                 served,
@@ -157,19 +159,17 @@ impl Pki {
 
         Ok(Pki {
             authorities,
+            authority_at,
             leaves,
         })
     }
 
-    /// What a server serving this leaf sends, or `None` if there is no such leaf.
-    pub fn served(&self, leaf: &str) -> Option<&ServedCertificate> {
-        self.leaves
-            .iter()
-            .find(|l| l.served.name == leaf)
-            .map(|l| &l.served)
+    /// What a server serving the leaf `leaf` sends.
+    pub fn served(&self, leaf: CertId) -> &ServedCertificate {
+        &self.leaves[leaf.index()].served
     }
 
-    /// The authorities API Gateway trusts (`trusted = true`), in scenario order.
+    /// The authorities API Gateway trusts (`trusted = true`), issuers first.
     pub fn trusted(&self) -> Vec<CertificateDer<'static>> {
         self.authorities
             .iter()
@@ -178,18 +178,12 @@ impl Pki {
             .collect()
     }
 
-    /// The certificate of any authority or leaf, by name.
-    pub fn certificate_der(&self, name: &str) -> Option<&CertificateDer<'static>> {
-        self.authorities
-            .iter()
-            .find(|a| a.name == name)
-            .map(|a| &a.der)
-            .or_else(|| {
-                self.leaves
-                    .iter()
-                    .find(|l| l.served.name == name)
-                    .map(|l| &l.der)
-            })
+    /// The certificate of any authority or leaf.
+    pub fn certificate_der(&self, cert: CertRef) -> &CertificateDer<'static> {
+        match cert {
+            CertRef::Authority(id) => &self.authorities[self.authority_at[id.index()]].der,
+            CertRef::Leaf(id) => &self.leaves[id.index()].der,
+        }
     }
 
     /// Authority names, issuers first.
@@ -201,6 +195,14 @@ impl Pki {
     pub fn leaf_names(&self) -> impl Iterator<Item = &str> {
         self.leaves.iter().map(|l| l.served.name.as_str())
     }
+}
+
+/// The signer of an authority generated earlier: generation follows issuer order, which
+/// validation guarantees, so the issuer's signer exists.
+fn signer(signers: &[Option<Signer>], issuer: AuthorityId) -> &Signer {
+    signers[issuer.index()]
+        .as_ref()
+        .expect("a validated PKI lists every issuer before what it signs")
 }
 
 impl ServedCertificate {
@@ -224,16 +226,4 @@ impl ServedCertificate {
             key,
         })
     }
-}
-
-/// The signer of an authority generated earlier.
-fn signer<'a>(
-    signers: &'a HashMap<&str, Signer>,
-    name: &str,
-    issuer: &str,
-) -> Result<&'a Signer, PkiError> {
-    signers.get(issuer).ok_or_else(|| PkiError::UnknownIssuer {
-        name: name.to_owned(),
-        issuer: issuer.to_owned(),
-    })
 }

@@ -5,8 +5,11 @@ use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration as StdDuration;
 
-use hoplab_pki::{Pki, PkiError, key_pool_stats};
-use hoplab_scenario::{Authority, ChainSent, KeyType, Leaf, LeafIssuer, TimeSpec, Validity};
+use hoplab_pki::{Pki, ServedCertificate, key_pool_stats};
+use hoplab_scenario::{
+    AuthorityBuilder, CertRef, CertificateBuilder, ChainPreset, KeyType, LoadError, RouteBuilder,
+    Scenario, ScenarioBuilder, TargetBuilder, TimeSpec,
+};
 use rustls::pki_types::{CertificateDer, ServerName};
 use time::{Duration, OffsetDateTime, macros::datetime};
 use x509_parser::extensions::{GeneralName, ParsedExtension};
@@ -14,53 +17,70 @@ use x509_parser::prelude::{X509Certificate, parse_x509_certificate};
 
 // ---- scenario builders ----
 
-fn validity() -> Validity {
-    Validity {
-        not_before: TimeSpec::Relative(-Duration::days(1)),
-        not_after: TimeSpec::Relative(Duration::days(365)),
+/// A named authority.
+struct Authority(&'static str, AuthorityBuilder);
+
+/// A named leaf certificate.
+struct Leaf(String, CertificateBuilder);
+
+impl Leaf {
+    fn with(self, change: impl FnOnce(CertificateBuilder) -> CertificateBuilder) -> Self {
+        Leaf(self.0, change(self.1))
     }
 }
 
-fn authority(name: &str, issuer: Option<&str>) -> Authority {
-    Authority {
-        name: name.to_owned(),
-        issuer: issuer.map(str::to_owned),
-        common_name: format!("{name} CA"),
-        key: KeyType::EcdsaP256,
-        validity: validity(),
-        basic_constraints_ca: true,
-        key_cert_sign: true,
-        trusted: issuer.is_none(),
-    }
+fn authority(name: &'static str, issuer: Option<&str>) -> Authority {
+    let base = match issuer {
+        None => AuthorityBuilder::root(),
+        Some(issuer) => AuthorityBuilder::issued_by(issuer),
+    };
+    Authority(
+        name,
+        base.common_name(&format!("{name} CA"))
+            .not_before(TimeSpec::Relative(-Duration::days(1)))
+            .not_after(TimeSpec::Relative(Duration::days(365)))
+            .trusted(issuer.is_none()),
+    )
+}
+
+/// A leaf without a subject.
+fn anonymous_leaf(name: &str, issuer: Option<&str>) -> Leaf {
+    let base = match issuer {
+        None => CertificateBuilder::self_signed(),
+        Some(issuer) => CertificateBuilder::issued_by(issuer),
+    };
+    Leaf(
+        name.to_owned(),
+        base.not_before(TimeSpec::Relative(-Duration::days(1)))
+            .not_after(TimeSpec::Relative(Duration::days(365))),
+    )
 }
 
 fn leaf(name: &str, issuer: Option<&str>) -> Leaf {
-    Leaf {
-        name: name.to_owned(),
-        issuer: issuer.map_or(LeafIssuer::SelfSigned, |i| {
-            LeafIssuer::Authority(i.to_owned())
-        }),
-        common_name: Some("api.example.com".to_owned()),
-        dns_names: vec!["api.example.com".to_owned()],
-        ip_addresses: vec![],
-        key: KeyType::EcdsaP256,
-        validity: validity(),
-        basic_constraints_ca: false,
-        key_cert_sign: false,
-        chain: ChainSent::default(),
-        pem: None,
-    }
+    anonymous_leaf(name, issuer)
+        .with(|c| c.common_name("api.example.com").dns_name("api.example.com"))
 }
 
-fn spec(authorities: Vec<Authority>, certificates: Vec<Leaf>) -> hoplab_scenario::Pki {
-    hoplab_scenario::Pki {
-        authorities,
-        certificates,
+/// A scenario with this PKI (and the one route a scenario needs).
+fn spec(authorities: Vec<Authority>, certificates: Vec<Leaf>) -> Scenario {
+    try_spec(authorities, certificates).unwrap_or_else(|e| panic!("a valid scenario: {e}"))
+}
+
+fn try_spec(authorities: Vec<Authority>, certificates: Vec<Leaf>) -> Result<Scenario, LoadError> {
+    let mut builder = ScenarioBuilder::new()
+        .target("web", TargetBuilder::http().dns_name("web.example.com"))
+        .route(RouteBuilder::new("/", "http://web.example.com/"));
+    for Authority(name, authority) in authorities {
+        builder = builder.authority(name, authority);
     }
+    for Leaf(name, certificate) in certificates {
+        builder = builder.certificate(&name, certificate);
+    }
+    builder.build()
 }
 
 /// root → mid → issuing → (leaves)
-fn three_tier(leaves: Vec<Leaf>) -> hoplab_scenario::Pki {
+fn three_tier(leaves: Vec<Leaf>) -> Scenario {
     spec(
         vec![
             authority("root", None),
@@ -75,8 +95,47 @@ fn now() -> OffsetDateTime {
     datetime!(2025-06-15 12:34:56.789 UTC)
 }
 
-fn generate(spec: &hoplab_scenario::Pki) -> Pki {
-    Pki::generate(spec, now()).expect("pki generates")
+/// A generated PKI with its scenario, so tests can name certificates.
+struct Generated {
+    scenario: Scenario,
+    pki: Pki,
+}
+
+impl Generated {
+    fn id(&self, name: &str) -> Option<CertRef> {
+        self.scenario
+            .find_authority(name)
+            .map(CertRef::Authority)
+            .or_else(|| self.scenario.find_certificate(name).map(CertRef::Leaf))
+    }
+
+    fn served(&self, leaf: &str) -> Option<&ServedCertificate> {
+        let leaf = self.scenario.find_certificate(leaf)?;
+        Some(self.pki.served(leaf))
+    }
+
+    fn certificate_der(&self, name: &str) -> Option<&CertificateDer<'static>> {
+        self.id(name).map(|id| self.pki.certificate_der(id))
+    }
+
+    fn trusted(&self) -> Vec<CertificateDer<'static>> {
+        self.pki.trusted()
+    }
+
+    fn pem_files(&self) -> Vec<(String, String, bool)> {
+        self.pki.pem_files()
+    }
+}
+
+fn generate_at(spec: &Scenario, now: OffsetDateTime) -> Generated {
+    Generated {
+        scenario: spec.clone(),
+        pki: Pki::generate(spec.pki(), now).expect("pki generates"),
+    }
+}
+
+fn generate(spec: &Scenario) -> Generated {
+    generate_at(spec, now())
 }
 
 fn parse<'a>(der: &'a CertificateDer<'_>) -> X509Certificate<'a> {
@@ -85,7 +144,7 @@ fn parse<'a>(der: &'a CertificateDer<'_>) -> X509Certificate<'a> {
     cert
 }
 
-fn cert<'a>(pki: &'a Pki, name: &str) -> X509Certificate<'a> {
+fn cert<'a>(pki: &'a Generated, name: &str) -> X509Certificate<'a> {
     parse(pki.certificate_der(name).expect("certificate exists"))
 }
 
@@ -112,8 +171,12 @@ fn ca_flag(cert: &X509Certificate<'_>) -> Option<bool> {
 }
 
 /// Which named certificates a chain holds, in order.
-fn chain_names(pki: &Pki, chain: &[CertificateDer<'static>]) -> Vec<String> {
-    let names: Vec<&str> = pki.authority_names().chain(pki.leaf_names()).collect();
+fn chain_names(pki: &Generated, chain: &[CertificateDer<'static>]) -> Vec<String> {
+    let names: Vec<&str> = pki
+        .pki
+        .authority_names()
+        .chain(pki.pki.leaf_names())
+        .collect();
     chain
         .iter()
         .map(|der| {
@@ -129,8 +192,8 @@ fn chain_names(pki: &Pki, chain: &[CertificateDer<'static>]) -> Vec<String> {
 
 #[test]
 fn subjects_hold_only_the_common_name() {
-    let mut anonymous = leaf("anonymous", Some("root"));
-    anonymous.common_name = None;
+    let anonymous =
+        anonymous_leaf("anonymous", Some("root")).with(|c| c.dns_name("api.example.com"));
     let pki = generate(&spec(
         vec![authority("root", None)],
         vec![leaf("named", Some("root")), anonymous],
@@ -154,9 +217,11 @@ fn subjects_hold_only_the_common_name() {
 
 #[test]
 fn subject_alt_names_hold_dns_names_and_ip_addresses() {
-    let mut multi = leaf("multi", Some("root"));
-    multi.dns_names = vec!["api.example.com".into(), "*.internal.example".into()];
-    multi.ip_addresses = vec!["127.0.0.1".parse().unwrap(), "::1".parse().unwrap()];
+    let multi = leaf("multi", Some("root")).with(|c| {
+        c.dns_name("*.internal.example")
+            .ip_address("127.0.0.1".parse().unwrap())
+            .ip_address("::1".parse().unwrap())
+    });
     let pki = generate(&spec(vec![authority("root", None)], vec![multi]));
 
     let cert = cert(&pki, "multi");
@@ -186,16 +251,14 @@ fn subject_alt_names_hold_dns_names_and_ip_addresses() {
 
 #[test]
 fn validity_resolves_relative_and_absolute_times() {
-    let mut relative = leaf("relative", Some("root"));
-    relative.validity = Validity {
-        not_before: TimeSpec::Relative(-Duration::days(30)),
-        not_after: TimeSpec::Relative(Duration::days(365)),
-    };
-    let mut absolute = leaf("absolute", Some("root"));
-    absolute.validity = Validity {
-        not_before: TimeSpec::Absolute(datetime!(2020-01-02 03:04:05 UTC)),
-        not_after: TimeSpec::Absolute(datetime!(2060-06-07 08:09:10 UTC)),
-    };
+    let relative = leaf("relative", Some("root")).with(|c| {
+        c.not_before(TimeSpec::Relative(-Duration::days(30)))
+            .not_after(TimeSpec::Relative(Duration::days(365)))
+    });
+    let absolute = leaf("absolute", Some("root")).with(|c| {
+        c.not_before(TimeSpec::Absolute(datetime!(2020-01-02 03:04:05 UTC)))
+            .not_after(TimeSpec::Absolute(datetime!(2060-06-07 08:09:10 UTC)))
+    });
     let pki = generate(&spec(
         vec![authority("root", None)],
         vec![relative, absolute],
@@ -225,9 +288,11 @@ fn validity_resolves_relative_and_absolute_times() {
 
 #[test]
 fn authority_flags_follow_the_scenario() {
-    let mut not_ca = authority("not-ca", Some("root"));
-    not_ca.basic_constraints_ca = false;
-    not_ca.key_cert_sign = false;
+    let Authority(name, not_ca) = authority("not-ca", Some("root"));
+    let not_ca = Authority(
+        name,
+        not_ca.basic_constraints_ca(false).key_cert_sign(false),
+    );
     // A non-CA authority still signs: the scenario wants the client to reject the result.
     let pki = generate(&spec(
         vec![authority("root", None), not_ca],
@@ -254,11 +319,9 @@ fn authority_flags_follow_the_scenario() {
 
 #[test]
 fn leaf_flags_follow_the_scenario() {
-    let mut rsa = leaf("rsa", Some("root"));
-    rsa.key = KeyType::Rsa2048;
-    let mut ca_leaf = leaf("ca-leaf", Some("root"));
-    ca_leaf.basic_constraints_ca = true;
-    ca_leaf.key_cert_sign = true;
+    let rsa = leaf("rsa", Some("root")).with(|c| c.key(KeyType::Rsa2048));
+    let ca_leaf =
+        leaf("ca-leaf", Some("root")).with(|c| c.basic_constraints_ca(true).key_cert_sign(true));
     let pki = generate(&spec(
         vec![authority("root", None)],
         vec![leaf("plain", Some("root")), rsa, ca_leaf],
@@ -325,8 +388,7 @@ fn serial_numbers_are_random_positive_16_bytes() {
 
 #[test]
 fn self_signed_leaf_is_its_own_issuer() {
-    let mut own = leaf("own", None);
-    own.chain = ChainSent::LeafIntermediatesAndRoot;
+    let own = leaf("own", None).with(|c| c.chain(ChainPreset::LeafIntermediatesAndRoot));
     let pki = generate(&spec(vec![], vec![own]));
 
     let cert = cert(&pki, "own");
@@ -344,16 +406,13 @@ fn self_signed_leaf_is_its_own_issuer() {
 
 #[test]
 fn chain_presets_send_the_right_certificates_in_order() {
-    let preset = |name: &str, chain: ChainSent| {
-        let mut leaf = leaf(name, Some("issuing"));
-        leaf.chain = chain;
-        leaf
-    };
+    let preset =
+        |name: &str, chain: ChainPreset| leaf(name, Some("issuing")).with(|c| c.chain(chain));
     let pki = generate(&three_tier(vec![
-        preset("leaf-only", ChainSent::Leaf),
-        preset("default", ChainSent::LeafAndIntermediates),
-        preset("with-root", ChainSent::LeafIntermediatesAndRoot),
-        preset("reversed", ChainSent::LeafAndReversedIntermediates),
+        preset("leaf-only", ChainPreset::Leaf),
+        preset("default", ChainPreset::LeafAndIntermediates),
+        preset("with-root", ChainPreset::LeafIntermediatesAndRoot),
+        preset("reversed", ChainPreset::LeafAndReversedIntermediates),
     ]));
 
     let sent = |leaf: &str| {
@@ -369,8 +428,8 @@ fn chain_presets_send_the_right_certificates_in_order() {
 
 #[test]
 fn a_leaf_under_the_root_has_no_intermediates() {
-    let mut with_root = leaf("with-root", Some("root"));
-    with_root.chain = ChainSent::LeafIntermediatesAndRoot;
+    let with_root =
+        leaf("with-root", Some("root")).with(|c| c.chain(ChainPreset::LeafIntermediatesAndRoot));
     let pki = generate(&spec(
         vec![authority("root", None)],
         vec![leaf("default", Some("root")), with_root],
@@ -387,15 +446,10 @@ fn a_leaf_under_the_root_has_no_intermediates() {
 
 #[test]
 fn explicit_chains_are_sent_exactly() {
-    let mut explicit = leaf("explicit", Some("issuing"));
-    explicit.chain = ChainSent::Explicit(vec![
-        "explicit".into(),
-        "root".into(),
-        "other".into(),
-        "mid".into(),
-    ]);
-    let mut foreign_first = leaf("foreign-first", Some("issuing"));
-    foreign_first.chain = ChainSent::Explicit(vec!["other".into(), "issuing".into()]);
+    let explicit = leaf("explicit", Some("issuing"))
+        .with(|c| c.chain_of(["explicit", "root", "other", "mid"]));
+    let foreign_first =
+        leaf("foreign-first", Some("issuing")).with(|c| c.chain_of(["other", "issuing"]));
     let pki = generate(&three_tier(vec![
         explicit,
         foreign_first,
@@ -418,45 +472,49 @@ fn explicit_chains_are_sent_exactly() {
 
 #[test]
 fn inconsistent_specs_are_errors() {
-    let mut explicit = leaf("api", Some("root"));
-    explicit.chain = ChainSent::Explicit(vec!["api".into(), "nope".into()]);
-    let err =
-        Pki::generate(&spec(vec![authority("root", None)], vec![explicit]), now()).unwrap_err();
-    assert_eq!(
-        err,
-        PkiError::UnknownChainEntry {
-            name: "api".into(),
-            entry: "nope".into()
-        }
-    );
-    assert_eq!(
-        err.to_string(),
-        r#"certificate api: chain names unknown certificate "nope""#
-    );
-
-    let err = Pki::generate(&spec(vec![], vec![leaf("api", Some("ghost"))]), now()).unwrap_err();
+    // A sealed scenario cannot name what does not exist, so validation refuses these before
+    // any certificate is generated.
+    let refused = |result: Result<Scenario, LoadError>| match result {
+        Err(LoadError::Invalid(errors)) => errors,
+        other => panic!("expected validation errors, got {other:?}"),
+    };
+    let errors = refused(try_spec(
+        vec![authority("root", None)],
+        vec![leaf("api", Some("root")).with(|c| c.chain_of(["api", "nope"]))],
+    ));
     assert!(
-        matches!(err, PkiError::UnknownIssuer { ref name, ref issuer } if name == "api" && issuer == "ghost")
+        errors
+            .iter()
+            .any(|e| e.field == "certificates.api.chain[1]" && e.message.contains("\"nope\"")),
+        "{errors:?}"
     );
 
-    // An intermediate listed before its issuer is not topologically sorted.
-    let err = Pki::generate(
-        &spec(
-            vec![authority("mid", Some("root")), authority("root", None)],
-            vec![],
-        ),
-        now(),
-    )
-    .unwrap_err();
-    assert_eq!(err.to_string(), r#"certificate mid: unknown issuer "root""#);
-
-    let mut bad_dns = leaf("bad", Some("root"));
-    bad_dns.dns_names = vec!["bücher.example".into()];
-    let err =
-        Pki::generate(&spec(vec![authority("root", None)], vec![bad_dns]), now()).unwrap_err();
+    let errors = refused(try_spec(vec![], vec![leaf("api", Some("ghost"))]));
     assert!(
-        matches!(err, PkiError::InvalidDnsName { ref name, .. } if name == "bad"),
-        "{err}"
+        errors
+            .iter()
+            .any(|e| e.field == "certificates.api.issuer" && e.message.contains("\"ghost\"")),
+        "{errors:?}"
+    );
+
+    // An intermediate listed before its issuer is put after it.
+    let s = spec(
+        vec![authority("mid", Some("root")), authority("root", None)],
+        vec![],
+    );
+    let order: Vec<&str> = s.pki().authorities().map(|a| a.name()).collect();
+    assert_eq!(order, ["root", "mid"]);
+    generate(&s);
+
+    let errors = refused(try_spec(
+        vec![authority("root", None)],
+        vec![leaf("bad", Some("root")).with(|c| c.dns_name("bücher.example"))],
+    ));
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.field == "certificates.bad.dns_names[1]"),
+        "{errors:?}"
     );
 }
 
@@ -466,11 +524,7 @@ fn inconsistent_specs_are_errors() {
 fn every_key_type_generates_a_usable_certified_key() {
     let leaves = KeyType::ALL
         .iter()
-        .map(|(spelling, kind)| {
-            let mut leaf = leaf(spelling, None);
-            leaf.key = *kind;
-            leaf
-        })
+        .map(|(spelling, kind)| leaf(spelling, None).with(|c| c.key(*kind)))
         .collect();
     let pki = generate(&spec(vec![], leaves));
 
@@ -504,11 +558,7 @@ fn every_key_type_generates_a_usable_certified_key() {
 
 #[test]
 fn rsa_keys_are_pooled_across_pkis_and_distinct_within_one() {
-    let rsa_leaf = |name: &str| {
-        let mut leaf = leaf(name, Some("root"));
-        leaf.key = KeyType::Rsa2048;
-        leaf
-    };
+    let rsa_leaf = |name: &str| leaf(name, Some("root")).with(|c| c.key(KeyType::Rsa2048));
     let scenario = spec(
         vec![authority("root", None)],
         vec![rsa_leaf("a"), rsa_leaf("b")],
@@ -518,7 +568,7 @@ fn rsa_keys_are_pooled_across_pkis_and_distinct_within_one() {
     let second = generate(&scenario);
     assert!(key_pool_stats().reused >= reused_before + 2);
 
-    let spki = |pki: &Pki, name: &str| cert(pki, name).public_key().raw.to_vec();
+    let spki = |pki: &Generated, name: &str| cert(pki, name).public_key().raw.to_vec();
     assert_ne!(
         spki(&first, "a"),
         spki(&first, "b"),
@@ -604,12 +654,12 @@ impl rustls::server::ResolvesServerCert for Serve {
 }
 
 /// rustls checks validity against the wall clock, so these PKIs are relative to it.
-fn generate_for_handshake(spec: &hoplab_scenario::Pki) -> Pki {
-    Pki::generate(spec, OffsetDateTime::now_utc()).expect("pki generates")
+fn generate_for_handshake(spec: &Scenario) -> Generated {
+    generate_at(spec, OffsetDateTime::now_utc())
 }
 
 /// Runs one handshake against a loopback server serving `leaf`; returns the client's result.
-async fn handshake(pki: &Pki, leaf: &str, server_name: &str) -> Result<(), std::io::Error> {
+async fn handshake(pki: &Generated, leaf: &str, server_name: &str) -> Result<(), std::io::Error> {
     let served = pki.served(leaf).unwrap();
     let server_config = rustls::ServerConfig::builder()
         .with_no_client_auth()
@@ -649,8 +699,7 @@ async fn handshake(pki: &Pki, leaf: &str, server_name: &str) -> Result<(), std::
 
 #[tokio::test]
 async fn rustls_client_accepts_a_leaf_and_intermediate_chain() {
-    let mut by_ip = leaf("by-ip", Some("issuing"));
-    by_ip.ip_addresses = vec!["127.0.0.1".parse().unwrap()];
+    let by_ip = leaf("by-ip", Some("issuing")).with(|c| c.ip_address("127.0.0.1".parse().unwrap()));
     let pki = generate_for_handshake(&three_tier(vec![leaf("api", Some("issuing")), by_ip]));
 
     handshake(&pki, "api", "api.example.com")
@@ -663,8 +712,7 @@ async fn rustls_client_accepts_a_leaf_and_intermediate_chain() {
 
 #[tokio::test]
 async fn rustls_client_rejects_a_chain_missing_its_intermediates() {
-    let mut bare = leaf("bare", Some("issuing"));
-    bare.chain = ChainSent::Leaf;
+    let bare = leaf("bare", Some("issuing")).with(|c| c.chain(ChainPreset::Leaf));
     let pki = generate_for_handshake(&three_tier(vec![bare]));
 
     let err = handshake(&pki, "bare", "api.example.com")

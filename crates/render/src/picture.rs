@@ -195,12 +195,17 @@ impl Picture {
 /// One picture per request of a run, in request order; `scenario` (the one that was run)
 /// supplies each request's route.
 pub fn pictures(report: &RunReport, scenario: Option<&Scenario>) -> Vec<Picture> {
+    let routes = scenario.map(|s| RouteInfo::for_report(s, report));
     report
         .requests
         .iter()
-        .map(|request| {
-            let route = scenario.and_then(|s| RouteInfo::find(s, &request.method, &request.path));
-            Picture::new(request, route.as_ref())
+        .enumerate()
+        .map(|(i, request)| {
+            let route = routes
+                .as_ref()
+                .and_then(|r| r.get(i))
+                .and_then(Option::as_ref);
+            Picture::new(request, route)
         })
         .collect()
 }

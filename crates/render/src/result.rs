@@ -37,11 +37,7 @@ impl ScenarioResult {
     /// show.
     pub fn ran(source: impl Into<String>, report: RunReport, scenario: Option<&Scenario>) -> Self {
         let routes = match scenario {
-            Some(scenario) => report
-                .requests
-                .iter()
-                .map(|r| RouteInfo::find(scenario, &r.method, &r.path))
-                .collect(),
+            Some(scenario) => RouteInfo::for_report(scenario, &report),
             None => Vec::new(),
         };
         ScenarioResult {

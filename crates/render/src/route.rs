@@ -1,8 +1,10 @@
 //! The part of a scenario a picture needs: the route a request matched and the topology
 //! behind it, looked up once so pictures do not depend on the scenario model.
 
+use hoplab_report::RunReport;
 use hoplab_scenario::{
-    ConnectionType, ListenerProtocol, Scenario, Scheme, TargetGroupProtocol, TargetProtocol,
+    Backend as ScenarioBackend, ListenerProtocol, RouteId, Scenario, Scheme, Target,
+    TargetGroupProtocol, TargetProtocol,
 };
 
 /// The route a request matched and how the gateway reaches its backend.
@@ -61,60 +63,57 @@ pub struct TargetInfo {
 }
 
 impl RouteInfo {
-    /// The route of `scenario` that a request with this method and path matches, the same
-    /// way the gateway matches it (exact path; the method, or `ANY`).
-    ///
-    /// `None` when no route matches or a name does not resolve.
-    pub fn find(scenario: &Scenario, method: &str, path: &str) -> Option<RouteInfo> {
-        let route = scenario.gateway.routes.iter().find(|r| {
-            r.path == path && (r.method == "ANY" || r.method.eq_ignore_ascii_case(method))
-        })?;
-        let target_info = |name: &str| {
-            let target = scenario.targets.iter().find(|t| t.name == name)?;
-            Some(TargetInfo {
-                name: target.name.clone(),
-                https: matches!(target.protocol, TargetProtocol::Https { .. }),
-            })
+    /// The route `id` of `scenario` and the topology behind it.
+    pub fn new(scenario: &Scenario, id: RouteId) -> RouteInfo {
+        let route = scenario.route(id);
+        let target_info = |target: &Target| TargetInfo {
+            name: target.name().to_owned(),
+            https: matches!(target.protocol(), TargetProtocol::Https { .. }),
         };
-        let backend = match &route.connection {
-            ConnectionType::Internet { target } => Backend::Internet {
-                target: target_info(target)?,
+        let backend = match route.backend() {
+            ScenarioBackend::Internet(target) => Backend::Internet {
+                target: target_info(scenario.target(target)),
             },
-            ConnectionType::VpcLink { nlb, listener_port } => {
-                let listener = scenario
-                    .nlbs
-                    .iter()
-                    .find(|n| &n.name == nlb)?
-                    .listeners
-                    .iter()
-                    .find(|l| l.port == *listener_port)?;
-                let group = scenario
-                    .target_groups
-                    .iter()
-                    .find(|g| g.name == listener.target_group)?;
+            ScenarioBackend::VpcLink(listener) => {
+                let listener = scenario.listener(listener);
+                let group = scenario.target_group(listener.target_group());
                 Backend::VpcLink {
-                    nlb: nlb.clone(),
-                    port: *listener_port,
-                    tls_listener: matches!(listener.protocol, ListenerProtocol::Tls(_)),
-                    target_group: group.name.clone(),
-                    tls_targets: group.protocol == TargetGroupProtocol::Tls,
+                    nlb: scenario.nlb(listener.nlb()).name().to_owned(),
+                    port: listener.port(),
+                    tls_listener: matches!(listener.protocol(), ListenerProtocol::Tls(_)),
+                    target_group: group.name().to_owned(),
+                    tls_targets: group.protocol() == TargetGroupProtocol::Tls,
                     targets: group
-                        .targets
+                        .targets()
                         .iter()
-                        .map(|name| target_info(name))
-                        .collect::<Option<Vec<_>>>()?,
+                        .map(|id| target_info(scenario.target(*id)))
+                        .collect(),
                 }
             }
         };
-        Some(RouteInfo {
-            method: route.method.clone(),
-            resource: route.path.clone(),
-            integration: route.integration.as_str().to_owned(),
-            uri: route.uri.raw.clone(),
-            host: route.uri.host.clone(),
-            https: route.uri.scheme == Scheme::Https,
-            insecure_skip_verification: route.insecure_skip_verification,
+        RouteInfo {
+            method: route.method().to_owned(),
+            resource: route.path().to_owned(),
+            integration: route.integration().as_str().to_owned(),
+            uri: route.uri().raw().to_owned(),
+            host: route.uri().host().to_owned(),
+            https: route.uri().scheme() == Scheme::Https,
+            insecure_skip_verification: route.insecure_skip_verification(),
             backend,
-        })
+        }
+    }
+
+    /// The route of each request of `report`, a run of `scenario` (requests are paired by
+    /// position and name); `None` for a request the scenario does not have.
+    pub fn for_report(scenario: &Scenario, report: &RunReport) -> Vec<Option<RouteInfo>> {
+        report
+            .requests
+            .iter()
+            .enumerate()
+            .map(|(i, reported)| {
+                let request = scenario.requests().get(i)?;
+                (request.name() == reported.name).then(|| RouteInfo::new(scenario, request.route()))
+            })
+            .collect()
     }
 }

@@ -221,8 +221,13 @@ fn labels_are_escaped_in_every_format() {
 #[tokio::test(flavor = "multi_thread")]
 async fn junit_has_a_suite_per_scenario_and_a_case_per_request() {
     // A real mismatch: expect a status the request does not get.
-    let mut scenario = load("tls-listener-ignores-target-certificates");
-    scenario.requests[0].expect.status = Some(299);
+    let scenario = load("tls-listener-ignores-target-certificates");
+    let first = scenario.requests()[0].id();
+    let scenario = scenario
+        .to_builder()
+        .edit_request(first, |r| r.edit_expect(|e| e.status(299)))
+        .build()
+        .expect("still a valid scenario");
     let tls = run(&scenario).await;
     let (public_scenario, public) = run_named("public-backend-valid").await;
 

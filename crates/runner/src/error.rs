@@ -15,9 +15,6 @@ pub enum RunError {
         /// What went wrong.
         detail: String,
     },
-    /// A certificate a hop serves is missing from the PKI.
-    #[error("no certificate named {0:?} in the generated PKI")]
-    MissingCertificate(String),
     /// A background task failed.
     #[error("background task failed: {0}")]
     Task(String),

@@ -1,40 +1,47 @@
 //! Compares a request's outcome with its expectation.
 
-use hoplab_scenario::{Expectation, TextMatch};
+use hoplab_scenario::{Expectation, Scenario, TextMatch};
 
 use hoplab_report::{Mismatch, RequestReport};
 
 /// Every expectation that did not hold: the request's own, then those of the `per_target`
 /// entry for the target it reached.
-pub(crate) fn check(expect: &Expectation, report: &RequestReport) -> Vec<Mismatch> {
-    let mut mismatches = check_one(expect, report);
-    let reached = report
-        .target
-        .as_deref()
-        .and_then(|hop| hop.strip_prefix("target:"));
-    if let Some(name) = &expect.target
-        && reached != Some(name.as_str())
-    {
-        mismatches.push(Mismatch {
-            field: "target".to_owned(),
-            expected: format!("target:{name}"),
-            actual: report.target.clone().unwrap_or_else(|| "none".to_owned()),
-        });
+pub(crate) fn check(
+    scenario: &Scenario,
+    expect: &Expectation,
+    report: &RequestReport,
+) -> Vec<Mismatch> {
+    let mut mismatches = check_one(scenario, expect, report);
+    let reached = report.target.as_deref();
+    if let Some(target) = expect.target() {
+        let expected = scenario.target(target).hop_name();
+        if reached != Some(expected.as_str()) {
+            mismatches.push(Mismatch {
+                field: "target".to_owned(),
+                expected,
+                actual: report.target.clone().unwrap_or_else(|| "none".to_owned()),
+            });
+        }
     }
     let per_target = expect
-        .per_target
+        .per_target()
         .iter()
-        .find(|(name, _)| Some(name.as_str()) == reached);
-    if let Some((name, nested)) = per_target {
-        mismatches.extend(check_one(nested, report).into_iter().map(|mut m| {
-            m.field = format!("per_target.{name}.{}", m.field);
-            m
-        }));
+        .map(|(target, nested)| (scenario.target(*target), nested))
+        .find(|(target, _)| Some(target.hop_name().as_str()) == reached);
+    if let Some((target, nested)) = per_target {
+        mismatches.extend(
+            check_one(scenario, nested, report)
+                .into_iter()
+                .map(|mut m| {
+                    m.field = format!("per_target.{}.{}", target.name(), m.field);
+                    m
+                }),
+        );
     }
     mismatches
 }
 
-fn check_one(expect: &Expectation, report: &RequestReport) -> Vec<Mismatch> {
+fn check_one(scenario: &Scenario, expect: &Expectation, report: &RequestReport) -> Vec<Mismatch> {
     let mut mismatches = Vec::new();
     let mut differ = |field: &str, expected: String, actual: String| {
         mismatches.push(Mismatch {
@@ -43,7 +50,7 @@ fn check_one(expect: &Expectation, report: &RequestReport) -> Vec<Mismatch> {
             actual,
         });
     };
-    if let Some(status) = expect.status
+    if let Some(status) = expect.status()
         && report.status != Some(status)
     {
         let actual = report
@@ -52,23 +59,24 @@ fn check_one(expect: &Expectation, report: &RequestReport) -> Vec<Mismatch> {
             .unwrap_or_else(|| "no response".to_owned());
         differ("status", status.to_string(), actual);
     }
-    if let Some(hop) = &expect.validated {
+    if let Some(hop) = expect.validated() {
+        let expected = scenario.hop_name(hop);
         let actual = report
             .validated
             .clone()
             .unwrap_or_else(|| "none".to_owned());
-        if hop.to_string() != actual {
-            differ("validated", hop.to_string(), actual);
+        if expected != actual {
+            differ("validated", expected, actual);
         }
     }
-    if let Some(error) = &expect.error {
+    if let Some(error) = expect.error() {
         let actual = report.error.clone().unwrap_or_default();
         if !error.matches(&actual) {
             differ("error", describe(error), or_none(&actual));
         }
     }
-    if let Some(part) = &expect.body_contains
-        && !report.body.contains(part.as_str())
+    if let Some(part) = expect.body_contains()
+        && !report.body.contains(part)
     {
         differ("body", format!("contains {part:?}"), report.body.clone());
     }

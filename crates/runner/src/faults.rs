@@ -38,15 +38,16 @@ pub(crate) fn target_tls_versions(versions: scenario::TlsVersions) -> TargetTlsV
 pub(crate) fn health_check(
     check: &scenario::HealthCheck,
 ) -> Result<hoplab_nlb::HealthCheck, RunError> {
-    let mut built = match check.protocol {
+    let path = check.path().to_owned();
+    let mut built = match check.protocol() {
         scenario::HealthCheckProtocol::Tcp => hoplab_nlb::HealthCheck::tcp(),
-        scenario::HealthCheckProtocol::Http => hoplab_nlb::HealthCheck::http(check.path.clone()),
-        scenario::HealthCheckProtocol::Https => hoplab_nlb::HealthCheck::https(check.path.clone()),
+        scenario::HealthCheckProtocol::Http => hoplab_nlb::HealthCheck::http(path),
+        scenario::HealthCheckProtocol::Https => hoplab_nlb::HealthCheck::https(path),
     };
-    built.interval = Duration::from_secs(u64::from(check.interval_seconds));
-    built.timeout = Duration::from_secs(u64::from(check.timeout_seconds));
-    built.healthy_threshold = check.healthy_threshold;
-    built.unhealthy_threshold = check.unhealthy_threshold;
+    built.interval = Duration::from_secs(u64::from(check.interval_seconds()));
+    built.timeout = Duration::from_secs(u64::from(check.timeout_seconds()));
+    built.healthy_threshold = check.healthy_threshold();
+    built.unhealthy_threshold = check.unhealthy_threshold();
     built.matcher = StatusMatcher::parse(&check.matcher_text())?;
     built.settle_before_serving = true;
     Ok(built)

@@ -1,26 +1,24 @@
-//! A scenario's topology running on loopback.
+//! A scenario's topology running on loopback: binding and spawning every hop, and stopping
+//! them. What each hop is configured with comes from `config`.
 
-use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use hoplab_gateway::{Clock, GatewayConfig, Integration, InvocationLog, RouteConfig, UpstreamVia};
-use hoplab_nlb::{ListenerConfig, TargetEndpoint, TargetGroup, TlsTermination};
+use hoplab_gateway::{GatewayConfig, InvocationLog};
+use hoplab_nlb::ListenerConfig;
 use hoplab_pki::Pki;
-use hoplab_pkix::TrustStore;
-use hoplab_scenario::{
-    ConnectionType, IntegrationType, ListenerProtocol, Scenario, Scheme, TargetGroupProtocol,
-    TargetProtocol,
-};
+use hoplab_scenario::Scenario;
 use hoplab_target::TargetConfig;
 use hoplab_trace::{EventLog, HopId, Observation};
 use time::OffsetDateTime;
 use tokio::net::TcpListener;
+use tokio::sync::oneshot;
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
 use crate::RunError;
+use crate::config::{Addresses, HopConfigs, ServedCertificates};
 
 /// How a lab binds and what it keeps.
 #[derive(Debug, Clone, Copy)]
@@ -61,14 +59,15 @@ pub struct Lab {
     gateway: Stage,
     nlbs: Stage,
     targets: Stage,
-    /// Each target's address and configuration, by name, so one can be stopped and served
-    /// again on the same address.
-    target_slots: HashMap<String, TargetSlot>,
+    /// Each target's address and configuration, by target id, so one can be stopped and
+    /// served again on the same address.
+    target_slots: Vec<TargetSlot>,
 }
 
 /// One target's server, as the lab can stop it and serve it again.
 #[derive(Debug)]
 struct TargetSlot {
+    name: String,
     addr: SocketAddr,
     config: TargetConfig,
     /// Stops this target only (a child of the targets' stage token).
@@ -102,9 +101,6 @@ impl Stage {
     }
 }
 
-/// Fingerprints of the leaf certificates each hop is configured to serve, with their names.
-pub(crate) type ServedCertificates = HashMap<HopId, Vec<(String, String)>>;
-
 /// What is left of a lab once it has stopped: everything it observed.
 #[derive(Debug)]
 pub(crate) struct Finished {
@@ -115,6 +111,10 @@ pub(crate) struct Finished {
     pub(crate) clean: bool,
 }
 
+/// Where hops behind the gateway bind: a free port on loopback.
+const LOOPBACK: SocketAddr =
+    SocketAddr::new(std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST), 0);
+
 /// Longest a lab waits for all its hops to stop (each hop has its own grace period inside this).
 const STOP_TIMEOUT: Duration = Duration::from_secs(20);
 
@@ -123,13 +123,42 @@ impl Lab {
     /// NLB listener accepts connections (after its first health checks, when its target group
     /// has any), so requests sent then see settled target health.
     pub async fn start(scenario: &Scenario, options: LabOptions) -> Result<Lab, RunError> {
-        let now = scenario.now.unwrap_or_else(OffsetDateTime::now_utc);
+        let now = scenario.now().unwrap_or_else(OffsetDateTime::now_utc);
         // Key generation is CPU-bound (seconds for large RSA keys): keep it off the reactor.
-        let spec = scenario.pki.clone();
+        let spec = scenario.pki().clone();
         let pki = tokio::task::spawn_blocking(move || Pki::generate(&spec, now))
             .await
             .map_err(|e| RunError::Task(e.to_string()))??;
-        let mut lab = Lab {
+        let configs = HopConfigs::new(scenario, &pki);
+        let mut lab = Lab::new(options, configs.served());
+        let mut addresses = Addresses::default();
+        for target in scenario.targets() {
+            let addr = lab
+                .bind_target(target.name(), configs.target(target))
+                .await?;
+            addresses.targets.push(addr);
+        }
+        // One signal per listener: it accepts connections (after settling health, if checked).
+        let mut listeners_ready = Vec::new();
+        for listener in scenario.listeners() {
+            let config = configs.listener(listener, &addresses)?;
+            let (addr, accepting) = lab.bind_listener(config).await?;
+            addresses.listeners.push(addr);
+            listeners_ready.push(accepting);
+        }
+        lab.bind_gateway(configs.gateway(&addresses)?, options.gateway_addr)
+            .await?;
+        // Requests must not start their integration timeouts while a listener is still running
+        // its first health checks; a listener that failed to start drops its signal.
+        for accepting in listeners_ready {
+            let _ = accepting.await;
+        }
+        Ok(lab)
+    }
+
+    /// A lab with nothing running yet.
+    fn new(options: LabOptions, served: ServedCertificates) -> Lab {
+        Lab {
             gateway_addr: options.gateway_addr,
             hops: Vec::new(),
             events: match options.keep_requests {
@@ -140,193 +169,84 @@ impl Lab {
                 None => InvocationLog::unbounded(),
                 Some(n) => InvocationLog::with_capacity(n),
             },
-            served: HashMap::new(),
+            served,
             gateway: Stage::default(),
             nlbs: Stage::default(),
             targets: Stage::default(),
-            target_slots: HashMap::new(),
-        };
-        let loopback = SocketAddr::from(([127, 0, 0, 1], 0));
-
-        for target in &scenario.targets {
-            let hop = HopId::target(&target.name);
-            let listener = bind(&hop, loopback).await?;
-            let addr = local_addr(&hop, &listener)?;
-            let tls = match &target.protocol {
-                TargetProtocol::Http => None,
-                TargetProtocol::Https { certificate } => {
-                    let served = served(&pki, certificate)?;
-                    lab.note_served(&hop, certificate, &pki)?;
-                    Some(Arc::clone(&served.certified_key))
-                }
-            };
-            let mut config = TargetConfig::new(hop.clone(), tls, target.body.clone());
-            config.behaviour = crate::faults::target_behaviour(target.behaviour);
-            config.tls_versions = crate::faults::target_tls_versions(target.tls_versions);
-            lab.serve_target(&target.name, listener, addr, config);
-            lab.hops.push((hop, addr));
+            target_slots: Vec::new(),
         }
+    }
 
-        let mut listener_addrs = HashMap::new();
-        // One signal per listener: it accepts connections (after settling health, if checked).
-        let mut listeners_ready = Vec::new();
-        for nlb in &scenario.nlbs {
-            for listener_spec in &nlb.listeners {
-                let hop = HopId::nlb(&nlb.name, listener_spec.port);
-                let group = scenario
-                    .target_groups
-                    .iter()
-                    .find(|g| g.name == listener_spec.target_group)
-                    .ok_or_else(|| {
-                        RunError::MissingCertificate(listener_spec.target_group.clone())
-                    })?;
-                let targets = group
-                    .targets
-                    .iter()
-                    .filter_map(|name| {
-                        lab.target_addr(name).map(|addr| TargetEndpoint {
-                            hop: HopId::target(name),
-                            addr,
-                        })
-                    })
-                    .collect();
-                let tls = match &listener_spec.protocol {
-                    ListenerProtocol::Tcp => None,
-                    ListenerProtocol::Tls(tls) => {
-                        let default_certificate =
-                            Arc::clone(&served(&pki, &tls.default_certificate)?.certified_key);
-                        lab.note_served(&hop, &tls.default_certificate, &pki)?;
-                        let mut certificates = Vec::new();
-                        for name in &tls.certificates {
-                            certificates.push(Arc::clone(&served(&pki, name)?.certified_key));
-                            lab.note_served(&hop, name, &pki)?;
-                        }
-                        let mut termination =
-                            TlsTermination::new(default_certificate, tls.security_policy.as_str());
-                        termination.certificates = certificates;
-                        termination.alpn_policy = tls.alpn_policy.as_str().to_owned();
-                        Some(termination)
-                    }
-                };
-                let mut target_group = TargetGroup::new(
-                    group.name.clone(),
-                    group.protocol == TargetGroupProtocol::Tls,
-                    targets,
-                );
-                target_group.health_check = group
-                    .health_check
-                    .as_ref()
-                    .map(crate::faults::health_check)
-                    .transpose()?;
-                let config = ListenerConfig {
-                    hop: hop.clone(),
-                    tls,
-                    target_group,
-                };
-                let listener = bind(&hop, loopback).await?;
-                let addr = local_addr(&hop, &listener)?;
-                let (events, shutdown) = (lab.events.clone(), lab.nlbs.shutdown.clone());
-                let (ready, accepting) = tokio::sync::oneshot::channel();
-                listeners_ready.push(accepting);
-                lab.nlbs.tasks.spawn(async move {
-                    if let Err(error) = hoplab_nlb::serve_listener_reporting_ready(
-                        listener,
-                        config,
-                        events,
-                        shutdown,
-                        Some(ready),
-                    )
-                    .await
-                    {
-                        tracing::error!(%error, "nlb listener stopped");
-                    }
-                });
-                listener_addrs.insert((nlb.name.clone(), listener_spec.port), addr);
-                lab.hops.push((hop, addr));
+    /// Binds the target `name` on a free loopback port and serves it; returns its address.
+    async fn bind_target(
+        &mut self,
+        name: &str,
+        config: TargetConfig,
+    ) -> Result<SocketAddr, RunError> {
+        let listener = bind(&config.hop, LOOPBACK).await?;
+        let addr = local_addr(&config.hop, &listener)?;
+        let hop = config.hop.clone();
+        let slot = TargetSlot {
+            name: name.to_owned(),
+            addr,
+            config,
+            shutdown: self.targets.shutdown.child_token(),
+            running: None,
+        };
+        self.target_slots.push(slot);
+        let index = self.target_slots.len() - 1;
+        self.serve_target(index, listener);
+        self.hops.push((hop, addr));
+        Ok(addr)
+    }
+
+    /// Binds a listener on a free loopback port and serves it; returns its address and the
+    /// signal that it accepts connections.
+    async fn bind_listener(
+        &mut self,
+        config: ListenerConfig,
+    ) -> Result<(SocketAddr, oneshot::Receiver<()>), RunError> {
+        let hop = config.hop.clone();
+        let listener = bind(&hop, LOOPBACK).await?;
+        let addr = local_addr(&hop, &listener)?;
+        let (events, shutdown) = (self.events.clone(), self.nlbs.shutdown.clone());
+        let (ready, accepting) = oneshot::channel();
+        self.nlbs.tasks.spawn(async move {
+            if let Err(error) = hoplab_nlb::serve_listener_reporting_ready(
+                listener,
+                config,
+                events,
+                shutdown,
+                Some(ready),
+            )
+            .await
+            {
+                tracing::error!(%error, "nlb listener stopped");
             }
-        }
-
-        let mut trust = TrustStore::new();
-        let public_roots: &[rustls::pki_types::CertificateDer<'static>] =
-            if scenario.gateway.public_roots {
-                webpki_root_certs::TLS_SERVER_ROOT_CERTS
-            } else {
-                &[]
-            };
-        let extra = scenario
-            .gateway
-            .trusted_ca
-            .iter()
-            .map(|der| rustls::pki_types::CertificateDer::from(der.clone()))
-            .chain(public_roots.iter().cloned());
-        for (index, der) in pki.trusted().into_iter().chain(extra).enumerate() {
-            trust.add(der).map_err(|e| RunError::Trust {
-                index,
-                detail: e.to_string(),
-            })?;
-        }
-        let routes = scenario
-            .gateway
-            .routes
-            .iter()
-            .filter_map(|route| {
-                let (upstream, via) = match &route.connection {
-                    ConnectionType::Internet { target } => (
-                        lab.target_addr(target)?,
-                        UpstreamVia::Internet(HopId::target(target)),
-                    ),
-                    ConnectionType::VpcLink { nlb, listener_port } => (
-                        *listener_addrs.get(&(nlb.clone(), *listener_port))?,
-                        UpstreamVia::VpcLink(HopId::nlb(nlb, *listener_port)),
-                    ),
-                };
-                Some(RouteConfig {
-                    method: route.method.clone(),
-                    path: route.path.clone(),
-                    integration: match route.integration {
-                        IntegrationType::Http => Integration::Http,
-                        IntegrationType::HttpProxy => Integration::HttpProxy,
-                    },
-                    uri: route.uri.raw.clone(),
-                    https: route.uri.scheme == Scheme::Https,
-                    host: route.uri.host.clone(),
-                    port: route.uri.port,
-                    path_and_query: route.uri.path_and_query.clone(),
-                    upstream,
-                    via,
-                    insecure_skip_verification: route.insecure_skip_verification,
-                    server_name_to_verify: route.server_name_to_verify.clone(),
-                    timeout: Duration::from_millis(u64::from(route.timeout_ms)),
-                })
-            })
-            .collect();
-        let clock = match scenario.now {
-            Some(at) => Clock::pinned(at),
-            None => Clock::System,
-        };
-        let config = Arc::new(GatewayConfig {
-            stage: scenario.gateway.stage.clone(),
-            routes,
-            trust: Arc::new(trust),
-            clock,
         });
+        self.hops.push((hop, addr));
+        Ok((addr, accepting))
+    }
+
+    /// Binds the gateway on `addr` and serves it.
+    async fn bind_gateway(
+        &mut self,
+        config: GatewayConfig,
+        addr: SocketAddr,
+    ) -> Result<(), RunError> {
         let hop = HopId::Gateway;
-        let listener = bind(&hop, options.gateway_addr).await?;
-        lab.gateway_addr = local_addr(&hop, &listener)?;
-        let (invocations, shutdown) = (lab.invocations.clone(), lab.gateway.shutdown.clone());
-        lab.gateway.tasks.spawn(async move {
+        let listener = bind(&hop, addr).await?;
+        self.gateway_addr = local_addr(&hop, &listener)?;
+        let config = Arc::new(config);
+        let (invocations, shutdown) = (self.invocations.clone(), self.gateway.shutdown.clone());
+        self.gateway.tasks.spawn(async move {
             if let Err(error) = hoplab_gateway::serve(listener, config, invocations, shutdown).await
             {
                 tracing::error!(%error, "gateway stopped");
             }
         });
-        lab.hops.push((hop, lab.gateway_addr));
-        // Requests must not start their integration timeouts while a listener is still running
-        // its first health checks; a listener that failed to start drops its signal.
-        for accepting in listeners_ready {
-            let _ = accepting.await;
-        }
-        Ok(lab)
+        self.hops.push((hop, self.gateway_addr));
+        Ok(())
     }
 
     /// Where the gateway listens.
@@ -374,7 +294,8 @@ impl Lab {
     /// period; this returns once the port is released. The NLB listeners notice through their
     /// health checks, like any other failure.
     pub async fn stop_target(&mut self, name: &str) -> Result<(), RunError> {
-        let slot = self.target_slot(name)?;
+        let index = self.target_slot(name)?;
+        let slot = &mut self.target_slots[index];
         let running = slot.running.take().ok_or_else(|| RunError::TargetControl {
             target: name.to_owned(),
             detail: "is not running".to_owned(),
@@ -395,59 +316,45 @@ impl Lab {
     /// Serves a target stopped by [`Lab::stop_target`] again, on the same address and with
     /// the same configuration.
     pub async fn restart_target(&mut self, name: &str) -> Result<(), RunError> {
-        let slot = self.target_slot(name)?;
+        let index = self.target_slot(name)?;
+        let slot = &self.target_slots[index];
         if slot.running.is_some() {
             return Err(RunError::TargetControl {
                 target: name.to_owned(),
                 detail: "is already running".to_owned(),
             });
         }
-        let (addr, config) = (slot.addr, slot.config.clone());
-        let listener = bind(&HopId::target(name), addr).await?;
-        self.serve_target(name, listener, addr, config);
+        let listener = bind(&slot.config.hop, slot.addr).await?;
+        self.serve_target(index, listener);
         Ok(())
     }
 
-    /// Where the target `name` serves, if the lab has it.
-    fn target_addr(&self, name: &str) -> Option<SocketAddr> {
-        self.target_slots.get(name).map(|slot| slot.addr)
-    }
-
-    fn target_slot(&mut self, name: &str) -> Result<&mut TargetSlot, RunError> {
+    /// The slot of the target a caller names.
+    fn target_slot(&self, name: &str) -> Result<usize, RunError> {
         self.target_slots
-            .get_mut(name)
+            .iter()
+            .position(|slot| slot.name == name)
             .ok_or_else(|| RunError::TargetControl {
                 target: name.to_owned(),
                 detail: "no target of that name in this lab".to_owned(),
             })
     }
 
-    /// Spawns a target's server on `listener` and remembers how to stop it.
-    fn serve_target(
-        &mut self,
-        name: &str,
-        listener: TcpListener,
-        addr: SocketAddr,
-        config: TargetConfig,
-    ) {
+    /// Spawns the server of the target in slot `index` on `listener`, with a fresh token to
+    /// stop it by.
+    fn serve_target(&mut self, index: usize, listener: TcpListener) {
         let shutdown = self.targets.shutdown.child_token();
-        let (stopped, running) = tokio::sync::oneshot::channel();
-        let (events, token, served) = (self.events.clone(), shutdown.clone(), config.clone());
+        let (stopped, running) = oneshot::channel();
+        let slot = &mut self.target_slots[index];
+        let (events, token, config) = (self.events.clone(), shutdown.clone(), slot.config.clone());
         self.targets.tasks.spawn(async move {
-            if let Err(error) = hoplab_target::serve(listener, served, events, token).await {
+            if let Err(error) = hoplab_target::serve(listener, config, events, token).await {
                 tracing::error!(%error, "target stopped");
             }
             let _ = stopped.send(());
         });
-        self.target_slots.insert(
-            name.to_owned(),
-            TargetSlot {
-                addr,
-                config,
-                shutdown,
-                running: Some(running),
-            },
-        );
+        slot.shutdown = shutdown;
+        slot.running = Some(running);
     }
 
     /// Stops every hop, front to back (see `shutdown`), for callers that do not need the
@@ -456,22 +363,6 @@ impl Lab {
     pub async fn stop(self) -> bool {
         self.shutdown().await.clean
     }
-
-    fn note_served(&mut self, hop: &HopId, certificate: &str, pki: &Pki) -> Result<(), RunError> {
-        let leaf = pki
-            .certificate_der(certificate)
-            .ok_or_else(|| RunError::MissingCertificate(certificate.to_owned()))?;
-        self.served
-            .entry(hop.clone())
-            .or_default()
-            .push((certificate.to_owned(), hoplab_pkix::fingerprint(leaf)));
-        Ok(())
-    }
-}
-
-fn served<'p>(pki: &'p Pki, name: &str) -> Result<&'p hoplab_pki::ServedCertificate, RunError> {
-    pki.served(name)
-        .ok_or_else(|| RunError::MissingCertificate(name.to_owned()))
 }
 
 async fn bind(hop: &HopId, addr: SocketAddr) -> Result<TcpListener, RunError> {

@@ -7,7 +7,8 @@
 //! hop in front of it (target, then NLB, then gateway).
 //!
 //! # Layout
-//! - `lab`: [`Lab`], a running topology, and how it is started and stopped.
+//! - `config`: the scenario and its generated PKI → each hop's configuration (pure).
+//! - `lab`: [`Lab`], a running topology: binding and spawning the hops, and stopping them.
 //! - `faults`: scenario faults, TLS versions and health checks in the hop libraries' terms.
 //! - `client`: the HTTP client that plays the API caller.
 //! - `stitch`: follows one request's connections through the event log into a [`HopTrace`].
@@ -19,6 +20,7 @@
 #![warn(missing_docs)]
 
 mod client;
+mod config;
 mod error;
 mod expect;
 mod faults;
@@ -38,9 +40,9 @@ use hoplab_scenario::Scenario;
 /// Runs every request of a scenario on a fresh topology and reports on each.
 pub async fn run(scenario: &Scenario) -> Result<RunReport, RunError> {
     let lab = Lab::start(scenario, LabOptions::default()).await?;
-    let mut sent = Vec::with_capacity(scenario.requests.len());
-    for request in &scenario.requests {
-        let response = client::send(lab.gateway_addr(), &request.method, &request.path).await;
+    let mut sent = Vec::with_capacity(scenario.requests().len());
+    for request in scenario.requests() {
+        let response = client::send(lab.gateway_addr(), request.method(), request.path()).await;
         sent.push((request, response));
     }
     // Stopping the lab waits for every hop's connections to end, so every observation of
@@ -51,8 +53,8 @@ pub async fn run(scenario: &Scenario) -> Result<RunReport, RunError> {
         .map(|(request, response)| report::request_report(scenario, &finished, request, response))
         .collect();
     Ok(RunReport {
-        scenario: scenario.name.clone(),
-        description: scenario.description.clone(),
+        scenario: scenario.name().to_owned(),
+        description: scenario.description().map(str::to_owned),
         requests,
     })
 }

@@ -3,19 +3,19 @@
 use hoplab_report::RequestReport;
 use hoplab_scenario::{Request, Scenario};
 
-use crate::client::CallerResponse;
+use crate::client::{CallerError, CallerResponse};
 use crate::lab::Finished;
 
 /// Builds the report of one request from what the lab observed.
 pub(crate) fn request_report(
-    _scenario: &Scenario,
+    scenario: &Scenario,
     finished: &Finished,
     request: &Request,
-    response: Result<CallerResponse, String>,
+    response: Result<CallerResponse, CallerError>,
 ) -> RequestReport {
     let (response, caller_error) = match response {
         Ok(response) => (Some(response), None),
-        Err(error) => (None, Some(error)),
+        Err(error) => (None, Some(error.to_string())),
     };
     let invocation = response
         .as_ref()
@@ -26,9 +26,9 @@ pub(crate) fn request_report(
         .map(|inv| crate::stitch::stitch(inv, &finished.events, &finished.served))
         .unwrap_or_default();
     let mut report = RequestReport {
-        name: request.name.clone(),
-        method: request.method.clone(),
-        path: request.path.clone(),
+        name: request.name().to_owned(),
+        method: request.method().to_owned(),
+        path: request.path().to_owned(),
         request_id: response.as_ref().and_then(|r| r.request_id.clone()),
         status: response.as_ref().map(|r| r.status),
         body: response.map(|r| r.body).unwrap_or_default(),
@@ -42,6 +42,6 @@ pub(crate) fn request_report(
         mismatches: Vec::new(),
         caller_error,
     };
-    report.mismatches = crate::expect::check(&request.expect, &report);
+    report.mismatches = crate::expect::check(scenario, request.expect(), &report);
     report
 }

@@ -11,7 +11,7 @@ use hoplab_gateway::{Invocation, TlsObservation, Upstream};
 use hoplab_report::{CertSummary, CertificateRole, HopStep, HopTrace, SeenCertificate, TlsSession};
 use hoplab_trace::{HopId, Observation};
 
-use crate::lab::ServedCertificates;
+use crate::config::ServedCertificates;
 
 /// A request's trace and the hop whose certificate the gateway validated.
 #[derive(Debug, Default)]

@@ -2,11 +2,13 @@
 //! deliberate fault and TLS versions, a target group's health check, a TLS listener's ALPN
 //! policy.
 //!
-//! They sit beside [`crate::model`] and are re-exported with it; the fields that hold them are
+//! They sit beside [`crate::model`] and are re-exported with it; what holds them is
 //! [`Target::behaviour`](crate::Target::behaviour),
 //! [`Target::tls_versions`](crate::Target::tls_versions),
 //! [`TargetGroup::health_check`](crate::TargetGroup::health_check) and
 //! [`TlsListener::alpn_policy`](crate::TlsListener::alpn_policy).
+
+use crate::spelling::spelled;
 
 /// How a target treats its connections: normally, or with one deliberate fault.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -32,28 +34,34 @@ pub enum TargetBehaviour {
 }
 
 impl TargetBehaviour {
-    /// The scenario spellings, in the order the reference lists them.
-    pub const NAMES: [&'static str; 7] = [
-        "normal",
-        "refuse",
-        "accept-then-close",
-        "reset",
-        "hang",
-        "slow",
-        "status",
+    /// Every behaviour with its scenario spelling, in the order the reference lists them.
+    /// `slow` and `status` stand with placeholder values: their `delay_ms` and `status` keys
+    /// say the rest.
+    pub const ALL: &'static [(&'static str, TargetBehaviour)] = &[
+        ("normal", TargetBehaviour::Normal),
+        ("refuse", TargetBehaviour::Refuse),
+        ("accept-then-close", TargetBehaviour::AcceptThenClose),
+        ("reset", TargetBehaviour::Reset),
+        ("hang", TargetBehaviour::Hang),
+        ("slow", TargetBehaviour::Slow { delay_ms: 0 }),
+        ("status", TargetBehaviour::Status(0)),
     ];
 
     /// The scenario spelling.
     pub fn as_str(&self) -> &'static str {
-        match self {
-            TargetBehaviour::Normal => "normal",
-            TargetBehaviour::Refuse => "refuse",
-            TargetBehaviour::AcceptThenClose => "accept-then-close",
-            TargetBehaviour::Reset => "reset",
-            TargetBehaviour::Hang => "hang",
-            TargetBehaviour::Slow { .. } => "slow",
-            TargetBehaviour::Status(_) => "status",
-        }
+        let kind = std::mem::discriminant(self);
+        Self::ALL
+            .iter()
+            .find(|(_, b)| std::mem::discriminant(b) == kind)
+            .map_or("normal", |(spelling, _)| spelling)
+    }
+
+    /// The behaviour spelt exactly `text`; `slow` and `status` with placeholder values.
+    pub fn from_spelling(text: &str) -> Option<Self> {
+        Self::ALL
+            .iter()
+            .find(|(spelling, _)| *spelling == text)
+            .map(|(_, b)| *b)
     }
 }
 
@@ -69,14 +77,13 @@ pub enum TlsVersions {
     Tls12Only,
 }
 
-impl TlsVersions {
-    /// Every choice with its scenario spelling.
-    pub const ALL: [(&'static str, TlsVersions); 3] = [
-        ("TLSv1.2+TLSv1.3", TlsVersions::Tls12AndTls13),
-        ("TLSv1.3", TlsVersions::Tls13Only),
-        ("TLSv1.2", TlsVersions::Tls12Only),
-    ];
+spelled!(TlsVersions {
+    Tls12AndTls13 => "TLSv1.2+TLSv1.3",
+    Tls13Only => "TLSv1.3",
+    Tls12Only => "TLSv1.2",
+});
 
+impl TlsVersions {
     /// Whether TLS 1.2 is accepted.
     pub fn tls12(self) -> bool {
         self != TlsVersions::Tls13Only
@@ -94,23 +101,51 @@ impl TlsVersions {
 /// listener accepts its first connection, so a scenario's requests see settled health.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HealthCheck {
-    /// TCP, HTTP or HTTPS.
-    pub protocol: HealthCheckProtocol,
-    /// The request path of HTTP and HTTPS checks (default `/`).
-    pub path: String,
-    /// Seconds between checks (5..=300, default 30).
-    pub interval_seconds: u32,
-    /// Seconds one check may take (2..=120; default 6 for HTTP, 10 for TCP and HTTPS).
-    pub timeout_seconds: u32,
-    /// Passes in a row that make a target healthy (2..=10, default 5).
-    pub healthy_threshold: u32,
-    /// Failures in a row that make a target unhealthy (2..=10, default 2).
-    pub unhealthy_threshold: u32,
-    /// Status ranges an HTTP or HTTPS check accepts (default `200-399`), inclusive.
-    pub matcher: Vec<(u16, u16)>,
+    pub(crate) protocol: HealthCheckProtocol,
+    pub(crate) path: String,
+    pub(crate) interval_seconds: u32,
+    pub(crate) timeout_seconds: u32,
+    pub(crate) healthy_threshold: u32,
+    pub(crate) unhealthy_threshold: u32,
+    pub(crate) matcher: Vec<(u16, u16)>,
 }
 
 impl HealthCheck {
+    /// TCP, HTTP or HTTPS.
+    pub fn protocol(&self) -> HealthCheckProtocol {
+        self.protocol
+    }
+
+    /// The request path of HTTP and HTTPS checks (default `/`).
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// Seconds between checks (5..=300, default 30).
+    pub fn interval_seconds(&self) -> u32 {
+        self.interval_seconds
+    }
+
+    /// Seconds one check may take (2..=120; default 6 for HTTP, 10 for TCP and HTTPS).
+    pub fn timeout_seconds(&self) -> u32 {
+        self.timeout_seconds
+    }
+
+    /// Passes in a row that make a target healthy (2..=10, default 5).
+    pub fn healthy_threshold(&self) -> u32 {
+        self.healthy_threshold
+    }
+
+    /// Failures in a row that make a target unhealthy (2..=10, default 2).
+    pub fn unhealthy_threshold(&self) -> u32 {
+        self.unhealthy_threshold
+    }
+
+    /// Status ranges an HTTP or HTTPS check accepts (default `200-399`), inclusive.
+    pub fn matcher(&self) -> &[(u16, u16)] {
+        &self.matcher
+    }
+
     /// Whether `status` passes the matcher.
     pub fn matches(&self, status: u16) -> bool {
         self.matcher
@@ -146,23 +181,11 @@ pub enum HealthCheckProtocol {
     Https,
 }
 
-impl HealthCheckProtocol {
-    /// Every protocol with its AWS spelling.
-    pub const ALL: [(&'static str, HealthCheckProtocol); 3] = [
-        ("TCP", HealthCheckProtocol::Tcp),
-        ("HTTP", HealthCheckProtocol::Http),
-        ("HTTPS", HealthCheckProtocol::Https),
-    ];
-
-    /// The AWS spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            HealthCheckProtocol::Tcp => "TCP",
-            HealthCheckProtocol::Http => "HTTP",
-            HealthCheckProtocol::Https => "HTTPS",
-        }
-    }
-}
+spelled!(HealthCheckProtocol {
+    Tcp => "TCP",
+    Http => "HTTP",
+    Https => "HTTPS",
+});
 
 /// A TLS listener's ALPN policy, by AWS name.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -180,22 +203,10 @@ pub enum AlpnPolicy {
     Http2Preferred,
 }
 
-impl AlpnPolicy {
-    /// Every policy with its AWS name.
-    pub const ALL: [(&'static str, AlpnPolicy); 5] = [
-        ("HTTP1Only", AlpnPolicy::Http1Only),
-        ("HTTP2Only", AlpnPolicy::Http2Only),
-        ("HTTP2Optional", AlpnPolicy::Http2Optional),
-        ("HTTP2Preferred", AlpnPolicy::Http2Preferred),
-        ("None", AlpnPolicy::None),
-    ];
-
-    /// The AWS name.
-    pub fn as_str(self) -> &'static str {
-        Self::ALL
-            .iter()
-            .find(|(_, p)| *p == self)
-            .map(|(s, _)| *s)
-            .unwrap_or("None")
-    }
-}
+spelled!(AlpnPolicy {
+    Http1Only => "HTTP1Only",
+    Http2Only => "HTTP2Only",
+    Http2Optional => "HTTP2Optional",
+    Http2Preferred => "HTTP2Preferred",
+    None => "None",
+});

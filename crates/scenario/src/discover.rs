@@ -2,15 +2,17 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::DiscoverError;
+
 /// Deepest directory nesting searched, so a symlink loop cannot recurse forever.
 const MAX_DEPTH: usize = 32;
 
 /// Every scenario file under `paths`, sorted and without duplicates; an error names a path
 /// that does not exist or cannot be read.
-pub fn scenario_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+pub fn scenario_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, DiscoverError> {
     let mut files = Vec::new();
     for path in paths {
-        let meta = std::fs::metadata(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let meta = std::fs::metadata(path).map_err(|e| failed(path, e))?;
         if meta.is_dir() {
             walk(path, 0, &mut files)?;
         } else {
@@ -22,17 +24,22 @@ pub fn scenario_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
     Ok(files)
 }
 
-fn walk(dir: &Path, depth: usize, files: &mut Vec<PathBuf>) -> Result<(), String> {
-    if depth > MAX_DEPTH {
-        return Err(format!("{}: directories nested too deeply", dir.display()));
+fn failed(path: &Path, detail: impl ToString) -> DiscoverError {
+    DiscoverError {
+        path: path.to_owned(),
+        detail: detail.to_string(),
     }
-    let entries = std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+}
+
+fn walk(dir: &Path, depth: usize, files: &mut Vec<PathBuf>) -> Result<(), DiscoverError> {
+    if depth > MAX_DEPTH {
+        return Err(failed(dir, "directories nested too deeply"));
+    }
+    let entries = std::fs::read_dir(dir).map_err(|e| failed(dir, e))?;
     for entry in entries {
-        let entry = entry.map_err(|e| format!("{}: {e}", dir.display()))?;
+        let entry = entry.map_err(|e| failed(dir, e))?;
         let path = entry.path();
-        let file_type = entry
-            .file_type()
-            .map_err(|e| format!("{}: {e}", path.display()))?;
+        let file_type = entry.file_type().map_err(|e| failed(&path, e))?;
         if file_type.is_dir() {
             walk(&path, depth + 1, files)?;
         } else if path.extension().is_some_and(|ext| ext == "toml") {
@@ -65,7 +72,9 @@ mod tests {
 
     #[test]
     fn a_missing_path_is_an_error_naming_it() {
-        let error = scenario_files(&[PathBuf::from("no/such/dir")]).unwrap_err();
+        let error = scenario_files(&[PathBuf::from("no/such/dir")])
+            .unwrap_err()
+            .to_string();
         assert!(error.starts_with("no/such/dir: "), "{error}");
     }
 }

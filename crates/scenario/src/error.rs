@@ -1,4 +1,6 @@
 //! Scenario errors: each names the file, line, column and field, and what would be valid.
+//! Also the errors of the crate's other entry points: a URI ([`UriError`]) and scenario
+//! discovery ([`DiscoverError`]).
 
 use std::fmt;
 use std::path::PathBuf;
@@ -16,6 +18,67 @@ pub struct ScenarioError {
     pub message: String,
     /// What would be valid, e.g. `expected one of: "api", "app"`.
     pub help: Option<String>,
+    /// The rule broken, for the few that other tools restate in their own words; `None`
+    /// otherwise.
+    pub rule: Option<Rule>,
+}
+
+/// A rule of the scenario reference that tools changing a scenario restate in their own
+/// words: `update-integration` patches speak of `connectionId` rather than `vpc_link`, and
+/// `hoplab compare` says which `[matrix]` rows AWS would not allow. Routes are numbered from
+/// 0 in file order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Rule {
+    /// A route's `uri` is not a URI API Gateway accepts.
+    InvalidUri {
+        /// The route.
+        route: usize,
+    },
+    /// A route's `timeout_ms` is outside 50..=300000.
+    TimeoutOutOfRange {
+        /// The route.
+        route: usize,
+    },
+    /// A `VPC_LINK` route has no `vpc_link`.
+    MissingVpcLink {
+        /// The route.
+        route: usize,
+    },
+    /// A route's `vpc_link` names no NLB.
+    UnknownNlb {
+        /// The route.
+        route: usize,
+        /// The name written.
+        name: String,
+        /// The scenario's NLBs.
+        nlbs: Vec<String>,
+    },
+    /// A `VPC_LINK` route's URI port is no listener port of its NLB.
+    NoListenerOnPort {
+        /// The route.
+        route: usize,
+        /// The NLB.
+        nlb: String,
+        /// The URI's port.
+        port: u16,
+        /// The NLB's listener ports.
+        ports: Vec<u16>,
+    },
+    /// An `INTERNET` route's URI host is in no target's `dns_names`.
+    UnknownHost {
+        /// The route.
+        route: usize,
+        /// The host.
+        host: String,
+    },
+    /// A TCP listener forwards to a TLS target group.
+    TcpListenerToTlsGroup,
+    /// A TLS target group lists a target that speaks plain HTTP.
+    PlainTargetInTlsGroup {
+        /// The target.
+        target: String,
+    },
 }
 
 impl fmt::Display for ScenarioError {
@@ -63,4 +126,35 @@ fn render(errors: &[ScenarioError]) -> String {
         .map(ToString::to_string)
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// Why a string is not an integration URI (see [`crate::parse_integration_uri`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UriError {
+    /// What is wrong, in lower case.
+    pub message: String,
+    /// What would be valid.
+    pub help: Option<String>,
+}
+
+impl fmt::Display for UriError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)?;
+        if let Some(help) = &self.help {
+            write!(f, "; {help}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for UriError {}
+
+/// Why the scenario files under a path could not be listed.
+#[derive(Debug, thiserror::Error)]
+#[error("{}: {detail}", path.display())]
+pub struct DiscoverError {
+    /// The path that could not be read.
+    pub path: PathBuf,
+    /// What went wrong.
+    pub detail: String,
 }

@@ -1,35 +1,61 @@
 //! hoplab scenario files.
 //!
 //! A scenario is read in two stages: the TOML is deserialized strictly into raw structs that
-//! mirror the file (unknown keys are errors), then validated into [`Scenario`], whose types
-//! cannot hold dangling references or impossible combinations. Every error names the file,
-//! line, column and field, and says what would be valid.
+//! mirror the file (unknown keys are errors), then validated into [`Scenario`]. Every error
+//! names the file, line, column and field, and says what would be valid.
+//!
+//! The validated scenario is sealed: its fields are private, and one part refers to another
+//! by a typed id that only validation makes ([`ListenerId`], [`TargetGroupId`], [`CertId`],
+//! …), so a dangling reference or an impossible combination cannot be represented. Code that
+//! reads it navigates (`scenario.listener(id)`, `route.backend()`, `group.targets()`) and
+//! never searches by name; names remain for display, and `find_*` methods turn a name the
+//! user typed into an id.
+//!
+//! [`ScenarioBuilder`] writes a scenario in Rust, and [`Scenario::to_builder`] edits one: both
+//! produce the raw form and go through the same validation, so there is one set of rules,
+//! applied once (a `[matrix]` combination and a patched route are validated like a file).
 //!
 //! # Layout
 //! - `raw`: the file as written (serde structs with `deny_unknown_fields` and spans).
-//! - `validate`: raw → [`Scenario`], resolving every name and checking every rule.
-//! - `model`: the validated types.
-//! - `matrix`: `[matrix]`, the setups `hoplab compare` runs, and how each becomes a scenario.
+//! - `validate`: raw → [`Scenario`], resolving every name to an id and checking every rule.
+//! - `model`: the validated types, their accessors and navigation.
+//! - `ids`: the typed ids.
 //! - `behaviour`: validated target faults, health checks and ALPN policies.
+//! - `spelling`: the one spelling table of each enum.
+//! - `builder`: [`ScenarioBuilder`] and a builder per table.
+//! - `source`: what a validated scenario was made from, for editing it.
+//! - `matrix`: `[matrix]`, the setups `hoplab compare` runs, and how each becomes a scenario.
 //! - `discover`: [`scenario_files`], the scenario files under the paths a command is given.
-//! - `error`: [`ScenarioError`] and [`LoadError`].
+//! - `error`: [`ScenarioError`], [`LoadError`] and the other errors.
 
 #![warn(missing_docs)]
 
 mod behaviour;
+mod builder;
 mod discover;
 mod error;
+mod ids;
 mod matrix;
 mod model;
 mod raw;
+mod source;
+mod spelling;
 mod validate;
 
 use std::path::Path;
 
 pub use behaviour::{AlpnPolicy, HealthCheck, HealthCheckProtocol, TargetBehaviour, TlsVersions};
+pub use builder::{
+    AuthorityBuilder, BUILDER_FILE, CertificateBuilder, ExpectBuilder, HealthCheckBuilder,
+    ListenerBuilder, MatrixBuilder, NlbBuilder, RequestBuilder, RouteBuilder, ScenarioBuilder,
+    TargetBuilder, TargetGroupBuilder,
+};
 pub use discover::scenario_files;
-pub use error::{LoadError, ScenarioError};
-pub use matrix::{Axis, Combination, Dimension, MAX_COMBINATIONS, Matrix, Setting};
+pub use error::{DiscoverError, LoadError, Rule, ScenarioError, UriError};
+pub use ids::{
+    AuthorityId, CertId, CertRef, ListenerId, NlbId, RequestId, RouteId, TargetGroupId, TargetId,
+};
+pub use matrix::{Axis, Combination, Dimension, MAX_COMBINATIONS, Matrix, NotRun, Setting};
 pub use model::*;
 
 /// Largest scenario file accepted, in bytes.
@@ -53,15 +79,15 @@ pub fn from_toml(text: &str, file: &str) -> Result<Scenario, LoadError> {
             limit: MAX_FILE_SIZE,
         });
     }
-    validate::from_toml(text, file)
+    validate::from_toml(text, file, "")
 }
 
 /// Parses an integration URI by the rules a scenario file applies to `uri` (scheme, host,
 /// port and AWS's endpoint rules); the error says what is wrong and what would be valid.
-pub fn parse_integration_uri(raw: &str) -> Result<IntegrationUri, String> {
-    validate::values::parse_uri(raw).map_err(|problem| match problem.help {
-        Some(help) => format!("{}; {help}", problem.message),
-        None => problem.message,
+pub fn parse_integration_uri(raw: &str) -> Result<IntegrationUri, UriError> {
+    validate::values::parse_uri(raw).map_err(|problem| UriError {
+        message: problem.message,
+        help: problem.help,
     })
 }
 
@@ -90,12 +116,9 @@ pub fn load(path: &Path) -> Result<Scenario, LoadError> {
         path: path.to_owned(),
         source,
     })?;
-    let mut scenario = from_toml(&text, &path.display().to_string())?;
-    if scenario.name.is_empty() {
-        scenario.name = path
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default();
-    }
-    Ok(scenario)
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    validate::from_toml(&text, &path.display().to_string(), &stem)
 }

@@ -7,35 +7,62 @@
 //! down the route, or says why AWS would not allow that setup.
 //!
 //! Parsing and the located checks live in `validate::matrix`; this module holds the validated
-//! types and what to do with them.
+//! types and what to do with them. A combination changes the scenario in the file's form and
+//! validates it again, so it meets exactly the rules a file meets.
 
-use std::fmt;
-
-use crate::model::{
-    ConnectionType, Expectation, ListenerProtocol, Location, Request, Scenario, SecurityPolicy,
-    TargetGroupProtocol, TargetProtocol, TlsListener,
-};
+use crate::behaviour::AlpnPolicy;
+use crate::builder::RequestBuilder;
+use crate::error::{Rule, ScenarioError};
+use crate::ids::{CertId, RouteId, TargetId};
+use crate::model::{Backend, ListenerProtocol, Scenario, TargetGroupProtocol};
+use crate::{LoadError, Pki, ScenarioBuilder};
 
 /// Most combinations one matrix may have.
 pub const MAX_COMBINATIONS: usize = 256;
 
+/// `listener_protocol` spellings: whether the listener terminates TLS.
+pub(crate) const LISTENER_KINDS: [(&str, bool); 2] = [("TLS", true), ("TCP", false)];
+
+/// `insecure_skip_verification` spellings besides `true` and `false`.
+pub(crate) const SWITCH: [(&str, bool); 2] = [("on", true), ("off", false)];
+
 /// A validated `[matrix]` section.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Matrix {
-    /// Index of the varied route in `gateway.routes`.
-    pub route: usize,
+    pub(crate) route: RouteId,
+    pub(crate) axes: Vec<Axis>,
+}
+
+impl Matrix {
+    /// The varied route.
+    pub fn route(&self) -> RouteId {
+        self.route
+    }
+
     /// The varied dimensions, in the fixed order of [`Dimension::ALL`]; each has at least
     /// one value.
-    pub axes: Vec<Axis>,
+    pub fn axes(&self) -> &[Axis] {
+        &self.axes
+    }
 }
 
 /// One varied dimension and its values, in the order written.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Axis {
+    pub(crate) dimension: Dimension,
+    pub(crate) values: Vec<Setting>,
+}
+
+impl Axis {
     /// Which dimension.
-    pub dimension: Dimension,
+    pub fn dimension(&self) -> Dimension {
+        self.dimension
+    }
+
     /// Its values, without duplicates; each is of that dimension.
-    pub values: Vec<Setting>,
+    pub fn values(&self) -> &[Setting] {
+        &self.values
+    }
 }
 
 /// A dimension a matrix can vary.
@@ -87,16 +114,16 @@ impl Dimension {
 }
 
 /// One value of one dimension.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Setting {
     /// The listener terminates TLS (`true`) or passes TCP through (`false`).
     ListenerTls(bool),
     /// The target group protocol.
     TargetGroupProtocol(TargetGroupProtocol),
-    /// The certificate a TLS listener serves (a `[certificates]` name).
-    ListenerCertificate(String),
-    /// The certificate every target behind the route serves (a `[certificates]` name).
-    TargetCertificate(String),
+    /// The certificate a TLS listener serves.
+    ListenerCertificate(CertId),
+    /// The certificate every target behind the route serves.
+    TargetCertificate(CertId),
     /// `insecureSkipVerification`.
     InsecureSkipVerification(bool),
 }
@@ -112,21 +139,28 @@ impl Setting {
             Setting::InsecureSkipVerification(_) => Dimension::InsecureSkipVerification,
         }
     }
-}
 
-impl fmt::Display for Setting {
     /// The value as a table cell: `TLS`, `TCP`, a certificate name, `on` or `off`.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    pub fn text(&self, pki: &Pki) -> String {
+        self.text_with(|id| pki.certificate(id).name())
+    }
+
+    /// [`Setting::text`], naming certificates with `name`.
+    pub(crate) fn text_with<'a>(&self, name: impl Fn(CertId) -> &'a str) -> String {
+        let spelling = |table: &[(&'static str, bool)], value: bool| {
+            table
+                .iter()
+                .find(|(_, v)| *v == value)
+                .map_or("", |(s, _)| *s)
+                .to_owned()
+        };
         match self {
-            Setting::ListenerTls(true) => f.write_str("TLS"),
-            Setting::ListenerTls(false) => f.write_str("TCP"),
-            Setting::TargetGroupProtocol(TargetGroupProtocol::Tls) => f.write_str("TLS"),
-            Setting::TargetGroupProtocol(TargetGroupProtocol::Tcp) => f.write_str("TCP"),
-            Setting::ListenerCertificate(name) | Setting::TargetCertificate(name) => {
-                f.write_str(name)
+            Setting::ListenerTls(tls) => spelling(&LISTENER_KINDS, *tls),
+            Setting::TargetGroupProtocol(protocol) => protocol.as_str().to_owned(),
+            Setting::ListenerCertificate(id) | Setting::TargetCertificate(id) => {
+                name(*id).to_owned()
             }
-            Setting::InsecureSkipVerification(true) => f.write_str("on"),
-            Setting::InsecureSkipVerification(false) => f.write_str("off"),
+            Setting::InsecureSkipVerification(on) => spelling(&SWITCH, *on),
         }
     }
 }
@@ -134,187 +168,207 @@ impl fmt::Display for Setting {
 /// One combination: a value for every axis, in axis order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Combination {
-    /// One value per axis.
-    pub settings: Vec<Setting>,
+    pub(crate) settings: Vec<Setting>,
+}
+
+/// Why a combination is not run.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum NotRun {
+    /// AWS does not let a TCP listener forward to a TLS target group.
+    #[error("not allowed by AWS: a TCP listener forwards only to a TCP target group")]
+    TcpListenerToTlsGroup,
+    /// A TLS target group cannot reach a target that speaks plain HTTP.
+    #[error(
+        "not a working setup: a TLS target group needs HTTPS targets, and target {target:?} speaks HTTP"
+    )]
+    PlainTargetInTlsGroup {
+        /// The target.
+        target: String,
+    },
+    /// A TCP listener serves no certificate, so every listener certificate after the first
+    /// would repeat the first's row.
+    #[error("a TCP listener serves no certificate: same as listener_certificate={first}")]
+    Repeats {
+        /// The first listener certificate, whose row this repeats.
+        first: String,
+    },
+    /// The combination breaks another rule of the scenario reference.
+    #[error("not a valid scenario: {}", render(.0))]
+    Invalid(Vec<ScenarioError>),
+    /// The scenario's files could not be read again.
+    #[error("{0}")]
+    Unreadable(String),
+}
+
+fn render(errors: &[ScenarioError]) -> String {
+    errors
+        .iter()
+        .map(|e| format!("{}: {}", e.field, e.message))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+impl NotRun {
+    /// The reason a failed validation gives, in the matrix's words where it has them (the
+    /// rules AWS sets on a listener, its target group and the targets).
+    fn from_load(error: LoadError) -> Self {
+        let LoadError::Invalid(errors) = error else {
+            return NotRun::Unreadable(error.to_string());
+        };
+        let rule = |wanted: fn(&Rule) -> bool| {
+            errors
+                .iter()
+                .filter_map(|e| e.rule.as_ref())
+                .find(|r| wanted(r))
+                .cloned()
+        };
+        if rule(|r| matches!(r, Rule::TcpListenerToTlsGroup)).is_some() {
+            return NotRun::TcpListenerToTlsGroup;
+        }
+        if let Some(Rule::PlainTargetInTlsGroup { target }) =
+            rule(|r| matches!(r, Rule::PlainTargetInTlsGroup { .. }))
+        {
+            return NotRun::PlainTargetInTlsGroup { target };
+        }
+        NotRun::Invalid(errors)
+    }
 }
 
 impl Combination {
+    /// The values, one per axis.
+    pub fn settings(&self) -> &[Setting] {
+        &self.settings
+    }
+
     /// `listener_protocol=TLS, target_certificate=expired, …`, the name of its request.
-    pub fn label(&self) -> String {
+    pub fn label(&self, pki: &Pki) -> String {
         self.settings
             .iter()
-            .map(|s| format!("{}={s}", s.dimension().key()))
+            .map(|s| format!("{}={}", s.dimension().key(), s.text(pki)))
             .collect::<Vec<_>>()
             .join(", ")
     }
 
-    fn get(&self, dimension: Dimension) -> Option<&Setting> {
-        self.settings.iter().find(|s| s.dimension() == dimension)
+    fn get(&self, dimension: Dimension) -> Option<Setting> {
+        self.settings
+            .iter()
+            .copied()
+            .find(|s| s.dimension() == dimension)
     }
 
-    /// The scenario this combination stands for: `base` with the matrix route changed, no
-    /// matrix, and one request (named [`Combination::label`], no expectations) down the route.
+    /// The scenario this combination stands for: `base` with the matrix route's settings
+    /// changed, no matrix, and one request (named [`Combination::label`], no expectations)
+    /// down the route, validated again like any scenario.
     ///
     /// `Err` says why AWS would not allow the setup (a TCP listener forwarding to a TLS
-    /// target group, a TLS target group with a plain HTTP target), or why it would repeat
-    /// another row (a TCP listener serves no certificate, so only the first listener
-    /// certificate is run with it).
-    pub fn apply(&self, base: &Scenario, matrix: &Matrix) -> Result<Scenario, String> {
-        let mut s = base.clone();
-        s.matrix = None;
-        let route = s
-            .gateway
-            .routes
-            .get_mut(matrix.route)
-            .ok_or_else(|| "the matrix route does not exist".to_owned())?;
+    /// target group, a TLS target group with a plain HTTP target, or another rule), or why it
+    /// would repeat another row (a TCP listener serves no certificate, so only the first
+    /// listener certificate is run with it).
+    pub fn apply(&self, base: &Scenario, matrix: &Matrix) -> Result<Scenario, NotRun> {
+        let pki = base.pki();
+        let route = base.route(matrix.route);
+        let mut edit = base.to_builder().clear_matrix().clear_requests();
+        let span = edit.matrix_span();
         if let Some(Setting::InsecureSkipVerification(skip)) =
             self.get(Dimension::InsecureSkipVerification)
         {
-            route.insecure_skip_verification = *skip;
+            edit = edit.edit_route(route.id(), |r| r.insecure_skip_verification(skip));
         }
-        let method = if route.method == "ANY" {
-            "GET".to_owned()
-        } else {
-            route.method.clone()
-        };
-        let path = route.path.clone();
-        let connection = route.connection.clone();
-        let targets: Vec<String> = match &connection {
-            ConnectionType::Internet { target } => vec![target.clone()],
-            ConnectionType::VpcLink { nlb, listener_port } => {
-                apply_listener(self, &mut s, matrix, nlb, *listener_port)?
+        let targets: Vec<TargetId> = match route.backend() {
+            Backend::Internet(target) => vec![target],
+            Backend::VpcLink(listener) => {
+                let (changed, targets) = self.apply_listener(base, matrix, listener, edit)?;
+                edit = changed;
+                targets
             }
         };
         if let Some(Setting::TargetCertificate(certificate)) =
             self.get(Dimension::TargetCertificate)
         {
-            for target in s.targets.iter_mut().filter(|t| targets.contains(&t.name)) {
-                target.protocol = TargetProtocol::Https {
-                    certificate: certificate.clone(),
-                };
+            let name = pki.certificate(certificate).name();
+            for target in targets {
+                edit = edit.edit_target(target, |t| t.serving(name));
             }
         }
-        if let ConnectionType::VpcLink { nlb, listener_port } = &connection {
-            check_setup(&s, nlb, *listener_port)?;
-        }
-        s.requests = vec![Request {
-            name: self.label(),
-            method,
-            path,
-            expect: Expectation::default(),
-            location: Location::default(),
-        }];
-        Ok(s)
-    }
-}
-
-/// Sets the listener's and target group's protocols and the listener's certificate; returns
-/// the targets behind the listener.
-fn apply_listener(
-    combination: &Combination,
-    s: &mut Scenario,
-    matrix: &Matrix,
-    nlb: &str,
-    port: u16,
-) -> Result<Vec<String>, String> {
-    let listener = s
-        .nlbs
-        .iter_mut()
-        .find(|n| n.name == nlb)
-        .and_then(|n| n.listeners.iter_mut().find(|l| l.port == port))
-        .ok_or_else(|| format!("the route's listener nlb:{nlb}:{port} does not exist"))?;
-    let certificate = match combination.get(Dimension::ListenerCertificate) {
-        Some(Setting::ListenerCertificate(name)) => Some(name.clone()),
-        _ => None,
-    };
-    let tls = match combination.get(Dimension::ListenerProtocol) {
-        Some(Setting::ListenerTls(tls)) => *tls,
-        _ => matches!(listener.protocol, ListenerProtocol::Tls(_)),
-    };
-    if tls {
-        let (kept, policy) = match &listener.protocol {
-            ListenerProtocol::Tls(t) => (Some(t.clone()), t.security_policy),
-            ListenerProtocol::Tcp => (None, SecurityPolicy::default()),
+        let method = if route.method() == "ANY" {
+            "GET"
+        } else {
+            route.method()
         };
-        listener.protocol = ListenerProtocol::Tls(match (kept, certificate) {
-            (Some(t), None) => t,
-            (_, Some(name)) => TlsListener {
-                default_certificate: name,
-                certificates: Vec::new(),
-                security_policy: policy,
-                alpn_policy: crate::AlpnPolicy::default(),
-            },
-            (None, None) => {
-                return Err(
-                    "a TLS listener needs a certificate (validation rules this out)".into(),
-                );
-            }
-        });
-    } else {
-        listener.protocol = ListenerProtocol::Tcp;
-        let first = matrix
-            .axes
-            .iter()
-            .find(|a| a.dimension == Dimension::ListenerCertificate)
-            .and_then(|a| a.values.first());
-        if let (Some(first), Some(name)) = (first, &certificate)
-            && first != &Setting::ListenerCertificate(name.clone())
-        {
-            return Err(format!(
-                "a TCP listener serves no certificate: same as listener_certificate={first}"
-            ));
-        }
-    }
-    let group_name = listener.target_group.clone();
-    let group = s
-        .target_groups
-        .iter_mut()
-        .find(|g| g.name == group_name)
-        .ok_or_else(|| format!("target group {group_name:?} does not exist"))?;
-    if let Some(Setting::TargetGroupProtocol(protocol)) =
-        combination.get(Dimension::TargetGroupProtocol)
-    {
-        group.protocol = *protocol;
-    }
-    Ok(group.targets.clone())
-}
-
-/// The rules AWS (and scenario validation) sets on a listener, its group and its targets.
-fn check_setup(s: &Scenario, nlb: &str, port: u16) -> Result<(), String> {
-    let Some(listener) = s
-        .nlbs
-        .iter()
-        .find(|n| n.name == nlb)
-        .and_then(|n| n.listeners.iter().find(|l| l.port == port))
-    else {
-        return Ok(());
-    };
-    let Some(group) = s
-        .target_groups
-        .iter()
-        .find(|g| g.name == listener.target_group)
-    else {
-        return Ok(());
-    };
-    if listener.protocol == ListenerProtocol::Tcp && group.protocol == TargetGroupProtocol::Tls {
-        return Err(
-            "not allowed by AWS: a TCP listener forwards only to a TCP target group".into(),
+        let request = RequestBuilder::from_parts(
+            RequestBuilder::new(route.path())
+                .method(method)
+                .name(&self.label(pki))
+                .into_parts()
+                .0,
+            span,
         );
+        edit.request(request).build().map_err(NotRun::from_load)
     }
-    if group.protocol == TargetGroupProtocol::Tls {
-        let plain = s
-            .targets
-            .iter()
-            .find(|t| group.targets.contains(&t.name) && t.protocol == TargetProtocol::Http);
-        if let Some(target) = plain {
-            return Err(format!(
-                "not a working setup: a TLS target group needs HTTPS targets, and target {:?} \
-                 speaks HTTP",
-                target.name
-            ));
+
+    /// Sets the listener's and its target group's protocols and the listener's certificate;
+    /// returns the targets behind the listener.
+    fn apply_listener(
+        &self,
+        base: &Scenario,
+        matrix: &Matrix,
+        id: crate::ListenerId,
+        mut edit: ScenarioBuilder,
+    ) -> Result<(ScenarioBuilder, Vec<TargetId>), NotRun> {
+        let pki = base.pki();
+        let listener = base.listener(id);
+        let certificate = match self.get(Dimension::ListenerCertificate) {
+            Some(Setting::ListenerCertificate(id)) => Some(pki.certificate(id).name()),
+            _ => None,
+        };
+        let tls = match self.get(Dimension::ListenerProtocol) {
+            Some(Setting::ListenerTls(tls)) => tls,
+            _ => matches!(listener.protocol(), ListenerProtocol::Tls(_)),
+        };
+        if tls {
+            match certificate {
+                // A listener certificate from the matrix replaces the listener's list.
+                Some(name) => {
+                    edit = edit.edit_listener(id, |l| {
+                        l.protocol(TargetGroupProtocol::Tls)
+                            .certificate(name)
+                            .certificates([])
+                            .alpn_policy(AlpnPolicy::default())
+                    });
+                }
+                // Validation of the matrix rules this out; validation of the result says so.
+                None if listener.protocol().tls().is_none() => {
+                    edit = edit.edit_listener(id, |l| l.protocol(TargetGroupProtocol::Tls));
+                }
+                None => {}
+            }
+        } else {
+            let first = matrix
+                .axes
+                .iter()
+                .find(|a| a.dimension == Dimension::ListenerCertificate)
+                .and_then(|a| a.values.first());
+            if let (Some(first), Some(Setting::ListenerCertificate(chosen))) =
+                (first, self.get(Dimension::ListenerCertificate))
+                && first != &Setting::ListenerCertificate(chosen)
+            {
+                return Err(NotRun::Repeats {
+                    first: first.text(pki),
+                });
+            }
+            edit = edit.edit_listener(id, |l| {
+                l.protocol(TargetGroupProtocol::Tcp).without_tls_settings()
+            });
         }
+        let group = listener.target_group();
+        if let Some(Setting::TargetGroupProtocol(protocol)) =
+            self.get(Dimension::TargetGroupProtocol)
+        {
+            edit = edit.edit_target_group(group, |g| g.protocol(protocol));
+        }
+        Ok((edit, base.target_group(group).targets().to_vec()))
     }
-    Ok(())
 }
 
 impl Matrix {
@@ -329,7 +383,7 @@ impl Matrix {
                 .flat_map(|partial| {
                     axis.values.iter().map(move |value| {
                         let mut settings = partial.settings.clone();
-                        settings.push(value.clone());
+                        settings.push(*value);
                         Combination { settings }
                     })
                 })

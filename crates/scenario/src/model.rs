@@ -1,114 +1,466 @@
-//! The validated scenario: every name resolved, every combination possible.
+//! The validated scenario: every name resolved to a typed id, every combination possible.
 //!
-//! Values of these types only come out of [`crate::from_toml`] / [`crate::load`], which
-//! check every rule the README's scenario reference states; code that consumes them does not
-//! need to re-check anything.
+//! Values of these types only come out of validation ([`crate::from_toml`], [`crate::load`],
+//! [`ScenarioBuilder::build`](crate::ScenarioBuilder::build)), which checks every rule the
+//! README's scenario reference states. Their fields are private: code that consumes them
+//! reads through accessors and follows references with the navigation methods of
+//! [`Scenario`] (`scenario.listener(id)`, `scenario.target_group(id)`, …), so it neither
+//! re-checks anything nor searches by name. Names stay available for display.
+//!
+//! To change a scenario, turn it back into the file's form with [`Scenario::to_builder`],
+//! change that, and validate again: one set of rules, applied once.
 
 use std::net::IpAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use time::{Duration, OffsetDateTime};
 
+use crate::behaviour::{AlpnPolicy, HealthCheck, TargetBehaviour, TlsVersions};
+use crate::ids::{
+    AuthorityId, CertId, CertRef, ListenerId, NlbId, RequestId, RouteId, TargetGroupId, TargetId,
+};
+use crate::matrix::Matrix;
+use crate::source::Source;
+use crate::spelling::spelled;
+
 /// One scenario: a PKI, a gateway, zero or more NLBs, the targets and the requests to send.
-#[derive(Debug, Clone, PartialEq)]
+///
+/// Equality compares what the scenario says, not how it was written: a scenario built with
+/// [`ScenarioBuilder`](crate::ScenarioBuilder) equals the one read from the same TOML.
+#[derive(Debug, Clone)]
 pub struct Scenario {
+    pub(crate) name: String,
+    pub(crate) description: Option<String>,
+    pub(crate) now: Option<OffsetDateTime>,
+    pub(crate) pki: Pki,
+    pub(crate) gateway: Gateway,
+    pub(crate) nlbs: Vec<Nlb>,
+    pub(crate) listeners: Vec<Listener>,
+    pub(crate) target_groups: Vec<TargetGroup>,
+    pub(crate) targets: Vec<Target>,
+    pub(crate) requests: Vec<Request>,
+    pub(crate) matrix: Option<Matrix>,
+    /// The file's form this was validated from, for [`Scenario::to_builder`].
+    pub(crate) source: Arc<Source>,
+}
+
+impl PartialEq for Scenario {
+    fn eq(&self, other: &Self) -> bool {
+        self.name == other.name
+            && self.description == other.description
+            && self.now == other.now
+            && self.pki == other.pki
+            && self.gateway == other.gateway
+            && self.nlbs == other.nlbs
+            && self.listeners == other.listeners
+            && self.target_groups == other.target_groups
+            && self.targets == other.targets
+            && self.requests == other.requests
+            && self.matrix == other.matrix
+    }
+}
+
+impl Scenario {
     /// Name shown in reports (`[scenario] name`, else the file stem).
-    pub name: String,
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
     /// Free text shown in reports.
-    pub description: Option<String>,
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+
     /// The gateway's clock, if pinned; `None` means the wall clock at run time.
-    pub now: Option<OffsetDateTime>,
+    pub fn now(&self) -> Option<OffsetDateTime> {
+        self.now
+    }
+
     /// Certificate authorities and leaf certificates.
-    pub pki: Pki,
+    pub fn pki(&self) -> &Pki {
+        &self.pki
+    }
+
     /// The API Gateway stand-in.
-    pub gateway: Gateway,
+    pub fn gateway(&self) -> &Gateway {
+        &self.gateway
+    }
+
+    /// The gateway's routes, in file order (a route's [`RouteId`] is its position).
+    pub fn routes(&self) -> &[Route] {
+        &self.gateway.routes
+    }
+
+    /// The route `id` names.
+    pub fn route(&self, id: RouteId) -> &Route {
+        &self.gateway.routes[id.index()]
+    }
+
     /// Network Load Balancers, in file order.
-    pub nlbs: Vec<Nlb>,
+    pub fn nlbs(&self) -> &[Nlb] {
+        &self.nlbs
+    }
+
+    /// The NLB `id` names.
+    pub fn nlb(&self, id: NlbId) -> &Nlb {
+        &self.nlbs[id.index()]
+    }
+
+    /// Every NLB listener: NLB by NLB in file order, each NLB's listeners in file order.
+    pub fn listeners(&self) -> &[Listener] {
+        &self.listeners
+    }
+
+    /// The listener `id` names.
+    pub fn listener(&self, id: ListenerId) -> &Listener {
+        &self.listeners[id.index()]
+    }
+
     /// Target groups, in file order.
-    pub target_groups: Vec<TargetGroup>,
+    pub fn target_groups(&self) -> &[TargetGroup] {
+        &self.target_groups
+    }
+
+    /// The target group `id` names.
+    pub fn target_group(&self, id: TargetGroupId) -> &TargetGroup {
+        &self.target_groups[id.index()]
+    }
+
     /// Backend targets, in file order.
-    pub targets: Vec<Target>,
-    /// Requests to send through the gateway and what each must produce.
-    pub requests: Vec<Request>,
+    pub fn targets(&self) -> &[Target] {
+        &self.targets
+    }
+
+    /// The target `id` names.
+    pub fn target(&self, id: TargetId) -> &Target {
+        &self.targets[id.index()]
+    }
+
+    /// The leaf certificate `id` names.
+    pub fn certificate(&self, id: CertId) -> &Leaf {
+        self.pki.certificate(id)
+    }
+
+    /// The authority `id` names.
+    pub fn authority(&self, id: AuthorityId) -> &Authority {
+        self.pki.authority(id)
+    }
+
+    /// Requests to send through the gateway, in file order.
+    pub fn requests(&self) -> &[Request] {
+        &self.requests
+    }
+
+    /// The request `id` names.
+    pub fn request(&self, id: RequestId) -> &Request {
+        &self.requests[id.index()]
+    }
+
     /// `[matrix]`: the setups `hoplab compare` runs, if the file has one.
-    pub matrix: Option<crate::matrix::Matrix>,
+    pub fn matrix(&self) -> Option<&Matrix> {
+        self.matrix.as_ref()
+    }
+
+    /// How a report names the hop an expectation names: `none`, `nlb:<nlb>:<port>` or
+    /// `target:<name>` (the spelling of `expect.validated`).
+    pub fn hop_name(&self, hop: ExpectedHop) -> String {
+        match hop {
+            ExpectedHop::None => "none".to_owned(),
+            ExpectedHop::NlbListener(id) => self.listener(id).hop_name().to_owned(),
+            ExpectedHop::Target(id) => self.target(id).hop_name(),
+        }
+    }
+
+    /// The hop a route's backend is: the target of an `INTERNET` route
+    /// (`target:<name>`), the listener of a `VPC_LINK` route (`nlb:<nlb>:<port>`).
+    pub fn backend_name(&self, backend: Backend) -> String {
+        match backend {
+            Backend::Internet(id) => self.target(id).hop_name(),
+            Backend::VpcLink(id) => self.listener(id).hop_name().to_owned(),
+        }
+    }
+
+    /// The target named `name`, for input that names one (a command-line flag).
+    pub fn find_target(&self, name: &str) -> Option<TargetId> {
+        self.targets.iter().find(|t| t.name == name).map(Target::id)
+    }
+
+    /// The leaf certificate named `name`, for input that names one.
+    pub fn find_certificate(&self, name: &str) -> Option<CertId> {
+        self.pki
+            .certificates
+            .iter()
+            .find(|c| c.name == name)
+            .map(Leaf::id)
+    }
+
+    /// The authority named `name`, for input that names one.
+    pub fn find_authority(&self, name: &str) -> Option<AuthorityId> {
+        self.pki
+            .authorities
+            .iter()
+            .find(|a| a.name == name)
+            .map(Authority::id)
+    }
+
+    /// The NLB named `name`, for input that names one.
+    pub fn find_nlb(&self, name: &str) -> Option<NlbId> {
+        self.nlbs.iter().find(|n| n.name == name).map(Nlb::id)
+    }
+
+    /// The listener on `port` of the NLB named `nlb`, for input that names one.
+    pub fn find_listener(&self, nlb: &str, port: u16) -> Option<ListenerId> {
+        let nlb = self.find_nlb(nlb)?;
+        self.nlb(nlb)
+            .listeners()
+            .iter()
+            .copied()
+            .find(|id| self.listener(*id).port == port)
+    }
+
+    /// The target group named `name`, for input that names one.
+    pub fn find_target_group(&self, name: &str) -> Option<TargetGroupId> {
+        self.target_groups
+            .iter()
+            .find(|g| g.name == name)
+            .map(TargetGroup::id)
+    }
+
+    /// The first request named `name`, for input that names one.
+    pub fn find_request(&self, name: &str) -> Option<RequestId> {
+        self.requests
+            .iter()
+            .find(|r| r.name == name)
+            .map(Request::id)
+    }
 }
 
 /// The scenario's public key infrastructure.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Pki {
-    /// Certificate authorities, ordered so that every issuer comes before what it signs.
-    pub authorities: Vec<Authority>,
-    /// Leaf certificates, in file order.
-    pub certificates: Vec<Leaf>,
+    /// In file order (an [`AuthorityId`] is the position).
+    pub(crate) authorities: Vec<Authority>,
+    /// Every authority, issuers before what they sign (file order otherwise).
+    pub(crate) issuer_order: Vec<AuthorityId>,
+    pub(crate) certificates: Vec<Leaf>,
 }
 
-/// A certificate authority: a root when `issuer` is `None`, else an intermediate.
+impl Pki {
+    /// Certificate authorities, ordered so that every issuer comes before what it signs (file
+    /// order otherwise): the order in which they can be generated.
+    pub fn authorities(&self) -> impl ExactSizeIterator<Item = &Authority> + '_ {
+        self.issuer_order.iter().map(|id| self.authority(*id))
+    }
+
+    /// The authority `id` names.
+    pub fn authority(&self, id: AuthorityId) -> &Authority {
+        &self.authorities[id.index()]
+    }
+
+    /// Leaf certificates, in file order (a [`CertId`] is the position).
+    pub fn certificates(&self) -> &[Leaf] {
+        &self.certificates
+    }
+
+    /// The leaf certificate `id` names.
+    pub fn certificate(&self, id: CertId) -> &Leaf {
+        &self.certificates[id.index()]
+    }
+
+    /// The name of any certificate of the PKI.
+    pub fn cert_name(&self, cert: CertRef) -> &str {
+        match cert {
+            CertRef::Authority(id) => self.authority(id).name(),
+            CertRef::Leaf(id) => self.certificate(id).name(),
+        }
+    }
+}
+
+/// A certificate authority: a root when it has no issuer, else an intermediate.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Authority {
-    /// Name used to refer to it from elsewhere in the scenario.
-    pub name: String,
+    pub(crate) id: AuthorityId,
+    pub(crate) name: String,
+    pub(crate) issuer: Option<AuthorityId>,
+    pub(crate) common_name: String,
+    pub(crate) key: KeyType,
+    pub(crate) validity: Validity,
+    pub(crate) basic_constraints_ca: bool,
+    pub(crate) key_cert_sign: bool,
+    pub(crate) trusted: bool,
+}
+
+impl Authority {
+    /// This authority's id.
+    pub fn id(&self) -> AuthorityId {
+        self.id
+    }
+
+    /// Its name in the scenario.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
     /// The authority that signs it; `None` for a self-signed root.
-    pub issuer: Option<String>,
+    pub fn issuer(&self) -> Option<AuthorityId> {
+        self.issuer
+    }
+
     /// Subject common name.
-    pub common_name: String,
+    pub fn common_name(&self) -> &str {
+        &self.common_name
+    }
+
     /// Key algorithm and size.
-    pub key: KeyType,
+    pub fn key(&self) -> KeyType {
+        self.key
+    }
+
     /// Validity window.
-    pub validity: Validity,
+    pub fn validity(&self) -> Validity {
+        self.validity
+    }
+
     /// Whether basicConstraints carries CA:TRUE.
-    pub basic_constraints_ca: bool,
+    pub fn basic_constraints_ca(&self) -> bool {
+        self.basic_constraints_ca
+    }
+
     /// Whether keyUsage carries keyCertSign (and cRLSign).
-    pub key_cert_sign: bool,
+    pub fn key_cert_sign(&self) -> bool {
+        self.key_cert_sign
+    }
+
     /// Whether API Gateway trusts it (the stand-in for its supported-CA list).
-    pub trusted: bool,
+    pub fn trusted(&self) -> bool {
+        self.trusted
+    }
 }
 
 /// A leaf (end-entity) certificate that a server presents.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Leaf {
-    /// Name used to refer to it from listeners and targets.
-    pub name: String,
+    pub(crate) id: CertId,
+    pub(crate) name: String,
+    pub(crate) issuer: LeafIssuer,
+    pub(crate) common_name: Option<String>,
+    pub(crate) dns_names: Vec<String>,
+    pub(crate) ip_addresses: Vec<IpAddr>,
+    pub(crate) key: KeyType,
+    pub(crate) validity: Validity,
+    pub(crate) basic_constraints_ca: bool,
+    pub(crate) key_cert_sign: bool,
+    pub(crate) chain: ChainSent,
+    pub(crate) pem: Option<PemCertificate>,
+}
+
+impl Leaf {
+    /// This certificate's id.
+    pub fn id(&self) -> CertId {
+        self.id
+    }
+
+    /// Its name in the scenario.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
     /// Who signs it.
-    pub issuer: LeafIssuer,
+    pub fn issuer(&self) -> LeafIssuer {
+        self.issuer
+    }
+
     /// Subject common name, if any.
-    pub common_name: Option<String>,
+    pub fn common_name(&self) -> Option<&str> {
+        self.common_name.as_deref()
+    }
+
     /// DNS subjectAltNames.
-    pub dns_names: Vec<String>,
+    pub fn dns_names(&self) -> &[String] {
+        &self.dns_names
+    }
+
     /// IP subjectAltNames.
-    pub ip_addresses: Vec<IpAddr>,
+    pub fn ip_addresses(&self) -> &[IpAddr] {
+        &self.ip_addresses
+    }
+
     /// Key algorithm and size.
-    pub key: KeyType,
+    pub fn key(&self) -> KeyType {
+        self.key
+    }
+
     /// Validity window.
-    pub validity: Validity,
+    pub fn validity(&self) -> Validity {
+        self.validity
+    }
+
     /// Whether basicConstraints carries CA:TRUE.
-    pub basic_constraints_ca: bool,
+    pub fn basic_constraints_ca(&self) -> bool {
+        self.basic_constraints_ca
+    }
+
     /// Whether keyUsage carries keyCertSign.
-    pub key_cert_sign: bool,
+    pub fn key_cert_sign(&self) -> bool {
+        self.key_cert_sign
+    }
+
     /// Which certificates a server sends when it serves this one.
-    pub chain: ChainSent,
+    pub fn chain(&self) -> &ChainSent {
+        &self.chain
+    }
+
     /// The user's own certificate, read from PEM files; when set, it is served as read and
-    /// every generation field above is unused.
-    pub pem: Option<PemCertificate>,
+    /// every generation setting above is unused.
+    pub fn pem(&self) -> Option<&PemCertificate> {
+        self.pem.as_ref()
+    }
 }
 
 /// A certificate chain and key read from the user's PEM files.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PemCertificate {
+    pub(crate) chain_file: PathBuf,
+    pub(crate) key_file: PathBuf,
+    pub(crate) chain: Vec<Vec<u8>>,
+    pub(crate) key_pkcs8: Vec<u8>,
+}
+
+impl PemCertificate {
     /// The chain file, resolved against the scenario file's directory.
-    pub chain_file: std::path::PathBuf,
+    pub fn chain_file(&self) -> &Path {
+        &self.chain_file
+    }
+
     /// The key file, resolved the same way.
-    pub key_file: std::path::PathBuf,
-    /// The certificates in the chain file, DER, in file order (what the server sends).
-    pub chain: Vec<Vec<u8>>,
-    /// The leaf's private key, PKCS#8 DER.
-    pub key_pkcs8: Vec<u8>,
+    pub fn key_file(&self) -> &Path {
+        &self.key_file
+    }
+
+    /// The certificates in the chain file, DER, in file order (what the server sends); at
+    /// least one.
+    pub fn chain(&self) -> &[Vec<u8>] {
+        &self.chain
+    }
+
+    /// The first certificate of the chain: the leaf.
+    pub fn leaf(&self) -> &[u8] {
+        // Validation refuses a chain file without a certificate.
+        &self.chain[0]
+    }
+
+    /// The leaf's private key, PKCS#8 DER; it matches the first certificate.
+    pub fn key_pkcs8(&self) -> &[u8] {
+        &self.key_pkcs8
+    }
 }
 
 /// Who signs a leaf.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LeafIssuer {
-    /// Signed by the named authority.
-    Authority(String),
+    /// Signed by this authority.
+    Authority(AuthorityId),
     /// Signed with its own key.
     SelfSigned,
 }
@@ -131,34 +483,33 @@ pub enum KeyType {
     Ed25519,
 }
 
-impl KeyType {
-    /// Every key type with its scenario spelling.
-    pub const ALL: [(&'static str, KeyType); 6] = [
-        ("ecdsa-p256", KeyType::EcdsaP256),
-        ("ecdsa-p384", KeyType::EcdsaP384),
-        ("rsa-2048", KeyType::Rsa2048),
-        ("rsa-3072", KeyType::Rsa3072),
-        ("rsa-4096", KeyType::Rsa4096),
-        ("ed25519", KeyType::Ed25519),
-    ];
+spelled!(KeyType {
+    EcdsaP256 => "ecdsa-p256",
+    EcdsaP384 => "ecdsa-p384",
+    Rsa2048 => "rsa-2048",
+    Rsa3072 => "rsa-3072",
+    Rsa4096 => "rsa-4096",
+    Ed25519 => "ed25519",
+});
 
-    /// The scenario spelling.
-    pub fn as_str(self) -> &'static str {
-        Self::ALL
-            .iter()
-            .find(|(_, k)| *k == self)
-            .map(|(s, _)| *s)
-            .unwrap_or("ecdsa-p256")
-    }
-}
-
-/// A validity window; each end is absolute or relative to the scenario clock.
+/// A validity window; each end is absolute or relative to the scenario clock, and the window
+/// is not inverted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Validity {
+    pub(crate) not_before: TimeSpec,
+    pub(crate) not_after: TimeSpec,
+}
+
+impl Validity {
     /// notBefore.
-    pub not_before: TimeSpec,
+    pub fn not_before(self) -> TimeSpec {
+        self.not_before
+    }
+
     /// notAfter.
-    pub not_after: TimeSpec,
+    pub fn not_after(self) -> TimeSpec {
+        self.not_after
+    }
 }
 
 /// A point in time as a scenario states it.
@@ -181,8 +532,23 @@ impl TimeSpec {
 }
 
 /// Which certificates a server sends when it serves a leaf.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ChainSent {
+    /// One of the presets, which follow the leaf's issuers.
+    Preset(ChainPreset),
+    /// Exactly these certificates, in this order.
+    Explicit(Vec<CertRef>),
+}
+
+impl Default for ChainSent {
+    fn default() -> Self {
+        ChainSent::Preset(ChainPreset::default())
+    }
+}
+
+/// A `chain` preset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ChainPreset {
     /// The leaf alone (`"leaf"`).
     Leaf,
     /// The leaf, then its intermediates from the leaf's issuer upwards (`"leaf+intermediates"`, the default).
@@ -192,23 +558,50 @@ pub enum ChainSent {
     LeafIntermediatesAndRoot,
     /// The leaf, then its intermediates in reverse order, root-side first (`"leaf+reversed-intermediates"`).
     LeafAndReversedIntermediates,
-    /// Exactly these certificates (authority or leaf names), in this order.
-    Explicit(Vec<String>),
 }
 
-/// The API Gateway stand-in: a REST API with its routes.
+spelled!(ChainPreset {
+    Leaf => "leaf",
+    LeafAndIntermediates => "leaf+intermediates",
+    LeafIntermediatesAndRoot => "leaf+intermediates+root",
+    LeafAndReversedIntermediates => "leaf+reversed-intermediates",
+});
+
+/// The API Gateway stand-in: a REST or HTTP API with its routes.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Gateway {
+    pub(crate) api: ApiType,
+    pub(crate) stage: String,
+    pub(crate) routes: Vec<Route>,
+    pub(crate) trusted_ca: Vec<Vec<u8>>,
+    pub(crate) public_roots: bool,
+}
+
+impl Gateway {
     /// REST API (v1) or HTTP API (v2).
-    pub api: ApiType,
+    pub fn api(&self) -> ApiType {
+        self.api
+    }
+
     /// The stage name (used in the invoke URL).
-    pub stage: String,
+    pub fn stage(&self) -> &str {
+        &self.stage
+    }
+
     /// Routes, in file order.
-    pub routes: Vec<Route>,
+    pub fn routes(&self) -> &[Route] {
+        &self.routes
+    }
+
     /// Extra trusted CA certificates (DER) read from `trusted_ca_files`.
-    pub trusted_ca: Vec<Vec<u8>>,
+    pub fn trusted_ca(&self) -> &[Vec<u8>] {
+        &self.trusted_ca
+    }
+
     /// Whether Mozilla's public roots are trusted too (`public_roots`).
-    pub public_roots: bool,
+    pub fn public_roots(&self) -> bool {
+        self.public_roots
+    }
 }
 
 /// Which API Gateway API a scenario models.
@@ -221,26 +614,78 @@ pub enum ApiType {
     Http,
 }
 
+spelled!(ApiType {
+    Rest => "REST",
+    Http => "HTTP",
+});
+
 /// One method on one resource, with its integration.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Route {
+    pub(crate) id: RouteId,
+    pub(crate) method: String,
+    pub(crate) path: String,
+    pub(crate) integration: IntegrationType,
+    pub(crate) uri: IntegrationUri,
+    pub(crate) backend: Backend,
+    pub(crate) insecure_skip_verification: bool,
+    pub(crate) server_name_to_verify: Option<String>,
+    pub(crate) timeout_ms: u32,
+}
+
+impl Route {
+    /// This route's id.
+    pub fn id(&self) -> RouteId {
+        self.id
+    }
+
     /// HTTP method, upper case (`GET`, `POST`, …, or `ANY`).
-    pub method: String,
+    pub fn method(&self) -> &str {
+        &self.method
+    }
+
     /// Resource path, starting with `/`.
-    pub path: String,
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
     /// `HTTP` or `HTTP_PROXY`.
-    pub integration: IntegrationType,
+    pub fn integration(&self) -> IntegrationType {
+        self.integration
+    }
+
     /// The integration URI.
-    pub uri: IntegrationUri,
-    /// How the gateway reaches the backend.
-    pub connection: ConnectionType,
+    pub fn uri(&self) -> &IntegrationUri {
+        &self.uri
+    }
+
+    /// What the gateway connects to: the target an `INTERNET` URI host resolves to, or the
+    /// NLB listener a `VPC_LINK` URI port picks.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
     /// `tlsConfig.insecureSkipVerification` (REST APIs).
-    pub insecure_skip_verification: bool,
-    /// `tlsConfig.serverNameToVerify` (HTTP APIs): sent as SNI and checked against the
-    /// certificate instead of the URI host.
-    pub server_name_to_verify: Option<String>,
+    pub fn insecure_skip_verification(&self) -> bool {
+        self.insecure_skip_verification
+    }
+
+    /// `tlsConfig.serverNameToVerify` (HTTP APIs), lower case: sent as SNI and checked
+    /// against the certificate instead of the URI host.
+    pub fn server_name_to_verify(&self) -> Option<&str> {
+        self.server_name_to_verify.as_deref()
+    }
+
     /// `timeoutInMillis`.
-    pub timeout_ms: u32,
+    pub fn timeout_ms(&self) -> u32 {
+        self.timeout_ms
+    }
+
+    /// Whether a request with `method` (any case) is this route's: the same method, or the
+    /// route is `ANY`.
+    pub fn serves_method(&self, method: &str) -> bool {
+        self.method == "ANY" || self.method.eq_ignore_ascii_case(method)
+    }
 }
 
 /// Integration type.
@@ -252,29 +697,47 @@ pub enum IntegrationType {
     HttpProxy,
 }
 
-impl IntegrationType {
-    /// The AWS spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            IntegrationType::Http => "HTTP",
-            IntegrationType::HttpProxy => "HTTP_PROXY",
-        }
-    }
-}
+spelled!(IntegrationType {
+    Http => "HTTP",
+    HttpProxy => "HTTP_PROXY",
+});
 
-/// A parsed integration URI.
+/// A parsed integration URI (made by validation or [`crate::parse_integration_uri`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IntegrationUri {
+    pub(crate) raw: String,
+    pub(crate) scheme: Scheme,
+    pub(crate) host: String,
+    pub(crate) port: u16,
+    pub(crate) path_and_query: String,
+}
+
+impl IntegrationUri {
     /// The URI as written.
-    pub raw: String,
+    pub fn raw(&self) -> &str {
+        &self.raw
+    }
+
     /// `http` or `https`.
-    pub scheme: Scheme,
-    /// The host, without brackets for IPv6 (what the certificate is checked against).
-    pub host: String,
+    pub fn scheme(&self) -> Scheme {
+        self.scheme
+    }
+
+    /// The host, lower case, without brackets for IPv6 (what the certificate is checked
+    /// against).
+    pub fn host(&self) -> &str {
+        &self.host
+    }
+
     /// The port, explicit or the scheme's default.
-    pub port: u16,
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
     /// Path and query, at least `/`.
-    pub path_and_query: String,
+    pub fn path_and_query(&self) -> &str {
+        &self.path_and_query
+    }
 }
 
 /// URI scheme.
@@ -286,41 +749,107 @@ pub enum Scheme {
     Https,
 }
 
-/// How the gateway reaches the integration endpoint.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// How a route reaches the integration endpoint (`connection_type`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum ConnectionType {
-    /// Over the internet: the URI host resolves (through targets' `dns_names`) to this target.
-    Internet {
-        /// The target the URI host resolves to.
-        target: String,
-    },
-    /// Through a VPC link to an NLB; the URI port picks the listener.
-    VpcLink {
-        /// The NLB behind the VPC link.
-        nlb: String,
-        /// The listener port (equal to the URI port).
-        listener_port: u16,
-    },
+    /// Over the internet (the default).
+    #[default]
+    Internet,
+    /// Through a VPC link.
+    VpcLink,
+}
+
+spelled!(ConnectionType {
+    Internet => "INTERNET",
+    VpcLink => "VPC_LINK",
+});
+
+/// What a route's gateway connection reaches first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Backend {
+    /// `INTERNET`: the URI host resolves (through targets' `dns_names`) to this target.
+    Internet(TargetId),
+    /// `VPC_LINK`: the URI port picks this listener of the NLB behind the link.
+    VpcLink(ListenerId),
+}
+
+impl Backend {
+    /// The route's `connection_type`.
+    pub fn connection_type(self) -> ConnectionType {
+        match self {
+            Backend::Internet(_) => ConnectionType::Internet,
+            Backend::VpcLink(_) => ConnectionType::VpcLink,
+        }
+    }
 }
 
 /// A Network Load Balancer.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Nlb {
-    /// Name used by routes' `vpc_link`.
-    pub name: String,
-    /// Listeners, in file order; ports are unique.
-    pub listeners: Vec<Listener>,
+    pub(crate) id: NlbId,
+    pub(crate) name: String,
+    pub(crate) listeners: Vec<ListenerId>,
+}
+
+impl Nlb {
+    /// This NLB's id.
+    pub fn id(&self) -> NlbId {
+        self.id
+    }
+
+    /// Its name (what routes' `vpc_link` says).
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Its listeners, in file order; ports are unique.
+    pub fn listeners(&self) -> &[ListenerId] {
+        &self.listeners
+    }
 }
 
 /// One NLB listener.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Listener {
+    pub(crate) id: ListenerId,
+    pub(crate) nlb: NlbId,
+    /// `nlb:<nlb>:<port>`.
+    pub(crate) hop_name: String,
+    pub(crate) port: u16,
+    pub(crate) protocol: ListenerProtocol,
+    pub(crate) target_group: TargetGroupId,
+}
+
+impl Listener {
+    /// This listener's id.
+    pub fn id(&self) -> ListenerId {
+        self.id
+    }
+
+    /// The NLB it belongs to.
+    pub fn nlb(&self) -> NlbId {
+        self.nlb
+    }
+
+    /// `nlb:<nlb>:<port>`, how expectations and reports name it.
+    pub fn hop_name(&self) -> &str {
+        &self.hop_name
+    }
+
     /// The listener port as AWS would show it (on loopback it is bound to a free port).
-    pub port: u16,
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
     /// TCP (passthrough) or TLS (termination).
-    pub protocol: ListenerProtocol,
+    pub fn protocol(&self) -> &ListenerProtocol {
+        &self.protocol
+    }
+
     /// The target group it forwards to.
-    pub target_group: String,
+    pub fn target_group(&self) -> TargetGroupId {
+        self.target_group
+    }
 }
 
 /// A listener's protocol.
@@ -332,17 +861,45 @@ pub enum ListenerProtocol {
     Tls(TlsListener),
 }
 
+impl ListenerProtocol {
+    /// The TLS settings, for a TLS listener.
+    pub fn tls(&self) -> Option<&TlsListener> {
+        match self {
+            ListenerProtocol::Tcp => None,
+            ListenerProtocol::Tls(tls) => Some(tls),
+        }
+    }
+}
+
 /// The TLS settings of a TLS listener.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TlsListener {
-    /// The default certificate (a leaf name).
-    pub default_certificate: String,
-    /// The certificate list, chosen among by SNI (leaf names).
-    pub certificates: Vec<String>,
+    pub(crate) default_certificate: CertId,
+    pub(crate) certificates: Vec<CertId>,
+    pub(crate) security_policy: SecurityPolicy,
+    pub(crate) alpn_policy: AlpnPolicy,
+}
+
+impl TlsListener {
+    /// The default certificate.
+    pub fn default_certificate(&self) -> CertId {
+        self.default_certificate
+    }
+
+    /// The certificate list, chosen among by SNI.
+    pub fn certificates(&self) -> &[CertId] {
+        &self.certificates
+    }
+
     /// The security policy.
-    pub security_policy: SecurityPolicy,
+    pub fn security_policy(&self) -> SecurityPolicy {
+        self.security_policy
+    }
+
     /// The ALPN policy.
-    pub alpn_policy: crate::AlpnPolicy,
+    pub fn alpn_policy(&self) -> AlpnPolicy {
+        self.alpn_policy
+    }
 }
 
 /// An NLB TLS security policy, by AWS name.
@@ -361,52 +918,53 @@ pub enum SecurityPolicy {
     Fs1_2Res2020_10,
 }
 
-impl SecurityPolicy {
-    /// Every policy with its AWS name.
-    pub const ALL: [(&'static str, SecurityPolicy); 5] = [
-        (
-            "ELBSecurityPolicy-TLS13-1-2-2021-06",
-            SecurityPolicy::Tls13_1_2_2021_06,
-        ),
-        (
-            "ELBSecurityPolicy-TLS13-1-3-2021-06",
-            SecurityPolicy::Tls13_1_3_2021_06,
-        ),
-        (
-            "ELBSecurityPolicy-TLS13-1-0-2021-06",
-            SecurityPolicy::Tls13_1_0_2021_06,
-        ),
-        ("ELBSecurityPolicy-2016-08", SecurityPolicy::Policy2016_08),
-        (
-            "ELBSecurityPolicy-FS-1-2-Res-2020-10",
-            SecurityPolicy::Fs1_2Res2020_10,
-        ),
-    ];
-
-    /// The AWS name.
-    pub fn as_str(self) -> &'static str {
-        Self::ALL
-            .iter()
-            .find(|(_, p)| *p == self)
-            .map(|(s, _)| *s)
-            .unwrap_or("ELBSecurityPolicy-TLS13-1-2-2021-06")
-    }
-}
+spelled!(SecurityPolicy {
+    Tls13_1_2_2021_06 => "ELBSecurityPolicy-TLS13-1-2-2021-06",
+    Tls13_1_3_2021_06 => "ELBSecurityPolicy-TLS13-1-3-2021-06",
+    Tls13_1_0_2021_06 => "ELBSecurityPolicy-TLS13-1-0-2021-06",
+    Policy2016_08 => "ELBSecurityPolicy-2016-08",
+    Fs1_2Res2020_10 => "ELBSecurityPolicy-FS-1-2-Res-2020-10",
+});
 
 /// A target group.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TargetGroup {
-    /// Name used by listeners.
-    pub name: String,
-    /// The protocol the NLB speaks to the targets.
-    pub protocol: TargetGroupProtocol,
-    /// Registered targets (target names), at least one.
-    pub targets: Vec<String>,
-    /// How the NLB checks the targets' health; `None`: not checked, all are routable.
-    pub health_check: Option<crate::HealthCheck>,
+    pub(crate) id: TargetGroupId,
+    pub(crate) name: String,
+    pub(crate) protocol: TargetGroupProtocol,
+    pub(crate) targets: Vec<TargetId>,
+    pub(crate) health_check: Option<HealthCheck>,
 }
 
-/// The protocol an NLB speaks to a target group's targets.
+impl TargetGroup {
+    /// This target group's id.
+    pub fn id(&self) -> TargetGroupId {
+        self.id
+    }
+
+    /// Its name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The protocol the NLB speaks to the targets.
+    pub fn protocol(&self) -> TargetGroupProtocol {
+        self.protocol
+    }
+
+    /// Registered targets, in file order; at least one, none twice.
+    pub fn targets(&self) -> &[TargetId] {
+        &self.targets
+    }
+
+    /// How the NLB checks the targets' health; `None`: not checked, all are routable.
+    pub fn health_check(&self) -> Option<&HealthCheck> {
+        self.health_check.as_ref()
+    }
+}
+
+/// The protocol an NLB speaks to a target group's targets (and, spelt the same, what a
+/// listener speaks).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TargetGroupProtocol {
     /// Plain TCP (for a TLS listener: the NLB sends decrypted bytes).
@@ -415,95 +973,180 @@ pub enum TargetGroupProtocol {
     Tls,
 }
 
+spelled!(TargetGroupProtocol {
+    Tcp => "TCP",
+    Tls => "TLS",
+});
+
 /// A backend server.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Target {
-    /// Name used by target groups and in reports.
-    pub name: String,
+    pub(crate) id: TargetId,
+    pub(crate) name: String,
+    pub(crate) protocol: TargetProtocol,
+    pub(crate) body: String,
+    pub(crate) dns_names: Vec<String>,
+    pub(crate) behaviour: TargetBehaviour,
+    pub(crate) tls_versions: TlsVersions,
+}
+
+impl Target {
+    /// This target's id.
+    pub fn id(&self) -> TargetId {
+        self.id
+    }
+
+    /// Its name, used in reports.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// `target:<name>`, how expectations and reports name it.
+    pub fn hop_name(&self) -> String {
+        format!("target:{}", self.name)
+    }
+
     /// Plain HTTP or HTTPS with a certificate.
-    pub protocol: TargetProtocol,
+    pub fn protocol(&self) -> TargetProtocol {
+        self.protocol
+    }
+
     /// The response body (default: `hello from target <name>`).
-    pub body: String,
+    pub fn body(&self) -> &str {
+        &self.body
+    }
+
     /// Public DNS names that resolve to this target (for INTERNET integrations).
-    pub dns_names: Vec<String>,
+    pub fn dns_names(&self) -> &[String] {
+        &self.dns_names
+    }
+
     /// How it treats connections and requests (normally, or with a fault).
-    pub behaviour: crate::TargetBehaviour,
+    pub fn behaviour(&self) -> TargetBehaviour {
+        self.behaviour
+    }
+
     /// The TLS versions an HTTPS target accepts.
-    pub tls_versions: crate::TlsVersions,
+    pub fn tls_versions(&self) -> TlsVersions {
+        self.tls_versions
+    }
 }
 
 /// What a target speaks.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TargetProtocol {
     /// Plain HTTP/1.1.
     Http,
     /// HTTP/1.1 over TLS, serving this leaf certificate.
     Https {
-        /// The leaf certificate name.
-        certificate: String,
+        /// The leaf certificate.
+        certificate: CertId,
     },
 }
 
 /// A request sent through the gateway, with what it must produce.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Request {
+    pub(crate) id: RequestId,
+    pub(crate) name: String,
+    pub(crate) method: String,
+    pub(crate) path: String,
+    pub(crate) route: RouteId,
+    pub(crate) expect: Expectation,
+    pub(crate) location: Location,
+}
+
+impl Request {
+    /// This request's id.
+    pub fn id(&self) -> RequestId {
+        self.id
+    }
+
     /// Name shown in reports (default: `METHOD path`).
-    pub name: String,
-    /// HTTP method.
-    pub method: String,
-    /// Path, which a route matches.
-    pub path: String,
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// HTTP method, upper case.
+    pub fn method(&self) -> &str {
+        &self.method
+    }
+
+    /// Path (and query), which a route matches.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// The route that serves it: the first in file order with the same path (before any
+    /// query) and the same method or `ANY`, as the gateway matches.
+    pub fn route(&self) -> RouteId {
+        self.route
+    }
+
     /// What must be observed.
-    pub expect: Expectation,
+    pub fn expect(&self) -> &Expectation {
+        &self.expect
+    }
+
     /// Where the request is written in the scenario file, for failure reports.
-    pub location: Location,
+    pub fn location(&self) -> &Location {
+        &self.location
+    }
 }
 
 /// What a request must produce; an absent field is not checked.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Expectation {
+    pub(crate) status: Option<u16>,
+    pub(crate) validated: Option<ExpectedHop>,
+    pub(crate) error: Option<TextMatch>,
+    pub(crate) body_contains: Option<String>,
+    pub(crate) target: Option<TargetId>,
+    pub(crate) per_target: Vec<(TargetId, Expectation)>,
+}
+
+impl Expectation {
     /// The status code the client receives.
-    pub status: Option<u16>,
+    pub fn status(&self) -> Option<u16> {
+        self.status
+    }
+
     /// Whose certificate the gateway validated.
-    pub validated: Option<ExpectedHop>,
+    pub fn validated(&self) -> Option<ExpectedHop> {
+        self.validated
+    }
+
     /// The execution log's failure line (text after `<date> : `).
-    pub error: Option<TextMatch>,
+    pub fn error(&self) -> Option<&TextMatch> {
+        self.error.as_ref()
+    }
+
     /// A substring of the body the client receives.
-    pub body_contains: Option<String>,
-    /// The target the request must reach (`target:<name>` in the trace).
-    pub target: Option<String>,
-    /// Expectations that apply only when the request reaches the named target, for target
-    /// groups whose flow hash picks one target per connection.
-    pub per_target: Vec<(String, Expectation)>,
+    pub fn body_contains(&self) -> Option<&str> {
+        self.body_contains.as_deref()
+    }
+
+    /// The target the request must reach.
+    pub fn target(&self) -> Option<TargetId> {
+        self.target
+    }
+
+    /// Expectations that apply only when the request reaches that target, for target groups
+    /// whose flow hash picks one target per connection.
+    pub fn per_target(&self) -> &[(TargetId, Expectation)] {
+        &self.per_target
+    }
 }
 
 /// Whose certificate the gateway validated, as an expectation names it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ExpectedHop {
     /// No certificate was validated (plain HTTP, or no TLS session started).
     None,
     /// An NLB listener's (`nlb:<name>:<port>`).
-    NlbListener {
-        /// NLB name.
-        nlb: String,
-        /// Listener port.
-        port: u16,
-    },
+    NlbListener(ListenerId),
     /// A target's (`target:<name>`).
-    Target {
-        /// Target name.
-        name: String,
-    },
-}
-
-impl std::fmt::Display for ExpectedHop {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ExpectedHop::None => f.write_str("none"),
-            ExpectedHop::NlbListener { nlb, port } => write!(f, "nlb:{nlb}:{port}"),
-            ExpectedHop::Target { name } => write!(f, "target:{name}"),
-        }
-    }
+    Target(TargetId),
 }
 
 /// How an expected text is compared.
@@ -528,7 +1171,8 @@ impl TextMatch {
 /// A place in a scenario file.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Location {
-    /// The file, as given to [`crate::load`] (`<string>` for [`crate::from_toml`] without a name).
+    /// The file, as given to [`crate::load`] (the name given to [`crate::from_toml`];
+    /// `<builder>` for a scenario made by [`ScenarioBuilder`](crate::ScenarioBuilder)).
     pub file: String,
     /// 1-based line.
     pub line: usize,

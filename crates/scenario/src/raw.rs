@@ -18,7 +18,7 @@ mod matrix;
 pub(crate) use matrix::{RawMatrix, RawSwitch};
 
 /// A whole scenario file.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields, expecting = "a scenario table")]
 pub(crate) struct RawScenario {
     /// `[scenario]`: name, description and clock.
@@ -48,7 +48,7 @@ pub(crate) struct RawScenario {
 }
 
 /// `[scenario]`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, expecting = "a [scenario] table")]
 pub(crate) struct RawMeta {
     /// Name shown in reports; default `""`, which `load` replaces with the file stem.
@@ -61,7 +61,7 @@ pub(crate) struct RawMeta {
 }
 
 /// `[authorities.<name>]`: a certificate authority.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, expecting = "an authority table")]
 pub(crate) struct RawAuthority {
     /// The signing authority's name; absent for a self-signed root.
@@ -88,7 +88,7 @@ pub(crate) struct RawAuthority {
 }
 
 /// `[certificates.<name>]`: a leaf certificate.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, expecting = "a certificate table")]
 pub(crate) struct RawCertificate {
     /// The signing authority's name; exactly one of `issuer` and `self_signed = true`.
@@ -125,7 +125,7 @@ pub(crate) struct RawCertificate {
 }
 
 /// `[gateway]`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, expecting = "a [gateway] table")]
 pub(crate) struct RawGateway {
     /// `REST` (default) or `HTTP` (an HTTP API).
@@ -146,7 +146,7 @@ pub(crate) struct RawGateway {
 }
 
 /// `[[gateway.routes]]`: one method on one resource, with its integration.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, expecting = "a route table")]
 pub(crate) struct RawRoute {
     /// HTTP method or `ANY`, case-insensitive; default `GET`.
@@ -171,7 +171,7 @@ pub(crate) struct RawRoute {
 }
 
 /// `[nlbs.<name>]`: a Network Load Balancer.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, expecting = "an nlb table")]
 pub(crate) struct RawNlb {
     /// `[[nlbs.<name>.listeners]]`, in file order.
@@ -180,7 +180,7 @@ pub(crate) struct RawNlb {
 }
 
 /// `[[nlbs.<name>.listeners]]`: one listener.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, expecting = "a listener table")]
 pub(crate) struct RawListener {
     /// The listener port, 1..=65535, unique per NLB.
@@ -200,7 +200,7 @@ pub(crate) struct RawListener {
 }
 
 /// `[target_groups.<name>]`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, expecting = "a target group table")]
 pub(crate) struct RawTargetGroup {
     /// `TCP` or `TLS`: what the NLB speaks to the targets.
@@ -212,7 +212,7 @@ pub(crate) struct RawTargetGroup {
 }
 
 /// `[target_groups.<name>.health_check]`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, expecting = "a health check table")]
 pub(crate) struct RawHealthCheck {
     /// `TCP` (default), `HTTP` or `HTTPS`.
@@ -232,7 +232,7 @@ pub(crate) struct RawHealthCheck {
 }
 
 /// `[targets.<name>]`: a backend server.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, expecting = "a target table")]
 pub(crate) struct RawTarget {
     /// `HTTP` or `HTTPS`.
@@ -255,7 +255,7 @@ pub(crate) struct RawTarget {
 }
 
 /// `[[requests]]`: a request and what it must produce.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, expecting = "a request table")]
 pub(crate) struct RawRequest {
     /// Name shown in reports; default `<METHOD> <path>`.
@@ -269,7 +269,7 @@ pub(crate) struct RawRequest {
 }
 
 /// `[requests.expect]`: every field optional; an absent field is not checked.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields, expecting = "an expect table")]
 pub(crate) struct RawExpect {
     /// The status code the client receives, 100..=599.
@@ -298,7 +298,7 @@ const fn yes() -> bool {
 ///
 /// toml's tables are sorted by key, so the entries are re-sorted by where their keys are
 /// written.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct Named<T>(pub(crate) Vec<(Spanned<String>, Spanned<T>)>);
 
 impl<T> Default for Named<T> {
@@ -369,7 +369,7 @@ impl<'de> Deserialize<'de> for RawTime {
 }
 
 /// `chain`: a preset name or an explicit list of certificate/authority names.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) enum RawChain {
     /// `"leaf"`, `"leaf+intermediates"`, …
     Preset(String),

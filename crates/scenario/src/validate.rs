@@ -2,9 +2,12 @@
 //!
 //! The text is parsed into a TOML tree (syntax errors are all reported, located), then
 //! deserialized strictly into [`crate::raw`] structs (the first shape error is reported:
-//! unknown key, wrong type, missing key), then converted section by section into the model.
-//! The conversion collects every problem it finds rather than stopping at the first, so a
-//! user fixes a file in one pass.
+//! unknown key, wrong type, missing key), then converted section by section into the model,
+//! every name resolved to a typed id. The conversion collects every problem it finds rather
+//! than stopping at the first, so a user fixes a file in one pass.
+//!
+//! [`validate`] is the one way into the model: a file, a [`crate::ScenarioBuilder`], a
+//! `[matrix]` combination and a patched route all come through it.
 //!
 //! # Layout
 //! - `locate`: byte offsets → line/column, and the dotted field path at an offset.
@@ -29,21 +32,27 @@ mod pki;
 mod requests;
 pub(crate) mod values;
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
+use std::sync::Arc;
 
 use serde::Deserialize;
 use toml::Spanned;
 use toml::de::DeTable;
 
+use crate::error::Rule;
+use crate::ids::{AuthorityId, CertId, ListenerId, NlbId, TargetGroupId, TargetId};
 use crate::model::{Location, TargetGroupProtocol, TimeSpec};
 use crate::raw::{Named, RawScenario, RawTime};
+use crate::source::Source;
 use crate::{LoadError, Scenario, ScenarioError};
 
 use self::locate::{Locator, key_segment};
 use self::values::{Problem, check_name, parse_enum, parse_time};
 
-pub(crate) fn from_toml(text: &str, file: &str) -> Result<Scenario, LoadError> {
+/// Parses `text` (named `file` in errors) and validates it; an empty `[scenario] name`
+/// becomes `default_name`.
+pub(crate) fn from_toml(text: &str, file: &str, default_name: &str) -> Result<Scenario, LoadError> {
     let locator = Locator::new(text, file);
     let (doc, syntax) = DeTable::parse_recoverable(text);
     if !syntax.is_empty() {
@@ -63,17 +72,30 @@ pub(crate) fn from_toml(text: &str, file: &str) -> Result<Scenario, LoadError> {
             return Err(LoadError::Invalid(vec![locator.toml_error(&error, doc)]));
         }
     };
+    validate(Source {
+        raw,
+        text: text.into(),
+        file: file.to_owned(),
+        default_name: default_name.to_owned(),
+    })
+}
+
+/// Validates a scenario in the file's form; errors are located in `source.text`.
+pub(crate) fn validate(source: Source) -> Result<Scenario, LoadError> {
     let mut cx = Cx {
-        locator,
+        locator: Locator::new(&source.text, &source.file),
         errors: Vec::new(),
     };
-    let scenario = convert(&mut cx, &raw);
-    if cx.errors.is_empty() {
-        Ok(scenario)
-    } else {
+    let mut scenario = convert(&mut cx, &source.raw);
+    if !cx.errors.is_empty() {
         sort(&mut cx.errors);
-        Err(LoadError::Invalid(cx.errors))
+        return Err(LoadError::Invalid(cx.errors));
     }
+    if scenario.name.is_empty() {
+        scenario.name.clone_from(&source.default_name);
+    }
+    scenario.source = Arc::new(source);
+    Ok(scenario)
 }
 
 fn sort(errors: &mut [ScenarioError]) {
@@ -101,7 +123,28 @@ impl Cx<'_> {
             field,
             message: message.into(),
             help,
+            rule: None,
         });
+    }
+
+    /// Records an error at `span` that breaks `rule`, which other tools restate.
+    pub(crate) fn rule_error(
+        &mut self,
+        span: Range<usize>,
+        field: String,
+        message: impl Into<String>,
+        help: Option<String>,
+        rule: Rule,
+    ) {
+        self.error(span, field, message, help);
+        self.tag_last(rule);
+    }
+
+    /// Marks the error recorded last as breaking `rule`.
+    pub(crate) fn tag_last(&mut self, rule: Rule) {
+        if let Some(error) = self.errors.last_mut() {
+            error.rule = Some(rule);
+        }
     }
 
     /// Records `problem` at `span`.
@@ -186,16 +229,14 @@ pub(crate) fn field(section: &str, name: &str) -> String {
     format!("{section}.{}", key_segment(name))
 }
 
-/// A `TCP`/`TLS` spelling table shared by listeners and target groups.
-pub(crate) const TARGET_GROUP_PROTOCOLS: [(&str, TargetGroupProtocol); 2] = [
-    ("TCP", TargetGroupProtocol::Tcp),
-    ("TLS", TargetGroupProtocol::Tls),
-];
+/// `protocol` of a target: does it speak HTTPS?
+pub(crate) const TARGET_PROTOCOLS: [(&str, bool); 2] = [("HTTP", false), ("HTTPS", true)];
 
 /// Names defined in the file, for resolving references before the sections are converted.
 ///
 /// Holds only what references need, taken leniently from the raw file: each section's own
-/// conversion reports the problems in what it defines.
+/// conversion reports the problems in what it defines. A name's position in its list is the
+/// id of what it names.
 pub(crate) struct Index<'r> {
     /// Authority names, in file order.
     pub(crate) authorities: Vec<&'r str>,
@@ -203,14 +244,27 @@ pub(crate) struct Index<'r> {
     pub(crate) certificates: Vec<&'r str>,
     /// NLB names with their valid listener ports, in file order.
     pub(crate) nlbs: Vec<(&'r str, Vec<u16>)>,
+    /// Every listener in file order (NLB by NLB): its NLB and its port, if valid.
+    listeners: Vec<(NlbId, Option<u16>)>,
     /// Target group names with their protocol (if spelt validly), in file order.
     pub(crate) target_groups: Vec<(&'r str, Option<TargetGroupProtocol>)>,
     /// Target names with whether they speak HTTPS (if spelt validly), in file order.
     pub(crate) targets: Vec<(&'r str, Option<bool>)>,
     /// Lower-cased DNS name → the first target that claims it.
-    pub(crate) dns: BTreeMap<String, &'r str>,
-    /// Authority and certificate names, for lookups that stay fast on huge files.
-    known: (HashSet<&'r str>, HashSet<&'r str>),
+    pub(crate) dns: BTreeMap<String, TargetId>,
+    /// Every name → its position, first definition first, for lookups that stay fast on
+    /// huge files.
+    positions: Positions<'r>,
+}
+
+/// Name → position in each section.
+#[derive(Default)]
+struct Positions<'r> {
+    authorities: HashMap<&'r str, usize>,
+    certificates: HashMap<&'r str, usize>,
+    nlbs: HashMap<&'r str, usize>,
+    target_groups: HashMap<&'r str, usize>,
+    targets: HashMap<&'r str, usize>,
 }
 
 impl<'r> Index<'r> {
@@ -224,10 +278,21 @@ impl<'r> Index<'r> {
                     .get_ref()
                     .listeners
                     .iter()
-                    .filter_map(|l| u16::try_from(*l.get_ref().port.get_ref()).ok())
-                    .filter(|port| *port != 0)
+                    .filter_map(|l| listener_port(l.get_ref().port.get_ref()))
                     .collect();
                 (name.get_ref().as_str(), ports)
+            })
+            .collect();
+        let listeners = raw
+            .nlbs
+            .0
+            .iter()
+            .enumerate()
+            .flat_map(|(i, (_, nlb))| {
+                nlb.get_ref()
+                    .listeners
+                    .iter()
+                    .map(move |l| (NlbId::new(i), listener_port(l.get_ref().port.get_ref())))
             })
             .collect();
         let target_groups = raw
@@ -238,7 +303,7 @@ impl<'r> Index<'r> {
                 let protocol = parse_enum(
                     "protocol",
                     tg.get_ref().protocol.get_ref(),
-                    &TARGET_GROUP_PROTOCOLS,
+                    TargetGroupProtocol::ALL,
                 )
                 .ok();
                 (name.get_ref().as_str(), protocol)
@@ -252,61 +317,104 @@ impl<'r> Index<'r> {
                 let https = parse_enum(
                     "protocol",
                     target.get_ref().protocol.get_ref(),
-                    &[("HTTP", false), ("HTTPS", true)],
+                    &TARGET_PROTOCOLS,
                 )
                 .ok();
                 (name.get_ref().as_str(), https)
             })
             .collect();
         let mut dns = BTreeMap::new();
-        for (name, target) in &raw.targets.0 {
+        for (i, (_, target)) in raw.targets.0.iter().enumerate() {
             for dns_name in &target.get_ref().dns_names {
                 dns.entry(dns_name.get_ref().to_ascii_lowercase())
-                    .or_insert(name.get_ref().as_str());
+                    .or_insert(TargetId::new(i));
             }
         }
         Index {
             authorities: names(&raw.authorities),
             certificates: names(&raw.certificates),
             nlbs,
+            listeners,
             target_groups,
             targets,
             dns,
-            known: (
-                names(&raw.authorities).into_iter().collect(),
-                names(&raw.certificates).into_iter().collect(),
-            ),
+            positions: Positions {
+                authorities: positions(&raw.authorities),
+                certificates: positions(&raw.certificates),
+                nlbs: positions(&raw.nlbs),
+                target_groups: positions(&raw.target_groups),
+                targets: positions(&raw.targets),
+            },
         }
     }
 
+    pub(crate) fn authority(&self, name: &str) -> Option<AuthorityId> {
+        self.positions
+            .authorities
+            .get(name)
+            .map(|&i| AuthorityId::new(i))
+    }
+
+    pub(crate) fn certificate(&self, name: &str) -> Option<CertId> {
+        self.positions
+            .certificates
+            .get(name)
+            .map(|&i| CertId::new(i))
+    }
+
     pub(crate) fn is_authority(&self, name: &str) -> bool {
-        self.known.0.contains(name)
+        self.authority(name).is_some()
     }
 
     pub(crate) fn is_certificate(&self, name: &str) -> bool {
-        self.known.1.contains(name)
+        self.certificate(name).is_some()
     }
 
-    pub(crate) fn nlb(&self, name: &str) -> Option<&[u16]> {
-        self.nlbs
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map(|(_, ports)| ports.as_slice())
+    /// The NLB named `name` and its valid listener ports.
+    pub(crate) fn nlb(&self, name: &str) -> Option<(NlbId, &[u16])> {
+        let i = *self.positions.nlbs.get(name)?;
+        Some((NlbId::new(i), self.nlbs[i].1.as_slice()))
     }
 
-    pub(crate) fn target_group(&self, name: &str) -> Option<Option<TargetGroupProtocol>> {
-        self.target_groups
+    /// The first listener of `nlb` on `port`.
+    pub(crate) fn listener(&self, nlb: NlbId, port: u16) -> Option<ListenerId> {
+        self.listeners
             .iter()
-            .find(|(n, _)| *n == name)
-            .map(|(_, p)| *p)
+            .position(|(n, p)| *n == nlb && *p == Some(port))
+            .map(ListenerId::new)
     }
 
-    pub(crate) fn target(&self, name: &str) -> Option<Option<bool>> {
-        self.targets
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map(|(_, p)| *p)
+    /// The target group named `name` and its protocol (if spelt validly).
+    pub(crate) fn target_group(
+        &self,
+        name: &str,
+    ) -> Option<(TargetGroupId, Option<TargetGroupProtocol>)> {
+        let i = *self.positions.target_groups.get(name)?;
+        Some((TargetGroupId::new(i), self.target_groups[i].1))
     }
+
+    /// The target named `name` and whether it speaks HTTPS (if spelt validly).
+    pub(crate) fn target(&self, name: &str) -> Option<(TargetId, Option<bool>)> {
+        let i = *self.positions.targets.get(name)?;
+        Some((TargetId::new(i), self.targets[i].1))
+    }
+
+    pub(crate) fn target_names(&self) -> Vec<&'r str> {
+        self.targets.iter().map(|(n, _)| *n).collect()
+    }
+}
+
+/// A listener's port, when it is a valid one.
+fn listener_port(port: &i64) -> Option<u16> {
+    u16::try_from(*port).ok().filter(|port| *port != 0)
+}
+
+fn positions<T>(section: &Named<T>) -> HashMap<&str, usize> {
+    let mut positions = HashMap::new();
+    for (i, (name, _)) in section.0.iter().enumerate() {
+        positions.entry(name.get_ref().as_str()).or_insert(i);
+    }
+    positions
 }
 
 fn names<T>(section: &Named<T>) -> Vec<&str> {
@@ -327,9 +435,19 @@ fn check_names(cx: &mut Cx<'_>, raw: &RawScenario) {
         ("targets", keys(&raw.targets)),
     ];
     for (section, names) in sections {
+        let mut seen: HashMap<&str, usize> = HashMap::new();
         for name in names {
             if let Err(problem) = check_name(name.get_ref()) {
                 cx.problem(name.span(), field(section, name.get_ref()), problem);
+            }
+            // A TOML table cannot repeat a key; a builder can.
+            if seen.insert(name.get_ref(), 0).is_some() {
+                cx.error(
+                    name.span(),
+                    field(section, name.get_ref()),
+                    format!("{:?} is defined twice", name.get_ref()),
+                    Some(format!("names in [{section}] are unique: rename one")),
+                );
             }
         }
     }
@@ -357,12 +475,12 @@ fn convert(cx: &mut Cx<'_>, raw: &RawScenario) -> Scenario {
     };
 
     let pki = pki::convert(cx, raw, &index, now);
-    let nlbs = backends::nlbs(cx, raw, &index);
+    let (nlbs, listeners) = backends::nlbs(cx, raw, &index);
     let target_groups = backends::target_groups(cx, raw, &index);
     let targets = backends::targets(cx, raw, &index);
     let gateway = gateway::convert(cx, raw, &index);
     let requests = requests::convert(cx, raw, &index, &gateway.routes);
-    let matrix = matrix::convert(cx, raw, &index, &gateway.routes, &nlbs);
+    let matrix = matrix::convert(cx, raw, &index, &gateway.routes, &listeners);
 
     Scenario {
         name,
@@ -371,10 +489,12 @@ fn convert(cx: &mut Cx<'_>, raw: &RawScenario) -> Scenario {
         pki,
         gateway,
         nlbs,
+        listeners,
         target_groups,
         targets,
         requests,
         matrix,
+        source: Arc::default(),
     }
 }
 

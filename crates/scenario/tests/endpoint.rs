@@ -78,17 +78,17 @@ fn public_names_and_ip_hosts_are_accepted() {
 #[test]
 fn integration_uris_parse_into_their_parts_with_default_ports() {
     let uri = parse_integration_uri("HTTPS://API.Example.com/pets?x=1").unwrap();
-    assert_eq!(uri.scheme, Scheme::Https);
-    assert_eq!(uri.host, "api.example.com");
-    assert_eq!(uri.port, 443);
-    assert_eq!(uri.path_and_query, "/pets?x=1");
-    assert_eq!(uri.raw, "HTTPS://API.Example.com/pets?x=1");
+    assert_eq!(uri.scheme(), Scheme::Https);
+    assert_eq!(uri.host(), "api.example.com");
+    assert_eq!(uri.port(), 443);
+    assert_eq!(uri.path_and_query(), "/pets?x=1");
+    assert_eq!(uri.raw(), "HTTPS://API.Example.com/pets?x=1");
 
     let uri = parse_integration_uri("http://10.0.0.1:8080").unwrap();
-    assert_eq!((uri.port, uri.path_and_query.as_str()), (8080, "/"));
+    assert_eq!((uri.port(), uri.path_and_query()), (8080, "/"));
 
     let uri = parse_integration_uri("https://[::1]:8443/x").unwrap();
-    assert_eq!((uri.host.as_str(), uri.port), ("::1", 8443));
+    assert_eq!((uri.host(), uri.port()), ("::1", 8443));
 }
 
 #[test]

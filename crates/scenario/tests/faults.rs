@@ -30,12 +30,12 @@ fn behaviours_tls_versions_health_checks_and_alpn_are_read() {
         "behaviour = \"slow\"\ndelay_ms = 1500\ntls_versions = \"TLSv1.3\"",
     ));
     assert_eq!(
-        s.targets[0].behaviour,
+        s.targets()[0].behaviour(),
         TargetBehaviour::Slow { delay_ms: 1500 }
     );
-    assert_eq!(s.targets[0].tls_versions, TlsVersions::Tls13Only);
+    assert_eq!(s.targets()[0].tls_versions(), TlsVersions::Tls13Only);
     let s = valid(&target("behaviour = \"status\"\nstatus = 503"));
-    assert_eq!(s.targets[0].behaviour, TargetBehaviour::Status(503));
+    assert_eq!(s.targets()[0].behaviour(), TargetBehaviour::Status(503));
     for (name, behaviour) in [
         ("refuse", TargetBehaviour::Refuse),
         ("accept-then-close", TargetBehaviour::AcceptThenClose),
@@ -44,34 +44,31 @@ fn behaviours_tls_versions_health_checks_and_alpn_are_read() {
         ("normal", TargetBehaviour::Normal),
     ] {
         let s = valid(&target(&format!("behaviour = \"{name}\"")));
-        assert_eq!(s.targets[0].behaviour, behaviour);
+        assert_eq!(s.targets()[0].behaviour(), behaviour);
     }
     let s = valid(BASE);
-    assert_eq!(s.targets[0].behaviour, TargetBehaviour::Normal);
-    assert_eq!(s.targets[0].tls_versions, TlsVersions::Tls12AndTls13);
-    assert_eq!(s.target_groups[0].health_check, None);
+    assert_eq!(s.targets()[0].behaviour(), TargetBehaviour::Normal);
+    assert_eq!(s.targets()[0].tls_versions(), TlsVersions::Tls12AndTls13);
+    assert_eq!(s.target_groups()[0].health_check(), None);
 
     let s = valid(&health(
         "protocol = \"HTTP\"\npath = \"/health\"\nmatcher = \"200-299,404\"",
     ));
-    let check = s.target_groups[0]
-        .health_check
-        .as_ref()
-        .expect("a health check");
-    assert_eq!(check.protocol, HealthCheckProtocol::Http);
-    assert_eq!(check.path, "/health");
-    assert_eq!((check.interval_seconds, check.timeout_seconds), (30, 6));
-    assert_eq!((check.healthy_threshold, check.unhealthy_threshold), (5, 2));
+    let check = s.target_groups()[0].health_check().expect("a health check");
+    assert_eq!(check.protocol(), HealthCheckProtocol::Http);
+    assert_eq!(check.path(), "/health");
+    assert_eq!((check.interval_seconds(), check.timeout_seconds()), (30, 6));
+    assert_eq!(
+        (check.healthy_threshold(), check.unhealthy_threshold()),
+        (5, 2)
+    );
     assert_eq!(check.matcher_text(), "200-299,404");
     assert!(check.matches(404) && !check.matches(300));
     let s = valid(&health("interval_seconds = 5\nunhealthy_threshold = 3"));
-    let check = s.target_groups[0]
-        .health_check
-        .as_ref()
-        .expect("a health check");
-    assert_eq!(check.protocol, HealthCheckProtocol::Tcp);
-    assert_eq!((check.interval_seconds, check.timeout_seconds), (5, 10));
-    assert_eq!(check.unhealthy_threshold, 3);
+    let check = s.target_groups()[0].health_check().expect("a health check");
+    assert_eq!(check.protocol(), HealthCheckProtocol::Tcp);
+    assert_eq!((check.interval_seconds(), check.timeout_seconds()), (5, 10));
+    assert_eq!(check.unhealthy_threshold(), 3);
     assert_eq!(check.matcher_text(), "200-399");
 
     let s = valid(&with(
@@ -79,10 +76,10 @@ fn behaviours_tls_versions_health_checks_and_alpn_are_read() {
         LISTENER,
         &format!("{LISTENER}alpn_policy = \"HTTP2Preferred\"\n"),
     ));
-    let ListenerProtocol::Tls(tls) = &s.nlbs[0].listeners[0].protocol else {
+    let ListenerProtocol::Tls(tls) = s.listener(s.nlbs()[0].listeners()[0]).protocol() else {
         panic!("a TLS listener");
     };
-    assert_eq!(tls.alpn_policy, AlpnPolicy::Http2Preferred);
+    assert_eq!(tls.alpn_policy(), AlpnPolicy::Http2Preferred);
 }
 
 #[test]
@@ -265,7 +262,11 @@ fn expected_targets_must_exist() {
     let s = valid(&format!(
         "{BASE}[requests.expect]\ntarget = \"app\"\n[requests.expect.per_target.app]\nstatus = 504\n"
     ));
-    assert_eq!(s.requests[0].expect.target.as_deref(), Some("app"));
-    assert_eq!(s.requests[0].expect.per_target[0].0, "app");
-    assert_eq!(s.requests[0].expect.per_target[0].1.status, Some(504));
+    let app = s.find_target("app");
+    assert_eq!(s.requests()[0].expect().target(), app);
+    assert_eq!(Some(s.requests()[0].expect().per_target()[0].0), app);
+    assert_eq!(
+        s.requests()[0].expect().per_target()[0].1.status(),
+        Some(504)
+    );
 }

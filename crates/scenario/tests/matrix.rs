@@ -3,10 +3,16 @@
 mod common;
 
 use common::{BASE, assert_error, valid};
-use hoplab_scenario::{Dimension, ListenerProtocol, Setting, TargetGroupProtocol, TargetProtocol};
+use hoplab_scenario::{
+    Dimension, ListenerProtocol, Scenario, Setting, TargetGroupProtocol, TargetProtocol,
+};
 
 fn with_matrix(matrix: &str) -> String {
     format!("{BASE}\n[matrix]\n{matrix}")
+}
+
+fn route_index(s: &Scenario) -> usize {
+    s.matrix().expect("a matrix").route().index()
 }
 
 #[test]
@@ -18,12 +24,12 @@ fn every_dimension_parses_in_the_fixed_order_with_values_in_written_order() {
          target_group_protocol = [\"TCP\", \"TLS\"]\n\
          listener_protocol = [\"TLS\", \"TCP\"]\n",
     ));
-    let matrix = s.matrix.expect("a matrix");
-    assert_eq!(matrix.route, 0, "the only route is the default");
-    let dimensions: Vec<Dimension> = matrix.axes.iter().map(|a| a.dimension).collect();
+    let matrix = s.matrix().expect("a matrix");
+    assert_eq!(route_index(&s), 0, "the only route is the default");
+    let dimensions: Vec<Dimension> = matrix.axes().iter().map(|a| a.dimension()).collect();
     assert_eq!(dimensions, Dimension::ALL);
     assert_eq!(
-        matrix.axes[4].values,
+        matrix.axes()[4].values(),
         [
             Setting::InsecureSkipVerification(true),
             Setting::InsecureSkipVerification(false)
@@ -38,11 +44,11 @@ fn combinations_vary_the_last_axis_fastest() {
         "listener_protocol = [\"TLS\", \"TCP\"]\ninsecure_skip_verification = [false, true]\n",
     ));
     let labels: Vec<String> = s
-        .matrix
+        .matrix()
         .expect("a matrix")
         .combinations()
         .iter()
-        .map(|c| c.label())
+        .map(|c| c.label(s.pki()))
         .collect();
     assert_eq!(
         labels,
@@ -61,22 +67,25 @@ fn a_combination_becomes_a_scenario_with_one_request_down_the_route() {
         "listener_protocol = [\"TCP\"]\ntarget_group_protocol = [\"TCP\"]\n\
          target_certificate = [\"nlb-cert\"]\ninsecure_skip_verification = [true]\n",
     ));
-    let matrix = s.matrix.clone().expect("a matrix");
+    let matrix = s.matrix().cloned().expect("a matrix");
     let combination = &matrix.combinations()[0];
     let variant = combination.apply(&s, &matrix).expect("a valid setup");
-    assert!(variant.matrix.is_none());
-    assert_eq!(variant.nlbs[0].listeners[0].protocol, ListenerProtocol::Tcp);
-    assert_eq!(variant.target_groups[0].protocol, TargetGroupProtocol::Tcp);
+    assert!(variant.matrix().is_none());
+    assert_eq!(*variant.listeners()[0].protocol(), ListenerProtocol::Tcp);
     assert_eq!(
-        variant.targets[0].protocol,
+        variant.target_groups()[0].protocol(),
+        TargetGroupProtocol::Tcp
+    );
+    assert_eq!(
+        variant.targets()[0].protocol(),
         TargetProtocol::Https {
-            certificate: "nlb-cert".into()
+            certificate: variant.find_certificate("nlb-cert").expect("nlb-cert")
         }
     );
-    assert!(variant.gateway.routes[0].insecure_skip_verification);
-    assert_eq!(variant.requests.len(), 1);
-    assert_eq!(variant.requests[0].path, "/pets");
-    assert_eq!(variant.requests[0].name, combination.label());
+    assert!(variant.routes()[0].insecure_skip_verification());
+    assert_eq!(variant.requests().len(), 1);
+    assert_eq!(variant.requests()[0].path(), "/pets");
+    assert_eq!(variant.requests()[0].name(), combination.label(s.pki()));
 }
 
 #[test]
@@ -84,10 +93,11 @@ fn a_tcp_listener_in_front_of_a_tls_target_group_is_not_run() {
     let s = valid(&with_matrix(
         "listener_protocol = [\"TCP\"]\ntarget_group_protocol = [\"TLS\"]\n",
     ));
-    let matrix = s.matrix.clone().expect("a matrix");
+    let matrix = s.matrix().cloned().expect("a matrix");
     let why = matrix.combinations()[0]
         .apply(&s, &matrix)
-        .expect_err("AWS does not allow it");
+        .expect_err("AWS does not allow it")
+        .to_string();
     assert!(
         why.contains("a TCP listener forwards only to a TCP target group"),
         "{why}"
@@ -100,10 +110,13 @@ fn a_tcp_listener_runs_only_the_first_listener_certificate() {
         "listener_protocol = [\"TCP\"]\ntarget_group_protocol = [\"TCP\"]\n\
          listener_certificate = [\"nlb-cert\", \"app-cert\"]\n",
     ));
-    let matrix = s.matrix.clone().expect("a matrix");
+    let matrix = s.matrix().cloned().expect("a matrix");
     let combinations = matrix.combinations();
     assert!(combinations[0].apply(&s, &matrix).is_ok());
-    let why = combinations[1].apply(&s, &matrix).expect_err("a repeat");
+    let why = combinations[1]
+        .apply(&s, &matrix)
+        .expect_err("a repeat")
+        .to_string();
     assert!(why.contains("serves no certificate"), "{why}");
 }
 
@@ -183,7 +196,7 @@ fn several_routes_need_the_route_named() {
         "\"GET /pets\", \"GET /other\"",
     );
     let named = text.replace("[matrix]\n", "[matrix]\nroute = \"/other\"\n");
-    assert_eq!(valid(&named).matrix.expect("a matrix").route, 1);
+    assert_eq!(route_index(&valid(&named)), 1);
 }
 
 #[test]
@@ -231,7 +244,7 @@ fn skip_verification_takes_booleans_or_on_and_off() {
         "insecure_skip_verification = [\"off\", true]\n",
     ));
     assert_eq!(
-        s.matrix.expect("a matrix").axes[0].values,
+        s.matrix().expect("a matrix").axes()[0].values(),
         [
             Setting::InsecureSkipVerification(false),
             Setting::InsecureSkipVerification(true)

@@ -13,137 +13,140 @@ use time::macros::datetime;
 #[test]
 fn full_scenario_parses_into_the_model() {
     let s = valid(FULL);
-    assert_eq!(s.name, "full");
-    assert!(
-        s.description
-            .as_deref()
-            .is_some_and(|d| d.contains("TLS listener"))
-    );
-    assert_eq!(s.now, Some(datetime!(2026-01-01 00:00:00 UTC)));
+    assert_eq!(s.name(), "full");
+    assert!(s.description().is_some_and(|d| d.contains("TLS listener")));
+    assert_eq!(s.now(), Some(datetime!(2026-01-01 00:00:00 UTC)));
 
     // Authorities: issuer before subject, file order otherwise.
-    let names: Vec<&str> = s.pki.authorities.iter().map(|a| a.name.as_str()).collect();
+    let names: Vec<&str> = s.pki().authorities().map(|a| a.name()).collect();
     assert_eq!(names, ["public-root", "public-int", "private-root"]);
-    let root = &s.pki.authorities[0];
-    assert_eq!(root.issuer, None);
-    assert_eq!(root.common_name, "Hoplab Public Root CA");
-    assert_eq!(root.key, KeyType::Rsa2048);
-    assert!(root.trusted && root.basic_constraints_ca && root.key_cert_sign);
+    let authorities: Vec<&Authority> = s.pki().authorities().collect();
+    let root = authorities[0];
+    assert_eq!(root.issuer(), None);
+    assert_eq!(root.common_name(), "Hoplab Public Root CA");
+    assert_eq!(root.key(), KeyType::Rsa2048);
+    assert!(root.trusted() && root.basic_constraints_ca() && root.key_cert_sign());
     assert_eq!(
-        root.validity.not_before,
+        root.validity().not_before(),
         TimeSpec::Relative(Duration::days(-365))
     );
     assert_eq!(
-        root.validity.not_after,
+        root.validity().not_after(),
         TimeSpec::Relative(Duration::days(3650))
     );
-    let int = &s.pki.authorities[1];
-    assert_eq!(int.issuer.as_deref(), Some("public-root"));
-    assert_eq!(int.key, KeyType::EcdsaP384);
-    assert!(!int.trusted);
-    let private = &s.pki.authorities[2];
-    assert_eq!(private.common_name, "private-root", "defaults to the key");
-    assert_eq!(private.key, KeyType::EcdsaP256);
+    let int = authorities[1];
     assert_eq!(
-        private.validity.not_before,
+        int.issuer().map(|a| s.authority(a).name()),
+        Some("public-root")
+    );
+    assert_eq!(int.key(), KeyType::EcdsaP384);
+    assert!(!int.trusted());
+    let private = authorities[2];
+    assert_eq!(private.common_name(), "private-root", "defaults to the key");
+    assert_eq!(private.key(), KeyType::EcdsaP256);
+    assert_eq!(
+        private.validity().not_before(),
         TimeSpec::Relative(Duration::days(-1))
     );
     assert_eq!(
-        private.validity.not_after,
+        private.validity().not_after(),
         TimeSpec::Relative(Duration::days(3650))
     );
 
     // Certificates, in file order.
-    let names: Vec<&str> = s.pki.certificates.iter().map(|c| c.name.as_str()).collect();
+    let names: Vec<&str> = s.pki().certificates().iter().map(|c| c.name()).collect();
     assert_eq!(names, ["nlb-cert", "app-cert", "public-app"]);
-    let nlb = &s.pki.certificates[0];
-    assert_eq!(nlb.issuer, LeafIssuer::Authority("public-int".into()));
-    assert_eq!(nlb.common_name.as_deref(), Some("api.example.com"));
-    assert_eq!(nlb.dns_names, ["api.example.com", "*.api.example.com"]);
+    let nlb = &s.pki().certificates()[0];
     assert_eq!(
-        nlb.ip_addresses,
+        nlb.issuer(),
+        LeafIssuer::Authority(s.find_authority("public-int").expect("public-int"))
+    );
+    assert_eq!(nlb.common_name(), Some("api.example.com"));
+    assert_eq!(nlb.dns_names(), ["api.example.com", "*.api.example.com"]);
+    assert_eq!(
+        nlb.ip_addresses(),
         [
             "127.0.0.1".parse::<IpAddr>().unwrap(),
             "::1".parse().unwrap()
         ]
     );
     assert_eq!(
-        nlb.validity.not_before,
+        nlb.validity().not_before(),
         TimeSpec::Absolute(datetime!(2025-12-01 00:00:00 UTC))
     );
-    assert_eq!(nlb.chain, ChainSent::LeafIntermediatesAndRoot);
-    assert!(!nlb.basic_constraints_ca && !nlb.key_cert_sign);
-    let app = &s.pki.certificates[1];
-    assert_eq!(app.common_name, None);
     assert_eq!(
-        app.chain,
-        ChainSent::Explicit(vec!["app-cert".into(), "private-root".into()])
+        *nlb.chain(),
+        ChainSent::Preset(ChainPreset::LeafIntermediatesAndRoot)
     );
+    assert!(!nlb.basic_constraints_ca() && !nlb.key_cert_sign());
+    let app = &s.pki().certificates()[1];
+    assert_eq!(app.common_name(), None);
+    let entries: Vec<&str> = match app.chain() {
+        ChainSent::Explicit(entries) => entries.iter().map(|e| s.pki().cert_name(*e)).collect(),
+        other => panic!("expected an explicit chain, got {other:?}"),
+    };
+    assert_eq!(entries, ["app-cert", "private-root"]);
     assert_eq!(
-        app.validity.not_after,
+        app.validity().not_after(),
         TimeSpec::Relative(Duration::days(-1))
     );
-    let public = &s.pki.certificates[2];
-    assert_eq!(public.issuer, LeafIssuer::SelfSigned);
-    assert_eq!(public.key, KeyType::Ed25519);
-    assert_eq!(public.chain, ChainSent::Leaf);
+    let public = &s.pki().certificates()[2];
+    assert_eq!(public.issuer(), LeafIssuer::SelfSigned);
+    assert_eq!(public.key(), KeyType::Ed25519);
+    assert_eq!(*public.chain(), ChainSent::Preset(ChainPreset::Leaf));
     assert_eq!(
-        public.validity.not_after,
+        public.validity().not_after(),
         TimeSpec::Relative(Duration::days(90))
     );
 
     // Gateway.
-    assert_eq!(s.gateway.stage, "prod");
-    let pets = &s.gateway.routes[0];
-    assert_eq!(pets.method, "GET");
-    assert_eq!(pets.path, "/pets");
-    assert_eq!(pets.integration, IntegrationType::HttpProxy);
-    assert_eq!(pets.uri.scheme, Scheme::Https);
-    assert_eq!(pets.uri.host, "api.example.com");
-    assert_eq!(pets.uri.port, 443);
-    assert_eq!(pets.uri.path_and_query, "/pets");
-    assert_eq!(pets.uri.raw, "https://API.example.com/pets");
+    assert_eq!(s.gateway().stage(), "prod");
+    let pets = &s.gateway().routes()[0];
+    assert_eq!(pets.method(), "GET");
+    assert_eq!(pets.path(), "/pets");
+    assert_eq!(pets.integration(), IntegrationType::HttpProxy);
+    assert_eq!(pets.uri().scheme(), Scheme::Https);
+    assert_eq!(pets.uri().host(), "api.example.com");
+    assert_eq!(pets.uri().port(), 443);
+    assert_eq!(pets.uri().path_and_query(), "/pets");
+    assert_eq!(pets.uri().raw(), "https://API.example.com/pets");
+    assert_eq!(pets.backend().connection_type(), ConnectionType::VpcLink);
+    assert_eq!(s.backend_name(pets.backend()), "nlb:internal:443");
+    assert!(!pets.insecure_skip_verification());
+    assert_eq!(pets.timeout_ms(), 29_000);
+    let public = &s.gateway().routes()[1];
+    assert_eq!(public.method(), "ANY");
+    assert_eq!(public.integration(), IntegrationType::Http);
+    assert_eq!(public.uri().port(), 8080);
+    assert_eq!(public.uri().path_and_query(), "/");
     assert_eq!(
-        pets.connection,
-        ConnectionType::VpcLink {
-            nlb: "internal".into(),
-            listener_port: 443
-        }
+        public.backend(),
+        Backend::Internet(s.find_target("web").expect("web"))
     );
-    assert!(!pets.insecure_skip_verification);
-    assert_eq!(pets.timeout_ms, 29_000);
-    let public = &s.gateway.routes[1];
-    assert_eq!(public.method, "ANY");
-    assert_eq!(public.integration, IntegrationType::Http);
-    assert_eq!(public.uri.port, 8080);
-    assert_eq!(public.uri.path_and_query, "/");
-    assert_eq!(
-        public.connection,
-        ConnectionType::Internet {
-            target: "web".into()
-        }
-    );
-    assert_eq!(public.timeout_ms, 60_000);
+    assert_eq!(public.timeout_ms(), 60_000);
 
     // NLBs, target groups, targets.
-    assert_eq!(s.nlbs.len(), 1);
-    let listeners = &s.nlbs[0].listeners;
-    assert_eq!(listeners[0].port, 443);
-    assert_eq!(
-        listeners[0].protocol,
-        ListenerProtocol::Tls(TlsListener {
-            default_certificate: "nlb-cert".into(),
-            certificates: vec!["app-cert".into()],
-            security_policy: SecurityPolicy::Tls13_1_3_2021_06,
-            alpn_policy: hoplab_scenario::AlpnPolicy::None,
-        })
-    );
-    assert_eq!(listeners[0].target_group, "app");
-    assert_eq!(listeners[1].protocol, ListenerProtocol::Tcp);
-    let groups: Vec<(&str, TargetGroupProtocol)> = s
-        .target_groups
+    assert_eq!(s.nlbs().len(), 1);
+    let listeners: Vec<&Listener> = s.nlbs()[0]
+        .listeners()
         .iter()
-        .map(|g| (g.name.as_str(), g.protocol))
+        .map(|id| s.listener(*id))
+        .collect();
+    assert_eq!(listeners[0].port(), 443);
+    let ListenerProtocol::Tls(tls) = listeners[0].protocol() else {
+        panic!("expected a TLS listener");
+    };
+    let cert = |name: &str| s.find_certificate(name).expect("a certificate");
+    assert_eq!(tls.default_certificate(), cert("nlb-cert"));
+    assert_eq!(tls.certificates(), [cert("app-cert")]);
+    assert_eq!(tls.security_policy(), SecurityPolicy::Tls13_1_3_2021_06);
+    assert_eq!(tls.alpn_policy(), hoplab_scenario::AlpnPolicy::None);
+    assert_eq!(s.target_group(listeners[0].target_group()).name(), "app");
+    assert_eq!(*listeners[1].protocol(), ListenerProtocol::Tcp);
+    let groups: Vec<(&str, TargetGroupProtocol)> = s
+        .target_groups()
+        .iter()
+        .map(|g| (g.name(), g.protocol()))
         .collect();
     assert_eq!(
         groups,
@@ -152,51 +155,55 @@ fn full_scenario_parses_into_the_model() {
             ("plain", TargetGroupProtocol::Tcp)
         ]
     );
-    assert_eq!(s.target_groups[1].targets, ["app", "web"]);
+    let members: Vec<&str> = s.target_groups()[1]
+        .targets()
+        .iter()
+        .map(|t| s.target(*t).name())
+        .collect();
+    assert_eq!(members, ["app", "web"]);
     assert_eq!(
-        s.targets[0].protocol,
+        s.targets()[0].protocol(),
         TargetProtocol::Https {
-            certificate: "app-cert".into()
+            certificate: cert("app-cert")
         }
     );
-    assert_eq!(s.targets[0].body, "hello");
-    assert_eq!(s.targets[1].protocol, TargetProtocol::Http);
-    assert_eq!(s.targets[1].body, "hello from target web");
-    assert_eq!(s.targets[1].dns_names, ["www.example.com"]);
+    assert_eq!(s.targets()[0].body(), "hello");
+    assert_eq!(s.targets()[1].protocol(), TargetProtocol::Http);
+    assert_eq!(s.targets()[1].body(), "hello from target web");
+    assert_eq!(s.targets()[1].dns_names(), ["www.example.com"]);
 
     // Requests.
-    assert_eq!(s.requests.len(), 3);
-    let first = &s.requests[0];
-    assert_eq!(first.name, "tls listener, expired target");
-    assert_eq!(first.method, "GET");
-    assert_eq!(first.expect.status, Some(200));
+    assert_eq!(s.requests().len(), 3);
+    let first = &s.requests()[0];
+    assert_eq!(first.name(), "tls listener, expired target");
+    assert_eq!(first.method(), "GET");
+    assert_eq!(first.expect().status(), Some(200));
     assert_eq!(
-        first.expect.validated,
-        Some(ExpectedHop::NlbListener {
-            nlb: "internal".into(),
-            port: 443
-        })
+        first.expect().validated(),
+        Some(ExpectedHop::NlbListener(
+            s.find_listener("internal", 443).expect("the listener")
+        ))
     );
-    assert_eq!(first.expect.body_contains.as_deref(), Some("hello"));
-    assert_eq!(first.location.line, line_of(FULL, "[[requests]]"));
-    assert_eq!(first.location.column, 1);
-    assert_eq!(first.location.file, "test.toml");
-    let second = &s.requests[1];
-    assert_eq!(second.name, "POST /public?x=1");
-    assert_eq!(second.expect.validated, Some(ExpectedHop::None));
+    assert_eq!(first.expect().body_contains(), Some("hello"));
+    assert_eq!(first.location().line, line_of(FULL, "[[requests]]"));
+    assert_eq!(first.location().column, 1);
+    assert_eq!(first.location().file, "test.toml");
+    let second = &s.requests()[1];
+    assert_eq!(second.name(), "POST /public?x=1");
+    assert_eq!(second.expect().validated(), Some(ExpectedHop::None));
     assert_eq!(
-        second.expect.error,
-        Some(TextMatch::Contains("PKIX path building failed".into()))
+        second.expect().error(),
+        Some(&TextMatch::Contains("PKIX path building failed".into()))
     );
-    let third = &s.requests[2];
-    assert_eq!(third.name, "GET /public");
+    let third = &s.requests()[2];
+    assert_eq!(third.name(), "GET /public");
     assert_eq!(
-        third.expect.validated,
-        Some(ExpectedHop::Target { name: "web".into() })
+        third.expect().validated(),
+        Some(ExpectedHop::Target(s.find_target("web").expect("web")))
     );
     assert_eq!(
-        third.expect.error,
-        Some(TextMatch::Exact(
+        third.expect().error(),
+        Some(&TextMatch::Exact(
             "Execution failed due to a timeout error".into()
         ))
     );
@@ -205,34 +212,37 @@ fn full_scenario_parses_into_the_model() {
 #[test]
 fn base_scenario_uses_defaults() {
     let s = valid(BASE);
-    assert_eq!(s.name, "");
-    assert_eq!(s.description, None);
-    assert_eq!(s.now, None);
-    assert_eq!(s.gateway.stage, "test");
-    let route = &s.gateway.routes[0];
-    assert_eq!(route.method, "GET");
-    assert_eq!(route.integration, IntegrationType::HttpProxy);
-    assert_eq!(route.timeout_ms, 29_000);
-    let leaf = &s.pki.certificates[0];
-    assert_eq!(leaf.chain, ChainSent::LeafAndIntermediates);
-    assert_eq!(leaf.key, KeyType::EcdsaP256);
+    assert_eq!(s.name(), "");
+    assert_eq!(s.description(), None);
+    assert_eq!(s.now(), None);
+    assert_eq!(s.gateway().stage(), "test");
+    let route = &s.gateway().routes()[0];
+    assert_eq!(route.method(), "GET");
+    assert_eq!(route.integration(), IntegrationType::HttpProxy);
+    assert_eq!(route.timeout_ms(), 29_000);
+    let leaf = &s.pki().certificates()[0];
     assert_eq!(
-        leaf.validity.not_before,
+        *leaf.chain(),
+        ChainSent::Preset(ChainPreset::LeafAndIntermediates)
+    );
+    assert_eq!(leaf.key(), KeyType::EcdsaP256);
+    assert_eq!(
+        leaf.validity().not_before(),
         TimeSpec::Relative(Duration::days(-1))
     );
-    let ListenerProtocol::Tls(tls) = &s.nlbs[0].listeners[0].protocol else {
+    let ListenerProtocol::Tls(tls) = s.listener(s.nlbs()[0].listeners()[0]).protocol() else {
         panic!("expected a TLS listener");
     };
-    assert_eq!(tls.security_policy, SecurityPolicy::Tls13_1_2_2021_06);
-    assert!(tls.certificates.is_empty());
-    assert_eq!(s.requests[0].name, "GET /pets");
-    assert_eq!(s.requests[0].expect, Expectation::default());
+    assert_eq!(tls.security_policy(), SecurityPolicy::Tls13_1_2_2021_06);
+    assert!(tls.certificates().is_empty());
+    assert_eq!(s.requests()[0].name(), "GET /pets");
+    assert_eq!(*s.requests()[0].expect(), Expectation::default());
 }
 
 #[test]
 fn zero_requests_is_allowed() {
     let text = BASE.replace("[[requests]]\npath = \"/pets\"\n", "");
-    assert!(valid(&text).requests.is_empty());
+    assert!(valid(&text).requests().is_empty());
 }
 
 #[test]
@@ -243,9 +253,9 @@ fn native_toml_datetimes_are_accepted() {
         "[certificates.app-cert]\nnot_before = 2025-01-01T00:00:00Z\nnot_after = 2027-01-01T00:00:00+02:00\n",
     );
     let s = valid(&format!("[scenario]\nnow = 2026-01-01T00:00:00Z\n{text}"));
-    assert_eq!(s.now, Some(datetime!(2026-01-01 00:00:00 UTC)));
+    assert_eq!(s.now(), Some(datetime!(2026-01-01 00:00:00 UTC)));
     assert_eq!(
-        s.pki.certificates[1].validity.not_before,
+        s.pki().certificates()[1].validity().not_before(),
         TimeSpec::Absolute(datetime!(2025-01-01 00:00:00 UTC))
     );
 }
@@ -259,8 +269,8 @@ fn load_fills_in_the_file_stem() {
     let loaded = load(&path);
     let _ = std::fs::remove_dir_all(&dir);
     let s = loaded.expect("valid scenario");
-    assert_eq!(s.name, "vpc-link-demo");
-    assert_eq!(s.requests[0].location.file, path.display().to_string());
+    assert_eq!(s.name(), "vpc-link-demo");
+    assert_eq!(s.requests()[0].location().file, path.display().to_string());
 }
 
 #[test]
@@ -632,7 +642,7 @@ fn ten_thousand_dns_names_parse() {
         &format!("dns_names = [\"api.example.com\", {}]", names.join(", ")),
     );
     let s = valid(&text);
-    assert_eq!(s.pki.certificates[0].dns_names.len(), 10_001);
+    assert_eq!(s.pki().certificates()[0].dns_names().len(), 10_001);
 }
 
 #[test]
@@ -653,13 +663,13 @@ fn reference_example_is_valid() {
     let start = section.find("```toml\n").expect("toml block") + "```toml\n".len();
     let end = start + section[start..].find("```").expect("closing fence");
     let s = valid(&section[start..end]);
-    assert_eq!(s.name, "vpc-link-tls-listener");
-    assert_eq!(s.requests.len(), 1);
+    assert_eq!(s.name(), "vpc-link-tls-listener");
+    assert_eq!(s.requests().len(), 1);
     assert_eq!(
-        s.requests[0].expect.validated,
-        Some(ExpectedHop::NlbListener {
-            nlb: "internal".into(),
-            port: 443
-        })
+        s.requests()[0]
+            .expect()
+            .validated()
+            .map(|hop| s.hop_name(hop)),
+        Some("nlb:internal:443".to_owned())
     );
 }

@@ -68,11 +68,11 @@ fn a_sound_chain_and_key_are_read_relative_to_the_scenario() {
     let dir = tempfile::tempdir().unwrap();
     write_pem_files(dir.path());
     let scenario = scenario_with(dir.path(), "leaf.pem", Some("key.pem")).expect("valid");
-    let leaf = &scenario.pki.certificates[0];
-    let pem = leaf.pem.as_ref().expect("read from PEM");
-    assert_eq!(pem.chain.len(), 2);
-    assert_eq!(pem.chain_file, dir.path().join("leaf.pem"));
-    assert!(!pem.key_pkcs8.is_empty());
+    let leaf = &scenario.pki().certificates()[0];
+    let pem = leaf.pem().expect("read from PEM");
+    assert_eq!(pem.chain().len(), 2);
+    assert_eq!(pem.chain_file(), dir.path().join("leaf.pem"));
+    assert!(!pem.key_pkcs8().is_empty());
 }
 
 #[test]

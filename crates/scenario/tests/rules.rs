@@ -370,7 +370,7 @@ fn authorities_are_ordered_issuer_first() {
         "{BASE}\n[authorities.leafward]\nissuer = \"mid\"\n\n[authorities.other]\n\n[authorities.mid]\nissuer = \"top\"\n\n[authorities.top]\n"
     );
     let s = valid(&text);
-    let names: Vec<&str> = s.pki.authorities.iter().map(|a| a.name.as_str()).collect();
+    let names: Vec<&str> = s.pki().authorities().map(|a| a.name()).collect();
     assert_eq!(names, ["root", "top", "mid", "leafward", "other"]);
 }
 
@@ -983,10 +983,10 @@ fn request_location_is_its_header_or_inline_table() {
     let s = valid(&text);
     let second = text.rfind("[[requests]]").expect("present");
     assert_eq!(
-        s.requests[1].location.line,
+        s.requests()[1].location().line,
         text[..second].matches('\n').count() + 1
     );
-    assert_eq!(s.requests[1].name, "second");
+    assert_eq!(s.requests()[1].name(), "second");
 
     // An inline table in a top-level array (top-level keys come before any table).
     let moved = format!(
@@ -994,6 +994,6 @@ fn request_location_is_its_header_or_inline_table() {
         with(BASE, "[[requests]]\npath = \"/pets\"\n", "")
     );
     let s = valid(&moved);
-    assert_eq!(s.requests[0].location.line, 2);
-    assert_eq!(s.requests[0].location.column, 3);
+    assert_eq!(s.requests()[0].location().line, 2);
+    assert_eq!(s.requests()[0].location().column, 3);
 }

@@ -68,7 +68,7 @@ pub(crate) async fn compare(file: &Path, format: Format, jobs: usize) -> u8 {
     let Some(scenario) = load(file) else {
         return EXIT_UNUSABLE;
     };
-    let Some(matrix) = scenario.matrix.clone() else {
+    let Some(matrix) = scenario.matrix().cloned() else {
         eprintln!(
             "hoplab: {}: the scenario has no [matrix] section to compare (see the README's \
              scenario reference)",
@@ -82,9 +82,9 @@ pub(crate) async fn compare(file: &Path, format: Format, jobs: usize) -> u8 {
         Format::Text => print!("{}", table(&scenario, &matrix, &route, &rows)),
         Format::Json => {
             let doc = JsonCompare {
-                scenario: &scenario.name,
+                scenario: scenario.name(),
                 route,
-                dimensions: matrix.axes.iter().map(|a| a.dimension.key()).collect(),
+                dimensions: matrix.axes().iter().map(|a| a.dimension().key()).collect(),
                 rows: &rows,
             };
             if !print_json("hoplab", "the comparison", &doc) {
@@ -117,14 +117,16 @@ async fn run_rows(scenario: &Scenario, matrix: &Matrix, jobs: usize) -> Vec<Row>
     let mut running = JoinSet::new();
     let mut rows: Vec<Option<Row>> = Vec::new();
     for (index, combination) in combinations.iter().enumerate() {
-        let settings = settings_of(combination);
+        let settings = settings_of(scenario, combination);
         rows.push(None);
         let variant = match combination.apply(scenario, matrix) {
             Ok(variant) => variant,
             Err(reason) => {
                 rows[index] = Some(Row {
                     settings,
-                    result: RowResult::NotRun { reason },
+                    result: RowResult::NotRun {
+                        reason: reason.to_string(),
+                    },
                 });
                 continue;
             }
@@ -145,7 +147,7 @@ async fn run_rows(scenario: &Scenario, matrix: &Matrix, jobs: usize) -> Vec<Row>
         .zip(&combinations)
         .map(|(row, combination)| {
             row.unwrap_or_else(|| Row {
-                settings: settings_of(combination),
+                settings: settings_of(scenario, combination),
                 result: RowResult::Error {
                     error: "the run was aborted".into(),
                 },
@@ -154,11 +156,11 @@ async fn run_rows(scenario: &Scenario, matrix: &Matrix, jobs: usize) -> Vec<Row>
         .collect()
 }
 
-fn settings_of(combination: &Combination) -> Vec<(String, String)> {
+fn settings_of(scenario: &Scenario, combination: &Combination) -> Vec<(String, String)> {
     combination
-        .settings
+        .settings()
         .iter()
-        .map(|s| (s.dimension().key().to_owned(), s.to_string()))
+        .map(|s| (s.dimension().key().to_owned(), s.text(scenario.pki())))
         .collect()
 }
 
@@ -187,12 +189,8 @@ async fn run_variant(variant: &Scenario) -> RowResult {
 }
 
 fn route_line(scenario: &Scenario, matrix: &Matrix) -> String {
-    scenario
-        .gateway
-        .routes
-        .get(matrix.route)
-        .map(|r| format!("{} {} -> {}", r.method, r.path, r.uri.raw))
-        .unwrap_or_default()
+    let r = scenario.route(matrix.route());
+    format!("{} {} -> {}", r.method(), r.path(), r.uri().raw())
 }
 
 /// The text report: a heading, one aligned row per combination that ran, then what did not
@@ -206,7 +204,7 @@ fn table(scenario: &Scenario, matrix: &Matrix, route: &str, rows: &[Row]) -> Str
     let _ = writeln!(
         out,
         "{}: route {route}, {} combinations, {ran} run live",
-        scenario.name,
+        scenario.name(),
         rows.len()
     );
     let _ = writeln!(
@@ -216,9 +214,9 @@ fn table(scenario: &Scenario, matrix: &Matrix, route: &str, rows: &[Row]) -> Str
     );
 
     let mut header: Vec<String> = matrix
-        .axes
+        .axes()
         .iter()
-        .map(|a| a.dimension.heading().to_owned())
+        .map(|a| a.dimension().heading().to_owned())
         .collect();
     header.extend(["status", "validated", "model", "message"].map(String::from));
     let mut lines: Vec<Vec<String>> = vec![header];

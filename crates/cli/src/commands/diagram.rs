@@ -22,7 +22,7 @@ pub(crate) async fn diagram(
     let Some(scenario) = load(file) else {
         return EXIT_UNUSABLE;
     };
-    if scenario.requests.is_empty() {
+    if scenario.requests().is_empty() {
         eprintln!(
             "hoplab: {}: the scenario has no [[requests]] to draw",
             file.display()

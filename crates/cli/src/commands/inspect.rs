@@ -79,7 +79,7 @@ pub(crate) async fn certs(file: &Path, out: &Path) -> u8 {
         return EXIT_UNUSABLE;
     };
     let now = super::clock(&scenario);
-    let spec = scenario.pki.clone();
+    let spec = scenario.pki().clone();
     let pki = match tokio::task::spawn_blocking(move || hoplab_pki::Pki::generate(&spec, now)).await
     {
         Ok(Ok(pki)) => pki,

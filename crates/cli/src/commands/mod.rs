@@ -30,7 +30,7 @@ fn default_jobs() -> usize {
 
 /// The scenario clock: `now` when the scenario pins it, else the current time.
 pub(crate) fn clock(scenario: &Scenario) -> time::OffsetDateTime {
-    scenario.now.unwrap_or_else(time::OffsetDateTime::now_utc)
+    scenario.now().unwrap_or_else(time::OffsetDateTime::now_utc)
 }
 
 /// Writes `text` to `path`, or says why it could not on stderr.
@@ -182,8 +182,8 @@ fn validate(files: &[PathBuf]) -> u8 {
             Some(scenario) => println!(
                 "{}: ok ({} routes, {} requests)",
                 file.display(),
-                scenario.gateway.routes.len(),
-                scenario.requests.len()
+                scenario.gateway().routes().len(),
+                scenario.requests().len()
             ),
             None => code = EXIT_UNUSABLE,
         }

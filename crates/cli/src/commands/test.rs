@@ -243,7 +243,7 @@ async fn run_one(path: PathBuf) -> ScenarioResult {
             let model_disagreements = hoplab_model::disagreements(&explanation, &report);
             ScenarioResult {
                 path,
-                name: scenario.name.clone(),
+                name: scenario.name().to_owned(),
                 status: if !report.passed() {
                     Status::Failed
                 } else if !model_disagreements.is_empty() {
@@ -259,7 +259,7 @@ async fn run_one(path: PathBuf) -> ScenarioResult {
             }
         }
         Err(error) => ScenarioResult {
-            name: scenario.name.clone(),
+            name: scenario.name().to_owned(),
             ..unusable(path, Status::Error, error.to_string(), started)
         },
     }

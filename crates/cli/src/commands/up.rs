@@ -36,10 +36,10 @@ pub(crate) async fn up(file: &Path, listen: IpAddr, port: u16, keep: usize) -> u
         println!("listening for {hop} on {addr}");
     }
     let routes: Vec<String> = scenario
-        .gateway
-        .routes
+        .gateway()
+        .routes()
         .iter()
-        .map(|r| format!("{} {}", r.method, r.path))
+        .map(|r| format!("{} {}", r.method(), r.path()))
         .collect();
     println!(
         "ready: invoke URL http://{}/ (routes: {}; records of the latest {} requests at {})",

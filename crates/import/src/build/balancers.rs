@@ -234,14 +234,18 @@ fn unmapped(arn: &str) -> Missing {
 fn write_policy(doc: &mut Doc, f: &str, policy: Option<&str>) {
     let field = format!("{f}.security_policy");
     match policy {
-        Some(p) if SecurityPolicy::ALL.iter().any(|(name, _)| *name == p) => {
+        Some(p) if SecurityPolicy::from_spelling(p).is_some() => {
             doc.entry("security_policy", Value::str(p));
         }
         Some(p) => Missing::new(
             format!("security policy {p} is not modelled"),
             Some(format!(
                 "pick the closest of: {}",
-                SecurityPolicy::ALL.map(|(name, _)| name).join(", ")
+                SecurityPolicy::ALL
+                    .iter()
+                    .map(|(name, _)| *name)
+                    .collect::<Vec<_>>()
+                    .join(", ")
             )),
             format!("security policy {p}"),
         )
@@ -250,7 +254,11 @@ fn write_policy(doc: &mut Doc, f: &str, policy: Option<&str>) {
             "describe-listeners gives no SslPolicy for this TLS listener",
             Some(format!(
                 "pick one of: {}",
-                SecurityPolicy::ALL.map(|(name, _)| name).join(", ")
+                SecurityPolicy::ALL
+                    .iter()
+                    .map(|(name, _)| *name)
+                    .collect::<Vec<_>>()
+                    .join(", ")
             )),
             "security policy",
         )

@@ -111,9 +111,9 @@ fn write_route(
             let name = b.nlb_names.name(&nlb_arn, load_balancer_name(&nlb_arn));
             doc.entry("vpc_link", Value::str(name));
             if let Some(uri) = &uri
-                && uri.scheme == Scheme::Https
+                && uri.scheme() == Scheme::Https
             {
-                facts.https_through.push((nlb_arn.clone(), uri.port));
+                facts.https_through.push((nlb_arn.clone(), uri.port()));
             }
             if !facts.nlbs.contains(&nlb_arn) {
                 facts.nlbs.push(nlb_arn);
@@ -175,14 +175,14 @@ fn write_uri(
             if let Connection::VpcLink { nlb_arn, .. } = connection {
                 let has_port = ex
                     .listeners_of(nlb_arn)
-                    .any(|l| l.port == Some(i64::from(uri.port)));
+                    .any(|l| l.port == Some(i64::from(uri.port())));
                 if !has_port {
                     doc.todo_note(
                         &field,
                         &format!(
                             "no exported listener of {} has port {}, the uri's port, which picks the listener",
                             load_balancer_name(nlb_arn),
-                            uri.port
+                            uri.port()
                         ),
                     );
                 }
@@ -297,11 +297,11 @@ fn nlb_arn(arn: &str) -> Result<String, Missing> {
 }
 
 fn add_backend(backends: &mut Vec<Backend>, uri: &IntegrationUri) {
-    let https = uri.scheme == Scheme::Https;
-    match backends.iter_mut().find(|b| b.host == uri.host) {
+    let https = uri.scheme() == Scheme::Https;
+    match backends.iter_mut().find(|b| b.host == uri.host()) {
         Some(backend) => backend.https |= https,
         None => backends.push(Backend {
-            host: uri.host.clone(),
+            host: uri.host().to_owned(),
             https,
         }),
     }

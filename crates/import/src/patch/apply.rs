@@ -1,10 +1,16 @@
-//! Patch operations applied to routes.
+//! Patch operations applied to the routes of a scenario.
 //!
-//! Operations change a draft of the route's integration settings in order; the draft is then
-//! resolved into a route (the target an `INTERNET` URI host names, the listener a `VPC_LINK`
-//! URI port picks). Nothing changes unless every operation applies and the result resolves.
+//! Each operation sets one key of the route as the scenario file writes it (`uri`,
+//! `connection_type`, `vpc_link`, `timeout_ms`, `insecure_skip_verification`), in order, on
+//! every selected route. The scenario is then validated again, like a file: a patched route
+//! meets every rule a written one meets, the API's rules included (an HTTP API's 30-second
+//! timeout, its lack of `insecureSkipVerification`). What validation finds about a value the
+//! patch set is reported in the patch's words (`connectionId`, not `vpc_link`). Nothing
+//! changes unless the whole patched scenario is valid.
 
-use hoplab_scenario::{ConnectionType, IntegrationUri, Route, Scenario, parse_integration_uri};
+use hoplab_scenario::{
+    ConnectionType, LoadError, Route, RouteBuilder, Rule, Scenario, ScenarioError,
+};
 
 use super::{Op, PatchOp};
 use crate::error::PatchError;
@@ -47,7 +53,7 @@ impl RouteSelector {
         match self {
             RouteSelector::All => true,
             RouteSelector::Route { method, path } => {
-                route.method.eq_ignore_ascii_case(method) && route.path == *path
+                route.method().eq_ignore_ascii_case(method) && route.path() == path
             }
         }
     }
@@ -64,110 +70,69 @@ impl std::fmt::Display for RouteSelector {
     }
 }
 
-/// Applies operations to one route on its own. Changes that need the rest of the scenario to
-/// resolve (a URI host or port that may name another target or listener, another connection
-/// type or NLB) are refused with [`PatchError::NeedsScenario`]; [`apply_to_scenario`] takes
-/// them.
-pub fn apply(route: &mut Route, ops: &[PatchOp]) -> Result<(), PatchError> {
-    let draft = Draft::of(route).patch(ops)?;
-    let connection = draft.resolve_alone(route)?;
-    draft.commit(route, connection);
-    Ok(())
-}
-
-/// Applies operations to the selected routes of a scenario, resolving URI hosts against the
-/// targets' `dns_names` and URI ports against the NLB's listeners. Returns how many routes
-/// changed; nothing changes unless every selected route takes every operation.
+/// Applies operations to the selected routes of a scenario and validates the result again:
+/// a URI host resolves against the targets' `dns_names`, a URI port against the NLB's
+/// listeners, and every rule of the scenario reference applies. Returns how many routes
+/// changed; nothing changes unless every selected route takes every operation and the
+/// patched scenario is valid.
 pub fn apply_to_scenario(
     scenario: &mut Scenario,
     selector: &RouteSelector,
     ops: &[PatchOp],
 ) -> Result<usize, PatchError> {
-    let mut patched = Vec::new();
-    for (i, route) in scenario.gateway.routes.iter().enumerate() {
-        if !selector.matches(route) {
-            continue;
-        }
-        let draft = Draft::of(route).patch(ops)?;
-        let connection = draft.resolve_in(scenario, route)?;
-        patched.push((i, draft, connection));
-    }
-    if patched.is_empty() {
-        let routes: Vec<String> = scenario
-            .gateway
-            .routes
-            .iter()
-            .map(|r| format!("{} {}", r.method, r.path))
-            .collect();
+    let selected: Vec<&Route> = scenario
+        .routes()
+        .iter()
+        .filter(|route| selector.matches(route))
+        .collect();
+    if selected.is_empty() {
+        let routes: Vec<String> = scenario.routes().iter().map(label).collect();
         return Err(PatchError::NoRoute {
             selector: selector.to_string(),
             routes: routes.join(", "),
         });
     }
-    let count = patched.len();
-    for (i, draft, connection) in patched {
-        draft.commit(&mut scenario.gateway.routes[i], connection);
+    let edits = ops
+        .iter()
+        .enumerate()
+        .map(|(i, op)| Edit::parse(i + 1, op))
+        .collect::<Result<Vec<_>, _>>()?;
+    let count = selected.len();
+    let mut builder = scenario.to_builder();
+    for route in selected {
+        builder = builder.edit_route(route.id(), |raw| {
+            edits.iter().fold(raw, |raw, edit| edit.apply(raw))
+        });
     }
-    Ok(count)
-}
-
-/// The connection a draft asks for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Kind {
-    Internet,
-    VpcLink,
-}
-
-impl Kind {
-    fn of(connection: &ConnectionType) -> Self {
-        match connection {
-            ConnectionType::Internet { .. } => Kind::Internet,
-            ConnectionType::VpcLink { .. } => Kind::VpcLink,
+    match builder.build() {
+        Ok(patched) => {
+            *scenario = patched;
+            Ok(count)
         }
-    }
-
-    fn as_str(self) -> &'static str {
-        match self {
-            Kind::Internet => "INTERNET",
-            Kind::VpcLink => "VPC_LINK",
-        }
+        Err(error) => Err(refusal(scenario, &edits, error)),
     }
 }
 
-/// A route's integration settings being patched.
+/// `METHOD path`, how errors name a route.
+fn label(route: &Route) -> String {
+    format!("{} {}", route.method(), route.path())
+}
+
+/// One operation, read: the key it sets and the value.
 #[derive(Debug, Clone)]
-struct Draft {
-    uri: IntegrationUri,
-    kind: Kind,
-    /// The NLB a VPC link reaches (`connectionId`).
-    nlb: Option<String>,
-    skip: bool,
-    timeout_ms: u32,
+enum Edit {
+    SkipVerification(bool),
+    /// The value as written, and as read.
+    Timeout(String, u32),
+    Uri(String),
+    ConnectionType(ConnectionType),
+    ConnectionId(String),
 }
 
-impl Draft {
-    fn of(route: &Route) -> Self {
-        let nlb = match &route.connection {
-            ConnectionType::Internet { .. } => None,
-            ConnectionType::VpcLink { nlb, .. } => Some(nlb.clone()),
-        };
-        Draft {
-            uri: route.uri.clone(),
-            kind: Kind::of(&route.connection),
-            nlb,
-            skip: route.insecure_skip_verification,
-            timeout_ms: route.timeout_ms,
-        }
-    }
-
-    fn patch(mut self, ops: &[PatchOp]) -> Result<Self, PatchError> {
-        for (i, op) in ops.iter().enumerate() {
-            self.patch_one(i + 1, op)?;
-        }
-        Ok(self)
-    }
-
-    fn patch_one(&mut self, index: usize, op: &PatchOp) -> Result<(), PatchError> {
+impl Edit {
+    /// Reads an operation; the value must be of the kind its path takes. Whether it is
+    /// allowed there is for validation to say.
+    fn parse(index: usize, op: &PatchOp) -> Result<Edit, PatchError> {
         let unsupported = || PatchError::Unsupported {
             op: op.op.to_string(),
             path: op.path.clone(),
@@ -185,148 +150,131 @@ impl Draft {
             value: value.to_owned(),
             expected: expected.to_owned(),
         };
-        match op.path.as_str() {
-            "/tlsConfig/insecureSkipVerification" => {
-                self.skip = match value.to_ascii_lowercase().as_str() {
-                    "true" => true,
-                    "false" => false,
-                    _ => return Err(invalid("expected true or false")),
-                };
-            }
-            "/timeoutInMillis" => {
-                self.timeout_ms = value
-                    .parse::<u32>()
-                    .ok()
-                    .filter(|ms| (50..=300_000).contains(ms))
-                    .ok_or_else(|| invalid("expected milliseconds from 50 to 300000"))?;
-            }
-            "/uri" => {
-                self.uri = parse_integration_uri(value).map_err(|problem| invalid(&problem))?;
-            }
-            "/connectionType" => {
-                self.kind = match value {
-                    "INTERNET" => Kind::Internet,
-                    "VPC_LINK" => Kind::VpcLink,
-                    _ => return Err(invalid("expected INTERNET or VPC_LINK")),
-                };
-            }
+        Ok(match op.path.as_str() {
+            "/tlsConfig/insecureSkipVerification" => match value.to_ascii_lowercase().as_str() {
+                "true" => Edit::SkipVerification(true),
+                "false" => Edit::SkipVerification(false),
+                _ => return Err(invalid("expected true or false")),
+            },
+            "/timeoutInMillis" => match value.parse::<u32>() {
+                Ok(ms) => Edit::Timeout(value.to_owned(), ms),
+                Err(_) => return Err(invalid(TIMEOUT_RANGE)),
+            },
+            "/uri" => Edit::Uri(value.to_owned()),
+            "/connectionType" => match ConnectionType::from_spelling(value) {
+                Some(connection) => Edit::ConnectionType(connection),
+                None => return Err(invalid("expected INTERNET or VPC_LINK")),
+            },
             "/connectionId" => {
                 if value.is_empty() {
                     return Err(invalid("expected the name of an NLB in the scenario"));
                 }
-                self.nlb = Some(value.to_owned());
+                Edit::ConnectionId(value.to_owned())
             }
             _ => return Err(unsupported()),
-        }
-        Ok(())
+        })
     }
 
-    /// The connection, when the change needs nothing but the route itself.
-    fn resolve_alone(&self, route: &Route) -> Result<ConnectionType, PatchError> {
-        let needs = |path: &str, reason: String| PatchError::NeedsScenario {
-            path: path.to_owned(),
-            reason,
+    /// The route as written, with this key set.
+    fn apply(&self, route: RouteBuilder) -> RouteBuilder {
+        match self {
+            Edit::SkipVerification(skip) => route.insecure_skip_verification(*skip),
+            Edit::Timeout(_, ms) => route.timeout_ms(*ms),
+            Edit::Uri(uri) => route.uri(uri),
+            Edit::ConnectionType(connection) => route.connection_type(*connection),
+            Edit::ConnectionId(nlb) => route.connection_id(nlb),
+        }
+    }
+}
+
+/// What a `/timeoutInMillis` value must be.
+const TIMEOUT_RANGE: &str = "expected milliseconds from 50 to 300000";
+
+/// Why the patched scenario is refused: the first problem validation found, in the words of
+/// the patch when it is about a value the patch set.
+fn refusal(scenario: &Scenario, edits: &[Edit], error: LoadError) -> PatchError {
+    let LoadError::Invalid(errors) = error else {
+        return PatchError::Reload {
+            message: error.to_string(),
         };
-        match (&route.connection, self.kind) {
-            (ConnectionType::Internet { target }, Kind::Internet) => {
-                if self.uri.host != route.uri.host {
-                    return Err(needs(
-                        "/uri",
-                        format!(
-                            "the uri host changes from {} to {}, which may be another target",
-                            route.uri.host, self.uri.host
-                        ),
-                    ));
-                }
-                Ok(ConnectionType::Internet {
-                    target: target.clone(),
-                })
-            }
-            (ConnectionType::VpcLink { nlb, listener_port }, Kind::VpcLink) => {
-                let wanted = self.nlb.as_deref().unwrap_or(nlb);
-                if wanted != nlb {
-                    return Err(needs(
-                        "/connectionId",
-                        format!("the nlb changes from {nlb} to {wanted}"),
-                    ));
-                }
-                if self.uri.port != *listener_port {
-                    return Err(needs(
-                        "/uri",
-                        format!(
-                            "the uri port changes from {listener_port} to {}, which picks another listener",
-                            self.uri.port
-                        ),
-                    ));
-                }
-                Ok(route.connection.clone())
-            }
-            (current, wanted) => Err(needs(
-                "/connectionType",
-                format!(
-                    "the connection type changes from {} to {}",
-                    Kind::of(current).as_str(),
-                    wanted.as_str()
-                ),
-            )),
-        }
-    }
+    };
+    errors
+        .first()
+        .and_then(|first| restate(scenario, edits, first))
+        .unwrap_or(PatchError::Invalid { errors })
+}
 
-    /// The connection, resolved against the scenario's targets and NLBs.
-    fn resolve_in(&self, scenario: &Scenario, route: &Route) -> Result<ConnectionType, PatchError> {
-        let unresolved = |message: String| PatchError::Unresolved {
-            route: format!("{} {}", route.method, route.path),
+/// A validation error about a patched value, as the patch states it.
+fn restate(scenario: &Scenario, edits: &[Edit], error: &ScenarioError) -> Option<PatchError> {
+    let route_label = |route: &usize| scenario.routes().get(*route).map(label);
+    let unresolved = |route: &usize, message: String| {
+        Some(PatchError::Unresolved {
+            route: route_label(route)?,
             message,
-        };
-        match self.kind {
-            Kind::Internet => scenario
-                .targets
-                .iter()
-                .find(|t| t.dns_names.iter().any(|d| d.eq_ignore_ascii_case(&self.uri.host)))
-                .map(|t| ConnectionType::Internet {
-                    target: t.name.clone(),
-                })
-                .ok_or_else(|| {
-                    unresolved(format!(
-                        "no target serves host {} (an INTERNET uri's host must be in a target's dns_names)",
-                        self.uri.host
-                    ))
-                }),
-            Kind::VpcLink => {
-                let name = self.nlb.as_deref().ok_or_else(|| {
-                    unresolved(
-                        "connectionType is VPC_LINK but no connectionId names the nlb \
-                         (add op=replace,path=/connectionId,value=<nlb name>)"
-                            .to_owned(),
-                    )
-                })?;
-                let Some(nlb) = scenario.nlbs.iter().find(|n| n.name == name) else {
-                    let names: Vec<&str> = scenario.nlbs.iter().map(|n| n.name.as_str()).collect();
-                    return Err(unresolved(format!(
-                        "no nlb named {name} (nlbs: {})",
-                        if names.is_empty() { "none".to_owned() } else { names.join(", ") }
-                    )));
-                };
-                if !nlb.listeners.iter().any(|l| l.port == self.uri.port) {
-                    let ports: Vec<String> = nlb.listeners.iter().map(|l| l.port.to_string()).collect();
-                    return Err(unresolved(format!(
-                        "nlb {name} has no listener on port {}, the uri's port (listeners: {})",
-                        self.uri.port,
-                        ports.join(", ")
-                    )));
+        })
+    };
+    let last_value = |pick: fn(&Edit) -> Option<&str>| edits.iter().rev().find_map(pick);
+    match error.rule.as_ref()? {
+        Rule::TimeoutOutOfRange { .. } => Some(PatchError::InvalidValue {
+            path: "/timeoutInMillis".to_owned(),
+            value: last_value(|e| match e {
+                Edit::Timeout(text, _) => Some(text),
+                _ => None,
+            })?
+            .to_owned(),
+            expected: TIMEOUT_RANGE.to_owned(),
+        }),
+        Rule::InvalidUri { .. } => Some(PatchError::InvalidValue {
+            path: "/uri".to_owned(),
+            value: last_value(|e| match e {
+                Edit::Uri(uri) => Some(uri),
+                _ => None,
+            })?
+            .to_owned(),
+            expected: match &error.help {
+                Some(help) => format!("{}; {help}", error.message),
+                None => error.message.clone(),
+            },
+        }),
+        Rule::MissingVpcLink { route } => unresolved(
+            route,
+            "connectionType is VPC_LINK but no connectionId names the nlb \
+             (add op=replace,path=/connectionId,value=<nlb name>)"
+                .to_owned(),
+        ),
+        Rule::UnknownNlb { route, name, nlbs } => unresolved(
+            route,
+            format!(
+                "no nlb named {name} (nlbs: {})",
+                if nlbs.is_empty() {
+                    "none".to_owned()
+                } else {
+                    nlbs.join(", ")
                 }
-                Ok(ConnectionType::VpcLink {
-                    nlb: name.to_owned(),
-                    listener_port: self.uri.port,
-                })
-            }
+            ),
+        ),
+        Rule::NoListenerOnPort {
+            route,
+            nlb,
+            port,
+            ports,
+        } => {
+            let ports: Vec<String> = ports.iter().map(u16::to_string).collect();
+            unresolved(
+                route,
+                format!(
+                    "nlb {nlb} has no listener on port {port}, the uri's port (listeners: {})",
+                    ports.join(", ")
+                ),
+            )
         }
-    }
-
-    fn commit(self, route: &mut Route, connection: ConnectionType) {
-        route.uri = self.uri;
-        route.connection = connection;
-        route.insecure_skip_verification = self.skip;
-        route.timeout_ms = self.timeout_ms;
+        Rule::UnknownHost { route, host } => unresolved(
+            route,
+            format!(
+                "no target serves host {host} (an INTERNET uri's host must be in a target's \
+                 dns_names)"
+            ),
+        ),
+        _ => None,
     }
 }

@@ -1,13 +1,13 @@
 //! API Gateway `update-integration` patch operations, applied to scenario routes.
 //!
 //! `parse` reads the AWS CLI's `--patch-operations` text (shorthand or JSON) into
-//! [`PatchOp`]s; `apply` changes a route the way the same operations change an integration,
-//! parsing a replacement URI by the scenario's rules.
+//! [`PatchOp`]s; `apply` changes routes the way the same operations change an integration,
+//! and validates the patched scenario again by the scenario's rules.
 
 mod apply;
 mod parse;
 
-pub use apply::{RouteSelector, SUPPORTED, apply, apply_to_scenario};
+pub use apply::{RouteSelector, SUPPORTED, apply_to_scenario};
 pub use parse::parse_patch_operations;
 
 /// One JSON Patch operation as API Gateway takes it.

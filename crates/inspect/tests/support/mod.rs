@@ -100,14 +100,29 @@ path = "/"
 uri = "https://api.example.com/"
 "#;
 
-/// The test PKI, generated once per test binary.
-pub(crate) fn pki() -> &'static Pki {
-    static PKI: OnceLock<Pki> = OnceLock::new();
+/// The test scenario and its PKI, generated once per test binary.
+fn generated() -> &'static (hoplab_scenario::Scenario, Pki) {
+    static PKI: OnceLock<(hoplab_scenario::Scenario, Pki)> = OnceLock::new();
     PKI.get_or_init(|| {
         let scenario = hoplab_scenario::from_toml(SCENARIO, "inspect-test.toml")
             .unwrap_or_else(|e| panic!("test scenario: {e}"));
-        Pki::generate(&scenario.pki, OffsetDateTime::now_utc()).expect("test pki")
+        let pki = Pki::generate(scenario.pki(), OffsetDateTime::now_utc()).expect("test pki");
+        (scenario, pki)
     })
+}
+
+/// The test PKI.
+pub(crate) fn pki() -> &'static Pki {
+    &generated().1
+}
+
+/// What a server serving the leaf `leaf` sends.
+pub(crate) fn served(leaf: &str) -> &'static hoplab_pki::ServedCertificate {
+    let (scenario, pki) = generated();
+    let id = scenario
+        .find_certificate(leaf)
+        .unwrap_or_else(|| panic!("no leaf {leaf}"));
+    pki.served(id)
 }
 
 /// One of the PKI's PEM files, by name.
@@ -140,9 +155,7 @@ pub(crate) struct Server {
 
 impl Server {
     pub(crate) async fn start(leaf: &str) -> Server {
-        let served = pki()
-            .served(leaf)
-            .unwrap_or_else(|| panic!("no leaf {leaf}"));
+        let served = served(leaf);
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("local addr");
         let shutdown = CancellationToken::new();

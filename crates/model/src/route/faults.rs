@@ -23,7 +23,7 @@ pub(super) const TIMEOUT_ERROR: &str = "Execution failed due to a timeout error"
 /// If `target` drops connections before any byte, fails the flow and returns `true`.
 /// `direct` says whether the gateway's own connection is the one dropped.
 pub(super) fn dropped(flow: &mut Flow, target: &Target, direct: bool) -> bool {
-    let what = match target.behaviour {
+    let what = match target.behaviour() {
         TargetBehaviour::Refuse => "refuses connections (nothing listens)",
         TargetBehaviour::AcceptThenClose => "accepts the connection and closes it at once",
         TargetBehaviour::Reset => "accepts the connection and resets it",
@@ -33,7 +33,7 @@ pub(super) fn dropped(flow: &mut Flow, target: &Target, direct: bool) -> bool {
     flow.say(format!(
         "Target {:?} {what}, so {who} connection to it ends before any TLS or HTTP: \
          a connectivity failure, which API Gateway reports as an internal error.",
-        target.name
+        target.name()
     ));
     flow.fail(INTERNAL_ERROR);
     true
@@ -47,7 +47,7 @@ pub(super) fn backend_versions_refused(
     policy: SecurityPolicy,
 ) -> bool {
     let tls13_policy = policy.as_str().starts_with("ELBSecurityPolicy-TLS13-");
-    let meets = target.tls_versions.tls12() || (tls13_policy && target.tls_versions.tls13());
+    let meets = target.tls_versions().tls12() || (tls13_policy && target.tls_versions().tls13());
     if meets {
         return false;
     }
@@ -56,7 +56,7 @@ pub(super) fn backend_versions_refused(
     } else {
         "ELBSecurityPolicy-2016-08"
     };
-    let accepts = match target.tls_versions {
+    let accepts = match target.tls_versions() {
         TlsVersions::Tls13Only => "TLS 1.3 only",
         TlsVersions::Tls12Only => "TLS 1.2 only",
         TlsVersions::Tls12AndTls13 => "TLS 1.2 and 1.3",
@@ -66,7 +66,7 @@ pub(super) fn backend_versions_refused(
          which offers TLS 1.2 at most, but target {:?} accepts {accepts}: the NLB's handshake \
          with it fails and API Gateway reports an internal error.",
         policy.as_str(),
-        target.name
+        target.name()
     ));
     flow.fail(INTERNAL_ERROR);
     true
@@ -74,12 +74,12 @@ pub(super) fn backend_versions_refused(
 
 /// The target receives the request: what it answers, within the route's timeout.
 pub(super) fn answer(flow: &mut Flow, target: &Target, timeout_ms: u32) {
-    match target.behaviour {
+    match target.behaviour() {
         TargetBehaviour::Hang => {
             flow.say(format!(
                 "Target {:?} reads the request and never answers, so after timeoutInMillis \
                  ({timeout_ms} ms) API Gateway gives up.",
-                target.name
+                target.name()
             ));
             timed_out(flow);
         }
@@ -87,7 +87,7 @@ pub(super) fn answer(flow: &mut Flow, target: &Target, timeout_ms: u32) {
             flow.say(format!(
                 "Target {:?} answers after {delay_ms} ms, no sooner than timeoutInMillis \
                  ({timeout_ms} ms), so API Gateway gives up first.",
-                target.name
+                target.name()
             ));
             timed_out(flow);
         }
@@ -95,7 +95,7 @@ pub(super) fn answer(flow: &mut Flow, target: &Target, timeout_ms: u32) {
             flow.say(format!(
                 "Target {:?} answers after {delay_ms} ms, within timeoutInMillis \
                  ({timeout_ms} ms).",
-                target.name
+                target.name()
             ));
             flow.answered_by(target);
         }
@@ -104,7 +104,7 @@ pub(super) fn answer(flow: &mut Flow, target: &Target, timeout_ms: u32) {
             flow.error = None;
             flow.say(format!(
                 "Target {:?} answers {code}, which API Gateway passes on.",
-                target.name
+                target.name()
             ));
         }
         // Connection-level faults were handled before the request was sent.

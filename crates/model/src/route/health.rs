@@ -13,23 +13,23 @@ use hoplab_scenario::{HealthCheck, HealthCheckProtocol, Target, TargetBehaviour,
 
 /// Whether `target` passes `check`.
 pub(super) fn passes(check: &HealthCheck, target: &Target) -> bool {
-    if target.behaviour == TargetBehaviour::Refuse {
+    if target.behaviour() == TargetBehaviour::Refuse {
         return false;
     }
-    let https = match (&target.protocol, check.protocol) {
+    let https = match (&target.protocol(), check.protocol()) {
         (_, HealthCheckProtocol::Tcp) => return true,
         (TargetProtocol::Http, HealthCheckProtocol::Http) => false,
         (TargetProtocol::Https { .. }, HealthCheckProtocol::Https) => true,
         _ => return false,
     };
-    if https && !target.tls_versions.tls12() {
+    if https && !target.tls_versions().tls12() {
         return false;
     }
-    match target.behaviour {
+    match target.behaviour() {
         TargetBehaviour::Normal => check.matches(200),
         TargetBehaviour::Status(code) => check.matches(code),
         TargetBehaviour::Slow { delay_ms } => {
-            u64::from(delay_ms) < u64::from(check.timeout_seconds) * 1000 && check.matches(200)
+            u64::from(delay_ms) < u64::from(check.timeout_seconds()) * 1000 && check.matches(200)
         }
         _ => false,
     }
@@ -48,11 +48,11 @@ pub(super) fn routable<'s>(
         targets.iter().partition(|t| passes(check, t));
     let names = |ts: &[&Target]| {
         ts.iter()
-            .map(|t| format!("{:?}", t.name))
+            .map(|t| format!("{:?}", t.name()))
             .collect::<Vec<_>>()
             .join(", ")
     };
-    let kind = check.protocol.as_str();
+    let kind = check.protocol().as_str();
     if unhealthy.is_empty() {
         return (
             targets,

@@ -16,17 +16,21 @@ pub(crate) fn scenario(base: &str, extra: &str) -> Scenario {
 /// Predicts every route, runs `requests` requests per route live, and checks they agree.
 pub(crate) async fn predict_all(base: &str, extra: &str, requests: usize) -> Vec<RoutePrediction> {
     let mut text = extra.to_owned();
-    for r in &scenario(base, extra).gateway.routes {
-        let method = if r.method == "ANY" { "GET" } else { &r.method };
+    for r in scenario(base, extra).routes() {
+        let method = if r.method() == "ANY" {
+            "GET"
+        } else {
+            r.method()
+        };
         for _ in 0..requests {
             text.push_str(&format!(
                 "\n[[requests]]\nmethod = \"{method}\"\npath = \"{}\"\n",
-                r.path
+                r.path()
             ));
         }
     }
     let s = scenario(base, &text);
-    let explanation = explain(&s, s.now.expect("cases pin the clock"));
+    let explanation = explain(&s, s.now().expect("cases pin the clock"));
     let report = hoplab_runner::run(&s).await.expect("live run");
     let found = disagreements(&explanation, &report);
     assert!(

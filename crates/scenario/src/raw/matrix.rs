@@ -7,7 +7,7 @@ use serde::de::{self, Deserializer, Visitor};
 use toml::Spanned;
 
 /// `[matrix]`: the dimensions `hoplab compare` varies, each a list of values.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, expecting = "a [matrix] table")]
 pub(crate) struct RawMatrix {
     /// The varied route, `"METHOD /path"` or `"/path"`; default: the scenario's only route.

@@ -1,23 +1,34 @@
-//! `[nlbs]`, `[target_groups]` and `[targets]` → [`Nlb`], [`TargetGroup`], [`Target`].
+//! `[nlbs]`, `[target_groups]` and `[targets]` → [`Nlb`] and [`Listener`], [`TargetGroup`],
+//! [`Target`].
 
 use std::collections::HashMap;
 
 use toml::Spanned;
 
 use super::values::{check_dns_name, one_of_names};
-use super::{Cx, Index, TARGET_GROUP_PROTOCOLS, behaviour, dangling, field, health};
+use super::{Cx, Index, TARGET_PROTOCOLS, behaviour, dangling, field, health};
 use crate::behaviour::AlpnPolicy;
+use crate::error::Rule;
+use crate::ids::{CertId, ListenerId, NlbId, TargetGroupId, TargetId};
 use crate::model::{
     Listener, ListenerProtocol, Nlb, SecurityPolicy, Target, TargetGroup, TargetGroupProtocol,
     TargetProtocol, TlsListener,
 };
 use crate::raw::{RawListener, RawScenario};
 
-pub(super) fn nlbs(cx: &mut Cx<'_>, raw: &RawScenario, index: &Index<'_>) -> Vec<Nlb> {
-    raw.nlbs
+/// The NLBs, and every listener (NLB by NLB, as [`ListenerId`]s count them).
+pub(super) fn nlbs(
+    cx: &mut Cx<'_>,
+    raw: &RawScenario,
+    index: &Index<'_>,
+) -> (Vec<Nlb>, Vec<Listener>) {
+    let mut all_listeners: Vec<Listener> = Vec::new();
+    let nlbs = raw
+        .nlbs
         .0
         .iter()
-        .map(|(name, nlb)| {
+        .enumerate()
+        .map(|(n, (name, nlb))| {
             let f = field("nlbs", name.get_ref());
             let listeners = &nlb.get_ref().listeners;
             if listeners.is_empty() {
@@ -36,7 +47,11 @@ pub(super) fn nlbs(cx: &mut Cx<'_>, raw: &RawScenario, index: &Index<'_>) -> Vec
                 .enumerate()
                 .map(|(i, listener)| {
                     let lf = format!("{f}.listeners[{i}]");
-                    let converted = convert_listener(cx, index, &lf, listener);
+                    let id = ListenerId::new(all_listeners.len());
+                    let mut converted = convert_listener(cx, index, &lf, listener);
+                    converted.id = id;
+                    converted.nlb = NlbId::new(n);
+                    converted.hop_name = format!("nlb:{}:{}", name.get_ref(), converted.port);
                     if converted.port != 0
                         && let Some(first) = ports.insert(converted.port, i) {
                             ports.insert(converted.port, first);
@@ -50,15 +65,18 @@ pub(super) fn nlbs(cx: &mut Cx<'_>, raw: &RawScenario, index: &Index<'_>) -> Vec
                                 )),
                             );
                         }
-                    converted
+                    all_listeners.push(converted);
+                    id
                 })
                 .collect();
             Nlb {
+                id: NlbId::new(n),
                 name: name.get_ref().clone(),
                 listeners,
             }
         })
-        .collect()
+        .collect();
+    (nlbs, all_listeners)
 }
 
 fn convert_listener(
@@ -84,15 +102,14 @@ fn convert_listener(
         &l.protocol,
         format!("{lf}.protocol"),
         "listener protocol",
-        &TARGET_GROUP_PROTOCOLS,
+        TargetGroupProtocol::ALL,
     );
 
     let protocol = match parsed {
         Some(TargetGroupProtocol::Tls) => {
             let default_certificate = match &l.certificate {
                 Some(certificate) => {
-                    check_leaf_ref(cx, index, certificate, format!("{lf}.certificate"));
-                    certificate.get_ref().clone()
+                    check_leaf_ref(cx, index, certificate, format!("{lf}.certificate"))
                 }
                 None => {
                     cx.error(
@@ -104,7 +121,7 @@ fn convert_listener(
                             one_of_names("certificates", index.certificates.iter().copied())
                         )),
                     );
-                    String::new()
+                    CertId::unresolved()
                 }
             };
             let certificates = match &l.certificates {
@@ -114,8 +131,7 @@ fn convert_listener(
                     .iter()
                     .enumerate()
                     .map(|(j, certificate)| {
-                        check_leaf_ref(cx, index, certificate, format!("{lf}.certificates[{j}]"));
-                        certificate.get_ref().clone()
+                        check_leaf_ref(cx, index, certificate, format!("{lf}.certificates[{j}]"))
                     })
                     .collect(),
             };
@@ -123,19 +139,20 @@ fn convert_listener(
                 l.security_policy.as_ref(),
                 format!("{lf}.security_policy"),
                 "security policy",
-                &SecurityPolicy::ALL,
+                SecurityPolicy::ALL,
                 SecurityPolicy::default(),
             );
             let alpn_policy = cx.enum_or(
                 l.alpn_policy.as_ref(),
                 format!("{lf}.alpn_policy"),
                 "ALPN policy",
-                &AlpnPolicy::ALL,
+                AlpnPolicy::ALL,
                 AlpnPolicy::None,
             );
             if let (Some(alpn), false) = (&l.alpn_policy, alpn_policy == AlpnPolicy::None)
-                && index.target_group(l.target_group.get_ref())
-                    == Some(Some(TargetGroupProtocol::Tcp))
+                && index
+                    .target_group(l.target_group.get_ref())
+                    .is_some_and(|(_, p)| p == Some(TargetGroupProtocol::Tcp))
             {
                 cx.error(
                     alpn.span(),
@@ -181,7 +198,7 @@ fn convert_listener(
     };
 
     let target_group = &l.target_group;
-    match index.target_group(target_group.get_ref()) {
+    let group = match index.target_group(target_group.get_ref()) {
         None => {
             let names: Vec<&str> = index.target_groups.iter().map(|(n, _)| *n).collect();
             dangling(
@@ -191,9 +208,12 @@ fn convert_listener(
                 "target groups",
                 &names,
             );
+            TargetGroupId::unresolved()
         }
-        Some(Some(TargetGroupProtocol::Tls)) if parsed == Some(TargetGroupProtocol::Tcp) => {
-            cx.error(
+        Some((group, Some(TargetGroupProtocol::Tls)))
+            if parsed == Some(TargetGroupProtocol::Tcp) =>
+        {
+            cx.rule_error(
                 target_group.span(),
                 format!("{lf}.target_group"),
                 format!(
@@ -204,23 +224,35 @@ fn convert_listener(
                     "use a TLS listener or a TCP target group: TCP listeners forward to TCP target groups only"
                         .into(),
                 ),
+                Rule::TcpListenerToTlsGroup,
             );
+            group
         }
-        Some(_) => {}
-    }
+        Some((group, _)) => group,
+    };
 
     Listener {
+        // The NLB's conversion sets where the listener sits.
+        id: ListenerId::unresolved(),
+        nlb: NlbId::unresolved(),
+        hop_name: String::new(),
         port,
         protocol,
-        target_group: target_group.get_ref().clone(),
+        target_group: group,
     }
 }
 
-/// Checks that `reference` names a leaf certificate (what a server serves).
-fn check_leaf_ref(cx: &mut Cx<'_>, index: &Index<'_>, reference: &Spanned<String>, field: String) {
+/// The leaf certificate `reference` names (what a server serves); reports it when it names
+/// none.
+fn check_leaf_ref(
+    cx: &mut Cx<'_>,
+    index: &Index<'_>,
+    reference: &Spanned<String>,
+    field: String,
+) -> CertId {
     let name = reference.get_ref();
-    if index.is_certificate(name) {
-        return;
+    if let Some(id) = index.certificate(name) {
+        return id;
     }
     if index.is_authority(name) {
         cx.error(
@@ -235,6 +267,7 @@ fn check_leaf_ref(cx: &mut Cx<'_>, index: &Index<'_>, reference: &Spanned<String
     } else {
         dangling(cx, reference, field, "certificates", &index.certificates);
     }
+    CertId::unresolved()
 }
 
 pub(super) fn target_groups(
@@ -242,18 +275,19 @@ pub(super) fn target_groups(
     raw: &RawScenario,
     index: &Index<'_>,
 ) -> Vec<TargetGroup> {
-    let target_names: Vec<&str> = index.targets.iter().map(|(n, _)| *n).collect();
+    let target_names = index.target_names();
     raw.target_groups
         .0
         .iter()
-        .map(|(name, tg)| {
+        .enumerate()
+        .map(|(g_index, (name, tg))| {
             let f = field("target_groups", name.get_ref());
             let g = tg.get_ref();
             let protocol = cx.enum_required(
                 &g.protocol,
                 format!("{f}.protocol"),
                 "target group protocol",
-                &TARGET_GROUP_PROTOCOLS,
+                TargetGroupProtocol::ALL,
             );
             if g.targets.get_ref().is_empty() {
                 cx.error(
@@ -267,6 +301,7 @@ pub(super) fn target_groups(
                 );
             }
             let mut seen: HashMap<&str, usize> = HashMap::new();
+            let mut targets = Vec::with_capacity(g.targets.get_ref().len());
             for (i, target) in g.targets.get_ref().iter().enumerate() {
                 let tf = format!("{f}.targets[{i}]");
                 let t = target.get_ref().as_str();
@@ -281,8 +316,9 @@ pub(super) fn target_groups(
                 }
                 match index.target(t) {
                     None => dangling(cx, target, tf, "targets", &target_names),
-                    Some(Some(false)) if protocol == Some(TargetGroupProtocol::Tls) => {
-                        cx.error(
+                    Some((id, Some(false))) if protocol == Some(TargetGroupProtocol::Tls) => {
+                        targets.push(id);
+                        cx.rule_error(
                             target.span(),
                             tf,
                             format!(
@@ -293,15 +329,19 @@ pub(super) fn target_groups(
                                 "give the target protocol = \"HTTPS\" and a certificate, or use protocol = \"TCP\" for the target group"
                                     .into(),
                             ),
+                            Rule::PlainTargetInTlsGroup {
+                                target: t.to_owned(),
+                            },
                         );
                     }
-                    Some(_) => {}
+                    Some((id, _)) => targets.push(id),
                 }
             }
             TargetGroup {
+                id: TargetGroupId::new(g_index),
                 name: name.get_ref().clone(),
                 protocol: protocol.unwrap_or(TargetGroupProtocol::Tcp),
-                targets: g.targets.get_ref().iter().map(|t| t.get_ref().clone()).collect(),
+                targets,
                 health_check: g.health_check.as_ref().map(|h| health::convert(cx, &f, h)),
             }
         })
@@ -313,22 +353,20 @@ pub(super) fn targets(cx: &mut Cx<'_>, raw: &RawScenario, index: &Index<'_>) -> 
     raw.targets
         .0
         .iter()
-        .map(|(name, target)| {
+        .enumerate()
+        .map(|(t_index, (name, target))| {
             let f = field("targets", name.get_ref());
             let t = target.get_ref();
             let https = cx.enum_required(
                 &t.protocol,
                 format!("{f}.protocol"),
                 "target protocol",
-                &[("HTTP", false), ("HTTPS", true)],
+                &TARGET_PROTOCOLS,
             );
             let protocol = match (https, &t.certificate) {
-                (Some(true), Some(certificate)) => {
-                    check_leaf_ref(cx, index, certificate, format!("{f}.certificate"));
-                    TargetProtocol::Https {
-                        certificate: certificate.get_ref().clone(),
-                    }
-                }
+                (Some(true), Some(certificate)) => TargetProtocol::Https {
+                    certificate: check_leaf_ref(cx, index, certificate, format!("{f}.certificate")),
+                },
                 (Some(true), None) => {
                     cx.error(
                         name.span(),
@@ -380,6 +418,7 @@ pub(super) fn targets(cx: &mut Cx<'_>, raw: &RawScenario, index: &Index<'_>) -> 
             }
             let (behaviour, tls_versions) = behaviour::convert(cx, &f, t, https);
             Target {
+                id: TargetId::new(t_index),
                 behaviour,
                 tls_versions,
                 name: name.get_ref().clone(),

@@ -20,13 +20,25 @@ pub(super) fn convert(
     https: Option<bool>,
 ) -> (TargetBehaviour, TlsVersions) {
     let name = t.behaviour.as_ref().map(|b| b.get_ref().as_str());
-    let behaviour = match name {
-        None | Some("normal") => TargetBehaviour::Normal,
-        Some("refuse") => TargetBehaviour::Refuse,
-        Some("accept-then-close") => TargetBehaviour::AcceptThenClose,
-        Some("reset") => TargetBehaviour::Reset,
-        Some("hang") => TargetBehaviour::Hang,
-        Some("slow") => match &t.delay_ms {
+    let spelled = match (name, &t.behaviour) {
+        (None, _) => Some(TargetBehaviour::Normal),
+        (Some(text), Some(spanned)) => {
+            let found = TargetBehaviour::from_spelling(text);
+            if found.is_none() {
+                let spellings: Vec<&str> = TargetBehaviour::ALL.iter().map(|(s, _)| *s).collect();
+                cx.error(
+                    spanned.span(),
+                    format!("{f}.behaviour"),
+                    format!("unknown behaviour {text:?}"),
+                    Some(one_of_spellings(&spellings)),
+                );
+            }
+            found
+        }
+        (Some(_), None) => None,
+    };
+    let behaviour = match spelled {
+        Some(TargetBehaviour::Slow { .. }) => match &t.delay_ms {
             Some(delay) => match u32::try_from(*delay.get_ref()) {
                 Ok(ms) if (1..=MAX_DELAY_MS).contains(delay.get_ref()) => {
                     TargetBehaviour::Slow { delay_ms: ms }
@@ -52,7 +64,7 @@ pub(super) fn convert(
                 TargetBehaviour::Normal
             }
         },
-        Some("status") => match &t.status {
+        Some(TargetBehaviour::Status(_)) => match &t.status {
             Some(status) => match u16::try_from(*status.get_ref()) {
                 Ok(code) if (200..=599).contains(&code) => TargetBehaviour::Status(code),
                 _ => {
@@ -70,17 +82,8 @@ pub(super) fn convert(
                 TargetBehaviour::Normal
             }
         },
-        Some(other) => {
-            if let Some(spanned) = &t.behaviour {
-                cx.error(
-                    spanned.span(),
-                    format!("{f}.behaviour"),
-                    format!("unknown behaviour {other:?}"),
-                    Some(one_of_spellings(&TargetBehaviour::NAMES)),
-                );
-            }
-            TargetBehaviour::Normal
-        }
+        Some(plain) => plain,
+        None => TargetBehaviour::Normal,
     };
     for (key, value, owner) in [
         ("delay_ms", t.delay_ms.as_ref(), "slow"),
@@ -110,7 +113,7 @@ pub(super) fn convert(
             Some(text),
             format!("{f}.tls_versions"),
             "TLS versions",
-            &TlsVersions::ALL,
+            TlsVersions::ALL,
             TlsVersions::default(),
         ),
     };

@@ -6,29 +6,12 @@ use toml::Spanned;
 
 use super::values::{Problem, one_of_names, parse_method, parse_uri};
 use super::{Cx, Index, dangling};
+use crate::error::Rule;
+use crate::ids::{ListenerId, RouteId, TargetId};
 use crate::model::{
-    ApiType, ConnectionType, Gateway, IntegrationType, IntegrationUri, Route, Scheme,
+    ApiType, Backend, ConnectionType, Gateway, IntegrationType, IntegrationUri, Route, Scheme,
 };
 use crate::raw::{RawGateway, RawRoute, RawScenario};
-
-const INTEGRATION_TYPES: [(&str, IntegrationType); 2] = [
-    ("HTTP", IntegrationType::Http),
-    ("HTTP_PROXY", IntegrationType::HttpProxy),
-];
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Connection {
-    Internet,
-    VpcLink,
-}
-
-const CONNECTION_TYPES: [(&str, Connection); 2] = [
-    ("INTERNET", Connection::Internet),
-    ("VPC_LINK", Connection::VpcLink),
-];
-
-/// `[gateway] api` spellings.
-const API_TYPES: [(&str, ApiType); 2] = [("REST", ApiType::Rest), ("HTTP", ApiType::Http)];
 
 /// An HTTP API's integration timeout cannot exceed 30 s (not adjustable).
 const HTTP_API_MAX_TIMEOUT_MS: u32 = 30_000;
@@ -63,7 +46,7 @@ fn check_api_rules(cx: &mut Cx<'_>, api: ApiType, g: &RawGateway, routes: &[Rout
                     );
                 }
                 if let Some(name) = &raw.server_name_to_verify
-                    && !matches!(route.connection, ConnectionType::VpcLink { .. })
+                    && route.backend.connection_type() != ConnectionType::VpcLink
                 {
                     cx.error(
                         name.span(),
@@ -156,7 +139,7 @@ pub(super) fn convert(cx: &mut Cx<'_>, raw: &RawScenario, index: &Index<'_>) -> 
         .enumerate()
         .map(|(i, route)| {
             let rf = format!("gateway.routes[{i}]");
-            let converted = convert_route(cx, index, &rf, route.get_ref());
+            let converted = convert_route(cx, index, i, &rf, route.get_ref());
             let key = (converted.method.clone(), converted.path.clone());
             if let Some(&first) = seen.get(&key) {
                 cx.error(
@@ -189,7 +172,7 @@ pub(super) fn convert(cx: &mut Cx<'_>, raw: &RawScenario, index: &Index<'_>) -> 
         g.api.as_ref(),
         "gateway.api".into(),
         "API type",
-        &API_TYPES,
+        ApiType::ALL,
         ApiType::Rest,
     );
     check_api_rules(cx, api, g, &routes);
@@ -202,7 +185,7 @@ pub(super) fn convert(cx: &mut Cx<'_>, raw: &RawScenario, index: &Index<'_>) -> 
     }
 }
 
-fn convert_route(cx: &mut Cx<'_>, index: &Index<'_>, rf: &str, r: &RawRoute) -> Route {
+fn convert_route(cx: &mut Cx<'_>, index: &Index<'_>, i: usize, rf: &str, r: &RawRoute) -> Route {
     let method = match &r.method {
         None => "GET".to_owned(),
         Some(method) => parse_method(method.get_ref(), true).unwrap_or_else(|problem| {
@@ -217,38 +200,38 @@ fn convert_route(cx: &mut Cx<'_>, index: &Index<'_>, rf: &str, r: &RawRoute) -> 
         r.integration.as_ref(),
         format!("{rf}.integration"),
         "integration type",
-        &INTEGRATION_TYPES,
+        IntegrationType::ALL,
         IntegrationType::HttpProxy,
     );
     let uri = match parse_uri(r.uri.get_ref()) {
         Ok(uri) => Some(uri),
         Err(problem) => {
             cx.problem(r.uri.span(), format!("{rf}.uri"), problem);
+            cx.tag_last(Rule::InvalidUri { route: i });
             None
         }
     };
-    let connection_kind = match &r.connection_type {
-        None => Some(Connection::Internet),
+    let connection_type = match &r.connection_type {
+        None => Some(ConnectionType::Internet),
         Some(text) => cx.enum_required(
             text,
             format!("{rf}.connection_type"),
             "connection type",
-            &CONNECTION_TYPES,
+            ConnectionType::ALL,
         ),
     };
-    let connection = match connection_kind {
-        Some(Connection::VpcLink) => vpc_link(cx, index, rf, r, uri.as_ref()),
-        Some(Connection::Internet) => internet(cx, index, rf, r, uri.as_ref()),
-        None => ConnectionType::Internet {
-            target: String::new(),
-        },
+    let backend = match connection_type {
+        Some(ConnectionType::VpcLink) => vpc_link(cx, index, i, rf, r, uri.as_ref()),
+        Some(ConnectionType::Internet) => internet(cx, index, i, rf, r, uri.as_ref()),
+        // Reported; the placeholder is never seen.
+        None => Backend::Internet(TargetId::unresolved()),
     };
     let timeout_ms = match &r.timeout_ms {
         None => DEFAULT_TIMEOUT_MS,
         Some(timeout) => match u32::try_from(*timeout.get_ref()) {
             Ok(ms) if TIMEOUT_RANGE.contains(timeout.get_ref()) => ms,
             _ => {
-                cx.error(
+                cx.rule_error(
                     timeout.span(),
                     format!("{rf}.timeout_ms"),
                     format!("timeout_ms {} is out of range", timeout.get_ref()),
@@ -256,12 +239,14 @@ fn convert_route(cx: &mut Cx<'_>, index: &Index<'_>, rf: &str, r: &RawRoute) -> 
                         "expected 50..=300000; the default is 29000, and above 29000 needs a quota increase on a Regional REST API"
                             .into(),
                     ),
+                    Rule::TimeoutOutOfRange { route: i },
                 );
                 DEFAULT_TIMEOUT_MS
             }
         },
     };
     Route {
+        id: RouteId::new(i),
         method,
         path: r.path.get_ref().clone(),
         integration,
@@ -272,7 +257,7 @@ fn convert_route(cx: &mut Cx<'_>, index: &Index<'_>, rf: &str, r: &RawRoute) -> 
             port: 0,
             path_and_query: "/".into(),
         }),
-        connection,
+        backend,
         insecure_skip_verification: r
             .insecure_skip_verification
             .as_ref()
@@ -311,17 +296,19 @@ pub(super) fn check_resource_path(path: &str) -> Result<(), Problem> {
 fn vpc_link(
     cx: &mut Cx<'_>,
     index: &Index<'_>,
+    route: usize,
     rf: &str,
     r: &RawRoute,
     uri: Option<&IntegrationUri>,
-) -> ConnectionType {
+) -> Backend {
+    let unresolved = Backend::VpcLink(ListenerId::unresolved());
     let nlb_names: Vec<&str> = index.nlbs.iter().map(|(n, _)| *n).collect();
     let Some(link) = &r.vpc_link else {
         let span = r
             .connection_type
             .as_ref()
             .map_or_else(|| r.uri.span(), Spanned::span);
-        cx.error(
+        cx.rule_error(
             span,
             format!("{rf}.vpc_link"),
             "VPC_LINK route has no vpc_link",
@@ -329,23 +316,34 @@ fn vpc_link(
                 "set `vpc_link` to the nlb behind the link: {}",
                 one_of_names("nlbs", nlb_names.iter().copied())
             )),
+            Rule::MissingVpcLink { route },
         );
-        return ConnectionType::VpcLink {
-            nlb: String::new(),
-            listener_port: 0,
-        };
+        return unresolved;
     };
     let nlb = link.get_ref();
-    match (index.nlb(nlb), uri) {
-        (None, _) => dangling(cx, link, format!("{rf}.vpc_link"), "nlbs", &nlb_names),
-        (Some(ports), Some(uri)) if !ports.contains(&uri.port) => {
+    let Some((nlb_id, ports)) = index.nlb(nlb) else {
+        dangling(cx, link, format!("{rf}.vpc_link"), "nlbs", &nlb_names);
+        cx.tag_last(Rule::UnknownNlb {
+            route,
+            name: nlb.clone(),
+            nlbs: nlb_names.iter().map(|n| (*n).to_owned()).collect(),
+        });
+        return unresolved;
+    };
+    // An unparsable URI is reported where it is parsed.
+    let Some(uri) = uri else {
+        return unresolved;
+    };
+    match index.listener(nlb_id, uri.port) {
+        Some(listener) if ports.contains(&uri.port) => Backend::VpcLink(listener),
+        _ => {
             let help = if ports.is_empty() {
                 format!("nlb {nlb:?} has no valid listeners")
             } else {
                 let listed: Vec<String> = ports.iter().map(u16::to_string).collect();
                 format!("listener ports on nlb {nlb:?}: {}", listed.join(", "))
             };
-            cx.error(
+            cx.rule_error(
                 r.uri.span(),
                 format!("{rf}.uri"),
                 format!(
@@ -353,23 +351,27 @@ fn vpc_link(
                     uri.port
                 ),
                 Some(help),
+                Rule::NoListenerOnPort {
+                    route,
+                    nlb: nlb.clone(),
+                    port: uri.port,
+                    ports: ports.to_vec(),
+                },
             );
+            unresolved
         }
-        (Some(_), _) => {}
-    }
-    ConnectionType::VpcLink {
-        nlb: nlb.clone(),
-        listener_port: uri.map_or(0, |u| u.port),
     }
 }
 
 fn internet(
     cx: &mut Cx<'_>,
     index: &Index<'_>,
+    route: usize,
     rf: &str,
     r: &RawRoute,
     uri: Option<&IntegrationUri>,
-) -> ConnectionType {
+) -> Backend {
+    let unresolved = Backend::Internet(TargetId::unresolved());
     if let Some(link) = &r.vpc_link {
         cx.error(
             link.span(),
@@ -379,31 +381,29 @@ fn internet(
         );
     }
     let Some(uri) = uri else {
-        return ConnectionType::Internet {
-            target: String::new(),
-        };
+        return unresolved;
     };
     match index.dns.get(&uri.host) {
-        Some(target) => ConnectionType::Internet {
-            target: (*target).to_owned(),
-        },
+        Some(target) => Backend::Internet(*target),
         None => {
             let known = if index.dns.is_empty() {
                 "no target has dns_names".to_owned()
             } else {
                 one_of_names("dns names", index.dns.keys().map(String::as_str))
             };
-            cx.error(
+            cx.rule_error(
                 r.uri.span(),
                 format!("{rf}.uri"),
                 format!("no target serves host {:?}", uri.host),
                 Some(format!(
                     "an INTERNET uri's host must be in a target's dns_names; {known}"
                 )),
+                Rule::UnknownHost {
+                    route,
+                    host: uri.host.clone(),
+                },
             );
-            ConnectionType::Internet {
-                target: String::new(),
-            }
+            unresolved
         }
     }
 }

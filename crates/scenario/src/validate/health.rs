@@ -25,7 +25,7 @@ pub(super) fn convert(cx: &mut Cx<'_>, f: &str, raw: &Spanned<RawHealthCheck>) -
         h.protocol.as_ref(),
         format!("{hf}.protocol"),
         "health check protocol",
-        &HealthCheckProtocol::ALL,
+        HealthCheckProtocol::ALL,
         HealthCheckProtocol::Tcp,
     );
     let http = protocol != HealthCheckProtocol::Tcp;
@@ -153,21 +153,32 @@ fn ranged(
     }
 }
 
+/// Why a matcher does not parse.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+enum MatcherError {
+    /// A part is not a status code AWS accepts.
+    #[error("{0:?} is not a status code in 200-599")]
+    NotACode(String),
+    /// A range whose low end is above its high end.
+    #[error("range {0}-{1} is empty")]
+    EmptyRange(u16, u16),
+}
+
 /// Parses AWS's matcher syntax into inclusive ranges.
-fn parse_matcher(text: &str) -> Result<Vec<(u16, u16)>, String> {
-    let code = |part: &str| -> Result<u16, String> {
+fn parse_matcher(text: &str) -> Result<Vec<(u16, u16)>, MatcherError> {
+    let code = |part: &str| -> Result<u16, MatcherError> {
         part.trim()
             .parse::<u16>()
             .ok()
             .filter(|c| MATCHER_CODES.contains(c))
-            .ok_or_else(|| format!("{:?} is not a status code in 200-599", part.trim()))
+            .ok_or_else(|| MatcherError::NotACode(part.trim().to_owned()))
     };
     text.split(',')
         .map(|part| match part.split_once('-') {
             Some((low, high)) => {
                 let (low, high) = (code(low)?, code(high)?);
                 if low > high {
-                    Err(format!("range {low}-{high} is empty"))
+                    Err(MatcherError::EmptyRange(low, high))
                 } else {
                     Ok((low, high))
                 }

@@ -78,6 +78,7 @@ impl<'a> Locator<'a> {
             field,
             message,
             help,
+            rule: None,
         }
     }
 }

@@ -6,9 +6,10 @@ use std::ops::Range;
 use toml::Spanned;
 
 use super::values::{one_of_names, parse_method};
-use super::{Cx, Index, TARGET_GROUP_PROTOCOLS, dangling};
-use crate::matrix::{Axis, Dimension, MAX_COMBINATIONS, Matrix, Setting};
-use crate::model::{ConnectionType, ListenerProtocol, Nlb, Route};
+use super::{Cx, Index, dangling};
+use crate::ids::{CertId, RouteId};
+use crate::matrix::{Axis, Dimension, LISTENER_KINDS, MAX_COMBINATIONS, Matrix, SWITCH, Setting};
+use crate::model::{Backend, Listener, ListenerProtocol, Route, TargetGroupProtocol};
 use crate::raw::{RawMatrix, RawScenario, RawSwitch};
 
 /// Everything the checks read.
@@ -22,7 +23,7 @@ pub(super) fn convert(
     raw: &RawScenario,
     index: &Index<'_>,
     routes: &[Route],
-    nlbs: &[Nlb],
+    listeners: &[Listener],
 ) -> Option<Matrix> {
     let section = raw.matrix.as_ref()?;
     let m = section.get_ref();
@@ -36,12 +37,7 @@ pub(super) fn convert(
         |check, value: &Spanned<String>, field| {
             check
                 .cx
-                .enum_required(
-                    value,
-                    field,
-                    "listener protocol",
-                    &[("TLS", true), ("TCP", false)],
-                )
+                .enum_required(value, field, "listener protocol", &LISTENER_KINDS)
                 .map(Setting::ListenerTls)
         },
     );
@@ -56,7 +52,7 @@ pub(super) fn convert(
                     value,
                     field,
                     "target group protocol",
-                    &TARGET_GROUP_PROTOCOLS,
+                    TargetGroupProtocol::ALL,
                 )
                 .map(Setting::TargetGroupProtocol)
         },
@@ -86,11 +82,10 @@ pub(super) fn convert(
         |check, value: &Spanned<RawSwitch>, field| {
             let on = match value.get_ref() {
                 RawSwitch::Bool(on) => Some(*on),
-                RawSwitch::Text(text) => match text.as_str() {
-                    "on" => Some(true),
-                    "off" => Some(false),
-                    _ => None,
-                },
+                RawSwitch::Text(text) => SWITCH
+                    .iter()
+                    .find(|(spelling, _)| spelling == text)
+                    .map(|(_, on)| *on),
             };
             if let (None, RawSwitch::Text(text)) = (on, value.get_ref()) {
                 check.cx.error(
@@ -128,14 +123,11 @@ pub(super) fn convert(
         );
     }
 
-    let route_index = route?;
-    let route = &routes[route_index];
+    let route = &routes[route?.index()];
     // Dimensions of the NLB need a VPC link route.
-    if let ConnectionType::VpcLink { nlb, listener_port } = &route.connection {
-        let listener = nlbs
-            .iter()
-            .find(|n| &n.name == nlb)
-            .and_then(|n| n.listeners.iter().find(|l| l.port == *listener_port));
+    if let Backend::VpcLink(listener) = route.backend {
+        // An unresolved listener is reported with the route.
+        let listener = listeners.get(listener.index());
         let base_tls = listener.is_some_and(|l| matches!(l.protocol, ListenerProtocol::Tls(_)));
         let wants_tls = match &listener_tls {
             Some(axis) => axis.values.contains(&Setting::ListenerTls(true)),
@@ -151,8 +143,9 @@ pub(super) fn convert(
                 list.span(),
                 "matrix.listener_protocol".into(),
                 format!(
-                    "listener nlb:{nlb}:{listener_port} is TCP in the scenario, so a TLS \
-                     listener has no certificate to serve"
+                    "listener {} is TCP in the scenario, so a TLS listener has no \
+                     certificate to serve",
+                    listener.map_or("", |l| l.hop_name.as_str())
                 ),
                 Some("add listener_certificate = [\"<certificate>\"]".into()),
             );
@@ -191,14 +184,14 @@ pub(super) fn convert(
         }
     }
     Some(Matrix {
-        route: route_index,
+        route: route.id,
         axes,
     })
 }
 
 impl Check<'_, '_, '_> {
     /// The varied route: `route = "METHOD /path"` or `"/path"`, else the only route.
-    fn route(&mut self, section: Range<usize>, m: &RawMatrix, routes: &[Route]) -> Option<usize> {
+    fn route(&mut self, section: Range<usize>, m: &RawMatrix, routes: &[Route]) -> Option<RouteId> {
         let listed = || {
             let names: Vec<String> = routes
                 .iter()
@@ -208,7 +201,7 @@ impl Check<'_, '_, '_> {
         };
         let Some(text) = &m.route else {
             if routes.len() == 1 {
-                return Some(0);
+                return Some(RouteId::new(0));
             }
             if !routes.is_empty() {
                 self.cx.error(
@@ -243,7 +236,7 @@ impl Check<'_, '_, '_> {
             .map(|(i, _)| i)
             .collect();
         match found.as_slice() {
-            [one] => Some(*one),
+            [one] => Some(RouteId::new(*one)),
             [] => {
                 self.cx.error(
                     text.span(),
@@ -290,10 +283,12 @@ impl Check<'_, '_, '_> {
                 continue;
             };
             if values.contains(&setting) {
+                let index = self.index;
+                let text = setting.text_with(|id| index.certificates[id.index()]);
                 self.cx.error(
                     item.span(),
                     field,
-                    format!("{setting} is listed twice"),
+                    format!("{text} is listed twice"),
                     Some("list each value once".into()),
                 );
             } else {
@@ -303,9 +298,9 @@ impl Check<'_, '_, '_> {
         (!values.is_empty()).then_some(Axis { dimension, values })
     }
 
-    fn certificate(&mut self, value: &Spanned<String>, field: String) -> Option<String> {
-        if self.index.is_certificate(value.get_ref()) {
-            Some(value.get_ref().clone())
+    fn certificate(&mut self, value: &Spanned<String>, field: String) -> Option<CertId> {
+        if let Some(id) = self.index.certificate(value.get_ref()) {
+            Some(id)
         } else {
             let valid = self.index.certificates.clone();
             dangling(self.cx, value, field, "certificates", &valid);

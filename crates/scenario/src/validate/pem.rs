@@ -14,7 +14,10 @@ use toml::Spanned;
 
 use super::Cx;
 use super::values::Problem;
-use crate::model::{ChainSent, KeyType, Leaf, LeafIssuer, PemCertificate, TimeSpec, Validity};
+use crate::ids::CertId;
+use crate::model::{
+    ChainPreset, ChainSent, KeyType, Leaf, LeafIssuer, PemCertificate, TimeSpec, Validity,
+};
 use crate::raw::RawCertificate;
 
 /// Largest PEM file read.
@@ -24,6 +27,7 @@ const MAX_PEM_FILE: u64 = 1024 * 1024;
 pub(super) fn convert_pem_certificate(
     cx: &mut Cx<'_>,
     f: &str,
+    id: CertId,
     name: &Spanned<String>,
     certificate: &Spanned<RawCertificate>,
     chain_file: &Spanned<String>,
@@ -75,6 +79,7 @@ pub(super) fn convert_pem_certificate(
         _ => None,
     };
     Leaf {
+        id,
         name: name.get_ref().clone(),
         issuer: LeafIssuer::SelfSigned,
         common_name: None,
@@ -87,7 +92,7 @@ pub(super) fn convert_pem_certificate(
         },
         basic_constraints_ca: false,
         key_cert_sign: false,
-        chain: ChainSent::Leaf,
+        chain: ChainSent::Preset(ChainPreset::Leaf),
         pem,
     }
 }

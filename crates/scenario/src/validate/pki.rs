@@ -1,6 +1,5 @@
 //! `[authorities]` and `[certificates]` → [`Pki`].
 
-use std::collections::HashMap;
 use std::ops::Range;
 
 use time::{Duration, OffsetDateTime};
@@ -8,16 +7,11 @@ use toml::Spanned;
 
 use super::values::{check_dns_name, one_of_names, parse_ip};
 use super::{Cx, Index, dangling, field};
-use crate::model::{Authority, ChainSent, KeyType, Leaf, LeafIssuer, Pki, TimeSpec, Validity};
+use crate::ids::{AuthorityId, CertId, CertRef};
+use crate::model::{
+    Authority, ChainPreset, ChainSent, KeyType, Leaf, LeafIssuer, Pki, TimeSpec, Validity,
+};
 use crate::raw::{RawAuthority, RawCertificate, RawChain, RawScenario, RawTime};
-
-/// The chain presets, by spelling.
-const CHAIN_PRESETS: [&str; 4] = [
-    "leaf",
-    "leaf+intermediates",
-    "leaf+intermediates+root",
-    "leaf+reversed-intermediates",
-];
 
 pub(super) fn convert(
     cx: &mut Cx<'_>,
@@ -29,17 +23,24 @@ pub(super) fn convert(
         .authorities
         .0
         .iter()
-        .map(|(name, authority)| convert_authority(cx, index, now, name, authority))
+        .enumerate()
+        .map(|(i, (name, authority))| {
+            convert_authority(cx, index, now, AuthorityId::new(i), name, authority)
+        })
         .collect();
-    let authorities = order_authorities(cx, raw, authorities);
+    let issuer_order = order_authorities(cx, raw, &authorities);
     let certificates = raw
         .certificates
         .0
         .iter()
-        .map(|(name, certificate)| convert_certificate(cx, index, now, name, certificate))
+        .enumerate()
+        .map(|(i, (name, certificate))| {
+            convert_certificate(cx, index, now, CertId::new(i), name, certificate)
+        })
         .collect();
     Pki {
         authorities,
+        issuer_order,
         certificates,
     }
 }
@@ -48,19 +49,21 @@ fn convert_authority(
     cx: &mut Cx<'_>,
     index: &Index<'_>,
     now: Option<OffsetDateTime>,
+    id: AuthorityId,
     name: &Spanned<String>,
     authority: &Spanned<RawAuthority>,
 ) -> Authority {
     let f = field("authorities", name.get_ref());
     let a = authority.get_ref();
-    if let Some(issuer) = &a.issuer {
-        check_authority_ref(cx, index, issuer, format!("{f}.issuer"));
-    }
+    let issuer = a
+        .issuer
+        .as_ref()
+        .and_then(|issuer| check_authority_ref(cx, index, issuer, format!("{f}.issuer")));
     let key = cx.enum_or(
         a.key.as_ref(),
         format!("{f}.key"),
         "key type",
-        &KeyType::ALL,
+        KeyType::ALL,
         KeyType::default(),
     );
     let validity = validity(
@@ -73,8 +76,9 @@ fn convert_authority(
         Duration::days(3650),
     );
     Authority {
+        id,
         name: name.get_ref().clone(),
-        issuer: a.issuer.as_ref().map(|i| i.get_ref().clone()),
+        issuer,
         common_name: a
             .common_name
             .clone()
@@ -87,16 +91,16 @@ fn convert_authority(
     }
 }
 
-/// Checks that `issuer` names an authority.
+/// The authority `issuer` names; reports it when it names none.
 fn check_authority_ref(
     cx: &mut Cx<'_>,
     index: &Index<'_>,
     issuer: &Spanned<String>,
     field: String,
-) {
+) -> Option<AuthorityId> {
     let name = issuer.get_ref();
-    if index.is_authority(name) {
-        return;
+    if let Some(id) = index.authority(name) {
+        return Some(id);
     }
     if index.is_certificate(name) {
         cx.error(
@@ -111,6 +115,7 @@ fn check_authority_ref(
     } else {
         dangling(cx, issuer, field, "authorities", &index.authorities);
     }
+    None
 }
 
 /// Reports issuer cycles, then orders authorities so that every issuer precedes what it
@@ -118,20 +123,11 @@ fn check_authority_ref(
 fn order_authorities(
     cx: &mut Cx<'_>,
     raw: &RawScenario,
-    authorities: Vec<Authority>,
-) -> Vec<Authority> {
-    let position: HashMap<&str, usize> = authorities
-        .iter()
-        .enumerate()
-        .map(|(i, a)| (a.name.as_str(), i))
-        .collect();
+    authorities: &[Authority],
+) -> Vec<AuthorityId> {
     let parent: Vec<Option<usize>> = authorities
         .iter()
-        .map(|a| {
-            a.issuer
-                .as_deref()
-                .and_then(|issuer| position.get(issuer).copied())
-        })
+        .map(|a| a.issuer.map(AuthorityId::index))
         .collect();
 
     #[derive(Clone, Copy, PartialEq, Eq)]
@@ -156,14 +152,14 @@ fn order_authorities(
         if let Some(i) = current.filter(|&i| state[i] == State::OnWalk) {
             cyclic = true;
             let from = walk.iter().position(|&w| w == i).unwrap_or(0);
-            report_cycle(cx, raw, &authorities, &walk[from..]);
+            report_cycle(cx, raw, authorities, &walk[from..]);
         }
         for w in walk {
             state[w] = State::Done;
         }
     }
     if cyclic {
-        return authorities;
+        return authorities.iter().map(|a| a.id).collect();
     }
 
     let mut emitted = vec![false; authorities.len()];
@@ -181,12 +177,8 @@ fn order_authorities(
         }
         order.extend(chain.into_iter().rev());
     }
-    check_depth(cx, raw, &authorities, &parent, &order);
-    let mut slots: Vec<Option<Authority>> = authorities.into_iter().map(Some).collect();
-    order
-        .into_iter()
-        .filter_map(|i| slots.get_mut(i).and_then(Option::take))
-        .collect()
+    check_depth(cx, raw, authorities, &parent, &order);
+    order.into_iter().map(AuthorityId::new).collect()
 }
 
 /// Reports the first authority (in issuer order) with more than [`crate::MAX_AUTHORITY_DEPTH`]
@@ -265,13 +257,14 @@ fn convert_certificate(
     cx: &mut Cx<'_>,
     index: &Index<'_>,
     now: Option<OffsetDateTime>,
+    id: CertId,
     name: &Spanned<String>,
     certificate: &Spanned<RawCertificate>,
 ) -> Leaf {
     let f = field("certificates", name.get_ref());
     let c = certificate.get_ref();
     if let Some(chain_file) = &c.pem_chain {
-        return super::pem::convert_pem_certificate(cx, &f, name, certificate, chain_file);
+        return super::pem::convert_pem_certificate(cx, &f, id, name, certificate, chain_file);
     }
     if let Some(key_file) = &c.pem_key {
         cx.error(
@@ -310,8 +303,11 @@ fn convert_certificate(
             LeafIssuer::SelfSigned
         }
         (Some(issuer), None) => {
-            check_authority_ref(cx, index, issuer, format!("{f}.issuer"));
-            LeafIssuer::Authority(issuer.get_ref().clone())
+            match check_authority_ref(cx, index, issuer, format!("{f}.issuer")) {
+                Some(authority) => LeafIssuer::Authority(authority),
+                // Reported; the placeholder is never seen.
+                None => LeafIssuer::SelfSigned,
+            }
         }
         (None, Some(_)) => LeafIssuer::SelfSigned,
         (None, None) => {
@@ -350,7 +346,7 @@ fn convert_certificate(
         c.key.as_ref(),
         format!("{f}.key"),
         "key type",
-        &KeyType::ALL,
+        KeyType::ALL,
         KeyType::default(),
     );
     let validity = validity(
@@ -368,6 +364,7 @@ fn convert_certificate(
     };
 
     Leaf {
+        id,
         name: name.get_ref().clone(),
         issuer,
         common_name: c.common_name.clone(),
@@ -389,19 +386,17 @@ fn convert_chain(
     chain: &Spanned<RawChain>,
 ) -> ChainSent {
     match chain.get_ref() {
-        RawChain::Preset(preset) => match preset.as_str() {
-            "leaf" => ChainSent::Leaf,
-            "leaf+intermediates" => ChainSent::LeafAndIntermediates,
-            "leaf+intermediates+root" => ChainSent::LeafIntermediatesAndRoot,
-            "leaf+reversed-intermediates" => ChainSent::LeafAndReversedIntermediates,
-            _ => {
+        RawChain::Preset(preset) => match ChainPreset::from_spelling(preset) {
+            Some(preset) => ChainSent::Preset(preset),
+            None => {
+                let spellings: Vec<&str> = ChainPreset::ALL.iter().map(|(s, _)| *s).collect();
                 cx.error(
                     chain.span(),
                     format!("{f}.chain"),
                     format!("unknown chain {preset:?}"),
                     Some(format!(
                         "{}, or an array of certificate and authority names",
-                        super::values::one_of_spellings(&CHAIN_PRESETS)
+                        super::values::one_of_spellings(&spellings)
                     )),
                 );
                 ChainSent::default()
@@ -428,25 +423,31 @@ fn convert_chain(
                 );
                 return ChainSent::default();
             }
+            let mut entries = Vec::with_capacity(names.len());
             for (i, name) in names.iter().enumerate() {
                 let n = name.get_ref();
-                if !index.is_certificate(n) && !index.is_authority(n) {
-                    let all: Vec<&str> = index
-                        .certificates
-                        .iter()
-                        .chain(&index.authorities)
-                        .copied()
-                        .collect();
-                    super::dangling(
-                        cx,
-                        name,
-                        format!("{f}.chain[{i}]"),
-                        "certificates or authorities",
-                        &all,
-                    );
+                // A name that is both is an error reported with the certificate.
+                match (index.authority(n), index.certificate(n)) {
+                    (Some(authority), _) => entries.push(CertRef::Authority(authority)),
+                    (None, Some(leaf)) => entries.push(CertRef::Leaf(leaf)),
+                    (None, None) => {
+                        let all: Vec<&str> = index
+                            .certificates
+                            .iter()
+                            .chain(&index.authorities)
+                            .copied()
+                            .collect();
+                        super::dangling(
+                            cx,
+                            name,
+                            format!("{f}.chain[{i}]"),
+                            "certificates or authorities",
+                            &all,
+                        );
+                    }
                 }
             }
-            ChainSent::Explicit(names.iter().map(|n| n.get_ref().clone()).collect())
+            ChainSent::Explicit(entries)
         }
     }
 }

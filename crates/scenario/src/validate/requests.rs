@@ -5,6 +5,7 @@ use toml::Spanned;
 use super::gateway::check_resource_path;
 use super::values::{one_of_names, parse_method};
 use super::{Cx, Index};
+use crate::ids::{RequestId, RouteId, TargetId};
 use crate::model::{Expectation, ExpectedHop, Request, Route, TextMatch};
 use crate::raw::{RawExpect, RawRequest, RawScenario};
 
@@ -28,18 +29,24 @@ pub(super) fn convert(
                 }),
             };
             let path = q.path.get_ref();
-            match check_resource_path(path) {
-                Err(problem) => cx.problem(q.path.span(), format!("{qf}.path"), problem),
+            let route = match check_resource_path(path) {
+                Err(problem) => {
+                    cx.problem(q.path.span(), format!("{qf}.path"), problem);
+                    None
+                }
                 Ok(()) => check_route(cx, &qf, q, &method, routes),
-            }
+            };
             let expect = match &q.expect {
                 None => Expectation::default(),
                 Some(expect) => convert_expect(cx, index, &format!("{qf}.expect"), expect),
             };
             Request {
+                id: RequestId::new(i),
                 name: q.name.clone().unwrap_or_else(|| format!("{method} {path}")),
                 method,
                 path: path.clone(),
+                // Reported when unresolved; the placeholder is never seen.
+                route: route.unwrap_or_else(RouteId::unresolved),
                 expect,
                 location: cx.location(&request.span()),
             }
@@ -47,9 +54,15 @@ pub(super) fn convert(
         .collect()
 }
 
-/// Checks that a route serves the request: the same path (before any query), and the same
-/// method or `ANY`.
-fn check_route(cx: &mut Cx<'_>, qf: &str, q: &RawRequest, method: &str, routes: &[Route]) {
+/// The route that serves the request, as the gateway matches: the first in file order with
+/// the same path (before any query) and the same method or `ANY`. Reports it when none does.
+fn check_route(
+    cx: &mut Cx<'_>,
+    qf: &str,
+    q: &RawRequest,
+    method: &str,
+    routes: &[Route],
+) -> Option<RouteId> {
     let path = q.path.get_ref();
     let resource = path.split('?').next().unwrap_or(path);
     let on_path: Vec<&Route> = routes.iter().filter(|r| r.path == resource).collect();
@@ -67,13 +80,13 @@ fn check_route(cx: &mut Cx<'_>, qf: &str, q: &RawRequest, method: &str, routes: 
                 one_of_names("routes", all.iter().map(String::as_str))
             )),
         );
-        return;
+        return None;
     }
-    if on_path
+    if let Some(route) = on_path
         .iter()
-        .any(|r| r.method == method || r.method == "ANY")
+        .find(|r| r.method == method || r.method == "ANY")
     {
-        return;
+        return Some(route.id);
     }
     let methods: Vec<&str> = on_path.iter().map(|r| r.method.as_str()).collect();
     let (span, field) = match &q.method {
@@ -89,6 +102,7 @@ fn check_route(cx: &mut Cx<'_>, qf: &str, q: &RawRequest, method: &str, routes: 
             one_of_names("methods", methods)
         )),
     );
+    None
 }
 
 /// Converts an expect table whose field path is `ef`.
@@ -129,8 +143,7 @@ fn convert_expect(cx: &mut Cx<'_>, index: &Index<'_>, ef: &str, e: &RawExpect) -
     let target = e
         .target
         .as_ref()
-        .filter(|name| check_target(cx, index, &format!("{ef}.target"), name))
-        .map(|name| name.get_ref().clone());
+        .and_then(|name| check_target(cx, index, &format!("{ef}.target"), name));
     let per_target = e
         .per_target
         .0
@@ -140,9 +153,7 @@ fn convert_expect(cx: &mut Cx<'_>, index: &Index<'_>, ef: &str, e: &RawExpect) -
                 "{ef}.per_target.{}",
                 super::locate::key_segment(name.get_ref())
             );
-            if !check_target(cx, index, &pf, name) {
-                return None;
-            }
+            let target = check_target(cx, index, &pf, name)?;
             let inner = nested.get_ref();
             for (key, span) in [
                 ("target", inner.target.as_ref().map(Spanned::span)),
@@ -162,7 +173,7 @@ fn convert_expect(cx: &mut Cx<'_>, index: &Index<'_>, ef: &str, e: &RawExpect) -
             }
             // The nested table reuses this conversion; its path is reported as `per_target.<name>`.
             let converted = convert_expect(cx, index, &pf, inner);
-            Some((name.get_ref().clone(), converted))
+            Some((target, converted))
         })
         .collect();
     Expectation {
@@ -175,14 +186,18 @@ fn convert_expect(cx: &mut Cx<'_>, index: &Index<'_>, ef: &str, e: &RawExpect) -
     }
 }
 
-/// Whether `name` names a target; reports it when not.
-fn check_target(cx: &mut Cx<'_>, index: &Index<'_>, field: &str, name: &Spanned<String>) -> bool {
-    if index.target(name.get_ref()).is_some() {
-        return true;
+/// The target `name` names; reports it when it names none.
+fn check_target(
+    cx: &mut Cx<'_>,
+    index: &Index<'_>,
+    field: &str,
+    name: &Spanned<String>,
+) -> Option<TargetId> {
+    if let Some((id, _)) = index.target(name.get_ref()) {
+        return Some(id);
     }
-    let names: Vec<&str> = index.targets.iter().map(|(n, _)| *n).collect();
-    super::dangling(cx, name, field.to_owned(), "targets", &names);
-    false
+    super::dangling(cx, name, field.to_owned(), "targets", &index.target_names());
+    None
 }
 
 /// Parses `none`, `nlb:<nlb>:<port>` or `target:<name>`, which must name what exists.
@@ -198,18 +213,14 @@ fn parse_hop(
     } else if let Some(rest) = text.strip_prefix("nlb:") {
         rest.rsplit_once(':').and_then(|(nlb, port)| {
             let port: u16 = port.parse().ok()?;
-            index
-                .nlb(nlb)
-                .filter(|ports| ports.contains(&port))
-                .map(|_| ExpectedHop::NlbListener {
-                    nlb: nlb.to_owned(),
-                    port,
-                })
+            let (nlb, ports) = index.nlb(nlb)?;
+            if !ports.contains(&port) {
+                return None;
+            }
+            index.listener(nlb, port).map(ExpectedHop::NlbListener)
         })
     } else if let Some(name) = text.strip_prefix("target:") {
-        index.target(name).map(|_| ExpectedHop::Target {
-            name: name.to_owned(),
-        })
+        index.target(name).map(|(id, _)| ExpectedHop::Target(id))
     } else {
         None
     };

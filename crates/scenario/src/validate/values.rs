@@ -331,21 +331,44 @@ pub(crate) fn parse_uri(raw: &str) -> Result<IntegrationUri, Problem> {
     })
 }
 
+/// What is wrong with the `host[:port]` part of a URI.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+enum HostPortError {
+    /// `[` without `]`.
+    #[error("unclosed '[' in the host")]
+    UnclosedBracket,
+    /// Brackets around something that is not an IPv6 address.
+    #[error("invalid ipv6 host {0:?}")]
+    InvalidIpv6(String),
+    /// Text after `]` that is not `:port`.
+    #[error("unexpected {0:?} after the host")]
+    AfterHost(String),
+    /// Nothing before the port.
+    #[error("no host")]
+    NoHost,
+    /// A character no host name holds.
+    #[error("host {0:?} contains {1:?}")]
+    HostCharacter(String, char),
+    /// A port that is not 1..=65535 in digits.
+    #[error("invalid port {0:?}")]
+    InvalidPort(String),
+}
+
 /// Splits `host[:port]` (IPv6 in brackets) into a lowercase host and an optional port.
-fn split_host_port(authority: &str) -> Result<(String, Option<u16>), String> {
+fn split_host_port(authority: &str) -> Result<(String, Option<u16>), HostPortError> {
     let bracketed = authority.starts_with('[');
     let (host, port) = if let Some(rest) = authority.strip_prefix('[') {
         let Some((v6, after)) = rest.split_once(']') else {
-            return Err("unclosed '[' in the host".to_owned());
+            return Err(HostPortError::UnclosedBracket);
         };
         v6.parse::<Ipv6Addr>()
-            .map_err(|_| format!("invalid ipv6 host {v6:?}"))?;
+            .map_err(|_| HostPortError::InvalidIpv6(v6.to_owned()))?;
         let port = match after {
             "" => None,
             _ => Some(
                 after
                     .strip_prefix(':')
-                    .ok_or_else(|| format!("unexpected {after:?} after the host"))?,
+                    .ok_or_else(|| HostPortError::AfterHost(after.to_owned()))?,
             ),
         };
         (v6.to_owned(), port)
@@ -356,18 +379,18 @@ fn split_host_port(authority: &str) -> Result<(String, Option<u16>), String> {
         }
     };
     if host.is_empty() {
-        return Err("no host".to_owned());
+        return Err(HostPortError::NoHost);
     }
     if let Some(c) = host.chars().find(|c| {
         !(c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') || (bracketed && *c == ':'))
     }) {
-        return Err(format!("host {host:?} contains {c:?}"));
+        return Err(HostPortError::HostCharacter(host, c));
     }
     let port = match port {
         None => None,
         Some(text) => match text.parse::<u16>() {
             Ok(port) if port > 0 && text.bytes().all(|b| b.is_ascii_digit()) => Some(port),
-            _ => return Err(format!("invalid port {text:?}")),
+            _ => return Err(HostPortError::InvalidPort(text.to_owned())),
         },
     };
     Ok((host.to_ascii_lowercase(), port))
@@ -428,19 +451,19 @@ mod tests {
     #[test]
     fn uris() {
         let uri = parse_uri("https://API.Example.com/pets?x=1").expect("valid");
-        assert_eq!(uri.scheme, Scheme::Https);
-        assert_eq!(uri.host, "api.example.com");
-        assert_eq!(uri.port, 443);
-        assert_eq!(uri.path_and_query, "/pets?x=1");
+        assert_eq!(uri.scheme(), Scheme::Https);
+        assert_eq!(uri.host(), "api.example.com");
+        assert_eq!(uri.port(), 443);
+        assert_eq!(uri.path_and_query(), "/pets?x=1");
 
         let uri = parse_uri("http://[::1]:8080").expect("valid");
-        assert_eq!(uri.host, "::1");
-        assert_eq!(uri.port, 8080);
-        assert_eq!(uri.path_and_query, "/");
+        assert_eq!(uri.host(), "::1");
+        assert_eq!(uri.port(), 8080);
+        assert_eq!(uri.path_and_query(), "/");
 
         let uri = parse_uri("http://10.0.0.1?q").expect("valid");
-        assert_eq!(uri.port, 80);
-        assert_eq!(uri.path_and_query, "/?q");
+        assert_eq!(uri.port(), 80);
+        assert_eq!(uri.path_and_query(), "/?q");
 
         for bad in [
             "api.example.com",
