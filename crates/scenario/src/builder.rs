@@ -51,6 +51,7 @@ use crate::raw::{RawGateway, RawMeta, RawScenario};
 use crate::source::Source;
 use crate::{LoadError, validate};
 
+pub(crate) use parts::Part;
 pub use parts::{
     AuthorityBuilder, CertificateBuilder, ExpectBuilder, HealthCheckBuilder, ListenerBuilder,
     MatrixBuilder, NlbBuilder, RequestBuilder, RouteBuilder, TargetBuilder, TargetGroupBuilder,
@@ -272,13 +273,7 @@ impl ScenarioBuilder {
         id: RouteId,
         edit: impl FnOnce(RouteBuilder) -> RouteBuilder,
     ) -> Self {
-        let routes = &mut self.gateway().routes;
-        let slot = routes
-            .get_mut(id.index())
-            .unwrap_or_else(|| panic!("no route with id {id:?} in this builder"));
-        replace(slot, |raw, span| {
-            edit(RouteBuilder::from_parts(raw, span)).into_parts()
-        });
+        edit_part(self.gateway().routes.get_mut(id.index()), id, edit);
         self
     }
 
@@ -297,11 +292,8 @@ impl ScenarioBuilder {
             .0
             .iter_mut()
             .flat_map(|(_, nlb)| nlb.get_mut().listeners.iter_mut())
-            .nth(id.index())
-            .unwrap_or_else(|| panic!("no listener with id {id:?} in this builder"));
-        replace(slot, |raw, span| {
-            edit(ListenerBuilder::from_parts(raw, span)).into_parts()
-        });
+            .nth(id.index());
+        edit_part(slot, id, edit);
         self
     }
 
@@ -314,15 +306,8 @@ impl ScenarioBuilder {
         id: TargetGroupId,
         edit: impl FnOnce(TargetGroupBuilder) -> TargetGroupBuilder,
     ) -> Self {
-        let (_, slot) = self
-            .raw()
-            .target_groups
-            .0
-            .get_mut(id.index())
-            .unwrap_or_else(|| panic!("no target group with id {id:?} in this builder"));
-        replace(slot, |raw, span| {
-            edit(TargetGroupBuilder::from_parts(raw, span)).into_parts()
-        });
+        let slot = self.raw().target_groups.0.get_mut(id.index());
+        edit_part(slot.map(|(_, group)| group), id, edit);
         self
     }
 
@@ -335,15 +320,8 @@ impl ScenarioBuilder {
         id: TargetId,
         edit: impl FnOnce(TargetBuilder) -> TargetBuilder,
     ) -> Self {
-        let (_, slot) = self
-            .raw()
-            .targets
-            .0
-            .get_mut(id.index())
-            .unwrap_or_else(|| panic!("no target with id {id:?} in this builder"));
-        replace(slot, |raw, span| {
-            edit(TargetBuilder::from_parts(raw, span)).into_parts()
-        });
+        let slot = self.raw().targets.0.get_mut(id.index());
+        edit_part(slot.map(|(_, target)| target), id, edit);
         self
     }
 
@@ -356,14 +334,7 @@ impl ScenarioBuilder {
         id: RequestId,
         edit: impl FnOnce(RequestBuilder) -> RequestBuilder,
     ) -> Self {
-        let slot = self
-            .raw()
-            .requests
-            .get_mut(id.index())
-            .unwrap_or_else(|| panic!("no request with id {id:?} in this builder"));
-        replace(slot, |raw, span| {
-            edit(RequestBuilder::from_parts(raw, span)).into_parts()
-        });
+        edit_part(self.raw().requests.get_mut(id.index()), id, edit);
         self
     }
 
@@ -377,7 +348,7 @@ impl ScenarioBuilder {
             .raw
             .requests
             .get(id.index())
-            .unwrap_or_else(|| panic!("no request with id {id:?} in this builder"));
+            .unwrap_or_else(|| panic!("{id:?} names nothing in this builder"));
         RequestBuilder::from_parts(request.get_ref().clone(), request.span())
     }
 
@@ -400,11 +371,13 @@ fn push<T>(
     ));
 }
 
-/// Replaces a table with its edited form.
-fn replace<T: Clone>(
-    slot: &mut Spanned<T>,
-    edit: impl FnOnce(T, Range<usize>) -> (T, Range<usize>),
+/// Replaces the table in `slot` (the one `id` names) with its edited form.
+fn edit_part<P: Part>(
+    slot: Option<&mut Spanned<P::Raw>>,
+    id: impl std::fmt::Debug,
+    edit: impl FnOnce(P) -> P,
 ) {
-    let (raw, span) = edit(slot.get_ref().clone(), slot.span());
+    let slot = slot.unwrap_or_else(|| panic!("{id:?} names nothing in this builder"));
+    let (raw, span) = edit(P::from_parts(slot.get_ref().clone(), slot.span())).into_parts();
     *slot = Spanned::new(span, raw);
 }

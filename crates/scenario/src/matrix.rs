@@ -11,7 +11,7 @@
 //! validates it again, so it meets exactly the rules a file meets.
 
 use crate::behaviour::AlpnPolicy;
-use crate::builder::RequestBuilder;
+use crate::builder::{Part, RequestBuilder};
 use crate::error::{Rule, ScenarioError};
 use crate::ids::{CertId, RouteId, TargetId};
 use crate::model::{Backend, ListenerProtocol, Scenario, TargetGroupProtocol};

@@ -58,7 +58,19 @@ fn names<'a>(
         .collect()
 }
 
-/// The common shape of every part builder: the table as written, and where.
+/// A builder of one table: the table as written, and where it is written.
+pub(crate) trait Part: Sized {
+    /// The table's raw form.
+    type Raw: Clone;
+
+    /// A builder for a table as written at `span`.
+    fn from_parts(raw: Self::Raw, span: Range<usize>) -> Self;
+
+    /// The table and where it is written.
+    fn into_parts(self) -> (Self::Raw, Range<usize>);
+}
+
+/// The common shape of every part builder.
 macro_rules! part {
     ($(#[$doc:meta])* $name:ident($raw:ty)) => {
         $(#[$doc])*
@@ -68,13 +80,53 @@ macro_rules! part {
             span: Range<usize>,
         }
 
-        impl $name {
-            pub(crate) fn from_parts(raw: $raw, span: Range<usize>) -> Self {
+        impl Part for $name {
+            type Raw = $raw;
+
+            fn from_parts(raw: $raw, span: Range<usize>) -> Self {
                 Self { raw, span }
             }
 
-            pub(crate) fn into_parts(self) -> ($raw, Range<usize>) {
+            fn into_parts(self) -> ($raw, Range<usize>) {
                 (self.raw, self.span)
+            }
+        }
+    };
+}
+
+/// The settings authorities and leaves share: key, validity window and the CA flags.
+macro_rules! certificate_settings {
+    ($name:ident, after: $after:literal, ca: $ca:literal, sign: $sign:literal) => {
+        impl $name {
+            /// Key algorithm and size (default `ecdsa-p256`).
+            pub fn key(mut self, key: KeyType) -> Self {
+                let value = key.as_str().to_owned();
+                self.raw.key = Some(at(&self.span, self.raw.key.as_ref(), value));
+                self
+            }
+
+            /// notBefore (default one day before the clock).
+            pub fn not_before(mut self, t: TimeSpec) -> Self {
+                self.raw.not_before = Some(at(&self.span, self.raw.not_before.as_ref(), time(t)));
+                self
+            }
+
+            #[doc = concat!("notAfter (default ", $after, " after the clock).")]
+            pub fn not_after(mut self, t: TimeSpec) -> Self {
+                self.raw.not_after = Some(at(&self.span, self.raw.not_after.as_ref(), time(t)));
+                self
+            }
+
+            #[doc = concat!("basicConstraints CA:TRUE (default ", $ca, ").")]
+            pub fn basic_constraints_ca(mut self, on: bool) -> Self {
+                self.raw.basic_constraints_ca = on;
+                self
+            }
+
+            #[doc = concat!("keyUsage keyCertSign (default ", $sign, ").")]
+            pub fn key_cert_sign(mut self, on: bool) -> Self {
+                self.raw.key_cert_sign = on;
+                self
             }
         }
     };
@@ -118,40 +170,6 @@ impl AuthorityBuilder {
         self
     }
 
-    /// Key algorithm and size.
-    pub fn key(mut self, key: KeyType) -> Self {
-        self.raw.key = Some(at(
-            &self.span,
-            self.raw.key.as_ref(),
-            key.as_str().to_owned(),
-        ));
-        self
-    }
-
-    /// notBefore (default one day before the clock).
-    pub fn not_before(mut self, t: TimeSpec) -> Self {
-        self.raw.not_before = Some(at(&self.span, self.raw.not_before.as_ref(), time(t)));
-        self
-    }
-
-    /// notAfter (default 3650 days after the clock).
-    pub fn not_after(mut self, t: TimeSpec) -> Self {
-        self.raw.not_after = Some(at(&self.span, self.raw.not_after.as_ref(), time(t)));
-        self
-    }
-
-    /// basicConstraints CA:TRUE (default true).
-    pub fn basic_constraints_ca(mut self, on: bool) -> Self {
-        self.raw.basic_constraints_ca = on;
-        self
-    }
-
-    /// keyUsage keyCertSign and cRLSign (default true).
-    pub fn key_cert_sign(mut self, on: bool) -> Self {
-        self.raw.key_cert_sign = on;
-        self
-    }
-
     /// In API Gateway's trust store (default false).
     pub fn trusted(mut self, on: bool) -> Self {
         self.raw.trusted = on;
@@ -159,10 +177,14 @@ impl AuthorityBuilder {
     }
 }
 
+certificate_settings!(AuthorityBuilder, after: "3650 days", ca: "true", sign: "true");
+
 part!(
     /// `[certificates.<name>]`: a leaf certificate.
     CertificateBuilder(RawCertificate)
 );
+
+certificate_settings!(CertificateBuilder, after: "90 days", ca: "false", sign: "false");
 
 impl CertificateBuilder {
     fn empty() -> Self {
@@ -228,40 +250,6 @@ impl CertificateBuilder {
         self.raw
             .ip_addresses
             .push(Spanned::new(self.span.clone(), ip.to_string()));
-        self
-    }
-
-    /// Key algorithm and size.
-    pub fn key(mut self, key: KeyType) -> Self {
-        self.raw.key = Some(at(
-            &self.span,
-            self.raw.key.as_ref(),
-            key.as_str().to_owned(),
-        ));
-        self
-    }
-
-    /// notBefore (default one day before the clock).
-    pub fn not_before(mut self, t: TimeSpec) -> Self {
-        self.raw.not_before = Some(at(&self.span, self.raw.not_before.as_ref(), time(t)));
-        self
-    }
-
-    /// notAfter (default 90 days after the clock).
-    pub fn not_after(mut self, t: TimeSpec) -> Self {
-        self.raw.not_after = Some(at(&self.span, self.raw.not_after.as_ref(), time(t)));
-        self
-    }
-
-    /// basicConstraints CA:TRUE (default false).
-    pub fn basic_constraints_ca(mut self, on: bool) -> Self {
-        self.raw.basic_constraints_ca = on;
-        self
-    }
-
-    /// keyUsage keyCertSign (default false).
-    pub fn key_cert_sign(mut self, on: bool) -> Self {
-        self.raw.key_cert_sign = on;
         self
     }
 
