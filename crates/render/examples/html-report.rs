@@ -34,7 +34,11 @@ async fn main() -> ExitCode {
     }
 }
 
-async fn run(out: &Path, picture_dir: Option<&Path>, dir: &Path) -> Result<(), String> {
+async fn run(
+    out: &Path,
+    picture_dir: Option<&Path>,
+    dir: &Path,
+) -> Result<(), Box<dyn std::error::Error>> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .map_err(|e| format!("reading {}: {e}", dir.display()))?
         .filter_map(|entry| entry.ok().map(|e| e.path()))
@@ -79,6 +83,6 @@ async fn run(out: &Path, picture_dir: Option<&Path>, dir: &Path) -> Result<(), S
     Ok(())
 }
 
-fn write(path: &Path, text: &str) -> Result<(), String> {
-    std::fs::write(path, text).map_err(|e| format!("writing {}: {e}", path.display()))
+fn write(path: &Path, text: &str) -> Result<(), Box<dyn std::error::Error>> {
+    std::fs::write(path, text).map_err(|e| format!("writing {}: {e}", path.display()).into())
 }
