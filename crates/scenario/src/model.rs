@@ -1032,6 +1032,17 @@ impl Target {
     }
 }
 
+/// A target's `protocol` spellings: whether it speaks HTTPS.
+pub(crate) const TARGET_PROTOCOLS: [(&str, bool); 2] = [("HTTP", false), ("HTTPS", true)];
+
+/// The spelling of a target's `protocol`.
+pub(crate) fn target_protocol_spelling(https: bool) -> &'static str {
+    TARGET_PROTOCOLS
+        .iter()
+        .find(|(_, h)| *h == https)
+        .map_or("HTTP", |(spelling, _)| spelling)
+}
+
 /// What a target speaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TargetProtocol {

@@ -229,8 +229,7 @@ pub(crate) fn field(section: &str, name: &str) -> String {
     format!("{section}.{}", key_segment(name))
 }
 
-/// `protocol` of a target: does it speak HTTPS?
-pub(crate) const TARGET_PROTOCOLS: [(&str, bool); 2] = [("HTTP", false), ("HTTPS", true)];
+pub(crate) use crate::model::TARGET_PROTOCOLS;
 
 /// Names defined in the file, for resolving references before the sections are converted.
 ///

@@ -13,7 +13,7 @@ use crate::behaviour::{AlpnPolicy, HealthCheckProtocol, TargetBehaviour, TlsVers
 use crate::matrix::LISTENER_KINDS;
 use crate::model::{
     ChainPreset, ConnectionType, IntegrationType, KeyType, SecurityPolicy, TargetGroupProtocol,
-    TimeSpec,
+    TimeSpec, target_protocol_spelling,
 };
 use crate::raw::{
     Named, RawAuthority, RawCertificate, RawChain, RawExpect, RawHealthCheck, RawListener,
@@ -499,10 +499,11 @@ part!(
 );
 
 impl TargetBuilder {
-    fn new(protocol: &str) -> Self {
+    /// A plain HTTP target.
+    pub fn http() -> Self {
         Self::from_parts(
             RawTarget {
-                protocol: Spanned::new(0..0, protocol.to_owned()),
+                protocol: Spanned::new(0..0, target_protocol_spelling(false).to_owned()),
                 certificate: None,
                 body: None,
                 dns_names: Vec::new(),
@@ -515,19 +516,15 @@ impl TargetBuilder {
         )
     }
 
-    /// A plain HTTP target.
-    pub fn http() -> Self {
-        Self::new("HTTP")
-    }
-
     /// An HTTPS target serving `certificate`.
     pub fn https(certificate: &str) -> Self {
-        Self::new("HTTP").serving(certificate)
+        Self::http().serving(certificate)
     }
 
     /// Makes it an HTTPS target serving `certificate`.
     pub fn serving(mut self, certificate: &str) -> Self {
-        self.raw.protocol = Spanned::new(self.raw.protocol.span(), "HTTPS".to_owned());
+        let https = target_protocol_spelling(true).to_owned();
+        self.raw.protocol = Spanned::new(self.raw.protocol.span(), https);
         let value = certificate.to_owned();
         self.raw.certificate = Some(at(&self.span, self.raw.certificate.as_ref(), value));
         self
