@@ -12,11 +12,11 @@ use tracing::Instrument;
 
 use super::probe::Prober;
 use super::{HealthCheck, HealthTable};
-use crate::{NlbError, TargetEndpoint};
+use crate::{HealthError, TargetEndpoint};
 
 /// Checks every target of one target group on a schedule and feeds the results to the
 /// group's [`HealthTable`].
-pub(crate) struct Checker {
+pub struct HealthChecker {
     hop: HopId,
     group: String,
     targets: Vec<TargetEndpoint>,
@@ -28,9 +28,9 @@ pub(crate) struct Checker {
     events: EventLog,
 }
 
-impl Checker {
+impl HealthChecker {
     /// A checker for `targets` of `group`, run by the listener `hop` listening on `host`.
-    pub(crate) fn new(
+    pub fn new(
         hop: &HopId,
         group: &str,
         targets: Vec<TargetEndpoint>,
@@ -38,9 +38,9 @@ impl Checker {
         host: SocketAddr,
         table: Arc<HealthTable>,
         events: EventLog,
-    ) -> Result<Self, NlbError> {
+    ) -> Result<Self, HealthError> {
         check.check(hop, group)?;
-        Ok(Checker {
+        Ok(HealthChecker {
             hop: hop.clone(),
             group: group.to_owned(),
             targets,
@@ -59,7 +59,7 @@ impl Checker {
     /// When the check asks to settle before serving, runs `unhealthy_threshold` rounds of
     /// checks of every target (each round checks all targets at once and waits for them),
     /// without waiting for the interval; returns early on `shutdown`.
-    pub(crate) async fn settle(self: &Arc<Self>, shutdown: &CancellationToken) {
+    pub async fn settle(self: &Arc<Self>, shutdown: &CancellationToken) {
         let rounds = self.settle_rounds;
         if rounds == 0 {
             return;
@@ -83,7 +83,7 @@ impl Checker {
 
     /// Checks every target, each on its own schedule, until `shutdown` is cancelled; a check
     /// in flight then is abandoned.
-    pub(crate) async fn run(self: Arc<Self>, shutdown: CancellationToken) {
+    pub async fn run(self: Arc<Self>, shutdown: CancellationToken) {
         let mut checks = JoinSet::new();
         for index in 0..self.targets.len() {
             let span = tracing::debug_span!(

@@ -7,14 +7,13 @@ use std::time::Duration;
 
 use hoplab_trace::{Connection, HopId};
 use rustls::SupportedProtocolVersion;
-use rustls::pki_types::ServerName;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio_rustls::TlsConnector;
 
 use super::{HealthCheck, HealthCheckProtocol, StatusMatcher};
-use crate::NlbError;
-use crate::upstream::connector;
+use crate::HealthError;
+use crate::{balancer_tls_client, target_server_name};
 
 /// HTTPS health checks offer TLS 1.2 only, so targets that speak only TLS 1.3 fail them, as
 /// AWS documents.
@@ -61,13 +60,18 @@ impl Prober {
         hop: &HopId,
         check: &HealthCheck,
         host: SocketAddr,
-    ) -> Result<Self, NlbError> {
+    ) -> Result<Self, HealthError> {
         let request = format!(
             "GET {} HTTP/1.1\r\nHost: {host}\r\nUser-Agent: ELB-HealthChecker/2.0\r\nAccept: */*\r\nConnection: close\r\n\r\n",
             check.path
         );
         let tls = match check.protocol {
-            HealthCheckProtocol::Https => Some(connector(hop, HEALTH_CHECK_TLS)?),
+            HealthCheckProtocol::Https => Some(balancer_tls_client(HEALTH_CHECK_TLS).map_err(
+                |source| HealthError::Tls {
+                    hop: hop.clone(),
+                    source,
+                },
+            )?),
             HealthCheckProtocol::Tcp | HealthCheckProtocol::Http => None,
         };
         Ok(Prober {
@@ -158,10 +162,8 @@ impl Prober {
             (HealthCheckProtocol::Tcp, _) => Ok(()),
             (_, None) => http(stream, &self.request, response).await,
             (_, Some(connector)) => {
-                // No SNI: the name only satisfies the API.
-                let name = ServerName::IpAddress(addr.ip().into());
                 let tls = connector
-                    .connect(name, stream)
+                    .connect(target_server_name(addr), stream)
                     .await
                     .map_err(Failure::Handshake)?;
                 http(tls, &self.request, response).await

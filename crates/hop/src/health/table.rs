@@ -15,7 +15,7 @@ struct TargetState {
 
 /// The health of every target of a target group, in registration order.
 #[derive(Debug)]
-pub(crate) struct HealthTable {
+pub struct HealthTable {
     hop: HopId,
     group: String,
     targets: Vec<HopId>,
@@ -28,7 +28,7 @@ pub(crate) struct HealthTable {
 impl HealthTable {
     /// Every target of `group` starts healthy; transitions are recorded in `events` with
     /// `hop` (the listener) as the observer.
-    pub(crate) fn new(
+    pub fn new(
         hop: HopId,
         group: String,
         targets: Vec<HopId>,
@@ -54,7 +54,7 @@ impl HealthTable {
     /// The index of the target a new flow goes to: `pick(n)` chooses among the `n` routable
     /// targets, in registration order, which are the healthy ones, or all of them when none is
     /// healthy (fail open). Nothing is allocated: this runs for every connection.
-    pub(crate) fn route(&self, pick: impl FnOnce(usize) -> usize) -> usize {
+    pub fn route(&self, pick: impl FnOnce(usize) -> usize) -> usize {
         let states = self.lock();
         let healthy = states.iter().filter(|s| s.healthy).count();
         if healthy == 0 {
@@ -84,7 +84,7 @@ impl HealthTable {
     /// AWS's words; it becomes the `HealthChanged` reason if this failure makes the target
     /// unhealthy. State and observations change together, under one lock, so the log's order
     /// is the order the state changed in.
-    pub(crate) fn report(&self, index: usize, passed: bool, reason: &str) {
+    pub fn report(&self, index: usize, passed: bool, reason: &str) {
         let mut states = self.lock();
         let Some(state) = states.get(index).copied() else {
             return;
