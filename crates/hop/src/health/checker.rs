@@ -56,6 +56,14 @@ impl HealthChecker {
         })
     }
 
+    /// Makes HTTP and HTTPS checks carry `Host: <target ip>:<port>`, as an ALB's do (AWS),
+    /// instead of the listener's address, as an NLB's do.
+    #[must_use]
+    pub fn with_target_host(mut self) -> Self {
+        self.prober.use_target_host();
+        self
+    }
+
     /// When the check asks to settle before serving, runs `unhealthy_threshold` rounds of
     /// checks of every target (each round checks all targets at once and waits for them),
     /// without waiting for the interval; returns early on `shutdown`.

@@ -22,7 +22,9 @@
 //!   … regardless of their health status"). Flows already open are left alone: AWS resets the
 //!   flows of a target that turns unhealthy unless it fails open; that is not modelled.
 //! - **HTTP and HTTPS checks** send `GET <path> HTTP/1.1` with `Host: <listener address>`
-//!   (AWS: "the NLB node IP and listener port"), `User-Agent: ELB-HealthChecker/2.0` and
+//!   (AWS: "the NLB node IP and listener port"), or with the checked target's address for an
+//!   ALB ([`HealthChecker::with_target_host`]; AWS: `Host: <target-ip>:<port>`),
+//!   `User-Agent: ELB-HealthChecker/2.0` and
 //!   `Connection: close`, and judge the status line against the matcher. HTTPS checks do not
 //!   validate the target's certificate, send no SNI, and offer **TLS 1.2 only**, so a target
 //!   that speaks only TLS 1.3 fails them, as AWS documents.

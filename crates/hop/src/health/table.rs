@@ -69,6 +69,24 @@ impl HealthTable {
             .map_or(0, |(i, _)| i)
     }
 
+    /// Like [`route`](Self::route), for pickers that must know which targets they choose
+    /// among (least outstanding requests, for one): `pick` is handed the indices of the
+    /// routable targets, in registration order, and returns one of them. Nothing is
+    /// allocated.
+    pub fn route_among(
+        &self,
+        pick: impl FnOnce(&mut dyn Iterator<Item = usize>) -> usize,
+    ) -> usize {
+        let states = self.lock();
+        let any_healthy = states.iter().any(|s| s.healthy);
+        let mut routable = states
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.healthy || !any_healthy)
+            .map(|(i, _)| i);
+        pick(&mut routable)
+    }
+
     /// The indices of the targets new flows may go to, as [`route`](Self::route) picks from.
     #[cfg(test)]
     fn routable(&self) -> Vec<usize> {
@@ -239,5 +257,31 @@ mod tests {
             ]
         );
         t.report(7, false, "out of range is ignored");
+    }
+
+    #[test]
+    fn route_among_sees_the_same_targets_as_route() {
+        let events = EventLog::new();
+        let t = table(3, &events);
+        let among = |t: &HealthTable| {
+            let mut seen = Vec::new();
+            t.route_among(|routable| {
+                seen.extend(routable);
+                seen[0]
+            });
+            seen
+        };
+        assert_eq!(among(&t), [0, 1, 2]);
+        for _ in 0..2 {
+            t.report(1, false, "x");
+        }
+        assert_eq!(among(&t), [0, 2]);
+        assert_eq!(among(&t), t.routable());
+        assert_eq!(t.route_among(|routable| routable.nth(1).unwrap()), 2);
+        for _ in 0..2 {
+            t.report(0, false, "x");
+            t.report(2, false, "x");
+        }
+        assert_eq!(among(&t), [0, 1, 2], "fail open: all are routable");
     }
 }
