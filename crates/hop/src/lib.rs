@@ -16,6 +16,7 @@
 //! - `verify`: [`ChainVerifier`], [`ChainJudge`] and [`recording`]: one verifier type for every
 //!   TLS client, and the per-handshake record of what it was shown.
 //! - `balancer`: [`balancer_tls_client`], the load balancers' TLS client toward targets.
+//! - `names`: [`certificate_name_matches`], a certificate's DNS name against a client's SNI.
 //! - `health`: [`HealthCheck`], [`StatusMatcher`], the per-target [`HealthTable`] and the
 //!   [`HealthChecker`] task.
 //! - `error`: [`HopError`] and [`HealthError`].
@@ -27,6 +28,7 @@ mod endpoint;
 mod error;
 mod health;
 mod http;
+mod names;
 mod server;
 mod verify;
 
@@ -39,5 +41,6 @@ pub use health::{
     StatusMatcher,
 };
 pub use http::serve_http1;
+pub use names::certificate_name_matches;
 pub use server::{ACCEPT_BACKOFF, SHUTDOWN_GRACE, ServeOptions, local_addr, serve};
 pub use verify::{AcceptAnyChain, ChainJudge, ChainVerifier, Presented, recording};
