@@ -17,6 +17,8 @@
 //!   TLS client, and the per-handshake record of what it was shown.
 //! - `balancer`: [`balancer_tls_client`], the load balancers' TLS client toward targets.
 //! - `names`: [`certificate_name_matches`], a certificate's DNS name against a client's SNI.
+//! - `tls`: [`server_config`], the TLS server of a hop that terminates TLS, and
+//!   [`peer_chain`], what a peer presented.
 //! - `health`: [`HealthCheck`], [`StatusMatcher`], the per-target [`HealthTable`] and the
 //!   [`HealthChecker`] task.
 //! - `error`: [`HopError`] and [`HealthError`].
@@ -30,6 +32,7 @@ mod health;
 mod http;
 mod names;
 mod server;
+mod tls;
 mod verify;
 
 pub use balancer::{balancer_tls_client, target_server_name};
@@ -43,4 +46,5 @@ pub use health::{
 pub use http::serve_http1;
 pub use names::certificate_name_matches;
 pub use server::{ACCEPT_BACKOFF, SHUTDOWN_GRACE, ServeOptions, local_addr, serve};
+pub use tls::{peer_chain, server_config};
 pub use verify::{AcceptAnyChain, ChainJudge, ChainVerifier, Presented, recording};
