@@ -19,8 +19,8 @@
 //! - `names`: [`certificate_name_matches`], a certificate's DNS name against a client's SNI.
 //! - `tls`: [`server_config`], the TLS server of a hop that terminates TLS, and
 //!   [`peer_chain`], what a peer presented.
-//! - `health`: [`HealthCheck`], [`StatusMatcher`], the per-target [`HealthTable`] and the
-//!   [`HealthChecker`] task.
+//! - `health`: [`HealthCheck`], [`StatusMatcher`], the per-target [`HealthTable`], the
+//!   [`HealthChecker`] task, and [`group_health`], both for one target group.
 //! - `error`: [`HopError`] and [`HealthError`].
 
 #![warn(missing_docs)]
@@ -41,7 +41,7 @@ pub use error::{HealthError, HopError};
 pub use health::{
     HEALTH_CHECK_INTERVAL_SECONDS, HEALTH_CHECK_STATUS_CODES, HEALTH_CHECK_THRESHOLDS,
     HEALTH_CHECK_TIMEOUT_SECONDS, HealthCheck, HealthCheckProtocol, HealthChecker, HealthTable,
-    StatusMatcher,
+    StatusMatcher, group_health,
 };
 pub use http::serve_http1;
 pub use names::certificate_name_matches;

@@ -14,6 +14,46 @@ use super::probe::Prober;
 use super::{HealthCheck, HealthTable};
 use crate::{HealthError, TargetEndpoint};
 
+/// A target group's health table and, when the group has a `check` and targets, the checker
+/// that keeps it current: what a load balancer listener sets up for each of its target
+/// groups. Without a check, every target stays healthy. `host` is the listener's address
+/// (HTTP and HTTPS checks send it as `Host` unless told otherwise).
+///
+/// # Errors
+/// [`HealthError`] when `check` cannot run.
+pub fn group_health(
+    hop: &HopId,
+    group: &str,
+    targets: &[TargetEndpoint],
+    check: Option<&HealthCheck>,
+    host: SocketAddr,
+    events: &EventLog,
+) -> Result<(Arc<HealthTable>, Option<HealthChecker>), HealthError> {
+    let (healthy, unhealthy) =
+        check.map_or((1, 1), |c| (c.healthy_threshold, c.unhealthy_threshold));
+    let table = Arc::new(HealthTable::new(
+        hop.clone(),
+        group.to_owned(),
+        targets.iter().map(|t| t.hop.clone()).collect(),
+        healthy,
+        unhealthy,
+        events.clone(),
+    ));
+    let checker = match check {
+        Some(check) if !targets.is_empty() => Some(HealthChecker::new(
+            hop,
+            group,
+            targets.to_vec(),
+            check,
+            host,
+            Arc::clone(&table),
+            events.clone(),
+        )?),
+        _ => None,
+    };
+    Ok((table, checker))
+}
+
 /// Checks every target of one target group on a schedule and feeds the results to the
 /// group's [`HealthTable`].
 pub struct HealthChecker {
@@ -130,5 +170,37 @@ impl HealthChecker {
             detail: probe.detail,
         });
         self.table.report(index, probe.passed, &probe.reason);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_group_gets_a_checker_only_with_a_check_and_targets() {
+        let hop = HopId::alb("web", 443);
+        let host = SocketAddr::from(([127, 0, 0, 1], 443));
+        let events = EventLog::new();
+        let targets = [TargetEndpoint {
+            hop: HopId::target("app"),
+            addr: SocketAddr::from(([127, 0, 0, 1], 8080)),
+        }];
+        let check = HealthCheck::http("/");
+        let with = |targets: &[TargetEndpoint], check| {
+            group_health(&hop, "tg", targets, check, host, &events).map(|(_, c)| c.is_some())
+        };
+        assert!(with(&targets, Some(&check)).unwrap());
+        assert!(!with(&targets, None).unwrap());
+        assert!(!with(&[], Some(&check)).unwrap());
+        let mut broken = check.clone();
+        broken.interval = Duration::ZERO;
+        assert!(with(&targets, Some(&broken)).is_err());
+        let (table, _) = group_health(&hop, "tg", &targets, None, host, &events).unwrap();
+        assert_eq!(
+            table.route(|n| n - 1),
+            0,
+            "without a check every target is routable"
+        );
     }
 }

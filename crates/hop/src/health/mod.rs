@@ -46,7 +46,7 @@ use hoplab_trace::HopId;
 
 use crate::HealthError;
 
-pub use checker::HealthChecker;
+pub use checker::{HealthChecker, group_health};
 pub use table::HealthTable;
 
 /// The interval AWS allows between checks of one target, in seconds.
