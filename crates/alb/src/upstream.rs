@@ -203,7 +203,10 @@ impl Upstreams {
             if pooled.sender.is_closed() || pooled.idle_since.elapsed() >= idle {
                 continue;
             }
-            // Ready at once unless the connection is closing; bounded all the same.
+            if pooled.sender.is_ready() {
+                return Some(pooled);
+            }
+            // The connection may still be finishing the last response; bounded all the same.
             if let Ok(Ok(())) = timeout(idle, pooled.sender.ready()).await {
                 return Some(pooled);
             }
