@@ -1,12 +1,11 @@
 //! What one listener serves and where it forwards.
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 
 use hoplab_trace::HopId;
 use rustls::sign::CertifiedKey;
 
-use crate::{DEFAULT_ALPN_POLICY, HealthCheck};
+use crate::{DEFAULT_ALPN_POLICY, HealthCheck, TargetEndpoint};
 
 /// One NLB listener and its target group.
 #[derive(Debug, Clone)]
@@ -75,13 +74,4 @@ impl TargetGroup {
             health_check: None,
         }
     }
-}
-
-/// One registered target.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TargetEndpoint {
-    /// The target's hop id (`HopId::Target { name }`).
-    pub hop: HopId,
-    /// The address the target listens on.
-    pub addr: SocketAddr,
 }

@@ -40,23 +40,11 @@ pub enum NlbError {
         group: String,
     },
     /// The target group's health check cannot run.
-    #[error("{hop}: health check of target group {group}: {reason}")]
-    InvalidHealthCheck {
-        /// The listener.
-        hop: HopId,
-        /// The target group.
-        group: String,
-        /// What is wrong.
-        reason: String,
-    },
-    /// A health check matcher is not in AWS's syntax.
-    #[error("invalid health check matcher {matcher:?}: {reason}")]
-    InvalidMatcher {
-        /// The matcher as given.
-        matcher: String,
-        /// What is wrong.
-        reason: String,
-    },
+    #[error(transparent)]
+    Health(#[from] hoplab_hop::HealthError),
+    /// The listener's local address could not be read.
+    #[error(transparent)]
+    Serve(#[from] hoplab_hop::HopError),
     /// A certificate of the listener has an empty chain.
     #[error("{hop}: certificate {which} has an empty chain")]
     EmptyChain {

@@ -22,8 +22,6 @@
 //! # Layout
 //! - `config`: [`ListenerConfig`], [`TlsTermination`], [`TargetGroup`], [`TargetEndpoint`].
 //! - `alpn`: ALPN policy names to protocols, and how a client's offer is answered.
-//! - `health`: [`HealthCheck`] and [`StatusMatcher`]; the per-target health state, the
-//!   checks themselves, and the task that runs them.
 //! - `error`: [`NlbError`], for start-up failures and the text of failed forwards.
 //! - `listener`: [`serve_listener`], the accept loop and graceful shutdown.
 //! - `passthrough`: a TCP listener's connections.
@@ -40,7 +38,6 @@
 mod alpn;
 mod config;
 mod error;
-mod health;
 mod listener;
 mod passthrough;
 mod policy;
@@ -52,11 +49,11 @@ mod tls;
 mod upstream;
 
 pub use alpn::{ALPN_POLICIES, DEFAULT_ALPN_POLICY, alpn_protocols};
-pub use config::{ListenerConfig, TargetEndpoint, TargetGroup, TlsTermination};
+pub use config::{ListenerConfig, TargetGroup, TlsTermination};
 pub use error::NlbError;
-pub use health::{
+pub use hoplab_hop::{
     HEALTH_CHECK_INTERVAL_SECONDS, HEALTH_CHECK_STATUS_CODES, HEALTH_CHECK_THRESHOLDS,
-    HEALTH_CHECK_TIMEOUT_SECONDS, HealthCheck, HealthCheckProtocol, StatusMatcher,
+    HEALTH_CHECK_TIMEOUT_SECONDS, HealthCheck, HealthCheckProtocol, StatusMatcher, TargetEndpoint,
 };
 pub use listener::{SHUTDOWN_GRACE, serve_listener, serve_listener_reporting_ready};
 pub use policy::{SECURITY_POLICIES, backend_tls_versions, tls_versions};

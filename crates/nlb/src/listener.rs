@@ -10,12 +10,12 @@ use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 use tracing::Instrument;
 
-use crate::health::{Checker, HealthTable};
 use crate::passthrough;
 use crate::policy::backend_tls_versions;
 use crate::terminate::Terminator;
 use crate::upstream::Forwarder;
 use crate::{ListenerConfig, NlbError};
+use hoplab_hop::{HealthChecker, HealthTable};
 
 /// How long open connections may run after shutdown is requested before they are closed.
 pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
@@ -162,7 +162,7 @@ impl Handler {
         config: ListenerConfig,
         events: EventLog,
         addr: SocketAddr,
-    ) -> Result<(Self, Option<Checker>), NlbError> {
+    ) -> Result<(Self, Option<HealthChecker>), NlbError> {
         let hop = config.hop;
         let group = config.target_group;
         let (terminator, backend_versions) = match &config.tls {
@@ -193,7 +193,7 @@ impl Handler {
             events.clone(),
         ));
         let checker = match &group.health_check {
-            Some(check) if !group.targets.is_empty() => Some(Checker::new(
+            Some(check) if !group.targets.is_empty() => Some(HealthChecker::new(
                 &hop,
                 &group.name,
                 group.targets.clone(),

@@ -8,17 +8,13 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use hoplab_hop::{HealthTable, balancer_tls_client, target_server_name};
 use hoplab_trace::{CertSummary, Connection, EventLog, HopId, Observation};
-use rustls::client::Resumption;
-use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
-use rustls::crypto::WebPkiSupportedAlgorithms;
-use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
-use rustls::{ClientConfig, DigitallySignedStruct, SignatureScheme, SupportedProtocolVersion};
+use rustls::SupportedProtocolVersion;
 use tokio::net::TcpStream;
 use tokio_rustls::TlsConnector;
 use tokio_rustls::client::TlsStream;
 
-use crate::health::HealthTable;
 use crate::select::select_target;
 use crate::{NlbError, TargetEndpoint, TargetGroup};
 
@@ -61,16 +57,22 @@ impl Forwarder {
                 group: group.name,
             });
         }
-        let tls = match (group.tls, tls_versions) {
-            (false, _) => None,
-            (true, Some(versions)) => Some(connector(hop, versions)?),
-            (true, None) => {
-                return Err(NlbError::TcpListenerToTlsGroup {
-                    hop: hop.clone(),
-                    group: group.name,
-                });
-            }
-        };
+        let tls =
+            match (group.tls, tls_versions) {
+                (false, _) => None,
+                (true, Some(versions)) => Some(balancer_tls_client(versions).map_err(
+                    |source| NlbError::Tls {
+                        hop: hop.clone(),
+                        source,
+                    },
+                )?),
+                (true, None) => {
+                    return Err(NlbError::TcpListenerToTlsGroup {
+                        hop: hop.clone(),
+                        group: group.name,
+                    });
+                }
+            };
         Ok(Forwarder {
             hop: hop.clone(),
             events,
@@ -146,9 +148,8 @@ impl Forwarder {
         let Some(connector) = &self.tls else {
             return Ok((Upstream::Plain(stream), conn));
         };
-        // With SNI disabled the name is only used locally; the target's IP is what AWS has.
-        let name = ServerName::IpAddress(target.addr.ip().into());
-        let tls = tokio::time::timeout(CONNECT_TIMEOUT, connector.connect(name, stream))
+        let handshake = connector.connect(target_server_name(target.addr), stream);
+        let tls = tokio::time::timeout(CONNECT_TIMEOUT, handshake)
             .await
             .map_err(|_| NlbError::TargetHandshakeTimeout {
                 target: target.addr,
@@ -173,69 +174,5 @@ impl Forwarder {
             presented,
         });
         Ok((Upstream::Tls(Box::new(tls)), conn))
-    }
-}
-
-/// The TLS client toward targets (and for HTTPS health checks): any certificate, no SNI, no
-/// ALPN, no resumption.
-pub(crate) fn connector(
-    hop: &HopId,
-    versions: &'static [&'static SupportedProtocolVersion],
-) -> Result<TlsConnector, NlbError> {
-    let provider = hoplab_trace::crypto_provider();
-    let verifier = Arc::new(TargetCertificateNotValidated(
-        provider.signature_verification_algorithms,
-    ));
-    let mut config = ClientConfig::builder_with_provider(provider)
-        .with_protocol_versions(versions)
-        .map_err(|source| NlbError::Tls {
-            hop: hop.clone(),
-            source,
-        })?
-        .dangerous()
-        .with_custom_certificate_verifier(verifier)
-        .with_no_client_auth();
-    config.enable_sni = false;
-    config.resumption = Resumption::disabled();
-    Ok(TlsConnector::from(Arc::new(config)))
-}
-
-/// Accepts whatever chain a target sends, as the NLB does, but still checks that the target
-/// holds the key of the leaf it sent (the handshake signature), so the session is real TLS.
-#[derive(Debug)]
-struct TargetCertificateNotValidated(WebPkiSupportedAlgorithms);
-
-impl ServerCertVerifier for TargetCertificateNotValidated {
-    fn verify_server_cert(
-        &self,
-        _end_entity: &CertificateDer<'_>,
-        _intermediates: &[CertificateDer<'_>],
-        _server_name: &ServerName<'_>,
-        _ocsp_response: &[u8],
-        _now: UnixTime,
-    ) -> Result<ServerCertVerified, rustls::Error> {
-        Ok(ServerCertVerified::assertion())
-    }
-
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls12_signature(message, cert, dss, &self.0)
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls13_signature(message, cert, dss, &self.0)
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.0.supported_schemes()
     }
 }

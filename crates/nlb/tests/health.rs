@@ -7,6 +7,7 @@ use std::collections::BTreeSet;
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use hoplab_hop::HealthError;
 use hoplab_nlb::{HealthCheck, ListenerConfig, NlbError, StatusMatcher};
 use hoplab_target::{TargetBehaviour, TargetTlsVersions};
 use hoplab_trace::{EventLog, HopId, Observation};
@@ -523,7 +524,7 @@ async fn health_checks_the_checker_cannot_run_are_refused_at_start() {
         .await
         .unwrap()
         .unwrap();
-    let Err(error @ NlbError::InvalidHealthCheck { .. }) = result else {
+    let Err(error @ NlbError::Health(HealthError::InvalidHealthCheck { .. })) = result else {
         panic!("{result:?}");
     };
     assert_eq!(

@@ -20,7 +20,7 @@ pub enum RunError {
     Task(String),
     /// A target group's health check could not be built (its matcher).
     #[error("health check: {0}")]
-    HealthCheck(#[from] hoplab_nlb::NlbError),
+    HealthCheck(#[from] hoplab_hop::HealthError),
     /// A socket could not be bound.
     #[error("binding {what} on {addr}: {source}")]
     Bind {

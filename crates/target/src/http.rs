@@ -22,6 +22,10 @@ use tokio_util::sync::CancellationToken;
 /// keep-alive connection waits for its next request, so it bounds idle connections too.
 pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// The request header an ALB adds to every request it forwards; recorded so a request can be
+/// matched to the ALB's record of it.
+const TRACE_ID_HEADER: &str = "x-amzn-trace-id";
+
 /// The response header that names the target that answered.
 pub const TARGET_HEADER: &str = "x-hoplab-target";
 
@@ -89,10 +93,14 @@ impl Responder {
             }
         }
         let status = self.status;
-        let host = request
-            .headers()
-            .get(HOST)
-            .map(|value| String::from_utf8_lossy(value.as_bytes()).into_owned());
+        let header = |name| {
+            request
+                .headers()
+                .get(name)
+                .map(|value: &HeaderValue| String::from_utf8_lossy(value.as_bytes()).into_owned())
+        };
+        let host = header(HOST.as_str());
+        let trace_id = header(TRACE_ID_HEADER);
         tracing::debug!(request = %line, ?host, status = status.as_u16(), "responding");
         self.events.record(Observation::Responded {
             hop: self.hop.clone(),
@@ -100,6 +108,7 @@ impl Responder {
             request: line,
             host,
             status: status.as_u16(),
+            trace_id,
         });
         let mut response = Response::new(Full::new(self.body.clone()));
         *response.status_mut() = status;

@@ -46,8 +46,34 @@ async fn plain_http_request_gets_the_body_and_header_and_is_recorded() {
                 request: "GET /pets?kind=cat HTTP/1.1".to_owned(),
                 host: Some("api.example.com".to_owned()),
                 status: 200,
+                trace_id: None,
             },
         ]
+    );
+    target.stop().await;
+}
+
+#[tokio::test]
+async fn an_alb_trace_id_is_recorded_with_the_response() {
+    let target = start("app", None, "ok").await;
+    let mut stream = TcpStream::connect(target.addr).await.unwrap();
+    stream
+        .write_all(
+            b"GET / HTTP/1.1\r\nHost: a\r\nX-Amzn-Trace-Id: Root=1-67891233-abcdef012345678912345678\r\nConnection: close\r\n\r\n",
+        )
+        .await
+        .unwrap();
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).await.unwrap();
+    let recorded = target
+        .events
+        .matching(|o| matches!(o, Observation::Responded { .. }));
+    let [Observation::Responded { trace_id, .. }] = recorded.as_slice() else {
+        panic!("{recorded:#?}");
+    };
+    assert_eq!(
+        trace_id.as_deref(),
+        Some("Root=1-67891233-abcdef012345678912345678")
     );
     target.stop().await;
 }

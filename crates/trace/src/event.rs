@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 use hoplab_pkix::CertSummary;
 use serde::Serialize;
 
-use crate::HopId;
+use crate::{AlbAction, HopId, MatchedRule, ResponseOrigin};
 
 /// One TCP connection as seen from the hop that accepted or opened it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -65,12 +65,12 @@ pub enum Observation {
         /// Whether the NLB speaks TLS to the target (a TLS target group).
         tls: bool,
     },
-    /// An NLB listener completed a TLS handshake with a target, as the client, without
-    /// validating the target's certificate.
+    /// A load balancer listener (NLB or ALB) completed a TLS handshake with a target, as the
+    /// client, without validating the target's certificate.
     TargetTlsUnverified {
         /// The listener that connected.
         hop: HopId,
-        /// The NLB-to-target connection, from the NLB's side.
+        /// The listener-to-target connection, from the listener's side.
         upstream: Connection,
         /// The certificates the target sent, leaf first.
         presented: Vec<CertSummary>,
@@ -101,6 +101,11 @@ pub enum Observation {
         host: Option<String>,
         /// The status code the target sent.
         status: u16,
+        /// The request's `X-Amzn-Trace-Id`, if it carried one: an ALB adds it to every request
+        /// it forwards, so it names the ALB request this answered even over a pooled
+        /// connection.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        trace_id: Option<String>,
     },
     /// A TLS listener with an ALPN policy finished a handshake: what the client offered and
     /// what was chosen. Listeners without a policy (`None`) do not record this.
@@ -114,7 +119,7 @@ pub enum Observation {
         /// The protocol chosen, or `None` when the handshake went ahead without ALPN.
         selected: Option<String>,
     },
-    /// An NLB listener health-checked one target of its target group.
+    /// A load balancer listener health-checked one target of its target group.
     HealthChecked {
         /// The listener whose target group ran the check.
         hop: HopId,
@@ -122,7 +127,7 @@ pub enum Observation {
         group: String,
         /// The target checked.
         target: HopId,
-        /// The check's connection from the NLB's side, if TCP got that far; the target records
+        /// The check's connection from the listener's side, if TCP got that far; the target records
         /// the same connection with this `local` as its peer.
         probe: Option<Connection>,
         /// Whether the check passed.
@@ -130,7 +135,7 @@ pub enum Observation {
         /// What the check saw, e.g. `HTTP 200` or `connect: connection refused`.
         detail: String,
     },
-    /// A target of an NLB listener's target group became healthy or unhealthy.
+    /// A target of a load balancer listener's target group became healthy or unhealthy.
     HealthChanged {
         /// The listener whose target group holds the target.
         hop: HopId,
@@ -144,7 +149,7 @@ pub enum Observation {
         /// `Target.Timeout: Request timed out`.
         reason: String,
     },
-    /// Every target of an NLB listener's target group became unhealthy, so the listener fails
+    /// Every target of a load balancer listener's target group became unhealthy, so the listener fails
     /// open and routes new connections to all of them (`active: true`), or a target became
     /// healthy again and failing open ended (`active: false`).
     FailOpen {
@@ -154,6 +159,37 @@ pub enum Observation {
         group: String,
         /// Whether the listener now fails open.
         active: bool,
+    },
+    /// An ALB listener answered one HTTP request: what it was, which rule decided it, where it
+    /// went and what was sent back. Recorded once the response status is known.
+    AlbRequest {
+        /// The listener.
+        hop: HopId,
+        /// The client's connection the request arrived on.
+        downstream: Connection,
+        /// The request line, e.g. `GET /pets?kind=cat HTTP/1.1`.
+        request: String,
+        /// The `Host` header the request carried, if any.
+        host: Option<String>,
+        /// The `X-Amzn-Trace-Id` sent to the target with the request (the target records it
+        /// in its `Responded`); `None` when the request was not forwarded.
+        trace_id: Option<String>,
+        /// The rule that matched; `None` when the listener answered before evaluating rules
+        /// (plain HTTP on an HTTPS listener).
+        rule: Option<MatchedRule>,
+        /// The matched rule's action.
+        action: Option<AlbAction>,
+        /// The target group a `forward` action chose.
+        group: Option<String>,
+        /// The target chosen in that group.
+        target: Option<HopId>,
+        /// The listener-to-target connection the request went over (pooled connections carry
+        /// several requests), from the listener's side, if TCP got that far.
+        upstream: Option<Connection>,
+        /// The status sent to the client.
+        status: u16,
+        /// Who wrote the response, and for the ALB's own error pages, why.
+        origin: ResponseOrigin,
     },
     /// A target misbehaved as its configuration asked.
     TargetFault {
@@ -184,6 +220,7 @@ impl Observation {
             | Observation::HealthChecked { hop, .. }
             | Observation::HealthChanged { hop, .. }
             | Observation::FailOpen { hop, .. }
+            | Observation::AlbRequest { hop, .. }
             | Observation::TargetFault { hop, .. } => hop,
         }
     }

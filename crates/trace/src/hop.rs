@@ -6,7 +6,8 @@ use serde::Serialize;
 
 /// One hop of a topology, named as reports and expectations name it.
 ///
-/// The textual form is `gateway`, `nlb:<nlb name>:<listener port>` or `target:<target name>`.
+/// The textual form is `gateway`, `nlb:<nlb name>:<listener port>`,
+/// `alb:<alb name>:<listener port>` or `target:<target name>`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(into = "String")]
 #[non_exhaustive]
@@ -17,6 +18,13 @@ pub enum HopId {
     NlbListener {
         /// Name of the NLB in the scenario.
         nlb: String,
+        /// The listener's port as written in the scenario (not the loopback port it is bound to).
+        port: u16,
+    },
+    /// One listener of an Application Load Balancer, named by the ALB and its scenario port.
+    AlbListener {
+        /// Name of the ALB in the scenario.
+        alb: String,
         /// The listener's port as written in the scenario (not the loopback port it is bound to).
         port: u16,
     },
@@ -36,6 +44,14 @@ impl HopId {
         }
     }
 
+    /// The hop id of an ALB listener.
+    pub fn alb(alb: impl Into<String>, port: u16) -> Self {
+        HopId::AlbListener {
+            alb: alb.into(),
+            port,
+        }
+    }
+
     /// The hop id of a target.
     pub fn target(name: impl Into<String>) -> Self {
         HopId::Target { name: name.into() }
@@ -47,6 +63,7 @@ impl fmt::Display for HopId {
         match self {
             HopId::Gateway => f.write_str("gateway"),
             HopId::NlbListener { nlb, port } => write!(f, "nlb:{nlb}:{port}"),
+            HopId::AlbListener { alb, port } => write!(f, "alb:{alb}:{port}"),
             HopId::Target { name } => write!(f, "target:{name}"),
         }
     }
@@ -66,6 +83,7 @@ mod tests {
     fn display_forms_are_the_documented_ones() {
         assert_eq!(HopId::Gateway.to_string(), "gateway");
         assert_eq!(HopId::nlb("internal", 443).to_string(), "nlb:internal:443");
+        assert_eq!(HopId::alb("web", 443).to_string(), "alb:web:443");
         assert_eq!(HopId::target("app").to_string(), "target:app");
     }
 }

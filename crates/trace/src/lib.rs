@@ -1,4 +1,5 @@
-//! What each hop observed, in one vocabulary shared by the gateway, the NLB and the targets.
+//! What each hop observed, in one vocabulary shared by the gateway, the load balancers and the
+//! targets.
 //!
 //! Hops never predict anything: they record what happened on their sockets into an
 //! [`EventLog`], keyed by the TCP connection it happened on. The runner later stitches those
@@ -9,16 +10,20 @@
 //! - [`HopId`]: the name of a hop as it appears in reports and expectations.
 //! - [`CertSummary`] (from `hoplab-pkix`): subject, issuer, SANs, validity and fingerprint.
 //! - [`Observation`] and [`EventLog`]: what a hop saw, and the shared place it is written to.
+//! - [`MatchedRule`], [`AlbAction`] and [`ResponseOrigin`]: the parts of an ALB listener's
+//!   request record.
 //! - [`crypto_provider`] and [`tls_version_name`]: TLS helpers every hop shares.
 //! - [`ACCEPT_BACKOFF`]: the pause after a failed `accept`, the same in every server.
 
 #![warn(missing_docs)]
 
+mod alb;
 mod event;
 mod hop;
 mod net;
 mod tls;
 
+pub use alb::{AlbAction, MatchedRule, ResponseOrigin};
 pub use event::{Connection, EventLog, Observation};
 pub use hop::HopId;
 pub use hoplab_pkix::CertSummary;

@@ -15,7 +15,7 @@ struct TargetState {
 
 /// The health of every target of a target group, in registration order.
 #[derive(Debug)]
-pub(crate) struct HealthTable {
+pub struct HealthTable {
     hop: HopId,
     group: String,
     targets: Vec<HopId>,
@@ -28,7 +28,7 @@ pub(crate) struct HealthTable {
 impl HealthTable {
     /// Every target of `group` starts healthy; transitions are recorded in `events` with
     /// `hop` (the listener) as the observer.
-    pub(crate) fn new(
+    pub fn new(
         hop: HopId,
         group: String,
         targets: Vec<HopId>,
@@ -54,7 +54,7 @@ impl HealthTable {
     /// The index of the target a new flow goes to: `pick(n)` chooses among the `n` routable
     /// targets, in registration order, which are the healthy ones, or all of them when none is
     /// healthy (fail open). Nothing is allocated: this runs for every connection.
-    pub(crate) fn route(&self, pick: impl FnOnce(usize) -> usize) -> usize {
+    pub fn route(&self, pick: impl FnOnce(usize) -> usize) -> usize {
         let states = self.lock();
         let healthy = states.iter().filter(|s| s.healthy).count();
         if healthy == 0 {
@@ -67,6 +67,24 @@ impl HealthTable {
             .filter(|(_, s)| s.healthy)
             .nth(nth)
             .map_or(0, |(i, _)| i)
+    }
+
+    /// Like [`route`](Self::route), for pickers that must know which targets they choose
+    /// among (least outstanding requests, for one): `pick` is handed the indices of the
+    /// routable targets, in registration order, and returns one of them. Nothing is
+    /// allocated.
+    pub fn route_among(
+        &self,
+        pick: impl FnOnce(&mut dyn Iterator<Item = usize>) -> usize,
+    ) -> usize {
+        let states = self.lock();
+        let any_healthy = states.iter().any(|s| s.healthy);
+        let mut routable = states
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.healthy || !any_healthy)
+            .map(|(i, _)| i);
+        pick(&mut routable)
     }
 
     /// The indices of the targets new flows may go to, as [`route`](Self::route) picks from.
@@ -84,7 +102,7 @@ impl HealthTable {
     /// AWS's words; it becomes the `HealthChanged` reason if this failure makes the target
     /// unhealthy. State and observations change together, under one lock, so the log's order
     /// is the order the state changed in.
-    pub(crate) fn report(&self, index: usize, passed: bool, reason: &str) {
+    pub fn report(&self, index: usize, passed: bool, reason: &str) {
         let mut states = self.lock();
         let Some(state) = states.get(index).copied() else {
             return;
@@ -239,5 +257,31 @@ mod tests {
             ]
         );
         t.report(7, false, "out of range is ignored");
+    }
+
+    #[test]
+    fn route_among_sees_the_same_targets_as_route() {
+        let events = EventLog::new();
+        let t = table(3, &events);
+        let among = |t: &HealthTable| {
+            let mut seen = Vec::new();
+            t.route_among(|routable| {
+                seen.extend(routable);
+                seen[0]
+            });
+            seen
+        };
+        assert_eq!(among(&t), [0, 1, 2]);
+        for _ in 0..2 {
+            t.report(1, false, "x");
+        }
+        assert_eq!(among(&t), [0, 2]);
+        assert_eq!(among(&t), t.routable());
+        assert_eq!(t.route_among(|routable| routable.nth(1).unwrap()), 2);
+        for _ in 0..2 {
+            t.report(0, false, "x");
+            t.report(2, false, "x");
+        }
+        assert_eq!(among(&t), [0, 1, 2], "fail open: all are routable");
     }
 }

@@ -12,11 +12,51 @@ use tracing::Instrument;
 
 use super::probe::Prober;
 use super::{HealthCheck, HealthTable};
-use crate::{NlbError, TargetEndpoint};
+use crate::{HealthError, TargetEndpoint};
+
+/// A target group's health table and, when the group has a `check` and targets, the checker
+/// that keeps it current: what a load balancer listener sets up for each of its target
+/// groups. Without a check, every target stays healthy. `host` is the listener's address
+/// (HTTP and HTTPS checks send it as `Host` unless told otherwise).
+///
+/// # Errors
+/// [`HealthError`] when `check` cannot run.
+pub fn group_health(
+    hop: &HopId,
+    group: &str,
+    targets: &[TargetEndpoint],
+    check: Option<&HealthCheck>,
+    host: SocketAddr,
+    events: &EventLog,
+) -> Result<(Arc<HealthTable>, Option<HealthChecker>), HealthError> {
+    let (healthy, unhealthy) =
+        check.map_or((1, 1), |c| (c.healthy_threshold, c.unhealthy_threshold));
+    let table = Arc::new(HealthTable::new(
+        hop.clone(),
+        group.to_owned(),
+        targets.iter().map(|t| t.hop.clone()).collect(),
+        healthy,
+        unhealthy,
+        events.clone(),
+    ));
+    let checker = match check {
+        Some(check) if !targets.is_empty() => Some(HealthChecker::new(
+            hop,
+            group,
+            targets.to_vec(),
+            check,
+            host,
+            Arc::clone(&table),
+            events.clone(),
+        )?),
+        _ => None,
+    };
+    Ok((table, checker))
+}
 
 /// Checks every target of one target group on a schedule and feeds the results to the
 /// group's [`HealthTable`].
-pub(crate) struct Checker {
+pub struct HealthChecker {
     hop: HopId,
     group: String,
     targets: Vec<TargetEndpoint>,
@@ -28,9 +68,9 @@ pub(crate) struct Checker {
     events: EventLog,
 }
 
-impl Checker {
+impl HealthChecker {
     /// A checker for `targets` of `group`, run by the listener `hop` listening on `host`.
-    pub(crate) fn new(
+    pub fn new(
         hop: &HopId,
         group: &str,
         targets: Vec<TargetEndpoint>,
@@ -38,9 +78,9 @@ impl Checker {
         host: SocketAddr,
         table: Arc<HealthTable>,
         events: EventLog,
-    ) -> Result<Self, NlbError> {
+    ) -> Result<Self, HealthError> {
         check.check(hop, group)?;
-        Ok(Checker {
+        Ok(HealthChecker {
             hop: hop.clone(),
             group: group.to_owned(),
             targets,
@@ -56,10 +96,18 @@ impl Checker {
         })
     }
 
+    /// Makes HTTP and HTTPS checks carry `Host: <target ip>:<port>`, as an ALB's do (AWS),
+    /// instead of the listener's address, as an NLB's do.
+    #[must_use]
+    pub fn with_target_host(mut self) -> Self {
+        self.prober.use_target_host();
+        self
+    }
+
     /// When the check asks to settle before serving, runs `unhealthy_threshold` rounds of
     /// checks of every target (each round checks all targets at once and waits for them),
     /// without waiting for the interval; returns early on `shutdown`.
-    pub(crate) async fn settle(self: &Arc<Self>, shutdown: &CancellationToken) {
+    pub async fn settle(self: &Arc<Self>, shutdown: &CancellationToken) {
         let rounds = self.settle_rounds;
         if rounds == 0 {
             return;
@@ -83,7 +131,7 @@ impl Checker {
 
     /// Checks every target, each on its own schedule, until `shutdown` is cancelled; a check
     /// in flight then is abandoned.
-    pub(crate) async fn run(self: Arc<Self>, shutdown: CancellationToken) {
+    pub async fn run(self: Arc<Self>, shutdown: CancellationToken) {
         let mut checks = JoinSet::new();
         for index in 0..self.targets.len() {
             let span = tracing::debug_span!(
@@ -122,5 +170,37 @@ impl Checker {
             detail: probe.detail,
         });
         self.table.report(index, probe.passed, &probe.reason);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_group_gets_a_checker_only_with_a_check_and_targets() {
+        let hop = HopId::alb("web", 443);
+        let host = SocketAddr::from(([127, 0, 0, 1], 443));
+        let events = EventLog::new();
+        let targets = [TargetEndpoint {
+            hop: HopId::target("app"),
+            addr: SocketAddr::from(([127, 0, 0, 1], 8080)),
+        }];
+        let check = HealthCheck::http("/");
+        let with = |targets: &[TargetEndpoint], check| {
+            group_health(&hop, "tg", targets, check, host, &events).map(|(_, c)| c.is_some())
+        };
+        assert!(with(&targets, Some(&check)).unwrap());
+        assert!(!with(&targets, None).unwrap());
+        assert!(!with(&[], Some(&check)).unwrap());
+        let mut broken = check.clone();
+        broken.interval = Duration::ZERO;
+        assert!(with(&targets, Some(&broken)).is_err());
+        let (table, _) = group_health(&hop, "tg", &targets, None, host, &events).unwrap();
+        assert_eq!(
+            table.route(|n| n - 1),
+            0,
+            "without a check every target is routable"
+        );
     }
 }

@@ -7,14 +7,13 @@ use std::time::Duration;
 
 use hoplab_trace::{Connection, HopId};
 use rustls::SupportedProtocolVersion;
-use rustls::pki_types::ServerName;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio_rustls::TlsConnector;
 
 use super::{HealthCheck, HealthCheckProtocol, StatusMatcher};
-use crate::NlbError;
-use crate::upstream::connector;
+use crate::HealthError;
+use crate::{balancer_tls_client, target_server_name};
 
 /// HTTPS health checks offer TLS 1.2 only, so targets that speak only TLS 1.3 fail them, as
 /// AWS documents.
@@ -49,8 +48,11 @@ pub(crate) struct Prober {
     protocol: HealthCheckProtocol,
     timeout: Duration,
     matcher: StatusMatcher,
-    /// The HTTP request, for HTTP and HTTPS checks.
-    request: Vec<u8>,
+    /// The request path of HTTP and HTTPS checks.
+    path: String,
+    /// The `Host` of HTTP and HTTPS checks: this address, or `None` for the checked target's
+    /// own address.
+    host: Option<SocketAddr>,
     /// The TLS client, for HTTPS checks.
     tls: Option<TlsConnector>,
 }
@@ -61,22 +63,39 @@ impl Prober {
         hop: &HopId,
         check: &HealthCheck,
         host: SocketAddr,
-    ) -> Result<Self, NlbError> {
-        let request = format!(
-            "GET {} HTTP/1.1\r\nHost: {host}\r\nUser-Agent: ELB-HealthChecker/2.0\r\nAccept: */*\r\nConnection: close\r\n\r\n",
-            check.path
-        );
+    ) -> Result<Self, HealthError> {
         let tls = match check.protocol {
-            HealthCheckProtocol::Https => Some(connector(hop, HEALTH_CHECK_TLS)?),
+            HealthCheckProtocol::Https => Some(balancer_tls_client(HEALTH_CHECK_TLS).map_err(
+                |source| HealthError::Tls {
+                    hop: hop.clone(),
+                    source,
+                },
+            )?),
             HealthCheckProtocol::Tcp | HealthCheckProtocol::Http => None,
         };
         Ok(Prober {
             protocol: check.protocol,
             timeout: check.timeout,
             matcher: check.matcher.clone(),
-            request: request.into_bytes(),
+            path: check.path.clone(),
+            host: Some(host),
             tls,
         })
+    }
+
+    /// Makes HTTP and HTTPS checks send `Host: <target address>` instead of the listener's.
+    pub(crate) fn use_target_host(&mut self) {
+        self.host = None;
+    }
+
+    /// The request an HTTP or HTTPS check of the target at `addr` sends.
+    fn request(&self, addr: SocketAddr) -> Vec<u8> {
+        format!(
+            "GET {} HTTP/1.1\r\nHost: {}\r\nUser-Agent: ELB-HealthChecker/2.0\r\nAccept: */*\r\nConnection: close\r\n\r\n",
+            self.path,
+            self.host.unwrap_or(addr)
+        )
+        .into_bytes()
     }
 
     /// Checks the target at `addr` once, within the check's timeout.
@@ -156,15 +175,13 @@ impl Prober {
         let _ = stream.set_nodelay(true);
         match (&self.protocol, &self.tls) {
             (HealthCheckProtocol::Tcp, _) => Ok(()),
-            (_, None) => http(stream, &self.request, response).await,
+            (_, None) => http(stream, &self.request(addr), response).await,
             (_, Some(connector)) => {
-                // No SNI: the name only satisfies the API.
-                let name = ServerName::IpAddress(addr.ip().into());
                 let tls = connector
-                    .connect(name, stream)
+                    .connect(target_server_name(addr), stream)
                     .await
                     .map_err(Failure::Handshake)?;
-                http(tls, &self.request, response).await
+                http(tls, &self.request(addr), response).await
             }
         }
     }
@@ -210,6 +227,20 @@ fn status_code(response: &[u8]) -> Option<u16> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn requests_carry_the_listener_or_the_target_as_host() {
+        let listener = SocketAddr::from(([127, 0, 0, 1], 443));
+        let target = SocketAddr::from(([127, 0, 0, 2], 8443));
+        let hop = HopId::nlb("internal", 443);
+        let mut prober = Prober::new(&hop, &HealthCheck::http("/health"), listener).unwrap();
+        let request = String::from_utf8(prober.request(target)).unwrap();
+        assert!(request.starts_with("GET /health HTTP/1.1\r\nHost: 127.0.0.1:443\r\n"));
+        prober.use_target_host();
+        let request = String::from_utf8(prober.request(target)).unwrap();
+        assert!(request.starts_with("GET /health HTTP/1.1\r\nHost: 127.0.0.2:8443\r\n"));
+        assert!(request.ends_with("Connection: close\r\n\r\n"));
+    }
 
     #[test]
     fn status_lines_are_read_strictly() {

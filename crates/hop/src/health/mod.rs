@@ -1,5 +1,6 @@
 //! Target health checks: what a target group checks, the state they produce, and the task
-//! that runs them.
+//! that runs them. NLB and ALB listeners run the same checks; only their defaults differ
+//! (the scenario layer fills them in).
 //!
 //! Choices where AWS is silent or cannot be copied:
 //!
@@ -13,7 +14,7 @@
 //! - **Settling.** With [`HealthCheck::settle_before_serving`], the listener first runs
 //!   `unhealthy_threshold` rounds of checks back to back (every target at once in each round)
 //!   and only then accepts connections; the interval schedule starts after that.
-//! - **Per listener.** Each listener owns its copy of its target group, so two listeners of
+//! - **Per listener.** Each load balancer listener owns its copy of its target group, so two listeners of
 //!   one target group check it separately; observations name the listener as the hop and
 //!   carry the group's name.
 //! - **Routing.** Only healthy targets get new flows, chosen by the flow hash among them. When
@@ -21,7 +22,9 @@
 //!   … regardless of their health status"). Flows already open are left alone: AWS resets the
 //!   flows of a target that turns unhealthy unless it fails open; that is not modelled.
 //! - **HTTP and HTTPS checks** send `GET <path> HTTP/1.1` with `Host: <listener address>`
-//!   (AWS: "the NLB node IP and listener port"), `User-Agent: ELB-HealthChecker/2.0` and
+//!   (AWS: "the NLB node IP and listener port"), or with the checked target's address for an
+//!   ALB ([`HealthChecker::with_target_host`]; AWS: `Host: <target-ip>:<port>`),
+//!   `User-Agent: ELB-HealthChecker/2.0` and
 //!   `Connection: close`, and judge the status line against the matcher. HTTPS checks do not
 //!   validate the target's certificate, send no SNI, and offer **TLS 1.2 only**, so a target
 //!   that speaks only TLS 1.3 fails them, as AWS documents.
@@ -41,10 +44,10 @@ use std::time::Duration;
 
 use hoplab_trace::HopId;
 
-use crate::NlbError;
+use crate::HealthError;
 
-pub(crate) use checker::Checker;
-pub(crate) use table::HealthTable;
+pub use checker::{HealthChecker, group_health};
+pub use table::HealthTable;
 
 /// The interval AWS allows between checks of one target, in seconds.
 pub const HEALTH_CHECK_INTERVAL_SECONDS: RangeInclusive<u64> = 5..=300;
@@ -125,8 +128,8 @@ impl HealthCheck {
 
     /// Refuses what the checker cannot run: a zero interval or timeout, a zero threshold, or
     /// a path that is not an origin-form request target.
-    pub(crate) fn check(&self, hop: &HopId, group: &str) -> Result<(), NlbError> {
-        let invalid = |reason: &str| NlbError::InvalidHealthCheck {
+    pub fn check(&self, hop: &HopId, group: &str) -> Result<(), HealthError> {
+        let invalid = |reason: &str| HealthError::InvalidHealthCheck {
             hop: hop.clone(),
             group: group.to_owned(),
             reason: reason.to_owned(),
@@ -195,14 +198,14 @@ impl StatusMatcher {
     /// 200–599.
     ///
     /// # Errors
-    /// [`NlbError::InvalidMatcher`] for an empty list, a code that is not a number in
+    /// [`HealthError::InvalidMatcher`] for an empty list, a code that is not a number in
     /// 200–599, or a range whose low end is above its high end.
-    pub fn parse(text: &str) -> Result<Self, NlbError> {
-        let invalid = |reason: String| NlbError::InvalidMatcher {
+    pub fn parse(text: &str) -> Result<Self, HealthError> {
+        let invalid = |reason: String| HealthError::InvalidMatcher {
             matcher: text.to_owned(),
             reason,
         };
-        let code = |part: &str| -> Result<u16, NlbError> {
+        let code = |part: &str| -> Result<u16, HealthError> {
             part.trim()
                 .parse::<u16>()
                 .ok()

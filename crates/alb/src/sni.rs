@@ -1,0 +1,260 @@
+//! Choosing an HTTPS listener's certificate from the client's SNI, as an ALB does.
+//!
+//! AWS: "the default certificate is used only if a client connects without using the Server
+//! Name Indication (SNI) protocol to specify a hostname or if there are no matching
+//! certificates in the certificate list." When several certificates in the list match, the
+//! ALB's "smart" selection prefers ECDSA over RSA, then a SHA signature over MD5, then the
+//! largest key, then the validity period. (An NLB has no ECDSA step.)
+//!
+//! Choices where AWS is silent (README, choices table):
+//! - **Validity period** means the later `notAfter` wins.
+//! - **Client support** is not consulted: the choice depends on the SNI alone, so an ECDSA
+//!   certificate is served even to a client that offered no ECDSA signature scheme.
+//! - **Ties** go to the certificate listed first.
+//!
+//! ED25519 certificates are refused when the listener starts (AWS: no ED25519 keys).
+
+use std::cmp::Ordering;
+use std::sync::Arc;
+
+use hoplab_hop::certificate_name_matches;
+use hoplab_trace::{CertSummary, HopId};
+use rustls::SignatureAlgorithm;
+use rustls::server::{ClientHello, ResolvesServerCert};
+use rustls::sign::CertifiedKey;
+use x509_parser::oid_registry::{OID_MD5_WITH_RSA, OID_PKCS1_MD5WITHRSAENC};
+use x509_parser::prelude::{FromDer, X509Certificate};
+use x509_parser::public_key::PublicKey;
+
+use crate::{AlbError, HttpsListener};
+
+/// What the smart selection compares, most important first; larger is preferred.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Preference {
+    ecdsa: bool,
+    not_md5: bool,
+    key_bits: usize,
+    not_after: i64,
+}
+
+/// One certificate a listener can serve.
+#[derive(Debug)]
+pub(crate) struct Choice {
+    /// The chain and key rustls serves.
+    key: Arc<CertifiedKey>,
+    /// Summaries of the chain, leaf first, as sent.
+    pub(crate) served: Vec<CertSummary>,
+    /// The leaf's DNS names.
+    names: Vec<String>,
+    preference: Preference,
+}
+
+impl Choice {
+    /// Reads what selection needs from `key`'s leaf; `which` names it in errors.
+    fn new(hop: &HopId, which: String, key: &Arc<CertifiedKey>) -> Result<Self, AlbError> {
+        let Some(leaf) = key.cert.first() else {
+            return Err(AlbError::EmptyChain {
+                hop: hop.clone(),
+                which,
+            });
+        };
+        let algorithm = key.key.algorithm();
+        if algorithm == SignatureAlgorithm::ED25519 {
+            return Err(AlbError::Ed25519Certificate {
+                hop: hop.clone(),
+                which,
+            });
+        }
+        let unparsable = || AlbError::UnparsableLeaf {
+            hop: hop.clone(),
+            which: which.clone(),
+        };
+        let (_, cert) = X509Certificate::from_der(leaf).map_err(|_| unparsable())?;
+        let summary = CertSummary::from_der(leaf).ok_or_else(unparsable)?;
+        let key_bits = match cert.public_key().parsed() {
+            Ok(PublicKey::RSA(rsa)) => rsa.key_size(),
+            Ok(PublicKey::EC(point)) => point.key_size(),
+            _ => 0,
+        };
+        let signature = &cert.signature_algorithm.algorithm;
+        let preference = Preference {
+            ecdsa: algorithm == SignatureAlgorithm::ECDSA,
+            not_md5: *signature != OID_PKCS1_MD5WITHRSAENC && *signature != OID_MD5_WITH_RSA,
+            key_bits,
+            not_after: cert.validity().not_after.timestamp(),
+        };
+        Ok(Choice {
+            key: Arc::clone(key),
+            served: CertSummary::chain(key.cert.iter().map(|der| der.as_ref())),
+            names: summary.dns_names,
+            preference,
+        })
+    }
+
+    fn covers(&self, sni: &str) -> bool {
+        self.names
+            .iter()
+            .any(|pattern| certificate_name_matches(pattern, sni))
+    }
+}
+
+/// An HTTPS listener's certificates: the default one and the SNI-matched list.
+///
+/// It is both the rustls certificate resolver and, after the handshake, the way to find out
+/// which chain was served: selection is a pure function of the SNI, which rustls keeps.
+#[derive(Debug)]
+pub(crate) struct CertificateSelector {
+    default: Choice,
+    list: Vec<Choice>,
+}
+
+impl CertificateSelector {
+    /// Reads every certificate once, up front, refusing empty chains, unparsable leaves and
+    /// ED25519 keys.
+    pub(crate) fn new(hop: &HopId, https: &HttpsListener) -> Result<Self, AlbError> {
+        let default = Choice::new(hop, "default".to_owned(), &https.default_certificate)?;
+        let list = https
+            .certificates
+            .iter()
+            .enumerate()
+            .map(|(index, key)| Choice::new(hop, format!("list[{index}]"), key))
+            .collect::<Result<_, _>>()?;
+        Ok(CertificateSelector { default, list })
+    }
+
+    /// The certificate served to a client that asked for `sni`.
+    pub(crate) fn select(&self, sni: Option<&str>) -> &Choice {
+        let Some(sni) = sni else {
+            return &self.default;
+        };
+        self.list
+            .iter()
+            .filter(|choice| choice.covers(sni))
+            .fold(None, |best: Option<&Choice>, choice| match best {
+                // Strictly better only, so the first listed wins a tie.
+                Some(best) if choice.preference.cmp(&best.preference) != Ordering::Greater => {
+                    Some(best)
+                }
+                _ => Some(choice),
+            })
+            .unwrap_or(&self.default)
+    }
+}
+
+impl ResolvesServerCert for CertificateSelector {
+    fn resolve(&self, client_hello: ClientHello<'_>) -> Option<Arc<CertifiedKey>> {
+        Some(Arc::clone(&self.select(client_hello.server_name()).key))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use rcgen::{CertificateParams, KeyPair, PKCS_ECDSA_P256_SHA256, PKCS_ECDSA_P384_SHA384};
+    use rcgen::{PKCS_ED25519, PKCS_RSA_SHA256, SignatureAlgorithm as Alg};
+    use rustls::pki_types::PrivateKeyDer;
+
+    use super::*;
+
+    fn key(names: &[&str], alg: &'static Alg, days: i64) -> Arc<CertifiedKey> {
+        let mut params =
+            CertificateParams::new(names.iter().map(|n| n.to_string()).collect::<Vec<_>>())
+                .unwrap();
+        params.not_after = time::OffsetDateTime::now_utc() + time::Duration::days(days);
+        let pair = if alg == &PKCS_RSA_SHA256 {
+            KeyPair::generate_rsa_for(&PKCS_RSA_SHA256, rcgen::RsaKeySize::_2048).unwrap()
+        } else {
+            KeyPair::generate_for(alg).unwrap()
+        };
+        let cert = params.self_signed(&pair).unwrap();
+        let signing = hoplab_trace::crypto_provider()
+            .key_provider
+            .load_private_key(PrivateKeyDer::Pkcs8(pair.serialize_der().into()))
+            .unwrap();
+        Arc::new(CertifiedKey::new(vec![cert.der().clone()], signing))
+    }
+
+    fn https(default: &Arc<CertifiedKey>, list: &[&Arc<CertifiedKey>]) -> HttpsListener {
+        let mut https = HttpsListener::new(Arc::clone(default));
+        https.certificates = list.iter().map(|k| Arc::clone(k)).collect();
+        https
+    }
+
+    fn served<'a>(
+        selector: &CertificateSelector,
+        sni: Option<&str>,
+        keys: &'a [(&str, &Arc<CertifiedKey>)],
+    ) -> &'a str {
+        let choice = selector.select(sni);
+        keys.iter()
+            .find(|(_, key)| Arc::ptr_eq(key, &choice.key))
+            .map(|(name, _)| *name)
+            .expect("a known key")
+    }
+
+    #[test]
+    fn sni_picks_from_the_list_by_alb_preference_and_falls_back_to_the_default() {
+        let hop = HopId::alb("web", 443);
+        let default = key(&["default.example.com"], &PKCS_ECDSA_P256_SHA256, 365);
+        let rsa = key(&["api.example.com"], &PKCS_RSA_SHA256, 365);
+        let ec256 = key(&["*.example.com"], &PKCS_ECDSA_P256_SHA256, 365);
+        let ec384 = key(&["api.example.com"], &PKCS_ECDSA_P384_SHA384, 30);
+        let ec384_longer = key(&["api.example.com"], &PKCS_ECDSA_P384_SHA384, 90);
+        let other = key(&["other.example.org"], &PKCS_RSA_SHA256, 365);
+        let keys = [
+            ("default", &default),
+            ("rsa", &rsa),
+            ("ec256", &ec256),
+            ("ec384", &ec384),
+            ("ec384-longer", &ec384_longer),
+            ("other", &other),
+        ];
+        let selector = |list: &[&Arc<CertifiedKey>]| {
+            CertificateSelector::new(&hop, &https(&default, list)).unwrap()
+        };
+        // (list, SNI, served)
+        type Case<'a> = (Vec<&'a Arc<CertifiedKey>>, Option<&'a str>, &'a str);
+        let cases: Vec<Case<'_>> = vec![
+            (vec![&rsa, &other], None, "default"),
+            (vec![&rsa, &other], Some("unknown.example.net"), "default"),
+            (vec![&rsa, &other], Some("other.example.org"), "other"),
+            (vec![&rsa, &other], Some("API.example.com"), "rsa"),
+            // ECDSA over RSA, whatever the order.
+            (vec![&rsa, &ec256], Some("api.example.com"), "ec256"),
+            (vec![&ec256, &rsa], Some("api.example.com"), "ec256"),
+            // Then the larger key.
+            (vec![&ec256, &ec384], Some("api.example.com"), "ec384"),
+            // Then the later end of validity.
+            (
+                vec![&ec384, &ec384_longer],
+                Some("api.example.com"),
+                "ec384-longer",
+            ),
+            (
+                vec![&ec384_longer, &ec384],
+                Some("api.example.com"),
+                "ec384-longer",
+            ),
+            // A tie goes to the first listed.
+            (vec![&ec384, &ec384], Some("api.example.com"), "ec384"),
+            // The wildcard covers one label only.
+            (vec![&ec256], Some("a.b.example.com"), "default"),
+        ];
+        for (list, sni, expected) in cases {
+            assert_eq!(served(&selector(&list), sni, &keys), expected, "{sni:?}");
+        }
+    }
+
+    #[test]
+    fn ed25519_certificates_are_refused_with_their_position() {
+        let hop = HopId::alb("web", 443);
+        let good = key(&["a.example.com"], &PKCS_ECDSA_P256_SHA256, 365);
+        let ed = key(&["b.example.com"], &PKCS_ED25519, 365);
+        let error = CertificateSelector::new(&hop, &https(&good, &[&good, &ed])).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "alb:web:443: certificate list[1] has an ED25519 key, which an ALB does not accept (use RSA or ECDSA)"
+        );
+        let error = CertificateSelector::new(&hop, &https(&ed, &[])).unwrap_err();
+        assert!(matches!(error, AlbError::Ed25519Certificate { which, .. } if which == "default"));
+    }
+}

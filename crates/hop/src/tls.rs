@@ -1,0 +1,93 @@
+//! TLS plumbing every hop shares: the server configuration of a hop that terminates TLS,
+//! and the chain a peer presented, as reports summarise it.
+
+use std::sync::Arc;
+
+use hoplab_trace::CertSummary;
+use rustls::server::{NoServerSessionStorage, ResolvesServerCert};
+use rustls::{CommonState, ServerConfig, SupportedProtocolVersion};
+
+/// The server configuration of a hop that terminates TLS: `versions`, certificates chosen by
+/// `certificates`, no client authentication, no ALPN, and no session resumption (no session
+/// cache, no TLS 1.3 tickets), so every handshake is a full one and each is recorded.
+///
+/// # Errors
+/// What rustls says when the crypto provider cannot do any of `versions`.
+pub fn server_config(
+    versions: &[&'static SupportedProtocolVersion],
+    certificates: Arc<dyn ResolvesServerCert>,
+) -> Result<ServerConfig, rustls::Error> {
+    let mut config = ServerConfig::builder_with_provider(hoplab_trace::crypto_provider())
+        .with_protocol_versions(versions)?
+        .with_no_client_auth()
+        .with_cert_resolver(certificates);
+    config.session_storage = Arc::new(NoServerSessionStorage {});
+    config.send_tls13_tickets = 0;
+    Ok(config)
+}
+
+/// The certificates the peer of `session` presented, leaf first, as sent; empty when it
+/// presented none.
+pub fn peer_chain(session: &CommonState) -> Vec<CertSummary> {
+    session
+        .peer_certificates()
+        .map(|chain| CertSummary::chain(chain.iter().map(|der| der.as_ref())))
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::net::SocketAddr;
+
+    use rcgen::{CertificateParams, KeyPair};
+    use rustls::pki_types::PrivateKeyDer;
+    use rustls::sign::{CertifiedKey, SingleCertAndKey};
+    use tokio::net::{TcpListener, TcpStream};
+    use tokio_rustls::TlsAcceptor;
+
+    use super::*;
+    use crate::{balancer_tls_client, target_server_name};
+
+    fn certified() -> Arc<CertifiedKey> {
+        let pair = KeyPair::generate().unwrap();
+        let cert = CertificateParams::new(vec!["hop.internal".to_owned()])
+            .unwrap()
+            .self_signed(&pair)
+            .unwrap();
+        let key = hoplab_trace::crypto_provider()
+            .key_provider
+            .load_private_key(PrivateKeyDer::Pkcs8(pair.serialize_der().into()))
+            .unwrap();
+        Arc::new(CertifiedKey::new(vec![cert.der().clone()], key))
+    }
+
+    #[tokio::test]
+    async fn a_hop_server_resumes_nothing_and_its_client_sees_the_chain() {
+        let key = certified();
+        let config = server_config(
+            &[&rustls::version::TLS13],
+            Arc::new(SingleCertAndKey::from(Arc::clone(&key))),
+        )
+        .unwrap();
+        assert_eq!(config.send_tls13_tickets, 0);
+        assert!(!config.session_storage.can_cache());
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr: SocketAddr = listener.local_addr().unwrap();
+        let acceptor = TlsAcceptor::from(Arc::new(config));
+        let server = tokio::spawn(async move {
+            let (tcp, _) = listener.accept().await.unwrap();
+            let tls = acceptor.accept(tcp).await.unwrap();
+            peer_chain(tls.get_ref().1)
+        });
+        let client = balancer_tls_client(rustls::DEFAULT_VERSIONS).unwrap();
+        let tcp = TcpStream::connect(addr).await.unwrap();
+        let tls = client.connect(target_server_name(addr), tcp).await.unwrap();
+        let chain = peer_chain(tls.get_ref().1);
+        assert_eq!(chain.len(), 1);
+        assert_eq!(chain[0].dns_names, ["hop.internal"]);
+        assert!(
+            server.await.unwrap().is_empty(),
+            "the client sent no certificate"
+        );
+    }
+}
