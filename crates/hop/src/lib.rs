@@ -15,6 +15,8 @@
 //! - `http`: [`serve_http1`], one HTTP/1.1 connection until it closes or the hop drains.
 //! - `verify`: [`ChainVerifier`], [`ChainJudge`] and [`recording`]: one verifier type for every
 //!   TLS client, and the per-handshake record of what it was shown.
+//! - `tls`: [`tls_server_config`] (one fixed chain, no resumption) and [`tls_client_config`]
+//!   (a [`ChainVerifier`] client, no resumption): the rustls configurations hops build.
 //! - `balancer`: [`balancer_tls_client`], the load balancers' TLS client toward targets.
 //! - `health`: [`HealthCheck`], [`StatusMatcher`], the per-target [`HealthTable`] and the
 //!   [`HealthChecker`] task.
@@ -28,6 +30,7 @@ mod error;
 mod health;
 mod http;
 mod server;
+mod tls;
 mod verify;
 
 pub use balancer::{balancer_tls_client, target_server_name};
@@ -40,4 +43,5 @@ pub use health::{
 };
 pub use http::serve_http1;
 pub use server::{ACCEPT_BACKOFF, SHUTDOWN_GRACE, ServeOptions, local_addr, serve};
+pub use tls::{tls_client_config, tls_server_config};
 pub use verify::{AcceptAnyChain, ChainJudge, ChainVerifier, Presented, recording};
