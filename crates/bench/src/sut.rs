@@ -7,7 +7,7 @@ use std::net::SocketAddr;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 
-use hoplab_nlb::{ListenerConfig, TargetEndpoint, TargetGroup, TlsTermination};
+use hoplab_nlb::{ListenerConfig, SecurityPolicy, TargetEndpoint, TargetGroup, TlsTermination};
 use hoplab_trace::{EventLog, HopId};
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
@@ -16,7 +16,7 @@ use crate::BenchError;
 use crate::certs::load_certified_key;
 
 /// The security policy of the TLS listener (TLS 1.3 and 1.2, as AWS's default).
-pub const SECURITY_POLICY: &str = "ELBSecurityPolicy-TLS13-1-2-2021-06";
+pub const SECURITY_POLICY: SecurityPolicy = SecurityPolicy::Tls13_1_2_2021_06;
 
 /// A running `serve-nlb` child.
 #[derive(Debug)]

@@ -201,10 +201,12 @@ impl Lab {
                             certificates.push(Arc::clone(&served(&pki, name)?.certified_key));
                             lab.note_served(&hop, name, &pki)?;
                         }
-                        let mut termination =
-                            TlsTermination::new(default_certificate, tls.security_policy.as_str());
+                        let mut termination = TlsTermination::new(
+                            default_certificate,
+                            crate::faults::security_policy(tls.security_policy),
+                        );
                         termination.certificates = certificates;
-                        termination.alpn_policy = tls.alpn_policy.as_str().to_owned();
+                        termination.alpn_policy = crate::faults::alpn_policy(tls.alpn_policy);
                         Some(termination)
                     }
                 };

@@ -10,17 +10,14 @@
 //! - [`CertSummary`] (from `hoplab-pkix`): subject, issuer, SANs, validity and fingerprint.
 //! - [`Observation`] and [`EventLog`]: what a hop saw, and the shared place it is written to.
 //! - [`crypto_provider`] and [`tls_version_name`]: TLS helpers every hop shares.
-//! - [`ACCEPT_BACKOFF`]: the pause after a failed `accept`, the same in every server.
 
 #![warn(missing_docs)]
 
 mod event;
 mod hop;
-mod net;
 mod tls;
 
 pub use event::{Connection, EventLog, Observation};
 pub use hop::HopId;
 pub use hoplab_pkix::CertSummary;
-pub use net::ACCEPT_BACKOFF;
 pub use tls::{crypto_provider, tls_version_name};
