@@ -215,7 +215,6 @@ where
     let (mut sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
         .await
         .map_err(|e| connection_failure(upstream, format!("http handshake: {e}")))?;
-    let driver = tokio::spawn(connection);
 
     let outgoing = Request::builder()
         .method(request.method)
@@ -224,7 +223,7 @@ where
         .header(hyper::header::USER_AGENT, USER_AGENT)
         .body(Full::new(request.body))
         .map_err(|e| connection_failure(upstream, format!("building request: {e}")))?;
-    let result = async {
+    let exchange = async {
         let response = sender
             .send_request(outgoing)
             .await
@@ -250,9 +249,15 @@ where
             headers,
             body,
         })
-    }
-    .await;
-    driver.abort();
+    };
+    // The connection is driven on this task, next to the exchange, and dropped with it: the
+    // gateway keeps no connection to the backend (see the README's performance section).
+    tokio::pin!(exchange, connection);
+    let result = tokio::select! {
+        result = &mut exchange => result,
+        // The connection ended first (closed or failed): the exchange ends with what it got.
+        _ = &mut connection => exchange.await,
+    };
     if let Err(Failure::Connection { detail }) = &result {
         upstream.detail = Some(detail.clone());
     }
