@@ -1,12 +1,31 @@
-//! The gateway figure: requests through gateway → NLB TLS listener → HTTP target, against the
-//! same requests sent straight to the target, on a lab started by `hoplab-runner`.
+//! The gateway figures.
+//!
+//! - Requests through gateway → NLB TLS listener → HTTP target, against the same requests sent
+//!   straight to the target, on a lab started by `hoplab-runner` ([`start`]).
+//! - The gateway's fair anchor: the gateway alone, in its own process ([`GatewayProcess`],
+//!   this binary's `serve-gateway`), in front of an HTTPS target in a process of its own
+//!   ([`BackendProcess`], `serve-backend`) whose certificate it validates on every request,
+//!   against HAProxy in `mode http` in front of the same target, verifying the same
+//!   certificate with a new connection and a full handshake for every request.
 
 use std::net::SocketAddr;
+use std::path::Path;
+use std::process::Command;
+use std::sync::Arc;
+use std::time::Duration;
 
+use hoplab_gateway::{Clock, GatewayConfig, Integration, InvocationLog, RouteConfig, UpstreamVia};
+use hoplab_pkix::TrustStore;
 use hoplab_runner::{Lab, LabOptions};
-use hoplab_trace::HopId;
+use hoplab_target::TargetConfig;
+use hoplab_trace::{EventLog, HopId};
+use rustls::pki_types::CertificateDer;
+use rustls::pki_types::pem::PemObject;
+use tokio_util::sync::CancellationToken;
 
 use crate::BenchError;
+use crate::certs::{SERVER_NAME, classical_provider, load_certified_key};
+use crate::sut::{ChildServer, bind, stop_when_stdin_closes};
 
 /// The path the gateway routes.
 pub const PATH: &str = "/pets";
@@ -67,4 +86,172 @@ pub async fn start() -> Result<(Lab, SocketAddr, SocketAddr), BenchError> {
         .ok_or_else(|| fail("the lab has no target app".into()))?;
     let gateway = lab.gateway_addr();
     Ok((lab, gateway, target))
+}
+
+/// A running `serve-backend` child: a hoplab HTTPS target, the backend both proxies of the
+/// anchor connect to.
+#[derive(Debug)]
+pub struct BackendProcess {
+    child: ChildServer,
+    /// Where the target listens.
+    pub addr: SocketAddr,
+}
+
+impl BackendProcess {
+    /// Starts `exe serve-backend` serving the certificate in `cert`/`key`, and waits for it to
+    /// print its address.
+    pub fn start(exe: &Path, cert: &Path, key: &Path) -> Result<BackendProcess, BenchError> {
+        let mut command = Command::new(exe);
+        command
+            .arg("serve-backend")
+            .arg("--cert")
+            .arg(cert)
+            .arg("--key")
+            .arg(key);
+        let (child, ready) = ChildServer::start(command, "serve-backend")?;
+        let addr = ready.addr("backend").ok_or_else(|| {
+            BenchError::Process(format!(
+                "serve-backend did not report its address (got {ready:?})"
+            ))
+        })?;
+        Ok(BackendProcess { child, addr })
+    }
+
+    /// Its process id.
+    pub fn pid(&self) -> u32 {
+        self.child.pid()
+    }
+}
+
+/// The body of `serve-backend`: a hoplab HTTPS target serving the certificate in `cert`/`key`
+/// with the key exchange groups OpenSSL 3.0 offers, so that the gateway and HAProxy make the
+/// same handshake with it; binds loopback, prints `backend=ADDR`, and serves until its
+/// standard input closes.
+pub fn serve_backend(cert: &Path, key: &Path) -> Result<(), BenchError> {
+    // The target takes the process's default provider.
+    let _ = classical_provider().install_default();
+    let served = load_certified_key(cert, key)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(BenchError::io("starting the runtime"))?;
+    runtime.block_on(async move {
+        let listener = bind().await?;
+        let addr = listener
+            .local_addr()
+            .map_err(BenchError::io("reading the backend's address"))?;
+        let config = TargetConfig::new(HopId::target("backend"), Some(served), "ok");
+        let shutdown = CancellationToken::new();
+        let serving = tokio::spawn(hoplab_target::serve(
+            listener,
+            config,
+            EventLog::bounded(1024),
+            shutdown.clone(),
+        ));
+        println!("backend={addr}");
+        stop_when_stdin_closes(&shutdown).await;
+        match serving.await {
+            Ok(result) => result.map_err(|e| BenchError::Process(e.to_string())),
+            Err(e) => Err(BenchError::Process(e.to_string())),
+        }
+    })
+}
+
+/// A running `serve-gateway` child.
+#[derive(Debug)]
+pub struct GatewayProcess {
+    child: ChildServer,
+    /// Where the gateway listens.
+    pub addr: SocketAddr,
+}
+
+impl GatewayProcess {
+    /// Starts `exe serve-gateway` in front of `backend`, trusting the CA in `ca`, and waits
+    /// for it to print its address.
+    pub fn start(exe: &Path, backend: SocketAddr, ca: &Path) -> Result<GatewayProcess, BenchError> {
+        let mut command = Command::new(exe);
+        command
+            .arg("serve-gateway")
+            .arg("--backend")
+            .arg(backend.to_string())
+            .arg("--ca")
+            .arg(ca);
+        let (child, ready) = ChildServer::start(command, "serve-gateway")?;
+        let addr = ready.addr("gateway").ok_or_else(|| {
+            BenchError::Process(format!(
+                "serve-gateway did not report its address (got {ready:?})"
+            ))
+        })?;
+        Ok(GatewayProcess { child, addr })
+    }
+
+    /// Its process id.
+    pub fn pid(&self) -> u32 {
+        self.child.pid()
+    }
+}
+
+/// The anchor's route: `ANY` [`PATH`], an `HTTP_PROXY` integration to
+/// `https://localhost/pets` reached at `backend`, validated against the gateway's trust store
+/// on every request, as API Gateway's integration with a public HTTPS endpoint is.
+fn anchor_route(backend: SocketAddr) -> RouteConfig {
+    RouteConfig {
+        method: "ANY".into(),
+        path: PATH.into(),
+        integration: Integration::HttpProxy,
+        uri: format!("https://{SERVER_NAME}{PATH}"),
+        https: true,
+        host: SERVER_NAME.into(),
+        port: 443,
+        path_and_query: PATH.into(),
+        upstream: backend,
+        via: UpstreamVia::Internet(HopId::target("backend")),
+        insecure_skip_verification: false,
+        server_name_to_verify: None,
+        timeout: Duration::from_secs(29),
+    }
+}
+
+/// The body of `serve-gateway`: the gateway with the anchor's route, trusting the CAs in the
+/// PEM file `ca`, keeping the latest invocations as `hoplab up` does; binds loopback, prints
+/// `gateway=ADDR`, and serves until its standard input closes.
+pub fn serve_gateway(backend: SocketAddr, ca: &Path) -> Result<(), BenchError> {
+    let pem_err = |e: rustls::pki_types::pem::Error| {
+        BenchError::Certificate(format!("{}: {e}", ca.display()))
+    };
+    let mut trust = TrustStore::new();
+    for der in CertificateDer::pem_file_iter(ca).map_err(pem_err)? {
+        trust
+            .add(der.map_err(pem_err)?)
+            .map_err(|e| BenchError::Certificate(format!("{}: {e}", ca.display())))?;
+    }
+    let config = Arc::new(GatewayConfig {
+        stage: "bench".into(),
+        routes: vec![anchor_route(backend)],
+        trust: Arc::new(trust),
+        clock: Clock::System,
+    });
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(BenchError::io("starting the runtime"))?;
+    runtime.block_on(async move {
+        let listener = bind().await?;
+        let addr = listener
+            .local_addr()
+            .map_err(BenchError::io("reading the gateway's address"))?;
+        let shutdown = CancellationToken::new();
+        let serving = tokio::spawn(hoplab_gateway::serve(
+            listener,
+            config,
+            InvocationLog::default(),
+            shutdown.clone(),
+        ));
+        println!("gateway={addr}");
+        stop_when_stdin_closes(&shutdown).await;
+        match serving.await {
+            Ok(result) => result.map_err(|e| BenchError::Process(e.to_string())),
+            Err(e) => Err(BenchError::Process(e.to_string())),
+        }
+    })
 }

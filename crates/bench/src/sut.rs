@@ -1,6 +1,7 @@
-//! The hoplab NLB under test, in its own process so that its CPU time and resident memory are
-//! its own: this binary's `serve-nlb` command runs a TCP listener and a TLS listener (ECDSA
-//! P-256, a TCP target group) built with `hoplab-nlb`, both forwarding to one backend.
+//! The hoplab hops under test, each in its own process so that its CPU time and resident
+//! memory are its own: this binary's `serve-nlb` command runs a TCP listener and a TLS
+//! listener (ECDSA P-256, a TCP target group) built with `hoplab-nlb`, both forwarding to one
+//! backend; `serve-gateway` (in `gateway`) runs the gateway. [`ChildServer`] starts either.
 
 use std::io::{BufRead, BufReader, Read};
 use std::net::SocketAddr;
@@ -21,7 +22,7 @@ pub const SECURITY_POLICY: SecurityPolicy = SecurityPolicy::Tls13_1_2_2021_06;
 /// A running `serve-nlb` child.
 #[derive(Debug)]
 pub struct NlbProcess {
-    child: Child,
+    child: ChildServer,
     /// The TCP (passthrough) listener.
     pub tcp: SocketAddr,
     /// The TLS (terminating) listener.
@@ -37,41 +38,75 @@ impl NlbProcess {
         cert: &Path,
         key: &Path,
     ) -> Result<NlbProcess, BenchError> {
-        let mut child = Command::new(exe)
+        let mut command = Command::new(exe);
+        command
             .arg("serve-nlb")
             .arg("--backend")
             .arg(backend.to_string())
             .arg("--cert")
             .arg(cert)
             .arg("--key")
-            .arg(key)
+            .arg(key);
+        let (child, ready) = ChildServer::start(command, "serve-nlb")?;
+        let (tcp, tls) = ready.addr("tcp").zip(ready.addr("tls")).ok_or_else(|| {
+            BenchError::Process(format!(
+                "serve-nlb did not report its listeners (got {ready:?})"
+            ))
+        })?;
+        Ok(NlbProcess { child, tcp, tls })
+    }
+
+    /// Its process id.
+    pub fn pid(&self) -> u32 {
+        self.child.pid()
+    }
+}
+
+/// A server this benchmark started as a child process: it prints one ready line of
+/// `name=ADDR` words once it is bound, and stops when its standard input closes. Dropping the
+/// handle kills exactly that PID.
+#[derive(Debug)]
+pub struct ChildServer {
+    child: Child,
+}
+
+/// The ready line of a [`ChildServer`].
+#[derive(Debug)]
+pub struct ReadyLine(String);
+
+impl ReadyLine {
+    /// The address after `name=`, if the line has one.
+    pub fn addr(&self, name: &str) -> Option<SocketAddr> {
+        self.0
+            .split_whitespace()
+            .filter_map(|word| word.split_once('='))
+            .find(|(key, _)| *key == name)
+            .and_then(|(_, addr)| addr.parse().ok())
+    }
+}
+
+impl ChildServer {
+    /// Spawns `command` (`what` names it in errors) and reads its ready line.
+    pub fn start(mut command: Command, what: &str) -> Result<(ChildServer, ReadyLine), BenchError> {
+        let mut child = command
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
-            .map_err(BenchError::io(format!(
-                "starting {} serve-nlb",
-                exe.display()
-            )))?;
+            .map_err(BenchError::io(format!("starting {what}")))?;
         let mut line = String::new();
         let read = child.stdout.take().map(|out| {
             // One line, at most 200 bytes: the child prints it as soon as it is bound.
             BufReader::new(out.take(200)).read_line(&mut line)
         });
-        let parsed = match read {
-            Some(Ok(_)) => parse_ready(&line),
-            _ => None,
-        };
-        match parsed {
-            Some((tcp, tls)) => Ok(NlbProcess { child, tcp, tls }),
-            None => {
-                let _ = child.kill();
-                let _ = child.wait();
-                Err(BenchError::Process(format!(
-                    "serve-nlb did not report its listeners (got {line:?})"
-                )))
-            }
+        if !matches!(read, Some(Ok(n)) if n > 0) {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(BenchError::Process(format!(
+                "{what} did not report its address (got {line:?})"
+            )));
         }
+        Ok((ChildServer { child }, ReadyLine(line)))
     }
 
     /// Its process id.
@@ -80,7 +115,7 @@ impl NlbProcess {
     }
 }
 
-impl Drop for NlbProcess {
+impl Drop for ChildServer {
     fn drop(&mut self) {
         // Child::kill signals exactly this PID.
         let _ = self.child.kill();
@@ -88,17 +123,15 @@ impl Drop for NlbProcess {
     }
 }
 
-fn parse_ready(line: &str) -> Option<(SocketAddr, SocketAddr)> {
-    let mut tcp = None;
-    let mut tls = None;
-    for word in line.split_whitespace() {
-        match word.split_once('=') {
-            Some(("tcp", addr)) => tcp = addr.parse().ok(),
-            Some(("tls", addr)) => tls = addr.parse().ok(),
-            _ => {}
-        }
-    }
-    Some((tcp?, tls?))
+/// In a child server: waits until standard input closes (the parent exiting or dropping its
+/// handle), then cancels `shutdown`.
+pub async fn stop_when_stdin_closes(shutdown: &CancellationToken) {
+    let stdin_closed = tokio::task::spawn_blocking(|| {
+        let mut sink = Vec::new();
+        let _ = std::io::stdin().read_to_end(&mut sink);
+    });
+    let _ = stdin_closed.await;
+    shutdown.cancel();
 }
 
 /// The body of `serve-nlb`: binds both listeners on loopback, prints
@@ -150,13 +183,7 @@ pub fn serve_nlb(backend: SocketAddr, cert: &Path, key: &Path) -> Result<(), Ben
             )),
         ];
         println!("tcp={tcp_addr} tls={tls_addr}");
-        // Standard input closing (the parent exiting) stops the listeners.
-        let stdin_closed = tokio::task::spawn_blocking(|| {
-            let mut sink = Vec::new();
-            let _ = std::io::stdin().read_to_end(&mut sink);
-        });
-        let _ = stdin_closed.await;
-        shutdown.cancel();
+        stop_when_stdin_closes(&shutdown).await;
         for task in serving {
             match task.await {
                 Ok(Ok(())) => {}
@@ -168,7 +195,8 @@ pub fn serve_nlb(backend: SocketAddr, cert: &Path, key: &Path) -> Result<(), Ben
     })
 }
 
-async fn bind() -> Result<TcpListener, BenchError> {
+/// A listener on `127.0.0.1:0`.
+pub(crate) async fn bind() -> Result<TcpListener, BenchError> {
     TcpListener::bind("127.0.0.1:0")
         .await
         .map_err(BenchError::io("binding 127.0.0.1:0"))
@@ -180,9 +208,13 @@ mod tests {
 
     #[test]
     fn ready_line_names_both_listeners() {
-        let (tcp, tls) = parse_ready("tcp=127.0.0.1:4000 tls=127.0.0.1:4001\n").unwrap();
-        assert_eq!(tcp.port(), 4000);
-        assert_eq!(tls.port(), 4001);
-        assert!(parse_ready("tcp=127.0.0.1:4000").is_none());
+        let ready = ReadyLine("tcp=127.0.0.1:4000 tls=127.0.0.1:4001\n".to_owned());
+        assert_eq!(ready.addr("tcp").unwrap().port(), 4000);
+        assert_eq!(ready.addr("tls").unwrap().port(), 4001);
+        assert!(
+            ReadyLine("tcp=127.0.0.1:4000".to_owned())
+                .addr("tls")
+                .is_none()
+        );
     }
 }
