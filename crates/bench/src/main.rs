@@ -46,8 +46,8 @@ struct Args {
 enum Command {
     /// Serve a hoplab TCP listener and TLS listener forwarding to BACKEND (used by the
     /// benchmark itself); prints `tcp=ADDR tls=ADDR`, stops when stdin closes.
-    #[command(hide = true)]
-    ServeNlb {
+    #[command(name = "serve-nlb", hide = true)]
+    Nlb {
         #[arg(long)]
         backend: SocketAddr,
         #[arg(long)]
@@ -57,8 +57,8 @@ enum Command {
     },
     /// Serve a hoplab HTTPS target with the certificate in CERT and KEY (used by the benchmark
     /// itself); prints `backend=ADDR`, stops when stdin closes.
-    #[command(hide = true)]
-    ServeBackend {
+    #[command(name = "serve-backend", hide = true)]
+    Backend {
         #[arg(long)]
         cert: PathBuf,
         #[arg(long)]
@@ -66,8 +66,8 @@ enum Command {
     },
     /// Serve the hoplab gateway with one HTTPS route to BACKEND, trusting the CAs in CA (used
     /// by the benchmark itself); prints `gateway=ADDR`, stops when stdin closes.
-    #[command(hide = true)]
-    ServeGateway {
+    #[command(name = "serve-gateway", hide = true)]
+    Gateway {
         #[arg(long)]
         backend: SocketAddr,
         #[arg(long)]
@@ -78,13 +78,13 @@ enum Command {
 fn main() -> ExitCode {
     let args = Args::parse();
     let served = match &args.command {
-        Some(Command::ServeNlb { backend, cert, key }) => {
+        Some(Command::Nlb { backend, cert, key }) => {
             Some(("serve-nlb", sut::serve_nlb(*backend, cert, key)))
         }
-        Some(Command::ServeBackend { cert, key }) => {
+        Some(Command::Backend { cert, key }) => {
             Some(("serve-backend", gateway::serve_backend(cert, key)))
         }
-        Some(Command::ServeGateway { backend, ca }) => {
+        Some(Command::Gateway { backend, ca }) => {
             Some(("serve-gateway", gateway::serve_gateway(*backend, ca)))
         }
         None => None,
