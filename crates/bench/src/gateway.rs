@@ -21,11 +21,10 @@ use hoplab_target::TargetConfig;
 use hoplab_trace::{EventLog, HopId};
 use rustls::pki_types::CertificateDer;
 use rustls::pki_types::pem::PemObject;
-use tokio_util::sync::CancellationToken;
 
 use crate::BenchError;
 use crate::certs::{SERVER_NAME, classical_provider, load_certified_key};
-use crate::sut::{ChildServer, bind, stop_when_stdin_closes};
+use crate::sut::{ChildServer, serve_child};
 
 /// The path the gateway routes.
 pub const PATH: &str = "/pets";
@@ -131,29 +130,9 @@ pub fn serve_backend(cert: &Path, key: &Path) -> Result<(), BenchError> {
     // The target takes the process's default provider.
     let _ = classical_provider().install_default();
     let served = load_certified_key(cert, key)?;
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .map_err(BenchError::io("starting the runtime"))?;
-    runtime.block_on(async move {
-        let listener = bind().await?;
-        let addr = listener
-            .local_addr()
-            .map_err(BenchError::io("reading the backend's address"))?;
-        let config = TargetConfig::new(HopId::target("backend"), Some(served), "ok");
-        let shutdown = CancellationToken::new();
-        let serving = tokio::spawn(hoplab_target::serve(
-            listener,
-            config,
-            EventLog::bounded(1024),
-            shutdown.clone(),
-        ));
-        println!("backend={addr}");
-        stop_when_stdin_closes(&shutdown).await;
-        match serving.await {
-            Ok(result) => result.map_err(|e| BenchError::Process(e.to_string())),
-            Err(e) => Err(BenchError::Process(e.to_string())),
-        }
+    let config = TargetConfig::new(HopId::target("backend"), Some(served), "ok");
+    serve_child("backend", |listener, shutdown| {
+        hoplab_target::serve(listener, config, EventLog::bounded(1024), shutdown)
     })
 }
 
@@ -231,27 +210,7 @@ pub fn serve_gateway(backend: SocketAddr, ca: &Path) -> Result<(), BenchError> {
         trust: Arc::new(trust),
         clock: Clock::System,
     });
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .map_err(BenchError::io("starting the runtime"))?;
-    runtime.block_on(async move {
-        let listener = bind().await?;
-        let addr = listener
-            .local_addr()
-            .map_err(BenchError::io("reading the gateway's address"))?;
-        let shutdown = CancellationToken::new();
-        let serving = tokio::spawn(hoplab_gateway::serve(
-            listener,
-            config,
-            InvocationLog::default(),
-            shutdown.clone(),
-        ));
-        println!("gateway={addr}");
-        stop_when_stdin_closes(&shutdown).await;
-        match serving.await {
-            Ok(result) => result.map_err(|e| BenchError::Process(e.to_string())),
-            Err(e) => Err(BenchError::Process(e.to_string())),
-        }
+    serve_child("gateway", |listener, shutdown| {
+        hoplab_gateway::serve(listener, config, InvocationLog::default(), shutdown)
     })
 }

@@ -3,6 +3,8 @@
 //! listener (ECDSA P-256, a TCP target group) built with `hoplab-nlb`, both forwarding to one
 //! backend; `serve-gateway` (in `gateway`) runs the gateway. [`ChildServer`] starts either.
 
+use std::fmt;
+use std::future::Future;
 use std::io::{BufRead, BufReader, Read};
 use std::net::SocketAddr;
 use std::path::Path;
@@ -134,15 +136,46 @@ pub async fn stop_when_stdin_closes(shutdown: &CancellationToken) {
     shutdown.cancel();
 }
 
+/// The body of a child server with one listener: binds `127.0.0.1:0` on a runtime of its
+/// own, runs `serve(listener, shutdown)`, prints `name=ADDR`, and stops the server when its
+/// standard input closes.
+pub fn serve_child<F, E>(
+    name: &str,
+    serve: impl FnOnce(TcpListener, CancellationToken) -> F,
+) -> Result<(), BenchError>
+where
+    F: Future<Output = Result<(), E>> + Send + 'static,
+    E: fmt::Display + Send + 'static,
+{
+    child_runtime()?.block_on(async move {
+        let listener = bind().await?;
+        let addr = listener
+            .local_addr()
+            .map_err(BenchError::io("reading the listener address"))?;
+        let shutdown = CancellationToken::new();
+        let serving = tokio::spawn(serve(listener, shutdown.clone()));
+        println!("{name}={addr}");
+        stop_when_stdin_closes(&shutdown).await;
+        match serving.await {
+            Ok(result) => result.map_err(|e| BenchError::Process(e.to_string())),
+            Err(e) => Err(BenchError::Process(e.to_string())),
+        }
+    })
+}
+
+/// The multi-thread runtime a child server runs on.
+fn child_runtime() -> Result<tokio::runtime::Runtime, BenchError> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(BenchError::io("starting the runtime"))
+}
+
 /// The body of `serve-nlb`: binds both listeners on loopback, prints
 /// `tcp=ADDR tls=ADDR`, and serves until its standard input closes.
 pub fn serve_nlb(backend: SocketAddr, cert: &Path, key: &Path) -> Result<(), BenchError> {
     let certified = load_certified_key(cert, key)?;
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .map_err(BenchError::io("starting the runtime"))?;
-    runtime.block_on(async move {
+    child_runtime()?.block_on(async move {
         let events = EventLog::new();
         let shutdown = CancellationToken::new();
         let target = TargetEndpoint {
@@ -196,7 +229,7 @@ pub fn serve_nlb(backend: SocketAddr, cert: &Path, key: &Path) -> Result<(), Ben
 }
 
 /// A listener on `127.0.0.1:0`.
-pub(crate) async fn bind() -> Result<TcpListener, BenchError> {
+async fn bind() -> Result<TcpListener, BenchError> {
     TcpListener::bind("127.0.0.1:0")
         .await
         .map_err(BenchError::io("binding 127.0.0.1:0"))
