@@ -2,15 +2,15 @@
 //!
 //! - Requests through gateway → NLB TLS listener → HTTP target, against the same requests sent
 //!   straight to the target, on a lab started by `hoplab-runner` ([`start`]).
-//! - The gateway's fair anchor: the gateway alone, in its own process ([`GatewayProcess`],
+//! - The gateway's fair anchor: the gateway alone, in its own process ([`start_gateway`],
 //!   this binary's `serve-gateway`), in front of an HTTPS target in a process of its own
-//!   ([`BackendProcess`], `serve-backend`) whose certificate it validates on every request,
+//!   ([`start_backend`], `serve-backend`) whose certificate it validates on every request,
 //!   against HAProxy in `mode http` in front of the same target, verifying the same
 //!   certificate with a new connection and a full handshake for every request.
 
+use std::ffi::OsStr;
 use std::net::SocketAddr;
 use std::path::Path;
-use std::process::Command;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -24,7 +24,7 @@ use rustls::pki_types::pem::PemObject;
 
 use crate::BenchError;
 use crate::certs::{SERVER_NAME, classical_provider, load_certified_key};
-use crate::sut::{ChildServer, serve_child};
+use crate::sut::{ListeningChild, serve_child};
 
 /// The path the gateway routes.
 pub const PATH: &str = "/pets";
@@ -87,39 +87,16 @@ pub async fn start() -> Result<(Lab, SocketAddr, SocketAddr), BenchError> {
     Ok((lab, gateway, target))
 }
 
-/// A running `serve-backend` child: a hoplab HTTPS target, the backend both proxies of the
-/// anchor connect to.
-#[derive(Debug)]
-pub struct BackendProcess {
-    child: ChildServer,
-    /// Where the target listens.
-    pub addr: SocketAddr,
-}
-
-impl BackendProcess {
-    /// Starts `exe serve-backend` serving the certificate in `cert`/`key`, and waits for it to
-    /// print its address.
-    pub fn start(exe: &Path, cert: &Path, key: &Path) -> Result<BackendProcess, BenchError> {
-        let mut command = Command::new(exe);
-        command
-            .arg("serve-backend")
-            .arg("--cert")
-            .arg(cert)
-            .arg("--key")
-            .arg(key);
-        let (child, ready) = ChildServer::start(command, "serve-backend")?;
-        let addr = ready.addr("backend").ok_or_else(|| {
-            BenchError::Process(format!(
-                "serve-backend did not report its address (got {ready:?})"
-            ))
-        })?;
-        Ok(BackendProcess { child, addr })
-    }
-
-    /// Its process id.
-    pub fn pid(&self) -> u32 {
-        self.child.pid()
-    }
+/// Starts `exe serve-backend`, a hoplab HTTPS target serving the certificate in
+/// `cert`/`key`: the backend both proxies of the anchor connect to.
+pub fn start_backend(exe: &Path, cert: &Path, key: &Path) -> Result<ListeningChild, BenchError> {
+    let args = [
+        OsStr::new("--cert"),
+        cert.as_os_str(),
+        OsStr::new("--key"),
+        key.as_os_str(),
+    ];
+    ListeningChild::start(exe, "serve-backend", &args, "backend")
 }
 
 /// The body of `serve-backend`: a hoplab HTTPS target serving the certificate in `cert`/`key`
@@ -136,38 +113,20 @@ pub fn serve_backend(cert: &Path, key: &Path) -> Result<(), BenchError> {
     })
 }
 
-/// A running `serve-gateway` child.
-#[derive(Debug)]
-pub struct GatewayProcess {
-    child: ChildServer,
-    /// Where the gateway listens.
-    pub addr: SocketAddr,
-}
-
-impl GatewayProcess {
-    /// Starts `exe serve-gateway` in front of `backend`, trusting the CA in `ca`, and waits
-    /// for it to print its address.
-    pub fn start(exe: &Path, backend: SocketAddr, ca: &Path) -> Result<GatewayProcess, BenchError> {
-        let mut command = Command::new(exe);
-        command
-            .arg("serve-gateway")
-            .arg("--backend")
-            .arg(backend.to_string())
-            .arg("--ca")
-            .arg(ca);
-        let (child, ready) = ChildServer::start(command, "serve-gateway")?;
-        let addr = ready.addr("gateway").ok_or_else(|| {
-            BenchError::Process(format!(
-                "serve-gateway did not report its address (got {ready:?})"
-            ))
-        })?;
-        Ok(GatewayProcess { child, addr })
-    }
-
-    /// Its process id.
-    pub fn pid(&self) -> u32 {
-        self.child.pid()
-    }
+/// Starts `exe serve-gateway` in front of `backend`, trusting the CA in `ca`.
+pub fn start_gateway(
+    exe: &Path,
+    backend: SocketAddr,
+    ca: &Path,
+) -> Result<ListeningChild, BenchError> {
+    let backend = backend.to_string();
+    let args = [
+        OsStr::new("--backend"),
+        OsStr::new(&backend),
+        OsStr::new("--ca"),
+        ca.as_os_str(),
+    ];
+    ListeningChild::start(exe, "serve-gateway", &args, "gateway")
 }
 
 /// The anchor's route: `ANY` [`PATH`], an `HTTP_PROXY` integration to

@@ -11,7 +11,7 @@ use tokio::runtime::Runtime;
 use tokio_rustls::TlsConnector;
 
 use crate::certs::{BackendCert, BenchCert, SERVER_NAME};
-use crate::gateway::{BackendProcess, GatewayProcess};
+use crate::gateway::{start_backend, start_gateway};
 use crate::haproxy::{Haproxy, Mode};
 use crate::load::{self, Sink};
 use crate::machine::Machine;
@@ -651,8 +651,8 @@ fn anchor_section(
 ) -> Result<(), BenchError> {
     let plan = options.plan;
     let cert = BackendCert::generate()?;
-    let backend = BackendProcess::start(&options.exe, &cert.cert_path(), &cert.key_path())?;
-    let gateway = GatewayProcess::start(&options.exe, backend.addr, &cert.ca_path())?;
+    let backend = start_backend(&options.exe, &cert.cert_path(), &cert.key_path())?;
+    let gateway = start_gateway(&options.exe, backend.addr, &cert.ca_path())?;
     let mode = Mode::HttpReencrypt {
         ca: cert.ca_path(),
         name: SERVER_NAME.to_owned(),

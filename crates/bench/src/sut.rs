@@ -3,6 +3,7 @@
 //! listener (ECDSA P-256, a TCP target group) built with `hoplab-nlb`, both forwarding to one
 //! backend; `serve-gateway` (in `gateway`) runs the gateway. [`ChildServer`] starts either.
 
+use std::ffi::OsStr;
 use std::fmt;
 use std::future::Future;
 use std::io::{BufRead, BufReader, Read};
@@ -122,6 +123,39 @@ impl Drop for ChildServer {
         // Child::kill signals exactly this PID.
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+/// A child server with one listener, and its address.
+#[derive(Debug)]
+pub struct ListeningChild {
+    child: ChildServer,
+    /// Where it listens.
+    pub addr: SocketAddr,
+}
+
+impl ListeningChild {
+    /// Starts `exe command args…` and waits for its ready line to give the address `name=ADDR`.
+    pub fn start(
+        exe: &Path,
+        command: &str,
+        args: &[&OsStr],
+        name: &str,
+    ) -> Result<ListeningChild, BenchError> {
+        let mut process = Command::new(exe);
+        process.arg(command).args(args);
+        let (child, ready) = ChildServer::start(process, command)?;
+        let addr = ready.addr(name).ok_or_else(|| {
+            BenchError::Process(format!(
+                "{command} did not report its address (got {ready:?})"
+            ))
+        })?;
+        Ok(ListeningChild { child, addr })
+    }
+
+    /// Its process id.
+    pub fn pid(&self) -> u32 {
+        self.child.pid()
     }
 }
 
