@@ -564,33 +564,15 @@ fn gateway_section(
 ) -> Result<(), BenchError> {
     let (lab, gateway, target) = sut.block_on(crate::gateway::start())?;
     for addr in [gateway, target] {
-        load.block_on(load::http_load(
-            addr,
-            crate::gateway::PATH,
-            plan.concurrency,
-            WARM_UP,
-            WARM_UP_OPS,
-        ));
+        requests(load, addr, plan, Window::WarmUp);
     }
     let (mut via, mut direct) = (Vec::new(), Vec::new());
     let (mut via_errors, mut direct_errors) = (0, 0);
     for _ in 0..plan.reps {
-        let run = load.block_on(load::http_load(
-            gateway,
-            crate::gateway::PATH,
-            plan.concurrency,
-            plan.window,
-            plan.max_ops,
-        ));
+        let run = requests(load, gateway, plan, Window::Measured);
         via_errors += run.errors;
         via.push(run);
-        let run = load.block_on(load::http_load(
-            target,
-            crate::gateway::PATH,
-            plan.concurrency,
-            plan.window,
-            plan.max_ops,
-        ));
+        let run = requests(load, target, plan, Window::Measured);
         direct_errors += run.errors;
         direct.push(run);
     }
@@ -664,13 +646,7 @@ fn anchor_section(
     ];
     // Warm-up, not measured; it also proves that both verify the backend and get its answer.
     for (name, addr, _) in proxies {
-        let warm = load.block_on(load::http_load(
-            addr,
-            crate::gateway::PATH,
-            plan.concurrency,
-            WARM_UP,
-            WARM_UP_OPS,
-        ));
+        let warm = requests(load, addr, plan, Window::WarmUp);
         if warm.ok == 0 {
             return Err(BenchError::Load(format!(
                 "{name} answered no request with 200 through its verified connection to the backend ({} errors)",
@@ -681,13 +657,7 @@ fn anchor_section(
     // CPU seconds per answered request of each process in `pids` over one load run.
     let measure = |addr: SocketAddr, pids: [u32; 2]| {
         let before = pids.map(procfs::cpu_time);
-        let run = load.block_on(load::http_load(
-            addr,
-            crate::gateway::PATH,
-            plan.concurrency,
-            plan.window,
-            plan.max_ops,
-        ));
+        let run = requests(load, addr, plan, Window::Measured);
         let cpu =
             std::array::from_fn::<_, 2, _>(|i| match (before[i], procfs::cpu_time(pids[i])) {
                 (Some(a), Some(b)) if run.ok > 0 => Some((b - a).as_secs_f64() / run.ok as f64),
@@ -753,6 +723,30 @@ fn anchor_section(
         ..Row::default()
     });
     Ok(())
+}
+
+/// Which window a request-rate run takes.
+#[derive(Clone, Copy)]
+enum Window {
+    /// Not measured: [`WARM_UP`], at most [`WARM_UP_OPS`] requests.
+    WarmUp,
+    /// The plan's window and operation count.
+    Measured,
+}
+
+/// `plan.concurrency` keep-alive clients sending `GET` on the gateway path to `addr`.
+fn requests(load: &Runtime, addr: SocketAddr, plan: Plan, window: Window) -> load::HttpRun {
+    let (duration, ops) = match window {
+        Window::WarmUp => (WARM_UP, WARM_UP_OPS),
+        Window::Measured => (plan.window, plan.max_ops),
+    };
+    load.block_on(load::http_load(
+        addr,
+        crate::gateway::PATH,
+        plan.concurrency,
+        duration,
+        ops,
+    ))
 }
 
 fn secs(v: Option<f64>) -> String {
