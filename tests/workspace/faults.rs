@@ -320,7 +320,7 @@ impl Staller {
             loop {
                 let Ok((mut stream, _)) = listener.accept().await else {
                     // Out of descriptors, say: pause rather than spin.
-                    tokio::time::sleep(hoplab_trace::ACCEPT_BACKOFF).await;
+                    tokio::time::sleep(hoplab_hop::ACCEPT_BACKOFF).await;
                     continue;
                 };
                 let (open, stalled) = (Arc::clone(&o), Arc::clone(&s));

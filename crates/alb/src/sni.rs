@@ -43,7 +43,7 @@ pub(crate) struct Choice {
     /// The chain and key rustls serves.
     key: Arc<CertifiedKey>,
     /// Summaries of the chain, leaf first, as sent.
-    pub(crate) served: Vec<CertSummary>,
+    pub(crate) served: Arc<[CertSummary]>,
     /// The leaf's DNS names.
     names: Vec<String>,
     preference: Preference,
@@ -85,7 +85,7 @@ impl Choice {
         };
         Ok(Choice {
             key: Arc::clone(key),
-            served: CertSummary::chain(key.cert.iter().map(|der| der.as_ref())),
+            served: CertSummary::chain(key.cert.iter().map(|der| der.as_ref())).into(),
             names: summary.dns_names,
             preference,
         })

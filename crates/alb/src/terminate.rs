@@ -85,7 +85,7 @@ impl Terminator {
     }
 
     /// The chain served to a client that asked for `sni`.
-    pub(crate) fn served(&self, sni: Option<&str>) -> Vec<CertSummary> {
-        self.selector.select(sni).served.clone()
+    pub(crate) fn served(&self, sni: Option<&str>) -> Arc<[CertSummary]> {
+        Arc::clone(&self.selector.select(sni).served)
     }
 }

@@ -1,7 +1,13 @@
-//! HAProxy as the reference proxy: `mode tcp` passthrough, or terminating TLS in front of a
-//! plaintext backend. The configurations are those of `../shared/bench/haproxy-tcp.sh` and
-//! `haproxy-tls.sh` (no session cache, no tickets, so every handshake is a full one). Each
-//! instance runs in the foreground as a child process and is stopped by its PID on drop.
+//! HAProxy as the reference proxy: `mode tcp` passthrough, terminating TLS in front of a
+//! plaintext backend, or `mode http` re-encrypting to an HTTPS backend whose certificate it
+//! verifies. The first two are the configurations of the shared `haproxy-tcp.sh` and
+//! `haproxy-tls.sh` reference scripts (no session cache, no tickets, so every handshake is a
+//! full one). The third is `haproxy-http.sh` with the re-encrypting server line of
+//! `haproxy-tls.sh`, made to work as API Gateway does: `verify required` against a CA file and
+//! the backend's name, a new server connection for every request (`option http-server-close`,
+//! `http-reuse never`) and no TLS session reuse (`no-ssl-reuse`, `no-tls-tickets`), so every
+//! request costs one full handshake and one verification. Each instance runs in the
+//! foreground as a child process and is stopped by its PID on drop.
 
 use std::net::{SocketAddr, TcpListener as StdListener};
 use std::path::{Path, PathBuf};
@@ -21,6 +27,14 @@ pub enum Mode {
     /// TLS termination with the certificate and key in this combined PEM file, then
     /// plaintext to the backend.
     Tls(PathBuf),
+    /// `mode http` with plain HTTP/1.1 keep-alive clients, re-encrypting each request on a new
+    /// connection to an HTTPS backend whose certificate must chain to `ca` and name `name`.
+    HttpReencrypt {
+        /// The CA file the backend's certificate is verified against.
+        ca: PathBuf,
+        /// The name sent as SNI and checked against the backend's certificate.
+        name: String,
+    },
 }
 
 /// A running HAProxy.
@@ -55,6 +69,7 @@ impl Haproxy {
         let name = match mode {
             Mode::Tcp => "tcp",
             Mode::Tls(_) => "tls",
+            Mode::HttpReencrypt { .. } => "http",
         };
         let config_path = dir.join(format!("haproxy-{name}-{}.cfg", addr.port()));
         std::fs::write(&config_path, config(mode, addr, backend))
@@ -132,27 +147,38 @@ impl Drop for Haproxy {
     }
 }
 
-/// The configuration of `../shared/bench/haproxy-{tcp,tls}.sh`.
+/// The configuration for `mode` (see the module docs).
 fn config(mode: &Mode, listen: SocketAddr, backend: SocketAddr) -> String {
     let mut text = String::from("global\n    maxconn 4000\n");
     if matches!(mode, Mode::Tls(_)) {
         text.push_str("    tune.ssl.cachesize 0\n");
         text.push_str("    ssl-default-bind-options ssl-min-ver TLSv1.2\n");
     }
-    text.push_str(
-        "defaults\n    mode tcp\n    timeout connect 5s\n    timeout client 60s\n    timeout server 60s\n",
-    );
+    match mode {
+        Mode::Tcp | Mode::Tls(_) => text.push_str("defaults\n    mode tcp\n"),
+        Mode::HttpReencrypt { .. } => text.push_str(
+            "defaults\n    mode http\n    option http-server-close\n    http-reuse never\n    timeout http-keep-alive 60s\n",
+        ),
+    }
+    text.push_str("    timeout connect 5s\n    timeout client 60s\n    timeout server 60s\n");
     text.push_str("frontend fe\n");
     match mode {
-        Mode::Tcp => text.push_str(&format!("    bind {listen}\n")),
+        Mode::Tcp | Mode::HttpReencrypt { .. } => text.push_str(&format!("    bind {listen}\n")),
         Mode::Tls(pem) => text.push_str(&format!(
             "    bind {listen} ssl crt {} no-tls-tickets\n",
             pem.display()
         )),
     }
     text.push_str(&format!(
-        "    default_backend be\nbackend be\n    server s1 {backend}\n"
+        "    default_backend be\nbackend be\n    server s1 {backend}"
     ));
+    if let Mode::HttpReencrypt { ca, name } = mode {
+        text.push_str(&format!(
+            " ssl verify required ca-file {} sni str({name}) verifyhost {name} no-ssl-reuse no-tls-tickets",
+            ca.display()
+        ));
+    }
+    text.push('\n');
     text
 }
 
@@ -179,5 +205,22 @@ mod tests {
         let tcp = config(&Mode::Tcp, listen, backend);
         assert!(!tcp.contains("ssl"));
         assert!(tcp.contains("mode tcp"));
+    }
+
+    #[test]
+    fn the_gateway_anchor_verifies_and_handshakes_for_every_request() {
+        let listen: SocketAddr = "127.0.0.1:18081".parse().unwrap();
+        let backend: SocketAddr = "127.0.0.1:18443".parse().unwrap();
+        let mode = Mode::HttpReencrypt {
+            ca: "/x/ca.pem".into(),
+            name: "localhost".into(),
+        };
+        let text = config(&mode, listen, backend);
+        assert!(text.contains("mode http"));
+        assert!(text.contains("option http-server-close"));
+        assert!(text.contains("http-reuse never"));
+        assert!(text.contains(
+            "server s1 127.0.0.1:18443 ssl verify required ca-file /x/ca.pem sni str(localhost) verifyhost localhost no-ssl-reuse no-tls-tickets"
+        ));
     }
 }

@@ -1,6 +1,6 @@
 //! `hoplab-bench`: runs every benchmark and prints the figures with their ratios
-//! (`make bench`), or serves the hoplab NLB under test (`serve-nlb`, started by the benchmark
-//! itself).
+//! (`make bench`), or serves a hoplab hop under test (`serve-nlb`, `serve-backend`, `serve-gateway`,
+//! started by the benchmark itself).
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use hoplab_bench::plan::Plan;
 use hoplab_bench::run::{Options, run};
-use hoplab_bench::{haproxy, sut};
+use hoplab_bench::{gateway, haproxy, sut};
 
 /// Benchmarks of hoplab on loopback, with ratios against direct paths and HAProxy.
 #[derive(Debug, Parser)]
@@ -36,7 +36,8 @@ struct Args {
     #[arg(long)]
     no_haproxy: bool,
     /// Run only these measurements (1 scenario cost, 2 TCP passthrough, 3 TLS termination,
-    /// 4 idle connections, 5 gateway), e.g. `--only 2,3`; for profiling one of them.
+    /// 4 idle connections, 5 gateway and its HAProxy anchor), e.g. `--only 2,3`; for profiling
+    /// one of them.
     #[arg(long, value_delimiter = ',', value_parser = clap::value_parser!(u8).range(1..=5))]
     only: Vec<u8>,
 }
@@ -45,8 +46,8 @@ struct Args {
 enum Command {
     /// Serve a hoplab TCP listener and TLS listener forwarding to BACKEND (used by the
     /// benchmark itself); prints `tcp=ADDR tls=ADDR`, stops when stdin closes.
-    #[command(hide = true)]
-    ServeNlb {
+    #[command(name = "serve-nlb", hide = true)]
+    Nlb {
         #[arg(long)]
         backend: SocketAddr,
         #[arg(long)]
@@ -54,15 +55,45 @@ enum Command {
         #[arg(long)]
         key: PathBuf,
     },
+    /// Serve a hoplab HTTPS target with the certificate in CERT and KEY (used by the benchmark
+    /// itself); prints `backend=ADDR`, stops when stdin closes.
+    #[command(name = "serve-backend", hide = true)]
+    Backend {
+        #[arg(long)]
+        cert: PathBuf,
+        #[arg(long)]
+        key: PathBuf,
+    },
+    /// Serve the hoplab gateway with one HTTPS route to BACKEND, trusting the CAs in CA (used
+    /// by the benchmark itself); prints `gateway=ADDR`, stops when stdin closes.
+    #[command(name = "serve-gateway", hide = true)]
+    Gateway {
+        #[arg(long)]
+        backend: SocketAddr,
+        #[arg(long)]
+        ca: PathBuf,
+    },
 }
 
 fn main() -> ExitCode {
     let args = Args::parse();
-    if let Some(Command::ServeNlb { backend, cert, key }) = &args.command {
-        return match sut::serve_nlb(*backend, cert, key) {
+    let served = match &args.command {
+        Some(Command::Nlb { backend, cert, key }) => {
+            Some(("serve-nlb", sut::serve_nlb(*backend, cert, key)))
+        }
+        Some(Command::Backend { cert, key }) => {
+            Some(("serve-backend", gateway::serve_backend(cert, key)))
+        }
+        Some(Command::Gateway { backend, ca }) => {
+            Some(("serve-gateway", gateway::serve_gateway(*backend, ca)))
+        }
+        None => None,
+    };
+    if let Some((command, result)) = served {
+        return match result {
             Ok(()) => ExitCode::SUCCESS,
             Err(error) => {
-                eprintln!("hoplab-bench serve-nlb: {error}");
+                eprintln!("hoplab-bench {command}: {error}");
                 ExitCode::FAILURE
             }
         };

@@ -1,5 +1,6 @@
 //! The whole benchmark, in order: scenario cost, TCP passthrough, TLS termination, idle
-//! connections, gateway. Prints the machine, then every figure with its reference and ratio.
+//! connections, gateway (and its HAProxy anchor). Prints the machine, then every figure with
+//! its reference and ratio.
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -9,7 +10,8 @@ use std::time::{Duration, Instant};
 use tokio::runtime::Runtime;
 use tokio_rustls::TlsConnector;
 
-use crate::certs::BenchCert;
+use crate::certs::{BackendCert, BenchCert, SERVER_NAME};
+use crate::gateway::{start_backend, start_gateway};
 use crate::haproxy::{Haproxy, Mode};
 use crate::load::{self, Sink};
 use crate::machine::Machine;
@@ -113,6 +115,13 @@ pub fn run(options: &Options) -> Result<String, BenchError> {
     if options.wants(5) {
         eprintln!("[5/5] gateway");
         gateway_section(&load, &sut, plan, &mut rows)?;
+        match &options.haproxy {
+            Some(haproxy) => anchor_section(&load, options, haproxy, &mut rows)?,
+            None => notes.push(
+                "HAProxy is not installed: the gateway's anchor rows are missing (`make bench` installs it)."
+                    .to_owned(),
+            ),
+        }
     }
 
     let mut out = String::new();
@@ -555,33 +564,15 @@ fn gateway_section(
 ) -> Result<(), BenchError> {
     let (lab, gateway, target) = sut.block_on(crate::gateway::start())?;
     for addr in [gateway, target] {
-        load.block_on(load::http_load(
-            addr,
-            crate::gateway::PATH,
-            plan.concurrency,
-            WARM_UP,
-            WARM_UP_OPS,
-        ));
+        requests(load, addr, plan, Window::WarmUp);
     }
     let (mut via, mut direct) = (Vec::new(), Vec::new());
     let (mut via_errors, mut direct_errors) = (0, 0);
     for _ in 0..plan.reps {
-        let run = load.block_on(load::http_load(
-            gateway,
-            crate::gateway::PATH,
-            plan.concurrency,
-            plan.window,
-            plan.max_ops,
-        ));
+        let run = requests(load, gateway, plan, Window::Measured);
         via_errors += run.errors;
         via.push(run);
-        let run = load.block_on(load::http_load(
-            target,
-            crate::gateway::PATH,
-            plan.concurrency,
-            plan.window,
-            plan.max_ops,
-        ));
+        let run = requests(load, target, plan, Window::Measured);
         direct_errors += run.errors;
         direct.push(run);
     }
@@ -627,6 +618,135 @@ fn gateway_section(
         });
     }
     Ok(())
+}
+
+/// The gateway's fair anchor: the hoplab gateway (its own process) and HAProxy in `mode http`
+/// in front of the same HTTPS target, each opening a new connection with a full handshake and
+/// verifying the target's certificate against the same CA for every request, driven by the
+/// same keep-alive clients, interleaved in one run. Reports requests per second and the
+/// proxy's CPU per request of each, and their ratios.
+fn anchor_section(
+    load: &Runtime,
+    options: &Options,
+    haproxy: &Path,
+    rows: &mut Vec<Row>,
+) -> Result<(), BenchError> {
+    let plan = options.plan;
+    let cert = BackendCert::generate()?;
+    let backend = start_backend(&options.exe, &cert.cert_path(), &cert.key_path())?;
+    let gateway = start_gateway(&options.exe, backend.addr, &cert.ca_path())?;
+    let mode = Mode::HttpReencrypt {
+        ca: cert.ca_path(),
+        name: SERVER_NAME.to_owned(),
+    };
+    let haproxy = Haproxy::start(haproxy, &mode, backend.addr, cert.dir())?;
+    let proxies = [
+        ("the gateway", gateway.addr, gateway.pid()),
+        ("HAProxy", haproxy.addr(), haproxy.pid()),
+    ];
+    // Warm-up, not measured; it also proves that both verify the backend and get its answer.
+    for (name, addr, _) in proxies {
+        let warm = requests(load, addr, plan, Window::WarmUp);
+        if warm.ok == 0 {
+            return Err(BenchError::Load(format!(
+                "{name} answered no request with 200 through its verified connection to the backend ({} errors)",
+                warm.errors
+            )));
+        }
+    }
+    // CPU seconds per answered request of each process in `pids` over one load run.
+    let measure = |addr: SocketAddr, pids: [u32; 2]| {
+        let before = pids.map(procfs::cpu_time);
+        let run = requests(load, addr, plan, Window::Measured);
+        let cpu =
+            std::array::from_fn::<_, 2, _>(|i| match (before[i], procfs::cpu_time(pids[i])) {
+                (Some(a), Some(b)) if run.ok > 0 => Some((b - a).as_secs_f64() / run.ok as f64),
+                _ => None,
+            });
+        (run, cpu)
+    };
+    let [mut rates, mut cpus, mut backend_cpus, mut p50s] = <[[Vec<f64>; 2]; 4]>::default();
+    let mut errors = [0, 0];
+    // Interleaved, so that drift on a shared machine hits both alike.
+    for _ in 0..plan.reps {
+        for (i, (_, addr, pid)) in proxies.into_iter().enumerate() {
+            let (run, [cpu, backend_cpu]) = measure(addr, [pid, backend.pid()]);
+            rates[i].push(run.rate());
+            cpus[i].extend(cpu);
+            backend_cpus[i].extend(backend_cpu);
+            p50s[i].extend(percentile(&run.latencies, 50.0).map(|d| d.as_secs_f64()));
+            errors[i] += run.errors;
+        }
+    }
+    drop((haproxy, gateway, backend));
+    let (o, t) = (median(&rates[0]), median(&rates[1]));
+    rows.push(Row {
+        section: 5,
+        figure: format!(
+            "requests/s, {} keep-alive clients, a new connection, full TLS handshake and certificate verification per request: gateway → HTTPS target vs HAProxy `mode http` (verify required, http-reuse never, no session reuse) (errors: {} / {})",
+            plan.concurrency, errors[0], errors[1]
+        ),
+        hoplab: per_sec(o, "req/s"),
+        reference: format!("{} HAProxy", per_sec(t, "req/s")),
+        ratio: ratio(o, t),
+        target: "≥ 1.0 × HAProxy".into(),
+        met: ratio(o, t).map(|r| r >= 1.0),
+    });
+    let (oc, tc) = (median(&cpus[0]), median(&cpus[1]));
+    rows.push(Row {
+        section: 5,
+        figure: "proxy CPU per request, same runs (lower is better; ratio gateway / HAProxy)"
+            .into(),
+        hoplab: micros(oc),
+        reference: format!("{} HAProxy", micros(tc)),
+        ratio: ratio(oc, tc),
+        target: "≤ 1.0 × HAProxy".into(),
+        met: ratio(oc, tc).map(|r| r <= 1.0),
+    });
+    let (ob, tb) = (median(&backend_cpus[0]), median(&backend_cpus[1]));
+    rows.push(Row {
+        section: 5,
+        figure: "the backend's CPU per request, same runs (behind the gateway / behind HAProxy)"
+            .into(),
+        hoplab: micros(ob),
+        reference: format!("{} behind HAProxy", micros(tb)),
+        ratio: ratio(ob, tb),
+        ..Row::default()
+    });
+    let (ol, tl) = (median(&p50s[0]), median(&p50s[1]));
+    rows.push(Row {
+        section: 5,
+        figure: "p50 latency, same runs (ratio gateway / HAProxy)".into(),
+        hoplab: msf(ol),
+        reference: format!("{} HAProxy", msf(tl)),
+        ratio: ratio(ol, tl),
+        ..Row::default()
+    });
+    Ok(())
+}
+
+/// Which window a request-rate run takes.
+#[derive(Clone, Copy)]
+enum Window {
+    /// Not measured: [`WARM_UP`], at most [`WARM_UP_OPS`] requests.
+    WarmUp,
+    /// The plan's window and operation count.
+    Measured,
+}
+
+/// `plan.concurrency` keep-alive clients sending `GET` on the gateway path to `addr`.
+fn requests(load: &Runtime, addr: SocketAddr, plan: Plan, window: Window) -> load::HttpRun {
+    let (duration, ops) = match window {
+        Window::WarmUp => (WARM_UP, WARM_UP_OPS),
+        Window::Measured => (plan.window, plan.max_ops),
+    };
+    load.block_on(load::http_load(
+        addr,
+        crate::gateway::PATH,
+        plan.concurrency,
+        duration,
+        ops,
+    ))
 }
 
 fn secs(v: Option<f64>) -> String {

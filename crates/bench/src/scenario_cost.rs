@@ -257,7 +257,7 @@ pub async fn breakdown(entry: &LibraryEntry, keys: &mut RsaKeys) -> Result<Break
     for request in scenario.requests() {
         send(lab.gateway_addr(), request.method(), request.path())
             .await
-            .map_err(&fail)?;
+            .map_err(|e| fail(e.to_string()))?;
     }
     let requests = started.elapsed();
     let started = Instant::now();
@@ -273,36 +273,36 @@ pub async fn breakdown(entry: &LibraryEntry, keys: &mut RsaKeys) -> Result<Break
 }
 
 /// One request to the gateway on a new connection, as the runner's caller sends it.
-async fn send(gateway: std::net::SocketAddr, method: &str, path: &str) -> Result<(), String> {
+async fn send(gateway: std::net::SocketAddr, method: &str, path: &str) -> Result<(), BenchError> {
     let exchange = async {
-        let tcp = TcpStream::connect(gateway)
-            .await
-            .map_err(|e| e.to_string())?;
+        let tcp = TcpStream::connect(gateway).await.map_err(load)?;
         let (mut sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(tcp))
             .await
-            .map_err(|e| e.to_string())?;
+            .map_err(load)?;
         let driver = tokio::spawn(connection);
         let request = Request::builder()
             .method(method)
             .uri(path)
             .header(hyper::header::HOST, gateway.to_string())
             .body(Empty::<Bytes>::new())
-            .map_err(|e| e.to_string())?;
-        let response = sender
-            .send_request(request)
-            .await
-            .map_err(|e| e.to_string())?;
-        response
-            .into_body()
-            .collect()
-            .await
-            .map_err(|e| e.to_string())?;
+            .map_err(load)?;
+        let response = sender.send_request(request).await.map_err(load)?;
+        response.into_body().collect().await.map_err(load)?;
         driver.abort();
         Ok(())
     };
     tokio::time::timeout(REQUEST_TIMEOUT, exchange)
         .await
-        .map_err(|_| format!("request {method} {path} not answered within {REQUEST_TIMEOUT:?}"))?
+        .map_err(|_| {
+            BenchError::Load(format!(
+                "request {method} {path} not answered within {REQUEST_TIMEOUT:?}"
+            ))
+        })?
+}
+
+/// A failed request, in the words of the library that failed it.
+fn load(error: impl std::fmt::Display) -> BenchError {
+    BenchError::Load(error.to_string())
 }
 
 /// The unit a scenario is measured against: generate an ECDSA P-256 key and a self-signed

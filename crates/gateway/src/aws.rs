@@ -85,7 +85,7 @@ pub struct ClientError {
 ///
 /// Choices where AWS is silent (see the README's choices table):
 /// - a non-certificate TLS failure is logged as the JDK's `General SSLEngine problem`, unless
-///   the connection closed before any TLS came back ([`closed_before_tls`]);
+///   the connection closed before any TLS came back (`closed_before_tls`);
 /// - target faults (refused, closed, reset) are connection-level failures; a target that
 ///   hangs or answers after `timeoutInMillis` is a timeout (504, `Endpoint request timed out`);
 /// - every connection-level failure (refused, reset, closed, not HTTP), over a VPC link or

@@ -11,7 +11,7 @@ use hyper::{Request, Response, StatusCode};
 
 use crate::aws::{MISSING_AUTH_TOKEN_BODY, REQUEST_ID_HEADER, failure_response};
 use crate::execution_log::format_log_date;
-use crate::integration::{BackendRequest, BackendResponse, call};
+use crate::integration::{BackendRequest, BackendResponse, RouteTls, call};
 use crate::server::FrontLimits;
 use crate::{
     GatewayConfig, Integration, Invocation, InvocationLog, LogLine, RouteConfig, Upstream,
@@ -35,6 +35,8 @@ const HOP_BY_HOP: [&str; 6] = [
 #[derive(Debug)]
 pub(crate) struct Front {
     pub(crate) config: Arc<GatewayConfig>,
+    /// The TLS client of each route of `config`, in the same order (`None` for `http` routes).
+    pub(crate) tls: Vec<Option<RouteTls>>,
     pub(crate) invocations: InvocationLog,
     pub(crate) limits: FrontLimits,
 }
@@ -59,11 +61,12 @@ impl Front {
             body: String::new(),
             upstream: None,
         };
-        let Some(route) = self
+        let Some((route, tls)) = self
             .config
             .routes
             .iter()
-            .find(|r| r.serves(method.as_str(), &path))
+            .zip(&self.tls)
+            .find(|(r, _)| r.serves(method.as_str(), &path))
         else {
             return self.finish(invocation, 403, Vec::new(), MISSING_AUTH_TOKEN_BODY.into());
         };
@@ -93,7 +96,7 @@ impl Front {
         let started = Instant::now();
         let outcome = call(
             route,
-            &self.config,
+            tls.as_ref(),
             BackendRequest {
                 method: method.clone(),
                 body,

@@ -1,11 +1,13 @@
 //! One integration call: connect to the first hop, start TLS for `https`, exchange one
 //! HTTP/1.1 request, all within the route's timeout.
 
+use std::fmt;
 use std::net::IpAddr;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use bytes::Bytes;
-use hoplab_pkix::{CertSummary, Policy};
+use hoplab_hop::{Presented, recording, tls_client_config};
+use hoplab_pkix::{CertSummary, Policy, Verdict};
 use hoplab_trace::Connection;
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::Request;
@@ -15,8 +17,8 @@ use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio_rustls::TlsConnector;
 
-use crate::aws::USER_AGENT;
-use crate::verifier::{JavaPkixVerifier, Seen};
+use crate::aws::{GATEWAY_ALPN, GATEWAY_TLS_VERSIONS, USER_AGENT};
+use crate::verifier::JavaPkixJudge;
 use crate::{Failure, GatewayConfig, RouteConfig, TlsObservation, Upstream};
 
 /// Largest integration response body read, as API Gateway's 10 MB payload limit.
@@ -37,14 +39,60 @@ pub(crate) struct BackendRequest {
     pub(crate) body: Bytes,
 }
 
-/// Calls the route's backend; `upstream` is filled in as far as the call got, even on timeout.
+/// The TLS client of one `https` route, made once when the gateway starts: every request on
+/// the route shares its configuration, and each handshake's verdict comes back through
+/// [`recording`].
+#[derive(Clone)]
+pub(crate) struct RouteTls {
+    connector: TlsConnector,
+    server_name: ServerName<'static>,
+    sni: Option<String>,
+}
+
+impl RouteTls {
+    /// The client for `route`: API Gateway's TLS versions and ALPN offer, SNI as
+    /// [`server_name_for`] says, no resumption, and a verifier that judges every chain with
+    /// the Java PKIX verdict against the route's TLS name.
+    pub(crate) fn new(route: &RouteConfig, config: &GatewayConfig) -> Result<Self, rustls::Error> {
+        let tls_name = route.tls_name();
+        let judge = JavaPkixJudge {
+            trust: Arc::clone(&config.trust),
+            host: tls_name.to_owned(),
+            policy: Policy {
+                insecure_skip_verification: route.insecure_skip_verification,
+            },
+            clock: config.clock,
+        };
+        let (server_name, sni) = server_name_for(tls_name);
+        let mut client = tls_client_config(judge, GATEWAY_TLS_VERSIONS)?;
+        client.enable_sni = sni.is_some();
+        client.alpn_protocols = GATEWAY_ALPN.iter().map(|p| p.to_vec()).collect();
+        Ok(RouteTls {
+            connector: TlsConnector::from(Arc::new(client)),
+            server_name,
+            sni,
+        })
+    }
+}
+
+impl fmt::Debug for RouteTls {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RouteTls")
+            .field("server_name", &self.server_name)
+            .field("sni", &self.sni)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Calls the route's backend, over `tls` for an `https` route; `upstream` is filled in as far
+/// as the call got, even on timeout.
 pub(crate) async fn call(
     route: &RouteConfig,
-    config: &GatewayConfig,
+    tls: Option<&RouteTls>,
     request: BackendRequest,
     upstream: &mut Upstream,
 ) -> Result<BackendResponse, Failure> {
-    match tokio::time::timeout(route.timeout, exchange(route, config, request, upstream)).await {
+    match tokio::time::timeout(route.timeout, exchange(route, tls, request, upstream)).await {
         Ok(result) => result,
         Err(_elapsed) => {
             upstream.detail = Some(format!(
@@ -58,7 +106,7 @@ pub(crate) async fn call(
 
 async fn exchange(
     route: &RouteConfig,
-    config: &GatewayConfig,
+    tls: Option<&RouteTls>,
     request: BackendRequest,
     upstream: &mut Upstream,
 ) -> Result<BackendResponse, Failure> {
@@ -69,50 +117,22 @@ async fn exchange(
     if let (Ok(local), Ok(peer)) = (tcp.local_addr(), tcp.peer_addr()) {
         upstream.conn = Some(Connection { peer, local });
     }
-    if !route.https {
+    let Some(tls) = tls else {
         return http_exchange(tcp, route, request, upstream).await;
-    }
-    let tls = start_tls(tcp, route, config, upstream).await?;
+    };
+    let tls = start_tls(tcp, route, tls, upstream).await?;
     http_exchange(tls, route, request, upstream).await
 }
 
 async fn start_tls(
     tcp: TcpStream,
     route: &RouteConfig,
-    config: &GatewayConfig,
+    tls: &RouteTls,
     upstream: &mut Upstream,
 ) -> Result<tokio_rustls::client::TlsStream<TcpStream>, Failure> {
-    let provider = hoplab_trace::crypto_provider();
-    let policy = Policy {
-        insecure_skip_verification: route.insecure_skip_verification,
-    };
-    let tls_name = route.tls_name();
-    let (verifier, seen) = JavaPkixVerifier::new(
-        Arc::clone(&config.trust),
-        tls_name.to_owned(),
-        policy,
-        config.clock,
-        Arc::clone(&provider),
-    );
-    let (server_name, sni) = server_name_for(tls_name);
-    let mut client = rustls::ClientConfig::builder_with_provider(provider)
-        .with_protocol_versions(crate::aws::GATEWAY_TLS_VERSIONS)
-        .map_err(|e| Failure::Handshake {
-            detail: e.to_string(),
-        })?
-        .dangerous()
-        .with_custom_certificate_verifier(Arc::new(verifier))
-        .with_no_client_auth();
-    client.enable_sni = sni.is_some();
-    client.alpn_protocols = crate::aws::GATEWAY_ALPN
-        .iter()
-        .map(|p| p.to_vec())
-        .collect();
-    client.resumption = rustls::client::Resumption::disabled();
-
     let mut observation = TlsObservation {
-        sni,
-        host_checked: tls_name.to_owned(),
+        sni: tls.sni.clone(),
+        host_checked: route.tls_name().to_owned(),
         insecure_skip_verification: route.insecure_skip_verification,
         presented: Vec::new(),
         accepted: None,
@@ -120,10 +140,8 @@ async fn start_tls(
         explanation: Vec::new(),
         version: None,
     };
-    let handshake = TlsConnector::from(Arc::new(client))
-        .connect(server_name, tcp)
-        .await;
-    let rejected = record_verdict(&seen, &mut observation);
+    let (handshake, seen) = recording(tls.connector.connect(tls.server_name.clone(), tcp)).await;
+    let rejected = seen.and_then(|seen| record_verdict(seen, &mut observation));
     let result = match handshake {
         Ok(mut stream) => {
             let version = stream.get_ref().1.protocol_version();
@@ -173,16 +191,14 @@ pub fn server_name_for(host: &str) -> (ServerName<'static>, Option<String>) {
     }
 }
 
-/// Copies the verifier's verdict into the observation; returns the rejection message, if any.
-fn record_verdict(seen: &Mutex<Option<Seen>>, observation: &mut TlsObservation) -> Option<String> {
-    let seen = seen
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
-        .take()?;
-    observation.presented = CertSummary::chain(seen.presented.iter().map(|c| c.as_ref()));
-    observation.explanation = seen.verdict.explanation.lines();
-    observation.accepted = Some(seen.verdict.outcome.is_ok());
-    let rejection = seen.verdict.outcome.err().map(|r| r.java_message());
+/// Copies what the handshake presented and its verdict into the observation; returns the
+/// rejection message, if any.
+fn record_verdict(seen: Presented<Verdict>, observation: &mut TlsObservation) -> Option<String> {
+    let verdict = seen.finding;
+    observation.presented = CertSummary::chain(seen.chain.iter().map(|c| c.as_ref()));
+    observation.explanation = verdict.explanation.lines();
+    observation.accepted = Some(verdict.outcome.is_ok());
+    let rejection = verdict.outcome.err().map(|r| r.java_message());
     observation.rejection = rejection.clone();
     rejection
 }
@@ -199,7 +215,6 @@ where
     let (mut sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
         .await
         .map_err(|e| connection_failure(upstream, format!("http handshake: {e}")))?;
-    let driver = tokio::spawn(connection);
 
     let outgoing = Request::builder()
         .method(request.method)
@@ -208,11 +223,11 @@ where
         .header(hyper::header::USER_AGENT, USER_AGENT)
         .body(Full::new(request.body))
         .map_err(|e| connection_failure(upstream, format!("building request: {e}")))?;
-    let result = async {
+    let exchange = async {
         let response = sender
             .send_request(outgoing)
             .await
-            .map_err(|e| format!("http exchange: {e}"))?;
+            .map_err(|e| connection_lost(format!("http exchange: {e}")))?;
         let status = response.status().as_u16();
         let headers = response
             .headers()
@@ -227,20 +242,35 @@ where
         let body = Limited::new(response.into_body(), MAX_RESPONSE_BODY)
             .collect()
             .await
-            .map_err(|e| format!("reading response body: {e}"))?
+            .map_err(|e| connection_lost(format!("reading response body: {e}")))?
             .to_bytes();
-        Ok::<_, String>(BackendResponse {
+        Ok(BackendResponse {
             status,
             headers,
             body,
         })
+    };
+    // The connection is driven on this task, next to the exchange, and dropped with it: the
+    // gateway keeps no connection to the backend (see the README's performance section).
+    tokio::pin!(exchange, connection);
+    let result = tokio::select! {
+        result = &mut exchange => result,
+        // The connection ended first (closed or failed): the exchange ends with what it got.
+        _ = &mut connection => exchange.await,
+    };
+    if let Err(Failure::Connection { detail }) = &result {
+        upstream.detail = Some(detail.clone());
     }
-    .await;
-    driver.abort();
-    result.map_err(|detail| connection_failure(upstream, detail))
+    result
 }
 
+/// A connection-level failure saying `detail`.
+fn connection_lost(detail: String) -> Failure {
+    Failure::Connection { detail }
+}
+
+/// A connection-level failure saying `detail`, also kept as the upstream's detail.
 fn connection_failure(upstream: &mut Upstream, detail: String) -> Failure {
     upstream.detail = Some(detail.clone());
-    Failure::Connection { detail }
+    connection_lost(detail)
 }

@@ -17,15 +17,18 @@
 //! - `config`: [`GatewayConfig`], [`RouteConfig`] and the [`Clock`].
 //! - `execution_log`: the `<date> : <message>` lines.
 //! - `invocation`: [`Invocation`] records and the [`InvocationLog`] that stores them.
-//! - `verifier`: the rustls certificate verifier that applies the Java PKIX verdict.
-//! - `integration`: one call to a backend: connect, TLS, HTTP/1.1.
+//! - `verifier`: the judge that applies the Java PKIX verdict inside the handshake.
+//! - `integration`: each `https` route's TLS client, and one call to a backend: connect,
+//!   TLS, HTTP/1.1.
 //! - `front`: the client-facing HTTP handler.
-//! - `server`: the accept loop and graceful shutdown.
+//! - `server`: [`serve`]: routes' TLS clients built once, on the hop kit's accept loop.
+//! - `error`: [`GatewayError`], why the gateway could not start.
 
 #![warn(missing_docs)]
 
 mod aws;
 mod config;
+mod error;
 mod execution_log;
 mod front;
 mod integration;
@@ -35,6 +38,7 @@ mod verifier;
 
 pub use aws::{ClientError, Failure, REQUEST_ID_HEADER, failure_response};
 pub use config::{Clock, GatewayConfig, Integration, RouteConfig, UpstreamVia};
+pub use error::GatewayError;
 pub use execution_log::{LogLine, format_log_date};
 pub use front::INVOCATIONS_PATH;
 pub use integration::server_name_for;

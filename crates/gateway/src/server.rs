@@ -1,19 +1,19 @@
-//! The accept loop and graceful shutdown.
+//! The gateway's server: its routes' TLS clients made once, the client limits, and the hop
+//! kit's accept loop serving HTTP/1.1.
 
 use std::convert::Infallible;
 use std::sync::Arc;
 use std::time::Duration;
 
+use hoplab_hop::{ServeOptions, serve_http1};
+use hoplab_trace::HopId;
 use hyper::service::service_fn;
-use hyper_util::rt::TokioIo;
-use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
-use tokio_util::task::TaskTracker;
-use tracing::Instrument;
 
 use crate::front::Front;
-use crate::{GatewayConfig, InvocationLog};
+use crate::integration::RouteTls;
+use crate::{GatewayConfig, GatewayError, InvocationLog};
 
 /// How long in-flight requests may run after shutdown is requested.
 pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
@@ -51,12 +51,15 @@ impl Default for FrontLimits {
 /// (new connections are refused), lets in-flight requests finish and be answered for up to
 /// [`SHUTDOWN_GRACE`], closes whatever is still open and returns. Uses the default
 /// [`FrontLimits`].
+///
+/// # Errors
+/// As [`serve_with_limits`].
 pub async fn serve(
     listener: TcpListener,
     config: Arc<GatewayConfig>,
     invocations: InvocationLog,
     shutdown: CancellationToken,
-) -> std::io::Result<()> {
+) -> Result<(), GatewayError> {
     serve_with_limits(
         listener,
         config,
@@ -68,82 +71,65 @@ pub async fn serve(
 }
 
 /// [`serve`] with explicit client limits.
+///
+/// Each `https` route's TLS client (and its certificate verifier) is built here, once, and
+/// shared by every request on the route.
+///
+/// # Errors
+/// Only when the gateway cannot start: a route's TLS client cannot be built, or the
+/// listener's address cannot be read. A failed integration call is answered to its client.
 pub async fn serve_with_limits(
     listener: TcpListener,
     config: Arc<GatewayConfig>,
     invocations: InvocationLog,
     shutdown: CancellationToken,
     limits: FrontLimits,
-) -> std::io::Result<()> {
+) -> Result<(), GatewayError> {
+    let tls = config
+        .routes
+        .iter()
+        .map(|route| {
+            route
+                .https
+                .then(|| RouteTls::new(route, &config))
+                .transpose()
+                .map_err(|source| GatewayError::Tls {
+                    route: format!("{} {}", route.method, route.path),
+                    source,
+                })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
     let front = Arc::new(Front {
         config,
+        tls,
         invocations,
         limits,
     });
-    let graceful = GracefulShutdown::new();
-    let tracker = TaskTracker::new();
-    let force = CancellationToken::new();
     let mut http = hyper::server::conn::http1::Builder::new();
     http.timer(hyper_util::rt::TokioTimer::new())
         .header_read_timeout(limits.header_read_timeout)
         .max_buf_size(limits.max_head_bytes.max(8192));
-
-    loop {
-        let (stream, peer) = tokio::select! {
-            biased;
-            () = shutdown.cancelled() => break,
-            accepted = listener.accept() => match accepted {
-                Ok(accepted) => accepted,
-                Err(error) => {
-                    // Running out of file descriptors or a reset before accept: keep serving.
-                    tracing::warn!(%error, "gateway accept failed");
-                    tokio::select! {
-                        () = shutdown.cancelled() => {}
-                        () = tokio::time::sleep(hoplab_trace::ACCEPT_BACKOFF) => {}
-                    }
-                    continue;
-                }
-            },
-        };
-        let _ = stream.set_nodelay(true);
-        let front = Arc::clone(&front);
-        let service = service_fn(move |request| {
-            let front = Arc::clone(&front);
-            async move { Ok::<_, Infallible>(front.handle(request).await) }
-        });
-        let connection = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
-        let span = tracing::debug_span!("connection", hop = "gateway", client.addr = %peer);
-        let force = force.clone();
-        tracker.spawn(
-            async move {
-                tokio::select! {
-                    () = force.cancelled() => {
-                        tracing::debug!("closed at the end of the shutdown grace");
-                    }
-                    ended = connection => if let Err(error) = ended {
-                        tracing::debug!(%error, "client connection ended with an error");
-                    },
-                }
-            }
-            .instrument(span),
-        );
-    }
-    // New connections are refused from here on. Each open connection finishes the request it
-    // is serving, answers it and closes; an idle keep-alive connection closes at once.
-    drop(listener);
-    tracker.close();
-    tracing::info!(open = tracker.len(), "gateway shutting down");
-    let drained = async {
-        graceful.shutdown().await;
-        tracker.wait().await;
+    let http = Arc::new(http);
+    let options = ServeOptions {
+        hop: HopId::Gateway,
+        grace: SHUTDOWN_GRACE,
     };
-    if tokio::time::timeout(SHUTDOWN_GRACE, drained).await.is_err() {
-        tracing::warn!(
-            open = tracker.len(),
-            "gateway shutdown grace period elapsed with requests in flight; closing them"
-        );
-        force.cancel();
-        tracker.wait().await;
-    }
+    // Each open connection watches the drain signal: it finishes the request it is serving,
+    // answers it and closes; an idle keep-alive connection closes at once.
+    let drain = shutdown.clone();
+    hoplab_hop::serve(listener, shutdown, options, move |stream, _conn| {
+        let (front, http, drain) = (Arc::clone(&front), Arc::clone(&http), drain.clone());
+        async move {
+            let _ = stream.set_nodelay(true);
+            let service = service_fn(move |request| {
+                let front = Arc::clone(&front);
+                async move { Ok::<_, Infallible>(front.handle(request).await) }
+            });
+            if let Err(error) = serve_http1(&http, stream, service, &drain).await {
+                tracing::debug!(%error, "client connection ended with an error");
+            }
+        }
+    })
+    .await?;
     Ok(())
 }

@@ -1,130 +1,58 @@
-//! The rustls certificate verifier that applies API Gateway's verdict inside the handshake.
+//! API Gateway's judge of a server's chain, run inside the handshake.
 //!
-//! rustls hands the verifier the chain exactly as the server sent it; the verifier runs
-//! [`hoplab_pkix::validate`] on it and keeps the verdict for the invocation record. A path
-//! rejection aborts the handshake with a `certificate_unknown` alert, as the JVM's trust
-//! manager does. A host name mismatch does not: Apache's client checks the name after the
-//! handshake has completed, so the integration code closes the session then. Handshake
-//! signatures are still checked with the crypto provider, so a peer must hold the key of the
-//! certificate it presents.
+//! rustls hands the gateway's [`ChainVerifier`](hoplab_hop::ChainVerifier) the chain exactly
+//! as the server sent it; this judge runs [`hoplab_pkix::validate`] on it against the route's
+//! host and finds a [`Verdict`], which the integration call reads back with
+//! [`recording`](hoplab_hop::recording). A path rejection aborts the handshake with a
+//! `certificate_unknown` alert, as the JVM's trust manager does. A host name mismatch does
+//! not: Apache's client checks the name after the handshake has completed, so the integration
+//! code closes the session then.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
+use hoplab_hop::ChainJudge;
 use hoplab_pkix::{Policy, Rejection, TrustStore, Verdict, validate};
-use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
-use rustls::crypto::{CryptoProvider, verify_tls12_signature, verify_tls13_signature};
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
-use rustls::{CertificateError, DigitallySignedStruct, OtherError, SignatureScheme};
+use rustls::{CertificateError, OtherError};
 
 use crate::Clock;
 
-/// What the verifier was shown and what it concluded.
+/// Applies the Java PKIX verdict for one route: its trust store, the name its certificate is
+/// checked against, its `insecureSkipVerification`, and the gateway's clock.
 #[derive(Debug)]
-pub(crate) struct Seen {
-    pub(crate) presented: Vec<CertificateDer<'static>>,
-    pub(crate) verdict: Verdict,
+pub(crate) struct JavaPkixJudge {
+    pub(crate) trust: Arc<TrustStore>,
+    pub(crate) host: String,
+    pub(crate) policy: Policy,
+    pub(crate) clock: Clock,
 }
 
-/// Applies the Java PKIX verdict for one connection.
-#[derive(Debug)]
-pub(crate) struct JavaPkixVerifier {
-    trust: Arc<TrustStore>,
-    host: String,
-    policy: Policy,
-    clock: Clock,
-    provider: Arc<CryptoProvider>,
-    seen: Arc<Mutex<Option<Seen>>>,
-}
+impl ChainJudge for JavaPkixJudge {
+    type Finding = Verdict;
 
-impl JavaPkixVerifier {
-    pub(crate) fn new(
-        trust: Arc<TrustStore>,
-        host: String,
-        policy: Policy,
-        clock: Clock,
-        provider: Arc<CryptoProvider>,
-    ) -> (Self, Arc<Mutex<Option<Seen>>>) {
-        let seen = Arc::new(Mutex::new(None));
-        let verifier = Self {
-            trust,
-            host,
-            policy,
-            clock,
-            provider,
-            seen: Arc::clone(&seen),
-        };
-        (verifier, seen)
-    }
-}
-
-impl ServerCertVerifier for JavaPkixVerifier {
-    fn verify_server_cert(
+    /// Judges against the route's host, not `server_name`: the handshake goes without a name
+    /// when the host cannot be sent as SNI, but the certificate is checked against it all the
+    /// same. The gateway's clock, not `now`, dates the check.
+    fn judge(
         &self,
-        end_entity: &CertificateDer<'_>,
-        intermediates: &[CertificateDer<'_>],
+        chain: &[CertificateDer<'_>],
         _server_name: &ServerName<'_>,
-        _ocsp_response: &[u8],
         _now: UnixTime,
-    ) -> Result<ServerCertVerified, rustls::Error> {
-        let presented: Vec<CertificateDer<'static>> = std::iter::once(end_entity)
-            .chain(intermediates)
-            .map(|der| der.clone().into_owned())
-            .collect();
+    ) -> (Verdict, Result<(), rustls::Error>) {
         let verdict = validate(
-            &presented,
+            chain,
             &self.host,
             &self.trust,
             self.policy,
             self.clock.now(),
         );
-        let abort = match &verdict.outcome {
-            Ok(()) | Err(Rejection::HostnameMismatch { .. }) => None,
-            Err(rejection) => Some(rejection.clone()),
-        };
-        *self
-            .seen
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(Seen { presented, verdict });
-        match abort {
-            None => Ok(ServerCertVerified::assertion()),
+        let decision = match &verdict.outcome {
+            Ok(()) | Err(Rejection::HostnameMismatch { .. }) => Ok(()),
             // `Other` makes rustls send certificate_unknown, the JDK's alert for a failed path.
-            Some(rejection) => Err(rustls::Error::InvalidCertificate(CertificateError::Other(
-                OtherError(Arc::new(rejection)),
+            Err(rejection) => Err(rustls::Error::InvalidCertificate(CertificateError::Other(
+                OtherError(Arc::new(rejection.clone())),
             ))),
-        }
-    }
-
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        verify_tls12_signature(
-            message,
-            cert,
-            dss,
-            &self.provider.signature_verification_algorithms,
-        )
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        verify_tls13_signature(
-            message,
-            cert,
-            dss,
-            &self.provider.signature_verification_algorithms,
-        )
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.provider
-            .signature_verification_algorithms
-            .supported_schemes()
+        };
+        (verdict, decision)
     }
 }

@@ -28,7 +28,7 @@ const LIMITS: FrontLimits = FrontLimits {
 struct Gateway {
     addr: SocketAddr,
     shutdown: CancellationToken,
-    task: tokio::task::JoinHandle<std::io::Result<()>>,
+    task: tokio::task::JoinHandle<Result<(), hoplab_gateway::GatewayError>>,
 }
 
 impl Gateway {

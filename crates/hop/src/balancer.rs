@@ -10,12 +10,11 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use rustls::client::Resumption;
+use rustls::SupportedProtocolVersion;
 use rustls::pki_types::ServerName;
-use rustls::{ClientConfig, SupportedProtocolVersion};
 use tokio_rustls::TlsConnector;
 
-use crate::{AcceptAnyChain, ChainVerifier};
+use crate::{AcceptAnyChain, tls_client_config};
 
 /// A connector that offers `versions` to targets and validates nothing (see the module docs).
 ///
@@ -24,15 +23,8 @@ use crate::{AcceptAnyChain, ChainVerifier};
 pub fn balancer_tls_client(
     versions: &'static [&'static SupportedProtocolVersion],
 ) -> Result<TlsConnector, rustls::Error> {
-    let provider = hoplab_trace::crypto_provider();
-    let verifier = Arc::new(ChainVerifier::new(AcceptAnyChain, &provider));
-    let mut config = ClientConfig::builder_with_provider(provider)
-        .with_protocol_versions(versions)?
-        .dangerous()
-        .with_custom_certificate_verifier(verifier)
-        .with_no_client_auth();
+    let mut config = tls_client_config(AcceptAnyChain, versions)?;
     config.enable_sni = false;
-    config.resumption = Resumption::disabled();
     Ok(TlsConnector::from(Arc::new(config)))
 }
 

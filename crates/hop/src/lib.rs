@@ -17,8 +17,9 @@
 //!   TLS client, and the per-handshake record of what it was shown.
 //! - `balancer`: [`balancer_tls_client`], the load balancers' TLS client toward targets.
 //! - `names`: [`certificate_name_matches`], a certificate's DNS name against a client's SNI.
-//! - `tls`: [`server_config`], the TLS server of a hop that terminates TLS, and
-//!   [`peer_chain`], what a peer presented.
+//! - `tls`: [`server_config`] and [`tls_server_config`] (a hop's TLS server: no resumption),
+//!   [`tls_client_config`] (a [`ChainVerifier`] client, no resumption), and [`peer_chain`], what
+//!   a peer presented.
 //! - `health`: [`HealthCheck`], [`StatusMatcher`], the per-target [`HealthTable`], the
 //!   [`HealthChecker`] task, and [`group_health`], both for one target group.
 //! - `error`: [`HopError`] and [`HealthError`].
@@ -46,5 +47,5 @@ pub use health::{
 pub use http::serve_http1;
 pub use names::certificate_name_matches;
 pub use server::{ACCEPT_BACKOFF, SHUTDOWN_GRACE, ServeOptions, local_addr, serve};
-pub use tls::{peer_chain, server_config};
+pub use tls::{peer_chain, server_config, tls_client_config, tls_server_config};
 pub use verify::{AcceptAnyChain, ChainJudge, ChainVerifier, Presented, recording};

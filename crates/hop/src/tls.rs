@@ -1,11 +1,18 @@
-//! TLS plumbing every hop shares: the server configuration of a hop that terminates TLS,
-//! and the chain a peer presented, as reports summarise it.
+//! The rustls configurations every hop builds, and the chain a peer presented as reports
+//! summarise it.
+//!
+//! Nothing in hoplab resumes a TLS session: API Gateway, the load balancers and the targets
+//! each make a full handshake on every connection, so that every connection shows the chain
+//! that was served and the verdict on it.
 
 use std::sync::Arc;
 
 use hoplab_trace::CertSummary;
 use rustls::server::{NoServerSessionStorage, ResolvesServerCert};
-use rustls::{CommonState, ServerConfig, SupportedProtocolVersion};
+use rustls::sign::{CertifiedKey, SingleCertAndKey};
+use rustls::{ClientConfig, CommonState, ServerConfig, SupportedProtocolVersion};
+
+use crate::{ChainJudge, ChainVerifier};
 
 /// The server configuration of a hop that terminates TLS: `versions`, certificates chosen by
 /// `certificates`, no client authentication, no ALPN, and no session resumption (no session
@@ -23,6 +30,39 @@ pub fn server_config(
         .with_cert_resolver(certificates);
     config.session_storage = Arc::new(NoServerSessionStorage {});
     config.send_tls13_tickets = 0;
+    Ok(config)
+}
+
+/// [`server_config`] for a hop that serves one chain, `key`'s, whatever name the client asks
+/// for.
+///
+/// # Errors
+/// What rustls says when the crypto provider cannot do any of `versions`.
+pub fn tls_server_config(
+    versions: &[&'static SupportedProtocolVersion],
+    key: Arc<CertifiedKey>,
+) -> Result<ServerConfig, rustls::Error> {
+    server_config(versions, Arc::new(SingleCertAndKey::from(key)))
+}
+
+/// A TLS client configuration that offers `versions`, hands every server chain to `judge`
+/// through a [`ChainVerifier`], sends no client certificate and resumes no session. SNI is
+/// on and no ALPN is offered; callers change either as their hop requires.
+///
+/// # Errors
+/// What rustls says when the crypto provider cannot do any of `versions`.
+pub fn tls_client_config<J: ChainJudge>(
+    judge: J,
+    versions: &[&'static SupportedProtocolVersion],
+) -> Result<ClientConfig, rustls::Error> {
+    let provider = hoplab_trace::crypto_provider();
+    let verifier = Arc::new(ChainVerifier::new(judge, &provider));
+    let mut config = ClientConfig::builder_with_provider(provider)
+        .with_protocol_versions(versions)?
+        .dangerous()
+        .with_custom_certificate_verifier(verifier)
+        .with_no_client_auth();
+    config.resumption = rustls::client::Resumption::disabled();
     Ok(config)
 }
 

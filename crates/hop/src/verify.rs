@@ -170,3 +170,100 @@ fn record<F: Send + 'static>(presented: Presented<F>) {
     // Outside `recording` nobody asked for the record; the verdict still applies.
     let _ = SEEN.try_with(|seen| *seen.borrow_mut() = Some(Box::new(presented)));
 }
+
+#[cfg(test)]
+mod tests {
+    use std::net::SocketAddr;
+    use std::sync::Arc;
+
+    use rustls::pki_types::PrivateKeyDer;
+    use rustls::sign::CertifiedKey;
+    use tokio::net::{TcpListener, TcpStream};
+    use tokio_rustls::{TlsAcceptor, TlsConnector};
+
+    use super::*;
+    use crate::{tls_client_config, tls_server_config};
+
+    /// Finds how many certificates were sent and refuses a handshake for `refused.example`.
+    #[derive(Debug)]
+    struct CountingJudge;
+
+    impl ChainJudge for CountingJudge {
+        type Finding = usize;
+
+        fn judge(
+            &self,
+            chain: &[CertificateDer<'_>],
+            server_name: &ServerName<'_>,
+            _now: UnixTime,
+        ) -> (usize, Result<(), rustls::Error>) {
+            let refused = server_name.to_str() == "refused.example";
+            let decision = if refused {
+                Err(rustls::Error::General("refused by the judge".into()))
+            } else {
+                Ok(())
+            };
+            (chain.len(), decision)
+        }
+    }
+
+    /// A TLS server on 127.0.0.1:0 serving a self-signed leaf to every connection.
+    async fn server() -> (SocketAddr, CertificateDer<'static>) {
+        let key = rcgen::KeyPair::generate().unwrap();
+        let cert = rcgen::CertificateParams::new(vec!["localhost".to_owned()])
+            .unwrap()
+            .self_signed(&key)
+            .unwrap();
+        let der = cert.der().clone();
+        let signing = hoplab_trace::crypto_provider()
+            .key_provider
+            .load_private_key(PrivateKeyDer::Pkcs8(key.serialize_der().into()))
+            .unwrap();
+        let served = Arc::new(CertifiedKey::new(vec![der.clone()], signing));
+        let config = tls_server_config(rustls::DEFAULT_VERSIONS, served).unwrap();
+        let acceptor = TlsAcceptor::from(Arc::new(config));
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move {
+            // Serves the handshakes of this test only.
+            for _ in 0..3 {
+                let (tcp, _) = listener.accept().await.unwrap();
+                let acceptor = acceptor.clone();
+                tokio::spawn(async move { acceptor.accept(tcp).await });
+            }
+        });
+        (addr, der)
+    }
+
+    #[tokio::test]
+    async fn each_handshake_on_one_shared_configuration_gets_its_own_record() {
+        let (addr, der) = server().await;
+        let connector = TlsConnector::from(Arc::new(
+            tls_client_config(CountingJudge, rustls::DEFAULT_VERSIONS).unwrap(),
+        ));
+        let handshake = |name: &'static str| {
+            let connector = connector.clone();
+            async move {
+                let tcp = TcpStream::connect(addr).await.unwrap();
+                let name = ServerName::try_from(name).unwrap();
+                recording::<_, usize>(connector.connect(name, tcp)).await
+            }
+        };
+        let ((accepted, seen), (refused, refused_seen)) =
+            tokio::join!(handshake("localhost"), handshake("refused.example"));
+
+        assert!(accepted.is_ok());
+        let seen = seen.expect("the accepted handshake was recorded");
+        assert_eq!(seen.chain, vec![der.clone()]);
+        assert_eq!(seen.finding, 1);
+
+        assert!(refused.is_err(), "the judge's refusal aborts the handshake");
+        let refused_seen = refused_seen.expect("a refused handshake is recorded too");
+        assert_eq!(refused_seen.chain, vec![der]);
+
+        // Outside `recording` the verdict still applies; nothing is kept.
+        let tcp = TcpStream::connect(addr).await.unwrap();
+        let name = ServerName::try_from("localhost").unwrap();
+        assert!(connector.connect(name, tcp).await.is_ok());
+    }
+}

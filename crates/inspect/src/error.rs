@@ -90,18 +90,18 @@ pub enum InspectError {
     },
     /// The TLS handshake failed (not a TLS server, no common protocol or cipher, a bad
     /// handshake signature, ...).
-    #[error("tls handshake with {target}: {reason}")]
+    #[error("tls handshake with {target}: {source}")]
     Handshake {
         /// The address connected to.
         target: String,
         /// What rustls said.
-        reason: String,
+        source: std::io::Error,
     },
     /// The TLS client could not be configured.
-    #[error("tls client configuration: {reason}")]
+    #[error("tls client configuration: {source}")]
     TlsConfig {
         /// What rustls said.
-        reason: String,
+        source: rustls::Error,
     },
     /// The handshake completed but no certificate chain was seen.
     #[error("tls handshake with {target}: the server sent no certificate")]

@@ -39,8 +39,8 @@
 //! - `bundled`: the bundled public root set and how it differs from AWS's list.
 //! - `input`: [`read_pem_file`], bounded in size.
 //! - `target`: [`ProbeTarget`] and [`ConnectTo`]: where a probe connects and what SNI it sends.
-//! - `recorder`: the rustls verifier that records the served chain.
-//! - `probe`: [`probe`] and [`ProbeReport`].
+//! - `probe`: [`probe`] and [`ProbeReport`]; the handshake records the served chain with the
+//!   hop kit's verifier and accepts it, so the verdict is given on the whole chain afterwards.
 //! - `text`: certificate listings in the style of `openssl s_client`.
 //! - `certs`: [`write_certs`], atomic PEM files with safe modes.
 //! - `exit`: exit codes.
@@ -55,7 +55,6 @@ mod error;
 mod exit;
 mod input;
 mod probe;
-mod recorder;
 mod report;
 mod target;
 mod text;

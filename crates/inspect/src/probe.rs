@@ -8,12 +8,12 @@ use std::fmt::Write as _;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+use hoplab_hop::{AcceptAnyChain, recording, tls_client_config};
 use serde::Serialize;
 use time::OffsetDateTime;
 use tokio::net::TcpStream;
 use tokio_rustls::TlsConnector;
 
-use crate::recorder::{self, ChainRecorder};
 use crate::{CheckReport, ConnectTo, InspectError, ProbeTarget, Trust, check, text};
 
 /// What a probe saw and API Gateway's verdict on it.
@@ -85,35 +85,32 @@ pub async fn probe(
 ) -> Result<ProbeReport, InspectError> {
     let trust = trust.load()?;
     let (server_name, sni) = target.server_name()?;
-    let provider = hoplab_trace::crypto_provider();
-    let (recorder, recorded) = ChainRecorder::new(Arc::clone(&provider));
-    let mut config = rustls::ClientConfig::builder_with_provider(provider)
-        .with_protocol_versions(&[&rustls::version::TLS13, &rustls::version::TLS12])
-        .map_err(|e| InspectError::TlsConfig {
-            reason: e.to_string(),
-        })?
-        .dangerous()
-        .with_custom_certificate_verifier(Arc::new(recorder))
-        .with_no_client_auth();
+    // Accepts whatever chain the server sends; `recording` hands it back for the verdict.
+    let mut config = tls_client_config(
+        AcceptAnyChain,
+        &[&rustls::version::TLS13, &rustls::version::TLS12],
+    )
+    .map_err(|source| InspectError::TlsConfig { source })?;
     config.enable_sni = sni.is_some();
-    config.resumption = rustls::client::Resumption::disabled();
     let connector = TlsConnector::from(Arc::new(config));
 
     let connect_to = target.connect_to();
     let mut phase = Phase::Resolving(connect_to.to_string());
-    let session = tokio::time::timeout(
+    let (session, presented) = recording::<_, ()>(tokio::time::timeout(
         target.timeout,
         handshake(&connect_to, server_name, &connector, &mut phase),
-    )
-    .await
-    .map_err(|_elapsed| InspectError::Timeout {
+    ))
+    .await;
+    let session = session.map_err(|_elapsed| InspectError::Timeout {
         target: connect_to.to_string(),
         after: target.timeout,
         phase: phase.to_string(),
     })??;
 
-    let chain = recorder::take(&recorded).ok_or_else(|| InspectError::NoServerCertificate {
-        target: session.peer.to_string(),
+    let chain = presented.map(|presented| presented.chain).ok_or_else(|| {
+        InspectError::NoServerCertificate {
+            target: session.peer.to_string(),
+        }
     })?;
     let check = check::judge(&chain, &target.host, &trust, at, insecure_skip_verification);
     Ok(ProbeReport {
@@ -195,14 +192,13 @@ async fn handshake(
         }
     };
     *phase = Phase::Handshaking(peer);
-    let stream =
-        connector
-            .connect(server_name, tcp)
-            .await
-            .map_err(|error| InspectError::Handshake {
-                target: peer.to_string(),
-                reason: error.to_string(),
-            })?;
+    let stream = connector
+        .connect(server_name, tcp)
+        .await
+        .map_err(|source| InspectError::Handshake {
+            target: peer.to_string(),
+            source,
+        })?;
     let (_, connection) = stream.get_ref();
     Ok(Session {
         peer,

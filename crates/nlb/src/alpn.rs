@@ -17,41 +17,89 @@
 //! policy, so a policy other than `None` on a listener with a TCP target group is refused at
 //! start.
 
-/// The ALPN policy names AWS defines, in the order it documents them.
-pub const ALPN_POLICIES: [&str; 5] = [
-    "HTTP1Only",
-    "HTTP2Only",
-    "HTTP2Optional",
-    "HTTP2Preferred",
-    "None",
-];
+use std::fmt;
+use std::str::FromStr;
 
-/// The policy a TLS listener has unless told otherwise: `None`, no ALPN.
-pub const DEFAULT_ALPN_POLICY: &str = "None";
+use crate::NlbError;
 
-/// The protocols the ALPN policy `policy` negotiates, most preferred first; empty for `None`
-/// (no ALPN), and `None` for a name AWS does not define.
-///
-/// | policy | preference list |
-/// |---|---|
-/// | `HTTP1Only` | `http/1.1`, `http/1.0` |
-/// | `HTTP2Only` | `h2` |
-/// | `HTTP2Optional` | `http/1.1`, `http/1.0`, `h2` |
-/// | `HTTP2Preferred` | `h2`, `http/1.1`, `http/1.0` |
-/// | `None` | (none) |
-pub fn alpn_protocols(policy: &str) -> Option<Vec<Vec<u8>>> {
-    const H2: &[u8] = b"h2";
-    const HTTP11: &[u8] = b"http/1.1";
-    const HTTP10: &[u8] = b"http/1.0";
-    let list: &[&[u8]] = match policy {
-        "HTTP1Only" => &[HTTP11, HTTP10],
-        "HTTP2Only" => &[H2],
-        "HTTP2Optional" => &[HTTP11, HTTP10, H2],
-        "HTTP2Preferred" => &[H2, HTTP11, HTTP10],
-        "None" => &[],
-        _ => return None,
-    };
-    Some(list.iter().map(|p| p.to_vec()).collect())
+/// A TLS listener's ALPN policy.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AlpnPolicy {
+    /// `HTTP1Only`: `http/1.1`, `http/1.0`.
+    Http1Only,
+    /// `HTTP2Only`: `h2`.
+    Http2Only,
+    /// `HTTP2Optional`: `http/1.1`, `http/1.0`, `h2`.
+    Http2Optional,
+    /// `HTTP2Preferred`: `h2`, `http/1.1`, `http/1.0`.
+    Http2Preferred,
+    /// `None`: no ALPN, what a TLS listener has unless told otherwise.
+    #[default]
+    None,
+}
+
+impl AlpnPolicy {
+    /// Every policy AWS defines with its AWS name, in the order AWS documents them: the one
+    /// spelling table of the listener's ALPN policies.
+    pub const ALL: [(&'static str, AlpnPolicy); 5] = [
+        ("HTTP1Only", AlpnPolicy::Http1Only),
+        ("HTTP2Only", AlpnPolicy::Http2Only),
+        ("HTTP2Optional", AlpnPolicy::Http2Optional),
+        ("HTTP2Preferred", AlpnPolicy::Http2Preferred),
+        ("None", AlpnPolicy::None),
+    ];
+
+    /// The AWS name.
+    pub fn name(self) -> &'static str {
+        Self::ALL
+            .iter()
+            .find_map(|&(name, policy)| (policy == self).then_some(name))
+            .unwrap_or_default()
+    }
+
+    /// The protocols the policy negotiates, most preferred first; empty for `None` (no ALPN).
+    ///
+    /// | policy | preference list |
+    /// |---|---|
+    /// | `HTTP1Only` | `http/1.1`, `http/1.0` |
+    /// | `HTTP2Only` | `h2` |
+    /// | `HTTP2Optional` | `http/1.1`, `http/1.0`, `h2` |
+    /// | `HTTP2Preferred` | `h2`, `http/1.1`, `http/1.0` |
+    /// | `None` | (none) |
+    pub fn protocols(self) -> Vec<Vec<u8>> {
+        const H2: &[u8] = b"h2";
+        const HTTP11: &[u8] = b"http/1.1";
+        const HTTP10: &[u8] = b"http/1.0";
+        let list: &[&[u8]] = match self {
+            AlpnPolicy::Http1Only => &[HTTP11, HTTP10],
+            AlpnPolicy::Http2Only => &[H2],
+            AlpnPolicy::Http2Optional => &[HTTP11, HTTP10, H2],
+            AlpnPolicy::Http2Preferred => &[H2, HTTP11, HTTP10],
+            AlpnPolicy::None => &[],
+        };
+        list.iter().map(|p| p.to_vec()).collect()
+    }
+}
+
+impl fmt::Display for AlpnPolicy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for AlpnPolicy {
+    type Err = NlbError;
+
+    /// Reads an AWS ALPN policy name, exactly as AWS spells it.
+    fn from_str(name: &str) -> Result<Self, NlbError> {
+        Self::ALL
+            .iter()
+            .find_map(|&(known, policy)| (known == name).then_some(policy))
+            .ok_or_else(|| NlbError::UnknownAlpnPolicy {
+                policy: name.to_owned(),
+            })
+    }
 }
 
 /// The protocol `policy` (most preferred first) picks from the client's `offered` list, or
@@ -66,6 +114,10 @@ pub(crate) fn choose<'p>(policy: &'p [Vec<u8>], offered: &[Vec<u8>]) -> Option<&
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn alpn_protocols(policy: &str) -> Option<Vec<Vec<u8>>> {
+        policy.parse::<AlpnPolicy>().ok().map(AlpnPolicy::protocols)
+    }
 
     fn names(policy: &str) -> Vec<String> {
         alpn_protocols(policy)
@@ -82,10 +134,11 @@ mod tests {
         assert_eq!(names("HTTP2Optional"), ["http/1.1", "http/1.0", "h2"]);
         assert_eq!(names("HTTP2Preferred"), ["h2", "http/1.1", "http/1.0"]);
         assert!(names("None").is_empty());
-        for policy in ALPN_POLICIES {
-            assert!(alpn_protocols(policy).is_some(), "{policy}");
+        for (name, policy) in AlpnPolicy::ALL {
+            assert!(alpn_protocols(name).is_some(), "{name}");
+            assert_eq!(policy.to_string(), name);
         }
-        assert!(alpn_protocols(DEFAULT_ALPN_POLICY).unwrap().is_empty());
+        assert!(AlpnPolicy::default().protocols().is_empty());
         assert_eq!(alpn_protocols("http2preferred"), None, "names are exact");
         assert_eq!(alpn_protocols("HTTP3Only"), None);
     }

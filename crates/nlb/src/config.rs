@@ -5,7 +5,7 @@ use std::sync::Arc;
 use hoplab_trace::HopId;
 use rustls::sign::CertifiedKey;
 
-use crate::{DEFAULT_ALPN_POLICY, HealthCheck, TargetEndpoint};
+use crate::{AlpnPolicy, HealthCheck, SecurityPolicy, TargetEndpoint};
 
 /// One NLB listener and its target group.
 #[derive(Debug, Clone)]
@@ -26,24 +26,22 @@ pub struct TlsTermination {
     pub default_certificate: Arc<CertifiedKey>,
     /// The certificate list: the first whose leaf DNS names match the client's SNI is served.
     pub certificates: Vec<Arc<CertifiedKey>>,
-    /// The AWS security policy name, e.g. `ELBSecurityPolicy-TLS13-1-2-2021-06`; see
-    /// [`tls_versions`](crate::tls_versions) for what each allows here.
-    pub security_policy: String,
-    /// The AWS ALPN policy name, e.g. `HTTP2Preferred`; `None` (the default) negotiates no
-    /// ALPN. See [`alpn_protocols`](crate::alpn_protocols). Any other policy needs a TLS
-    /// target group.
-    pub alpn_policy: String,
+    /// The security policy; see [`SecurityPolicy::tls_versions`] for what each allows here.
+    pub security_policy: SecurityPolicy,
+    /// The ALPN policy; [`AlpnPolicy::None`] (the default) negotiates no ALPN. Any other
+    /// policy needs a TLS target group.
+    pub alpn_policy: AlpnPolicy,
 }
 
 impl TlsTermination {
     /// A TLS listener serving `default_certificate` under `security_policy`, with an empty
     /// certificate list and no ALPN.
-    pub fn new(default_certificate: Arc<CertifiedKey>, security_policy: impl Into<String>) -> Self {
+    pub fn new(default_certificate: Arc<CertifiedKey>, security_policy: SecurityPolicy) -> Self {
         TlsTermination {
             default_certificate,
             certificates: Vec::new(),
-            security_policy: security_policy.into(),
-            alpn_policy: DEFAULT_ALPN_POLICY.to_owned(),
+            security_policy,
+            alpn_policy: AlpnPolicy::default(),
         }
     }
 }

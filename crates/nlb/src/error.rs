@@ -5,26 +5,29 @@ use std::net::SocketAddr;
 
 use hoplab_trace::HopId;
 
+use crate::{AlpnPolicy, SecurityPolicy};
+
 /// Something an NLB listener could not do.
 ///
-/// [`serve_listener`](crate::serve_listener) returns the start-up variants. The forwarding
-/// variants never end a listener: their text is what a `ForwardFailed` observation records.
+/// Reading a policy name returns the unknown-policy variants;
+/// [`serve_listener`](crate::serve_listener) returns the start-up variants. The handshake and
+/// forwarding variants never end a listener: their text is what a `TlsAcceptFailed` or
+/// `ForwardFailed` observation records.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum NlbError {
-    /// The listener's security policy is not one this simulator knows.
-    #[error("{hop}: unknown security policy {policy:?}")]
+    /// A security policy name this simulator does not know (see [`SecurityPolicy::ALL`]).
+    #[error(
+        "unknown security policy {policy:?}: expected one of {}",
+        names(&SecurityPolicy::ALL)
+    )]
     UnknownSecurityPolicy {
-        /// The listener.
-        hop: HopId,
         /// The policy name as given.
         policy: String,
     },
-    /// The listener's ALPN policy is not one AWS defines.
-    #[error("{hop}: unknown alpn policy {policy:?}")]
+    /// An ALPN policy name AWS does not define (see [`AlpnPolicy::ALL`]).
+    #[error("unknown alpn policy {policy:?}: expected one of {}", names(&AlpnPolicy::ALL))]
     UnknownAlpnPolicy {
-        /// The listener.
-        hop: HopId,
         /// The policy name as given.
         policy: String,
     },
@@ -34,8 +37,8 @@ pub enum NlbError {
     AlpnNeedsTlsTargetGroup {
         /// The listener.
         hop: HopId,
-        /// The policy name.
-        policy: String,
+        /// The policy.
+        policy: AlpnPolicy,
         /// The target group.
         group: String,
     },
@@ -85,13 +88,17 @@ pub enum NlbError {
         /// What rustls said.
         source: rustls::Error,
     },
-    /// The listener's local address could not be read.
-    #[error("{hop}: cannot read the listener address: {source}")]
-    LocalAddr {
-        /// The listener.
-        hop: HopId,
-        /// The socket error.
+    /// A client's TLS handshake with a TLS listener failed.
+    #[error("{source}")]
+    ClientHandshake {
+        /// The error, in rustls' words.
         source: io::Error,
+    },
+    /// A client did not finish its TLS handshake with a TLS listener in time.
+    #[error("tls handshake not finished after {seconds}s")]
+    ClientHandshakeTimeout {
+        /// How long the listener waited.
+        seconds: u64,
     },
     /// The TCP connection to a target failed.
     #[error("connect to target {target}: {source}")]
@@ -125,4 +132,13 @@ pub enum NlbError {
         /// How long the listener waited.
         seconds: u64,
     },
+}
+
+/// The names of a spelling table, for an error message.
+fn names<T>(table: &[(&'static str, T)]) -> String {
+    table
+        .iter()
+        .map(|(name, _)| *name)
+        .collect::<Vec<_>>()
+        .join(", ")
 }

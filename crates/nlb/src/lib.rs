@@ -3,7 +3,7 @@
 //! The NLB sits between API Gateway's VPC link and the targets. A **TCP listener** passes
 //! each connection through untouched to one target, so a client's TLS session ends at the
 //! target. A **TLS listener** terminates TLS itself, serving the certificate its client's SNI
-//! selects (else the default one) and negotiating ALPN as its [ALPN policy](alpn_protocols)
+//! selects (else the default one) and negotiating ALPN as its [ALPN policy](AlpnPolicy)
 //! says, then opens a new connection to the target: plain for a TCP target group, or TLS for a
 //! TLS target group, where it sends no SNI and does not validate the target's certificate.
 //! Each connection is pinned to one target chosen by a flow hash. A target group may
@@ -17,17 +17,18 @@
 //! A listener takes an already-bound [`TcpListener`](tokio::net::TcpListener) and a
 //! [`CancellationToken`](tokio_util::sync::CancellationToken); it never binds a socket itself.
 //! The behaviour follows `aws-tls-facts.md` §5; where rustls cannot do what AWS does (TLS 1.0
-//! and 1.1), [`tls_versions`] says so.
+//! and 1.1), [`SecurityPolicy::tls_versions`] says so.
 //!
 //! # Layout
 //! - `config`: [`ListenerConfig`], [`TlsTermination`], [`TargetGroup`], [`TargetEndpoint`].
-//! - `alpn`: ALPN policy names to protocols, and how a client's offer is answered.
+//! - `alpn`: [`AlpnPolicy`], by AWS name, its protocols, and how a client's offer is answered.
 //! - `error`: [`NlbError`], for start-up failures and the text of failed forwards.
-//! - `listener`: [`serve_listener`], the accept loop and graceful shutdown.
+//! - `listener`: [`serve_listener`], on the hop kit's accept loop ([`hoplab_hop::serve`]).
 //! - `passthrough`: a TCP listener's connections.
 //! - `terminate`: a TLS listener's connections: handshake, record, forward.
-//! - `sni`: choosing a certificate from the client's SNI.
-//! - `policy`: security policy names to TLS versions, front and back.
+//! - `sni`: each certificate's server configuration and chain summaries, made once, and the
+//!   choice among them from the client's SNI.
+//! - `policy`: [`SecurityPolicy`], by AWS name, and its TLS versions front and back.
 //! - `select`: [`select_target`], the flow hash.
 //! - `upstream`: connecting to a target, with the non-validating, SNI-less TLS client.
 //! - `relay`: copying bytes both ways.
@@ -48,7 +49,7 @@ mod terminate;
 mod tls;
 mod upstream;
 
-pub use alpn::{ALPN_POLICIES, DEFAULT_ALPN_POLICY, alpn_protocols};
+pub use alpn::AlpnPolicy;
 pub use config::{ListenerConfig, TargetGroup, TlsTermination};
 pub use error::NlbError;
 pub use hoplab_hop::{
@@ -56,7 +57,7 @@ pub use hoplab_hop::{
     HEALTH_CHECK_TIMEOUT_SECONDS, HealthCheck, HealthCheckProtocol, StatusMatcher, TargetEndpoint,
 };
 pub use listener::{SHUTDOWN_GRACE, serve_listener, serve_listener_reporting_ready};
-pub use policy::{SECURITY_POLICIES, backend_tls_versions, tls_versions};
+pub use policy::SecurityPolicy;
 pub use relay::RELAY_BUFFER;
 pub use select::select_target;
 pub use tls::HANDSHAKE_TIMEOUT;

@@ -1,21 +1,19 @@
-//! The accept loop of one listener: one task per connection, and graceful shutdown.
+//! One listener on the hop kit's accept loop: its health checks, and each connection handed
+//! to passthrough or termination.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
+use hoplab_hop::{HealthChecker, HealthTable, ServeOptions, local_addr};
 use hoplab_trace::{Connection, EventLog, HopId, Observation};
 use tokio::net::{TcpListener, TcpStream};
 use tokio_util::sync::CancellationToken;
-use tokio_util::task::TaskTracker;
-use tracing::Instrument;
 
 use crate::passthrough;
-use crate::policy::backend_tls_versions;
 use crate::terminate::Terminator;
 use crate::upstream::Forwarder;
 use crate::{ListenerConfig, NlbError};
-use hoplab_hop::{HealthChecker, HealthTable};
 
 /// How long open connections may run after shutdown is requested before they are closed.
 pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
@@ -31,9 +29,9 @@ pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 /// then this returns.
 ///
 /// # Errors
-/// Only when the listener cannot start (unknown security or ALPN policy, an ALPN policy with a
-/// TCP target group, empty target group, a TCP listener with a TLS target group, a health
-/// check that cannot run, unusable certificates). Failures on one connection are recorded in
+/// Only when the listener cannot start (an ALPN policy with a TCP target group, empty target
+/// group, a TCP listener with a TLS target group, a health check that cannot run, unusable
+/// certificates). Failures on one connection are recorded in
 /// `events` instead.
 pub async fn serve_listener(
     listener: TcpListener,
@@ -59,12 +57,7 @@ pub async fn serve_listener_reporting_ready(
     ready: Option<tokio::sync::oneshot::Sender<()>>,
 ) -> Result<(), NlbError> {
     let hop = config.hop.clone();
-    let addr = listener
-        .local_addr()
-        .map_err(|source| NlbError::LocalAddr {
-            hop: hop.clone(),
-            source,
-        })?;
+    let addr = local_addr(&hop, &listener)?;
     let (handler, checker) = Handler::new(config, events, addr)?;
     let handler = Arc::new(handler);
     tracing::info!(
@@ -89,59 +82,24 @@ pub async fn serve_listener_reporting_ready(
         let _ = ready.send(());
     }
 
-    let tracker = TaskTracker::new();
-    let force = CancellationToken::new();
-    loop {
-        let (stream, peer) = tokio::select! {
-            biased;
-            () = shutdown.cancelled() => break,
-            accepted = listener.accept() => match accepted {
-                Ok(accepted) => accepted,
-                Err(error) => {
-                    tracing::warn!(%hop, %error, "accept failed");
-                    tokio::select! {
-                        () = shutdown.cancelled() => {}
-                        () = tokio::time::sleep(hoplab_trace::ACCEPT_BACKOFF) => {}
-                    }
-                    continue;
-                }
-            },
-        };
-        let conn = Connection {
-            peer,
-            local: stream.local_addr().unwrap_or(addr),
-        };
-        let span = tracing::info_span!("connection", hop = %hop, client.addr = %peer);
+    let options = ServeOptions {
+        hop: hop.clone(),
+        grace: SHUTDOWN_GRACE,
+    };
+    // Relays do not watch the drain signal: a connection keeps relaying until its peers close
+    // it or the grace period ends.
+    let served = hoplab_hop::serve(listener, shutdown, options, move |stream, conn| {
         let handler = Arc::clone(&handler);
-        let force = force.clone();
-        tracker.spawn(
-            async move {
-                tokio::select! {
-                    () = force.cancelled() => tracing::debug!("closed at the end of the shutdown grace"),
-                    () = handler.handle(stream, conn) => {}
-                }
-            }
-            .instrument(span),
-        );
-    }
-
-    drop(listener);
+        async move { handler.handle(stream, conn).await }
+    })
+    .await;
     if let Some(checker) = checker {
-        // Returns as soon as it sees the cancellation, abandoning any check in flight.
+        // Returned as soon as it saw the cancellation, abandoning any check in flight.
         if let Err(error) = checker.await {
             tracing::warn!(%hop, %error, "health checker failed");
         }
     }
-    tracker.close();
-    tracing::info!(%hop, open = tracker.len(), "nlb listener shutting down");
-    if tokio::time::timeout(SHUTDOWN_GRACE, tracker.wait())
-        .await
-        .is_err()
-    {
-        tracing::warn!(%hop, open = tracker.len(), "closing connections still open after the shutdown grace");
-        force.cancel();
-        tracker.wait().await;
-    }
+    served?;
     Ok(())
 }
 
@@ -172,12 +130,14 @@ impl Handler {
                 if terminator.negotiates_alpn() && !group.tls {
                     return Err(NlbError::AlpnNeedsTlsTargetGroup {
                         hop,
-                        policy: tls.alpn_policy.clone(),
+                        policy: tls.alpn_policy,
                         group: group.name,
                     });
                 }
-                // Known, since the terminator accepted the policy.
-                (Some(terminator), backend_tls_versions(&tls.security_policy))
+                (
+                    Some(terminator),
+                    Some(tls.security_policy.backend_tls_versions()),
+                )
             }
         };
         let (healthy_threshold, unhealthy_threshold) = group

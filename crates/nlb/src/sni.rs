@@ -8,32 +8,52 @@
 
 use std::sync::Arc;
 
+use hoplab_hop::tls_server_config;
 use hoplab_trace::{CertSummary, HopId};
-use rustls::server::{ClientHello, ResolvesServerCert};
+use rustls::ServerConfig;
 use rustls::sign::CertifiedKey;
 
 use crate::{NlbError, TlsTermination};
 
-/// One certificate a listener can serve, with what reports say about its chain.
+/// One certificate a listener can serve: the server configurations that serve it and what
+/// reports say about its chain, all made once when the listener starts.
 #[derive(Debug)]
 pub(crate) struct Choice {
-    /// The chain and key rustls serves.
-    pub(crate) key: Arc<CertifiedKey>,
-    /// Summaries of the chain, leaf first, as sent.
-    pub(crate) served: Vec<CertSummary>,
+    /// Serves this certificate without ALPN.
+    pub(crate) plain: Arc<ServerConfig>,
+    /// For an ALPN policy other than `None`: serves it negotiating the policy's protocols.
+    pub(crate) alpn: Option<Arc<ServerConfig>>,
+    /// Summaries of the chain, leaf first, as sent; every handshake's record shares them.
+    pub(crate) served: Arc<[CertSummary]>,
 }
 
 impl Choice {
-    fn new(key: Arc<CertifiedKey>) -> Self {
-        let served = CertSummary::chain(key.cert.iter().map(|der| der.as_ref()));
-        Choice { key, served }
+    fn new(hop: &HopId, key: &Arc<CertifiedKey>, tls: &TlsTermination) -> Result<Self, NlbError> {
+        let served = CertSummary::chain(key.cert.iter().map(|der| der.as_ref())).into();
+        let plain = tls_server_config(tls.security_policy.tls_versions(), Arc::clone(key))
+            .map_err(|source| NlbError::Tls {
+                hop: hop.clone(),
+                source,
+            })?;
+        let protocols = tls.alpn_policy.protocols();
+        let alpn = (!protocols.is_empty()).then(|| {
+            let mut with_alpn = plain.clone();
+            with_alpn.alpn_protocols = protocols;
+            Arc::new(with_alpn)
+        });
+        Ok(Choice {
+            plain: Arc::new(plain),
+            alpn,
+            served,
+        })
     }
 }
 
 /// A listener's certificates: the default one and the SNI-matched list.
 ///
-/// It is both the rustls certificate resolver and, after the handshake, the way to find out
-/// which chain was served: selection is a pure function of the SNI, which rustls keeps.
+/// The listener reads the client's ClientHello first and picks the certificate once, here;
+/// the handshake then runs with that certificate's configuration and its record shares that
+/// certificate's summaries.
 #[derive(Debug)]
 pub(crate) struct CertificateSelector {
     default: Choice,
@@ -41,7 +61,8 @@ pub(crate) struct CertificateSelector {
 }
 
 impl CertificateSelector {
-    /// Reads the DNS names of every listed leaf once, up front.
+    /// Reads the DNS names of every listed leaf and builds every certificate's configuration
+    /// (versions from the security policy, protocols from the ALPN policy) once, up front.
     pub(crate) fn new(hop: &HopId, tls: &TlsTermination) -> Result<Self, NlbError> {
         if tls.default_certificate.cert.is_empty() {
             return Err(NlbError::EmptyChain {
@@ -61,10 +82,10 @@ impl CertificateSelector {
                     index,
                 })?
                 .dns_names;
-            list.push((names, Choice::new(Arc::clone(key))));
+            list.push((names, Choice::new(hop, key, tls)?));
         }
         Ok(CertificateSelector {
-            default: Choice::new(Arc::clone(&tls.default_certificate)),
+            default: Choice::new(hop, &tls.default_certificate, tls)?,
             list,
         })
     }
@@ -78,12 +99,6 @@ impl CertificateSelector {
             .iter()
             .find(|(names, _)| names.iter().any(|pattern| name_matches(pattern, sni)))
             .map_or(&self.default, |(_, choice)| choice)
-    }
-}
-
-impl ResolvesServerCert for CertificateSelector {
-    fn resolve(&self, client_hello: ClientHello<'_>) -> Option<Arc<CertifiedKey>> {
-        Some(Arc::clone(&self.select(client_hello.server_name()).key))
     }
 }
 

@@ -5,8 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use hoplab_trace::{Connection, EventLog, HopId, Observation};
-use rustls::ServerConfig;
-use rustls::server::{Acceptor, NoServerSessionStorage};
+use rustls::server::Acceptor;
 use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
 use tokio::time::Instant;
@@ -15,64 +14,34 @@ use tokio_rustls::server::TlsStream;
 
 use crate::alpn;
 use crate::relay::{relay, until_either_readable};
-use crate::sni::CertificateSelector;
+use crate::sni::{CertificateSelector, Choice};
 use crate::tls::HANDSHAKE_TIMEOUT;
 use crate::upstream::{Forwarder, Upstream};
-use crate::{NlbError, TlsTermination, alpn_protocols, tls_versions};
+use crate::{NlbError, TlsTermination};
 
 /// How long sending `close_notify` to a client may take when its target cannot be reached.
 const CLOSE_TIMEOUT: Duration = Duration::from_secs(2);
 
 /// The server side of a TLS listener.
 pub(crate) struct Terminator {
-    /// The configuration without ALPN.
-    plain: Arc<ServerConfig>,
-    /// For an ALPN policy other than `None`: the policy's protocols, and the configuration
-    /// that negotiates them.
-    alpn: Option<(Vec<Vec<u8>>, Arc<ServerConfig>)>,
-    selector: Arc<CertificateSelector>,
+    /// The ALPN policy's protocols, most preferred first; empty for `None`.
+    protocols: Vec<Vec<u8>>,
+    certificates: CertificateSelector,
 }
 
 impl Terminator {
     /// Builds the TLS server: versions from the security policy, certificates by SNI, ALPN
     /// from the ALPN policy, no session resumption.
     pub(crate) fn new(hop: &HopId, tls: &TlsTermination) -> Result<Self, NlbError> {
-        let versions =
-            tls_versions(&tls.security_policy).ok_or_else(|| NlbError::UnknownSecurityPolicy {
-                hop: hop.clone(),
-                policy: tls.security_policy.clone(),
-            })?;
-        let protocols =
-            alpn_protocols(&tls.alpn_policy).ok_or_else(|| NlbError::UnknownAlpnPolicy {
-                hop: hop.clone(),
-                policy: tls.alpn_policy.clone(),
-            })?;
-        let selector = Arc::new(CertificateSelector::new(hop, tls)?);
-        let mut config = ServerConfig::builder_with_provider(hoplab_trace::crypto_provider())
-            .with_protocol_versions(versions)
-            .map_err(|source| NlbError::Tls {
-                hop: hop.clone(),
-                source,
-            })?
-            .with_no_client_auth()
-            .with_cert_resolver(Arc::clone(&selector) as _);
-        config.session_storage = Arc::new(NoServerSessionStorage {});
-        config.send_tls13_tickets = 0;
-        let alpn = (!protocols.is_empty()).then(|| {
-            let mut with_alpn = config.clone();
-            with_alpn.alpn_protocols.clone_from(&protocols);
-            (protocols, Arc::new(with_alpn))
-        });
         Ok(Terminator {
-            plain: Arc::new(config),
-            alpn,
-            selector,
+            protocols: tls.alpn_policy.protocols(),
+            certificates: CertificateSelector::new(hop, tls)?,
         })
     }
 
     /// Whether the ALPN policy negotiates any protocol (it is not `None`).
     pub(crate) fn negotiates_alpn(&self) -> bool {
-        self.alpn.is_some()
+        !self.protocols.is_empty()
     }
 
     /// Terminates TLS on one accepted connection, records the outcome, then forwards it.
@@ -86,15 +55,14 @@ impl Terminator {
     ) {
         let deadline = Instant::now() + HANDSHAKE_TIMEOUT;
         let mut client = match self.accept(stream, deadline).await {
-            Ok((client, offered)) => {
+            Ok((client, offered, choice)) => {
                 let session = client.get_ref().1;
                 let sni = session.server_name().map(str::to_owned);
                 let version = hoplab_trace::tls_version_name(session.protocol_version());
                 let selected = session.alpn_protocol().map(protocol_name);
-                let served = self.selector.select(sni.as_deref()).served.clone();
                 tracing::debug!(?sni, %version, ?selected, "tls terminated");
                 // ALPN first: whoever sees the handshake recorded also sees what it negotiated.
-                if self.alpn.is_some() {
+                if self.negotiates_alpn() {
                     events.record(Observation::AlpnNegotiated {
                         hop: hop.clone(),
                         conn: downstream,
@@ -106,12 +74,12 @@ impl Terminator {
                     hop: hop.clone(),
                     conn: downstream,
                     sni,
-                    served,
+                    served: Arc::clone(&choice.served),
                     version,
                 });
                 client
             }
-            Err(error) => return failed(hop, events, downstream, error),
+            Err(error) => return failed(hop, events, downstream, &error),
         };
         match forwarder.open(downstream).await {
             Some(Upstream::Plain(upstream)) => {
@@ -127,20 +95,18 @@ impl Terminator {
     }
 
     /// Runs the server side of the handshake by `deadline`: reads the ClientHello, picks the
-    /// configuration with ALPN only when the client offered a protocol of the policy (so a
-    /// client with no overlap is served without ALPN, as AWS does, rather than refused), then
-    /// finishes. Returns the session and the protocols the client offered (none without a
-    /// policy), or the error text.
+    /// certificate from its SNI (once: the handshake and its record both use this choice),
+    /// picks that certificate's configuration with ALPN only when the client offered a
+    /// protocol of the policy (so a client with no overlap is served without ALPN, as AWS
+    /// does, rather than refused), then finishes. Returns the session, the protocols the
+    /// client offered (none without a policy) and the certificate served.
     async fn accept(
         &self,
         stream: TcpStream,
         deadline: Instant,
-    ) -> Result<(TlsStream<TcpStream>, Vec<Vec<u8>>), String> {
-        let timed_out = || {
-            format!(
-                "tls handshake not finished after {}s",
-                HANDSHAKE_TIMEOUT.as_secs()
-            )
+    ) -> Result<(TlsStream<TcpStream>, Vec<Vec<u8>>, &Choice), NlbError> {
+        let timed_out = || NlbError::ClientHandshakeTimeout {
+            seconds: HANDSHAKE_TIMEOUT.as_secs(),
         };
         let start = tokio::time::timeout_at(
             deadline,
@@ -148,29 +114,27 @@ impl Terminator {
         )
         .await
         .map_err(|_| timed_out())?
-        .map_err(|error| error.to_string())?;
+        .map_err(|source| NlbError::ClientHandshake { source })?;
+        let hello = start.client_hello();
+        let choice = self.certificates.select(hello.server_name());
         // Without a policy the client's offer is neither answered nor recorded.
-        let (offered, config) = match &self.alpn {
-            None => (Vec::new(), &self.plain),
-            Some((policy, with_alpn)) => {
-                let offered: Vec<Vec<u8>> = start
-                    .client_hello()
-                    .alpn()
-                    .map(|protocols| protocols.map(<[u8]>::to_vec).collect())
-                    .unwrap_or_default();
-                let config = if alpn::choose(policy, &offered).is_some() {
-                    with_alpn
-                } else {
-                    &self.plain
-                };
-                (offered, config)
-            }
+        let offered: Vec<Vec<u8>> = if self.negotiates_alpn() {
+            hello
+                .alpn()
+                .map(|protocols| protocols.map(<[u8]>::to_vec).collect())
+                .unwrap_or_default()
+        } else {
+            Vec::new()
+        };
+        let config = match &choice.alpn {
+            Some(with_alpn) if alpn::choose(&self.protocols, &offered).is_some() => with_alpn,
+            _ => &choice.plain,
         };
         let client = tokio::time::timeout_at(deadline, start.into_stream(Arc::clone(config)))
             .await
             .map_err(|_| timed_out())?
-            .map_err(|error| error.to_string())?;
-        Ok((client, offered))
+            .map_err(|source| NlbError::ClientHandshake { source })?;
+        Ok((client, offered, choice))
     }
 }
 
@@ -193,11 +157,11 @@ fn protocol_name(protocol: &[u8]) -> String {
 }
 
 /// Records a failed client handshake; the connection is then dropped.
-fn failed(hop: &HopId, events: &EventLog, conn: Connection, error: String) {
+fn failed(hop: &HopId, events: &EventLog, conn: Connection, error: &NlbError) {
     tracing::debug!(%error, "tls handshake failed");
     events.record(Observation::TlsAcceptFailed {
         hop: hop.clone(),
         conn,
-        error,
+        error: error.to_string(),
     });
 }

@@ -4,7 +4,7 @@ mod support;
 
 use std::collections::BTreeSet;
 
-use hoplab_nlb::{NlbError, SHUTDOWN_GRACE};
+use hoplab_nlb::{NlbError, SHUTDOWN_GRACE, SecurityPolicy};
 use hoplab_trace::{CertSummary, Connection, EventLog, HopId, Observation};
 use support::*;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -370,7 +370,7 @@ async fn a_tls13_only_policy_refuses_a_tls12_only_client() {
     let app = target("app", None, &events).await;
     let front = Leaf::new(&["api.example.com"]);
     let mut tls = termination(&front, &[]);
-    tls.security_policy = "ELBSecurityPolicy-TLS13-1-3-2021-06".to_owned();
+    tls.security_policy = "ELBSecurityPolicy-TLS13-1-3-2021-06".parse().unwrap();
     let nlb = nlb(
         listener_config(Some(tls), false, &[("app", app.addr)]),
         &events,
@@ -406,7 +406,7 @@ async fn a_tls12_policy_serves_tls12_to_clients_and_targets() {
     let app = target("app", Some(&Leaf::new(&["app.internal"])), &events).await;
     let front = Leaf::new(&["api.example.com"]);
     let mut tls = termination(&front, &[]);
-    tls.security_policy = "ELBSecurityPolicy-2016-08".to_owned();
+    tls.security_policy = "ELBSecurityPolicy-2016-08".parse().unwrap();
     let nlb = nlb(
         listener_config(Some(tls), true, &[("app", app.addr)]),
         &events,
@@ -557,16 +557,12 @@ async fn configurations_aws_does_not_allow_are_refused_at_start() {
     let front = Leaf::new(&["api.example.com"]);
     let somewhere = refusing_address().await;
 
-    let mut unknown = termination(&front, &[]);
-    unknown.security_policy = "ELBSecurityPolicy-Custom".to_owned();
+    // A policy is typed: an unknown name is refused when it is read, before any listener.
+    let unknown = "ELBSecurityPolicy-Custom".parse::<SecurityPolicy>();
     let tcp_to_tls = listener_config(None, true, &[("app", somewhere)]);
     let empty = listener_config(Some(termination(&front, &[])), false, &[]);
-    let configs = [
-        listener_config(Some(unknown), false, &[("app", somewhere)]),
-        tcp_to_tls,
-        empty,
-    ];
-    let mut errors = Vec::new();
+    let configs = [tcp_to_tls, empty];
+    let mut errors = vec![unknown.expect_err("refused")];
     for config in configs {
         let nlb = nlb(config, &events).await;
         let result = tokio::time::timeout(STEP, nlb.handle)

@@ -86,14 +86,14 @@ impl<'a> HopConfigs<'a> {
         let tls = listener.protocol().tls().map(|tls| {
             let mut termination = TlsTermination::new(
                 self.certified_key(tls.default_certificate()),
-                tls.security_policy().as_str(),
+                crate::faults::security_policy(tls.security_policy()),
             );
             termination.certificates = tls
                 .certificates()
                 .iter()
                 .map(|id| self.certified_key(*id))
                 .collect();
-            termination.alpn_policy = tls.alpn_policy().as_str().to_owned();
+            termination.alpn_policy = crate::faults::alpn_policy(tls.alpn_policy());
             termination
         });
         let mut target_group = TargetGroup::new(
@@ -355,8 +355,11 @@ uri = "http://web.example.com/"
             .expect("converts");
         assert_eq!(tls.hop, HopId::nlb("internal", 443));
         let termination = tls.tls.expect("a TLS listener");
-        assert_eq!(termination.security_policy, "ELBSecurityPolicy-2016-08");
-        assert_eq!(termination.alpn_policy, "HTTP2Preferred");
+        assert_eq!(
+            termination.security_policy.name(),
+            "ELBSecurityPolicy-2016-08"
+        );
+        assert_eq!(termination.alpn_policy.name(), "HTTP2Preferred");
         assert_eq!(termination.certificates.len(), 1);
         let nlb_cert = scenario.find_certificate("nlb-cert").expect("nlb-cert");
         assert!(Arc::ptr_eq(

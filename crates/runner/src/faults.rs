@@ -1,4 +1,5 @@
-//! Scenario settings for faults, TLS versions and health checks → the hop libraries' types.
+//! Scenario settings for faults, TLS versions, listener policies and health checks → the hop
+//! libraries' types.
 
 use std::time::Duration;
 
@@ -29,6 +30,30 @@ pub(crate) fn target_tls_versions(versions: scenario::TlsVersions) -> TargetTlsV
         scenario::TlsVersions::Tls12AndTls13 => TargetTlsVersions::Tls12AndTls13,
         scenario::TlsVersions::Tls13Only => TargetTlsVersions::Tls13Only,
         scenario::TlsVersions::Tls12Only => TargetTlsVersions::Tls12Only,
+    }
+}
+
+/// The NLB library's security policy for a scenario TLS listener's `security_policy`.
+pub(crate) fn security_policy(policy: scenario::SecurityPolicy) -> hoplab_nlb::SecurityPolicy {
+    use hoplab_nlb::SecurityPolicy as Nlb;
+    match policy {
+        scenario::SecurityPolicy::Tls13_1_2_2021_06 => Nlb::Tls13_1_2_2021_06,
+        scenario::SecurityPolicy::Tls13_1_3_2021_06 => Nlb::Tls13_1_3_2021_06,
+        scenario::SecurityPolicy::Tls13_1_0_2021_06 => Nlb::Tls13_1_0_2021_06,
+        scenario::SecurityPolicy::Policy2016_08 => Nlb::Policy2016_08,
+        scenario::SecurityPolicy::Fs1_2Res2020_10 => Nlb::Fs1_2Res2020_10,
+    }
+}
+
+/// The NLB library's ALPN policy for a scenario TLS listener's `alpn_policy`.
+pub(crate) fn alpn_policy(policy: scenario::AlpnPolicy) -> hoplab_nlb::AlpnPolicy {
+    use hoplab_nlb::AlpnPolicy as Nlb;
+    match policy {
+        scenario::AlpnPolicy::None => Nlb::None,
+        scenario::AlpnPolicy::Http1Only => Nlb::Http1Only,
+        scenario::AlpnPolicy::Http2Only => Nlb::Http2Only,
+        scenario::AlpnPolicy::Http2Optional => Nlb::Http2Optional,
+        scenario::AlpnPolicy::Http2Preferred => Nlb::Http2Preferred,
     }
 }
 

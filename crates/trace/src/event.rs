@@ -38,8 +38,9 @@ pub enum Observation {
         conn: Connection,
         /// The server name the client asked for, if any.
         sni: Option<String>,
-        /// The certificates this hop sent, leaf first, in the order sent.
-        served: Vec<CertSummary>,
+        /// The certificates this hop sent, leaf first, in the order sent. Shared with the hop,
+        /// which summarises each chain it serves once.
+        served: Arc<[CertSummary]>,
         /// The negotiated protocol version, e.g. `TLSv1.3`.
         version: String,
     },

@@ -13,19 +13,16 @@
 //! - [`MatchedRule`], [`AlbAction`] and [`ResponseOrigin`]: the parts of an ALB listener's
 //!   request record.
 //! - [`crypto_provider`] and [`tls_version_name`]: TLS helpers every hop shares.
-//! - [`ACCEPT_BACKOFF`]: the pause after a failed `accept`, the same in every server.
 
 #![warn(missing_docs)]
 
 mod alb;
 mod event;
 mod hop;
-mod net;
 mod tls;
 
 pub use alb::{AlbAction, MatchedRule, ResponseOrigin};
 pub use event::{Connection, EventLog, Observation};
 pub use hop::HopId;
 pub use hoplab_pkix::CertSummary;
-pub use net::ACCEPT_BACKOFF;
 pub use tls::{crypto_provider, tls_version_name};

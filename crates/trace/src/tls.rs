@@ -1,15 +1,19 @@
 //! Small TLS helpers every hop shares: the crypto provider and version names.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use rustls::ProtocolVersion;
 use rustls::crypto::CryptoProvider;
 
-/// The process-wide default crypto provider if one is installed, else aws-lc-rs.
+/// The process-wide default crypto provider if one is installed, else aws-lc-rs (built once:
+/// the gateway asks for a provider on every request).
 pub fn crypto_provider() -> Arc<CryptoProvider> {
-    CryptoProvider::get_default()
-        .cloned()
-        .unwrap_or_else(|| Arc::new(rustls::crypto::aws_lc_rs::default_provider()))
+    static AWS_LC_RS: OnceLock<Arc<CryptoProvider>> = OnceLock::new();
+    CryptoProvider::get_default().cloned().unwrap_or_else(|| {
+        Arc::clone(
+            AWS_LC_RS.get_or_init(|| Arc::new(rustls::crypto::aws_lc_rs::default_provider())),
+        )
+    })
 }
 
 /// A negotiated protocol version as reports spell it (`TLSv1.3`, `TLSv1.2`), or `unknown`.

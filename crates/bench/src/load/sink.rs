@@ -5,6 +5,8 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use hoplab_hop::ServeOptions;
+use hoplab_trace::HopId;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio_util::sync::CancellationToken;
@@ -34,29 +36,24 @@ impl Sink {
         let accepted = Arc::new(AtomicU64::new(0));
         let shutdown = CancellationToken::new();
         let (count, stop) = (Arc::clone(&accepted), shutdown.clone());
-        tokio::spawn(async move {
-            loop {
-                let stream = tokio::select! {
-                    () = stop.cancelled() => break,
-                    accepted = listener.accept() => match accepted {
-                        Ok((stream, _)) => stream,
-                        // Out of descriptors, most likely: let the load loop see its failures.
-                        Err(_) => {
-                            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
-                            continue;
-                        }
-                    },
-                };
+        // The hop kit's accept loop: a failed accept (out of descriptors, most likely) pauses
+        // and retries, and the load loop sees its own failures.
+        let options = ServeOptions::new(HopId::target("sink"));
+        tokio::spawn(hoplab_hop::serve(
+            listener,
+            shutdown.clone(),
+            options,
+            move |stream, _| {
                 count.fetch_add(1, Ordering::Relaxed);
                 let stop = stop.clone();
-                tokio::spawn(async move {
+                async move {
                     tokio::select! {
                         () = stop.cancelled() => {}
                         () = serve(stream) => {}
                     }
-                });
-            }
-        });
+                }
+            },
+        ));
         Ok(Sink {
             addr,
             accepted,

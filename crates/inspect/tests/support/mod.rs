@@ -1,23 +1,19 @@
 //! Test helpers: one scenario PKI with a certificate for every verdict, its PEM files, and
 //! servers on 127.0.0.1:0 that serve its chains.
 
-#![allow(dead_code)]
+#![allow(dead_code, unused_imports)]
 
 use std::net::SocketAddr;
 use std::sync::OnceLock;
-use std::time::Duration;
 
 use hoplab_inspect::Trust;
 use hoplab_pki::Pki;
-use hoplab_target::{TargetConfig, serve};
+use hoplab_target::{TargetConfig, TargetError, serve};
+use hoplab_test_support::{Running, bind};
 use hoplab_trace::{EventLog, HopId};
 use time::OffsetDateTime;
-use tokio::net::TcpListener;
-use tokio::task::JoinHandle;
-use tokio_util::sync::CancellationToken;
 
-/// Upper bound for any single step of a test.
-pub(crate) const STEP: Duration = Duration::from_secs(10);
+pub(crate) use hoplab_test_support::STEP;
 
 /// The host every test leaf names.
 pub(crate) const HOST: &str = "api.example.com";
@@ -149,35 +145,25 @@ pub(crate) fn trust() -> Trust {
 /// A target serving `leaf`'s chain over TLS on 127.0.0.1:0.
 pub(crate) struct Server {
     pub(crate) addr: SocketAddr,
-    shutdown: CancellationToken,
-    handle: JoinHandle<Result<(), hoplab_target::TargetError>>,
+    running: Running<TargetError>,
 }
 
 impl Server {
     pub(crate) async fn start(leaf: &str) -> Server {
         let served = served(leaf);
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-        let addr = listener.local_addr().expect("local addr");
-        let shutdown = CancellationToken::new();
         let config = TargetConfig::new(
             HopId::target(leaf),
             Some(served.certified_key.clone()),
             "ok",
         );
-        let handle = tokio::spawn(serve(listener, config, EventLog::new(), shutdown.clone()));
-        Server {
-            addr,
-            shutdown,
-            handle,
-        }
+        let (listener, addr) = bind().await;
+        let running = Running::spawn(listener, &EventLog::new(), |listener, events, shutdown| {
+            serve(listener, config, events, shutdown)
+        });
+        Server { addr, running }
     }
 
     pub(crate) async fn stop(self) {
-        self.shutdown.cancel();
-        tokio::time::timeout(hoplab_target::SHUTDOWN_GRACE + STEP, self.handle)
-            .await
-            .expect("target stops")
-            .expect("target task")
-            .expect("target serve");
+        self.running.stop().await;
     }
 }

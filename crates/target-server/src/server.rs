@@ -1,8 +1,10 @@
-//! The accept loop: one task per connection, and graceful shutdown.
+//! A target's server: the hop kit's accept loop, and the connection-level faults (refuse,
+//! accept-then-close, reset).
 
 use std::sync::Arc;
 use std::time::Duration;
 
+use hoplab_hop::{ServeOptions, local_addr};
 use hoplab_trace::{Connection, EventLog, HopId, Observation};
 use hyper::StatusCode;
 use hyper::body::Bytes;
@@ -10,10 +12,8 @@ use hyper::header::HeaderValue;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio_util::sync::CancellationToken;
-use tokio_util::task::TaskTracker;
-use tracing::Instrument;
 
-use crate::http::{Answer, Responder, serve_connection};
+use crate::http::{Answer, Responder, http_server, serve_connection};
 use crate::tls::TlsServer;
 use crate::{TargetBehaviour, TargetConfig, TargetError};
 
@@ -25,9 +25,9 @@ pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 /// Every accepted connection is recorded in `events`, then (for HTTPS) the TLS handshake's
 /// outcome, then every request answered. A target configured with a
 /// [`TargetBehaviour`](crate::TargetBehaviour) other than `Normal` misbehaves as that
-/// behaviour describes and records a `TargetFault` each time. On cancellation the listener is closed at once,
-/// requests in flight are answered, idle connections are closed, and anything still open after
-/// [`SHUTDOWN_GRACE`] is dropped; then this returns.
+/// behaviour describes and records a `TargetFault` each time. On cancellation the listener is
+/// closed at once, requests in flight are answered, idle connections are closed, and anything
+/// still open after [`SHUTDOWN_GRACE`] is dropped; then this returns.
 ///
 /// # Errors
 /// Only when the target cannot start: see [`TargetError`]. Failures on one connection are
@@ -48,12 +48,7 @@ pub async fn serve(
         behaviour,
         tls_versions,
     } = config;
-    let addr = listener
-        .local_addr()
-        .map_err(|source| TargetError::LocalAddr {
-            hop: hop.clone(),
-            source,
-        })?;
+    let addr = local_addr(&hop, &listener)?;
     let tls = tls
         .map(|key| TlsServer::new(&hop, key, tls_versions))
         .transpose()?;
@@ -94,61 +89,23 @@ pub async fn serve(
     ));
     tracing::info!(%hop, %addr, tls = tls.is_some(), behaviour = behaviour.name(), "target listening");
     let handler = Arc::new(Handler {
-        hop,
+        hop: hop.clone(),
         tls,
         behaviour,
         responder,
         events,
+        http: http_server(),
     });
-
-    let tracker = TaskTracker::new();
-    let force = CancellationToken::new();
-    loop {
-        let (stream, peer) = tokio::select! {
-            biased;
-            () = shutdown.cancelled() => break,
-            accepted = listener.accept() => match accepted {
-                Ok(accepted) => accepted,
-                Err(error) => {
-                    tracing::warn!(hop = %handler.hop, %error, "accept failed");
-                    tokio::select! {
-                        () = shutdown.cancelled() => {}
-                        () = tokio::time::sleep(hoplab_trace::ACCEPT_BACKOFF) => {}
-                    }
-                    continue;
-                }
-            },
-        };
-        let conn = Connection {
-            peer,
-            local: stream.local_addr().unwrap_or(addr),
-        };
-        let span = tracing::info_span!("connection", hop = %handler.hop, client.addr = %peer);
-        let handler = Arc::clone(&handler);
-        let shutdown = shutdown.clone();
-        let force = force.clone();
-        tracker.spawn(
-            async move {
-                tokio::select! {
-                    () = force.cancelled() => tracing::debug!("closed at the end of the shutdown grace"),
-                    () = handler.handle(stream, conn, shutdown) => {}
-                }
-            }
-            .instrument(span),
-        );
-    }
-
-    drop(listener);
-    tracker.close();
-    tracing::info!(hop = %handler.hop, open = tracker.len(), "target shutting down");
-    if tokio::time::timeout(SHUTDOWN_GRACE, tracker.wait())
-        .await
-        .is_err()
-    {
-        tracing::warn!(hop = %handler.hop, open = tracker.len(), "closing connections still open after the shutdown grace");
-        force.cancel();
-        tracker.wait().await;
-    }
+    let options = ServeOptions {
+        hop,
+        grace: SHUTDOWN_GRACE,
+    };
+    let drain = shutdown.clone();
+    hoplab_hop::serve(listener, shutdown, options, move |stream, conn| {
+        let (handler, drain) = (Arc::clone(&handler), drain.clone());
+        async move { handler.handle(stream, conn, drain).await }
+    })
+    .await?;
     Ok(())
 }
 
@@ -159,10 +116,12 @@ struct Handler {
     behaviour: TargetBehaviour,
     responder: Arc<Responder>,
     events: EventLog,
+    http: hyper::server::conn::http1::Builder,
 }
 
 impl Handler {
-    /// Handles one accepted connection from start to close.
+    /// Handles one accepted connection from start to close; `shutdown` is the target's drain
+    /// signal.
     async fn handle(&self, stream: TcpStream, conn: Connection, shutdown: CancellationToken) {
         self.events.record(Observation::Accepted {
             hop: self.hop.clone(),
@@ -192,17 +151,15 @@ impl Handler {
         let _ = stream.set_nodelay(true);
         let responder = Arc::clone(&self.responder);
         match &self.tls {
-            None => serve_connection(stream, conn, responder, shutdown).await,
+            None => serve_connection(&self.http, stream, conn, responder, &shutdown).await,
             Some(tls) => {
                 if let Some(stream) = tls.accept(stream, &self.hop, conn, &self.events).await {
-                    serve_connection(stream, conn, responder, shutdown).await;
+                    serve_connection(&self.http, stream, conn, responder, &shutdown).await;
                 }
             }
         }
     }
-}
 
-impl Handler {
     /// Records a `TargetFault` for this target's behaviour on `conn`.
     fn fault(&self, conn: Connection, detail: &str) {
         self.responder

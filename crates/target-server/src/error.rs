@@ -1,7 +1,5 @@
 //! Why a target could not start.
 
-use std::io;
-
 use hoplab_trace::HopId;
 
 /// A target failed to start serving.
@@ -49,11 +47,6 @@ pub enum TargetError {
         status: u16,
     },
     /// The listener's local address could not be read.
-    #[error("{hop}: cannot read the listener address: {source}")]
-    LocalAddr {
-        /// The target.
-        hop: HopId,
-        /// The socket error.
-        source: io::Error,
-    },
+    #[error(transparent)]
+    Serve(#[from] hoplab_hop::HopError),
 }

@@ -147,7 +147,7 @@ async fn https_serves_exactly_the_configured_chain_and_records_the_handshake() {
                 local: target.addr,
             },
             sni: Some("api.example.com".to_owned()),
-            served: expected_served.clone(),
+            served: expected_served.clone().into(),
             version: "TLSv1.3".to_owned(),
         }]
     );

@@ -20,8 +20,8 @@
 //! - `config`: [`TargetConfig`], what one target serves; [`TargetBehaviour`], its faults;
 //!   [`TargetTlsVersions`].
 //! - `error`: [`TargetError`], why a target could not start.
-//! - `server`: [`serve`], the accept loop, per-connection tasks and graceful shutdown, and
-//!   the connection-level faults (refuse, accept-then-close, reset).
+//! - `server`: [`serve`], on the hop kit's accept loop ([`hoplab_hop::serve`]), and the
+//!   connection-level faults (refuse, accept-then-close, reset).
 //! - `tls`: the rustls server configuration and the handshake, recording its outcome.
 //! - `http`: the hyper HTTP/1.1 connection and the response every request gets (or, for the
 //!   request-level faults, a late, withheld or non-200 one).

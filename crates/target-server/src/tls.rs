@@ -4,10 +4,10 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use hoplab_hop::tls_server_config;
 use hoplab_trace::{CertSummary, Connection, EventLog, HopId, Observation};
-use rustls::server::{ClientHello, NoServerSessionStorage, ResolvesServerCert};
+use rustls::InconsistentKeys;
 use rustls::sign::CertifiedKey;
-use rustls::{InconsistentKeys, ServerConfig};
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio_rustls::TlsAcceptor;
 use tokio_rustls::server::TlsStream;
@@ -32,25 +32,16 @@ fn protocol_versions(
     }
 }
 
-/// Answers every ClientHello with the same chain, whatever name it asks for.
-#[derive(Debug)]
-struct FixedCertificate(Arc<CertifiedKey>);
-
-impl ResolvesServerCert for FixedCertificate {
-    fn resolve(&self, _client_hello: ClientHello<'_>) -> Option<Arc<CertifiedKey>> {
-        Some(Arc::clone(&self.0))
-    }
-}
-
-/// A TLS acceptor for one target, with the summary of the chain it serves.
+/// A TLS acceptor for one target, with the summary of the chain it serves (made once, shared
+/// by every handshake's record).
 pub(crate) struct TlsServer {
     acceptor: TlsAcceptor,
-    served: Vec<CertSummary>,
+    served: Arc<[CertSummary]>,
 }
 
 impl TlsServer {
-    /// Builds the server for `key`: the TLS `versions` asked for, no ALPN, no session
-    /// resumption.
+    /// Builds the server for `key`: the TLS `versions` asked for, the same chain whatever name
+    /// the client asks for, no ALPN, no session resumption.
     pub(crate) fn new(
         hop: &HopId,
         key: Arc<CertifiedKey>,
@@ -69,17 +60,13 @@ impl TlsServer {
                 source: InconsistentKeys::KeyMismatch.into(),
             });
         }
-        let served = CertSummary::chain(key.cert.iter().map(|der| der.as_ref()));
-        let mut config = ServerConfig::builder_with_provider(hoplab_trace::crypto_provider())
-            .with_protocol_versions(protocol_versions(versions))
-            .map_err(|source| TargetError::Tls {
+        let served = CertSummary::chain(key.cert.iter().map(|der| der.as_ref())).into();
+        let config = tls_server_config(protocol_versions(versions), key).map_err(|source| {
+            TargetError::Tls {
                 hop: hop.clone(),
                 source,
-            })?
-            .with_no_client_auth()
-            .with_cert_resolver(Arc::new(FixedCertificate(key)));
-        config.session_storage = Arc::new(NoServerSessionStorage {});
-        config.send_tls13_tickets = 0;
+            }
+        })?;
         Ok(TlsServer {
             acceptor: TlsAcceptor::from(Arc::new(config)),
             served,
@@ -109,7 +96,7 @@ impl TlsServer {
                         hop: hop.clone(),
                         conn,
                         sni,
-                        served: self.served.clone(),
+                        served: Arc::clone(&self.served),
                         version,
                     });
                     return Some(tls);

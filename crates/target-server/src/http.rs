@@ -6,6 +6,7 @@ use std::future;
 use std::sync::Arc;
 use std::time::Duration;
 
+use hoplab_hop::serve_http1;
 use hoplab_trace::{Connection, EventLog, HopId, Observation};
 use http_body_util::Full;
 use hyper::body::{Bytes, Incoming};
@@ -13,7 +14,7 @@ use hyper::header::{CONTENT_TYPE, HOST, HeaderValue};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper::{Request, Response, StatusCode};
-use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::rt::TokioTimer;
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio_util::sync::CancellationToken;
 
@@ -130,13 +131,25 @@ impl Responder {
     }
 }
 
-/// Serves HTTP/1.1 with keep-alive on `io` until the client closes, the connection fails, or
+/// The HTTP/1.1 server settings of every target connection: keep-alive, and a client has
+/// [`HEADER_READ_TIMEOUT`] to send each request head.
+pub(crate) fn http_server() -> http1::Builder {
+    let mut builder = http1::Builder::new();
+    builder
+        .timer(TokioTimer::new())
+        .header_read_timeout(HEADER_READ_TIMEOUT)
+        .keep_alive(true);
+    builder
+}
+
+/// Serves HTTP/1.1 on `io` with `http` until the client closes, the connection fails, or
 /// `shutdown` is cancelled and the request in flight (if any) has been answered.
 pub(crate) async fn serve_connection<IO>(
+    http: &http1::Builder,
     io: IO,
     conn: Connection,
     responder: Arc<Responder>,
-    shutdown: CancellationToken,
+    shutdown: &CancellationToken,
 ) where
     IO: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
@@ -144,22 +157,7 @@ pub(crate) async fn serve_connection<IO>(
         let responder = Arc::clone(&responder);
         async move { Ok::<_, Infallible>(responder.respond(&request, conn).await) }
     });
-    let mut builder = http1::Builder::new();
-    builder
-        .timer(TokioTimer::new())
-        .header_read_timeout(HEADER_READ_TIMEOUT)
-        .keep_alive(true);
-    let connection = builder.serve_connection(TokioIo::new(io), service);
-    tokio::pin!(connection);
-    let result = tokio::select! {
-        result = connection.as_mut() => result,
-        () = shutdown.cancelled() => {
-            // Closes the connection at once if it is idle, else after the current response.
-            connection.as_mut().graceful_shutdown();
-            connection.as_mut().await
-        }
-    };
-    match result {
+    match serve_http1(http, io, service, shutdown).await {
         Ok(()) => tracing::debug!("http connection closed"),
         Err(error) => tracing::debug!(%error, "http connection ended with an error"),
     }
