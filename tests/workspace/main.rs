@@ -7,6 +7,7 @@ mod limbo;
 mod live;
 mod model_property;
 mod nlb;
+mod oracle;
 mod security;
 mod soak;
 mod traces;
