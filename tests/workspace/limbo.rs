@@ -94,7 +94,11 @@ fn every_dns_server_case_gets_the_jdks_verdict_and_message() {
     let limbo: Limbo = serde_json::from_str(&text).expect("the limbo snapshot is valid JSON");
     assert_eq!(limbo.version, 1, "limbo format version");
     let cases = cases(&limbo);
-    assert_eq!(cases.len(), 127, "the 2023-12 snapshot has 127 SERVER cases with a DNS name");
+    assert_eq!(
+        cases.len(),
+        127,
+        "the 2023-12 snapshot has 127 SERVER cases with a DNS name"
+    );
 
     let exceptions = Exceptions::load();
     let answers = oracle.batch(&cases);
@@ -106,7 +110,11 @@ fn every_dns_server_case_gets_the_jdks_verdict_and_message() {
         let outcome = compare("limbo", &case.id, &ours, jdk, &exceptions);
         tally.add(outcome);
         if let (Outcome::Excepted, oracle::Hoplab::Rejected(m)) = (outcome, &ours) {
-            used.push((case.id.clone(), m.clone(), jdk.message.clone().unwrap_or_default()));
+            used.push((
+                case.id.clone(),
+                m.clone(),
+                jdk.message.clone().unwrap_or_default(),
+            ));
         }
         if !matches!(outcome, Outcome::Agree | Outcome::Excepted) {
             problems.push(format!(

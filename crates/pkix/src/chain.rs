@@ -6,8 +6,7 @@ use ::time::OffsetDateTime;
 use x509_parser::extensions::{ExtendedKeyUsage, KeyUsage, ParsedExtension};
 use x509_parser::prelude::*;
 
-use crate::summary::{CertSummary, ip_from_bytes};
-use crate::x500::java_principal;
+use hoplab_cert::{CertSummary, ip_from_bytes, java_principal};
 
 /// OID of the Netscape certificate type extension.
 const OID_NS_CERT_TYPE: &str = "2.16.840.1.113730.1.1";

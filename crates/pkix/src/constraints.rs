@@ -265,7 +265,7 @@ fn names_of(cert: &Cert<'_>) -> Vec<Name> {
                 }
                 GeneralName::IPAddress(bytes) => {
                     dns_or_ip = true;
-                    if let Some(ip) = crate::summary::ip_from_bytes(bytes) {
+                    if let Some(ip) = hoplab_cert::ip_from_bytes(bytes) {
                         names.push(Name::Ip(ip));
                     }
                 }

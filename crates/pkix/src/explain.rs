@@ -4,7 +4,7 @@ use serde::Serialize;
 
 use crate::hostname::HostnameCheck;
 use crate::rejection::{EndEntityCheck, PathCheck};
-use crate::summary::CertSummary;
+use hoplab_cert::CertSummary;
 
 /// What the verdict engine saw and decided, filled as far as it got.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -42,9 +42,9 @@
 //! - `signature`: signature verification with rustls-webpki's algorithms.
 //! - `chain`: certificates parsed once per verdict, and the facts the checks read.
 //! - `pem`: [`parse_pem_chain`].
-//! - `summary`: [`CertSummary`], the facts a report prints about one certificate.
-//! - `x500`: distinguished names printed as Java prints them.
 //! - `error`: [`PkixError`].
+//! - [`CertSummary`], [`fingerprint`] and [`java_principal`] come from `hoplab-cert`, re-exported
+//!   so reports built on a verdict need no other crate.
 
 #![warn(missing_docs)]
 
@@ -60,23 +60,20 @@ mod path;
 mod pem;
 mod rejection;
 mod signature;
-mod summary;
 mod trust;
 mod verdict;
-mod x500;
 
 pub use error::PkixError;
 pub use explain::{
     AnchorSource, AnchorUsed, BuildFailure, CheckFailure, DeadEnd, DeadEndReason, Dispatch,
     Explanation, Failure, Outside, RejectedPath, ValidityMiss,
 };
+pub use hoplab_cert::{CertSummary, fingerprint, java_principal};
 pub use hostname::{Compared, HostKind, HostnameCheck};
 pub use pem::parse_pem_chain;
 pub use rejection::{EndEntityCheck, PathCheck, Rejection};
-pub use summary::{CertSummary, fingerprint};
 pub use trust::TrustStore;
 pub use verdict::{Policy, Verdict, validate};
-pub use x500::java_principal;
 
 /// Search bounds of the path builder, exposed so tests and reports can name them.
 pub mod limits {

@@ -7,7 +7,7 @@
 //!
 //! # Layout
 //! - [`HopId`]: the name of a hop as it appears in reports and expectations.
-//! - [`CertSummary`] (from `hoplab-pkix`): subject, issuer, SANs, validity and fingerprint.
+//! - [`CertSummary`] (from `hoplab-cert`): subject, issuer, SANs, validity and fingerprint.
 //! - [`Observation`] and [`EventLog`]: what a hop saw, and the shared place it is written to.
 //! - [`crypto_provider`] and [`tls_version_name`]: TLS helpers every hop shares.
 //! - [`ACCEPT_BACKOFF`]: the pause after a failed `accept`, the same in every server.
@@ -21,6 +21,6 @@ mod tls;
 
 pub use event::{Connection, EventLog, Observation};
 pub use hop::HopId;
-pub use hoplab_pkix::CertSummary;
+pub use hoplab_cert::CertSummary;
 pub use net::ACCEPT_BACKOFF;
 pub use tls::{crypto_provider, tls_version_name};

@@ -70,9 +70,10 @@ pub(super) fn compile(jdk: &Jdk) -> Result<String, String> {
         ));
     }
     // The class path names the staging folder; name the final one instead.
-    let classpath = String::from_utf8_lossy(&output.stdout)
-        .trim()
-        .replace(&staging.to_string_lossy().into_owned(), &dir.to_string_lossy());
+    let classpath = String::from_utf8_lossy(&output.stdout).trim().replace(
+        &staging.to_string_lossy().into_owned(),
+        &dir.to_string_lossy(),
+    );
     std::fs::write(staging.join("classpath"), &classpath)
         .map_err(|e| format!("{}: {e}", staging.display()))?;
     if std::fs::rename(&staging, &dir).is_err() {
@@ -86,7 +87,11 @@ pub(super) fn compile(jdk: &Jdk) -> Result<String, String> {
 
 /// PATH with the JDK's `bin` first, so build.sh finds the same javac.
 fn path_with(jdk: &Jdk) -> String {
-    let bin = jdk.javac().parent().map(|p| p.to_owned()).unwrap_or_default();
+    let bin = jdk
+        .javac()
+        .parent()
+        .map(|p| p.to_owned())
+        .unwrap_or_default();
     match std::env::var("PATH") {
         Ok(path) => format!("{}:{path}", bin.display()),
         Err(_) => bin.display().to_string(),

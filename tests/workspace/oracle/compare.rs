@@ -68,7 +68,13 @@ pub(crate) enum Outcome {
 }
 
 /// Compares hoplab's verdict with the oracle's answer.
-pub(crate) fn compare(set: &str, id: &str, hoplab: &Hoplab, jdk: &Answer, ex: &Exceptions) -> Outcome {
+pub(crate) fn compare(
+    set: &str,
+    id: &str,
+    hoplab: &Hoplab,
+    jdk: &Answer,
+    ex: &Exceptions,
+) -> Outcome {
     let message = jdk.message.clone().unwrap_or_default();
     match (hoplab, jdk.verdict) {
         (Hoplab::Accepted, JdkVerdict::Accepted) => Outcome::Agree,
@@ -172,8 +178,8 @@ impl Exceptions {
         let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
             .join("workspace")
             .join("fidelity-exceptions.toml");
-        let text = std::fs::read_to_string(&path)
-            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let text =
+            std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let exceptions: Exceptions =
             toml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         for (i, e) in exceptions.exception.iter().enumerate() {

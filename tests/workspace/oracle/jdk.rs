@@ -77,7 +77,9 @@ impl Jdk {
         if done.exists() {
             return Ok(());
         }
-        let staging = self.base.with_extension(format!("tmp{}", std::process::id()));
+        let staging = self
+            .base
+            .with_extension(format!("tmp{}", std::process::id()));
         let io = |e: std::io::Error| format!("preparing {}: {e}", self.base.display());
         std::fs::create_dir_all(&staging).map_err(io)?;
         std::fs::copy(self.home.join("bin/java"), staging.join("java")).map_err(io)?;
@@ -128,7 +130,11 @@ impl Jdk {
         let home = &overlay.home;
         mirror(&self.home, home, &["bin", "lib"])?;
         mirror(&self.home.join("bin"), &home.join("bin"), &["java"])?;
-        mirror(&self.home.join("lib"), &home.join("lib"), &["server", "security"])?;
+        mirror(
+            &self.home.join("lib"),
+            &home.join("lib"),
+            &["server", "security"],
+        )?;
         mirror(
             &self.home.join("lib/server"),
             &home.join("lib/server"),
@@ -140,7 +146,10 @@ impl Jdk {
             &["cacerts"],
         )?;
         link_or_copy(&self.base.join("java"), &home.join("bin/java"))?;
-        link_or_copy(&self.base.join("libjvm.so"), &home.join("lib/server/libjvm.so"))?;
+        link_or_copy(
+            &self.base.join("libjvm.so"),
+            &home.join("lib/server/libjvm.so"),
+        )?;
         self.write_cacerts(classpath, roots, &home.join("lib/security/cacerts"))?;
         Ok(overlay)
     }

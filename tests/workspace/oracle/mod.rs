@@ -112,7 +112,10 @@ pub(crate) fn skip(test: &str, why: &str) {
 /// The oracle, built once per test process; `Err` says what is missing.
 pub(crate) fn oracle() -> Result<&'static Oracle, String> {
     static ORACLE: OnceLock<Result<Oracle, String>> = OnceLock::new();
-    ORACLE.get_or_init(Oracle::build).as_ref().map_err(Clone::clone)
+    ORACLE
+        .get_or_init(Oracle::build)
+        .as_ref()
+        .map_err(Clone::clone)
 }
 
 /// The oracle for `test`, or `None` after saying it skipped (a panic under CI).
@@ -201,7 +204,11 @@ impl Oracle {
             .collect();
         assert_eq!(answers.len(), cases.len(), "one answer per case");
         for (case, answer) in cases.iter().zip(&answers) {
-            assert_eq!(answer.id.as_deref(), Some(case.id.as_str()), "answers in order");
+            assert_eq!(
+                answer.id.as_deref(),
+                Some(case.id.as_str()),
+                "answers in order"
+            );
             assert_ne!(
                 answer.verdict,
                 JdkVerdict::Error,
