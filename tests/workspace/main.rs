@@ -1,6 +1,7 @@
 //! Whole-workspace tests, one binary (ripgrep style).
 
 mod bundled;
+mod chains;
 mod faults;
 mod hostile;
 mod limbo;
@@ -8,6 +9,7 @@ mod live;
 mod model_property;
 mod nlb;
 mod oracle;
+mod random_chains;
 mod security;
 mod soak;
 mod traces;

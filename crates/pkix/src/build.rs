@@ -1,22 +1,29 @@
 //! Building a path from the leaf to a trust anchor, as `SunCertPathBuilder` does.
 //!
-//! A depth-first forward search from the first sent certificate. Candidate issuers are the
-//! trust anchors (tried first) and the other sent certificates; nothing is fetched (the JDK
-//! leaves AIA fetching off). A step needs the issuer's subject to equal the certificate's issuer
-//! name and its key to verify the signature. A path is complete when an anchor signed its top
-//! certificate; it is accepted only if it passes every check of [`crate::path::validate`].
-//! The search is bounded in depth and steps so a hostile chain cannot hang it; hitting a bound
-//! counts as finding no path.
+//! A depth-first forward search from the first sent certificate, which must itself be within
+//! its validity window. Candidate issuers are the trust anchors (tried first) and the other
+//! sent certificates; nothing is fetched (the JDK leaves AIA fetching off). A candidate must
+//! have the certificate's issuer name as subject, match its authority key identifier, and pass
+//! the name constraints it carries for every name met so far (the JDK's `pathToNames`, which
+//! applies to anchors too). A sent candidate must also be a CA whose pathLenConstraint allows
+//! the CAs already below it, be within its validity window, allow keyCertSign, and have no
+//! critical extension the JDK does not handle. A step needs the candidate's key to verify the
+//! signature. A path is complete when an anchor signed its top certificate, and accepted only
+//! if the JDK's algorithm constraints and critical-extension check pass over it. The search is
+//! bounded in depth and steps so a hostile chain cannot hang it; hitting a bound counts as
+//! finding no path.
 
 use std::collections::{HashMap, HashSet};
 
 use time::OffsetDateTime;
 
-use crate::anchors::Anchors;
+use crate::algorithms;
+use crate::anchors::{self, Anchors};
 use crate::chain::Cert;
 use crate::checks;
-use crate::explain::{BuildFailure, DeadEnd, DeadEndReason, RejectedPath};
-use crate::path;
+use crate::constraints::{self, PathName};
+use crate::explain::{AnchorSource, BuildFailure, CheckFailure, DeadEnd, DeadEndReason, RejectedPath};
+use crate::names::CanonicalName;
 
 /// The longest path (without its anchor) the builder tries.
 pub(crate) const MAX_DEPTH: usize = 16;
@@ -39,7 +46,7 @@ pub(crate) fn build(
     anchors: &Anchors<'_>,
     now: OffsetDateTime,
 ) -> Result<Built, BuildFailure> {
-    let mut by_subject: HashMap<&[u8], Vec<usize>> = HashMap::new();
+    let mut by_subject: HashMap<&CanonicalName, Vec<usize>> = HashMap::new();
     let mut seen: HashSet<&[u8]> = HashSet::new();
     for (i, cert) in sent.iter().enumerate() {
         if seen.insert(cert.der()) {
@@ -57,14 +64,44 @@ pub(crate) fn build(
         dead_end: None,
         rejected: Vec::new(),
     };
+    let target = &sent[0];
+    let failure = |search: Search<'_, '_>| BuildFailure {
+        dead_end: search.dead_end.map(|(_, d)| d),
+        rejected: search.rejected,
+        search_limit_hit: search.out_of_steps || search.too_deep,
+    };
+    // The target is looked up as a certificate valid at the validation time, and the JDK
+    // refuses it outright for a critical extension it does not handle.
+    if checks::validity(target, now).is_err() {
+        search.dead_end = Some((
+            0,
+            DeadEnd {
+                subject: target.subject_name(),
+                issuer: target.issuer_name(),
+                reason: DeadEndReason::OutsideValidity,
+            },
+        ));
+        return Err(failure(search));
+    }
+    if constraints::critical_extensions(target).is_err() {
+        search.dead_end = Some((
+            0,
+            DeadEnd {
+                subject: target.subject_name(),
+                issuer: target.issuer_name(),
+                reason: DeadEndReason::UnhandledCriticalExtension,
+            },
+        ));
+        return Err(failure(search));
+    }
     let mut path = vec![0];
-    match search.extend(&by_subject, &mut path) {
+    let mut walk = Walk {
+        traversed_cas: 0,
+        names: constraints::path_names(target),
+    };
+    match search.extend(&by_subject, &mut path, &mut walk) {
         Some(anchor) => Ok(Built { path, anchor }),
-        None => Err(BuildFailure {
-            dead_end: search.dead_end.map(|(_, d)| d),
-            rejected: search.rejected,
-            search_limit_hit: search.out_of_steps || search.too_deep,
-        }),
+        None => Err(failure(search)),
     }
 }
 
@@ -73,6 +110,16 @@ pub(crate) fn build(
 enum Issuer {
     Sent(usize),
     Anchor(usize),
+}
+
+/// What the JDK's `ForwardState` carries down the search.
+#[derive(Clone)]
+struct Walk {
+    /// Non-self-issued CA certificates in the path, above the target.
+    traversed_cas: u32,
+    /// The subject and subjectAltNames of the target and of every non-self-issued certificate
+    /// in the path, which a candidate's name constraints must allow.
+    names: Vec<PathName>,
 }
 
 struct Search<'s, 'a> {
@@ -96,11 +143,13 @@ impl Search<'_, '_> {
     /// accepted path.
     fn extend(
         &mut self,
-        by_subject: &HashMap<&[u8], Vec<usize>>,
+        by_subject: &HashMap<&CanonicalName, Vec<usize>>,
         path: &mut Vec<usize>,
+        walk: &mut Walk,
     ) -> Option<usize> {
         let current = *path.last()?;
-        let issuer_name = self.sent[current].issuer();
+        let cert = &self.sent[current];
+        let issuer_name = cert.issuer();
         let mut named = false;
         let mut signed = false;
 
@@ -109,6 +158,10 @@ impl Search<'_, '_> {
             named = true;
             if !self.tick() {
                 return None;
+            }
+            let anchor_cert = &self.anchors.get(anchor).cert;
+            if !self.selectable(anchor_cert, cert, walk) {
+                continue;
             }
             if !self.verifies(current, Issuer::Anchor(anchor)) {
                 continue;
@@ -135,12 +188,21 @@ impl Search<'_, '_> {
             if !self.tick() {
                 return None;
             }
+            let issuer = &self.sent[candidate];
+            if !self.selectable(issuer, cert, walk) || !self.usable_ca(issuer, walk) {
+                continue;
+            }
             if !self.verifies(current, Issuer::Sent(candidate)) {
                 continue;
             }
             signed = true;
             path.push(candidate);
-            if let Some(anchor) = self.extend(by_subject, path) {
+            let mut next = walk.clone();
+            if !issuer.self_issued() {
+                next.traversed_cas += 1;
+                next.names.extend(constraints::path_names(issuer));
+            }
+            if let Some(anchor) = self.extend(by_subject, path, &mut next) {
                 return Some(anchor);
             }
             path.pop();
@@ -155,23 +217,64 @@ impl Search<'_, '_> {
         None
     }
 
-    /// Runs the validator's checks on a complete path, remembering a refusal.
+    /// The JDK's issuer selector, for anchors and sent certificates alike: the authority key
+    /// identifier, the validity of a version 1 or 2 issuer over the child's whole window, and
+    /// the candidate's name constraints over the names met so far.
+    fn selectable(&self, candidate: &Cert<'_>, child: &Cert<'_>, walk: &Walk) -> bool {
+        anchors::selects(candidate, child)
+            && (candidate.is_v3()
+                || (checks::validity(candidate, child.not_before()).is_ok()
+                    && checks::validity(candidate, child.not_after()).is_ok()))
+            && constraints::allows_path_names(candidate, &walk.names)
+    }
+
+    /// What a sent certificate must be to issue one in the path: within its validity window
+    /// now, a CA whose pathLenConstraint allows the CAs below it, keyCertSign allowed, and no
+    /// critical extension the JDK does not handle.
+    fn usable_ca(&self, candidate: &Cert<'_>, walk: &Walk) -> bool {
+        checks::validity(candidate, self.now).is_ok()
+            && candidate
+                .ca_path_len()
+                .is_some_and(|len| len >= walk.traversed_cas)
+            && checks::ca_key_usage(candidate).is_ok()
+            && constraints::critical_extensions(candidate).is_ok()
+    }
+
+    /// The checks the JDK runs on a complete path: the algorithm constraints and the
+    /// critical-extension check, from the anchor down; remembers a refusal.
     fn accept(&mut self, path: &[usize], anchor: usize) -> bool {
         let certs: Vec<&Cert<'_>> = path.iter().map(|&i| &self.sent[i]).collect();
-        let anchor_cert = &self.anchors.get(anchor).cert;
-        match path::validate(&certs, anchor_cert, self.now) {
-            Ok(()) => true,
-            Err(failure) => {
+        let anchor = self.anchors.get(anchor);
+        let jdk_ca = anchor.source == AnchorSource::TrustStore;
+        let mut above = &anchor.cert;
+        for (k, cert) in certs.iter().rev().enumerate() {
+            let refusal = algorithms::check(cert, above, jdk_ca)
+                .err()
+                .or_else(|| {
+                    constraints::critical_extensions(cert)
+                        .err()
+                        .map(|check| (check, None))
+                });
+            if let Some((check, detail)) = refusal {
                 if self.rejected.len() < MAX_REJECTED {
                     self.rejected.push(RejectedPath {
                         path: certs.iter().map(|c| c.subject_name()).collect(),
-                        anchor: anchor_cert.subject_name(),
-                        failure: *failure,
+                        anchor: anchor.cert.subject_name(),
+                        failure: CheckFailure {
+                            check,
+                            subject: cert.subject_name(),
+                            position: certs.len() - 1 - k,
+                            above: above.subject_name(),
+                            validity: None,
+                            detail,
+                        },
                     });
                 }
-                false
+                return false;
             }
+            above = cert;
         }
+        true
     }
 
     fn note_dead_end(&mut self, current: usize, depth: usize, named: bool) {

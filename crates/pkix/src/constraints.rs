@@ -105,6 +105,59 @@ impl NameConstraints {
     }
 }
 
+/// A name the path builder carries up the path for candidates' name constraints.
+pub(crate) type PathName = Name;
+
+/// The names the JDK's builder records for a certificate it adds to a path
+/// (`ForwardState.subjectNamesTraversed`): the subject, when not empty, and every dNSName,
+/// iPAddress and directoryName subjectAltName. Unlike in validation, no common name stands in
+/// for a missing DNS name.
+pub(crate) fn path_names(cert: &Cert<'_>) -> Vec<PathName> {
+    let x509 = cert.x509();
+    let mut names = Vec::new();
+    let subject = rdns(x509.subject());
+    if !subject.is_empty() {
+        names.push(Name::Directory(subject));
+    }
+    if let Ok(Some(san)) = x509.subject_alternative_name() {
+        for general in &san.value.general_names {
+            match general {
+                GeneralName::DNSName(dns) => names.push(Name::Dns((*dns).to_owned())),
+                GeneralName::IPAddress(bytes) => {
+                    if let Some(ip) = hoplab_cert::ip_from_bytes(bytes) {
+                        names.push(Name::Ip(ip));
+                    }
+                }
+                GeneralName::DirectoryName(name) => names.push(Name::Directory(rdns(name))),
+                _ => {}
+            }
+        }
+    }
+    names
+}
+
+/// `X509CertSelector`'s `pathToNames` test: whether `candidate`'s own name constraints (if any)
+/// allow every name in `names`. A constraint the JDK cannot decode excludes the candidate.
+pub(crate) fn allows_path_names(candidate: &Cert<'_>, names: &[PathName]) -> bool {
+    match candidate.x509().name_constraints() {
+        Ok(None) => true,
+        Ok(Some(nc)) => {
+            let Ok(permitted) = decode(nc.value.permitted_subtrees.as_deref()) else {
+                return false;
+            };
+            let Ok(excluded) = decode(nc.value.excluded_subtrees.as_deref()) else {
+                return false;
+            };
+            let set = Constraints {
+                permitted,
+                excluded: excluded.unwrap_or_default(),
+            };
+            names.iter().all(|name| set.allows(name))
+        }
+        Err(_) => false,
+    }
+}
+
 /// Decodes a list of subtrees, if present.
 fn decode(
     subtrees: Option<&[x509_parser::extensions::GeneralSubtree<'_>]>,
@@ -120,8 +173,8 @@ fn decode(
 }
 
 /// A name of a certificate that constraints apply to.
-#[derive(Debug)]
-enum Name {
+#[derive(Debug, Clone)]
+pub(crate) enum Name {
     Dns(String),
     Ip(IpAddr),
     Directory(Vec<Vec<(String, String)>>),

@@ -33,6 +33,8 @@
 //! - `trust`: [`TrustStore`], API Gateway's trusted CAs.
 //! - `anchors`: the anchors in play for one verdict (trust store, or the server's own root with
 //!   `insecureSkipVerification`).
+//! - `algorithms`: the JDK's algorithm constraints (disabled algorithms, key sizes, SHA-1
+//!   under its own roots).
 //! - `path`: validating one path against one anchor (`PKIXCertPathValidator`).
 //! - `build`: the bounded path search (`SunCertPathBuilder`).
 //! - `checks`: the JDK's individual checks (key usage, basic constraints, validity, name
@@ -40,7 +42,9 @@
 //! - `constraints`: name constraints and unrecognized critical extensions.
 //! - `hostname`: Apache's `DefaultHostnameVerifier`.
 //! - `signature`: signature verification with rustls-webpki's algorithms.
-//! - `chain`: certificates parsed once per verdict, and the facts the checks read.
+//! - `chain`: certificates parsed once per verdict, as the JDK parses them, and the facts the
+//!   checks read.
+//! - `names`: distinguished names compared as the JDK compares them.
 //! - `pem`: [`parse_pem_chain`].
 //! - `error`: [`PkixError`].
 //! - [`CertSummary`], [`fingerprint`] and [`java_principal`] come from `hoplab-cert`, re-exported
@@ -48,6 +52,7 @@
 
 #![warn(missing_docs)]
 
+mod algorithms;
 mod anchors;
 mod build;
 mod chain;
@@ -56,6 +61,7 @@ mod constraints;
 mod error;
 mod explain;
 mod hostname;
+mod names;
 mod path;
 mod pem;
 mod rejection;
@@ -71,7 +77,7 @@ pub use explain::{
 pub use hoplab_cert::{CertSummary, fingerprint, java_principal};
 pub use hostname::{Compared, HostKind, HostnameCheck};
 pub use pem::parse_pem_chain;
-pub use rejection::{EndEntityCheck, PathCheck, Rejection};
+pub use rejection::{AnchorProblem, EndEntityCheck, PathCheck, Rejection};
 pub use trust::TrustStore;
 pub use verdict::{Policy, Verdict, validate};
 

@@ -1,30 +1,67 @@
-//! Validating one certification path against one anchor, as `PKIXCertPathValidator` does.
+//! Validating one certification path, as `PKIXCertPathValidator` does.
 
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
+use crate::algorithms;
+use crate::anchors::{self, Anchor, Anchors};
 use crate::chain::Cert;
 use crate::checks::{self, Window};
 use crate::constraints::{self, NameConstraints};
-use crate::explain::{CheckFailure, Outside, ValidityMiss, human_duration};
+use crate::explain::{AnchorSource, CheckFailure, Outside, ValidityMiss, human_duration};
 use crate::rejection::PathCheck;
+
+/// Validates `path` (leaf first) as `PKIXCertPathValidator` does with every trust anchor:
+/// only anchors named as the top certificate's issuer, whose subject key identifier (if any)
+/// is the top certificate's authority key identifier (if any), are tried; the first that
+/// validates wins, else the last failure is reported; with no such anchor, `Path does not
+/// chain with any of the trust anchors`.
+pub(crate) fn validate_with_anchors(
+    path: &[&Cert<'_>],
+    anchors: &Anchors<'_>,
+    now: OffsetDateTime,
+) -> Result<usize, Box<CheckFailure>> {
+    let top = path.last().expect("a path has a certificate");
+    let mut last_failure = None;
+    for index in anchors.with_subject(top.issuer()) {
+        let anchor = anchors.get(index);
+        if !anchors::selects(&anchor.cert, top) {
+            continue;
+        }
+        match validate(path, anchor, now) {
+            Ok(()) => return Ok(index),
+            Err(failure) => last_failure = Some(failure),
+        }
+    }
+    Err(last_failure.unwrap_or_else(|| {
+        Box::new(CheckFailure {
+            check: PathCheck::NoTrustAnchor,
+            subject: top.subject_name(),
+            position: path.len() - 1,
+            above: top.issuer_name(),
+            validity: None,
+            detail: None,
+        })
+    }))
+}
 
 /// Runs the JDK's checks over `path` (leaf first) below `anchor`; the error names the first
 /// failure.
 ///
 /// Certificates are processed from the one the anchor signed down to the leaf. For each, in the
-/// JDK's checker order: `KeyChecker` and `ConstraintsChecker`'s basic constraints (not for the
-/// leaf), `ConstraintsChecker`'s name constraints, then `BasicChecker` (validity, name
-/// chaining, signature), then the refusal of unhandled critical extensions. The anchor itself
-/// is never checked.
+/// JDK's checker order: `AlgorithmChecker`, `KeyChecker` and `ConstraintsChecker`'s basic
+/// constraints (not for the leaf), `ConstraintsChecker`'s name constraints, then `BasicChecker`
+/// (validity, name chaining, signature), then the refusal of unhandled critical extensions.
+/// The anchor itself is never checked.
 pub(crate) fn validate(
     path: &[&Cert<'_>],
-    anchor: &Cert<'_>,
+    anchor: &Anchor<'_>,
     now: OffsetDateTime,
 ) -> Result<(), Box<CheckFailure>> {
+    let jdk_ca = anchor.source == AnchorSource::TrustStore;
     let len = path.len();
     let mut max_path_len = len as u64;
-    let mut above = anchor;
+    let mut above = &anchor.cert;
     let mut name_constraints = NameConstraints::default();
     for (k, cert) in path.iter().rev().enumerate() {
         let i = k + 1;
@@ -36,8 +73,14 @@ pub(crate) fn validate(
                 position,
                 above: above.subject_name(),
                 validity: None,
+                detail: None,
             })
         };
+        algorithms::check(cert, above, jdk_ca).map_err(|(check, detail)| {
+            let mut failure = fail(check);
+            failure.detail = detail;
+            failure
+        })?;
         if i < len {
             checks::ca_key_usage(cert).map_err(fail)?;
             checks::basic_constraints(cert, i, &mut max_path_len).map_err(fail)?;
@@ -74,11 +117,12 @@ pub(crate) fn validate_sent_anchor(
             position,
             above: anchor.subject_name(),
             validity: Some(miss(anchor, window, now)),
+            detail: None,
         })
     })
 }
 
-fn miss(cert: &Cert<'_>, window: Window, now: OffsetDateTime) -> ValidityMiss {
+pub(crate) fn miss(cert: &Cert<'_>, window: Window, now: OffsetDateTime) -> ValidityMiss {
     let (outside, by) = match window {
         Window::Expired => (Outside::Expired, now - cert.not_after()),
         Window::NotYetValid => (Outside::NotYetValid, cert.not_before() - now),

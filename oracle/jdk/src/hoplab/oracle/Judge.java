@@ -116,6 +116,10 @@ final class Judge {
             return Answer.accepted();
         } catch (SSLException e) {
             return Answer.rejected("hostname", mismatch(host, leaf), e);
+        } catch (RuntimeException e) {
+            // Apache's verifier can fail on odd names (an index out of range); the client's
+            // request then fails with that exception.
+            return Answer.rejected("hostname", e.getMessage(), e);
         }
     }
 
