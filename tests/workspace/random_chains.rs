@@ -117,3 +117,32 @@ fn random_chains_get_the_jdks_verdict_and_message() {
     }
     panic!("{report}");
 }
+
+#[test]
+#[ignore]
+fn dump_case() {
+    let seed: u64 = std::env::var("HOPLAB_CHAIN_SEED").unwrap().parse().unwrap();
+    let case = chains::generate(seed);
+    println!("{}", serde_json::to_string(&case).unwrap());
+}
+
+#[test]
+#[ignore]
+fn explain_case() {
+    let seed: u64 = std::env::var("HOPLAB_CHAIN_SEED").unwrap().parse().unwrap();
+    let mut case = chains::generate(seed);
+    if let Ok(keep) = std::env::var("HOPLAB_CHAIN_KEEP") {
+        let keep: Vec<usize> = keep.split(',').map(|i| i.parse().unwrap()).collect();
+        case.chain = keep.iter().map(|&i| case.chain[i].clone()).collect();
+    }
+    let pem = |der: &Vec<u8>| pem(der).into_bytes();
+    let report = hoplab_inspect::check(hoplab_inspect::CheckInput {
+        chain_pem: case.chain.iter().flat_map(pem).collect(),
+        host: case.host.clone(),
+        trust: hoplab_inspect::Trust::Pem(case.trusted.iter().map(pem).collect()),
+        at: Some(time::OffsetDateTime::from_unix_timestamp(chains::JUDGED_AT).unwrap()),
+        insecure_skip_verification: false,
+    })
+    .unwrap();
+    println!("{}", report.render_verdict_text());
+}

@@ -5,9 +5,10 @@
 //!
 //! For each certificate, from the one the anchor signed down to the leaf, before any other
 //! check: its signature algorithm must not be disabled; a keyUsage extension must have a bit
-//! the JDK maps to an operation; its own key must be large enough; a SHA-1 signature is
-//! refused when the path ends at one of the JDK's own roots ("jdkCA": API Gateway's trusted
-//! CAs, not a root trusted through `insecureSkipVerification`); and the key that signed it
+//! the JDK maps to an operation; a SHA-1 signature is refused when the path ends at one of
+//! the JDK's own roots ("jdkCA": API Gateway's trusted
+//! CAs, not a root trusted through `insecureSkipVerification`); its own key must be large
+//! enough; and the key that signed it
 //! (the previous certificate's, or the anchor's) must be large enough.
 
 use x509_parser::prelude::*;
@@ -40,16 +41,16 @@ pub(crate) fn check(cert: &Cert<'_>, signer: &Cert<'_>, jdk_ca: bool) -> Result<
     {
         return Err((PathCheck::IncorrectKeyUsage, None));
     }
+    if jdk_ca && uses_sha1(&x509.signature_algorithm) {
+        return constrained(format!(
+            "Usage constraint TLSServer check failed: SHA1 used with certificate: {}",
+            cert.subject_name()
+        ));
+    }
     if let Some((kind, bits)) = too_small(&x509.tbs_certificate.subject_pki) {
         return constrained(format!(
             "Algorithm constraints check failed on keysize limits: {kind} {bits} bit key used \
              with certificate: {}",
-            cert.subject_name()
-        ));
-    }
-    if jdk_ca && uses_sha1(&x509.signature_algorithm) {
-        return constrained(format!(
-            "Usage constraint TLSServer check failed: SHA1 used with certificate: {}",
             cert.subject_name()
         ));
     }

@@ -3,13 +3,15 @@
 //! A depth-first forward search from the first sent certificate, which must itself be within
 //! its validity window. Candidate issuers are the trust anchors (tried first) and the other
 //! sent certificates; nothing is fetched (the JDK leaves AIA fetching off). A candidate must
-//! have the certificate's issuer name as subject, match its authority key identifier, and pass
-//! the name constraints it carries for every name met so far (the JDK's `pathToNames`, which
-//! applies to anchors too). A sent candidate must also be a CA whose pathLenConstraint allows
+//! have the certificate's issuer name as subject; a version 1 or 2 candidate must be valid
+//! over the certificate's whole window; above the target's issuer, an anchor must also be
+//! within its validity window now (the JDK reuses its selector, and the "valid now" criterion
+//! set for sent certificates stays). A sent candidate must also pass the name constraints it
+//! carries for every name met so far (the JDK's `pathToNames`; anchors are not held to it). A sent candidate must also be a CA whose pathLenConstraint allows
 //! the CAs already below it, be within its validity window, allow keyCertSign, and have no
 //! critical extension the JDK does not handle. A step needs the candidate's key to verify the
 //! signature. A path is complete when an anchor signed its top certificate, and accepted only
-//! if the JDK's algorithm constraints and critical-extension check pass over it. The search is
+//! if it passes every check of [`crate::path::validate`] (the JDK's final verification). The search is
 //! bounded in depth and steps so a hostile chain cannot hang it; hitting a bound counts as
 //! finding no path.
 
@@ -17,12 +19,13 @@ use std::collections::{HashMap, HashSet};
 
 use time::OffsetDateTime;
 
-use crate::algorithms;
-use crate::anchors::{self, Anchors};
+use crate::anchors::Anchors;
 use crate::chain::Cert;
 use crate::checks;
 use crate::constraints::{self, PathName};
-use crate::explain::{AnchorSource, BuildFailure, CheckFailure, DeadEnd, DeadEndReason, RejectedPath};
+use crate::explain::{BuildFailure, DeadEnd, DeadEndReason, RejectedPath};
+use crate::path;
+use crate::rejection::PathCheck;
 use crate::names::CanonicalName;
 
 /// The longest path (without its anchor) the builder tries.
@@ -63,12 +66,14 @@ pub(crate) fn build(
         signatures: HashMap::new(),
         dead_end: None,
         rejected: Vec::new(),
+        exception: None,
     };
     let target = &sent[0];
     let failure = |search: Search<'_, '_>| BuildFailure {
         dead_end: search.dead_end.map(|(_, d)| d),
         rejected: search.rejected,
         search_limit_hit: search.out_of_steps || search.too_deep,
+        exception: search.exception.map(str::to_owned),
     };
     // The target is looked up as a certificate valid at the validation time, and the JDK
     // refuses it outright for a critical extension it does not handle.
@@ -105,6 +110,14 @@ pub(crate) fn build(
     }
 }
 
+/// The JDK's selector for a version 1 or 2 issuer: valid over the child's whole window (at its
+/// notBefore and at its notAfter). Version 3 issuers are not held to it.
+fn issuer_window_covers(issuer: &Cert<'_>, child: &Cert<'_>) -> bool {
+    issuer.is_v3()
+        || (checks::validity(issuer, child.not_before()).is_ok()
+            && checks::validity(issuer, child.not_after()).is_ok())
+}
+
 /// A candidate issuer: another sent certificate or an anchor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum Issuer {
@@ -135,6 +148,8 @@ struct Search<'s, 'a> {
     /// The deepest certificate whose issuer was not found, with its depth.
     dead_end: Option<(usize, DeadEnd)>,
     rejected: Vec<RejectedPath>,
+    /// The JDK's check threw: the whole search ends with that exception.
+    exception: Option<&'static str>,
 }
 
 impl Search<'_, '_> {
@@ -160,7 +175,13 @@ impl Search<'_, '_> {
                 return None;
             }
             let anchor_cert = &self.anchors.get(anchor).cert;
-            if !self.selectable(anchor_cert, cert, walk) {
+            // The JDK reuses its issuer selector: once it has looked for the target's issuer,
+            // the "valid now" criterion it then set stays, so anchors above the target's
+            // issuer must be valid now too.
+            let above_target = path.len() > 1;
+            if !issuer_window_covers(anchor_cert, cert)
+                || (above_target && checks::validity(anchor_cert, self.now).is_err())
+            {
                 continue;
             }
             if !self.verifies(current, Issuer::Anchor(anchor)) {
@@ -169,6 +190,9 @@ impl Search<'_, '_> {
             signed = true;
             if self.accept(path, anchor) {
                 return Some(anchor);
+            }
+            if self.exception.is_some() {
+                return None;
             }
         }
 
@@ -189,7 +213,18 @@ impl Search<'_, '_> {
                 return None;
             }
             let issuer = &self.sent[candidate];
-            if !self.selectable(issuer, cert, walk) || !self.usable_ca(issuer, walk) {
+            if !issuer_window_covers(issuer, cert) {
+                continue;
+            }
+            match constraints::allows_path_names(issuer, &walk.names) {
+                Ok(true) => {}
+                Ok(false) => continue,
+                Err(constraints::Crash) => {
+                    self.exception = Some(constraints::EMPTY_DNS_NAME_CRASH);
+                    return None;
+                }
+            }
+            if !self.usable_ca(issuer, walk) {
                 continue;
             }
             if !self.verifies(current, Issuer::Sent(candidate)) {
@@ -206,7 +241,7 @@ impl Search<'_, '_> {
                 return Some(anchor);
             }
             path.pop();
-            if self.out_of_steps {
+            if self.out_of_steps || self.exception.is_some() {
                 return None;
             }
         }
@@ -215,17 +250,6 @@ impl Search<'_, '_> {
             self.note_dead_end(current, path.len(), named);
         }
         None
-    }
-
-    /// The JDK's issuer selector, for anchors and sent certificates alike: the authority key
-    /// identifier, the validity of a version 1 or 2 issuer over the child's whole window, and
-    /// the candidate's name constraints over the names met so far.
-    fn selectable(&self, candidate: &Cert<'_>, child: &Cert<'_>, walk: &Walk) -> bool {
-        anchors::selects(candidate, child)
-            && (candidate.is_v3()
-                || (checks::validity(candidate, child.not_before()).is_ok()
-                    && checks::validity(candidate, child.not_after()).is_ok()))
-            && constraints::allows_path_names(candidate, &walk.names)
     }
 
     /// What a sent certificate must be to issue one in the path: within its validity window
@@ -240,41 +264,28 @@ impl Search<'_, '_> {
             && constraints::critical_extensions(candidate).is_ok()
     }
 
-    /// The checks the JDK runs on a complete path: the algorithm constraints and the
-    /// critical-extension check, from the anchor down; remembers a refusal.
+    /// The JDK's final verification of a complete path: every check of the validator
+    /// ([`path::validate`]); remembers a refusal.
     fn accept(&mut self, path: &[usize], anchor: usize) -> bool {
         let certs: Vec<&Cert<'_>> = path.iter().map(|&i| &self.sent[i]).collect();
         let anchor = self.anchors.get(anchor);
-        let jdk_ca = anchor.source == AnchorSource::TrustStore;
-        let mut above = &anchor.cert;
-        for (k, cert) in certs.iter().rev().enumerate() {
-            let refusal = algorithms::check(cert, above, jdk_ca)
-                .err()
-                .or_else(|| {
-                    constraints::critical_extensions(cert)
-                        .err()
-                        .map(|check| (check, None))
-                });
-            if let Some((check, detail)) = refusal {
+        match path::validate(&certs, anchor, self.now) {
+            Ok(()) => true,
+            Err(failure) if failure.check == PathCheck::JdkException => {
+                self.exception = Some(constraints::EMPTY_DNS_NAME_CRASH);
+                false
+            }
+            Err(failure) => {
                 if self.rejected.len() < MAX_REJECTED {
                     self.rejected.push(RejectedPath {
                         path: certs.iter().map(|c| c.subject_name()).collect(),
                         anchor: anchor.cert.subject_name(),
-                        failure: CheckFailure {
-                            check,
-                            subject: cert.subject_name(),
-                            position: certs.len() - 1 - k,
-                            above: above.subject_name(),
-                            validity: None,
-                            detail,
-                        },
+                        failure: *failure,
                     });
                 }
-                return false;
+                false
             }
-            above = cert;
         }
-        true
     }
 
     fn note_dead_end(&mut self, current: usize, depth: usize, named: bool) {

@@ -1,5 +1,6 @@
 //! Certificates parsed once per verdict, and the facts the JDK checks read from them.
 
+use std::cell::Cell;
 use std::net::IpAddr;
 
 use ::time::OffsetDateTime;
@@ -19,6 +20,9 @@ pub(crate) struct Cert<'a> {
     x509: X509Certificate<'a>,
     subject: CanonicalName,
     issuer: CanonicalName,
+    /// Whether the JDK's name-constraints check has added the common name to this
+    /// certificate's subjectAltName list (it changes the certificate object it checks).
+    common_name_joined: Cell<bool>,
 }
 
 impl<'a> Cert<'a> {
@@ -56,6 +60,7 @@ impl<'a> Cert<'a> {
             x509,
             subject,
             issuer,
+            common_name_joined: Cell::new(false),
         })
     }
 
@@ -176,12 +181,14 @@ impl<'a> Cert<'a> {
 
     /// dNSName and iPAddress subjectAltNames, in certificate order, as
     /// `X509Certificate.getSubjectAlternativeNames()` lists them; empty when the extension is
-    /// absent or malformed.
+    /// absent or malformed. After the JDK's name-constraints check added the common name to
+    /// the list, it is there too, last.
     pub(crate) fn alt_names(&self) -> Vec<AltName> {
         let Ok(Some(san)) = self.x509.subject_alternative_name() else {
             return Vec::new();
         };
-        san.value
+        let mut names: Vec<AltName> = san
+            .value
             .general_names
             .iter()
             .filter_map(|name| match name {
@@ -189,7 +196,46 @@ impl<'a> Cert<'a> {
                 GeneralName::IPAddress(bytes) => ip_from_bytes(bytes).map(AltName::Ip),
                 _ => None,
             })
-            .collect()
+            .collect();
+        if self.common_name_joined.get() {
+            match self.common_name_as_alt_name() {
+                Some(AltName::Ip(ip)) if !names.iter().any(|n| matches!(n, AltName::Ip(_))) => {
+                    names.push(AltName::Ip(ip));
+                }
+                Some(AltName::Dns(dns)) if !names.iter().any(|n| matches!(n, AltName::Dns(_))) => {
+                    names.push(AltName::Dns(dns));
+                }
+                _ => {}
+            }
+        }
+        names
+    }
+
+    /// The most specific common name as the JDK's name-constraints check reads it: an IP
+    /// address when it is an IP literal, a DNS name when it is a valid one (letters, digits
+    /// and hyphens, no empty label, no wildcard), else nothing.
+    pub(crate) fn common_name_as_alt_name(&self) -> Option<AltName> {
+        let cn = self.common_name()?;
+        if let Ok(ip) = cn.parse::<IpAddr>() {
+            return Some(AltName::Ip(ip));
+        }
+        let valid = !cn.is_empty()
+            && cn.split('.').all(|label| {
+                label
+                    .bytes()
+                    .next()
+                    .is_some_and(|b| b.is_ascii_alphanumeric())
+                    && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            });
+        valid.then_some(AltName::Dns(cn))
+    }
+
+    /// Records that the JDK's name-constraints check added the common name to this
+    /// certificate's subjectAltName list; only a certificate with that extension keeps it.
+    pub(crate) fn join_common_name_to_alt_names(&self) {
+        if matches!(self.x509.subject_alternative_name(), Ok(Some(_))) {
+            self.common_name_joined.set(true);
+        }
     }
 
     /// The most specific common name of the subject (the last one encoded), if any.

@@ -13,7 +13,7 @@ use std::net::IpAddr;
 use x509_parser::extensions::GeneralName;
 use x509_parser::prelude::*;
 
-use crate::chain::Cert;
+use crate::chain::{AltName, Cert};
 use crate::rejection::PathCheck;
 
 /// Extensions some checker of the JDK's `PKIXCertPathValidator` handles (`KeyChecker`,
@@ -81,10 +81,24 @@ impl NameConstraints {
         is_leaf: bool,
     ) -> Result<(), PathCheck> {
         if !self.sets.is_empty() && (is_leaf || !cert.self_issued()) {
+            // Once the subject passed, the JDK adds the common name to the certificate's own
+            // subjectAltName list (when it has that extension): it stays there for Apache's
+            // host name check later.
+            let subject = rdns(cert.x509().subject());
+            let directory = Name::Directory(subject.clone());
+            let subject_allowed = self
+                .sets
+                .iter()
+                .all(|set| set.allows(&directory) == Ok(true));
+            if subject.is_empty() || subject_allowed {
+                cert.join_common_name_to_alt_names();
+            }
             let names = names_of(cert);
             for set in &self.sets {
-                if !names.iter().all(|name| set.allows(name)) {
-                    return Err(PathCheck::NameConstraints);
+                match set.allows_all(&names) {
+                    Ok(true) => {}
+                    Ok(false) => return Err(PathCheck::NameConstraints),
+                    Err(Crash) => return Err(PathCheck::JdkException),
                 }
             }
         }
@@ -138,23 +152,23 @@ pub(crate) fn path_names(cert: &Cert<'_>) -> Vec<PathName> {
 
 /// `X509CertSelector`'s `pathToNames` test: whether `candidate`'s own name constraints (if any)
 /// allow every name in `names`. A constraint the JDK cannot decode excludes the candidate.
-pub(crate) fn allows_path_names(candidate: &Cert<'_>, names: &[PathName]) -> bool {
+pub(crate) fn allows_path_names(candidate: &Cert<'_>, names: &[PathName]) -> Result<bool, Crash> {
     match candidate.x509().name_constraints() {
-        Ok(None) => true,
+        Ok(None) => Ok(true),
         Ok(Some(nc)) => {
             let Ok(permitted) = decode(nc.value.permitted_subtrees.as_deref()) else {
-                return false;
+                return Ok(false);
             };
             let Ok(excluded) = decode(nc.value.excluded_subtrees.as_deref()) else {
-                return false;
+                return Ok(false);
             };
             let set = Constraints {
                 permitted,
                 excluded: excluded.unwrap_or_default(),
             };
-            names.iter().all(|name| set.allows(name))
+            set.allows_all(names)
         }
-        Err(_) => false,
+        Err(_) => Ok(false),
     }
 }
 
@@ -180,24 +194,51 @@ pub(crate) enum Name {
     Directory(Vec<Vec<(String, String)>>),
 }
 
+/// The JDK's `DNSName.constrains` throws `StringIndexOutOfBoundsException` for an empty dNSName
+/// compared with a DNS subtree; the exception escapes the whole trust check.
+pub(crate) const EMPTY_DNS_NAME_CRASH: &str = "String index out of range: 0";
+
+/// The JDK's name comparison threw instead of answering (see [`EMPTY_DNS_NAME_CRASH`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Crash;
+
 impl Constraints {
-    fn allows(&self, name: &Name) -> bool {
-        if self.excluded.iter().any(|s| within(name, s) == Some(true)) {
-            return false;
-        }
-        match &self.permitted {
-            None => true,
-            Some(permitted) => {
-                let mut same_kind = permitted.iter().filter_map(|s| within(name, s)).peekable();
-                same_kind.peek().is_none() || same_kind.any(|inside| inside)
+    /// Excluded subtrees first, then permitted ones, as `NameConstraintsExtension.verify`.
+    fn allows(&self, name: &Name) -> Result<bool, Crash> {
+        for subtree in &self.excluded {
+            if within(name, subtree)? == Some(true) {
+                return Ok(false);
             }
         }
+        let Some(permitted) = &self.permitted else {
+            return Ok(true);
+        };
+        let mut same_kind = false;
+        for subtree in permitted {
+            match within(name, subtree)? {
+                Some(true) => return Ok(true),
+                Some(false) => same_kind = true,
+                None => {}
+            }
+        }
+        Ok(!same_kind)
+    }
+
+    /// Whether every name is allowed, in order.
+    fn allows_all(&self, names: &[Name]) -> Result<bool, Crash> {
+        for name in names {
+            if !self.allows(name)? {
+                return Ok(false);
+            }
+        }
+        Ok(true)
     }
 }
 
 /// Whether `name` is inside `subtree`; `None` when they are of different kinds.
-fn within(name: &Name, subtree: &Subtree) -> Option<bool> {
-    match (name, subtree) {
+fn within(name: &Name, subtree: &Subtree) -> Result<Option<bool>, Crash> {
+    Ok(match (name, subtree) {
+        (Name::Dns(name), Subtree::Dns(_)) if name.is_empty() => return Err(Crash),
         (Name::Dns(name), Subtree::Dns(base)) => Some(crate::hostname::in_domain(
             &name.to_ascii_lowercase(),
             &base.to_ascii_lowercase(),
@@ -207,8 +248,10 @@ fn within(name: &Name, subtree: &Subtree) -> Option<bool> {
                 IpAddr::V4(v4) => v4.octets().to_vec(),
                 IpAddr::V6(v6) => v6.octets().to_vec(),
             };
+            // An IPv4 name is not inside an IPv6 subtree nor the other way round, but both
+            // are the same kind of name for "permitted".
             if bytes.len() != addr.len() {
-                return None;
+                return Ok(Some(false));
             }
             Some(
                 bytes
@@ -222,7 +265,7 @@ fn within(name: &Name, subtree: &Subtree) -> Option<bool> {
             Some(base.len() <= rdns.len() && rdns[..base.len()] == base[..])
         }
         _ => None,
-    }
+    })
 }
 
 /// Decodes one subtree; `None` when the JDK would refuse to decode it.
@@ -299,8 +342,9 @@ fn rdns(name: &X509Name<'_>) -> Vec<Vec<(String, String)>> {
 }
 
 /// The names `NameConstraintsExtension.verify` checks: the subject (when not empty), every
-/// dNSName, iPAddress and directoryName subjectAltName, and, when there is no dNSName or
-/// iPAddress SAN, the subject's last common name read as a DNS name or IP address.
+/// dNSName, iPAddress and directoryName subjectAltName, and the subject's most specific common
+/// name: as an IP address when it is an IP literal and there is no iPAddress SAN, else as a DNS
+/// name when it is a valid one and there is no dNSName SAN.
 fn names_of(cert: &Cert<'_>) -> Vec<Name> {
     let x509 = cert.x509();
     let mut names = Vec::new();
@@ -308,16 +352,11 @@ fn names_of(cert: &Cert<'_>) -> Vec<Name> {
     if !subject.is_empty() {
         names.push(Name::Directory(subject));
     }
-    let mut dns_or_ip = false;
     if let Ok(Some(san)) = x509.subject_alternative_name() {
         for general in &san.value.general_names {
             match general {
-                GeneralName::DNSName(dns) => {
-                    dns_or_ip = true;
-                    names.push(Name::Dns((*dns).to_owned()));
-                }
+                GeneralName::DNSName(dns) => names.push(Name::Dns((*dns).to_owned())),
                 GeneralName::IPAddress(bytes) => {
-                    dns_or_ip = true;
                     if let Some(ip) = hoplab_cert::ip_from_bytes(bytes) {
                         names.push(Name::Ip(ip));
                     }
@@ -327,12 +366,14 @@ fn names_of(cert: &Cert<'_>) -> Vec<Name> {
             }
         }
     }
-    if !dns_or_ip && let Some(cn) = cert.common_name() {
-        if let Ok(ip) = cn.parse::<IpAddr>() {
+    match cert.common_name_as_alt_name() {
+        Some(AltName::Ip(ip)) if !names.iter().any(|n| matches!(n, Name::Ip(_))) => {
             names.push(Name::Ip(ip));
-        } else if valid_dns_constraint(&cn) {
-            names.push(Name::Dns(cn));
         }
+        Some(AltName::Dns(dns)) if !names.iter().any(|n| matches!(n, Name::Dns(_))) => {
+            names.push(Name::Dns(dns));
+        }
+        _ => {}
     }
     names
 }

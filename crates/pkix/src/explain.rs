@@ -157,6 +157,9 @@ pub struct BuildFailure {
     pub rejected: Vec<RejectedPath>,
     /// Whether the search hit its depth or step bound before trying everything.
     pub search_limit_hit: bool,
+    /// The JDK's check threw instead of answering, which ends the search (see
+    /// [`crate::Rejection::ValidatorFailed`]).
+    pub exception: Option<String>,
 }
 
 /// A certificate whose issuer the builder could not find.
@@ -354,6 +357,10 @@ fn check_line(failure: &CheckFailure) -> String {
             "No trusted certificate named {above} has the key identifier {subject} names as its \
              issuer's."
         ),
+        (PathCheck::JdkException, _) => format!(
+            "{subject} has an empty dNSName, and the JDK's name-constraints check throws on it \
+             (StringIndexOutOfBoundsException) instead of answering."
+        ),
         (PathCheck::AlgorithmConstraints, _) => format!(
             "The JDK's algorithm constraints refuse a key or signature algorithm here: {}.",
             failure.detail.as_deref().unwrap_or("algorithm constraints")
@@ -401,6 +408,12 @@ fn build_lines(build: &BuildFailure, out: &mut Vec<String>) {
             path.join(" > "),
             shown(&rejected.anchor),
             check_line(&rejected.failure)
+        ));
+    }
+    if let Some(message) = &build.exception {
+        out.push(format!(
+            "The JDK's path builder failed with an exception ({message}): a certificate's empty \
+             dNSName was compared with a DNS name constraint."
         ));
     }
     if build.search_limit_hit {

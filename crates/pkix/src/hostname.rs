@@ -5,7 +5,11 @@
 //! - The host is an IPv4 literal, an IPv6 literal (brackets allowed), or a DNS name.
 //! - If the leaf has any dNSName or iPAddress subjectAltName, an IP host must equal one of the
 //!   iPAddress entries and a DNS host must match one of the dNSName entries; the CN is ignored.
-//! - Only when the leaf has neither does the host get compared with the most specific CN.
+//!   Only when the leaf has neither does the host get compared with the most specific CN.
+//! - The list is the one the JDK's certificate object holds after path validation: when a CA
+//!   above the leaf has name constraints, the JDK adds the leaf's common name to it (as a DNS
+//!   name when there was none, or as an IP address), so a leaf whose only SANs are IP
+//!   addresses can then match a DNS host by its CN.
 //! - DNS matching is case-insensitive. A `*` matches a possibly empty run of characters
 //!   without a dot (`*.example.com`, `api*.example.com`). A trailing dot is not ignored
 //!   (Apache does not strip it).
@@ -109,45 +113,49 @@ impl HostnameCheck {
 pub(crate) fn verify(host: &str, leaf: &Cert<'_>) -> Result<HostnameCheck, String> {
     let (host_kind, ip) = classify(host);
     let alt_names = leaf.alt_names();
-    let (compared, matched) = if alt_names.is_empty() {
-        let cn = leaf.common_name();
-        let matched = match &cn {
-            Some(cn) if identity_matches(host, cn)? => Some(cn.clone()),
-            _ => None,
-        };
-        (Compared::CommonName(cn), matched)
-    } else if let Some(ip) = ip {
-        let ips: Vec<IpAddr> = alt_names
-            .iter()
-            .filter_map(|n| match n {
-                AltName::Ip(ip) => Some(*ip),
-                AltName::Dns(_) => None,
-            })
-            .collect();
-        let matched = ips
-            .iter()
-            .find(|san| normalise(**san) == normalise(ip))
-            .map(|san| san.to_string());
-        (
-            Compared::IpAddresses(ips.iter().map(IpAddr::to_string).collect()),
-            matched,
-        )
-    } else {
-        let dns: Vec<String> = alt_names
-            .into_iter()
-            .filter_map(|n| match n {
-                AltName::Dns(name) => Some(name),
-                AltName::Ip(_) => None,
-            })
-            .collect();
-        let mut matched = None;
-        for san in &dns {
-            if identity_matches(host, san)? {
-                matched = Some(san.clone());
-                break;
-            }
+    let ips: Vec<IpAddr> = alt_names
+        .iter()
+        .filter_map(|n| match n {
+            AltName::Ip(ip) => Some(*ip),
+            AltName::Dns(_) => None,
+        })
+        .collect();
+    let dns: Vec<String> = alt_names
+        .into_iter()
+        .filter_map(|n| match n {
+            AltName::Dns(name) => Some(name),
+            AltName::Ip(_) => None,
+        })
+        .collect();
+    let (compared, matched) = match ip {
+        _ if ips.is_empty() && dns.is_empty() => {
+            let cn = leaf.common_name();
+            let matched = match &cn {
+                Some(cn) if identity_matches(host, cn)? => Some(cn.clone()),
+                _ => None,
+            };
+            (Compared::CommonName(cn), matched)
         }
-        (Compared::DnsNames(dns), matched)
+        Some(ip) => {
+            let matched = ips
+                .iter()
+                .find(|san| normalise(**san) == normalise(ip))
+                .map(|san| san.to_string());
+            (
+                Compared::IpAddresses(ips.iter().map(IpAddr::to_string).collect()),
+                matched,
+            )
+        }
+        None => {
+            let mut matched = None;
+            for san in &dns {
+                if identity_matches(host, san)? {
+                    matched = Some(san.clone());
+                    break;
+                }
+            }
+            (Compared::DnsNames(dns), matched)
+        }
     };
     Ok(HostnameCheck {
         host: host.to_owned(),

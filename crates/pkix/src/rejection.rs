@@ -60,6 +60,13 @@ pub enum Rejection {
         /// The leaf's subject as `X500Principal.toString()` prints it (may be empty).
         subject: String,
     },
+    /// The JDK's path check itself threw a runtime exception (an empty dNSName compared with
+    /// a DNS name constraint makes `DNSName.constrains` index an empty string); the trust
+    /// manager call fails with that exception's message.
+    ValidatorFailed {
+        /// The exception message, `String index out of range: 0`.
+        message: String,
+    },
     /// Apache's `DefaultHostnameVerifier` itself failed on a name of the leaf: a wildcard
     /// whose text before and after the `*` overlaps in the host (`a.*.b` for host `a.b`)
     /// makes it take a substring that does not exist, and the request fails with Java's
@@ -118,6 +125,7 @@ impl Rejection {
                 "Host name '{host}' does not match the certificate subject provided by the peer ({subject})"
             ),
             Rejection::HostnameVerifierFailed { message, .. } => message.clone(),
+            Rejection::ValidatorFailed { message } => message.clone(),
         }
     }
 }
@@ -156,6 +164,9 @@ pub enum PathCheck {
     /// A key or signature algorithm refused by `jdk.certpath.disabledAlgorithms` (the exact
     /// text is in [`crate::CheckFailure::detail`]).
     AlgorithmConstraints,
+    /// The JDK's check threw a runtime exception instead of answering: an empty dNSName
+    /// compared with a DNS name constraint.
+    JdkException,
 }
 
 impl PathCheck {
@@ -180,6 +191,7 @@ impl PathCheck {
             PathCheck::NoTrustAnchor => "Path does not chain with any of the trust anchors",
             PathCheck::IncorrectKeyUsage => "incorrect KeyUsage extension bits",
             PathCheck::AlgorithmConstraints => "Algorithm constraints check failed",
+            PathCheck::JdkException => crate::constraints::EMPTY_DNS_NAME_CRASH,
         }
     }
 
@@ -198,6 +210,7 @@ impl PathCheck {
             PathCheck::NoTrustAnchor => "trust anchor selection",
             PathCheck::IncorrectKeyUsage => "key usage bits",
             PathCheck::AlgorithmConstraints => "algorithm constraints",
+            PathCheck::JdkException => "name constraints (the JDK fails)",
         }
     }
 }

@@ -146,8 +146,14 @@ fn judge(
                 end_entity(&certs[0], explanation)?;
             }
             Err(failure) => {
+                let rejection = match &failure.exception {
+                    Some(message) => Rejection::ValidatorFailed {
+                        message: message.clone(),
+                    },
+                    None => Rejection::PathBuilding,
+                };
                 explanation.failure = Some(Failure::Build(failure));
-                return Err(Rejection::PathBuilding);
+                return Err(rejection);
             }
         },
     }
@@ -202,6 +208,9 @@ fn path_rejection(failure: &CheckFailure) -> Rejection {
     match (&failure.check, &failure.detail) {
         (PathCheck::AlgorithmConstraints, Some(reason)) => Rejection::AlgorithmConstraints {
             reason: reason.clone(),
+        },
+        (PathCheck::JdkException, _) => Rejection::ValidatorFailed {
+            message: PathCheck::JdkException.reason().to_owned(),
         },
         (check, _) => Rejection::PathValidation { check: *check },
     }

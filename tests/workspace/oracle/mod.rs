@@ -67,6 +67,10 @@ pub(crate) struct Answer {
     pub(crate) stage: Option<String>,
     /// The exception chain.
     pub(crate) detail: Option<String>,
+    /// When the JVM's own answer varies between runs (it tries same-named trust anchors in
+    /// hash order), every trust-step answer it gave: a message, or `""` for trusted.
+    #[serde(default)]
+    pub(crate) alternatives: Vec<String>,
     /// Handshake mode: the authType JSSE passed to the trust manager.
     #[allow(dead_code)]
     pub(crate) auth_type: Option<String>,

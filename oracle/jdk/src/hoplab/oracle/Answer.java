@@ -21,6 +21,11 @@ final class Answer {
     final String stage;
     /** The whole exception chain, for a person reading a failure. */
     final String detail;
+    /**
+     * When the JVM's answer varies from run to run (trust anchors tried in hash order), every
+     * trust-step answer seen: a message, or "" for a trusted chain.
+     */
+    java.util.List<String> alternatives;
 
     Answer(String verdict, String message, String stage, String detail) {
         this.verdict = verdict;
@@ -44,6 +49,9 @@ final class Answer {
         out.put("message", message);
         out.put("stage", stage);
         out.put("detail", detail);
+        if (alternatives != null) {
+            out.put("alternatives", new java.util.ArrayList<Object>(alternatives));
+        }
         if (extra != null) {
             out.putAll(extra);
         }

@@ -59,11 +59,39 @@ final class Judge {
         if (chain.length == 0) {
             throw new IllegalArgumentException("case " + c.id + ": empty chain");
         }
-        Answer trust = trust(chain, trusted, c, tm -> tm.checkServerTrusted(chain, TLS13_AUTH_TYPE));
-        if (trust != null) {
-            return trust;
+        TrustCall call = tm -> tm.checkServerTrusted(chain, TLS13_AUTH_TYPE);
+        Answer trust = trust(chain, trusted, c, call);
+        // With two trusted certificates of the same subject, PKIXCertPathValidator tries the
+        // anchors in the order of a HashSet of TrustAnchor objects, which follows identity hash
+        // codes: which anchor's failure it reports changes from run to run. Each run makes new
+        // objects, so repeating the check collects every answer the JVM can give.
+        java.util.Set<String> seen = new java.util.LinkedHashSet<>();
+        seen.add(trust == null ? "" : trust.message);
+        if (sameSubjects(trusted)) {
+            for (int i = 0; i < REPEATS; i++) {
+                Answer again = trust(chain, trusted, c, call);
+                seen.add(again == null ? "" : again.message);
+            }
         }
-        return hostname(c.host, chain[0]);
+        Answer answer = trust != null ? trust : hostname(c.host, chain[0]);
+        if (seen.size() > 1) {
+            answer.alternatives = new java.util.ArrayList<>(seen);
+        }
+        return answer;
+    }
+
+    /** How many times a check whose answer may depend on hash order is repeated. */
+    private static final int REPEATS = 24;
+
+    /** Whether two trusted certificates have the same subject. */
+    private static boolean sameSubjects(List<X509Certificate> trusted) {
+        java.util.Set<javax.security.auth.x500.X500Principal> subjects = new java.util.HashSet<>();
+        for (X509Certificate cert : trusted) {
+            if (!subjects.add(cert.getSubjectX500Principal())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Certificates parsed the way JSSE parses a Certificate message, one entry at a time. */
