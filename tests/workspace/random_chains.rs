@@ -59,9 +59,18 @@ fn random_chains_get_the_jdks_verdict_and_message() {
     let mut tally = Tally::default();
     let mut failures: Vec<(Case, String)> = Vec::new();
     for batch in seeds.chunks(BATCH) {
+        let started = std::time::Instant::now();
         let cases = parallel(batch, |&seed| chains::generate(seed));
+        let generated = started.elapsed();
         let answers = oracle.batch(&cases);
+        let judged = started.elapsed();
         let ours = parallel(&cases, hoplab_verdict);
+        eprintln!(
+            "random chains: {} generated in {generated:.1?}, JDK {:.1?}, hoplab {:.1?}",
+            cases.len(),
+            judged - generated,
+            started.elapsed() - judged
+        );
         for ((case, jdk), ours) in cases.into_iter().zip(&answers).zip(ours) {
             let outcome = compare("random", &case.id, &ours, jdk, &exceptions);
             tally.add(outcome);

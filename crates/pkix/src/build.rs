@@ -213,7 +213,9 @@ impl Search<'_, '_> {
                 return None;
             }
             let issuer = &self.sent[candidate];
-            if !issuer_window_covers(issuer, cert) {
+            // X509CertSelector's order: validity, basic constraints, then pathToNames; then
+            // ForwardBuilder.verifyCert's key usage and critical extensions.
+            if !issuer_window_covers(issuer, cert) || !self.selectable_ca(issuer, walk) {
                 continue;
             }
             match constraints::allows_path_names(issuer, &walk.names) {
@@ -224,7 +226,9 @@ impl Search<'_, '_> {
                     return None;
                 }
             }
-            if !self.usable_ca(issuer, walk) {
+            if checks::ca_key_usage(issuer).is_err()
+                || constraints::critical_extensions(issuer).is_err()
+            {
                 continue;
             }
             if !self.verifies(current, Issuer::Sent(candidate)) {
@@ -252,16 +256,13 @@ impl Search<'_, '_> {
         None
     }
 
-    /// What a sent certificate must be to issue one in the path: within its validity window
-    /// now, a CA whose pathLenConstraint allows the CAs below it, keyCertSign allowed, and no
-    /// critical extension the JDK does not handle.
-    fn usable_ca(&self, candidate: &Cert<'_>, walk: &Walk) -> bool {
+    /// What the JDK's selector asks of a sent certificate before its name constraints: within
+    /// its validity window now, and a CA whose pathLenConstraint allows the CAs below it.
+    fn selectable_ca(&self, candidate: &Cert<'_>, walk: &Walk) -> bool {
         checks::validity(candidate, self.now).is_ok()
             && candidate
                 .ca_path_len()
                 .is_some_and(|len| len >= walk.traversed_cas)
-            && checks::ca_key_usage(candidate).is_ok()
-            && constraints::critical_extensions(candidate).is_ok()
     }
 
     /// The JDK's final verification of a complete path: every check of the validator

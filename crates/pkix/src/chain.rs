@@ -31,8 +31,8 @@ impl<'a> Cert<'a> {
     ///
     /// Beyond well-formed X.509, the JDK refuses: an extension that appears twice, an outer
     /// signature algorithm that differs from the one inside the signed part, an empty issuer,
-    /// and an empty subject unless a non-empty subjectAltName extension marked critical stands
-    /// for it.
+    /// and an empty subject in a version 1 certificate, or in one with extensions unless a
+    /// non-empty subjectAltName extension marked critical stands for it.
     pub(crate) fn parse(der: &'a [u8]) -> Result<Self, String> {
         let (rest, x509) = X509Certificate::from_der(der).map_err(|e| e.to_string())?;
         if !rest.is_empty() {
@@ -53,7 +53,12 @@ impl<'a> Cert<'a> {
             return Err("Empty issuer DN not allowed in X509Certificates".to_owned());
         }
         if subject.is_empty() {
-            subject_alt_name_stands_for_subject(&x509)?;
+            if x509.tbs_certificate.version == X509Version::V1 {
+                return Err("Empty subject DN not allowed in v1 certificate".to_owned());
+            }
+            if !x509.extensions().is_empty() {
+                subject_alt_name_stands_for_subject(&x509)?;
+            }
         }
         Ok(Cert {
             der,
@@ -277,11 +282,6 @@ fn same_algorithm(a: &AlgorithmIdentifier<'_>, b: &AlgorithmIdentifier<'_>) -> b
 /// `X509CertInfo.verifyCert`: a certificate with an empty subject needs a non-empty, critical
 /// subjectAltName extension.
 fn subject_alt_name_stands_for_subject(x509: &X509Certificate<'_>) -> Result<(), String> {
-    if x509.extensions().is_empty() {
-        return Err("X.509 Certificate is incomplete: subject field is empty, and certificate \
-                    has no extensions"
-            .to_owned());
-    }
     let Some(ext) = x509
         .extensions()
         .iter()

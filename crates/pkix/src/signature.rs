@@ -4,11 +4,13 @@
 //! size the `rsa` crate reads, up to 16384 bits), ECDSA on P-256, P-384 and P-521 with the same
 //! hashes, DSA with SHA-1, SHA-224 and SHA-256, and Ed25519. Which of them the JDK *allows* is
 //! a separate question (`algorithms`). Curves the JDK 17 has no implementation for (P-192,
-//! P-224, secp256k1, ...) never verify, as in the JDK.
+//! P-224, secp256k1, ...) never verify, as in the JDK. The common combinations go through
+//! aws-lc-rs first, for speed (the gateway runs this inside every handshake).
 
 use rsa::BigUint;
 use rsa::pkcs1::der::Decode;
 use rsa::signature::hazmat::PrehashVerifier;
+use rustls::pki_types::SignatureVerificationAlgorithm;
 use sha1::Sha1;
 use sha2::{Digest, Sha224, Sha256, Sha384, Sha512};
 use x509_parser::der_parser::der::parse_der_integer;
@@ -144,6 +146,13 @@ fn verify(
     };
     let key_alg = spki.algorithm.algorithm.to_id_string();
     let key = &spki.subject_public_key.data;
+    // aws-lc-rs first for the common combinations (it is much faster); what it does not cover,
+    // or refuses, is settled by the RustCrypto implementations below.
+    if let Some(fast) = fast_algorithm(&scheme, &key_alg, spki)
+        && fast.verify_signature(key, message, signature).is_ok()
+    {
+        return true;
+    }
     match scheme {
         Scheme::Pkcs1(hash) => rsa_key(&key_alg, key)
             .is_some_and(|k| k.verify(hash.pkcs1(), &hash.digest(message), signature).is_ok()),
@@ -160,6 +169,36 @@ fn verify(
                     .is_ok()
         }
     }
+}
+
+/// The aws-lc-rs algorithm (through rustls-webpki) for a scheme and key, when there is one.
+fn fast_algorithm(
+    scheme: &Scheme,
+    key_alg: &str,
+    spki: &SubjectPublicKeyInfo<'_>,
+) -> Option<&'static dyn SignatureVerificationAlgorithm> {
+    use webpki::aws_lc_rs as alg;
+    let curve = || {
+        spki.algorithm
+            .parameters
+            .as_ref()
+            .and_then(|p| p.as_oid().ok())
+            .map(|oid| oid.to_id_string())
+    };
+    Some(match (scheme, key_alg) {
+        (Scheme::Pkcs1(Hash::Sha256), "1.2.840.113549.1.1.1") => alg::RSA_PKCS1_2048_8192_SHA256,
+        (Scheme::Pkcs1(Hash::Sha384), "1.2.840.113549.1.1.1") => alg::RSA_PKCS1_2048_8192_SHA384,
+        (Scheme::Pkcs1(Hash::Sha512), "1.2.840.113549.1.1.1") => alg::RSA_PKCS1_2048_8192_SHA512,
+        (Scheme::Ecdsa(hash), "1.2.840.10045.2.1") => match (curve()?.as_str(), hash) {
+            ("1.2.840.10045.3.1.7", Hash::Sha256) => alg::ECDSA_P256_SHA256,
+            ("1.2.840.10045.3.1.7", Hash::Sha384) => alg::ECDSA_P256_SHA384,
+            ("1.3.132.0.34", Hash::Sha256) => alg::ECDSA_P384_SHA256,
+            ("1.3.132.0.34", Hash::Sha384) => alg::ECDSA_P384_SHA384,
+            ("1.3.132.0.35", Hash::Sha512) => alg::ECDSA_P521_SHA512,
+            _ => return None,
+        },
+        _ => return None,
+    })
 }
 
 fn rsa_key(key_alg: &str, key: &[u8]) -> Option<rsa::RsaPublicKey> {

@@ -125,10 +125,14 @@ pub(crate) struct Key {
     /// Its SubjectPublicKeyInfo.
     pub(crate) spki: Vec<u8>,
     secret: Secret,
+    /// The same EC key in aws-lc-rs, which signs much faster, for the curve's own hash.
+    fast_ec: Option<(Hash, aws_lc_rs::signature::EcdsaKeyPair)>,
 }
 
 enum Secret {
-    Rsa(Box<rsa::RsaPrivateKey>),
+    /// The `rsa` crate signs any hash; aws-lc-rs (much faster) signs keys of 2048 bits and
+    /// more with SHA-256 to SHA-512.
+    Rsa(Box<rsa::RsaPrivateKey>, Option<aws_lc_rs::rsa::KeyPair>),
     P256(p256::ecdsa::SigningKey),
     P384(p384::ecdsa::SigningKey),
     P521(p521::ecdsa::SigningKey),
@@ -177,6 +181,9 @@ impl Key {
                 );
                 let pem = std::fs::read_to_string(&path).expect("RSA fixture key");
                 let key = rsa::RsaPrivateKey::from_pkcs8_pem(&pem).expect("PKCS#8 RSA key");
+                let fast = rsa::pkcs8::der::Document::from_pem(&pem)
+                    .ok()
+                    .and_then(|(_, doc)| aws_lc_rs::rsa::KeyPair::from_pkcs8(doc.as_bytes()).ok());
                 use rsa::pkcs8::EncodePublicKey;
                 let spki = key
                     .to_public_key()
@@ -186,25 +193,32 @@ impl Key {
                 Key {
                     kind,
                     spki,
-                    secret: Secret::Rsa(Box::new(key)),
+                    secret: Secret::Rsa(Box::new(key), fast),
+                    fast_ec: None,
                 }
             }
             KeyKind::P256 => {
                 let key = p256::ecdsa::SigningKey::random(&mut Rng08(&mut rng));
                 let point = key.verifying_key().to_encoded_point(false).as_bytes().to_vec();
+                let fast_ec = fast_ec(&aws_lc_rs::signature::ECDSA_P256_SHA256_ASN1_SIGNING, &key.to_bytes(), &point)
+                    .map(|k| (Hash::Sha256, k));
                 Key {
                     kind,
                     spki: ec(&[1, 2, 840, 10045, 3, 1, 7], point),
                     secret: Secret::P256(key),
+                    fast_ec,
                 }
             }
             KeyKind::P384 => {
                 let key = p384::ecdsa::SigningKey::random(&mut Rng08(&mut rng));
                 let point = key.verifying_key().to_encoded_point(false).as_bytes().to_vec();
+                let fast_ec = fast_ec(&aws_lc_rs::signature::ECDSA_P384_SHA384_ASN1_SIGNING, &key.to_bytes(), &point)
+                    .map(|k| (Hash::Sha384, k));
                 Key {
                     kind,
                     spki: ec(&[1, 3, 132, 0, 34], point),
                     secret: Secret::P384(key),
+                    fast_ec,
                 }
             }
             KeyKind::P521 => {
@@ -213,10 +227,17 @@ impl Key {
                     .to_encoded_point(false)
                     .as_bytes()
                     .to_vec();
+                let fast_ec = fast_ec(
+                    &aws_lc_rs::signature::ECDSA_P521_SHA512_ASN1_SIGNING,
+                    &key.to_bytes(),
+                    &point,
+                )
+                .map(|k| (Hash::Sha512, k));
                 Key {
                     kind,
                     spki: ec(&[1, 3, 132, 0, 35], point),
                     secret: Secret::P521(key),
+                    fast_ec,
                 }
             }
             KeyKind::Ed25519 => {
@@ -233,17 +254,20 @@ impl Key {
                     kind,
                     spki,
                     secret: Secret::Ed25519(key),
+                    fast_ec: None,
                 }
             }
             KeyKind::P192 => Key {
                 kind,
                 spki: ec(&[1, 2, 840, 10045, 3, 1, 1], P192_G.to_vec()),
                 secret: Secret::None,
+                fast_ec: None,
             },
             KeyKind::P224 => Key {
                 kind,
                 spki: ec(&[1, 3, 132, 0, 33], P224_G.to_vec()),
                 secret: Secret::None,
+                fast_ec: None,
             },
         }
     }
@@ -270,8 +294,23 @@ impl Key {
     /// Signs `tbs` with `alg`; random bytes for keys nothing here signs with.
     pub(crate) fn sign(&self, alg: SigAlg, tbs: &[u8], seed: u64) -> Vec<u8> {
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+        if let (Secret::Rsa(_, Some(fast)), Some(encoding)) = (&self.secret, aws_lc_encoding(alg)) {
+            let mut signature = vec![0; fast.public_modulus_len()];
+            fast.sign(encoding, &aws_lc_rs::rand::SystemRandom::new(), tbs, &mut signature)
+                .expect("aws-lc-rs signs");
+            return signature;
+        }
+        if let (Some((fast_hash, fast)), SigAlg::Ecdsa(hash)) = (&self.fast_ec, alg)
+            && *fast_hash == hash
+        {
+            return fast
+                .sign(&aws_lc_rs::rand::SystemRandom::new(), tbs)
+                .expect("aws-lc-rs signs")
+                .as_ref()
+                .to_vec();
+        }
         match (&self.secret, alg) {
-            (Secret::Rsa(key), SigAlg::RsaPkcs1(hash)) => {
+            (Secret::Rsa(key, _), SigAlg::RsaPkcs1(hash)) => {
                 let key = (**key).clone();
                 match hash {
                     Hash::Sha1 => rsa::pkcs1v15::SigningKey::<Sha1>::new(key).sign(tbs).to_vec(),
@@ -289,7 +328,7 @@ impl Key {
                     }
                 }
             }
-            (Secret::Rsa(key), SigAlg::RsaPss(hash)) => {
+            (Secret::Rsa(key, _), SigAlg::RsaPss(hash)) => {
                 let key = (**key).clone();
                 let mut r = Rng08(&mut rng);
                 match hash {
@@ -327,6 +366,29 @@ impl Key {
             }
         }
     }
+}
+
+/// An aws-lc-rs ECDSA key from a private scalar and its uncompressed public point.
+fn fast_ec(
+    alg: &'static aws_lc_rs::signature::EcdsaSigningAlgorithm,
+    scalar: &[u8],
+    point: &[u8],
+) -> Option<aws_lc_rs::signature::EcdsaKeyPair> {
+    aws_lc_rs::signature::EcdsaKeyPair::from_private_key_and_public_key(alg, scalar, point).ok()
+}
+
+/// The aws-lc-rs encoding for an RSA signature algorithm it can make.
+fn aws_lc_encoding(alg: SigAlg) -> Option<&'static dyn aws_lc_rs::signature::RsaEncoding> {
+    use aws_lc_rs::signature as s;
+    Some(match alg {
+        SigAlg::RsaPkcs1(Hash::Sha256) => &s::RSA_PKCS1_SHA256,
+        SigAlg::RsaPkcs1(Hash::Sha384) => &s::RSA_PKCS1_SHA384,
+        SigAlg::RsaPkcs1(Hash::Sha512) => &s::RSA_PKCS1_SHA512,
+        SigAlg::RsaPss(Hash::Sha256) => &s::RSA_PSS_SHA256,
+        SigAlg::RsaPss(Hash::Sha384) => &s::RSA_PSS_SHA384,
+        SigAlg::RsaPss(Hash::Sha512) => &s::RSA_PSS_SHA512,
+        _ => return None,
+    })
 }
 
 /// Every kind, in a fixed order.

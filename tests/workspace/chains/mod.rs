@@ -142,11 +142,11 @@ pub(crate) fn generate(seed: u64) -> Case {
     let mut trusted = Vec::new();
     match rng.random_range(0..100) {
         0..75 => trusted.push(root_der.clone()),
-        75..85 => {
+        75..80 => {
             trusted.push(alt_root_der.clone());
             trusted.push(root_der.clone());
         }
-        85..90 => trusted.push(alt_root_der.clone()),
+        80..90 => trusted.push(alt_root_der.clone()),
         90..95 if !ca_ders.is_empty() => trusted.push(ca_ders[0].clone()),
         95..98 => trusted.push(leaf_der.clone()),
         _ => trusted.push(unrelated_der.clone()),
