@@ -3,6 +3,7 @@
 mod bundled;
 mod chains;
 mod faults;
+mod fidelity_scenarios;
 mod hostile;
 mod limbo;
 mod live;

@@ -72,7 +72,6 @@ pub(crate) struct Answer {
     #[serde(default)]
     pub(crate) alternatives: Vec<String>,
     /// Handshake mode: the authType JSSE passed to the trust manager.
-    #[allow(dead_code)]
     pub(crate) auth_type: Option<String>,
     /// Handshake mode: the message as the exception had it.
     pub(crate) raw_message: Option<String>,
