@@ -15,12 +15,16 @@ use crate::rejection::PathCheck;
 /// only anchors named as the top certificate's issuer, whose subject key identifier (if any)
 /// is the top certificate's authority key identifier (if any), are tried; the first that
 /// validates wins, else the last failure is reported; with no such anchor, `Path does not
-/// chain with any of the trust anchors`.
+/// chain with any of the trust anchors`. A failure comes with the anchor it was reached with.
+///
+/// The JDK tries same-named anchors in the order of a hash set of fresh objects, so which
+/// failure it reports when all fail changes from run to run; this reports the last in trust
+/// store order, one of the JDK's possible answers.
 pub(crate) fn validate_with_anchors(
     path: &[&Cert<'_>],
     anchors: &Anchors<'_>,
     now: OffsetDateTime,
-) -> Result<usize, Box<CheckFailure>> {
+) -> Result<usize, (Option<usize>, Box<CheckFailure>)> {
     let top = path.last().expect("a path has a certificate");
     let mut last_failure = None;
     for index in anchors.with_subject(top.issuer()) {
@@ -30,18 +34,19 @@ pub(crate) fn validate_with_anchors(
         }
         match validate(path, anchor, now) {
             Ok(()) => return Ok(index),
-            Err(failure) => last_failure = Some(failure),
+            Err(failure) => last_failure = Some((Some(index), failure)),
         }
     }
     Err(last_failure.unwrap_or_else(|| {
-        Box::new(CheckFailure {
+        let failure = Box::new(CheckFailure {
             check: PathCheck::NoTrustAnchor,
             subject: top.subject_name(),
             position: path.len() - 1,
             above: top.issuer_name(),
             validity: None,
             detail: None,
-        })
+        });
+        (None, failure)
     }))
 }
 

@@ -126,7 +126,8 @@ fn judge(
             explanation.path = path.iter().map(|c| c.summary()).collect();
             let anchor = match path::validate_with_anchors(&path, &anchors, now) {
                 Ok(anchor) => anchor,
-                Err(failure) => {
+                Err((tried, failure)) => {
+                    explanation.anchor = tried.map(anchor_used);
                     let rejection = path_rejection(&failure);
                     explanation.failure = Some(Failure::Check(*failure));
                     return Err(rejection);
