@@ -10,6 +10,7 @@ mod live;
 mod model_property;
 mod nlb;
 mod oracle;
+mod oracle_setup;
 mod random_chains;
 mod security;
 mod soak;

@@ -127,31 +127,37 @@ fn random_chains_get_the_jdks_verdict_and_message() {
     panic!("{report}");
 }
 
-#[test]
-#[ignore]
-fn dump_case() {
-    let seed: u64 = std::env::var("HOPLAB_CHAIN_SEED").unwrap().parse().unwrap();
-    let case = chains::generate(seed);
-    println!("{}", serde_json::to_string(&case).unwrap());
+/// The seed `HOPLAB_CHAIN_SEED` names.
+fn one_seed() -> u64 {
+    std::env::var("HOPLAB_CHAIN_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .expect("set HOPLAB_CHAIN_SEED to the seed to show")
 }
 
+/// A debugging aid, not a check: prints the case of `HOPLAB_CHAIN_SEED` as the oracle's input
+/// line (`cargo test -p hoplab-tests --test workspace -- --ignored oracle_input --nocapture`).
 #[test]
 #[ignore]
-fn explain_case() {
-    let seed: u64 = std::env::var("HOPLAB_CHAIN_SEED").unwrap().parse().unwrap();
-    let mut case = chains::generate(seed);
-    if let Ok(keep) = std::env::var("HOPLAB_CHAIN_KEEP") {
-        let keep: Vec<usize> = keep.split(',').map(|i| i.parse().unwrap()).collect();
-        case.chain = keep.iter().map(|&i| case.chain[i].clone()).collect();
-    }
+fn oracle_input() {
+    let case = chains::generate(one_seed());
+    println!("{}", serde_json::to_string(&case).expect("a case serializes"));
+}
+
+/// A debugging aid, not a check: prints hoplab's report on the case of `HOPLAB_CHAIN_SEED`.
+#[test]
+#[ignore]
+fn hoplab_report() {
+    let seed = one_seed();
+    let case = chains::generate(seed);
     let pem = |der: &Vec<u8>| pem(der).into_bytes();
     let report = hoplab_inspect::check(hoplab_inspect::CheckInput {
         chain_pem: case.chain.iter().flat_map(pem).collect(),
         host: case.host.clone(),
         trust: hoplab_inspect::Trust::Pem(case.trusted.iter().map(pem).collect()),
-        at: Some(time::OffsetDateTime::from_unix_timestamp(chains::JUDGED_AT).unwrap()),
+        at: Some(time::OffsetDateTime::from_unix_timestamp(chains::JUDGED_AT).expect("a time")),
         insecure_skip_verification: false,
     })
-    .unwrap();
+    .expect("a verdict");
     println!("{}", report.render_verdict_text());
 }

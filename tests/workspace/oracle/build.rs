@@ -82,7 +82,26 @@ pub(super) fn compile(jdk: &Jdk) -> Result<String, String> {
             return Err(format!("cannot move the oracle build to {}", dir.display()));
         }
     }
+    prune_other_builds(&dir);
     Ok(classpath)
+}
+
+/// Removes builds of earlier versions of the oracle.
+fn prune_other_builds(current: &std::path::Path) {
+    let Ok(entries) = std::fs::read_dir(work_dir()) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let stale = path != current
+            && entry
+                .file_name()
+                .to_string_lossy()
+                .starts_with("oracle-");
+        if stale {
+            let _ = std::fs::remove_dir_all(path);
+        }
+    }
 }
 
 /// PATH with the JDK's `bin` first, so build.sh finds the same javac.

@@ -91,6 +91,15 @@ pub(crate) enum JdkVerdict {
     Error,
 }
 
+/// How to start the oracle's JVM, when not as the differential tests do.
+#[derive(Debug, Default)]
+pub(crate) struct Run {
+    /// The installed JDK as it is (its own `cacerts`), not the overlay.
+    pub(crate) plain_jdk: bool,
+    /// Extra environment variables (for instance libfaketime's).
+    pub(crate) env: Vec<(String, String)>,
+}
+
 /// The built oracle and the JDK it runs on.
 pub(crate) struct Oracle {
     classpath: String,
@@ -163,19 +172,28 @@ impl Oracle {
     /// Judges every case in one JVM by calling the trust manager and the host name verifier
     /// directly; the trusted certificates of every case count as the JDK's own roots.
     pub(crate) fn batch(&self, cases: &[Case]) -> Vec<Answer> {
-        self.run("batch", cases)
+        self.run("batch", cases, &Run::default())
     }
 
     /// Judges every case by a real handshake with HttpAsyncClient to `127.0.0.1:port`.
     pub(crate) fn handshake(&self, cases: &[Case]) -> Vec<Answer> {
-        self.run("handshake", cases)
+        self.run("handshake", cases, &Run::default())
     }
 
-    fn run(&self, mode: &str, cases: &[Case]) -> Vec<Answer> {
-        let roots: BTreeSet<&[u8]> = cases
-            .iter()
-            .flat_map(|c| c.trusted.iter().map(Vec::as_slice))
-            .collect();
+    /// Batch mode with another JVM set-up, to check the oracle's own choices.
+    pub(crate) fn batch_with(&self, cases: &[Case], run: &Run) -> Vec<Answer> {
+        self.run("batch", cases, run)
+    }
+
+    fn run(&self, mode: &str, cases: &[Case], run: &Run) -> Vec<Answer> {
+        let roots: BTreeSet<&[u8]> = if run.plain_jdk {
+            BTreeSet::new()
+        } else {
+            cases
+                .iter()
+                .flat_map(|c| c.trusted.iter().map(Vec::as_slice))
+                .collect()
+        };
         let overlay = self
             .jdk
             .overlay(&self.classpath, roots)
@@ -187,18 +205,26 @@ impl Oracle {
         }
         input.flush().expect("the case file is writable");
         let stdin = std::fs::File::open(input.path()).expect("the case file reopens");
-        let output = Command::new(overlay.java())
+        let java = if run.plain_jdk {
+            self.jdk.java()
+        } else {
+            overlay.java()
+        };
+        let output = Command::new(java)
             .args(["-cp", &self.classpath, "hoplab.oracle.Oracle", mode])
+            .envs(run.env.iter().map(|(k, v)| (k, v)))
             .stdin(Stdio::from(stdin))
             .output()
             .expect("the oracle's JVM starts");
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert!(output.status.success(), "oracle {mode} failed:\n{stderr}");
-        let expected_home = format!("java.home={}", overlay.home().display());
-        assert!(
-            stderr.contains(&expected_home),
-            "the oracle did not run from its JDK overlay ({expected_home}):\n{stderr}"
-        );
+        if !run.plain_jdk {
+            let expected_home = format!("java.home={}", overlay.home().display());
+            assert!(
+                stderr.contains(&expected_home),
+                "the oracle did not run from its JDK overlay ({expected_home}):\n{stderr}"
+            );
+        }
         let answers: Vec<Answer> = String::from_utf8_lossy(&output.stdout)
             .lines()
             .map(|line| {
