@@ -67,9 +67,7 @@ async fn served_chains(file: &str) -> Vec<Served> {
             .gateway
             .routes
             .iter()
-            .find(|r| {
-                r.path == request.path && (r.method == request.method || r.method == "ANY")
-            })
+            .find(|r| r.path == request.path && (r.method == request.method || r.method == "ANY"))
             .unwrap_or_else(|| panic!("{file}: no route for {}", request.name));
         for seen in &request.trace.certificates {
             if seen.role != CertificateRole::Validated {

@@ -38,7 +38,10 @@ fn the_validators_date_changes_what_a_real_clock_change_does() {
         return;
     };
     if !Path::new(LIBFAKETIME).exists() {
-        oracle::skip(TEST, "libfaketime is not installed (apt-get install faketime)");
+        oracle::skip(
+            TEST,
+            "libfaketime is not installed (apt-get install faketime)",
+        );
         return;
     }
     let at = time::OffsetDateTime::from_unix_timestamp(chains::JUDGED_AT).expect("a time");

@@ -141,7 +141,10 @@ fn one_seed() -> u64 {
 #[ignore]
 fn oracle_input() {
     let case = chains::generate(one_seed());
-    println!("{}", serde_json::to_string(&case).expect("a case serializes"));
+    println!(
+        "{}",
+        serde_json::to_string(&case).expect("a case serializes")
+    );
 }
 
 /// A debugging aid, not a check: prints hoplab's report on the case of `HOPLAB_CHAIN_SEED`.

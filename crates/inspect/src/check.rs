@@ -77,9 +77,8 @@ const END: &[u8] = b"-----END CERTIFICATE-----";
 
 /// Every complete `CERTIFICATE` section of `pem`, BEGIN and END lines included.
 fn certificate_sections(pem: &[u8]) -> Vec<&[u8]> {
-    let find = |haystack: &[u8], needle: &[u8]| {
-        haystack.windows(needle.len()).position(|w| w == needle)
-    };
+    let find =
+        |haystack: &[u8], needle: &[u8]| haystack.windows(needle.len()).position(|w| w == needle);
     let mut sections = Vec::new();
     let mut rest = pem;
     while let Some(start) = find(rest, BEGIN) {

@@ -240,7 +240,9 @@ fn a_pem_block_that_is_not_a_certificate_is_refused_as_the_jdk_refuses_it() {
         let report = result.as_ref().expect("a verdict");
         assert_eq!(
             report.message.as_deref(),
-            Some("Execution failed due to configuration error: Failed to parse server certificates"),
+            Some(
+                "Execution failed due to configuration error: Failed to parse server certificates"
+            ),
             "{body}"
         );
         assert!(report.chain.is_empty());

@@ -24,9 +24,9 @@ use crate::chain::Cert;
 use crate::checks;
 use crate::constraints::{self, PathName};
 use crate::explain::{BuildFailure, DeadEnd, DeadEndReason, RejectedPath};
+use crate::names::CanonicalName;
 use crate::path;
 use crate::rejection::PathCheck;
-use crate::names::CanonicalName;
 
 /// The longest path (without its anchor) the builder tries.
 pub(crate) const MAX_DEPTH: usize = 16;

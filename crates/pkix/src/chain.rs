@@ -125,21 +125,25 @@ impl<'a> Cert<'a> {
 
     /// The authorityKeyIdentifier extension's key identifier and issuer serial, when present.
     pub(crate) fn authority_key_id(&self) -> Option<AuthorityKeyId<'_>> {
-        self.x509.iter_extensions().find_map(|ext| match ext.parsed_extension() {
-            ParsedExtension::AuthorityKeyIdentifier(aki) => Some(AuthorityKeyId {
-                key_id: aki.key_identifier.as_ref().map(|k| k.0),
-                serial: aki.authority_cert_serial,
-            }),
-            _ => None,
-        })
+        self.x509
+            .iter_extensions()
+            .find_map(|ext| match ext.parsed_extension() {
+                ParsedExtension::AuthorityKeyIdentifier(aki) => Some(AuthorityKeyId {
+                    key_id: aki.key_identifier.as_ref().map(|k| k.0),
+                    serial: aki.authority_cert_serial,
+                }),
+                _ => None,
+            })
     }
 
     /// The subjectKeyIdentifier extension's value, when present.
     pub(crate) fn subject_key_id(&self) -> Option<&[u8]> {
-        self.x509.iter_extensions().find_map(|ext| match ext.parsed_extension() {
-            ParsedExtension::SubjectKeyIdentifier(ski) => Some(ski.0),
-            _ => None,
-        })
+        self.x509
+            .iter_extensions()
+            .find_map(|ext| match ext.parsed_extension() {
+                ParsedExtension::SubjectKeyIdentifier(ski) => Some(ski.0),
+                _ => None,
+            })
     }
 
     /// The serial number's bytes.
@@ -230,7 +234,9 @@ impl<'a> Cert<'a> {
                     .bytes()
                     .next()
                     .is_some_and(|b| b.is_ascii_alphanumeric())
-                    && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                    && label
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'-')
             });
         valid.then_some(AltName::Dns(cn))
     }
@@ -287,22 +293,28 @@ fn subject_alt_name_stands_for_subject(x509: &X509Certificate<'_>) -> Result<(),
         .iter()
         .find(|e| e.oid.to_id_string() == "2.5.29.17")
     else {
-        return Err("X.509 Certificate is incomplete: subject field is empty, and \
+        return Err(
+            "X.509 Certificate is incomplete: subject field is empty, and \
                     SubjectAlternativeName extension is absent"
-            .to_owned());
+                .to_owned(),
+        );
     };
     match ext.parsed_extension() {
         ParsedExtension::SubjectAlternativeName(san) if !san.general_names.is_empty() => {}
         _ => {
-            return Err("X.509 Certificate is incomplete: subject field is empty, and \
+            return Err(
+                "X.509 Certificate is incomplete: subject field is empty, and \
                         SubjectAlternativeName extension is empty"
-                .to_owned());
+                    .to_owned(),
+            );
         }
     }
     if !ext.critical {
-        return Err("X.509 Certificate is incomplete: SubjectAlternativeName extension MUST be \
+        return Err(
+            "X.509 Certificate is incomplete: SubjectAlternativeName extension MUST be \
                     marked critical when subject field is empty"
-            .to_owned());
+                .to_owned(),
+        );
     }
     Ok(())
 }

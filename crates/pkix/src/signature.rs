@@ -154,14 +154,20 @@ fn verify(
         return true;
     }
     match scheme {
-        Scheme::Pkcs1(hash) => rsa_key(&key_alg, key)
-            .is_some_and(|k| k.verify(hash.pkcs1(), &hash.digest(message), signature).is_ok()),
+        Scheme::Pkcs1(hash) => rsa_key(&key_alg, key).is_some_and(|k| {
+            k.verify(hash.pkcs1(), &hash.digest(message), signature)
+                .is_ok()
+        }),
         Scheme::Pss { hash, salt } => rsa_key(&key_alg, key).is_some_and(|k| {
             k.verify(hash.pss(salt), &hash.digest(message), signature)
                 .is_ok()
         }),
-        Scheme::Ecdsa(hash) => key_alg == "1.2.840.10045.2.1" && ecdsa(spki, key, hash, message, signature),
-        Scheme::Dsa(hash) => key_alg == "1.2.840.10040.4.1" && dsa(spki, key, hash, message, signature),
+        Scheme::Ecdsa(hash) => {
+            key_alg == "1.2.840.10045.2.1" && ecdsa(spki, key, hash, message, signature)
+        }
+        Scheme::Dsa(hash) => {
+            key_alg == "1.2.840.10040.4.1" && dsa(spki, key, hash, message, signature)
+        }
         Scheme::Ed25519 => {
             key_alg == "1.3.101.112"
                 && webpki::aws_lc_rs::ED25519

@@ -3,7 +3,7 @@
 //! acceptance, or its refusal to even hold a trusted certificate. The chains are in
 //! `fixtures/jdk-cases.json` (ten from x509-limbo, two made with openssl).
 
-use hoplab_pkix::{Policy, PkixError, TrustStore, parse_pem_chain, validate};
+use hoplab_pkix::{PkixError, Policy, TrustStore, parse_pem_chain, validate};
 use serde::Deserialize;
 use time::OffsetDateTime;
 

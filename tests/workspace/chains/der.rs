@@ -175,7 +175,14 @@ impl Tbs {
         ]);
         let exts;
         if self.version.is_some() && !self.extensions.is_empty() {
-            exts = tlv(0xa3, &seq(&self.extensions.iter().map(Vec::as_slice).collect::<Vec<_>>()));
+            exts = tlv(
+                0xa3,
+                &seq(&self
+                    .extensions
+                    .iter()
+                    .map(Vec::as_slice)
+                    .collect::<Vec<_>>()),
+            );
             parts.push(&exts);
         }
         seq(&parts)

@@ -199,9 +199,17 @@ impl Key {
             }
             KeyKind::P256 => {
                 let key = p256::ecdsa::SigningKey::random(&mut Rng08(&mut rng));
-                let point = key.verifying_key().to_encoded_point(false).as_bytes().to_vec();
-                let fast_ec = fast_ec(&aws_lc_rs::signature::ECDSA_P256_SHA256_ASN1_SIGNING, &key.to_bytes(), &point)
-                    .map(|k| (Hash::Sha256, k));
+                let point = key
+                    .verifying_key()
+                    .to_encoded_point(false)
+                    .as_bytes()
+                    .to_vec();
+                let fast_ec = fast_ec(
+                    &aws_lc_rs::signature::ECDSA_P256_SHA256_ASN1_SIGNING,
+                    &key.to_bytes(),
+                    &point,
+                )
+                .map(|k| (Hash::Sha256, k));
                 Key {
                     kind,
                     spki: ec(&[1, 2, 840, 10045, 3, 1, 7], point),
@@ -211,9 +219,17 @@ impl Key {
             }
             KeyKind::P384 => {
                 let key = p384::ecdsa::SigningKey::random(&mut Rng08(&mut rng));
-                let point = key.verifying_key().to_encoded_point(false).as_bytes().to_vec();
-                let fast_ec = fast_ec(&aws_lc_rs::signature::ECDSA_P384_SHA384_ASN1_SIGNING, &key.to_bytes(), &point)
-                    .map(|k| (Hash::Sha384, k));
+                let point = key
+                    .verifying_key()
+                    .to_encoded_point(false)
+                    .as_bytes()
+                    .to_vec();
+                let fast_ec = fast_ec(
+                    &aws_lc_rs::signature::ECDSA_P384_SHA384_ASN1_SIGNING,
+                    &key.to_bytes(),
+                    &point,
+                )
+                .map(|k| (Hash::Sha384, k));
                 Key {
                     kind,
                     spki: ec(&[1, 3, 132, 0, 34], point),
@@ -296,8 +312,13 @@ impl Key {
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
         if let (Secret::Rsa(_, Some(fast)), Some(encoding)) = (&self.secret, aws_lc_encoding(alg)) {
             let mut signature = vec![0; fast.public_modulus_len()];
-            fast.sign(encoding, &aws_lc_rs::rand::SystemRandom::new(), tbs, &mut signature)
-                .expect("aws-lc-rs signs");
+            fast.sign(
+                encoding,
+                &aws_lc_rs::rand::SystemRandom::new(),
+                tbs,
+                &mut signature,
+            )
+            .expect("aws-lc-rs signs");
             return signature;
         }
         if let (Some((fast_hash, fast)), SigAlg::Ecdsa(hash)) = (&self.fast_ec, alg)
@@ -313,19 +334,21 @@ impl Key {
             (Secret::Rsa(key, _), SigAlg::RsaPkcs1(hash)) => {
                 let key = (**key).clone();
                 match hash {
-                    Hash::Sha1 => rsa::pkcs1v15::SigningKey::<Sha1>::new(key).sign(tbs).to_vec(),
-                    Hash::Sha224 => {
-                        rsa::pkcs1v15::SigningKey::<Sha224>::new(key).sign(tbs).to_vec()
-                    }
-                    Hash::Sha256 => {
-                        rsa::pkcs1v15::SigningKey::<Sha256>::new(key).sign(tbs).to_vec()
-                    }
-                    Hash::Sha384 => {
-                        rsa::pkcs1v15::SigningKey::<Sha384>::new(key).sign(tbs).to_vec()
-                    }
-                    Hash::Sha512 => {
-                        rsa::pkcs1v15::SigningKey::<Sha512>::new(key).sign(tbs).to_vec()
-                    }
+                    Hash::Sha1 => rsa::pkcs1v15::SigningKey::<Sha1>::new(key)
+                        .sign(tbs)
+                        .to_vec(),
+                    Hash::Sha224 => rsa::pkcs1v15::SigningKey::<Sha224>::new(key)
+                        .sign(tbs)
+                        .to_vec(),
+                    Hash::Sha256 => rsa::pkcs1v15::SigningKey::<Sha256>::new(key)
+                        .sign(tbs)
+                        .to_vec(),
+                    Hash::Sha384 => rsa::pkcs1v15::SigningKey::<Sha384>::new(key)
+                        .sign(tbs)
+                        .to_vec(),
+                    Hash::Sha512 => rsa::pkcs1v15::SigningKey::<Sha512>::new(key)
+                        .sign(tbs)
+                        .to_vec(),
                 }
             }
             (Secret::Rsa(key, _), SigAlg::RsaPss(hash)) => {
@@ -407,18 +430,18 @@ pub(crate) const ALL_KINDS: [KeyKind; 10] = [
 
 /// The P-192 base point, uncompressed.
 const P192_G: [u8; 49] = [
-    0x04, 0x18, 0x8d, 0xa8, 0x0e, 0xb0, 0x30, 0x90, 0xf6, 0x7c, 0xbf, 0x20, 0xeb, 0x43, 0xa1,
-    0x88, 0x00, 0xf4, 0xff, 0x0a, 0xfd, 0x82, 0xff, 0x10, 0x12, 0x07, 0x19, 0x2b, 0x95, 0xff,
-    0xc8, 0xda, 0x78, 0x63, 0x10, 0x11, 0xed, 0x6b, 0x24, 0xcd, 0xd5, 0x73, 0xf9, 0x77, 0xa1,
-    0x1e, 0x79, 0x48, 0x11,
+    0x04, 0x18, 0x8d, 0xa8, 0x0e, 0xb0, 0x30, 0x90, 0xf6, 0x7c, 0xbf, 0x20, 0xeb, 0x43, 0xa1, 0x88,
+    0x00, 0xf4, 0xff, 0x0a, 0xfd, 0x82, 0xff, 0x10, 0x12, 0x07, 0x19, 0x2b, 0x95, 0xff, 0xc8, 0xda,
+    0x78, 0x63, 0x10, 0x11, 0xed, 0x6b, 0x24, 0xcd, 0xd5, 0x73, 0xf9, 0x77, 0xa1, 0x1e, 0x79, 0x48,
+    0x11,
 ];
 
 /// The P-224 base point, uncompressed.
 const P224_G: [u8; 57] = [
-    0x04, 0xb7, 0x0e, 0x0c, 0xbd, 0x6b, 0xb4, 0xbf, 0x7f, 0x32, 0x13, 0x90, 0xb9, 0x4a, 0x03,
-    0xc1, 0xd3, 0x56, 0xc2, 0x11, 0x22, 0x34, 0x32, 0x80, 0xd6, 0x11, 0x5c, 0x1d, 0x21, 0xbd,
-    0x37, 0x63, 0x88, 0xb5, 0xf7, 0x23, 0xfb, 0x4c, 0x22, 0xdf, 0xe6, 0xcd, 0x43, 0x75, 0xa0,
-    0x5a, 0x07, 0x47, 0x64, 0x44, 0xd5, 0x81, 0x99, 0x85, 0x00, 0x7e, 0x34,
+    0x04, 0xb7, 0x0e, 0x0c, 0xbd, 0x6b, 0xb4, 0xbf, 0x7f, 0x32, 0x13, 0x90, 0xb9, 0x4a, 0x03, 0xc1,
+    0xd3, 0x56, 0xc2, 0x11, 0x22, 0x34, 0x32, 0x80, 0xd6, 0x11, 0x5c, 0x1d, 0x21, 0xbd, 0x37, 0x63,
+    0x88, 0xb5, 0xf7, 0x23, 0xfb, 0x4c, 0x22, 0xdf, 0xe6, 0xcd, 0x43, 0x75, 0xa0, 0x5a, 0x07, 0x47,
+    0x64, 0x44, 0xd5, 0x81, 0x99, 0x85, 0x00, 0x7e, 0x34,
 ];
 
 /// rand 0.9's generator as the rand_core 0.6 RNG the RustCrypto crates take.

@@ -19,8 +19,8 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rcgen::{
     BasicConstraints, CertificateParams, CidrSubnet, DistinguishedName, ExtendedKeyUsagePurpose,
-    GeneralSubtree, IsCa, Issuer, KeyIdMethod, KeyPair, KeyUsagePurpose, NameConstraints,
-    SanType, SerialNumber,
+    GeneralSubtree, IsCa, Issuer, KeyIdMethod, KeyPair, KeyUsagePurpose, NameConstraints, SanType,
+    SerialNumber,
 };
 use sha2::Digest;
 use time::OffsetDateTime;
@@ -245,10 +245,18 @@ fn base_spec(rng: &mut ChaCha8Rng, subject: Name, at: OffsetDateTime) -> Spec {
     let key = random_key(rng);
     let mut extra = Vec::new();
     if rng.random_bool(0.03) {
-        extra.push(der::extension(&[1, 3, 6, 1, 4, 1, 99999, 1], true, &der::null()));
+        extra.push(der::extension(
+            &[1, 3, 6, 1, 4, 1, 99999, 1],
+            true,
+            &der::null(),
+        ));
     }
     if rng.random_bool(0.05) {
-        extra.push(der::extension(&[1, 3, 6, 1, 4, 1, 99999, 2], false, &der::null()));
+        extra.push(der::extension(
+            &[1, 3, 6, 1, 4, 1, 99999, 2],
+            false,
+            &der::null(),
+        ));
     }
     let ski = match rng.random_range(0..100) {
         0..80 => Some(sha1::Sha1::digest(&key.spki).to_vec()),
@@ -301,7 +309,10 @@ fn ca_spec(rng: &mut ChaCha8Rng, name: &str, at: OffsetDateTime, root: bool) -> 
         0..75 => vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign],
         75..85 => Vec::new(),
         85..93 => vec![KeyUsagePurpose::DigitalSignature],
-        _ => vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::DigitalSignature],
+        _ => vec![
+            KeyUsagePurpose::KeyCertSign,
+            KeyUsagePurpose::DigitalSignature,
+        ],
     };
     spec.ekus = match rng.random_range(0..100) {
         0..90 => Vec::new(),
@@ -329,7 +340,9 @@ fn ca_spec(rng: &mut ChaCha8Rng, name: &str, at: OffsetDateTime, root: bool) -> 
         });
     }
     if spec.subject.0.is_empty() && rng.random_bool(0.5) {
-        spec.sans.push(SanType::DnsName("ca.example.com".try_into().expect("ASCII")));
+        spec.sans.push(SanType::DnsName(
+            "ca.example.com".try_into().expect("ASCII"),
+        ));
         spec.san_critical = rng.random_bool(0.7);
     }
     spec.v1 = rng.random_bool(if root { 0.05 } else { 0.01 });
@@ -428,8 +441,11 @@ fn issue(spec: &Spec, issuer: Option<&Spec>, serial: u64) -> Vec<u8> {
     tbs.spki = spec.key.spki.clone();
     tbs.remove_extension(&[2, 5, 29, 14]);
     if let Some(ski) = &spec.ski {
-        tbs.extensions
-            .push(der::extension(&[2, 5, 29, 14], false, &der::octet_string(ski)));
+        tbs.extensions.push(der::extension(
+            &[2, 5, 29, 14],
+            false,
+            &der::octet_string(ski),
+        ));
     }
     let aki = match spec.aki {
         Aki::Absent => None,

@@ -93,11 +93,7 @@ fn prune_other_builds(current: &std::path::Path) {
     };
     for entry in entries.flatten() {
         let path = entry.path();
-        let stale = path != current
-            && entry
-                .file_name()
-                .to_string_lossy()
-                .starts_with("oracle-");
+        let stale = path != current && entry.file_name().to_string_lossy().starts_with("oracle-");
         if stale {
             let _ = std::fs::remove_dir_all(path);
         }
