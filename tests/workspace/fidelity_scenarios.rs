@@ -159,6 +159,7 @@ async fn every_bundled_chain_gets_the_jdks_verdict_in_batch_and_in_a_handshake()
         }
     }
     eprintln!("{}", tally.line("bundled scenarios"));
+    eprintln!("oracle: {}", oracle.versions);
 
     // Handshake: every chain served by a real target, judged by HttpAsyncClient.
     let events = hoplab_trace::EventLog::new();

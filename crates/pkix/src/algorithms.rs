@@ -5,10 +5,9 @@
 //!
 //! For each certificate, from the one the anchor signed down to the leaf, before any other
 //! check: its signature algorithm must not be disabled; a keyUsage extension must have a bit
-//! the JDK maps to an operation; a SHA-1 signature is refused when the path ends at one of
-//! the JDK's own roots ("jdkCA": API Gateway's trusted
-//! CAs, not a root trusted through `insecureSkipVerification`); its own key must be large
-//! enough; and the key that signed it
+//! the JDK maps to an operation; a SHA-1 signature is refused when the path ends at one of the
+//! JDK's own roots ("jdkCA": API Gateway's trusted CAs, not a root trusted through
+//! `insecureSkipVerification`); its own key must be large enough; and the key that signed it
 //! (the previous certificate's, or the anchor's) must be large enough.
 
 use x509_parser::prelude::*;
