@@ -16,11 +16,15 @@ const DEFAULT_CHAINS: u64 = 2_000;
 const BATCH: usize = 10_000;
 
 fn seeds() -> Vec<u64> {
-    if let Some(seed) = std::env::var("HOPLAB_CHAIN_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-    {
-        return vec![seed];
+    if let Ok(list) = std::env::var("HOPLAB_CHAIN_SEED") {
+        return list
+            .split(',')
+            .map(|s| {
+                s.trim()
+                    .parse()
+                    .expect("HOPLAB_CHAIN_SEED: seeds, comma-separated")
+            })
+            .collect();
     }
     let count = std::env::var("HOPLAB_RANDOM_CHAINS")
         .ok()

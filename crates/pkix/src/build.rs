@@ -6,14 +6,14 @@
 //! have the certificate's issuer name as subject; a version 1 or 2 candidate must be valid
 //! over the certificate's whole window; above the target's issuer, an anchor must also be
 //! within its validity window now (the JDK reuses its selector, and the "valid now" criterion
-//! set for sent certificates stays). A sent candidate must also pass the name constraints it
-//! carries for every name met so far (the JDK's `pathToNames`; anchors are not held to it). A sent candidate must also be a CA whose pathLenConstraint allows
-//! the CAs already below it, be within its validity window, allow keyCertSign, and have no
-//! critical extension the JDK does not handle. A step needs the candidate's key to verify the
-//! signature. A path is complete when an anchor signed its top certificate, and accepted only
-//! if it passes every check of [`crate::path::validate`] (the JDK's final verification). The search is
-//! bounded in depth and steps so a hostile chain cannot hang it; hitting a bound counts as
-//! finding no path.
+//! set for sent certificates stays). A candidate with the subject, key and subjectAltNames of
+//! a certificate already in the path is skipped. A sent candidate must also be a CA whose
+//! pathLenConstraint allows the CAs already below it, be within its validity window, allow
+//! keyCertSign, and have no critical extension the JDK does not handle. A step needs the
+//! candidate's key to verify the signature. A path is complete when an anchor signed its top
+//! certificate, and accepted only if it passes every check of [`crate::path::validate`] (the
+//! JDK's final verification). The search is bounded in depth and steps so a hostile chain
+//! cannot hang it; hitting a bound counts as finding no path.
 
 use std::collections::{HashMap, HashSet};
 
@@ -22,7 +22,7 @@ use time::OffsetDateTime;
 use crate::anchors::Anchors;
 use crate::chain::Cert;
 use crate::checks;
-use crate::constraints::{self, PathName};
+use crate::constraints;
 use crate::explain::{BuildFailure, DeadEnd, DeadEndReason, RejectedPath};
 use crate::names::CanonicalName;
 use crate::path;
@@ -73,7 +73,7 @@ pub(crate) fn build(
         dead_end: search.dead_end.map(|(_, d)| d),
         rejected: search.rejected,
         search_limit_hit: search.out_of_steps || search.too_deep,
-        exception: search.exception.map(str::to_owned),
+        exception: search.exception,
     };
     // The target is looked up as a certificate valid at the validation time, and the JDK
     // refuses it outright for a critical extension it does not handle.
@@ -100,10 +100,7 @@ pub(crate) fn build(
         return Err(failure(search));
     }
     let mut path = vec![0];
-    let mut walk = Walk {
-        traversed_cas: 0,
-        names: constraints::path_names(target),
-    };
+    let mut walk = Walk { traversed_cas: 0 };
     match search.extend(&by_subject, &mut path, &mut walk) {
         Some(anchor) => Ok(Built { path, anchor }),
         None => Err(failure(search)),
@@ -130,9 +127,6 @@ enum Issuer {
 struct Walk {
     /// Non-self-issued CA certificates in the path, above the target.
     traversed_cas: u32,
-    /// The subject and subjectAltNames of the target and of every non-self-issued certificate
-    /// in the path, which a candidate's name constraints must allow.
-    names: Vec<PathName>,
 }
 
 struct Search<'s, 'a> {
@@ -149,7 +143,7 @@ struct Search<'s, 'a> {
     dead_end: Option<(usize, DeadEnd)>,
     rejected: Vec<RejectedPath>,
     /// The JDK's check threw: the whole search ends with that exception.
-    exception: Option<&'static str>,
+    exception: Option<String>,
 }
 
 impl Search<'_, '_> {
@@ -175,6 +169,9 @@ impl Search<'_, '_> {
                 return None;
             }
             let anchor_cert = &self.anchors.get(anchor).cert;
+            if self.repeats(anchor_cert, path) {
+                continue;
+            }
             // The JDK reuses its issuer selector: once it has looked for the target's issuer,
             // the "valid now" criterion it then set stays, so anchors above the target's
             // issuer must be valid now too.
@@ -213,18 +210,13 @@ impl Search<'_, '_> {
                 return None;
             }
             let issuer = &self.sent[candidate];
-            // X509CertSelector's order: validity, basic constraints, then pathToNames; then
+            if self.repeats(issuer, path) {
+                continue;
+            }
+            // X509CertSelector's order: validity and basic constraints; then
             // ForwardBuilder.verifyCert's key usage and critical extensions.
             if !issuer_window_covers(issuer, cert) || !self.selectable_ca(issuer, walk) {
                 continue;
-            }
-            match constraints::allows_path_names(issuer, &walk.names) {
-                Ok(true) => {}
-                Ok(false) => continue,
-                Err(constraints::Crash) => {
-                    self.exception = Some(constraints::EMPTY_DNS_NAME_CRASH);
-                    return None;
-                }
             }
             if checks::ca_key_usage(issuer).is_err()
                 || constraints::critical_extensions(issuer).is_err()
@@ -239,7 +231,6 @@ impl Search<'_, '_> {
             let mut next = walk.clone();
             if !issuer.self_issued() {
                 next.traversed_cas += 1;
-                next.names.extend(constraints::path_names(issuer));
             }
             if let Some(anchor) = self.extend(by_subject, path, &mut next) {
                 return Some(anchor);
@@ -254,6 +245,17 @@ impl Search<'_, '_> {
             self.note_dead_end(current, path.len(), named);
         }
         None
+    }
+
+    /// The JDK skips a candidate with the subject, public key and subjectAltNames of a
+    /// certificate already in the path ("cert with repeated subject, public key, and
+    /// subjectAltNames"), whatever else differs.
+    fn repeats(&self, candidate: &Cert<'_>, path: &[usize]) -> bool {
+        path.iter().map(|&i| &self.sent[i]).any(|cert| {
+            cert.subject() == candidate.subject()
+                && cert.spki() == candidate.spki()
+                && cert.subject_alt_name_value() == candidate.subject_alt_name_value()
+        })
     }
 
     /// What the JDK's selector asks of a sent certificate before its name constraints: within
@@ -273,7 +275,11 @@ impl Search<'_, '_> {
         match path::validate(&certs, anchor, self.now) {
             Ok(()) => true,
             Err(failure) if failure.check == PathCheck::JdkException => {
-                self.exception = Some(constraints::EMPTY_DNS_NAME_CRASH);
+                self.exception = Some(
+                    failure
+                        .detail
+                        .unwrap_or_else(|| constraints::EMPTY_DNS_NAME_CRASH.to_owned()),
+                );
                 false
             }
             Err(failure) => {

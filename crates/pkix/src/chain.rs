@@ -136,6 +136,14 @@ impl<'a> Cert<'a> {
             })
     }
 
+    /// The subjectAltName extension's encoded value, when present.
+    pub(crate) fn subject_alt_name_value(&self) -> Option<&[u8]> {
+        self.x509
+            .iter_extensions()
+            .find(|ext| ext.oid.to_id_string() == "2.5.29.17")
+            .map(|ext| ext.value)
+    }
+
     /// The subjectKeyIdentifier extension's value, when present.
     pub(crate) fn subject_key_id(&self) -> Option<&[u8]> {
         self.x509

@@ -107,10 +107,18 @@ impl NameConstraints {
             Ok(Some(nc)) => {
                 let permitted = decode(nc.value.permitted_subtrees.as_deref())?;
                 let excluded = decode(nc.value.excluded_subtrees.as_deref())?.unwrap_or_default();
-                self.sets.push(Constraints {
+                let new = Constraints {
                     permitted,
                     excluded,
-                });
+                };
+                if self
+                    .sets
+                    .iter()
+                    .any(|set| disjoint_dns_permitted(set, &new))
+                {
+                    return Err(PathCheck::JdkException);
+                }
+                self.sets.push(new);
                 Ok(())
             }
             // The JDK cannot decode the extension, so it cannot use the certificate.
@@ -119,14 +127,53 @@ impl NameConstraints {
     }
 }
 
-/// A name the path builder carries up the path for candidates' name constraints.
-pub(crate) type PathName = Name;
+/// The message of the exception the JDK throws for `check`, if it is one
+/// ([`PathCheck::JdkException`]): a merge failure when `cert` carries name constraints of its
+/// own, else the empty dNSName comparison.
+pub(crate) fn exception_message(check: PathCheck, cert: &Cert<'_>) -> Option<String> {
+    (check == PathCheck::JdkException).then(|| {
+        let merging = matches!(cert.x509().name_constraints(), Ok(Some(_)));
+        // The names are checked before the merge, so an empty dNSName would have thrown first.
+        let empty_dns = names_of(cert)
+            .iter()
+            .any(|n| matches!(n, Name::Dns(d) if d.is_empty()));
+        if merging && !empty_dns {
+            MERGE_CRASH.to_owned()
+        } else {
+            EMPTY_DNS_NAME_CRASH.to_owned()
+        }
+    })
+}
 
-/// The names the JDK's builder records for a certificate it adds to a path
-/// (`ForwardState.subjectNamesTraversed`): the subject, when not empty, and every dNSName,
-/// iPAddress and directoryName subjectAltName. Unlike in validation, no common name stands in
-/// for a missing DNS name.
-pub(crate) fn path_names(cert: &Cert<'_>) -> Vec<PathName> {
+/// The JDK's message when merging name constraints throws (see [`disjoint_dns_permitted`]).
+pub(crate) const MERGE_CRASH: &str =
+    "Unexpected error: java.io.IOException: DNSName must not be null or empty";
+
+/// `GeneralSubtrees.intersect`, merging a CA's permitted subtrees into those above it: when
+/// both have DNS subtrees and none contains another, the JDK makes the "widest" DNS subtree,
+/// `DNSName("")`, which its own constructor refuses; the exception escapes the trust check.
+fn disjoint_dns_permitted(above: &Constraints, new: &Constraints) -> bool {
+    let dns = |c: &Constraints| -> Vec<String> {
+        c.permitted
+            .iter()
+            .flatten()
+            .filter_map(|s| match s {
+                Subtree::Dns(d) => Some(d.to_ascii_lowercase()),
+                _ => None,
+            })
+            .collect()
+    };
+    let (a, b) = (dns(above), dns(new));
+    !a.is_empty()
+        && !b.is_empty()
+        && !a.iter().any(|x| {
+            b.iter()
+                .any(|y| crate::hostname::in_domain(x, y) || crate::hostname::in_domain(y, x))
+        })
+}
+
+/// The subject, when not empty, and every dNSName, iPAddress and directoryName subjectAltName.
+fn subject_and_alt_names(cert: &Cert<'_>) -> Vec<Name> {
     let x509 = cert.x509();
     let mut names = Vec::new();
     let subject = rdns(x509.subject());
@@ -150,28 +197,6 @@ pub(crate) fn path_names(cert: &Cert<'_>) -> Vec<PathName> {
     names
 }
 
-/// `X509CertSelector`'s `pathToNames` test: whether `candidate`'s own name constraints (if any)
-/// allow every name in `names`. A constraint the JDK cannot decode excludes the candidate.
-pub(crate) fn allows_path_names(candidate: &Cert<'_>, names: &[PathName]) -> Result<bool, Crash> {
-    match candidate.x509().name_constraints() {
-        Ok(None) => Ok(true),
-        Ok(Some(nc)) => {
-            let Ok(permitted) = decode(nc.value.permitted_subtrees.as_deref()) else {
-                return Ok(false);
-            };
-            let Ok(excluded) = decode(nc.value.excluded_subtrees.as_deref()) else {
-                return Ok(false);
-            };
-            let set = Constraints {
-                permitted,
-                excluded: excluded.unwrap_or_default(),
-            };
-            set.allows_all(names)
-        }
-        Err(_) => Ok(false),
-    }
-}
-
 /// Decodes a list of subtrees, if present.
 fn decode(
     subtrees: Option<&[x509_parser::extensions::GeneralSubtree<'_>]>,
@@ -188,7 +213,7 @@ fn decode(
 
 /// A name of a certificate that constraints apply to.
 #[derive(Debug, Clone)]
-pub(crate) enum Name {
+enum Name {
     Dns(String),
     Ip(IpAddr),
     Directory(Vec<Vec<(String, String)>>),
@@ -200,7 +225,7 @@ pub(crate) const EMPTY_DNS_NAME_CRASH: &str = "String index out of range: 0";
 
 /// The JDK's name comparison threw instead of answering (see [`EMPTY_DNS_NAME_CRASH`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Crash;
+struct Crash;
 
 impl Constraints {
     /// Excluded subtrees first, then permitted ones, as `NameConstraintsExtension.verify`.
@@ -346,26 +371,7 @@ fn rdns(name: &X509Name<'_>) -> Vec<Vec<(String, String)>> {
 /// name: as an IP address when it is an IP literal and there is no iPAddress SAN, else as a DNS
 /// name when it is a valid one and there is no dNSName SAN.
 fn names_of(cert: &Cert<'_>) -> Vec<Name> {
-    let x509 = cert.x509();
-    let mut names = Vec::new();
-    let subject = rdns(x509.subject());
-    if !subject.is_empty() {
-        names.push(Name::Directory(subject));
-    }
-    if let Ok(Some(san)) = x509.subject_alternative_name() {
-        for general in &san.value.general_names {
-            match general {
-                GeneralName::DNSName(dns) => names.push(Name::Dns((*dns).to_owned())),
-                GeneralName::IPAddress(bytes) => {
-                    if let Some(ip) = hoplab_cert::ip_from_bytes(bytes) {
-                        names.push(Name::Ip(ip));
-                    }
-                }
-                GeneralName::DirectoryName(name) => names.push(Name::Directory(rdns(name))),
-                _ => {}
-            }
-        }
-    }
+    let mut names = subject_and_alt_names(cert);
     match cert.common_name_as_alt_name() {
         Some(AltName::Ip(ip)) if !names.iter().any(|n| matches!(n, Name::Ip(_))) => {
             names.push(Name::Ip(ip));

@@ -8,6 +8,10 @@
 //! the policy and the clock; the gateway calls it from inside its TLS handshake and
 //! `hoplab check` calls it on PEM files. No sockets, no fetching (the JDK leaves AIA off).
 //!
+//! The rules are the JDK's as measured, not as read: the tests in `tests/workspace/` judge the
+//! bundled scenarios' chains, x509-limbo and random chains with the real JDK 17 and Apache
+//! HttpClient (`oracle/jdk/`) and require the same verdict and message (README, "Fidelity").
+//!
 //! ```no_run
 //! # fn demo(chain: &[rustls::pki_types::CertificateDer<'_>], trust: &hoplab_pkix::TrustStore) {
 //! let verdict = hoplab_pkix::validate(

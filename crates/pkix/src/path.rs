@@ -92,7 +92,11 @@ pub(crate) fn validate(
         }
         name_constraints
             .check_and_merge(cert, i == len)
-            .map_err(fail)?;
+            .map_err(|check| {
+                let mut failure = fail(check);
+                failure.detail = constraints::exception_message(check, cert);
+                failure
+            })?;
         if let Err(window) = checks::validity(cert, now) {
             let mut failure = fail(PathCheck::Validity);
             failure.validity = Some(miss(cert, window, now));

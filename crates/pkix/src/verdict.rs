@@ -210,8 +210,10 @@ fn path_rejection(failure: &CheckFailure) -> Rejection {
         (PathCheck::AlgorithmConstraints, Some(reason)) => Rejection::AlgorithmConstraints {
             reason: reason.clone(),
         },
-        (PathCheck::JdkException, _) => Rejection::ValidatorFailed {
-            message: PathCheck::JdkException.reason().to_owned(),
+        (PathCheck::JdkException, detail) => Rejection::ValidatorFailed {
+            message: detail
+                .clone()
+                .unwrap_or_else(|| PathCheck::JdkException.reason().to_owned()),
         },
         (check, _) => Rejection::PathValidation { check: *check },
     }

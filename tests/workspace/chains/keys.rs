@@ -143,6 +143,25 @@ enum Secret {
 /// How many keys of each kind there are.
 pub(crate) const SLOTS: u64 = 3;
 
+/// An EC key of one RustCrypto curve crate, with its aws-lc-rs twin for the curve's own hash.
+macro_rules! ec_key {
+    ($kind:expr, $rng:expr, $curve:ident, $secret:ident, $oid:expr, $fast:ident, $hash:ident) => {{
+        let key = $curve::ecdsa::SigningKey::random(&mut Rng08(&mut $rng));
+        let point = $curve::ecdsa::VerifyingKey::from(&key)
+            .to_encoded_point(false)
+            .as_bytes()
+            .to_vec();
+        let fast_ec = fast_ec(&aws_lc_rs::signature::$fast, &key.to_bytes(), &point)
+            .map(|k| (Hash::$hash, k));
+        Key {
+            kind: $kind,
+            spki: ec_spki(&$oid, point),
+            secret: Secret::$secret(key),
+            fast_ec,
+        }
+    }};
+}
+
 impl Key {
     /// Key `slot` (0..SLOTS) of a kind; the same arguments always give the same key.
     pub(crate) fn get(kind: KeyKind, slot: u64) -> &'static Key {
@@ -165,12 +184,6 @@ impl Key {
 
     fn make(kind: KeyKind, slot: u64) -> Key {
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(0x6b65_7973 ^ slot);
-        let ec = |curve: &[u64], point: Vec<u8>| {
-            der::seq(&[
-                &der::seq(&[&der::oid(&[1, 2, 840, 10045, 2, 1]), &der::oid(curve)]),
-                &der::bit_string(&point),
-            ])
-        };
         match kind {
             KeyKind::Rsa(bits) => {
                 // Two fixture files per size; a third slot reuses the first.
@@ -197,65 +210,33 @@ impl Key {
                     fast_ec: None,
                 }
             }
-            KeyKind::P256 => {
-                let key = p256::ecdsa::SigningKey::random(&mut Rng08(&mut rng));
-                let point = key
-                    .verifying_key()
-                    .to_encoded_point(false)
-                    .as_bytes()
-                    .to_vec();
-                let fast_ec = fast_ec(
-                    &aws_lc_rs::signature::ECDSA_P256_SHA256_ASN1_SIGNING,
-                    &key.to_bytes(),
-                    &point,
-                )
-                .map(|k| (Hash::Sha256, k));
-                Key {
-                    kind,
-                    spki: ec(&[1, 2, 840, 10045, 3, 1, 7], point),
-                    secret: Secret::P256(key),
-                    fast_ec,
-                }
-            }
-            KeyKind::P384 => {
-                let key = p384::ecdsa::SigningKey::random(&mut Rng08(&mut rng));
-                let point = key
-                    .verifying_key()
-                    .to_encoded_point(false)
-                    .as_bytes()
-                    .to_vec();
-                let fast_ec = fast_ec(
-                    &aws_lc_rs::signature::ECDSA_P384_SHA384_ASN1_SIGNING,
-                    &key.to_bytes(),
-                    &point,
-                )
-                .map(|k| (Hash::Sha384, k));
-                Key {
-                    kind,
-                    spki: ec(&[1, 3, 132, 0, 34], point),
-                    secret: Secret::P384(key),
-                    fast_ec,
-                }
-            }
-            KeyKind::P521 => {
-                let key = p521::ecdsa::SigningKey::random(&mut Rng08(&mut rng));
-                let point = p521::ecdsa::VerifyingKey::from(&key)
-                    .to_encoded_point(false)
-                    .as_bytes()
-                    .to_vec();
-                let fast_ec = fast_ec(
-                    &aws_lc_rs::signature::ECDSA_P521_SHA512_ASN1_SIGNING,
-                    &key.to_bytes(),
-                    &point,
-                )
-                .map(|k| (Hash::Sha512, k));
-                Key {
-                    kind,
-                    spki: ec(&[1, 3, 132, 0, 35], point),
-                    secret: Secret::P521(key),
-                    fast_ec,
-                }
-            }
+            KeyKind::P256 => ec_key!(
+                kind,
+                rng,
+                p256,
+                P256,
+                [1, 2, 840, 10045, 3, 1, 7],
+                ECDSA_P256_SHA256_ASN1_SIGNING,
+                Sha256
+            ),
+            KeyKind::P384 => ec_key!(
+                kind,
+                rng,
+                p384,
+                P384,
+                [1, 3, 132, 0, 34],
+                ECDSA_P384_SHA384_ASN1_SIGNING,
+                Sha384
+            ),
+            KeyKind::P521 => ec_key!(
+                kind,
+                rng,
+                p521,
+                P521,
+                [1, 3, 132, 0, 35],
+                ECDSA_P521_SHA512_ASN1_SIGNING,
+                Sha512
+            ),
             KeyKind::Ed25519 => {
                 let mut seed = [0u8; 32];
                 rand::RngCore::fill_bytes(&mut rng, &mut seed);
@@ -275,13 +256,13 @@ impl Key {
             }
             KeyKind::P192 => Key {
                 kind,
-                spki: ec(&[1, 2, 840, 10045, 3, 1, 1], P192_G.to_vec()),
+                spki: ec_spki(&[1, 2, 840, 10045, 3, 1, 1], P192_G.to_vec()),
                 secret: Secret::None,
                 fast_ec: None,
             },
             KeyKind::P224 => Key {
                 kind,
-                spki: ec(&[1, 3, 132, 0, 33], P224_G.to_vec()),
+                spki: ec_spki(&[1, 3, 132, 0, 33], P224_G.to_vec()),
                 secret: Secret::None,
                 fast_ec: None,
             },
@@ -389,6 +370,14 @@ impl Key {
             }
         }
     }
+}
+
+/// The SubjectPublicKeyInfo of an EC point on a named curve.
+fn ec_spki(curve: &[u64], point: Vec<u8>) -> Vec<u8> {
+    der::seq(&[
+        &der::seq(&[&der::oid(&[1, 2, 840, 10045, 2, 1]), &der::oid(curve)]),
+        &der::bit_string(&point),
+    ])
 }
 
 /// An aws-lc-rs ECDSA key from a private scalar and its uncompressed public point.
