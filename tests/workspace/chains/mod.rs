@@ -422,7 +422,7 @@ fn issue(spec: &Spec, issuer: Option<&Spec>, serial: u64) -> Vec<u8> {
     params.serial_number = Some(SerialNumber::from_slice(&serial.to_be_bytes()));
     params.subject_alt_names = spec.sans.clone();
     params.distinguished_name = DistinguishedName::new();
-    params.is_ca = spec.is_ca.clone();
+    params.is_ca = spec.is_ca;
     params.key_usages = spec.key_usages.clone();
     params.extended_key_usages = spec.ekus.clone();
     params.name_constraints = spec.name_constraints.clone();

@@ -100,10 +100,10 @@ impl Jdk {
     }
 
     /// An overlay whose `cacerts` holds `roots` as the JDK's own roots; removed on drop.
-    pub(super) fn overlay<'r>(
+    pub(super) fn overlay(
         &self,
         classpath: &str,
-        roots: BTreeSet<&'r [u8]>,
+        roots: BTreeSet<&[u8]>,
     ) -> Result<Overlay, String> {
         static RUNS: AtomicUsize = AtomicUsize::new(0);
         let home = work_dir().join(format!(
