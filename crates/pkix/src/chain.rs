@@ -234,6 +234,11 @@ impl<'a> Cert<'a> {
     pub(crate) fn common_name_as_alt_name(&self) -> Option<AltName> {
         let cn = self.common_name()?;
         if let Ok(ip) = cn.parse::<IpAddr>() {
+            // Java reads an IPv4-mapped IPv6 literal as the IPv4 address.
+            let ip = match ip {
+                IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(ip, IpAddr::V4),
+                v4 => v4,
+            };
             return Some(AltName::Ip(ip));
         }
         let valid = !cn.is_empty()

@@ -273,10 +273,11 @@ fn within(name: &Name, subtree: &Subtree) -> Result<Option<bool>, Crash> {
                 IpAddr::V4(v4) => v4.octets().to_vec(),
                 IpAddr::V6(v6) => v6.octets().to_vec(),
             };
-            // An IPv4 name is not inside an IPv6 subtree nor the other way round, but both
-            // are the same kind of name for "permitted".
+            // The JDK's `IPAddressName.constrains` takes an IPv6 name and an IPv4 subtree for
+            // the same kind (never inside), but an IPv4 name and an IPv6 subtree for different
+            // kinds.
             if bytes.len() != addr.len() {
-                return Ok(Some(false));
+                return Ok((bytes.len() == 16).then_some(false));
             }
             Some(
                 bytes
