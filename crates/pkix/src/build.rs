@@ -9,10 +9,10 @@
 //! set for sent certificates stays). A candidate with the subject, key and subjectAltNames of
 //! a certificate already in the path is skipped. A sent candidate must also be a CA whose
 //! pathLenConstraint allows the CAs already below it, be within its validity window, allow
-//! keyCertSign, and have no critical extension the JDK does not handle. A step needs the
-//! candidate's key to verify the signature. A path is complete when an anchor signed its top
-//! certificate, and accepted only if it passes every check of [`crate::path::validate`] (the
-//! JDK's final verification). The search is bounded in depth and steps so a hostile chain
+//! keyCertSign, and have no critical extension the JDK does not handle. Signatures are not
+//! checked while searching: a path is complete when it reaches an anchor, and accepted only if
+//! it passes every check of [`crate::path::validate`] in the builder's order (the JDK's final
+//! verification, which checks each signature first). The search is bounded in depth and steps so a hostile chain
 //! cannot hang it; hitting a bound counts as finding no path.
 
 use std::collections::{HashMap, HashSet};
@@ -63,7 +63,6 @@ pub(crate) fn build(
         steps: 0,
         out_of_steps: false,
         too_deep: false,
-        signatures: HashMap::new(),
         dead_end: None,
         rejected: Vec::new(),
         exception: None,
@@ -115,13 +114,6 @@ fn issuer_window_covers(issuer: &Cert<'_>, child: &Cert<'_>) -> bool {
             && checks::validity(issuer, child.not_after()).is_ok())
 }
 
-/// A candidate issuer: another sent certificate or an anchor.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-enum Issuer {
-    Sent(usize),
-    Anchor(usize),
-}
-
 /// What the JDK's `ForwardState` carries down the search.
 #[derive(Clone)]
 struct Walk {
@@ -138,7 +130,6 @@ struct Search<'s, 'a> {
     out_of_steps: bool,
     /// Some branch was cut at the depth bound: the search goes on elsewhere.
     too_deep: bool,
-    signatures: HashMap<(usize, Issuer), bool>,
     /// The deepest certificate whose issuer was not found, with its depth.
     dead_end: Option<(usize, DeadEnd)>,
     rejected: Vec<RejectedPath>,
@@ -160,7 +151,7 @@ impl Search<'_, '_> {
         let cert = &self.sent[current];
         let issuer_name = cert.issuer();
         let mut named = false;
-        let mut signed = false;
+        let mut qualified = false;
 
         let anchors: Vec<usize> = self.anchors.with_subject(issuer_name).collect();
         for anchor in anchors {
@@ -181,10 +172,7 @@ impl Search<'_, '_> {
             {
                 continue;
             }
-            if !self.verifies(current, Issuer::Anchor(anchor)) {
-                continue;
-            }
-            signed = true;
+            qualified = true;
             if self.accept(path, anchor) {
                 return Some(anchor);
             }
@@ -223,10 +211,7 @@ impl Search<'_, '_> {
             {
                 continue;
             }
-            if !self.verifies(current, Issuer::Sent(candidate)) {
-                continue;
-            }
-            signed = true;
+            qualified = true;
             path.push(candidate);
             let mut next = walk.clone();
             if !issuer.self_issued() {
@@ -241,7 +226,7 @@ impl Search<'_, '_> {
             }
         }
 
-        if !signed {
+        if !qualified {
             self.note_dead_end(current, path.len(), named);
         }
         None
@@ -272,7 +257,7 @@ impl Search<'_, '_> {
     fn accept(&mut self, path: &[usize], anchor: usize) -> bool {
         let certs: Vec<&Cert<'_>> = path.iter().map(|&i| &self.sent[i]).collect();
         let anchor = self.anchors.get(anchor);
-        match path::validate(&certs, anchor, self.now) {
+        match path::validate(&certs, anchor, self.now, path::Order::Builder) {
             Ok(()) => true,
             Err(failure) if failure.check == PathCheck::JdkException => {
                 self.exception = Some(
@@ -323,18 +308,5 @@ impl Search<'_, '_> {
         }
         self.steps += 1;
         true
-    }
-
-    fn verifies(&mut self, child: usize, issuer: Issuer) -> bool {
-        if let Some(&known) = self.signatures.get(&(child, issuer)) {
-            return known;
-        }
-        let signer = match issuer {
-            Issuer::Sent(i) => &self.sent[i],
-            Issuer::Anchor(i) => &self.anchors.get(i).cert,
-        };
-        let ok = checks::signature(&self.sent[child], signer).is_ok();
-        self.signatures.insert((child, issuer), ok);
-        ok
     }
 }

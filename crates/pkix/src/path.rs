@@ -32,7 +32,7 @@ pub(crate) fn validate_with_anchors(
         if !anchors::selects(&anchor.cert, top) {
             continue;
         }
-        match validate(path, anchor, now) {
+        match validate(path, anchor, now, Order::Validator) {
             Ok(()) => return Ok(index),
             Err(failure) => last_failure = Some((Some(index), failure)),
         }
@@ -50,18 +50,30 @@ pub(crate) fn validate_with_anchors(
     }))
 }
 
-/// Runs the JDK's checks over `path` (leaf first) below `anchor`; the error names the first
-/// failure.
+/// The order the JDK runs its checkers in, which decides which failure (or exception) comes
+/// first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Order {
+    /// `PKIXCertPathValidator`: algorithm constraints, key usage, basic and name constraints,
+    /// then validity, name chaining and signature.
+    Validator,
+    /// `SunCertPathBuilder`'s final verification of a complete path: validity, name chaining
+    /// and signature first, then basic and name constraints, key usage, and the algorithm
+    /// constraints last.
+    Builder,
+}
+
+/// Runs the JDK's checks over `path` (leaf first) below `anchor`, in `order`; the error names
+/// the first failure.
 ///
-/// Certificates are processed from the one the anchor signed down to the leaf. For each, in the
-/// JDK's checker order: `AlgorithmChecker`, `KeyChecker` and `ConstraintsChecker`'s basic
-/// constraints (not for the leaf), `ConstraintsChecker`'s name constraints, then `BasicChecker`
-/// (validity, name chaining, signature), then the refusal of unhandled critical extensions.
-/// The anchor itself is never checked.
+/// Certificates are processed from the one the anchor signed down to the leaf, each through
+/// every checker, then the refusal of unhandled critical extensions. The anchor itself is
+/// never checked.
 pub(crate) fn validate(
     path: &[&Cert<'_>],
     anchor: &Anchor<'_>,
     now: OffsetDateTime,
+    order: Order,
 ) -> Result<(), Box<CheckFailure>> {
     let jdk_ca = anchor.source == AnchorSource::TrustStore;
     let len = path.len();
@@ -81,29 +93,54 @@ pub(crate) fn validate(
                 detail: None,
             })
         };
-        algorithms::check(cert, above, jdk_ca).map_err(|(check, detail)| {
-            let mut failure = fail(check);
-            failure.detail = detail;
-            failure
-        })?;
-        if i < len {
-            checks::ca_key_usage(cert).map_err(fail)?;
-            checks::basic_constraints(cert, i, &mut max_path_len).map_err(fail)?;
-        }
-        name_constraints
-            .check_and_merge(cert, i == len)
-            .map_err(|check| {
+        let algorithms = || {
+            algorithms::check(cert, above, jdk_ca).map_err(|(check, detail)| {
                 let mut failure = fail(check);
-                failure.detail = constraints::exception_message(check, cert);
+                failure.detail = detail;
                 failure
-            })?;
-        if let Err(window) = checks::validity(cert, now) {
-            let mut failure = fail(PathCheck::Validity);
-            failure.validity = Some(miss(cert, window, now));
-            return Err(failure);
+            })
+        };
+        let key_usage = || {
+            if i < len {
+                checks::ca_key_usage(cert).map_err(fail)?;
+            }
+            Ok::<(), Box<CheckFailure>>(())
+        };
+        let mut constraints = |max_path_len: &mut u64| {
+            if i < len {
+                checks::basic_constraints(cert, i, max_path_len).map_err(fail)?;
+            }
+            name_constraints
+                .check_and_merge(cert, i == len)
+                .map_err(|check| {
+                    let mut failure = fail(check);
+                    failure.detail = constraints::exception_message(check, cert);
+                    failure
+                })
+        };
+        let basic = || {
+            if let Err(window) = checks::validity(cert, now) {
+                let mut failure = fail(PathCheck::Validity);
+                failure.validity = Some(miss(cert, window, now));
+                return Err(failure);
+            }
+            checks::name_chaining(cert, above).map_err(fail)?;
+            checks::signature(cert, above).map_err(fail)
+        };
+        match order {
+            Order::Validator => {
+                algorithms()?;
+                key_usage()?;
+                constraints(&mut max_path_len)?;
+                basic()?;
+            }
+            Order::Builder => {
+                basic()?;
+                constraints(&mut max_path_len)?;
+                key_usage()?;
+                algorithms()?;
+            }
         }
-        checks::name_chaining(cert, above).map_err(fail)?;
-        checks::signature(cert, above).map_err(fail)?;
         constraints::critical_extensions(cert).map_err(fail)?;
         above = cert;
     }
