@@ -119,6 +119,7 @@ impl NameConstraints {
                     return Err(PathCheck::JdkException);
                 }
                 self.sets.push(new);
+                self.reduce();
                 Ok(())
             }
             // The JDK cannot decode the extension, so it cannot use the certificate.
@@ -195,6 +196,42 @@ fn subject_and_alt_names(cert: &Cert<'_>) -> Vec<Name> {
         }
     }
     names
+}
+
+impl NameConstraints {
+    /// `NameConstraintsExtension.merge`'s "optimization": permitted subtrees inside an excluded
+    /// one are dropped. A permitted list left empty then restricts nothing, so a name outside
+    /// every permitted subtree can pass once a CA below excludes those subtrees.
+    fn reduce(&mut self) {
+        let excluded: Vec<Subtree> = self
+            .sets
+            .iter()
+            .flat_map(|set| set.excluded.iter().cloned())
+            .collect();
+        for set in &mut self.sets {
+            if let Some(permitted) = &mut set.permitted {
+                permitted.retain(|p| !excluded.iter().any(|e| subtree_within(p, e)));
+            }
+        }
+    }
+}
+
+/// Whether subtree `inner` lies inside subtree `outer`.
+fn subtree_within(inner: &Subtree, outer: &Subtree) -> bool {
+    match (inner, outer) {
+        (Subtree::Dns(i), Subtree::Dns(o)) => {
+            crate::hostname::in_domain(&i.to_ascii_lowercase(), &o.to_ascii_lowercase())
+        }
+        (Subtree::Ip { addr: ia, mask: im }, Subtree::Ip { addr: oa, mask: om }) => {
+            ia.len() == oa.len()
+                && im.iter().zip(om).all(|(i, o)| i & o == *o)
+                && ia.iter().zip(oa).zip(om).all(|((i, o), m)| i & m == o & m)
+        }
+        (Subtree::Directory(i), Subtree::Directory(o)) => {
+            o.len() <= i.len() && i[..o.len()] == o[..]
+        }
+        _ => false,
+    }
 }
 
 /// Decodes a list of subtrees, if present.
