@@ -82,9 +82,11 @@ bench-haproxy:
 	  $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y haproxy || \
 	  { $$sudo apt-get update && $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y haproxy; }; }
 
-## The long property run: 1,000 random topologies, the model's prediction against the live run.
+## The long runs: 1,000 random topologies, the model's prediction against the live run, and
+## 100,000 random certificate chains, hoplab's verdict against the real JDK's (README, "Fidelity").
 test-long:
 	HOPLAB_MODEL_CASES=1000 $(CARGO) test --package hoplab-tests --test workspace model_property
+	HOPLAB_RANDOM_CHAINS=100000 $(CARGO) test --package hoplab-tests --test workspace random_chains -- --nocapture
 
 ## Fuzz each cargo-fuzz target (scenario parser, chain checker, gateway HTTP front) for
 ## FUZZ_SECONDS seconds (default 60), from seed corpora; prints executions and crashes.

@@ -268,7 +268,7 @@ fn validated_certificate(
         presented_to: HopId::Gateway.to_string(),
         role: CertificateRole::Validated,
         verdict,
-        chain: summaries(&tls.presented),
+        chain: tls.presented.clone(),
         explanation,
     }
 }
@@ -280,15 +280,14 @@ fn nlb_to_target(
     target: &HopId,
     from: SocketAddr,
 ) {
-    let presented: Option<&Vec<hoplab_pkix::CertSummary>> =
-        events.iter().find_map(|event| match event {
-            Observation::TargetTlsUnverified {
-                hop,
-                upstream,
-                presented,
-            } if hop == nlb && upstream.local == from => Some(presented),
-            _ => None,
-        });
+    let presented: Option<&Vec<CertSummary>> = events.iter().find_map(|event| match event {
+        Observation::TargetTlsUnverified {
+            hop,
+            upstream,
+            presented,
+        } if hop == nlb && upstream.local == from => Some(presented),
+        _ => None,
+    });
     let arrival = Arrival::find(events, target, from);
     let version = match arrival.terminated {
         Some(Observation::TlsTerminated { version, .. }) => Some(version.clone()),
@@ -313,31 +312,10 @@ fn nlb_to_target(
             role: CertificateRole::NotValidated,
             verdict: "an NLB does not validate the certificates of a TLS target group's targets"
                 .to_owned(),
-            chain: summaries(chain),
+            chain: chain.clone(),
             explanation: Vec::new(),
         });
     }
-}
-
-/// The report's form of certificate summaries the hops recorded.
-///
-/// The hops record `hoplab_pkix::CertSummary`; reports hold the plain-data
-/// [`CertSummary`] of `hoplab-report`, field for field the same.
-fn summaries(chain: &[hoplab_pkix::CertSummary]) -> Vec<CertSummary> {
-    chain
-        .iter()
-        .map(|c| CertSummary {
-            subject: c.subject.clone(),
-            issuer: c.issuer.clone(),
-            dns_names: c.dns_names.clone(),
-            ip_addresses: c.ip_addresses.clone(),
-            not_before: c.not_before.clone(),
-            not_after: c.not_after.clone(),
-            is_ca: c.is_ca,
-            self_issued: c.self_issued,
-            sha256: c.sha256.clone(),
-        })
-        .collect()
 }
 
 fn join_notes(a: &str, b: &str) -> String {
