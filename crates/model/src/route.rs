@@ -192,6 +192,30 @@ pub(crate) fn predict(
                 Some(group),
             )
         }
+        Backend::VpcLinkAlb(id) => {
+            let listener = scenario.alb_listener(id);
+            let mut flow = Flow::new(
+                "",
+                vec!["gateway".to_owned(), listener.hop_name().to_owned()],
+            );
+            flow.unpredictable = Some("ALB listeners are not modelled".to_owned());
+            (
+                format!("VPC_LINK to {}", listener.hop_name()),
+                vec![flow],
+                None,
+            )
+        }
+        Backend::NoListener { .. } => {
+            let hop = scenario.backend_name(route.backend());
+            let mut flow = Flow::new("", vec!["gateway".to_owned()]);
+            flow.say(format!(
+                "Nothing listens on {hop}: the load balancer has no listener on the URI's \
+                 port, so the VPC link's connection is refused, a connectivity failure API \
+                 Gateway reports as an internal error."
+            ));
+            flow.fail(INTERNAL_ERROR);
+            (format!("VPC_LINK to {hop} (no listener)"), vec![flow], None)
+        }
     };
     combine(route, via, flows, group)
 }
@@ -477,8 +501,9 @@ impl<'s> Cx<'_, 's> {
             return flow;
         }
 
-        match (group.protocol(), target.protocol()) {
-            (TargetGroupProtocol::Tcp, TargetProtocol::Http) => {
+        // Behind a TLS listener the group is TCP or TLS (validation refuses the others).
+        match (group.protocol().encrypted(), target.protocol()) {
+            (false, TargetProtocol::Http) => {
                 if gateway.passed {
                     flow.say(format!(
                         "The NLB decrypts and forwards plaintext to target {:?} (target group \
@@ -489,7 +514,7 @@ impl<'s> Cx<'_, 's> {
                     faults::answer(&mut flow, target, self.route.timeout_ms());
                 }
             }
-            (TargetGroupProtocol::Tcp, TargetProtocol::Https { .. }) => {
+            (false, TargetProtocol::Https { .. }) => {
                 if gateway.passed {
                     flow.say(format!(
                         "Target group {:?} is TCP, so the NLB forwards the decrypted bytes as \
@@ -502,7 +527,7 @@ impl<'s> Cx<'_, 's> {
                     flow.fail(INTERNAL_ERROR);
                 }
             }
-            (TargetGroupProtocol::Tls, TargetProtocol::Https { certificate: id }) => {
+            (true, TargetProtocol::Https { certificate: id }) => {
                 let certificate = self.catalog.leaf(id).name;
                 let sent = self.catalog.chain_sent(id);
                 let key_matches = sent.first().is_some_and(|c| c.id == CertRef::Leaf(id));
@@ -561,7 +586,7 @@ impl<'s> Cx<'_, 's> {
                     }
                 }
             }
-            (TargetGroupProtocol::Tls, TargetProtocol::Http) => {
+            (true, TargetProtocol::Http) => {
                 if gateway.passed {
                     flow.say(format!(
                         "Target group {:?} is TLS but target {:?} speaks plain HTTP, so the \

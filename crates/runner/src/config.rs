@@ -14,8 +14,8 @@ use hoplab_nlb::{ListenerConfig, TargetEndpoint, TargetGroup, TlsTermination};
 use hoplab_pki::Pki;
 use hoplab_pkix::TrustStore;
 use hoplab_scenario::{
-    Backend, CertId, IntegrationType, Listener, ListenerProtocol, Route, Scenario, Scheme, Target,
-    TargetGroupProtocol, TargetProtocol,
+    Backend, CertId, IntegrationType, Listener, ListenerProtocol, LoadBalancer, Route, Scenario,
+    Scheme, Target, TargetGroupProtocol, TargetProtocol,
 };
 use hoplab_target::TargetConfig;
 use hoplab_trace::HopId;
@@ -27,12 +27,15 @@ use crate::RunError;
 pub(crate) type ServedCertificates = HashMap<HopId, Vec<(String, String)>>;
 
 /// Where the hops behind the gateway serve on loopback.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub(crate) struct Addresses {
     /// By target id.
     pub(crate) targets: Vec<SocketAddr>,
     /// By listener id.
     pub(crate) listeners: Vec<SocketAddr>,
+    /// A loopback port nothing listens on, for routes to a load balancer port without a
+    /// listener: connections to it are refused.
+    pub(crate) refused: SocketAddr,
 }
 
 /// The hops' configurations for one scenario and its PKI.
@@ -140,6 +143,22 @@ impl<'a> HopConfigs<'a> {
                 addresses.listeners[listener.index()],
                 UpstreamVia::VpcLink(self.listener_hop(self.scenario.listener(listener))),
             ),
+            Backend::VpcLinkAlb(listener) => (
+                addresses.refused,
+                UpstreamVia::VpcLink(HopId::alb(
+                    self.scenario
+                        .alb(self.scenario.alb_listener(listener).alb())
+                        .name(),
+                    self.scenario.alb_listener(listener).port(),
+                )),
+            ),
+            Backend::NoListener { balancer, port } => (
+                addresses.refused,
+                UpstreamVia::VpcLink(match balancer {
+                    LoadBalancer::Nlb(_) => HopId::nlb(self.scenario.balancer_name(balancer), port),
+                    LoadBalancer::Alb(_) => HopId::alb(self.scenario.balancer_name(balancer), port),
+                }),
+            ),
         };
         let uri = route.uri();
         RouteConfig {
@@ -153,7 +172,7 @@ impl<'a> HopConfigs<'a> {
             https: uri.scheme() == Scheme::Https,
             host: uri.host().to_owned(),
             port: uri.port(),
-            path_and_query: uri.path_and_query().to_owned(),
+            path_and_query: route.backend_target(self.scenario.gateway().stage()),
             upstream,
             via,
             insecure_skip_verification: route.insecure_skip_verification(),
@@ -319,6 +338,7 @@ uri = "http://web.example.com/"
                 SocketAddr::from(([127, 0, 0, 1], 2001)),
                 SocketAddr::from(([127, 0, 0, 1], 2002)),
             ],
+            refused: SocketAddr::from(([127, 0, 0, 1], 9)),
         };
         (scenario, pki, addresses)
     }

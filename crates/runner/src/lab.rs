@@ -131,7 +131,11 @@ impl Lab {
             .map_err(|e| RunError::Task(e.to_string()))??;
         let configs = HopConfigs::new(scenario, &pki);
         let mut lab = Lab::new(options, configs.served());
-        let mut addresses = Addresses::default();
+        let mut addresses = Addresses {
+            targets: Vec::new(),
+            listeners: Vec::new(),
+            refused: refused_addr().await?,
+        };
         for target in scenario.targets() {
             let addr = lab
                 .bind_target(target.name(), configs.target(target))
@@ -363,6 +367,14 @@ impl Lab {
     pub async fn stop(self) -> bool {
         self.shutdown().await.clean
     }
+}
+
+/// A loopback address nothing listens on: a port bound and released at once, so connecting
+/// to it is refused (the way a target with `behaviour = "refuse"` is made).
+async fn refused_addr() -> Result<SocketAddr, RunError> {
+    let hop = HopId::Gateway;
+    let listener = bind(&hop, LOOPBACK).await?;
+    local_addr(&hop, &listener)
 }
 
 async fn bind(hop: &HopId, addr: SocketAddr) -> Result<TcpListener, RunError> {

@@ -23,9 +23,10 @@ mod hop;
 mod net;
 mod tls;
 
-pub use alb::{AlbAction, MatchedRule, ResponseOrigin};
+pub use alb::ResponseOrigin;
 pub use event::{Connection, EventLog, Observation};
 pub use hop::HopId;
+pub use hoplab_alb_rules::{AlbAction, MatchedRule};
 pub use hoplab_pkix::CertSummary;
 pub use net::ACCEPT_BACKOFF;
 pub use tls::{crypto_provider, tls_version_name};
