@@ -46,7 +46,8 @@ impl Default for LabOptions {
 /// to a TLS target leaves seven, a failing one fewer.
 pub const OBSERVATIONS_PER_REQUEST: usize = 8;
 
-/// A running topology: every target, NLB listener and the gateway, serving on loopback.
+/// A running topology: every target, ALB listener, NLB listener and the gateway, serving on
+/// loopback.
 #[derive(Debug)]
 pub struct Lab {
     gateway_addr: SocketAddr,
@@ -54,10 +55,11 @@ pub struct Lab {
     events: EventLog,
     invocations: InvocationLog,
     served: ServedCertificates,
-    /// The gateway, the NLB listeners and the targets, each with its own shutdown token, in
-    /// the order they stop.
+    /// The gateway, the NLB listeners, the ALB listeners and the targets, each with its own
+    /// shutdown token, in the order they stop.
     gateway: Stage,
     nlbs: Stage,
+    albs: Stage,
     targets: Stage,
     /// Each target's address and configuration, by target id, so one can be stopped and
     /// served again on the same address.
@@ -119,9 +121,10 @@ const LOOPBACK: SocketAddr =
 const STOP_TIMEOUT: Duration = Duration::from_secs(20);
 
 impl Lab {
-    /// Generates the scenario's PKI and starts every hop, back to front; returns once every
-    /// NLB listener accepts connections (after its first health checks, when its target group
-    /// has any), so requests sent then see settled target health.
+    /// Generates the scenario's PKI and starts every hop, back to front (targets, ALB
+    /// listeners, NLB listeners, gateway); returns once every load balancer listener accepts
+    /// connections (after its first health checks, when its target groups have any), so
+    /// requests sent then see settled target health.
     pub async fn start(scenario: &Scenario, options: LabOptions) -> Result<Lab, RunError> {
         let now = scenario.now().unwrap_or_else(OffsetDateTime::now_utc);
         // Key generation is CPU-bound (seconds for large RSA keys): keep it off the reactor.
@@ -134,6 +137,7 @@ impl Lab {
         let mut addresses = Addresses {
             targets: Vec::new(),
             listeners: Vec::new(),
+            alb_listeners: Vec::new(),
             refused: refused_addr().await?,
         };
         for target in scenario.targets() {
@@ -144,6 +148,13 @@ impl Lab {
         }
         // One signal per listener: it accepts connections (after settling health, if checked).
         let mut listeners_ready = Vec::new();
+        // ALB listeners before NLB listeners: an `alb` target group forwards to one.
+        for listener in scenario.alb_listeners() {
+            let config = configs.alb_listener(listener, &addresses)?;
+            let (addr, accepting) = lab.bind_alb_listener(config).await?;
+            addresses.alb_listeners.push(addr);
+            listeners_ready.push(accepting);
+        }
         for listener in scenario.listeners() {
             let config = configs.listener(listener, &addresses)?;
             let (addr, accepting) = lab.bind_listener(config).await?;
@@ -176,6 +187,7 @@ impl Lab {
             served,
             gateway: Stage::default(),
             nlbs: Stage::default(),
+            albs: Stage::default(),
             targets: Stage::default(),
             target_slots: Vec::new(),
         }
@@ -232,6 +244,34 @@ impl Lab {
         Ok((addr, accepting))
     }
 
+    /// Binds an ALB listener on a free loopback port and serves it; returns its address and
+    /// the signal that it accepts connections.
+    async fn bind_alb_listener(
+        &mut self,
+        config: hoplab_alb::ListenerConfig,
+    ) -> Result<(SocketAddr, oneshot::Receiver<()>), RunError> {
+        let hop = config.hop.clone();
+        let listener = bind(&hop, LOOPBACK).await?;
+        let addr = local_addr(&hop, &listener)?;
+        let (events, shutdown) = (self.events.clone(), self.albs.shutdown.clone());
+        let (ready, accepting) = oneshot::channel();
+        self.albs.tasks.spawn(async move {
+            if let Err(error) = hoplab_alb::serve_listener_reporting_ready(
+                listener,
+                config,
+                events,
+                shutdown,
+                Some(ready),
+            )
+            .await
+            {
+                tracing::error!(%error, "alb listener stopped");
+            }
+        });
+        self.hops.push((hop, addr));
+        Ok((addr, accepting))
+    }
+
     /// Binds the gateway on `addr` and serves it.
     async fn bind_gateway(
         &mut self,
@@ -268,7 +308,7 @@ impl Lab {
         &self.invocations
     }
 
-    /// The shared event log of the NLBs and targets.
+    /// The shared event log of the load balancers and targets.
     pub fn events(&self) -> &EventLog {
         &self.events
     }
@@ -276,27 +316,29 @@ impl Lab {
     /// Stops every hop, front to back, and returns what the lab observed.
     ///
     /// The gateway stops first: it refuses new connections and answers the requests in flight
-    /// (within its grace period) while the NLBs and targets behind it still serve them. Then
-    /// the NLB listeners stop, then the targets, each waiting for its connections to end
-    /// (bounded by its own grace period), so every port is released and the event log is
-    /// complete. The whole stop is bounded by `STOP_TIMEOUT`.
+    /// (within its grace period) while the load balancers and targets behind it still serve
+    /// them. Then the NLB listeners stop (an NLB may forward to an ALB), then the ALB
+    /// listeners, then the targets, each waiting for its connections to end (bounded by its
+    /// own grace period), so every port is released and the event log is complete. The whole
+    /// stop is bounded by `STOP_TIMEOUT`.
     pub(crate) async fn shutdown(mut self) -> Finished {
         let deadline = tokio::time::Instant::now() + STOP_TIMEOUT;
         let gateway = self.gateway.stop("the gateway", deadline).await;
         let nlbs = self.nlbs.stop("the NLB listeners", deadline).await;
+        let albs = self.albs.stop("the ALB listeners", deadline).await;
         let targets = self.targets.stop("the targets", deadline).await;
         Finished {
             events: self.events.snapshot(),
             invocations: self.invocations,
             served: self.served,
-            clean: gateway && nlbs && targets,
+            clean: gateway && nlbs && albs && targets,
         }
     }
 
     /// Stops one target's server as a crashed process would leave it: its port refuses new
     /// connections. Connections it had open are answered or closed within the target's grace
-    /// period; this returns once the port is released. The NLB listeners notice through their
-    /// health checks, like any other failure.
+    /// period; this returns once the port is released. The load balancers notice through
+    /// their health checks, like any other failure.
     pub async fn stop_target(&mut self, name: &str) -> Result<(), RunError> {
         let index = self.target_slot(name)?;
         let slot = &mut self.target_slots[index];
