@@ -179,6 +179,9 @@ mod tests {
         let json = serde_json::to_value(&through_alb).expect("serializes");
         assert!(trace_keys(&json).contains(&"alb".to_owned()));
         let back: RunReport = serde_json::from_value(json).expect("deserializes");
-        assert_eq!(back.requests[0].trace.alb, through_alb.requests[0].trace.alb);
+        assert_eq!(
+            back.requests[0].trace.alb,
+            through_alb.requests[0].trace.alb
+        );
     }
 }
