@@ -185,11 +185,6 @@ pub(crate) fn stitch(
     {
         first_step.note = join_notes(&first_step.note, &failure);
     }
-    if let Some((alb, from)) = &alb_entry
-        && let Some(target) = alb::extend(trace, events, alb, *from)
-    {
-        stitched.target = Some(target);
-    }
     if let Some(tls) = &upstream.tls {
         let server = tls_end
             .clone()
@@ -206,6 +201,11 @@ pub(crate) fn stitch(
                 tls_end.as_ref().and_then(|hop| served.get(hop)),
             ));
         }
+    }
+    if let Some((alb, from)) = &alb_entry
+        && let Some(target) = alb::extend(trace, events, alb, *from)
+    {
+        stitched.target = Some(target);
     }
     if let Some((target, from, true)) = &forward {
         nlb_to_target(trace, events, &upstream.hop, target, *from);
