@@ -1,6 +1,7 @@
 //! A scenario's topology running on loopback: binding and spawning every hop, and stopping
 //! them. What each hop is configured with comes from `config`.
 
+use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -101,6 +102,13 @@ impl Stage {
         }
         stopped.is_ok()
     }
+}
+
+/// Which kind of load balancer a listener belongs to, and so which stage stops it.
+#[derive(Debug, Clone, Copy)]
+enum Balancer {
+    Nlb,
+    Alb,
 }
 
 /// What is left of a lab once it has stopped: everything it observed.
@@ -216,32 +224,27 @@ impl Lab {
         Ok(addr)
     }
 
-    /// Binds a listener on a free loopback port and serves it; returns its address and the
-    /// signal that it accepts connections.
+    /// Binds an NLB listener on a free loopback port and serves it; returns its address and
+    /// the signal that it accepts connections.
     async fn bind_listener(
         &mut self,
         config: ListenerConfig,
     ) -> Result<(SocketAddr, oneshot::Receiver<()>), RunError> {
         let hop = config.hop.clone();
-        let listener = bind(&hop, LOOPBACK).await?;
-        let addr = local_addr(&hop, &listener)?;
-        let (events, shutdown) = (self.events.clone(), self.nlbs.shutdown.clone());
-        let (ready, accepting) = oneshot::channel();
-        self.nlbs.tasks.spawn(async move {
-            if let Err(error) = hoplab_nlb::serve_listener_reporting_ready(
-                listener,
-                config,
-                events,
-                shutdown,
-                Some(ready),
-            )
-            .await
-            {
-                tracing::error!(%error, "nlb listener stopped");
-            }
-        });
-        self.hops.push((hop, addr));
-        Ok((addr, accepting))
+        self.bind_balancer(
+            hop,
+            Balancer::Nlb,
+            move |listener, events, shutdown, ready| {
+                hoplab_nlb::serve_listener_reporting_ready(
+                    listener,
+                    config,
+                    events,
+                    shutdown,
+                    Some(ready),
+                )
+            },
+        )
+        .await
     }
 
     /// Binds an ALB listener on a free loopback port and serves it; returns its address and
@@ -251,21 +254,48 @@ impl Lab {
         config: hoplab_alb::ListenerConfig,
     ) -> Result<(SocketAddr, oneshot::Receiver<()>), RunError> {
         let hop = config.hop.clone();
+        self.bind_balancer(
+            hop,
+            Balancer::Alb,
+            move |listener, events, shutdown, ready| {
+                hoplab_alb::serve_listener_reporting_ready(
+                    listener,
+                    config,
+                    events,
+                    shutdown,
+                    Some(ready),
+                )
+            },
+        )
+        .await
+    }
+
+    /// Binds the load balancer listener `hop` on a free loopback port and spawns `serve` on
+    /// it in its kind's stage, with the shared event log, the stage's shutdown token and the
+    /// sender of the signal that it accepts connections.
+    async fn bind_balancer<Serving, E>(
+        &mut self,
+        hop: HopId,
+        kind: Balancer,
+        serve: impl FnOnce(TcpListener, EventLog, CancellationToken, oneshot::Sender<()>) -> Serving,
+    ) -> Result<(SocketAddr, oneshot::Receiver<()>), RunError>
+    where
+        Serving: Future<Output = Result<(), E>> + Send + 'static,
+        E: std::fmt::Display,
+    {
         let listener = bind(&hop, LOOPBACK).await?;
         let addr = local_addr(&hop, &listener)?;
-        let (events, shutdown) = (self.events.clone(), self.albs.shutdown.clone());
+        let events = self.events.clone();
+        let stage = match kind {
+            Balancer::Nlb => &mut self.nlbs,
+            Balancer::Alb => &mut self.albs,
+        };
         let (ready, accepting) = oneshot::channel();
-        self.albs.tasks.spawn(async move {
-            if let Err(error) = hoplab_alb::serve_listener_reporting_ready(
-                listener,
-                config,
-                events,
-                shutdown,
-                Some(ready),
-            )
-            .await
-            {
-                tracing::error!(%error, "alb listener stopped");
+        let serving = serve(listener, events, stage.shutdown.clone(), ready);
+        let name = hop.to_string();
+        stage.tasks.spawn(async move {
+            if let Err(error) = serving.await {
+                tracing::error!(%error, hop = %name, "load balancer listener stopped");
             }
         });
         self.hops.push((hop, addr));
