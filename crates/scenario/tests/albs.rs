@@ -640,3 +640,47 @@ fn an_alb_target_group_may_be_empty_and_checks_health_with_alb_defaults() {
         "HTTP requests",
     );
 }
+
+#[test]
+fn an_alb_listener_is_edited_through_the_one_validator() {
+    let s = valid(ALB);
+    let id = s.find_alb_listener("front", 443).expect("listener");
+    let edited = s
+        .to_builder()
+        .edit_alb_listener(id, |l| {
+            l.security_policy(AlbSecurityPolicy::Tls13_1_3_2021_06)
+                .default_action(&Action::Forward(Forward::to("web")))
+        })
+        .build()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let AlbListenerProtocol::Https(tls) = edited.alb_listener(id).protocol() else {
+        panic!("an HTTPS listener");
+    };
+    assert_eq!(tls.security_policy(), AlbSecurityPolicy::Tls13_1_3_2021_06);
+    assert!(matches!(
+        edited.alb_listener(id).rules().default_action(),
+        Action::Forward(_)
+    ));
+    // A rule the edit breaks is reported against the original file.
+    let broken = s
+        .to_builder()
+        .edit_alb_listener(id, |l| {
+            l.rule(&Rule {
+                priority: 10,
+                conditions: vec![Condition::PathPattern(vec!["/again".to_owned()])],
+                actions: vec![Action::Forward(Forward::to("web"))],
+            })
+        })
+        .build();
+    let Err(hoplab_scenario::LoadError::Invalid(errors)) = broken else {
+        panic!("a duplicate priority is refused");
+    };
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.message.contains("two rules have priority 10")
+                && e.location.file == "test.toml"),
+        "{}",
+        render(&errors)
+    );
+}

@@ -84,14 +84,17 @@ fn locate(cx: &mut Cx<'_>, lf: &str, listener: &Spanned<RawAlbListener>, error: 
                 .enumerate()
                 .filter(|(_, r)| priority_of(r) == Ok(*priority));
             let first = same.next().map_or(0, |(j, _)| j);
-            let (j, second) = same.next().unwrap_or((first, &l.rules[first]));
-            (
-                second.get_ref().priority.span(),
-                format!("{lf}.rules[{j}].priority"),
-                Some(format!(
-                    "already used by {lf}.rules[{first}]; priorities are unique per listener"
-                )),
-            )
+            match same.next() {
+                Some((j, second)) => (
+                    second.get_ref().priority.span(),
+                    format!("{lf}.rules[{j}].priority"),
+                    Some(format!(
+                        "already used by {lf}.rules[{first}]; priorities are unique per listener"
+                    )),
+                ),
+                // The rules checked are the ones written, so the second is always found.
+                None => (listener.span(), format!("{lf}.rules"), None),
+            }
         }
         other => {
             let part = match other {
@@ -108,18 +111,23 @@ fn locate(cx: &mut Cx<'_>, lf: &str, listener: &Spanned<RawAlbListener>, error: 
             };
             match other.rule() {
                 Some(MatchedRule::Priority(p)) => {
-                    let (j, rule) = l
+                    let found = l
                         .rules
                         .iter()
                         .enumerate()
-                        .find(|(_, r)| priority_of(r) == Ok(p))
-                        .unwrap_or((0, &l.rules[0]));
-                    let r = rule.get_ref();
-                    let span = match part {
-                        "action" => r.action.as_ref().map_or(rule.span(), Spanned::span),
-                        _ => r.conditions.first().map_or(rule.span(), Spanned::span),
-                    };
-                    (span, format!("{lf}.rules[{j}].{part}"), None)
+                        .find(|(_, r)| priority_of(r) == Ok(p));
+                    match found {
+                        Some((j, rule)) => {
+                            let r = rule.get_ref();
+                            let span = match part {
+                                "action" => r.action.as_ref().map_or(rule.span(), Spanned::span),
+                                _ => r.conditions.first().map_or(rule.span(), Spanned::span),
+                            };
+                            (span, format!("{lf}.rules[{j}].{part}"), None)
+                        }
+                        // The rules checked are the ones written, so the rule is always found.
+                        None => (listener.span(), format!("{lf}.rules"), None),
+                    }
                 }
                 _ => (
                     l.default_action
