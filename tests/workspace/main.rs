@@ -1,5 +1,6 @@
 //! Whole-workspace tests, one binary (ripgrep style).
 
+mod alb;
 mod bundled;
 mod chains;
 mod faults;

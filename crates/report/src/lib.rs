@@ -11,7 +11,7 @@
 //! # Layout
 //! - `run`: [`RunReport`], [`RequestReport`] and [`Mismatch`].
 //! - `trace`: [`HopTrace`] and what it is made of: [`HopStep`], [`TlsSession`],
-//!   [`SeenCertificate`], [`CertificateRole`].
+//!   [`SeenCertificate`], [`CertificateRole`], [`AlbDecision`].
 //! - `text`: [`render_text`] and [`render_request_text`], the human-readable form.
 
 #![warn(missing_docs)]
@@ -23,4 +23,4 @@ mod trace;
 pub use hoplab_cert::CertSummary;
 pub use run::{Mismatch, RequestReport, RunReport};
 pub use text::{render_request_text, render_text};
-pub use trace::{CertificateRole, HopStep, HopTrace, SeenCertificate, TlsSession};
+pub use trace::{AlbDecision, CertificateRole, HopStep, HopTrace, SeenCertificate, TlsSession};

@@ -20,6 +20,8 @@
 //! - `validate`: raw → [`Scenario`], resolving every name to an id and checking every rule.
 //! - `model`: the validated types, their accessors and navigation.
 //! - `ids`: the typed ids.
+//! - `alb`: validated ALBs, their listeners (rules as `hoplab-alb-rules`' [`alb_rules::RuleSet`]
+//!   over target group ids) and target types.
 //! - `behaviour`: validated target faults, health checks and ALPN policies.
 //! - `spelling`: the one spelling table of each enum.
 //! - `builder`: [`ScenarioBuilder`] and a builder per table.
@@ -30,6 +32,7 @@
 
 #![warn(missing_docs)]
 
+mod alb;
 mod behaviour;
 mod builder;
 mod discover;
@@ -44,16 +47,21 @@ mod validate;
 
 use std::path::Path;
 
+pub use alb::{
+    Alb, AlbListener, AlbListenerProtocol, AlbSecurityPolicy, AlbTls, BalancerKind, TargetType,
+};
 pub use behaviour::{AlpnPolicy, HealthCheck, HealthCheckProtocol, TargetBehaviour, TlsVersions};
 pub use builder::{
-    AuthorityBuilder, BUILDER_FILE, CertificateBuilder, ExpectBuilder, HealthCheckBuilder,
-    ListenerBuilder, MatrixBuilder, NlbBuilder, RequestBuilder, RouteBuilder, ScenarioBuilder,
-    TargetBuilder, TargetGroupBuilder,
+    AlbBuilder, AlbListenerBuilder, AuthorityBuilder, BUILDER_FILE, CertificateBuilder,
+    ExpectBuilder, HealthCheckBuilder, ListenerBuilder, MatrixBuilder, NlbBuilder, RequestBuilder,
+    RouteBuilder, ScenarioBuilder, TargetBuilder, TargetGroupBuilder,
 };
 pub use discover::scenario_files;
 pub use error::{DiscoverError, LoadError, Rule, ScenarioError, UriError};
+pub use hoplab_alb_rules as alb_rules;
 pub use ids::{
-    AuthorityId, CertId, CertRef, ListenerId, NlbId, RequestId, RouteId, TargetGroupId, TargetId,
+    AlbId, AlbListenerId, AuthorityId, CertId, CertRef, ListenerId, NlbId, RequestId, RouteId,
+    TargetGroupId, TargetId,
 };
 pub use matrix::{Axis, Combination, Dimension, MAX_COMBINATIONS, Matrix, NotRun, Setting};
 pub use model::*;
@@ -92,7 +100,7 @@ pub fn parse_integration_uri(raw: &str) -> Result<IntegrationUri, UriError> {
 }
 
 /// Whether `c` may appear in a name (a key of `[authorities]`, `[certificates]`, `[nlbs]`,
-/// `[target_groups]` or `[targets]`): an ASCII letter or digit, `.`, `_` or `-`.
+/// `[albs]`, `[target_groups]` or `[targets]`): an ASCII letter or digit, `.`, `_` or `-`.
 pub fn is_name_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-')
 }

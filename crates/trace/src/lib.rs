@@ -21,8 +21,9 @@ mod event;
 mod hop;
 mod tls;
 
-pub use alb::{AlbAction, MatchedRule, ResponseOrigin};
+pub use alb::ResponseOrigin;
 pub use event::{Connection, EventLog, Observation};
 pub use hop::HopId;
+pub use hoplab_alb_rules::{AlbAction, MatchedRule};
 pub use hoplab_cert::CertSummary;
 pub use tls::{crypto_provider, tls_version_name};

@@ -444,6 +444,7 @@ mod tests {
             error: None,
             validated: Some("target:api".into()),
             target: Some("target:api".into()),
+            answered_by: Some("target:api".into()),
             log: Vec::new(),
             trace: HopTrace::default(),
             mismatches: Vec::new(),
