@@ -383,6 +383,36 @@ impl ScenarioBuilder {
         RequestBuilder::from_parts(request.get_ref().clone(), request.span())
     }
 
+    /// Removes the NLBs and ALBs named `names`, the `alb` target groups that register one of
+    /// them, and every route but `keep` that names one of them (`vpc_link` or
+    /// `integration_target`): what a matrix combination replaces with load balancers of its
+    /// own. Call it after editing `keep`, whose id it may change.
+    pub(crate) fn without_balancers(mut self, names: &[&str], keep: RouteId) -> Self {
+        let named = |name: &Spanned<String>| names.contains(&name.get_ref().as_str());
+        let raw = self.raw();
+        raw.nlbs.0.retain(|(name, _)| !named(name));
+        raw.albs.0.retain(|(name, _)| !named(name));
+        raw.target_groups.0.retain(|(_, group)| {
+            let group = group.get_ref();
+            let alb_type = group
+                .target_type
+                .as_ref()
+                .is_some_and(|t| t.get_ref() == "alb");
+            !(alb_type && group.targets.get_ref().iter().any(named))
+        });
+        if let Some(gateway) = raw.gateway.as_mut() {
+            let mut index = 0;
+            gateway.get_mut().routes.retain(|route| {
+                let route = route.get_ref();
+                let reaches = route.vpc_link.iter().chain(&route.integration_target).any(named);
+                let kept = index == keep.index() || !reaches;
+                index += 1;
+                kept
+            });
+        }
+        self
+    }
+
     /// Where `[matrix]` is written, for what a combination adds.
     pub(crate) fn matrix_span(&self) -> Range<usize> {
         self.source.raw.matrix.as_ref().map_or(0..0, Spanned::span)
