@@ -1,6 +1,7 @@
 //! Whole-workspace tests, one binary (ripgrep style).
 
 mod bundled;
+mod downstream;
 mod faults;
 mod hostile;
 mod limbo;
