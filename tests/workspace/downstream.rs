@@ -13,19 +13,23 @@ use std::process::Command;
 fn a_crate_depending_only_on_hoplab_runs_a_bundled_scenario_in_its_own_test() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let downstream = root.join("examples/downstream");
-    let manifest = std::fs::read_to_string(downstream.join("Cargo.toml")).expect("a manifest");
-    let dependencies: Vec<&str> = manifest
-        .split("[dependencies]")
-        .nth(1)
-        .and_then(|rest| rest.split("\n[").next())
-        .expect("a [dependencies] table")
-        .lines()
-        .filter(|line| !line.trim().is_empty() && !line.trim_start().starts_with('#'))
-        .collect();
+    let manifest: toml::Table = std::fs::read_to_string(downstream.join("Cargo.toml"))
+        .expect("a manifest")
+        .parse()
+        .expect("a TOML manifest");
+    let dependencies = manifest["dependencies"].as_table().expect("[dependencies]");
     assert_eq!(
-        dependencies,
-        [r#"hoplab = { path = "../../crates/hoplab" }"#],
+        dependencies.keys().collect::<Vec<_>>(),
+        ["hoplab"],
         "hoplab is its only dependency"
+    );
+    assert_eq!(
+        dependencies["hoplab"]["path"].as_str(),
+        Some("../../crates/hoplab")
+    );
+    assert!(
+        manifest.get("target").is_none(),
+        "no platform-specific dependencies either"
     );
 
     std::fs::copy(root.join("Cargo.lock"), downstream.join("Cargo.lock"))

@@ -10,7 +10,7 @@ use time::OffsetDateTime;
 /// `now`, else at the current time (as a live run does).
 ///
 /// Opens no socket and generates no certificate. [`Explanation`] serializes as
-/// `hoplab explain --format json`; [`hoplab_model::render_text`] gives its text.
+/// `hoplab explain --format json`; [`hoplab::model::render_text`](crate::model::render_text) gives its text.
 pub fn explain(scenario: &Scenario) -> Explanation {
     explain_at(scenario, clock(scenario))
 }

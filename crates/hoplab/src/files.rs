@@ -10,7 +10,7 @@ use crate::{Error, Result};
 pub const MAX_EXPORT_SIZE: u64 = 16 * 1024 * 1024;
 
 /// Reads one AWS CLI JSON export (`aws apigateway get-integration`, `aws elbv2
-/// describe-listeners`, …) for [`hoplab_import::import`].
+/// describe-listeners`, …) for [`hoplab::import::import`](crate::import::import).
 ///
 /// # Errors
 ///
