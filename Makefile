@@ -11,14 +11,19 @@ demo:
 	$(HOPLAB) run scenarios/tls-listener-ignores-target-certificates.toml
 	$(HOPLAB) run scenarios/tcp-listener-validates-target.toml
 
-## Run every test of the workspace (unit, bundled scenarios, CLI).
+## Run every test of the workspace (unit, doctests, examples, bundled scenarios, CLI, and
+## examples/downstream, a crate outside the workspace that depends on `hoplab` alone).
 test:
 	$(CARGO) test --workspace
 
-## Formatting and lints, as CI checks them.
+## Formatting, lints and documentation, as CI checks them. The `hoplab` binary's docs are
+## checked first: the `hoplab` library's pages, written next, share its folder.
 lint:
 	$(CARGO) fmt --all -- --check
+	$(CARGO) fmt --manifest-path examples/downstream/Cargo.toml -- --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
+	RUSTDOCFLAGS="-D warnings" $(CARGO) rustdoc --package hoplab-cli --bin hoplab
+	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --workspace --no-deps
 
 fmt:
 	$(CARGO) fmt --all

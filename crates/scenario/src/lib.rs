@@ -78,6 +78,9 @@ pub const MAX_AUTHORITY_DEPTH: usize = 32;
 /// Most certificates an explicit `chain` may list.
 pub const MAX_CHAIN_LENGTH: usize = 64;
 
+/// The file name errors of [`Scenario::from_toml_str`] are located in.
+pub const STRING_FILE: &str = "<string>";
+
 /// Parses and validates scenario text; `file` names it in error locations.
 ///
 /// Text longer than [`MAX_FILE_SIZE`] is refused before parsing ([`LoadError::TooLarge`]).
@@ -131,4 +134,28 @@ pub fn load(path: &Path) -> Result<Scenario, LoadError> {
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
     validate::from_toml(&text, &path.display().to_string(), &stem)
+}
+
+impl Scenario {
+    /// Reads, parses and validates a scenario file (see [`load`]); errors are located in it,
+    /// and a scenario without `[scenario] name` is named after the file's stem.
+    ///
+    /// # Errors
+    ///
+    /// [`LoadError::Io`] or [`LoadError::TooLarge`] when the file cannot be read,
+    /// [`LoadError::Invalid`] with every problem found otherwise.
+    pub fn from_file(path: impl AsRef<Path>) -> Result<Scenario, LoadError> {
+        load(path.as_ref())
+    }
+
+    /// Parses and validates scenario text (see [`from_toml`]); errors are located in
+    /// [`STRING_FILE`].
+    ///
+    /// # Errors
+    ///
+    /// [`LoadError::TooLarge`] for text longer than [`MAX_FILE_SIZE`], [`LoadError::Invalid`]
+    /// with every problem found otherwise.
+    pub fn from_toml_str(text: &str) -> Result<Scenario, LoadError> {
+        from_toml(text, STRING_FILE)
+    }
 }

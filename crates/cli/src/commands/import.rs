@@ -1,51 +1,61 @@
 //! `hoplab import`: a scenario from AWS CLI exports.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::process::ExitCode;
 
-use hoplab_import::{
-    CertificateMapping, ImportInputs, IntegrationInput, ListenerCertificatesInput, PemFiles,
-    TargetCertificateMapping, TargetHealthInput,
+use hoplab::import::{
+    CertificateMapping, ImportInputs, Imported, IntegrationInput, ListenerCertificatesInput,
+    PemFiles, TargetCertificateMapping, TargetHealthInput,
 };
+use hoplab::{read_export, write_scenario_file};
 
-use super::{EXIT_PASSED, EXIT_UNUSABLE};
+use super::EXIT_PASSED;
 use crate::args::ImportArgs;
+use crate::error::{Context, Failure};
+
+/// How every error of `hoplab import` begins.
+const IMPORT: &str = "hoplab import";
 
 /// Reads the exports, writes the scenario, and lists what is left to fill in.
-pub(crate) fn import(args: ImportArgs) -> u8 {
-    match build(&args).and_then(|imported| {
-        write_new(&args.output, imported.toml.as_bytes(), args.force)?;
-        Ok(imported)
-    }) {
-        Ok(imported) => {
-            println!("wrote {}", args.output.display());
-            for note in &imported.notes {
-                println!("note: {note}");
-            }
-            if imported.placeholders.is_empty() {
-                println!(
-                    "no placeholders: run `hoplab validate {}`",
-                    args.output.display()
-                );
-            } else {
-                println!(
-                    "{} placeholders to fill in (each marked `# TODO(import)`):",
-                    imported.placeholders.len()
-                );
-                for placeholder in &imported.placeholders {
-                    println!("  {placeholder}");
-                }
-            }
-            EXIT_PASSED
-        }
-        Err(message) => {
-            eprintln!("hoplab import: {message}");
-            EXIT_UNUSABLE
+pub(super) fn import(args: &ImportArgs) -> Result<ExitCode, Failure> {
+    let imported = hoplab::import::import(inputs(args)?).context(IMPORT)?;
+    if !args.force && args.output.exists() {
+        return Err(Failure::message(
+            IMPORT,
+            format!(
+                "{} exists; pass --force to replace it",
+                args.output.display()
+            ),
+        ));
+    }
+    write_scenario_file(&args.output, &imported.toml).context(IMPORT)?;
+    print_summary(&args.output, &imported);
+    Ok(ExitCode::from(EXIT_PASSED))
+}
+
+fn print_summary(output: &Path, imported: &Imported) {
+    println!("wrote {}", output.display());
+    for note in &imported.notes {
+        println!("note: {note}");
+    }
+    if imported.placeholders.is_empty() {
+        println!(
+            "no placeholders: run `hoplab validate {}`",
+            output.display()
+        );
+    } else {
+        println!(
+            "{} placeholders to fill in (each marked `# TODO(import)`):",
+            imported.placeholders.len()
+        );
+        for placeholder in &imported.placeholders {
+            println!("  {placeholder}");
         }
     }
 }
 
-fn build(args: &ImportArgs) -> Result<hoplab_import::Imported, String> {
+/// The exports the arguments name, read.
+fn inputs(args: &ImportArgs) -> Result<ImportInputs, Failure> {
     let mut inputs = ImportInputs {
         name: args.name.clone().or_else(|| {
             args.output
@@ -56,9 +66,12 @@ fn build(args: &ImportArgs) -> Result<hoplab_import::Imported, String> {
     };
     for spec in &args.integrations {
         let (route, file) = split_pair(spec, "--integration", "'GET /pets=FILE'")?;
-        let (method, path) = route
-            .split_once(' ')
-            .ok_or_else(|| format!("--integration {spec:?}: expected 'METHOD /path=FILE'"))?;
+        let (method, path) = route.split_once(' ').ok_or_else(|| {
+            Failure::message(
+                IMPORT,
+                format!("--integration {spec:?}: expected 'METHOD /path=FILE'"),
+            )
+        })?;
         inputs.integrations.push(IntegrationInput {
             method: method.to_owned(),
             path: path.trim().to_owned(),
@@ -102,77 +115,35 @@ fn build(args: &ImportArgs) -> Result<hoplab_import::Imported, String> {
             files: pem_files(spec, files)?,
         });
     }
-    hoplab_import::import(inputs).map_err(|e| e.to_string())
+    Ok(inputs)
 }
 
-/// Splits `KEY=VALUE` at the last `=` (ARNs contain none, but paths might).
-fn split_pair<'a>(spec: &'a str, flag: &str, form: &str) -> Result<(&'a str, &'a str), String> {
+/// Splits `KEY=VALUE` at the first `=` (ARNs contain none, but paths might).
+fn split_pair<'a>(spec: &'a str, flag: &str, form: &str) -> Result<(&'a str, &'a str), Failure> {
     spec.split_once('=')
         .filter(|(key, value)| !key.is_empty() && !value.is_empty())
-        .ok_or_else(|| format!("{flag} {spec:?}: expected {form}"))
+        .ok_or_else(|| Failure::message(IMPORT, format!("{flag} {spec:?}: expected {form}")))
 }
 
 /// `CHAIN,KEY` as absolute paths, so the scenario finds them wherever it is written.
-fn pem_files(spec: &str, files: &str) -> Result<PemFiles, String> {
-    let (chain, key) = files
-        .split_once(',')
-        .ok_or_else(|| format!("{spec:?}: expected CHAIN.pem,KEY.pem after '='"))?;
-    let absolute = |path: &str| std::path::absolute(path).map_err(|e| format!("{path}: {e}"));
+fn pem_files(spec: &str, files: &str) -> Result<PemFiles, Failure> {
+    let (chain, key) = files.split_once(',').ok_or_else(|| {
+        Failure::message(
+            IMPORT,
+            format!("{spec:?}: expected CHAIN.pem,KEY.pem after '='"),
+        )
+    })?;
+    let absolute = |path: &str| std::path::absolute(path).context(format_args!("{IMPORT}: {path}"));
     Ok(PemFiles {
         chain: absolute(chain)?,
         key: absolute(key)?,
     })
 }
 
-fn read_all(paths: &[PathBuf]) -> Result<Vec<String>, String> {
+fn read_all(paths: &[PathBuf]) -> Result<Vec<String>, Failure> {
     paths.iter().map(|p| read(p)).collect()
 }
 
-/// Largest export read.
-const MAX_EXPORT: u64 = 16 * 1024 * 1024;
-
-fn read(path: &Path) -> Result<String, String> {
-    let size = std::fs::metadata(path)
-        .map_err(|e| format!("{}: {e}", path.display()))?
-        .len();
-    if size > MAX_EXPORT {
-        return Err(format!(
-            "{}: {size} bytes is too large for an AWS CLI export",
-            path.display()
-        ));
-    }
-    std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))
-}
-
-/// Writes `bytes` to `path` through a temporary file in the same directory, so a failure
-/// never leaves a half-written scenario behind.
-pub(crate) fn write_new(path: &Path, bytes: &[u8], overwrite: bool) -> Result<(), String> {
-    if !overwrite && path.exists() {
-        return Err(format!(
-            "{} exists; pass --force to replace it",
-            path.display()
-        ));
-    }
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let file_name = path
-        .file_name()
-        .ok_or_else(|| format!("{}: not a file name", path.display()))?;
-    let temp = dir.join(format!(
-        ".{}.tmp-{}",
-        file_name.to_string_lossy(),
-        std::process::id()
-    ));
-    let result = (|| {
-        let mut file = std::fs::File::create(&temp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        std::fs::rename(&temp, path)
-    })();
-    result.map_err(|e| {
-        let _ = std::fs::remove_file(&temp);
-        format!("{}: {e}", path.display())
-    })
+fn read(path: &Path) -> Result<String, Failure> {
+    read_export(path).context(IMPORT)
 }
