@@ -205,9 +205,7 @@ pub enum NotRun {
     },
     /// A TCP or HTTP listener serves no certificate, so every listener certificate after the
     /// first would repeat the first's row.
-    #[error(
-        "a TCP or HTTP listener serves no certificate: same as listener_certificate={first}"
-    )]
+    #[error("a TCP or HTTP listener serves no certificate: same as listener_certificate={first}")]
     Repeats {
         /// The first listener certificate, whose row this repeats.
         first: String,
@@ -343,10 +341,7 @@ impl Combination {
                 https_targets: target_certificate.is_some()
                     || targets.iter().all(|t| balancer::serves_https(base, *t)),
             };
-            // Validation of the matrix refuses a route that reaches no load balancer.
-            if let Some(rebuilt) = rebuild.apply(base, edit.clone()) {
-                edit = rebuilt;
-            }
+            edit = rebuild.apply(base, edit);
         }
         let method = if route.method() == "ANY" {
             "GET"
@@ -441,13 +436,17 @@ fn targets_behind(base: &Scenario, group: crate::TargetGroupId) -> Vec<TargetId>
     }
 }
 
-/// The targets of every group an ALB listener forwards to.
+/// The targets of every group an ALB listener forwards to, each once.
 fn alb_targets(base: &Scenario, listener: crate::AlbListenerId) -> Vec<TargetId> {
-    base.alb_listener(listener)
-        .target_groups()
-        .into_iter()
-        .flat_map(|group| base.target_group(group).targets().to_vec())
-        .collect()
+    let mut targets = Vec::new();
+    for group in base.alb_listener(listener).target_groups() {
+        for target in base.target_group(group).targets() {
+            if !targets.contains(target) {
+                targets.push(*target);
+            }
+        }
+    }
+    targets
 }
 
 impl Matrix {

@@ -20,8 +20,8 @@ use crate::builder::{
 };
 use crate::ids::{AlbListenerId, CertId, RouteId, TargetId};
 use crate::model::{
-    ApiType, Backend, IntegrationUri, Listener, Scenario, Scheme, TargetGroup,
-    TargetGroupProtocol, TargetProtocol, VpcLinkVersion,
+    ApiType, Backend, IntegrationUri, Listener, Scenario, Scheme, TargetGroup, TargetGroupProtocol,
+    TargetProtocol, VpcLinkVersion,
 };
 use crate::spelling::spelled;
 use hoplab_alb_rules::{Action, Forward};
@@ -87,7 +87,9 @@ fn reached(base: &Scenario, backend: Backend) -> Option<(String, Option<String>)
             base.alb(base.alb_listener(id).alb()).name().to_owned(),
             None,
         )),
-        Backend::NoListener { balancer, .. } => Some((base.balancer_name(balancer).to_owned(), None)),
+        Backend::NoListener { balancer, .. } => {
+            Some((base.balancer_name(balancer).to_owned(), None))
+        }
     }
 }
 
@@ -113,7 +115,10 @@ pub(crate) fn current_certificate(
             let listener = listeners.get(id.index())?;
             match groups.get(listener.target_group().index())?.target_type() {
                 TargetType::Alb(alb) => alb_certificate(alb),
-                TargetType::Ip => listener.protocol().tls().map(|tls| tls.default_certificate()),
+                TargetType::Ip => listener
+                    .protocol()
+                    .tls()
+                    .map(|tls| tls.default_certificate()),
             }
         }
         Backend::VpcLinkAlb(id) => alb_certificate(id),
@@ -135,11 +140,13 @@ pub(crate) struct Rebuild<'a> {
 
 impl Rebuild<'_> {
     /// `edit` with the route's load balancers replaced by one of this kind (see the module
-    /// docs); `None` when the route reaches no load balancer (validation of the matrix
-    /// refuses that).
-    pub(crate) fn apply(&self, base: &Scenario, mut edit: ScenarioBuilder) -> Option<ScenarioBuilder> {
+    /// docs); `edit` unchanged when the route reaches no load balancer (validation of the
+    /// matrix refuses that).
+    pub(crate) fn apply(&self, base: &Scenario, mut edit: ScenarioBuilder) -> ScenarioBuilder {
         let route = base.route(self.route);
-        let (name, behind) = reached(base, route.backend())?;
+        let Some((name, behind)) = reached(base, route.backend()) else {
+            return edit;
+        };
         let port = port_for(route.uri(), self.kind);
         let uri = uri_for(route.uri(), self.kind, port);
         let api = base.gateway().api();
@@ -159,7 +166,7 @@ impl Rebuild<'_> {
             .iter()
             .map(|id| base.target(*id).name())
             .collect();
-        let group = format!("{name}-targets");
+        let group = unused_name(&edit, &format!("{name}-targets"));
         let forward = Action::Forward(Forward::to(group.as_str()));
         let certificate = self.certificate.unwrap_or_default();
         let idle_timeout = base
@@ -191,24 +198,45 @@ impl Rebuild<'_> {
                     &group,
                     TargetGroupBuilder::new(TargetGroupProtocol::Tcp, targets),
                 )
-                .nlb(&name, NlbBuilder::new().listener(ListenerBuilder::tcp(port, &group))),
+                .nlb(
+                    &name,
+                    NlbBuilder::new().listener(ListenerBuilder::tcp(port, &group)),
+                ),
             LoadBalancerKind::AlbHttps => edit
                 .target_group(&group, TargetGroupBuilder::new(alb_group, targets))
-                .alb(&name, alb(AlbListenerBuilder::https(port, certificate, &forward))),
+                .alb(
+                    &name,
+                    alb(AlbListenerBuilder::https(port, certificate, &forward)),
+                ),
             LoadBalancerKind::AlbHttp => edit
                 .target_group(&group, TargetGroupBuilder::new(alb_group, targets))
                 .alb(&name, alb(AlbListenerBuilder::http(port, &forward))),
             LoadBalancerKind::NlbTcpToAlb => {
-                let inner = format!("{name}-alb");
-                let to_alb = format!("{name}-to-alb");
-                edit.target_group(&group, TargetGroupBuilder::new(alb_group, targets))
-                    .alb(&inner, alb(AlbListenerBuilder::https(port, certificate, &forward)))
-                    .target_group(&to_alb, TargetGroupBuilder::alb_target(&inner, port))
-                    .nlb(&name, NlbBuilder::new().listener(ListenerBuilder::tcp(port, &to_alb)))
+                let edit = edit.target_group(&group, TargetGroupBuilder::new(alb_group, targets));
+                let inner = unused_name(&edit, &format!("{name}-alb"));
+                let edit = edit.alb(
+                    &inner,
+                    alb(AlbListenerBuilder::https(port, certificate, &forward)),
+                );
+                let to_alb = unused_name(&edit, &format!("{name}-to-alb"));
+                edit.target_group(&to_alb, TargetGroupBuilder::alb_target(&inner, port))
+                    .nlb(
+                        &name,
+                        NlbBuilder::new().listener(ListenerBuilder::tcp(port, &to_alb)),
+                    )
             }
         };
-        Some(edit)
+        edit
     }
+}
+
+/// `wanted`, or `wanted-2`, `wanted-3`, … if a load balancer or target group already has
+/// that name.
+fn unused_name(edit: &ScenarioBuilder, wanted: &str) -> String {
+    std::iter::once(wanted.to_owned())
+        .chain((2..).map(|n| format!("{wanted}-{n}")))
+        .find(|name| !edit.names_a_part(name))
+        .unwrap_or_else(|| wanted.to_owned())
 }
 
 /// The listener port: the URI's, or the new scheme's default when the URI left it to its
@@ -254,4 +282,3 @@ fn uri_for(uri: &IntegrationUri, kind: LoadBalancerKind, port: u16) -> String {
 pub(crate) fn serves_https(base: &Scenario, target: TargetId) -> bool {
     matches!(base.target(target).protocol(), TargetProtocol::Https { .. })
 }
-

@@ -7,8 +7,8 @@ use toml::Spanned;
 
 use super::values::{one_of_names, parse_method};
 use super::{Cx, Index, dangling};
-use crate::ids::{CertId, RouteId};
 use crate::alb::AlbListener;
+use crate::ids::{CertId, RouteId};
 use crate::matrix::{
     Axis, Dimension, LISTENER_KINDS, LoadBalancerKind, MAX_COMBINATIONS, Matrix, SWITCH, Setting,
     current_certificate,
@@ -150,7 +150,14 @@ pub(super) fn convert(
 
     let route = &routes[route?.index()];
     if let Some(list) = &m.load_balancer {
-        check.balancer(list, m, route, parts, balancers.as_ref(), listener_certificates.is_some());
+        check.balancer(
+            list,
+            m,
+            route,
+            parts,
+            balancers.as_ref(),
+            listener_certificates.is_some(),
+        );
     } else if let Backend::VpcLink(listener) = route.backend {
         // Dimensions of the NLB need a VPC link route.
         // An unresolved listener is reported with the route.
