@@ -15,6 +15,7 @@
 //! let scenario = hoplab::Scenario::from_toml_str(r#"
 //!     [certificates.api]
 //!     self_signed = true
+//!     common_name = "api.example.com"
 //!     dns_names = ["api.example.com"]
 //!
 //!     [targets.api]

@@ -89,7 +89,9 @@
 //! # #[tokio::main]
 //! # async fn main() -> hoplab::Result<()> {
 //! let scenario = ScenarioBuilder::new()
-//!     .certificate("app", CertificateBuilder::self_signed().dns_name("api.example.com"))
+//!     .certificate("app", CertificateBuilder::self_signed()
+//!         .common_name("api.example.com")
+//!         .dns_name("api.example.com"))
 //!     .target("app", TargetBuilder::https("app"))
 //!     .target_group("app", TargetGroupBuilder::new(TargetGroupProtocol::Tcp, ["app"]))
 //!     .nlb("internal", NlbBuilder::new().listener(ListenerBuilder::tcp(443, "app")))
