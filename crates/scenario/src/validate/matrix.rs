@@ -45,42 +45,28 @@ pub(super) fn convert(
     let route = check.route(section.span(), m, routes);
 
     let mut axes = Vec::new();
-    let balancers = check.list(
+    let balancers = check.spelled_list(
         m.load_balancer.as_ref(),
         Dimension::LoadBalancer,
-        |check, value: &Spanned<String>, field| {
-            check
-                .cx
-                .enum_required(value, field, "load balancer", LoadBalancerKind::ALL)
-                .map(Setting::LoadBalancer)
-        },
+        ("load balancer", LoadBalancerKind::ALL),
+        Setting::LoadBalancer,
     );
     axes.extend(balancers.clone());
-    let listener_tls = check.list(
+    let listener_tls = check.spelled_list(
         m.listener_protocol.as_ref(),
         Dimension::ListenerProtocol,
-        |check, value: &Spanned<String>, field| {
-            check
-                .cx
-                .enum_required(value, field, "listener protocol", &LISTENER_KINDS)
-                .map(Setting::ListenerTls)
-        },
+        ("listener protocol", &LISTENER_KINDS),
+        Setting::ListenerTls,
     );
     axes.extend(listener_tls.clone());
-    axes.extend(check.list(
+    axes.extend(check.spelled_list(
         m.target_group_protocol.as_ref(),
         Dimension::TargetGroupProtocol,
-        |check, value: &Spanned<String>, field| {
-            check
-                .cx
-                .enum_required(
-                    value,
-                    field,
-                    "target group protocol",
-                    &TargetGroupProtocol::nlb_spellings(),
-                )
-                .map(Setting::TargetGroupProtocol)
-        },
+        (
+            "target group protocol",
+            &TargetGroupProtocol::nlb_spellings(),
+        ),
+        Setting::TargetGroupProtocol,
     ));
     let listener_certificates = check.list(
         m.listener_certificate.as_ref(),
@@ -403,6 +389,22 @@ impl Check<'_, '_, '_> {
             }
         }
         (!values.is_empty()).then_some(Axis { dimension, values })
+    }
+
+    /// A list of values spelt by `choices` (what they are, and the spelling table).
+    fn spelled_list<T: Copy>(
+        &mut self,
+        list: Option<&Spanned<Vec<Spanned<String>>>>,
+        dimension: Dimension,
+        (what, choices): (&str, &[(&str, T)]),
+        setting: fn(T) -> Setting,
+    ) -> Option<Axis> {
+        self.list(list, dimension, |check, value, field| {
+            check
+                .cx
+                .enum_required(value, field, what, choices)
+                .map(setting)
+        })
     }
 
     fn certificate(&mut self, value: &Spanned<String>, field: String) -> Option<CertId> {
