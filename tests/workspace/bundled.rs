@@ -48,6 +48,7 @@ bundled_scenarios! {
     rest_v2_nlb => "rest-v2-nlb.toml",
     vpc_link_v2_listener_choice => "vpc-link-v2-listener-choice.toml",
     vpc_link_v2_stage_prefix => "vpc-link-v2-stage-prefix.toml",
+    which_load_balancer => "which-load-balancer.toml",
     alpn_policy_mismatch => "alpn-policy-mismatch.toml",
     chain_out_of_order => "chain-out-of-order.toml",
     health_checks => "health-checks.toml",

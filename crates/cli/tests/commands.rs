@@ -155,6 +155,74 @@ fn compare_matches_the_golden_file() {
 }
 
 #[test]
+fn compare_which_load_balancer_prints_whose_certificate_each_kind_checks() {
+    let output = hoplab(&["compare", &scenario("which-load-balancer.toml")]);
+    let text = stdout(&output);
+    assert_eq!(output.status.code(), Some(0), "{text}\n{}", stderr(&output));
+    let rows: Vec<Vec<&str>> = text
+        .lines()
+        .map(|line| line.split_whitespace().collect())
+        .collect();
+    let row = |kind: &str, certificate: &str| {
+        rows.iter()
+            .find(|r| r.len() > 2 && r[0] == kind && r[1] == certificate)
+            .unwrap_or_else(|| panic!("no row {kind} {certificate} in:\n{text}"))
+    };
+    assert!(text.contains("15 combinations, 15 run live"), "{text}");
+    assert!(
+        rows.iter().any(|r| r[..]
+            == [
+                "load",
+                "balancer",
+                "target",
+                "cert",
+                "status",
+                "validated",
+                "model",
+                "message"
+            ]),
+        "{text}"
+    );
+    // status, validated hop, the model's verdict, the message's first word.
+    for (kind, hop) in [
+        ("nlb-tls", "nlb:front:443"),
+        ("alb-https", "alb:front:443"),
+        ("alb-http", "none"),
+        ("nlb-tcp-to-alb", "alb:front-alb:443"),
+    ] {
+        for certificate in ["valid", "expired", "self-signed"] {
+            assert_eq!(
+                row(kind, certificate)[2..],
+                ["200", hop, "agrees", "-"],
+                "{text}"
+            );
+        }
+    }
+    assert_eq!(
+        row("nlb-tcp", "valid")[2..],
+        ["200", "target:app", "agrees", "-"]
+    );
+    let expired = row("nlb-tcp", "expired");
+    assert_eq!(expired[2..5], ["500", "target:app", "agrees"]);
+    assert_eq!(
+        expired[5..].join(" "),
+        "PKIX path validation failed: java.security.cert.CertPathValidatorException: validity check failed"
+    );
+    let self_signed = row("nlb-tcp", "self-signed");
+    assert_eq!(self_signed[2..5], ["500", "target:app", "agrees"]);
+    assert!(
+        self_signed[5..]
+            .join(" ")
+            .ends_with("unable to find valid certification path to requested target"),
+        "{text}"
+    );
+    assert!(
+        text.contains("15 run: 15 agree with the model, 0 disagree"),
+        "{text}"
+    );
+}
+
+#[test]
 fn compare_json_has_one_row_per_combination() {
     let output = hoplab(&[
         "compare",

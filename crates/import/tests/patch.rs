@@ -429,3 +429,98 @@ fn a_patched_http_api_route_cannot_skip_verification() {
     );
     assert_eq!(s, before);
 }
+
+/// The base scenario with an ALB, and a third route through a VPC link V2 to the NLB.
+fn with_v2_route() -> Scenario {
+    let text = format!(
+        "{BASE}
+[target_groups.web]
+protocol = \"HTTPS\"
+targets = [\"app\"]
+
+[[albs.web.listeners]]
+port = 443
+protocol = \"HTTPS\"
+certificate = \"nlb\"
+default_action = {{ type = \"forward\", target_group = \"web\" }}
+
+[[gateway.routes]]
+path = \"/v2\"
+uri = \"https://api.example.com/\"
+connection_type = \"VPC_LINK\"
+vpc_link_version = \"V2\"
+integration_target = \"internal\"
+"
+    );
+    from_toml(&text, "v2.toml").expect("the V2 scenario is valid")
+}
+
+/// The VPC link V2 route.
+const V2: &str = "GET /v2";
+
+#[test]
+fn integration_target_moves_a_v2_route_between_load_balancers() {
+    let mut s = with_v2_route();
+    assert_eq!(backend(&s, V2), "nlb:internal:443");
+    patch(&mut s, V2, "op=replace,path=/integrationTarget,value=web").unwrap();
+    assert_eq!(backend(&s, V2), "alb:web:443");
+    assert!(matches!(route(&s, V2).backend(), Backend::VpcLinkAlb(_)));
+    patch(
+        &mut s,
+        V2,
+        r#"[{"op":"replace","path":"/integrationTarget","value":"internal"}]"#,
+    )
+    .unwrap();
+    assert_eq!(backend(&s, V2), "nlb:internal:443");
+    assert!(SUPPORTED.contains("replace /integrationTarget"));
+}
+
+#[test]
+fn integration_target_must_name_a_load_balancer() {
+    let mut s = with_v2_route();
+    let before = s.clone();
+    let error = patch(
+        &mut s,
+        V2,
+        "op=replace,path=/integrationTarget,value=nowhere",
+    )
+    .unwrap_err();
+    assert_eq!(
+        error,
+        PatchError::Unresolved {
+            route: V2.into(),
+            message: "no load balancer named nowhere (load balancers: internal, web)".into(),
+        }
+    );
+    assert_eq!(
+        patch(&mut s, V2, "op=replace,path=/integrationTarget,value="),
+        Err(PatchError::InvalidValue {
+            path: "/integrationTarget".into(),
+            value: String::new(),
+            expected: "expected the name of an ALB or NLB in the scenario".into(),
+        })
+    );
+    assert_eq!(s, before, "nothing changed");
+}
+
+#[test]
+fn integration_target_on_a_v1_route_gets_the_files_located_error() {
+    let mut s = with_v2_route();
+    let before = s.clone();
+    let error = patch(
+        &mut s,
+        PRIVATE,
+        "op=replace,path=/integrationTarget,value=web",
+    )
+    .unwrap_err();
+    let PatchError::Invalid { errors } = &error else {
+        panic!("expected the V1 rule, got {error}");
+    };
+    let [found] = errors.as_slice() else {
+        panic!("one error: {error}");
+    };
+    assert_eq!(found.field, "gateway.routes[1].integration_target");
+    assert_eq!(found.message, "integration_target is a VPC link V2 setting");
+    assert_eq!(found.location.file, "v2.toml");
+    assert_eq!(s, before, "nothing changed");
+}

@@ -48,6 +48,7 @@ use std::sync::Arc;
 use time::OffsetDateTime;
 use toml::Spanned;
 
+use crate::alb::TargetType;
 use crate::ids::{AlbListenerId, ListenerId, RequestId, RouteId, TargetGroupId, TargetId};
 use crate::model::{ApiType, Scenario};
 use crate::raw::{RawGateway, RawMeta, RawScenario};
@@ -381,6 +382,50 @@ impl ScenarioBuilder {
             .get(id.index())
             .unwrap_or_else(|| panic!("{id:?} names nothing in this builder"));
         RequestBuilder::from_parts(request.get_ref().clone(), request.span())
+    }
+
+    /// Removes the NLBs and ALBs named `names`, the `alb` target groups that register one of
+    /// them, and every route but `keep` that names one of them (`vpc_link` or
+    /// `integration_target`): what a matrix combination replaces with load balancers of its
+    /// own. Call it after editing `keep`, whose id it may change.
+    pub(crate) fn without_balancers(mut self, names: &[&str], keep: RouteId) -> Self {
+        let named = |name: &Spanned<String>| names.contains(&name.get_ref().as_str());
+        let raw = self.raw();
+        raw.nlbs.0.retain(|(name, _)| !named(name));
+        raw.albs.0.retain(|(name, _)| !named(name));
+        raw.target_groups.0.retain(|(_, group)| {
+            let group = group.get_ref();
+            let alb_type = group.target_type.as_ref().is_some_and(|t| {
+                TargetType::SPELLINGS
+                    .iter()
+                    .any(|(spelling, alb)| *alb && spelling == t.get_ref())
+            });
+            !(alb_type && group.targets.get_ref().iter().any(named))
+        });
+        if let Some(gateway) = raw.gateway.as_mut() {
+            let mut index = 0;
+            gateway.get_mut().routes.retain(|route| {
+                let route = route.get_ref();
+                let reaches = route
+                    .vpc_link
+                    .iter()
+                    .chain(&route.integration_target)
+                    .any(named);
+                let kept = index == keep.index() || !reaches;
+                index += 1;
+                kept
+            });
+        }
+        self
+    }
+
+    /// Whether an NLB, an ALB or a target group is named `name`.
+    pub(crate) fn names_a_part(&self, name: &str) -> bool {
+        let raw = &self.source.raw;
+        let named = |n: &Spanned<String>| n.get_ref() == name;
+        raw.nlbs.0.iter().any(|(n, _)| named(n))
+            || raw.albs.0.iter().any(|(n, _)| named(n))
+            || raw.target_groups.0.iter().any(|(n, _)| named(n))
     }
 
     /// Where `[matrix]` is written, for what a combination adds.

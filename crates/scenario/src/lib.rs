@@ -63,7 +63,9 @@ pub use ids::{
     AlbId, AlbListenerId, AuthorityId, CertId, CertRef, ListenerId, NlbId, RequestId, RouteId,
     TargetGroupId, TargetId,
 };
-pub use matrix::{Axis, Combination, Dimension, MAX_COMBINATIONS, Matrix, NotRun, Setting};
+pub use matrix::{
+    Axis, Combination, Dimension, LoadBalancerKind, MAX_COMBINATIONS, Matrix, NotRun, Setting,
+};
 pub use model::*;
 
 /// Largest scenario file accepted, in bytes.

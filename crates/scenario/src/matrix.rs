@@ -1,14 +1,20 @@
 //! `[matrix]`: the setups `hoplab compare` runs side by side.
 //!
-//! A matrix names one route and lists values for some of its dimensions: the listener
-//! protocol, the target group protocol, `insecureSkipVerification`, and which certificate the
-//! listener and the targets serve. [`Matrix::combinations`] is every combination of those
+//! A matrix names one route and lists values for some of its dimensions: the kind of load
+//! balancer in front of the targets, the listener protocol, the target group protocol,
+//! `insecureSkipVerification`, and which certificate the listener and the targets serve. [`Matrix::combinations`] is every combination of those
 //! values; [`Combination::apply`] turns one into a scenario of its own that sends one request
 //! down the route, or says why AWS would not allow that setup.
 //!
 //! Parsing and the located checks live in `validate::matrix`; this module holds the validated
 //! types and what to do with them. A combination changes the scenario in the file's form and
-//! validates it again, so it meets exactly the rules a file meets.
+//! validates it again, so it meets exactly the rules a file meets; `balancer` rebuilds the
+//! route's load balancers for the `load_balancer` dimension.
+
+mod balancer;
+
+pub use balancer::LoadBalancerKind;
+pub(crate) use balancer::current_certificate;
 
 use crate::alb::TargetType;
 use crate::behaviour::AlpnPolicy;
@@ -69,6 +75,9 @@ impl Axis {
 /// A dimension a matrix can vary.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Dimension {
+    /// `load_balancer`: the kind of load balancer between API Gateway and the route's
+    /// targets ([`LoadBalancerKind`]).
+    LoadBalancer,
     /// `listener_protocol`: the route's NLB listener is `TLS` or `TCP`.
     ListenerProtocol,
     /// `target_group_protocol`: that listener's target group is `TLS` or `TCP`.
@@ -83,7 +92,8 @@ pub enum Dimension {
 
 impl Dimension {
     /// Every dimension, in the order a matrix's axes (and `compare`'s columns) follow.
-    pub const ALL: [Dimension; 5] = [
+    pub const ALL: [Dimension; 6] = [
+        Dimension::LoadBalancer,
         Dimension::ListenerProtocol,
         Dimension::TargetGroupProtocol,
         Dimension::ListenerCertificate,
@@ -94,6 +104,7 @@ impl Dimension {
     /// The key in `[matrix]`.
     pub fn key(self) -> &'static str {
         match self {
+            Dimension::LoadBalancer => "load_balancer",
             Dimension::ListenerProtocol => "listener_protocol",
             Dimension::TargetGroupProtocol => "target_group_protocol",
             Dimension::ListenerCertificate => "listener_certificate",
@@ -105,6 +116,7 @@ impl Dimension {
     /// A short column heading.
     pub fn heading(self) -> &'static str {
         match self {
+            Dimension::LoadBalancer => "load balancer",
             Dimension::ListenerProtocol => "listener",
             Dimension::TargetGroupProtocol => "target group",
             Dimension::ListenerCertificate => "listener cert",
@@ -117,6 +129,8 @@ impl Dimension {
 /// One value of one dimension.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Setting {
+    /// The kind of load balancer in front of the targets.
+    LoadBalancer(LoadBalancerKind),
     /// The listener terminates TLS (`true`) or passes TCP through (`false`).
     ListenerTls(bool),
     /// The target group protocol.
@@ -133,6 +147,7 @@ impl Setting {
     /// The dimension this value belongs to.
     pub fn dimension(&self) -> Dimension {
         match self {
+            Setting::LoadBalancer(_) => Dimension::LoadBalancer,
             Setting::ListenerTls(_) => Dimension::ListenerProtocol,
             Setting::TargetGroupProtocol(_) => Dimension::TargetGroupProtocol,
             Setting::ListenerCertificate(_) => Dimension::ListenerCertificate,
@@ -141,7 +156,7 @@ impl Setting {
         }
     }
 
-    /// The value as a table cell: `TLS`, `TCP`, a certificate name, `on` or `off`.
+    /// The value as a table cell: `nlb-tls`, `TLS`, `TCP`, a certificate name, `on` or `off`.
     pub fn text(&self, pki: &Pki) -> String {
         self.text_with(|id| pki.certificate(id).name())
     }
@@ -156,6 +171,7 @@ impl Setting {
                 .to_owned()
         };
         match self {
+            Setting::LoadBalancer(kind) => kind.as_str().to_owned(),
             Setting::ListenerTls(tls) => spelling(&LISTENER_KINDS, *tls),
             Setting::TargetGroupProtocol(protocol) => protocol.as_str().to_owned(),
             Setting::ListenerCertificate(id) | Setting::TargetCertificate(id) => {
@@ -187,9 +203,9 @@ pub enum NotRun {
         /// The target.
         target: String,
     },
-    /// A TCP listener serves no certificate, so every listener certificate after the first
-    /// would repeat the first's row.
-    #[error("a TCP listener serves no certificate: same as listener_certificate={first}")]
+    /// A TCP or HTTP listener serves no certificate, so every listener certificate after the
+    /// first would repeat the first's row.
+    #[error("a TCP or HTTP listener serves no certificate: same as listener_certificate={first}")]
     Repeats {
         /// The first listener certificate, whose row this repeats.
         first: String,
@@ -264,8 +280,8 @@ impl Combination {
     ///
     /// `Err` says why AWS would not allow the setup (a TCP listener forwarding to a TLS
     /// target group, a TLS target group with a plain HTTP target, or another rule), or why it
-    /// would repeat another row (a TCP listener serves no certificate, so only the first
-    /// listener certificate is run with it).
+    /// would repeat another row (a TCP or HTTP listener serves no certificate, so only the
+    /// first listener certificate is run with it).
     pub fn apply(&self, base: &Scenario, matrix: &Matrix) -> Result<Scenario, NotRun> {
         let pki = base.pki();
         let route = base.route(matrix.route);
@@ -276,23 +292,56 @@ impl Combination {
         {
             edit = edit.edit_route(route.id(), |r| r.insecure_skip_verification(skip));
         }
-        let targets: Vec<TargetId> = match route.backend() {
-            Backend::Internet(target) => vec![target],
-            Backend::VpcLink(listener) => {
+        let kind = match self.get(Dimension::LoadBalancer) {
+            Some(Setting::LoadBalancer(kind)) => Some(kind),
+            _ => None,
+        };
+        let targets: Vec<TargetId> = match (kind, route.backend()) {
+            (_, Backend::Internet(target)) => vec![target],
+            (Some(_), Backend::VpcLink(listener)) => {
+                targets_behind(base, base.listener(listener).target_group())
+            }
+            (None, Backend::VpcLink(listener)) => {
                 let (changed, targets) = self.apply_listener(base, matrix, listener, edit)?;
                 edit = changed;
                 targets
             }
-            Backend::VpcLinkAlb(listener) => alb_targets(base, listener),
-            Backend::NoListener { .. } => Vec::new(),
+            (_, Backend::VpcLinkAlb(listener)) => alb_targets(base, listener),
+            (_, Backend::NoListener { .. }) => Vec::new(),
         };
-        if let Some(Setting::TargetCertificate(certificate)) =
-            self.get(Dimension::TargetCertificate)
-        {
-            let name = pki.certificate(certificate).name();
-            for target in targets {
-                edit = edit.edit_target(target, |t| t.serving(name));
+        let target_certificate = match self.get(Dimension::TargetCertificate) {
+            Some(Setting::TargetCertificate(certificate)) => {
+                Some(pki.certificate(certificate).name())
             }
+            _ => None,
+        };
+        if let Some(name) = target_certificate {
+            for target in &targets {
+                edit = edit.edit_target(*target, |t| t.serving(name));
+            }
+        }
+        if let Some(kind) = kind {
+            if !kind.serves_certificate() {
+                self.first_listener_certificate_only(matrix, pki)?;
+            }
+            let certificate = match self.get(Dimension::ListenerCertificate) {
+                Some(Setting::ListenerCertificate(id)) => Some(id),
+                _ => current_certificate(
+                    route.backend(),
+                    base.listeners(),
+                    base.alb_listeners(),
+                    base.target_groups(),
+                ),
+            };
+            let rebuild = balancer::Rebuild {
+                kind,
+                route: route.id(),
+                certificate: certificate.map(|id| pki.certificate(id).name()),
+                targets: &targets,
+                https_targets: target_certificate.is_some()
+                    || targets.iter().all(|t| balancer::serves_https(base, *t)),
+            };
+            edit = rebuild.apply(base, edit);
         }
         let method = if route.method() == "ANY" {
             "GET"
@@ -308,6 +357,22 @@ impl Combination {
             span,
         );
         edit.request(request).build().map_err(NotRun::from_load)
+    }
+
+    /// `Err(Repeats)` unless this combination's listener certificate, if the matrix varies
+    /// it, is the first listed: a listener without a certificate runs only that one.
+    fn first_listener_certificate_only(&self, matrix: &Matrix, pki: &Pki) -> Result<(), NotRun> {
+        let first = matrix
+            .axes
+            .iter()
+            .find(|a| a.dimension == Dimension::ListenerCertificate)
+            .and_then(|a| a.values.first());
+        match (first, self.get(Dimension::ListenerCertificate)) {
+            (Some(first), Some(chosen)) if *first != chosen => Err(NotRun::Repeats {
+                first: first.text(pki),
+            }),
+            _ => Ok(()),
+        }
     }
 
     /// Sets the listener's and its target group's protocols and the listener's certificate;
@@ -347,19 +412,7 @@ impl Combination {
                 None => {}
             }
         } else {
-            let first = matrix
-                .axes
-                .iter()
-                .find(|a| a.dimension == Dimension::ListenerCertificate)
-                .and_then(|a| a.values.first());
-            if let (Some(first), Some(Setting::ListenerCertificate(chosen))) =
-                (first, self.get(Dimension::ListenerCertificate))
-                && first != &Setting::ListenerCertificate(chosen)
-            {
-                return Err(NotRun::Repeats {
-                    first: first.text(pki),
-                });
-            }
+            self.first_listener_certificate_only(matrix, pki)?;
             edit = edit.edit_listener(id, |l| {
                 l.protocol(TargetGroupProtocol::Tcp).without_tls_settings()
             });
@@ -383,13 +436,17 @@ fn targets_behind(base: &Scenario, group: crate::TargetGroupId) -> Vec<TargetId>
     }
 }
 
-/// The targets of every group an ALB listener forwards to.
+/// The targets of every group an ALB listener forwards to, each once.
 fn alb_targets(base: &Scenario, listener: crate::AlbListenerId) -> Vec<TargetId> {
-    base.alb_listener(listener)
-        .target_groups()
-        .into_iter()
-        .flat_map(|group| base.target_group(group).targets().to_vec())
-        .collect()
+    let mut targets = Vec::new();
+    for group in base.alb_listener(listener).target_groups() {
+        for target in base.target_group(group).targets() {
+            if !targets.contains(target) {
+                targets.push(*target);
+            }
+        }
+    }
+    targets
 }
 
 impl Matrix {

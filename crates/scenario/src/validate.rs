@@ -588,7 +588,17 @@ fn convert(cx: &mut Cx<'_>, raw: &RawScenario) -> Scenario {
     let targets = backends::targets(cx, raw, &index);
     let gateway = gateway::convert(cx, raw, &index);
     let requests = requests::convert(cx, raw, &index, &gateway.routes);
-    let matrix = matrix::convert(cx, raw, &index, &gateway.routes, &listeners);
+    let matrix = matrix::convert(
+        cx,
+        raw,
+        &index,
+        &matrix::Parts {
+            routes: &gateway.routes,
+            listeners: &listeners,
+            alb_listeners: &alb_listeners,
+            target_groups: &target_groups,
+        },
+    );
 
     Scenario {
         name,

@@ -1,7 +1,8 @@
 //! Patch operations applied to the routes of a scenario.
 //!
 //! Each operation sets one key of the route as the scenario file writes it (`uri`,
-//! `connection_type`, `vpc_link`, `timeout_ms`, `insecure_skip_verification`), in order, on
+//! `connection_type`, `vpc_link`, `integration_target`, `timeout_ms`,
+//! `insecure_skip_verification`), in order, on
 //! every selected route. The scenario is then validated again, like a file: a patched route
 //! meets every rule a written one meets, the API's rules included (an HTTP API's 30-second
 //! timeout, its lack of `insecureSkipVerification`). What validation finds about a value the
@@ -18,7 +19,8 @@ use crate::error::PatchError;
 /// The operations hoplab simulates, as error messages list them.
 pub const SUPPORTED: &str = "replace /tlsConfig/insecureSkipVerification (true or false), \
 replace /timeoutInMillis (50..=300000), replace /uri (http or https), \
-replace /connectionType (INTERNET or VPC_LINK), replace /connectionId (an NLB name in the scenario)";
+replace /connectionType (INTERNET or VPC_LINK), replace /connectionId (an NLB name in the scenario), \
+replace /integrationTarget (an ALB or NLB name in the scenario, VPC link V2)";
 
 /// Which routes of a scenario to patch.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -127,6 +129,8 @@ enum Edit {
     Uri(String),
     ConnectionType(ConnectionType),
     ConnectionId(String),
+    /// `integration_target`: the ALB or NLB a VPC link V2 integration reaches.
+    IntegrationTarget(String),
 }
 
 impl Edit {
@@ -171,6 +175,14 @@ impl Edit {
                 }
                 Edit::ConnectionId(value.to_owned())
             }
+            "/integrationTarget" => {
+                if value.is_empty() {
+                    return Err(invalid(
+                        "expected the name of an ALB or NLB in the scenario",
+                    ));
+                }
+                Edit::IntegrationTarget(value.to_owned())
+            }
             _ => return Err(unsupported()),
         })
     }
@@ -183,6 +195,7 @@ impl Edit {
             Edit::Uri(uri) => route.uri(uri),
             Edit::ConnectionType(connection) => route.connection_type(*connection),
             Edit::ConnectionId(nlb) => route.connection_id(nlb),
+            Edit::IntegrationTarget(balancer) => route.integration_target(balancer),
         }
     }
 }
@@ -244,13 +257,23 @@ fn restate(scenario: &Scenario, edits: &[Edit], error: &ScenarioError) -> Option
         ),
         Rule::UnknownNlb { route, name, nlbs } => unresolved(
             route,
+            format!("no nlb named {name} (nlbs: {})", listed(nlbs)),
+        ),
+        Rule::MissingIntegrationTarget { route } => unresolved(
+            route,
+            "IntegrationTarget is required for VpcLinkV2 \
+             (add op=replace,path=/integrationTarget,value=<alb or nlb name>)"
+                .to_owned(),
+        ),
+        Rule::UnknownIntegrationTarget {
+            route,
+            name,
+            balancers,
+        } => unresolved(
+            route,
             format!(
-                "no nlb named {name} (nlbs: {})",
-                if nlbs.is_empty() {
-                    "none".to_owned()
-                } else {
-                    nlbs.join(", ")
-                }
+                "no load balancer named {name} (load balancers: {})",
+                listed(balancers)
             ),
         ),
         Rule::NoListenerOnPort {
@@ -276,5 +299,14 @@ fn restate(scenario: &Scenario, edits: &[Edit], error: &ScenarioError) -> Option
             ),
         ),
         _ => None,
+    }
+}
+
+/// Names joined by commas, or `none`.
+fn listed(names: &[String]) -> String {
+    if names.is_empty() {
+        "none".to_owned()
+    } else {
+        names.join(", ")
     }
 }

@@ -10,7 +10,7 @@ use time::format_description::well_known::Rfc3339;
 use toml::Spanned;
 
 use crate::behaviour::{AlpnPolicy, HealthCheckProtocol, TargetBehaviour, TlsVersions};
-use crate::matrix::LISTENER_KINDS;
+use crate::matrix::{LISTENER_KINDS, LoadBalancerKind};
 use hoplab_alb_rules::LoadBalancingAlgorithm;
 
 use crate::model::{
@@ -865,6 +865,7 @@ impl MatrixBuilder {
         Self::from_parts(
             RawMatrix {
                 route: None,
+                load_balancer: None,
                 listener_protocol: None,
                 target_group_protocol: None,
                 insecure_skip_verification: None,
@@ -886,6 +887,13 @@ impl MatrixBuilder {
     /// The varied route, `"METHOD /path"` or `"/path"` (default: the only route).
     pub fn route(mut self, route: &str) -> Self {
         self.raw.route = Some(at(&self.span, self.raw.route.as_ref(), route.to_owned()));
+        self
+    }
+
+    /// The kinds of load balancer to put in front of the route's targets.
+    pub fn load_balancer(mut self, kinds: impl IntoIterator<Item = LoadBalancerKind>) -> Self {
+        let spelt = kinds.into_iter().map(|k| k.as_str().to_owned());
+        self.raw.load_balancer = Some(self.list(spelt));
         self
     }
 

@@ -12,6 +12,8 @@ use toml::Spanned;
 pub(crate) struct RawMatrix {
     /// The varied route, `"METHOD /path"` or `"/path"`; default: the scenario's only route.
     pub(crate) route: Option<Spanned<String>>,
+    /// `["nlb-tls", "alb-https", …]`: the kind of load balancer in front of the targets.
+    pub(crate) load_balancer: Option<Spanned<Vec<Spanned<String>>>>,
     /// `["TLS", "TCP"]`: the route's NLB listener protocol.
     pub(crate) listener_protocol: Option<Spanned<Vec<Spanned<String>>>>,
     /// `["TLS", "TCP"]`: the protocol of that listener's target group.

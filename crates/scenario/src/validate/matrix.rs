@@ -7,9 +7,13 @@ use toml::Spanned;
 
 use super::values::{one_of_names, parse_method};
 use super::{Cx, Index, dangling};
+use crate::alb::AlbListener;
 use crate::ids::{CertId, RouteId};
-use crate::matrix::{Axis, Dimension, LISTENER_KINDS, MAX_COMBINATIONS, Matrix, SWITCH, Setting};
-use crate::model::{Backend, Listener, ListenerProtocol, Route, TargetGroupProtocol};
+use crate::matrix::{
+    Axis, Dimension, LISTENER_KINDS, LoadBalancerKind, MAX_COMBINATIONS, Matrix, SWITCH, Setting,
+    current_certificate,
+};
+use crate::model::{Backend, Listener, ListenerProtocol, Route, TargetGroup, TargetGroupProtocol};
 use crate::raw::{RawMatrix, RawScenario, RawSwitch};
 
 /// Everything the checks read.
@@ -18,44 +22,51 @@ struct Check<'a, 'c, 'r> {
     index: &'a Index<'r>,
 }
 
+/// The parts of the scenario the matrix's checks read.
+pub(super) struct Parts<'a> {
+    pub(super) routes: &'a [Route],
+    pub(super) listeners: &'a [Listener],
+    pub(super) alb_listeners: &'a [AlbListener],
+    pub(super) target_groups: &'a [TargetGroup],
+}
+
 pub(super) fn convert(
     cx: &mut Cx<'_>,
     raw: &RawScenario,
     index: &Index<'_>,
-    routes: &[Route],
-    listeners: &[Listener],
+    parts: &Parts<'_>,
 ) -> Option<Matrix> {
+    let Parts {
+        routes, listeners, ..
+    } = *parts;
     let section = raw.matrix.as_ref()?;
     let m = section.get_ref();
     let mut check = Check { cx, index };
     let route = check.route(section.span(), m, routes);
 
     let mut axes = Vec::new();
-    let listener_tls = check.list(
+    let balancers = check.spelled_list(
+        m.load_balancer.as_ref(),
+        Dimension::LoadBalancer,
+        ("load balancer", LoadBalancerKind::ALL),
+        Setting::LoadBalancer,
+    );
+    axes.extend(balancers.clone());
+    let listener_tls = check.spelled_list(
         m.listener_protocol.as_ref(),
         Dimension::ListenerProtocol,
-        |check, value: &Spanned<String>, field| {
-            check
-                .cx
-                .enum_required(value, field, "listener protocol", &LISTENER_KINDS)
-                .map(Setting::ListenerTls)
-        },
+        ("listener protocol", &LISTENER_KINDS),
+        Setting::ListenerTls,
     );
     axes.extend(listener_tls.clone());
-    axes.extend(check.list(
+    axes.extend(check.spelled_list(
         m.target_group_protocol.as_ref(),
         Dimension::TargetGroupProtocol,
-        |check, value: &Spanned<String>, field| {
-            check
-                .cx
-                .enum_required(
-                    value,
-                    field,
-                    "target group protocol",
-                    &TargetGroupProtocol::nlb_spellings(),
-                )
-                .map(Setting::TargetGroupProtocol)
-        },
+        (
+            "target group protocol",
+            &TargetGroupProtocol::nlb_spellings(),
+        ),
+        Setting::TargetGroupProtocol,
     ));
     let listener_certificates = check.list(
         m.listener_certificate.as_ref(),
@@ -124,8 +135,17 @@ pub(super) fn convert(
     }
 
     let route = &routes[route?.index()];
-    // Dimensions of the NLB need a VPC link route.
-    if let Backend::VpcLink(listener) = route.backend {
+    if let Some(list) = &m.load_balancer {
+        check.balancer(
+            list,
+            m,
+            route,
+            parts,
+            balancers.as_ref(),
+            listener_certificates.is_some(),
+        );
+    } else if let Backend::VpcLink(listener) = route.backend {
+        // Dimensions of the NLB need a VPC link route.
         // An unresolved listener is reported with the route.
         let listener = listeners.get(listener.index());
         let base_tls = listener.is_some_and(|l| matches!(l.protocol, ListenerProtocol::Tls(_)));
@@ -151,11 +171,7 @@ pub(super) fn convert(
             );
         }
     } else {
-        let reaches = match route.backend {
-            Backend::Internet(_) => "is an INTERNET route",
-            Backend::VpcLinkAlb(_) => "reaches an ALB listener",
-            Backend::NoListener { .. } | Backend::VpcLink(_) => "reaches a port without a listener",
-        };
+        let reaches = reaches(route);
         let nlb_only = [
             (
                 m.listener_protocol.as_ref().map(Spanned::span),
@@ -180,7 +196,7 @@ pub(super) fn convert(
                         route.method, route.path
                     ),
                     Some(
-                        "vary this route by target_certificate and \
+                        "vary this route by load_balancer, target_certificate and \
                          insecure_skip_verification only, or pick a route to an NLB listener"
                             .into(),
                     ),
@@ -194,7 +210,79 @@ pub(super) fn convert(
     })
 }
 
+/// What a route reaches, in words, for errors about dimensions it cannot vary.
+fn reaches(route: &Route) -> &'static str {
+    match route.backend {
+        Backend::Internet(_) => "is an INTERNET route",
+        Backend::VpcLinkAlb(_) => "reaches an ALB listener",
+        Backend::VpcLink(_) => "reaches an NLB listener",
+        Backend::NoListener { .. } => "reaches a port without a listener",
+    }
+}
+
 impl Check<'_, '_, '_> {
+    /// `load_balancer`: the route must reach a listener through a VPC link; the listener
+    /// and target group protocols are the kind's, so they cannot vary as well; a kind that
+    /// serves a certificate needs one (the matrix's, or the route's listener's).
+    fn balancer(
+        &mut self,
+        list: &Spanned<Vec<Spanned<String>>>,
+        m: &RawMatrix,
+        route: &Route,
+        parts: &Parts<'_>,
+        kinds: Option<&Axis>,
+        certificates_listed: bool,
+    ) {
+        for (written, key) in [
+            (&m.listener_protocol, "listener_protocol"),
+            (&m.target_group_protocol, "target_group_protocol"),
+        ] {
+            if let Some(written) = written {
+                self.cx.error(
+                    written.span(),
+                    format!("matrix.{key}"),
+                    "load_balancer sets the listener's and the target group's protocols",
+                    Some(format!("vary load_balancer or {key}, not both")),
+                );
+            }
+        }
+        if !matches!(route.backend, Backend::VpcLink(_) | Backend::VpcLinkAlb(_)) {
+            self.cx.error(
+                list.span(),
+                "matrix.load_balancer".into(),
+                format!(
+                    "route {} {} {}: it has no load balancer to replace",
+                    route.method,
+                    route.path,
+                    reaches(route)
+                ),
+                Some("pick a VPC_LINK route whose URI port reaches a listener".into()),
+            );
+            return;
+        }
+        let needs_certificate = kinds.is_some_and(|axis| {
+            axis.values
+                .iter()
+                .any(|v| matches!(v, Setting::LoadBalancer(kind) if kind.serves_certificate()))
+        });
+        let has_certificate = current_certificate(
+            route.backend,
+            parts.listeners,
+            parts.alb_listeners,
+            parts.target_groups,
+        )
+        .is_some();
+        if needs_certificate && !certificates_listed && !has_certificate {
+            self.cx.error(
+                list.span(),
+                "matrix.load_balancer".into(),
+                "the route's listener serves no certificate, so a TLS or HTTPS listener has \
+                 none to serve",
+                Some("add listener_certificate = [\"<certificate>\"]".into()),
+            );
+        }
+    }
+
     /// The varied route: `route = "METHOD /path"` or `"/path"`, else the only route.
     fn route(&mut self, section: Range<usize>, m: &RawMatrix, routes: &[Route]) -> Option<RouteId> {
         let listed = || {
@@ -301,6 +389,22 @@ impl Check<'_, '_, '_> {
             }
         }
         (!values.is_empty()).then_some(Axis { dimension, values })
+    }
+
+    /// A list of values spelt by `choices` (what they are, and the spelling table).
+    fn spelled_list<T: Copy>(
+        &mut self,
+        list: Option<&Spanned<Vec<Spanned<String>>>>,
+        dimension: Dimension,
+        (what, choices): (&str, &[(&str, T)]),
+        setting: fn(T) -> Setting,
+    ) -> Option<Axis> {
+        self.list(list, dimension, |check, value, field| {
+            check
+                .cx
+                .enum_required(value, field, what, choices)
+                .map(setting)
+        })
     }
 
     fn certificate(&mut self, value: &Spanned<String>, field: String) -> Option<CertId> {
