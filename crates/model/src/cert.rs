@@ -83,7 +83,9 @@ impl Facts<'_> {
             None
         } else if self.issuer.is_none() {
             Some(ParseFailure::EmptyIssuer)
-        } else if self.subject.is_none() && self.dns_names.is_empty() && self.ip_addresses.is_empty()
+        } else if self.subject.is_none()
+            && self.dns_names.is_empty()
+            && self.ip_addresses.is_empty()
         {
             Some(ParseFailure::EmptySubjectWithoutNames)
         } else {
