@@ -35,34 +35,46 @@ clean:
 	$(CARGO) clean
 
 ## Regenerate the README's diagrams (docs/img/) with `hoplab diagram`: the same expired target
-## certificate behind a TLS listener (not validated) and behind a TCP listener (validated).
+## certificate behind a TLS listener (not validated) and behind a TCP listener (validated), and
+## behind an ALB HTTPS listener (the listener's certificate validated, the rule that matched).
 diagrams:
 	mkdir -p docs/img
 	$(HOPLAB) diagram scenarios/tls-listener-ignores-target-certificates.toml \
 		--request "expired target behind a TLS listener" --output docs/img/tls-listener.svg
 	$(HOPLAB) diagram scenarios/tcp-listener-validates-target.toml \
 		--request "expired target behind a TCP listener" --output docs/img/tcp-listener.svg
+	$(HOPLAB) diagram scenarios/alb-https-listener-ignores-target-certificates.toml \
+		--request "expired target behind an ALB HTTPS listener" --output docs/img/alb-listener.svg
 
 HTML_CHECK = target/html-check
 CHROMIUM = chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
 	--disable-background-networking --disable-component-update --disable-sync --hide-scrollbars
 
-## Render the HTML report of every bundled scenario and one SVG diagram in headless Chromium
-## (installs Debian's chromium if missing) and write screenshots to target/html-check/ to look at.
+## Render the HTML report of every bundled scenario, the report of one ALB scenario (its rules,
+## a fixed response), and an NLB and an ALB diagram in headless Chromium (installs Debian's
+## chromium if missing) and write screenshots to target/html-check/ to look at.
 ## Not part of `make test`.
+HTML_CHECK_SHOTS = report alb-report diagram alb-diagram
 html-check:
 	command -v chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium)
 	mkdir -p $(HTML_CHECK)
 	$(HOPLAB) test scenarios/ --html $(HTML_CHECK)/report.html --junit $(HTML_CHECK)/report.xml
+	$(HOPLAB) test scenarios/alb-host-and-path-rules.toml --html $(HTML_CHECK)/alb-report.html
 	$(HOPLAB) diagram scenarios/tcp-listener-validates-target.toml \
 		--request "expired target behind a TCP listener" --output $(HTML_CHECK)/diagram.svg
-	rm -f $(HTML_CHECK)/report.png $(HTML_CHECK)/diagram.png
+	$(HOPLAB) diagram scenarios/alb-https-listener-ignores-target-certificates.toml \
+		--request "expired target behind an ALB HTTPS listener" --output $(HTML_CHECK)/alb-diagram.svg
+	rm -f $(HTML_CHECK_SHOTS:%=$(HTML_CHECK)/%.png)
 	$(CHROMIUM) --user-data-dir=$$(mktemp -d) --window-size=1400,3000 \
 		--screenshot=$(CURDIR)/$(HTML_CHECK)/report.png file://$(CURDIR)/$(HTML_CHECK)/report.html
+	$(CHROMIUM) --user-data-dir=$$(mktemp -d) --window-size=1400,3000 \
+		--screenshot=$(CURDIR)/$(HTML_CHECK)/alb-report.png file://$(CURDIR)/$(HTML_CHECK)/alb-report.html
 	$(CHROMIUM) --user-data-dir=$$(mktemp -d) --window-size=1260,480 \
 		--screenshot=$(CURDIR)/$(HTML_CHECK)/diagram.png file://$(CURDIR)/$(HTML_CHECK)/diagram.svg
-	test -s $(HTML_CHECK)/report.png && test -s $(HTML_CHECK)/diagram.png
-	@echo "screenshots: $(HTML_CHECK)/report.png $(HTML_CHECK)/diagram.png"
+	$(CHROMIUM) --user-data-dir=$$(mktemp -d) --window-size=1400,560 \
+		--screenshot=$(CURDIR)/$(HTML_CHECK)/alb-diagram.png file://$(CURDIR)/$(HTML_CHECK)/alb-diagram.svg
+	for shot in $(HTML_CHECK_SHOTS); do test -s $(HTML_CHECK)/$$shot.png || exit 1; done
+	@echo "screenshots: $(HTML_CHECK_SHOTS:%=$(HTML_CHECK)/%.png)"
 
 ## Benchmarks (release build, loopback only): scenario cost, NLB passthrough and TLS
 ## termination against HAProxy, idle connections, gateway. Prints every figure with its ratio.

@@ -480,6 +480,11 @@ fn readme_diagrams_are_what_hoplab_diagram_draws() {
             "expired target behind a TCP listener",
             "tcp-listener.svg",
         ),
+        (
+            "alb-https-listener-ignores-target-certificates.toml",
+            "expired target behind an ALB HTTPS listener",
+            "alb-listener.svg",
+        ),
     ];
     for (file, request, image) in cases {
         let output = hoplab(&["diagram", &scenario(file), "--request", request]);

@@ -1,11 +1,12 @@
-//! Draws a [`Picture`] as a Graphviz `digraph`: hops as boxes left to right, each TLS session
-//! as a curved edge from the node that started it to the node that terminated it, coloured by
-//! what became of its certificate.
+//! Draws a [`Picture`] as a Graphviz `digraph`: hops as boxes left to right (the validated hop
+//! and a hop that answered itself saying so), each TLS session as a curved edge from the node
+//! that started it to the node that terminated it, coloured by what became of its
+//! certificate.
 
 use std::fmt::Write;
 
 use crate::escape::dot;
-use crate::picture::{CertificateState, NodeKind, Picture};
+use crate::picture::{CertificateState, NodeKind, Picture, validated_mark};
 
 /// Renders one picture as Graphviz DOT source.
 pub fn render_dot(picture: &Picture) -> String {
@@ -19,6 +20,9 @@ pub fn render_dot(picture: &Picture) -> String {
             picture.outcome.status_line()
         )),
     ];
+    if let Some(answered) = &picture.outcome.answered {
+        title.push(dot(answered));
+    }
     if let Some(error) = &picture.outcome.error {
         title.push(dot(error));
     }
@@ -33,14 +37,20 @@ pub fn render_dot(picture: &Picture) -> String {
     out.push_str("    edge [fontname=\"Helvetica\", fontsize=10];\n");
     for (index, node) in picture.nodes.iter().enumerate() {
         let mut lines = vec![dot(node.kind.caption()), dot(&node.name)];
-        if let Some(detail) = &node.detail {
-            lines.push(dot(detail));
+        lines.extend(node.details.iter().map(|d| dot(d)));
+        if let Some(state) = node.validated {
+            lines.push(dot(validated_mark(state)));
+        }
+        if let Some(status) = node.answered {
+            lines.push(dot(&format!("↩ answered {status}")));
         }
         let fill = match node.kind {
             _ if !node.reached => "#ffffff",
             NodeKind::Client | NodeKind::VpcLink => "#f6f8fa",
             NodeKind::Gateway => "#fbefff",
             NodeKind::Listener => "#fff1e5",
+            NodeKind::AlbListener => "#ffeff7",
+            NodeKind::Rule => "#fff8fc",
             NodeKind::TargetGroup => "#fff8c5",
             NodeKind::Target => "#ddf4ff",
         };

@@ -2,17 +2,19 @@
 //! picture per request, no scripts and no external resources, every piece of text escaped.
 //!
 //! The page opens with a summary table (one row per scenario, linked to its section); each
-//! scenario then lists its requests with the status, the validated hop, PASS or FAIL with the
-//! expected-versus-actual table, the picture, the execution log, the hop trace, the TLS
-//! sessions and the certificates seen.
+//! scenario then lists its requests with the status, the validated hop, the ALB's decision
+//! and who answered when it was not the target, PASS or FAIL with the expected-versus-actual
+//! table, the picture, the execution log, the hop trace, the TLS sessions and the
+//! certificates seen.
 
 use std::fmt::Write;
 
 use hoplab_report::{CertificateRole, RequestReport, SeenCertificate};
 
 use crate::escape::xml as esc;
-use crate::picture::Picture;
+use crate::picture::{NodeKind, Picture};
 use crate::result::ScenarioResult;
+use crate::route::rule_title;
 use crate::svg::inline_svg;
 
 const CSS: &str = r#"
@@ -52,6 +54,7 @@ dl.facts dd { margin: 0; overflow-wrap: anywhere; }
 .diff td { border-color: #ffcecb; }
 .diff ul { margin: 6px 0 0; padding-left: 20px; }
 .error-line { color: var(--red); }
+dd.answered { color: #bc4c00; }
 figure { margin: 12px 0; overflow-x: auto; }
 figure svg { max-width: 100%; height: auto; border: 1px solid var(--line); border-radius: 6px; }
 details { margin: 8px 0; border: 1px solid var(--line); border-radius: 6px; }
@@ -210,6 +213,14 @@ fn request_card(
         esc(validated),
         esc(request.request_id.as_deref().unwrap_or("-"))
     );
+    alb_facts(out, request, picture);
+    if let Some(answered) = picture.and_then(|p| p.outcome.answered.as_deref()) {
+        let _ = write!(
+            out,
+            "<dt>Answered by</dt><dd class=\"answered\" style=\"grid-column: span 3\">{}</dd>",
+            esc(answered)
+        );
+    }
     if let Some(error) = &request.error {
         let _ = write!(
             out,
@@ -271,6 +282,43 @@ fn request_card(
     hop_trace(out, request);
     certificates(out, request);
     out.push_str("</article>\n");
+}
+
+/// The ALB's decision: the listener, the rule that matched (in full when the picture has the
+/// scenario's rule), the target group and the target.
+fn alb_facts(out: &mut String, request: &RequestReport, picture: Option<&Picture>) {
+    let Some(alb) = &request.trace.alb else {
+        return;
+    };
+    let described = picture
+        .and_then(|p| {
+            p.nodes
+                .iter()
+                .find(|n| n.kind == NodeKind::Rule && n.reached)
+        })
+        .and_then(|n| n.note.clone());
+    let rule = match (described, &alb.rule) {
+        (Some(described), _) => described,
+        (None, Some(rule)) => format!(
+            "{} ({})",
+            rule_title(rule),
+            alb.action.as_deref().unwrap_or("no action recorded")
+        ),
+        (None, None) => "answered before evaluating its rules".to_owned(),
+    };
+    let _ = write!(
+        out,
+        "<dt>ALB</dt><dd class=\"alb\" style=\"grid-column: span 3\"><code>{}</code> · {}",
+        esc(&alb.listener),
+        esc(&rule)
+    );
+    if let Some(group) = &alb.target_group {
+        let _ = write!(out, " · target group <code>{}</code>", esc(group));
+    }
+    if let Some(target) = &alb.target {
+        let _ = write!(out, " · <code>{}</code>", esc(target));
+    }
+    out.push_str("</dd>");
 }
 
 fn hop_trace(out: &mut String, request: &RequestReport) {

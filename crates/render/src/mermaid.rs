@@ -1,14 +1,15 @@
 //! Draws a [`Picture`] as a Mermaid `flowchart LR`, the form GitHub renders in Markdown.
 //!
-//! Hops are nodes joined by solid arrows; each TLS session is a dotted link from the node
-//! that started it to the node that terminated it, labelled with its version, SNI and the
-//! certificate verdict, and coloured like the SVG (green accepted, red rejected, grey not
-//! validated). Every label is quoted and escaped.
+//! Hops are nodes joined by solid arrows; the validated hop says so in its label and is
+//! outlined, and a hop that answered itself says with which status. Each TLS session is a
+//! dotted link from the node that started it to the node that terminated it, labelled with
+//! its version, SNI and the certificate verdict, and coloured like the SVG (green accepted,
+//! red rejected, grey not validated). Every label is quoted and escaped.
 
 use std::fmt::Write;
 
 use crate::escape::mermaid;
-use crate::picture::{CertificateState, NodeKind, Picture};
+use crate::picture::{CertificateState, NodeKind, Picture, validated_mark};
 
 /// Renders one picture as Mermaid flowchart source.
 pub fn render_mermaid(picture: &Picture) -> String {
@@ -18,8 +19,12 @@ pub fn render_mermaid(picture: &Picture) -> String {
             format!("<b>{}</b>", mermaid(node.kind.caption())),
             mermaid(&node.name),
         ];
-        if let Some(detail) = &node.detail {
-            lines.push(mermaid(detail));
+        lines.extend(node.details.iter().map(|d| mermaid(d)));
+        if let Some(state) = node.validated {
+            lines.push(format!("<b>{}</b>", mermaid(validated_mark(state))));
+        }
+        if let Some(status) = node.answered {
+            lines.push(format!("<b>↩ answered {status}</b>"));
         }
         if node.kind == NodeKind::Client {
             lines.push(mermaid(&format!(
@@ -27,6 +32,9 @@ pub fn render_mermaid(picture: &Picture) -> String {
                 picture.outcome.verdict(),
                 picture.outcome.status_line()
             )));
+            if let Some(answered) = &picture.outcome.answered {
+                lines.push(mermaid(answered));
+            }
         }
         if !node.reached {
             lines.push("<i>not reached</i>".to_owned());

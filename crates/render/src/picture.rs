@@ -1,11 +1,17 @@
 //! The picture of one request: the hops left to right, the TLS sessions as spans over the
-//! hops they cover, the certificate each session presented and what became of it, and the
-//! request's outcome. Renderers draw a [`Picture`]; they never read a report themselves.
+//! hops they cover, the certificate each session presented and what became of it, who wrote
+//! the response, and the request's outcome. Renderers draw a [`Picture`]; they never read a
+//! report themselves.
+//!
+//! `alb` adds the parts of an ALB: its listener, the rule that decided the request, and the
+//! target group and target its action led to.
+
+mod alb;
 
 use hoplab_report::{CertificateRole, RequestReport, RunReport, SeenCertificate, TlsSession};
 use hoplab_scenario::Scenario;
 
-use crate::route::{Backend, RouteInfo, TargetInfo};
+use crate::route::{AlbInfo, Backend, RouteInfo, TargetInfo, rule_title};
 
 /// What to draw for one request.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,21 +33,27 @@ pub struct Picture {
 /// One box in the picture.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Node {
-    /// The hop id (`gateway`, `nlb:<name>:<port>`, `target:<name>`), or `client`,
-    /// `vpc-link:<nlb>`, `target-group:<name>` for parts no hop records.
+    /// The hop id (`gateway`, `nlb:<name>:<port>`, `alb:<name>:<port>`, `target:<name>`), or
+    /// for parts no hop records `client`, `vpc-link:<balancer>`, `target-group:<name>`, an
+    /// ALB listener's rule `alb:<name>:<port>/rule:<priority|default>`, or its rules as a
+    /// whole, `alb:<name>:<port>/rules`, when none decided.
     pub id: String,
     /// What kind of part it is.
     pub kind: NodeKind,
     /// Its name, e.g. `internal :443`.
     pub name: String,
-    /// A short fact shown inside the box, e.g. `TLS listener`.
-    pub detail: Option<String>,
-    /// What the hop did with the request, from the hop trace.
+    /// Short facts shown inside the box, one line each, e.g. `TLS listener`.
+    pub details: Vec<String>,
+    /// What the hop did with the request, from the hop trace (for a rule: the rule in full).
     pub note: Option<String>,
     /// Whether the request reached it.
     pub reached: bool,
     /// Set on the hop whose certificate the gateway validated.
     pub validated: Option<CertificateState>,
+    /// The status this hop answered with, set when it wrote the response the caller got and
+    /// is not the target: API Gateway's own answer, or an ALB's page, fixed response or
+    /// redirect.
+    pub answered: Option<u16>,
 }
 
 /// The kinds of part a picture shows.
@@ -55,7 +67,11 @@ pub enum NodeKind {
     VpcLink,
     /// An NLB listener.
     Listener,
-    /// An NLB target group.
+    /// An ALB listener.
+    AlbListener,
+    /// An ALB listener rule (or its rules as a whole, when none decided).
+    Rule,
+    /// A target group, an NLB's or an ALB's.
     TargetGroup,
     /// A backend target.
     Target,
@@ -69,6 +85,8 @@ impl NodeKind {
             NodeKind::Gateway => "API Gateway",
             NodeKind::VpcLink => "VPC link",
             NodeKind::Listener => "NLB listener",
+            NodeKind::AlbListener => "ALB listener",
+            NodeKind::Rule => "Listener rule",
             NodeKind::TargetGroup => "Target group",
             NodeKind::Target => "Target",
         }
@@ -130,6 +148,9 @@ pub struct Outcome {
     pub error: Option<String>,
     /// Why the caller got no response.
     pub caller_error: Option<String>,
+    /// Who wrote the response when it was not the target, in words, e.g. `answered by ALB
+    /// listener web :443 with its own 503 page: …`.
+    pub answered: Option<String>,
 }
 
 impl Outcome {
@@ -147,6 +168,14 @@ impl Outcome {
         self.status
             .map(|s| format!("status {s}"))
             .unwrap_or_else(|| "no response".to_owned())
+    }
+}
+
+/// What a validated hop's label says: `✔ validated certificate`, or `✘ …` when refused.
+pub(crate) fn validated_mark(state: CertificateState) -> &'static str {
+    match state {
+        CertificateState::Rejected => "✘ validated certificate",
+        _ => "✔ validated certificate",
     }
 }
 
@@ -170,6 +199,13 @@ impl Picture {
                 node.validated = Some(state);
             }
         }
+        let answered = answered_by_other(report);
+        if let (Some(by), Some(status)) = (answered, report.status)
+            && let Some(node) = nodes.iter_mut().find(|n| n.id == by)
+        {
+            node.answered = Some(status);
+        }
+        let answered = answered.map(|by| answer_line(report, by, &nodes));
         Picture {
             title: report.name.clone(),
             request: format!("{} {}", report.method, report.path),
@@ -182,6 +218,7 @@ impl Picture {
                 validated: report.validated.clone(),
                 error: report.error.clone(),
                 caller_error: report.caller_error.clone(),
+                answered,
             },
         }
     }
@@ -215,10 +252,11 @@ fn node(id: impl Into<String>, kind: NodeKind, name: impl Into<String>) -> Node 
         id: id.into(),
         kind,
         name: name.into(),
-        detail: None,
+        details: Vec::new(),
         note: None,
         reached: false,
         validated: None,
+        answered: None,
     }
 }
 
@@ -226,26 +264,32 @@ fn node(id: impl Into<String>, kind: NodeKind, name: impl Into<String>) -> Node 
 /// does not name.
 fn planned_nodes(report: &RequestReport, route: Option<&RouteInfo>) -> Vec<Node> {
     let mut client = node("client", NodeKind::Client, "caller");
-    client.detail = Some(format!("{} {}", report.method, report.path));
+    client.details = vec![format!("{} {}", report.method, report.path)];
     let mut gateway = node("gateway", NodeKind::Gateway, "REST API");
     if let Some(route) = route {
         gateway.name = route.integration.clone();
         // Scheme and host only, so it fits the box: the host is what the certificate is
-        // checked against; the full URI is on the route line.
-        gateway.detail = Some(format!(
+        // checked against (unless serverNameToVerify says otherwise); the full URI is on the
+        // route line.
+        gateway.details = vec![format!(
             "{} {}",
             if route.https { "https" } else { "http" },
             route.host
-        ));
+        )];
+        if let Some(name) = &route.server_name_to_verify {
+            gateway.details.push(format!("verifies {name}"));
+        }
     }
     let mut nodes = vec![client, gateway];
-    let traced_targets: Vec<&str> = report
-        .trace
-        .hops
-        .iter()
-        .filter(|h| h.hop.starts_with("target:"))
-        .map(|h| h.hop.as_str())
-        .collect();
+    let link = |balancer: &str, kind: &str| {
+        let mut link = node(format!("vpc-link:{balancer}"), NodeKind::VpcLink, balancer);
+        let version = route
+            .and_then(|r| r.vpc_link_version.as_deref())
+            .map(|v| format!("{v} "))
+            .unwrap_or_default();
+        link.details = vec![format!("{version}to {kind} {balancer}")];
+        link
+    };
     match route.map(|r| &r.backend) {
         Some(Backend::Internet { target }) => {
             nodes.push(target_node(&format!("target:{}", target.name), &[target]));
@@ -257,64 +301,92 @@ fn planned_nodes(report: &RequestReport, route: Option<&RouteInfo>) -> Vec<Node>
             target_group,
             tls_targets,
             targets,
+            alb,
         }) => {
-            let mut link = node(format!("vpc-link:{nlb}"), NodeKind::VpcLink, nlb.as_str());
-            link.detail = Some(format!("to NLB {nlb}"));
             let mut listener = node(
                 format!("nlb:{nlb}:{port}"),
                 NodeKind::Listener,
                 format!("{nlb} :{port}"),
             );
-            listener.detail = Some(
+            listener.details = vec![
                 if *tls_listener {
                     "TLS listener"
                 } else {
                     "TCP listener"
                 }
                 .into(),
-            );
+            ];
             let mut group = node(
                 format!("target-group:{target_group}"),
                 NodeKind::TargetGroup,
                 target_group.as_str(),
             );
-            group.detail = Some(
-                if *tls_targets {
-                    "TLS to targets"
-                } else {
-                    "TCP to targets"
+            group.details = vec![match (alb, tls_targets) {
+                (Some(alb), _) => format!("TCP to ALB {} :{}", alb.alb, alb.port),
+                (None, true) => "TLS to targets".to_owned(),
+                (None, false) => "TCP to targets".to_owned(),
+            }];
+            nodes.extend([link(nlb, "NLB"), listener, group]);
+            match alb {
+                Some(alb) => nodes.extend(alb::nodes(&alb.hop, Some(alb), report)),
+                None => {
+                    let traced: Vec<&str> = report
+                        .trace
+                        .hops
+                        .iter()
+                        .filter(|h| h.hop.starts_with("target:"))
+                        .map(|h| h.hop.as_str())
+                        .collect();
+                    nodes.extend(target_nodes(&traced, targets));
                 }
-                .into(),
-            );
-            nodes.extend([link, listener, group]);
-            let targets: Vec<&TargetInfo> = targets.iter().collect();
-            if traced_targets.is_empty() {
-                nodes.push(match targets.as_slice() {
-                    [only] => target_node(&format!("target:{}", only.name), &targets),
-                    _ => {
-                        let names: Vec<&str> = targets.iter().map(|t| t.name.as_str()).collect();
-                        node("targets", NodeKind::Target, names.join(", "))
-                    }
-                });
-            } else {
-                nodes.extend(traced_targets.iter().map(|id| target_node(id, &targets)));
             }
+        }
+        Some(Backend::Alb { listener }) => {
+            nodes.push(link(&listener.alb, "ALB"));
+            nodes.extend(alb::nodes(&listener.hop, Some(listener), report));
         }
         Some(Backend::LoadBalancer { .. }) | None => {}
     }
     for hop in &report.trace.hops {
-        if !nodes.iter().any(|n| n.id == hop.hop) {
-            let kind = if hop.hop.starts_with("nlb:") || hop.hop.starts_with("alb:") {
-                NodeKind::Listener
-            } else if hop.hop.starts_with("target:") {
-                NodeKind::Target
-            } else {
-                NodeKind::Gateway
-            };
-            nodes.push(hop_node(&hop.hop, kind));
+        if nodes.iter().any(|n| n.id == hop.hop) {
+            continue;
         }
+        if hop.hop.starts_with("alb:") {
+            let found = alb::nodes(&hop.hop, None, report);
+            let new: Vec<Node> = found
+                .into_iter()
+                .filter(|n| !nodes.iter().any(|m| m.id == n.id))
+                .collect();
+            nodes.extend(new);
+            continue;
+        }
+        let kind = if hop.hop.starts_with("nlb:") {
+            NodeKind::Listener
+        } else if hop.hop.starts_with("target:") {
+            NodeKind::Target
+        } else {
+            NodeKind::Gateway
+        };
+        nodes.push(hop_node(&hop.hop, kind));
     }
     nodes
+}
+
+/// The targets behind a target group: those the trace reached, else every registered one
+/// (a single node naming them all when there are several).
+fn target_nodes(traced: &[&str], targets: &[TargetInfo]) -> Vec<Node> {
+    let known: Vec<&TargetInfo> = targets.iter().collect();
+    if !traced.is_empty() {
+        return traced.iter().map(|id| target_node(id, &known)).collect();
+    }
+    match known.as_slice() {
+        [] => Vec::new(),
+        [only] => vec![target_node(&format!("target:{}", only.name), &known)],
+        _ => {
+            let names: Vec<&str> = known.iter().map(|t| t.name.as_str()).collect();
+            vec![node("targets", NodeKind::Target, names.join(", "))]
+        }
+    }
 }
 
 /// A target node; its detail says HTTP or HTTPS when the route knows the target.
@@ -324,7 +396,7 @@ fn target_node(id: &str, known: &[&TargetInfo]) -> Node {
         .iter()
         .find(|t| id.strip_prefix("target:") == Some(t.name.as_str()))
     {
-        n.detail = Some(if info.https { "HTTPS" } else { "HTTP" }.into());
+        n.details = vec![if info.https { "HTTPS" } else { "HTTP" }.into()];
     }
     n
 }
@@ -332,17 +404,23 @@ fn target_node(id: &str, known: &[&TargetInfo]) -> Node {
 /// A node for a hop id, named after the id without its kind prefix.
 fn hop_node(id: &str, kind: NodeKind) -> Node {
     let name = match kind {
-        NodeKind::Listener => {
-            let rest = id.strip_prefix("nlb:").unwrap_or(id);
-            match rest.rsplit_once(':') {
-                Some((nlb, port)) => format!("{nlb} :{port}"),
-                None => rest.to_owned(),
-            }
-        }
+        NodeKind::Listener | NodeKind::AlbListener => listener_name(id),
         NodeKind::Target => id.strip_prefix("target:").unwrap_or(id).to_owned(),
         _ => id.to_owned(),
     };
     node(id, kind, name)
+}
+
+/// `internal :443` for the listener `nlb:internal:443` (or `alb:…`).
+fn listener_name(id: &str) -> String {
+    let rest = id
+        .strip_prefix("nlb:")
+        .or_else(|| id.strip_prefix("alb:"))
+        .unwrap_or(id);
+    match rest.rsplit_once(':') {
+        Some((balancer, port)) => format!("{balancer} :{port}"),
+        None => rest.to_owned(),
+    }
 }
 
 /// Marks what the request reached and copies each hop's note from the trace.
@@ -359,22 +437,27 @@ fn mark_reached(nodes: &mut [Node], report: &RequestReport) {
             _ => {}
         }
     }
-    // A VPC link and a target group are reached when what is behind them is.
+    // A VPC link is reached when what is behind it is; a target group when what is behind
+    // it is, or any target (an ALB's groups are marked by the ALB's decision already).
+    let any_target = nodes
+        .iter()
+        .any(|n| n.kind == NodeKind::Target && n.reached);
     for i in 0..nodes.len() {
-        let behind = nodes.get(i + 1).map(|n| n.reached).unwrap_or(false);
-        let any_target = nodes
-            .iter()
-            .any(|n| n.kind == NodeKind::Target && n.reached);
+        let behind = nodes.get(i + 1).is_some_and(|n| n.reached);
         let n = &mut nodes[i];
         match n.kind {
             NodeKind::VpcLink => n.reached = behind,
-            NodeKind::TargetGroup => n.reached = any_target,
+            NodeKind::TargetGroup => n.reached |= behind || any_target,
             _ => {}
         }
     }
     if gateway_reached {
         for n in nodes.iter_mut() {
-            if !n.reached && matches!(n.kind, NodeKind::Listener | NodeKind::Target) {
+            let hop = matches!(
+                n.kind,
+                NodeKind::Listener | NodeKind::AlbListener | NodeKind::Rule | NodeKind::Target
+            );
+            if hop && !n.reached && n.note.is_none() {
                 n.note = Some("not reached".into());
             }
         }
@@ -483,27 +566,81 @@ fn validated_state(report: &RequestReport, hop: &str) -> CertificateState {
     }
 }
 
+/// Who wrote the response, when it was not the target: `gateway` or an ALB listener.
+fn answered_by_other(report: &RequestReport) -> Option<&str> {
+    report
+        .answered_by
+        .as_deref()
+        .filter(|by| !by.starts_with("target:"))
+}
+
+/// `answered by <caption> <name>`, with what an ALB said of its own answer.
+fn answer_line(report: &RequestReport, by: &str, nodes: &[Node]) -> String {
+    let status = report
+        .status
+        .map(|s| s.to_string())
+        .unwrap_or_else(|| "no".to_owned());
+    let who = nodes
+        .iter()
+        .find(|n| n.id == by)
+        .map(|n| match n.kind {
+            NodeKind::Gateway => "API Gateway itself".to_owned(),
+            kind => format!("{} {}", kind.caption(), n.name),
+        })
+        .unwrap_or_else(|| by.to_owned());
+    let decision = report.trace.alb.as_ref().filter(|d| d.listener == by);
+    match decision {
+        Some(d) if d.answered_by == "load_balancer" => format!(
+            "answered by {who} with its own {status} page: {}",
+            d.reason.as_deref().unwrap_or("no reason recorded")
+        ),
+        Some(d) if d.answered_by == "action" => format!(
+            "answered by {who} with {status}: {} ({})",
+            d.action.as_deref().unwrap_or("its rule's action"),
+            d.rule
+                .as_deref()
+                .map_or_else(|| "a rule".to_owned(), rule_title)
+        ),
+        _ => format!("answered by {who} with {status}"),
+    }
+}
+
 fn describe_route(route: &RouteInfo) -> String {
+    let link = match &route.vpc_link_version {
+        Some(version) => format!("a VPC link {version}"),
+        None => "a VPC link".to_owned(),
+    };
+    let alb = |alb: &AlbInfo| format!("ALB {}, {} listener :{}", alb.alb, alb.protocol(), alb.port);
     let via = match &route.backend {
         Backend::Internet { .. } => "over the internet".to_owned(),
         Backend::VpcLink {
             nlb,
             port,
             tls_listener,
+            alb: behind,
             ..
-        } => format!(
-            "over a VPC link to NLB {nlb}, {} listener :{port}",
-            if *tls_listener { "TLS" } else { "TCP" }
-        ),
-        Backend::LoadBalancer { hop } => format!("over a VPC link to {hop}"),
+        } => {
+            let mut via = format!(
+                "over {link} to NLB {nlb}, {} listener :{port}",
+                if *tls_listener { "TLS" } else { "TCP" }
+            );
+            if let Some(behind) = behind {
+                via.push_str(&format!(", to {}", alb(behind)));
+            }
+            via
+        }
+        Backend::Alb { listener } => format!("over {link} to {}", alb(listener)),
+        Backend::LoadBalancer { hop } => format!("over {link} to {hop}"),
     };
-    let skip = if route.insecure_skip_verification {
-        ", insecureSkipVerification on"
-    } else {
-        ""
-    };
+    let mut tls = String::new();
+    if route.insecure_skip_verification {
+        tls.push_str(", insecureSkipVerification on");
+    }
+    if let Some(name) = &route.server_name_to_verify {
+        tls.push_str(&format!(", serverNameToVerify {name}"));
+    }
     format!(
-        "route {} {} → {} {} {via}{skip}",
+        "route {} {} → {} {} {via}{tls}",
         route.method, route.resource, route.integration, route.uri
     )
 }

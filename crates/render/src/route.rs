@@ -1,10 +1,18 @@
 //! The part of a scenario a picture needs: the route a request matched and the topology
 //! behind it, looked up once so pictures do not depend on the scenario model.
+//!
+//! `alb` holds what an ALB listener adds: its certificates, rules and target groups.
+
+mod alb;
 
 use hoplab_report::RunReport;
 use hoplab_scenario::{
-    Backend as ScenarioBackend, ListenerProtocol, RouteId, Scenario, Scheme, Target, TargetProtocol,
+    Backend as ScenarioBackend, ListenerProtocol, RouteId, Scenario, Scheme, Target,
+    TargetProtocol, TargetType,
 };
+
+pub(crate) use alb::rule_title;
+pub use alb::{ActionInfo, AlbInfo, CertificateInfo, GroupInfo, RuleInfo};
 
 /// The route a request matched and how the gateway reaches its backend.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,6 +31,10 @@ pub struct RouteInfo {
     pub https: bool,
     /// `tlsConfig.insecureSkipVerification`.
     pub insecure_skip_verification: bool,
+    /// An HTTP API's `tlsConfig.serverNameToVerify`: the name checked instead of the host.
+    pub server_name_to_verify: Option<String>,
+    /// The VPC link's version, `V1` or `V2`, for a `VPC_LINK` route.
+    pub vpc_link_version: Option<String>,
     /// What is behind the gateway.
     pub backend: Backend,
 }
@@ -47,11 +59,19 @@ pub enum Backend {
         target_group: String,
         /// Whether the NLB speaks TLS to the targets (`false`: plain TCP).
         tls_targets: bool,
-        /// The registered targets, in scenario order.
+        /// The registered targets, in scenario order (none when the target is an ALB).
         targets: Vec<TargetInfo>,
+        /// The ALB listener registered as the group's target (target type `alb`): the NLB
+        /// passes the bytes through to it.
+        alb: Option<Box<AlbInfo>>,
     },
-    /// A VPC link to a load balancer listener drawn from the trace alone: an ALB listener,
-    /// or a port of a load balancer without a listener.
+    /// A VPC link (V2, or an HTTP API's) to an ALB listener.
+    Alb {
+        /// The listener, its rules and what they forward to.
+        listener: Box<AlbInfo>,
+    },
+    /// A VPC link to a port of a load balancer that has no listener there, drawn from the
+    /// trace alone.
     LoadBalancer {
         /// The hop the gateway connects to (`alb:<name>:<port>`, `nlb:<name>:<port>`).
         hop: String,
@@ -67,17 +87,23 @@ pub struct TargetInfo {
     pub https: bool,
 }
 
+impl TargetInfo {
+    /// The target as a picture shows it.
+    pub fn new(target: &Target) -> TargetInfo {
+        TargetInfo {
+            name: target.name().to_owned(),
+            https: matches!(target.protocol(), TargetProtocol::Https { .. }),
+        }
+    }
+}
+
 impl RouteInfo {
     /// The route `id` of `scenario` and the topology behind it.
     pub fn new(scenario: &Scenario, id: RouteId) -> RouteInfo {
         let route = scenario.route(id);
-        let target_info = |target: &Target| TargetInfo {
-            name: target.name().to_owned(),
-            https: matches!(target.protocol(), TargetProtocol::Https { .. }),
-        };
         let backend = match route.backend() {
             ScenarioBackend::Internet(target) => Backend::Internet {
-                target: target_info(scenario.target(target)),
+                target: TargetInfo::new(scenario.target(target)),
             },
             ScenarioBackend::VpcLink(listener) => {
                 let listener = scenario.listener(listener);
@@ -91,15 +117,22 @@ impl RouteInfo {
                     targets: group
                         .targets()
                         .iter()
-                        .map(|id| target_info(scenario.target(*id)))
+                        .map(|id| TargetInfo::new(scenario.target(*id)))
                         .collect(),
+                    alb: match group.target_type() {
+                        TargetType::Ip => None,
+                        TargetType::Alb(alb) => {
+                            Some(Box::new(AlbInfo::new(scenario, scenario.alb_listener(alb))))
+                        }
+                    },
                 }
             }
-            backend @ (ScenarioBackend::VpcLinkAlb(_) | ScenarioBackend::NoListener { .. }) => {
-                Backend::LoadBalancer {
-                    hop: scenario.backend_name(backend),
-                }
-            }
+            ScenarioBackend::VpcLinkAlb(listener) => Backend::Alb {
+                listener: Box::new(AlbInfo::new(scenario, scenario.alb_listener(listener))),
+            },
+            backend @ ScenarioBackend::NoListener { .. } => Backend::LoadBalancer {
+                hop: scenario.backend_name(backend),
+            },
         };
         RouteInfo {
             method: route.method().to_owned(),
@@ -109,6 +142,8 @@ impl RouteInfo {
             host: route.uri().host().to_owned(),
             https: route.uri().scheme() == Scheme::Https,
             insecure_skip_verification: route.insecure_skip_verification(),
+            server_name_to_verify: route.server_name_to_verify().map(str::to_owned),
+            vpc_link_version: route.vpc_link_version().map(|v| v.as_str().to_owned()),
             backend,
         }
     }

@@ -2,10 +2,11 @@
 //! external resources, no scripts, every piece of text escaped.
 //!
 //! Layout, top to bottom: the title and route line with a badge (the status, and whether the
-//! expectation held), the row of hop boxes joined by arrows, each hop's note under its box,
+//! expectation held), the row of hop boxes joined by arrows (the validated hop badged on its
+//! top edge, a hop that answered itself on its bottom edge), each hop's note under its box,
 //! one span per TLS session (a bar from the node that started it to the node that terminated
-//! it, with the certificate verdict under it), then the status and the execution log's
-//! failure line.
+//! it, with the certificate verdict under it), then the status, who answered when it was not
+//! the target, and the execution log's failure line.
 
 use std::fmt::Write;
 
@@ -14,7 +15,9 @@ use crate::picture::{CertificateState, NodeKind, Picture, Session};
 
 const MARGIN: i32 = 24;
 const NODE_W: i32 = 160;
+/// The height of a box with one line of details; each further line adds `DETAIL_LINE`.
 const NODE_H: i32 = 68;
+const DETAIL_LINE: i32 = 14;
 const GAP: i32 = 36;
 const MIN_WIDTH: i32 = 900;
 const NOTE_LINE: i32 = 14;
@@ -173,13 +176,40 @@ fn node_colors(kind: NodeKind) -> (&'static str, &'static str) {
         NodeKind::Gateway => ("#fbefff", "#8250df"),
         NodeKind::VpcLink => ("#f6f8fa", "#57606a"),
         NodeKind::Listener => ("#fff1e5", "#bc4c00"),
+        NodeKind::AlbListener => ("#ffeff7", "#bf3989"),
+        NodeKind::Rule => ("#fff8fc", "#99286e"),
         NodeKind::TargetGroup => ("#fff8c5", "#9a6700"),
         NodeKind::Target => ("#ddf4ff", "#0969da"),
     }
 }
 
+/// The height of every box: room for the node with the most lines of details, and for the
+/// badge on the bottom edge of a hop that answered itself.
+fn node_height(picture: &Picture) -> i32 {
+    let lines = picture
+        .nodes
+        .iter()
+        .map(|n| n.details.len())
+        .max()
+        .unwrap_or(0)
+        .max(1) as i32;
+    let badge = if picture.nodes.iter().any(|n| n.answered.is_some()) {
+        8
+    } else {
+        0
+    };
+    NODE_H + (lines - 1) * DETAIL_LINE + badge
+}
+
 fn nodes(svg: &mut Svg, picture: &Picture, top: i32) -> i32 {
-    let mid = top + NODE_H / 2;
+    let node_h = node_height(picture);
+    let mid = top + node_h / 2;
+    // Notes start lower when a badge sits on the boxes' bottom edge.
+    let note_top = if picture.nodes.iter().any(|n| n.answered.is_some()) {
+        top + node_h + 24
+    } else {
+        top + node_h + 16
+    };
     // Arrows first, so boxes sit on top of them.
     for index in 1..picture.nodes.len() {
         let reached = picture.nodes[index].reached;
@@ -201,7 +231,7 @@ fn nodes(svg: &mut Svg, picture: &Picture, top: i32) -> i32 {
             mid + 5
         );
     }
-    let mut bottom = top + NODE_H;
+    let mut bottom = top + node_h;
     for (index, node) in picture.nodes.iter().enumerate() {
         let x = node_x(index);
         let (fill, stroke) = if node.reached {
@@ -221,7 +251,7 @@ fn nodes(svg: &mut Svg, picture: &Picture, top: i32) -> i32 {
         };
         let _ = write!(
             svg.out,
-            r#"<g><title>{}</title><rect x="{x}" y="{top}" width="{NODE_W}" height="{NODE_H}" rx="8" fill="{fill}" stroke="{stroke}" stroke-width="{stroke_width}"{dash}/>"#,
+            r#"<g><title>{}</title><rect x="{x}" y="{top}" width="{NODE_W}" height="{node_h}" rx="8" fill="{fill}" stroke="{stroke}" stroke-width="{stroke_width}"{dash}/>"#,
             xml(&node.id)
         );
         let ink = if node.reached { INK } else { GREY };
@@ -243,10 +273,10 @@ fn nodes(svg: &mut Svg, picture: &Picture, top: i32) -> i32 {
             SANS,
             &ellipsize(&node.name, chars_in(NODE_W - 24, SANS_BOLD_13)),
         );
-        if let Some(detail) = &node.detail {
+        for (line, detail) in node.details.iter().enumerate() {
             svg.text(
                 x + 12,
-                top + 57,
+                top + 57 + line as i32 * DETAIL_LINE,
                 11,
                 "400",
                 GREY,
@@ -278,8 +308,27 @@ fn nodes(svg: &mut Svg, picture: &Picture, top: i32) -> i32 {
                 label,
             );
         }
+        if let Some(status) = node.answered {
+            let bw = 104;
+            let bx = x + 8;
+            let _ = write!(
+                svg.out,
+                r#"<rect x="{bx}" y="{}" width="{bw}" height="18" rx="9" fill="{ORANGE}"/>"#,
+                top + node_h - 9
+            );
+            svg.text_anchor(
+                bx + bw / 2,
+                top + node_h + 4,
+                10,
+                "700",
+                "#ffffff",
+                SANS,
+                "middle",
+                &format!("↩ answered {status}"),
+            );
+        }
         if let Some(note) = &node.note {
-            let mut y = top + NODE_H + 16;
+            let mut y = note_top;
             for line in wrap_lines(note, chars_in(NODE_W, SANS_11), NOTE_LINES) {
                 svg.text(
                     x,
@@ -449,6 +498,12 @@ fn footer(svg: &mut Svg, picture: &Picture, width: i32, top: i32) -> i32 {
     svg.text(MARGIN, y, 13, "700", status_color, SANS, &status);
     svg.text(MARGIN + 130, y, 12, "400", INK, SANS, &validated);
     y += 18;
+    if let Some(answered) = &outcome.answered {
+        for line in wrap(answered, chars_in(width - 2 * MARGIN, SANS_12)) {
+            svg.text(MARGIN, y, 12, "400", ORANGE, SANS, &line);
+            y += 16;
+        }
+    }
     let room = chars_in(width - 2 * MARGIN, MONO_11);
     for (prefix, text) in [
         ("", outcome.error.as_deref()),
