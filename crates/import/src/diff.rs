@@ -218,7 +218,7 @@ impl Comparison {
         let count = |v: Verdict| self.routes.iter().filter(|r| r.verdict == v).count();
         let _ = writeln!(
             out,
-            "\n{} routes: {} unchanged, {} now fail, {} now pass, {} changed, {} added, {} removed",
+            "\n{} routes compared: {} unchanged, {} now fail, {} now pass, {} changed, {} added, {} removed",
             self.routes.len(),
             count(Verdict::Unchanged),
             count(Verdict::NowFails),

@@ -310,12 +310,13 @@ pub fn sidecar_skeleton(open: &[OpenPlaceholder]) -> String {
         out.push_str(&format!("\n# {}\n", p.needed_by.join("; ")));
         out.push_str(&format!("# [{table}.{}]\n", toml_key(&p.key)));
         let (issuer, names) = match &p.suggestion {
-            Some(s) => (s.issuer, s.dns_names.clone()),
+            Some(s) if !s.dns_names.is_empty() => (s.issuer, s.dns_names.clone()),
+            Some(s) => (s.issuer, vec!["api.example.com".to_owned()]),
             None => (Issuer::PublicCa, vec!["api.example.com".to_owned()]),
         };
         let names: Vec<String> = names.iter().map(|n| format!("{n:?}")).collect();
         out.push_str(&format!(
-            "# generate = {{ issuer = \"{issuer}\", dns_names = [{}] }}  # or public-ca, private-ca, self-signed; not_before/not_after as in scenarios\n",
+            "# generate = {{ issuer = \"{issuer}\", dns_names = [{}] }}  # issuer: public-ca, private-ca or self-signed; not_before/not_after as in scenarios\n",
             names.join(", ")
         ));
         out.push_str("# # or your own files:\n# # pem_chain = \"certs/NAME.chain.pem\"\n# # pem_key = \"certs/NAME.key.pem\"\n");

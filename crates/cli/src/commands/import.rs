@@ -1,59 +1,177 @@
-//! `hoplab import`: a scenario from AWS CLI exports.
+//! `hoplab import`: a scenario from infrastructure code and AWS CLI exports, or two of them
+//! (`--before`, `--after`) run and compared route by route. Reading, resolving and
+//! comparing are `hoplab-import`'s; this module turns flags into its inputs and prints.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use hoplab_import::{
-    CertificateMapping, ImportInputs, IntegrationInput, ListenerCertificatesInput, PemFiles,
-    TargetCertificateMapping, TargetHealthInput,
+    CertificateMapping, ImportInputs, Imported, IntegrationInput, ListenerCertificatesInput,
+    PemFiles, Sidecar, SourceInput, TargetCertificateMapping, TargetHealthInput, read_source_text,
+    sidecar_skeleton, write_atomically,
 };
 
-use super::{EXIT_PASSED, EXIT_UNUSABLE};
-use crate::args::ImportArgs;
+use super::{EXIT_FAILED, EXIT_PASSED, EXIT_UNUSABLE, load, print_json, run_live, write_file};
+use crate::args::{Format, ImportArgs};
 
-/// Reads the exports, writes the scenario, and lists what is left to fill in.
-pub(crate) fn import(args: ImportArgs) -> u8 {
-    match build(&args).and_then(|imported| {
-        write_new(&args.output, imported.toml.as_bytes(), args.force)?;
-        Ok(imported)
-    }) {
-        Ok(imported) => {
-            println!("wrote {}", args.output.display());
-            for note in &imported.notes {
-                println!("note: {note}");
-            }
-            if imported.placeholders.is_empty() {
-                println!(
-                    "no placeholders: run `hoplab validate {}`",
-                    args.output.display()
-                );
-            } else {
-                println!(
-                    "{} placeholders to fill in (each marked `# TODO(import)`):",
-                    imported.placeholders.len()
-                );
-                for placeholder in &imported.placeholders {
-                    println!("  {placeholder}");
-                }
-            }
-            EXIT_PASSED
-        }
-        Err(message) => {
-            eprintln!("hoplab import: {message}");
-            EXIT_UNUSABLE
+/// Runs `hoplab import`.
+pub(crate) async fn import(args: ImportArgs) -> u8 {
+    let result = match (&args.before, &args.after) {
+        (Some(before), Some(after)) => before_after(&args, before, after).await,
+        _ => single(&args),
+    };
+    result.unwrap_or_else(|message| {
+        eprintln!("hoplab import: {message}");
+        EXIT_UNUSABLE
+    })
+}
+
+/// Imports the sources into one scenario and lists what is left to fill in.
+fn single(args: &ImportArgs) -> Result<u8, String> {
+    let output = args
+        .output
+        .as_deref()
+        .ok_or("--output is required: where to write the scenario")?;
+    if args.sources.is_empty() && args.integrations.is_empty() {
+        return Err(
+            "nothing to import: name a source (OpenAPI export, template, terraform show -json) or pass --integration"
+                .into(),
+        );
+    }
+    let imported = import_to(args, &args.sources, output, args.name.clone())?;
+    println!("wrote {}", output.display());
+    report(&imported, output);
+    if let Some(path) = &args.write_sidecar {
+        write_atomically(
+            path,
+            sidecar_skeleton(&imported.open).as_bytes(),
+            args.force,
+        )
+        .map_err(|e| e.to_string())?;
+        println!("wrote the sidecar skeleton {}", path.display());
+    }
+    Ok(EXIT_PASSED)
+}
+
+/// Imports `sources` (with the flags' AWS CLI exports and sidecar) into `output`.
+fn import_to(
+    args: &ImportArgs,
+    sources: &[PathBuf],
+    output: &Path,
+    name: Option<String>,
+) -> Result<Imported, String> {
+    let mut inputs = cli_exports(args)?;
+    inputs.name = name.or_else(|| output.file_stem().map(|s| s.to_string_lossy().into_owned()));
+    let format = args.from.map(|f| f.format());
+    for source in sources {
+        inputs
+            .sources
+            .push(SourceInput::read(source, format).map_err(|e| e.to_string())?);
+    }
+    if let Some(path) = &args.sidecar {
+        inputs.sidecar = Some(Sidecar::load(path).map_err(|e| e.to_string())?);
+    }
+    inputs.scenario_dir = Some(
+        output
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."))
+            .to_owned(),
+    );
+    let imported = hoplab_import::import(inputs).map_err(|e| e.to_string())?;
+    write_atomically(output, imported.toml.as_bytes(), args.force).map_err(|e| e.to_string())?;
+    Ok(imported)
+}
+
+/// Prints warnings (stderr), notes, and every placeholder left.
+fn report(imported: &Imported, output: &Path) {
+    for warning in &imported.warnings {
+        eprintln!("warning: {warning}");
+    }
+    for note in &imported.notes {
+        println!("note: {note}");
+    }
+    if imported.placeholders.is_empty() {
+        println!("no placeholders: run `hoplab run {}`", output.display());
+        return;
+    }
+    println!(
+        "{} placeholders to fill in (each marked `# TODO(import)`; the scenario will not run until they are):",
+        imported.placeholders.len()
+    );
+    for placeholder in &imported.placeholders {
+        println!("  {placeholder}");
+    }
+    if !imported.open.is_empty() {
+        println!("the sidecar fills these (--write-sidecar FILE writes a skeleton):");
+        for open in &imported.open {
+            println!(
+                "  {}  ({})",
+                open.sidecar_entry(),
+                open.needed_by.join("; ")
+            );
         }
     }
 }
 
-fn build(args: &ImportArgs) -> Result<hoplab_import::Imported, String> {
-    let mut inputs = ImportInputs {
-        name: args.name.clone().or_else(|| {
-            args.output
-                .file_stem()
-                .map(|s| s.to_string_lossy().into_owned())
-        }),
-        ..ImportInputs::default()
+/// Imports both versions, runs both, and prints the comparison.
+async fn before_after(args: &ImportArgs, before: &Path, after: &Path) -> Result<u8, String> {
+    let temporary;
+    let dir = match &args.output {
+        Some(dir) => {
+            std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+            dir.clone()
+        }
+        None => {
+            temporary = tempfile::tempdir().map_err(|e| format!("a temporary directory: {e}"))?;
+            temporary.path().to_owned()
+        }
     };
+    let mut reports = Vec::new();
+    for (label, source) in [("before", before), ("after", after)] {
+        let file = dir.join(format!("{label}.toml"));
+        let name = source
+            .file_stem()
+            .map_or_else(|| label.to_owned(), |s| s.to_string_lossy().into_owned());
+        let imported = import_to(args, &[source.to_owned()], &file, Some(name))?;
+        for warning in &imported.warnings {
+            eprintln!("warning: {warning}");
+        }
+        let Some(scenario) = load(&file) else {
+            return Err(format!(
+                "the {label} scenario ({}) has open placeholders (above); fill them in the sidecar",
+                file.display()
+            ));
+        };
+        let Some(report) = run_live(&file, &scenario).await else {
+            return Ok(EXIT_UNUSABLE);
+        };
+        reports.push(report);
+    }
+    let comparison = hoplab_import::compare_runs(&reports[0], &reports[1]);
+    match args.format {
+        Format::Text => print!("{}", comparison.text()),
+        Format::Json => {
+            if !print_json("hoplab import", "the comparison", &comparison) {
+                return Ok(EXIT_UNUSABLE);
+            }
+        }
+    }
+    if let Some(path) = &args.junit {
+        let xml = comparison.junit().map_err(|e| e.to_string())?;
+        if !write_file(path, &xml) {
+            return Ok(EXIT_UNUSABLE);
+        }
+    }
+    Ok(if comparison.regressed() {
+        EXIT_FAILED
+    } else {
+        EXIT_PASSED
+    })
+}
+
+/// The AWS CLI exports the flags name.
+fn cli_exports(args: &ImportArgs) -> Result<ImportInputs, String> {
+    let mut inputs = ImportInputs::default();
     for spec in &args.integrations {
         let (route, file) = split_pair(spec, "--integration", "'GET /pets=FILE'")?;
         let (method, path) = route
@@ -102,17 +220,17 @@ fn build(args: &ImportArgs) -> Result<hoplab_import::Imported, String> {
             files: pem_files(spec, files)?,
         });
     }
-    hoplab_import::import(inputs).map_err(|e| e.to_string())
+    Ok(inputs)
 }
 
-/// Splits `KEY=VALUE` at the last `=` (ARNs contain none, but paths might).
+/// Splits `KEY=VALUE` at the first `=` (ARNs contain none).
 fn split_pair<'a>(spec: &'a str, flag: &str, form: &str) -> Result<(&'a str, &'a str), String> {
     spec.split_once('=')
         .filter(|(key, value)| !key.is_empty() && !value.is_empty())
         .ok_or_else(|| format!("{flag} {spec:?}: expected {form}"))
 }
 
-/// `CHAIN,KEY` as absolute paths, so the scenario finds them wherever it is written.
+/// `CHAIN,KEY` as absolute paths (the library writes them relative to the scenario).
 fn pem_files(spec: &str, files: &str) -> Result<PemFiles, String> {
     let (chain, key) = files
         .split_once(',')
@@ -128,51 +246,6 @@ fn read_all(paths: &[PathBuf]) -> Result<Vec<String>, String> {
     paths.iter().map(|p| read(p)).collect()
 }
 
-/// Largest export read.
-const MAX_EXPORT: u64 = 16 * 1024 * 1024;
-
 fn read(path: &Path) -> Result<String, String> {
-    let size = std::fs::metadata(path)
-        .map_err(|e| format!("{}: {e}", path.display()))?
-        .len();
-    if size > MAX_EXPORT {
-        return Err(format!(
-            "{}: {size} bytes is too large for an AWS CLI export",
-            path.display()
-        ));
-    }
-    std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))
-}
-
-/// Writes `bytes` to `path` through a temporary file in the same directory, so a failure
-/// never leaves a half-written scenario behind.
-pub(crate) fn write_new(path: &Path, bytes: &[u8], overwrite: bool) -> Result<(), String> {
-    if !overwrite && path.exists() {
-        return Err(format!(
-            "{} exists; pass --force to replace it",
-            path.display()
-        ));
-    }
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let file_name = path
-        .file_name()
-        .ok_or_else(|| format!("{}: not a file name", path.display()))?;
-    let temp = dir.join(format!(
-        ".{}.tmp-{}",
-        file_name.to_string_lossy(),
-        std::process::id()
-    ));
-    let result = (|| {
-        let mut file = std::fs::File::create(&temp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        std::fs::rename(&temp, path)
-    })();
-    result.map_err(|e| {
-        let _ = std::fs::remove_file(&temp);
-        format!("{}: {e}", path.display())
-    })
+    read_source_text(path).map_err(|e| e.to_string())
 }

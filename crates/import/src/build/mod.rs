@@ -19,7 +19,8 @@ use crate::doc::{Doc, Value};
 use crate::error::ImportError;
 use crate::inputs::Imported;
 use crate::names::Namer;
-use crate::placeholders::{OpenList, PlaceholderKind, substitute};
+use crate::placeholders::{CertificateSuggestion, OpenList, PlaceholderKind, substitute};
+use crate::sidecar::Issuer;
 use crate::topology::Topology;
 
 /// What the scenario is called and where it will be written.
@@ -91,6 +92,9 @@ pub(crate) struct Builder<'a> {
     pub(crate) certs: certificates::Certificates,
     pub(crate) open: OpenList,
     pub(crate) notes: Vec<String>,
+    /// The names API Gateway checks certificates against (https URI hosts and
+    /// `serverNameToVerify`), suggested for certificates the sidecar must give.
+    pub(crate) checked_names: Vec<String>,
 }
 
 impl<'a> Builder<'a> {
@@ -104,6 +108,7 @@ impl<'a> Builder<'a> {
             certs: certificates::Certificates::new(dir),
             open: OpenList::default(),
             notes: Vec::new(),
+            checked_names: Vec::new(),
         }
     }
 
@@ -132,10 +137,13 @@ impl<'a> Builder<'a> {
             Some(source) => Some(self.certs.listener(&key, source)),
             None => {
                 self.open.add(PlaceholderKind::Certificate, &key, needed_by);
-                if let Some(hint) = self.ex.certificate_hints.get(&key) {
-                    self.open
-                        .suggest(PlaceholderKind::Certificate, &key, hint.clone());
-                }
+                let hint = self
+                    .ex
+                    .certificate_hints
+                    .get(&key)
+                    .cloned()
+                    .unwrap_or_else(|| self.names_checked());
+                self.open.suggest(PlaceholderKind::Certificate, &key, hint);
                 None
             }
         }
@@ -148,6 +156,15 @@ impl<'a> Builder<'a> {
         match crate::placeholders::whole(&filled) {
             Some(name) => name.to_owned(),
             None => filled,
+        }
+    }
+
+    /// A public certificate for the names API Gateway checks: the suggestion when the source
+    /// says nothing about a certificate.
+    fn names_checked(&self) -> CertificateSuggestion {
+        CertificateSuggestion {
+            issuer: Issuer::PublicCa,
+            dns_names: self.checked_names.clone(),
         }
     }
 
@@ -166,6 +183,9 @@ impl<'a> Builder<'a> {
                 if required {
                     self.open
                         .add(PlaceholderKind::TargetCertificate, target_id, needed_by);
+                    let hint = self.names_checked();
+                    self.open
+                        .suggest(PlaceholderKind::TargetCertificate, target_id, hint);
                 }
                 None
             }

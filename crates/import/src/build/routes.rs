@@ -128,6 +128,20 @@ fn write_route(
         (connection(b, integ, &label), integ.uri.clone())
     };
     let uri = write_uri(b, doc, &f, &label, raw_uri.as_deref(), &connection);
+    let server_name = integ
+        .tls_config
+        .as_ref()
+        .and_then(|t| t.server_name_to_verify.as_deref());
+    let checked = match (server_name, &uri) {
+        (Some(name), _) if !name.contains("${") => Some(name.to_owned()),
+        (None, Some(uri)) if uri.scheme() == Scheme::Https => Some(uri.host().to_owned()),
+        _ => None,
+    };
+    if let Some(name) = checked
+        && !b.checked_names.contains(&name)
+    {
+        b.checked_names.push(name);
+    }
     match connection {
         Connection::Internet => {
             doc.entry("connection_type", Value::str("INTERNET"));

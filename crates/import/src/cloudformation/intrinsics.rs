@@ -455,7 +455,11 @@ impl<'a> Template<'a> {
             (_, Some([t, vars])) => match t.as_str() {
                 Some(s) => (s, vars.as_map()),
                 None => {
-                    return Err(self.error(at, arg, "Fn::Sub takes a text, or [text, {variables}]"));
+                    return Err(self.error(
+                        at,
+                        arg,
+                        "Fn::Sub takes a text, or [text, {variables}]",
+                    ));
                 }
             },
             _ => return Err(self.error(at, arg, "Fn::Sub takes a text, or [text, {variables}]")),
