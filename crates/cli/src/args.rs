@@ -158,7 +158,7 @@ pub(crate) enum Command {
     /// templates, Terraform plans or state) and AWS CLI JSON exports; what no source says
     /// comes from a sidecar file, and each gap left is a named placeholder. With --before and
     /// --after, import both, run both, and compare them route by route.
-    Import(ImportArgs),
+    Import(Box<ImportArgs>),
     /// Check scenario files without running them; prints every problem with its location.
     Validate {
         /// Scenario files.

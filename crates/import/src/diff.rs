@@ -364,7 +364,7 @@ mod tests {
         );
         assert!(
             text.contains(
-                "6 routes: 1 unchanged, 1 now fail, 1 now pass, 1 changed, 1 added, 1 removed"
+                "6 routes compared: 1 unchanged, 1 now fail, 1 now pass, 1 changed, 1 added, 1 removed"
             ),
             "{text}"
         );

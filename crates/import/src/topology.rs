@@ -220,6 +220,26 @@ impl Topology {
         }
     }
 
+    /// Registers a target in a group, replacing the group's stand-in if it has one.
+    pub(crate) fn register(&mut self, group: &str, id: String, port: Option<i64>) {
+        let health = self.target_health.entry(group.to_owned()).or_default();
+        if self.stand_in_groups.remove(group) {
+            health.clear();
+        }
+        health.push(TargetHealthDescription::registered(id, port));
+    }
+
+    /// Gives a group that no source registers a target in one stand-in target, keyed by the
+    /// group (ECS services and Auto Scaling groups register targets at run time, so templates
+    /// and plans often name none; see the README's choices).
+    pub(crate) fn stand_in_unless_registered(&mut self, group: &str, port: Option<i64>) {
+        let health = self.target_health.entry(group.to_owned()).or_default();
+        if health.is_empty() {
+            health.push(TargetHealthDescription::registered(group.to_owned(), port));
+            self.stand_in_groups.insert(group.to_owned());
+        }
+    }
+
     /// The key a reference names: `${X}` or `${X.id}`/`${X.arn}` when `X` is a resource of
     /// the topology, an alias's key, or the text itself.
     pub(crate) fn key<'a>(&'a self, reference: &'a str) -> &'a str {

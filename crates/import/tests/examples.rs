@@ -223,9 +223,16 @@ async fn a_terraform_plan_moving_a_listener_from_tls_to_tcp_now_fails() {
     );
 }
 
+/// An example directory, its sources, and the placeholders it leaves open.
+type Case = (
+    &'static str,
+    &'static [&'static str],
+    &'static [(PlaceholderKind, &'static str)],
+);
+
 #[test]
 fn without_the_sidecar_each_example_refuses_to_load_naming_its_placeholders() {
-    let cases: [(&str, &[&str], &[(PlaceholderKind, &str)]); 5] = [
+    let cases: [Case; 5] = [
         (
             "openapi-rest-tls",
             &["orders-api.oas30.json"],

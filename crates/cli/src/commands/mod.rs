@@ -79,7 +79,7 @@ pub(crate) async fn run(command: Command) -> u8 {
             patch_operations,
             route,
         } => run_scenario(&file, format, patch_operations.as_deref(), route.as_deref()).await,
-        Command::Import(args) => import::import(args).await,
+        Command::Import(args) => import::import(*args).await,
         Command::Up {
             file,
             port,

@@ -6,7 +6,6 @@ use super::Reader;
 use super::intrinsics::Resource;
 use crate::aws::{
     Action, Certificate, ForwardConfig, Listener, PROTOCOLS, TargetGroup, TargetGroupTuple,
-    TargetHealthDescription,
 };
 use crate::document::{Node, child};
 use crate::error::ImportError;
@@ -324,7 +323,6 @@ pub(super) fn target_group(
             http_code: m.get("HttpCode").and_then(Node::scalar_text),
         }),
     };
-    let mut registered = Vec::new();
     for target in reader
         .property(r, "Targets")?
         .as_ref()
@@ -334,21 +332,11 @@ pub(super) fn target_group(
         let Some(id) = target.get("Id").and_then(Node::scalar_text) else {
             continue;
         };
-        registered.push(TargetHealthDescription::registered(
-            reader.reference(&id),
-            target.get("Port").and_then(Node::as_i64),
-        ));
+        let id = reader.reference(&id);
+        let port = target.get("Port").and_then(Node::as_i64);
+        reader.topology.register(r.id, id, port);
     }
-    if registered.is_empty() {
-        registered.push(TargetHealthDescription::registered(r.id.to_owned(), port));
-        reader.topology.stand_in_groups.insert(r.id.to_owned());
-    }
-    reader
-        .topology
-        .target_health
-        .entry(r.id.to_owned())
-        .or_default()
-        .extend(registered);
+    reader.topology.stand_in_unless_registered(r.id, port);
     reader.topology.target_groups.push(group);
     Ok(())
 }

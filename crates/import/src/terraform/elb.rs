@@ -4,8 +4,7 @@
 use super::Reader;
 use super::plan::{Seg, TfResource, base_address, k};
 use crate::aws::{
-    Action, Certificate, ForwardConfig, Listener, Matcher, PROTOCOLS, TargetGroup,
-    TargetGroupTuple, TargetHealthDescription,
+    Action, Certificate, ForwardConfig, Listener, Matcher, PROTOCOLS, TargetGroup, TargetGroupTuple,
 };
 use crate::document::Node;
 use crate::error::ImportError;
@@ -265,15 +264,7 @@ pub(super) fn target_group(
             .filter(|m| !m.is_empty())
             .map(|m| Matcher { http_code: Some(m) }),
     };
-    let health = reader
-        .topology
-        .target_health
-        .entry(address.clone())
-        .or_default();
-    if health.is_empty() {
-        health.push(TargetHealthDescription::registered(address.clone(), port));
-        reader.topology.stand_in_groups.insert(address);
-    }
+    reader.topology.stand_in_unless_registered(&address, port);
     reader.topology.target_groups.push(group);
     Ok(())
 }
@@ -300,15 +291,7 @@ pub(super) fn attachment(
             .to_owned()
     });
     let port = reader.int(r, &[k("port")])?;
-    let health = reader
-        .topology
-        .target_health
-        .entry(group.clone())
-        .or_default();
-    if reader.topology.stand_in_groups.remove(&group) {
-        health.clear();
-    }
-    health.push(TargetHealthDescription::registered(target, port));
+    reader.topology.register(&group, target, port);
     Ok(())
 }
 
