@@ -14,6 +14,18 @@ pub(crate) const PROTOCOLS: [&str; 9] = [
     "HTTP", "HTTPS", "TCP", "TLS", "UDP", "TCP_UDP", "GENEVE", "QUIC", "TCP_QUIC",
 ];
 
+/// The warning for a listener or target group protocol Elastic Load Balancing does not
+/// define (`what`: `listener`, `target group`), if it is one.
+pub(crate) fn unknown_protocol(what: &str, protocol: Option<&str>) -> Option<String> {
+    let protocol = protocol?;
+    (!PROTOCOLS.contains(&protocol)).then(|| {
+        format!(
+            "unknown {what} protocol {protocol} (known: {})",
+            PROTOCOLS.join(", ")
+        )
+    })
+}
+
 /// `aws apigateway get-integration`.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]

@@ -27,6 +27,7 @@
 //! - `cloudformation`: templates → the topology, with `intrinsics` resolving `Ref`,
 //!   `Fn::GetAtt`, `Fn::Sub` and the rest offline.
 //! - `terraform`: `terraform show -json` plans and state → the topology.
+//! - `alb`: what the import says about ALBs until it writes them (each reported by name).
 //! - `topology`: what the sources describe, in AWS's shapes; also the AWS CLI JSON reader.
 //! - `aws`: the AWS CLI's JSON shapes (serde, AWS field names, unknown fields ignored).
 //! - `placeholders`: `${name}` placeholders and [`OpenPlaceholder`].
@@ -43,6 +44,7 @@
 
 #![warn(missing_docs)]
 
+mod alb;
 mod aws;
 mod build;
 mod cloudformation;

@@ -39,6 +39,32 @@ pub struct CertificateSuggestion {
     pub dns_names: Vec<String>,
 }
 
+impl CertificateSuggestion {
+    /// What an ACM certificate resource says: its domain name and subject alternative names
+    /// (each once, those known only after deployment left out), and whether a private CA
+    /// (`CertificateAuthorityArn`) issues it.
+    pub(crate) fn acm(
+        domain: Option<String>,
+        alternative: impl IntoIterator<Item = String>,
+        private_ca: bool,
+    ) -> Self {
+        let mut dns_names: Vec<String> = Vec::new();
+        for name in domain.into_iter().chain(alternative) {
+            if !name.contains("${") && !dns_names.contains(&name) {
+                dns_names.push(name);
+            }
+        }
+        CertificateSuggestion {
+            issuer: if private_ca {
+                Issuer::PrivateCa
+            } else {
+                Issuer::PublicCa
+            },
+            dns_names,
+        }
+    }
+}
+
 /// A placeholder the sidecar did not fill.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OpenPlaceholder {

@@ -296,7 +296,7 @@ pub fn sidecar_skeleton(open: &[OpenPlaceholder]) -> String {
         for p in entries {
             out.push_str(&format!(
                 "# {} = \"\"  # {}\n",
-                toml_key(&p.key),
+                crate::doc::bare_or_quoted(&p.key),
                 p.needed_by.join("; ")
             ));
         }
@@ -308,7 +308,10 @@ pub fn sidecar_skeleton(open: &[OpenPlaceholder]) -> String {
             PlaceholderKind::StageVariable | PlaceholderKind::Value => continue,
         };
         out.push_str(&format!("\n# {}\n", p.needed_by.join("; ")));
-        out.push_str(&format!("# [{table}.{}]\n", toml_key(&p.key)));
+        out.push_str(&format!(
+            "# [{table}.{}]\n",
+            crate::doc::bare_or_quoted(&p.key)
+        ));
         let (issuer, names) = match &p.suggestion {
             Some(s) if !s.dns_names.is_empty() => (s.issuer, s.dns_names.clone()),
             Some(s) => (s.issuer, vec!["api.example.com".to_owned()]),
@@ -322,19 +325,6 @@ pub fn sidecar_skeleton(open: &[OpenPlaceholder]) -> String {
         out.push_str("# # or your own files:\n# # pem_chain = \"certs/NAME.chain.pem\"\n# # pem_key = \"certs/NAME.key.pem\"\n");
     }
     out
-}
-
-/// A key as TOML writes it: bare when it can be, else quoted.
-fn toml_key(key: &str) -> String {
-    if !key.is_empty()
-        && key
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-'))
-    {
-        key.to_owned()
-    } else {
-        crate::doc::quote(key)
-    }
 }
 
 #[cfg(test)]

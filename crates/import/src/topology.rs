@@ -48,6 +48,18 @@ pub(crate) enum LoadBalancerKind {
     Other(String),
 }
 
+impl LoadBalancerKind {
+    /// The kind a template's `Type` or a plan's `load_balancer_type` names; both default to
+    /// `application` when absent.
+    pub(crate) fn from_type(text: Option<&str>) -> Self {
+        match text.unwrap_or("application") {
+            "network" => LoadBalancerKind::Network,
+            "application" => LoadBalancerKind::Application,
+            other => LoadBalancerKind::Other(other.to_owned()),
+        }
+    }
+}
+
 /// A load balancer a source describes (CLI exports describe them only through ARNs).
 #[derive(Debug, Clone)]
 pub(crate) struct LoadBalancer {

@@ -56,6 +56,17 @@ fn import_into(out: &Path, name: &str, mut inputs: ImportInputs) -> (Imported, P
     (imported, file)
 }
 
+/// Imports an example with its sidecar, which must leave no placeholder.
+fn import_complete(out: &Path, name: &str, dir: &str, sources: &[&str]) -> (Imported, PathBuf) {
+    let (imported, file) = import_into(out, name, inputs(dir, sources, true));
+    assert!(
+        imported.placeholders.is_empty(),
+        "{dir}: {:#?}",
+        imported.placeholders
+    );
+    (imported, file)
+}
+
 async fn run(file: &Path) -> RunReport {
     let scenario = hoplab_scenario::load(file).unwrap_or_else(|e| panic!("{e}\n{}", read(file)));
     hoplab_runner::run(&scenario).await.expect("the lab runs")
@@ -97,15 +108,11 @@ fn assert_outcome(
 #[tokio::test]
 async fn an_openapi_rest_export_with_cli_exports_runs_through_a_tls_listener() {
     let out = tempfile::tempdir().expect("tempdir");
-    let (imported, file) = import_into(
+    let (imported, file) = import_complete(
         out.path(),
         "openapi",
-        inputs("openapi-rest-tls", &["orders-api.oas30.json"], true),
-    );
-    assert!(
-        imported.placeholders.is_empty(),
-        "{:#?}",
-        imported.placeholders
+        "openapi-rest-tls",
+        &["orders-api.oas30.json"],
     );
     assert!(imported.warnings.is_empty(), "{:#?}", imported.warnings);
     let report = run(&file).await;
@@ -116,15 +123,11 @@ async fn an_openapi_rest_export_with_cli_exports_runs_through_a_tls_listener() {
 #[tokio::test]
 async fn a_cloudformation_yaml_template_runs_through_tcp_listeners() {
     let out = tempfile::tempdir().expect("tempdir");
-    let (imported, file) = import_into(
+    let (imported, file) = import_complete(
         out.path(),
         "cloudformation",
-        inputs("cloudformation-rest-tcp", &["template.yaml"], true),
-    );
-    assert!(
-        imported.placeholders.is_empty(),
-        "{:#?}",
-        imported.placeholders
+        "cloudformation-rest-tcp",
+        &["template.yaml"],
     );
     assert!(imported.warnings.is_empty(), "{:#?}", imported.warnings);
     let report = run(&file).await;

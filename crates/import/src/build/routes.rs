@@ -446,15 +446,9 @@ fn nlb_key(b: &mut Builder<'_>, key: &str) -> Result<String, Missing> {
     match ex.load_balancer_kind(key) {
         Some(LoadBalancerKind::Network) => Ok(key.to_owned()),
         Some(LoadBalancerKind::Application) => {
-            let name = ex.load_balancer_name(key).to_owned();
-            b.notes.push(format!(
-                "the Application Load Balancer {name} is not yet importable; routes through it keep a placeholder"
-            ));
-            Err(Missing::new(
-                format!("{name} is an Application Load Balancer, which is not yet importable"),
-                Some("hoplab's scenarios model ALBs; the import will write them soon. Until then write the [albs] tables yourself, or remove this route".into()),
-                format!("alb {name}"),
-            ))
+            let (note, reason, help, short) = crate::alb::route(ex.load_balancer_name(key));
+            b.notes.push(note);
+            Err(Missing::new(reason, Some(help), short))
         }
         kind => Err(Missing::new(
             format!(

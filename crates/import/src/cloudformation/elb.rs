@@ -5,12 +5,11 @@
 use super::Reader;
 use super::intrinsics::Resource;
 use crate::aws::{
-    Action, Certificate, ForwardConfig, Listener, PROTOCOLS, TargetGroup, TargetGroupTuple,
+    Action, Certificate, ForwardConfig, Listener, TargetGroup, TargetGroupTuple, unknown_protocol,
 };
 use crate::document::{Node, child};
 use crate::error::ImportError;
 use crate::placeholders::{CertificateSuggestion, placeholder};
-use crate::sidecar::Issuer;
 use crate::topology::{LoadBalancer, LoadBalancerKind};
 
 const LOAD_BALANCER_PROPERTIES: [&str; 13] = [
@@ -69,30 +68,13 @@ pub(super) fn load_balancer(
     r: &Resource<'_>,
 ) -> Result<(), ImportError> {
     reader.check_properties(r, &LOAD_BALANCER_PROPERTIES);
-    let kind_text = reader
-        .text(r, "Type")?
-        .unwrap_or_else(|| "application".to_owned());
-    let kind = match kind_text.as_str() {
-        "network" => LoadBalancerKind::Network,
-        "application" => LoadBalancerKind::Application,
-        other => LoadBalancerKind::Other(other.to_owned()),
-    };
+    let kind = LoadBalancerKind::from_type(reader.text(r, "Type")?.as_deref());
     let name = reader
         .text(r, "Name")?
         .filter(|n| !n.contains("${"))
         .unwrap_or_else(|| r.id.to_owned());
-    match &kind {
-        LoadBalancerKind::Network => {}
-        LoadBalancerKind::Application => reader.warn(
-            &r.pointer,
-            r.node,
-            format!("Application Load Balancer {} is not yet importable: the import writes NLBs, ALBs come next; routes through it keep a placeholder", r.id),
-        ),
-        LoadBalancerKind::Other(other) => reader.warn(
-            &r.pointer,
-            r.node,
-            format!("load balancer {} has type {other:?}; the import models network load balancers", r.id),
-        ),
+    if let Some(message) = crate::alb::load_balancer(r.id, &kind) {
+        reader.warn(&r.pointer, r.node, message);
     }
     reader.topology.load_balancers.insert(
         r.id.to_owned(),
@@ -128,35 +110,14 @@ pub(super) fn listener(reader: &mut Reader<'_, '_>, r: &Resource<'_>) -> Result<
     if let Some(lb) = &lb
         && let Some(kind) = not_network(reader, lb)
     {
-        let what = if kind == "application" {
-            "ALB listener"
-        } else {
-            "listener"
-        };
-        reader.warn(
-            &r.pointer,
-            r.node,
-            format!(
-                "{what} {} of {lb} is not yet importable (load balancer type {kind})",
-                r.id
-            ),
-        );
+        reader.warn(&r.pointer, r.node, crate::alb::listener(r.id, lb, &kind));
         return Ok(());
     }
     reader.check_properties(r, &LISTENER_PROPERTIES);
     let protocol = reader.text(r, "Protocol")?.map(|p| p.to_ascii_uppercase());
-    if let Some(p) = &protocol
-        && !PROTOCOLS.contains(&p.as_str())
-    {
+    if let Some(message) = unknown_protocol("listener", protocol.as_deref()) {
         let pointer = child(&child(&r.pointer, "Properties"), "Protocol");
-        reader.warn(
-            &pointer,
-            r.node,
-            format!(
-                "unknown listener protocol {p} (known: {})",
-                PROTOCOLS.join(", ")
-            ),
-        );
+        reader.warn(&pointer, r.node, message);
     }
     if r.node
         .get("Properties")
@@ -276,28 +237,12 @@ pub(super) fn target_group(
         Ok(reader.property(r, key)?.and_then(|n| n.as_i64()))
     };
     let protocol = reader.text(r, "Protocol")?.map(|p| p.to_ascii_uppercase());
-    if let Some(p) = &protocol
-        && !PROTOCOLS.contains(&p.as_str())
-    {
-        reader.warn(
-            &r.pointer,
-            r.node,
-            format!(
-                "unknown target group protocol {p} (known: {})",
-                PROTOCOLS.join(", ")
-            ),
-        );
+    if let Some(message) = unknown_protocol("target group", protocol.as_deref()) {
+        reader.warn(&r.pointer, r.node, message);
     }
     let target_type = reader.text(r, "TargetType")?;
     if target_type.as_deref() == Some("alb") {
-        reader.warn(
-            &r.pointer,
-            r.node,
-            format!(
-                "target group {} forwards to an ALB, which is not yet importable",
-                r.id
-            ),
-        );
+        reader.warn(&r.pointer, r.node, crate::alb::target_group(r.id));
     }
     let port = int(reader, "Port")?;
     let group = TargetGroup {
@@ -346,31 +291,22 @@ pub(super) fn certificate(
     reader: &mut Reader<'_, '_>,
     r: &Resource<'_>,
 ) -> Result<(), ImportError> {
-    let mut names: Vec<String> = reader.text(r, "DomainName")?.into_iter().collect();
-    for san in reader
+    let alternative: Vec<String> = reader
         .property(r, "SubjectAlternativeNames")?
         .as_ref()
         .and_then(Node::as_seq)
         .unwrap_or_default()
         .iter()
         .filter_map(Node::scalar_text)
-    {
-        if !names.contains(&san) {
-            names.push(san);
-        }
-    }
-    names.retain(|n| !n.contains("${"));
-    let issuer = if reader.property(r, "CertificateAuthorityArn")?.is_some() {
-        Issuer::PrivateCa
-    } else {
-        Issuer::PublicCa
-    };
-    reader.topology.certificate_hints.insert(
-        r.id.to_owned(),
-        CertificateSuggestion {
-            issuer,
-            dns_names: names,
-        },
+        .collect();
+    let suggestion = CertificateSuggestion::acm(
+        reader.text(r, "DomainName")?,
+        alternative,
+        reader.property(r, "CertificateAuthorityArn")?.is_some(),
     );
+    reader
+        .topology
+        .certificate_hints
+        .insert(r.id.to_owned(), suggestion);
     Ok(())
 }

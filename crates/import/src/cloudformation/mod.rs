@@ -114,11 +114,7 @@ impl Reader<'_, '_> {
                 elb::listener_certificate(self, r)
             }
             "AWS::ElasticLoadBalancingV2::ListenerRule" => {
-                self.warn(
-                    &r.pointer,
-                    r.node,
-                    format!("ALB listener rule {} is not yet importable: the import writes NLBs, ALBs come next", r.id),
-                );
+                self.warn(&r.pointer, r.node, crate::alb::listener_rule(r.id));
                 Ok(())
             }
             "AWS::ElasticLoadBalancingV2::TargetGroup" => elb::target_group(self, r),

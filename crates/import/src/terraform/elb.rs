@@ -4,12 +4,12 @@
 use super::Reader;
 use super::plan::{Seg, TfResource, base_address, k};
 use crate::aws::{
-    Action, Certificate, ForwardConfig, Listener, Matcher, PROTOCOLS, TargetGroup, TargetGroupTuple,
+    Action, Certificate, ForwardConfig, Listener, Matcher, TargetGroup, TargetGroupTuple,
+    unknown_protocol,
 };
 use crate::document::Node;
 use crate::error::ImportError;
 use crate::placeholders::{CertificateSuggestion, placeholder};
-use crate::sidecar::Issuer;
 use crate::topology::{LoadBalancer, LoadBalancerKind};
 
 /// A load balancer. The provider's default `load_balancer_type` is `application`.
@@ -18,26 +18,9 @@ pub(super) fn load_balancer(
     r: &TfResource<'_>,
 ) -> Result<(), ImportError> {
     let address = base_address(&r.address);
-    let kind_text = reader
-        .text(r, &[k("load_balancer_type")])?
-        .unwrap_or_else(|| "application".to_owned());
-    let kind = match kind_text.as_str() {
-        "network" => LoadBalancerKind::Network,
-        "application" => LoadBalancerKind::Application,
-        other => LoadBalancerKind::Other(other.to_owned()),
-    };
-    match &kind {
-        LoadBalancerKind::Network => {}
-        LoadBalancerKind::Application => reader.warn(
-            r,
-            &["load_balancer_type"],
-            format!("Application Load Balancer {address} is not yet importable: the import writes NLBs, ALBs come next; routes through it keep a placeholder"),
-        ),
-        LoadBalancerKind::Other(other) => reader.warn(
-            r,
-            &["load_balancer_type"],
-            format!("load balancer {address} has type {other:?}; the import models network load balancers"),
-        ),
+    let kind = LoadBalancerKind::from_type(reader.text(r, &[k("load_balancer_type")])?.as_deref());
+    if let Some(message) = crate::alb::load_balancer(&address, &kind) {
+        reader.warn(r, &["load_balancer_type"], message);
     }
     let name = reader
         .text(r, &[k("name")])?
@@ -78,32 +61,14 @@ pub(super) fn listener(reader: &mut Reader<'_, '_>, r: &TfResource<'_>) -> Resul
     if let Some(lb) = &lb
         && let Some(kind) = not_network(reader, lb)
     {
-        let what = if kind == "application" {
-            "ALB listener"
-        } else {
-            "listener"
-        };
-        reader.warn(
-            r,
-            &[],
-            format!("{what} {address} of {lb} is not yet importable (load balancer type {kind})"),
-        );
+        reader.warn(r, &[], crate::alb::listener(&address, lb, &kind));
         return Ok(());
     }
     let protocol = reader
         .text(r, &[k("protocol")])?
         .map(|p| p.to_ascii_uppercase());
-    if let Some(p) = &protocol
-        && !PROTOCOLS.contains(&p.as_str())
-    {
-        reader.warn(
-            r,
-            &["protocol"],
-            format!(
-                "unknown listener protocol {p} (known: {})",
-                PROTOCOLS.join(", ")
-            ),
-        );
+    if let Some(message) = unknown_protocol("listener", protocol.as_deref()) {
+        reader.warn(r, &["protocol"], message);
     }
     if r.values
         .get("mutual_authentication")
@@ -220,25 +185,12 @@ pub(super) fn target_group(
     let protocol = reader
         .text(r, &[k("protocol")])?
         .map(|p| p.to_ascii_uppercase());
-    if let Some(p) = &protocol
-        && !PROTOCOLS.contains(&p.as_str())
-    {
-        reader.warn(
-            r,
-            &["protocol"],
-            format!(
-                "unknown target group protocol {p} (known: {})",
-                PROTOCOLS.join(", ")
-            ),
-        );
+    if let Some(message) = unknown_protocol("target group", protocol.as_deref()) {
+        reader.warn(r, &["protocol"], message);
     }
     let target_type = reader.text(r, &[k("target_type")])?;
     if target_type.as_deref() == Some("alb") {
-        reader.warn(
-            r,
-            &["target_type"],
-            format!("target group {address} forwards to an ALB, which is not yet importable"),
-        );
+        reader.warn(r, &["target_type"], crate::alb::target_group(&address));
     }
     let check = |key| [k("health_check"), Seg::Index(0), k(key)];
     let port = reader.int(r, &[k("port")])?;
@@ -300,32 +252,21 @@ pub(super) fn certificate(
     reader: &mut Reader<'_, '_>,
     r: &TfResource<'_>,
 ) -> Result<(), ImportError> {
-    let mut names: Vec<String> = reader.text(r, &[k("domain_name")])?.into_iter().collect();
-    for san in r
+    let alternative = r
         .values
         .get("subject_alternative_names")
         .and_then(Node::as_seq)
         .unwrap_or_default()
         .iter()
-        .filter_map(Node::scalar_text)
-    {
-        if !names.contains(&san) {
-            names.push(san);
-        }
-    }
-    names.retain(|n| !n.contains("${"));
-    let issuer = if reader
+        .filter_map(Node::scalar_text);
+    let private_ca = reader
         .text(r, &[k("certificate_authority_arn")])?
-        .is_some_and(|a| !a.is_empty())
-    {
-        Issuer::PrivateCa
-    } else {
-        Issuer::PublicCa
-    };
-    let suggestion = CertificateSuggestion {
-        issuer,
-        dns_names: names,
-    };
+        .is_some_and(|a| !a.is_empty());
+    let suggestion = CertificateSuggestion::acm(
+        reader.text(r, &[k("domain_name")])?,
+        alternative,
+        private_ca,
+    );
     let address = base_address(&r.address);
     if let Some(arn) = r.values.get("arn").and_then(Node::as_str) {
         reader

@@ -115,7 +115,7 @@ impl<'a> Reader<'_, 'a> {
                 elb::listener_certificate(self, r)
             }
             "aws_lb_listener_rule" | "aws_alb_listener_rule" => {
-                self.warn(r, &[], format!("ALB listener rule {} is not yet importable: the import writes NLBs, ALBs come next", r.address));
+                self.warn(r, &[], crate::alb::listener_rule(&r.address));
                 Ok(())
             }
             "aws_lb_target_group" | "aws_alb_target_group" => elb::target_group(self, r),
