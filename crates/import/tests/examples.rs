@@ -30,8 +30,10 @@ fn inputs(dir: &str, sources: &[&str], with_sidecar: bool) -> ImportInputs {
             .sources
             .push(SourceInput::read(&root.join(source), None).expect("readable source"));
     }
-    if dir == "openapi-rest-tls" {
-        inputs.vpc_links = vec![read(&root.join("get-vpc-link.json"))];
+    if dir.starts_with("openapi-") {
+        if root.join("get-vpc-link.json").exists() {
+            inputs.vpc_links = vec![read(&root.join("get-vpc-link.json"))];
+        }
         inputs.listeners = vec![read(&root.join("describe-listeners.json"))];
         inputs.target_groups = vec![read(&root.join("describe-target-groups.json"))];
         inputs.target_health = vec![TargetHealthInput {
@@ -118,6 +120,29 @@ async fn an_openapi_rest_export_with_cli_exports_runs_through_a_tls_listener() {
     let report = run(&file).await;
     assert_outcome(&report, "GET /orders/{id}", 200, "nlb:orders-nlb:443", None);
     assert_outcome(&report, "POST /orders", 200, "nlb:orders-nlb:443", None);
+}
+
+#[tokio::test]
+async fn an_openapi_http_api_export_checks_server_name_to_verify() {
+    let out = tempfile::tempdir().expect("tempdir");
+    let (imported, file) = import_complete(
+        out.path(),
+        "http-export",
+        "openapi-http-api",
+        &["orders-http.yaml"],
+    );
+    assert!(imported.warnings.is_empty(), "{:#?}", imported.warnings);
+    let report = run(&file).await;
+    assert_outcome(&report, "GET /orders/{id}", 200, "nlb:orders-nlb:443", None);
+    assert_outcome(
+        &report,
+        "ANY /admin",
+        500,
+        "nlb:orders-nlb:443",
+        Some(
+            "Host name 'admin.example.com' does not match the certificate subject provided by the peer (CN=orders.example.com)",
+        ),
+    );
 }
 
 #[tokio::test]
@@ -235,7 +260,18 @@ type Case = (
 
 #[test]
 fn without_the_sidecar_each_example_refuses_to_load_naming_its_placeholders() {
-    let cases: [Case; 5] = [
+    let cases: [Case; 6] = [
+        (
+            "openapi-http-api",
+            &["orders-http.yaml"],
+            &[
+                (PlaceholderKind::Value, "orders-nlb.DNSName"),
+                (
+                    PlaceholderKind::Certificate,
+                    "arn:aws:acm:eu-west-1:111122223333:certificate/5d1e2f3a-4b5c-4d6e-8f70-81a2b3c4d5e6",
+                ),
+            ],
+        ),
         (
             "openapi-rest-tls",
             &["orders-api.oas30.json"],
