@@ -11,14 +11,19 @@ demo:
 	$(HOPLAB) run scenarios/tls-listener-ignores-target-certificates.toml
 	$(HOPLAB) run scenarios/tcp-listener-validates-target.toml
 
-## Run every test of the workspace (unit, bundled scenarios, CLI).
+## Run every test of the workspace (unit, doctests, examples, bundled scenarios, CLI, and
+## examples/downstream, a crate outside the workspace that depends on `hoplab` alone).
 test:
 	$(CARGO) test --workspace
 
-## Formatting and lints, as CI checks them.
+## Formatting, lints and documentation, as CI checks them. The `hoplab` binary's docs are
+## checked first: the `hoplab` library's pages, written next, share its folder.
 lint:
 	$(CARGO) fmt --all -- --check
+	$(CARGO) fmt --manifest-path examples/downstream/Cargo.toml -- --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
+	RUSTDOCFLAGS="-D warnings" $(CARGO) rustdoc --package hoplab-cli --bin hoplab
+	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --workspace --no-deps
 
 fmt:
 	$(CARGO) fmt --all
@@ -82,9 +87,11 @@ bench-haproxy:
 	  $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y haproxy || \
 	  { $$sudo apt-get update && $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y haproxy; }; }
 
-## The long property run: 1,000 random topologies, the model's prediction against the live run.
+## The long runs: 1,000 random topologies, the model's prediction against the live run, and
+## 100,000 random certificate chains, hoplab's verdict against the real JDK's (README, "Fidelity").
 test-long:
 	HOPLAB_MODEL_CASES=1000 $(CARGO) test --package hoplab-tests --test workspace model_property
+	HOPLAB_RANDOM_CHAINS=100000 $(CARGO) test --package hoplab-tests --test workspace random_chains -- --nocapture
 
 ## Fuzz each cargo-fuzz target (scenario parser, chain checker, gateway HTTP front) for
 ## FUZZ_SECONDS seconds (default 60), from seed corpora; prints executions and crashes.

@@ -35,6 +35,19 @@ macro_rules! bundled_scenarios {
 }
 
 bundled_scenarios! {
+    alb_backend_tls13_target => "alb-backend-tls13-target.toml",
+    alb_empty_target_group => "alb-empty-target-group.toml",
+    alb_expired_listener_certificate => "alb-expired-listener-certificate.toml",
+    alb_hanging_target_timeouts => "alb-hanging-target-timeouts.toml",
+    alb_host_and_path_rules => "alb-host-and-path-rules.toml",
+    alb_https_listener_ignores_target_certificates => "alb-https-listener-ignores-target-certificates.toml",
+    alb_sni_certificate_list => "alb-sni-certificate-list.toml",
+    alb_wrong_uri_host => "alb-wrong-uri-host.toml",
+    http_api_alb_server_name => "http-api-alb-server-name.toml",
+    nlb_tcp_to_alb_https => "nlb-tcp-to-alb-https.toml",
+    rest_v2_nlb => "rest-v2-nlb.toml",
+    vpc_link_v2_listener_choice => "vpc-link-v2-listener-choice.toml",
+    vpc_link_v2_stage_prefix => "vpc-link-v2-stage-prefix.toml",
     alpn_policy_mismatch => "alpn-policy-mismatch.toml",
     chain_out_of_order => "chain-out-of-order.toml",
     health_checks => "health-checks.toml",

@@ -1,12 +1,19 @@
 //! Whole-workspace tests, one binary (ripgrep style).
 
+mod alb;
 mod bundled;
+mod chains;
+mod downstream;
 mod faults;
+mod fidelity_scenarios;
 mod hostile;
 mod limbo;
 mod live;
 mod model_property;
 mod nlb;
+mod oracle;
+mod oracle_setup;
+mod random_chains;
 mod security;
 mod soak;
 mod traces;

@@ -6,10 +6,15 @@
 //! hoplab makes is written here, marked **Choice** or **INFERENCE**, and listed in the
 //! README's choices table; nowhere else in the crate decides it.
 
-use std::ops::RangeInclusive;
 use std::time::Duration;
 
+use hoplab_alb_rules::limits;
 use hoplab_hop::{HealthCheck, StatusMatcher};
+
+pub use hoplab_alb_rules::limits::{
+    FORWARD_WEIGHTS, HEALTH_CHECK_STATUS_CODES, IDLE_TIMEOUT_SECONDS, MAX_EVALUATIONS_PER_RULE,
+    MAX_VALUES_PER_CONDITION, MAX_WILDCARDS_PER_RULE,
+};
 
 /// The `Server` header of every response the ALB writes itself (error pages, fixed
 /// responses, redirects). A target's response keeps its own.
@@ -91,11 +96,8 @@ pub const PLAIN_HTTP_TO_HTTPS_PORT: ErrorPage = ErrorPage {
 };
 
 /// The idle timeout when none is configured (AWS `idle_timeout.timeout_seconds`).
-pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(60);
-
-/// The idle timeouts AWS allows, in seconds. The listener itself runs any non-zero timeout
-/// (tests use milliseconds); the scenario layer enforces this range.
-pub const IDLE_TIMEOUT_SECONDS: RangeInclusive<u64> = 1..=4000;
+pub const DEFAULT_IDLE_TIMEOUT: Duration =
+    Duration::from_secs(limits::DEFAULT_IDLE_TIMEOUT_SECONDS);
 
 /// How long the ALB waits for a target to accept a TCP connection before answering 504
 /// (AWS: "could not connect within the 10 s connection timeout").
@@ -116,26 +118,15 @@ pub const CLIENT_HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 /// here) and do not validate the target's certificate.
 pub fn default_health_check() -> HealthCheck {
     HealthCheck {
-        timeout: Duration::from_secs(5),
-        matcher: StatusMatcher::parse("200").expect("200 is a valid matcher"),
-        ..HealthCheck::http("/")
+        interval: Duration::from_secs(u64::from(limits::HEALTH_CHECK_INTERVAL_SECONDS)),
+        timeout: Duration::from_secs(u64::from(limits::HEALTH_CHECK_TIMEOUT_SECONDS)),
+        healthy_threshold: limits::HEALTH_CHECK_HEALTHY_THRESHOLD,
+        unhealthy_threshold: limits::HEALTH_CHECK_UNHEALTHY_THRESHOLD,
+        matcher: StatusMatcher::parse(limits::HEALTH_CHECK_MATCHER)
+            .expect("the default matcher is valid"),
+        ..HealthCheck::http(limits::HEALTH_CHECK_PATH)
     }
 }
-
-/// The status codes an ALB health-check matcher may name (AWS: 200–499).
-pub const HEALTH_CHECK_STATUS_CODES: RangeInclusive<u16> = 200..=499;
-
-/// At most this many values per rule condition (AWS, 2023 documentation).
-pub const MAX_VALUES_PER_CONDITION: usize = 3;
-
-/// At most this many match evaluations (condition values) per rule.
-pub const MAX_EVALUATIONS_PER_RULE: usize = 5;
-
-/// At most this many wildcards (`*`, `?`) per rule.
-pub const MAX_WILDCARDS_PER_RULE: usize = 5;
-
-/// The weights a target group of a `forward` action may have.
-pub const FORWARD_WEIGHTS: RangeInclusive<u16> = 0..=999;
 
 /// The header the ALB appends the client's address to (`append` mode, the default).
 pub const X_FORWARDED_FOR: &str = "x-forwarded-for";

@@ -13,7 +13,7 @@ use hoplab_trace::HopId;
 use rustls::sign::CertifiedKey;
 
 use crate::aws::{DEFAULT_IDLE_TIMEOUT, default_health_check};
-use crate::{Action, Rule, SecurityPolicy};
+use crate::{Action, LoadBalancingAlgorithm, Rule, SecurityPolicy};
 
 /// One ALB listener, its rules and the target groups they forward to.
 #[derive(Debug, Clone)]
@@ -153,54 +153,12 @@ impl TargetProtocol {
     }
 }
 
-/// A target group's `load_balancing.algorithm.type`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-#[non_exhaustive]
-pub enum LoadBalancingAlgorithm {
-    /// `round_robin` (AWS's default): each request goes to the next routable target.
-    #[default]
-    RoundRobin,
-    /// `least_outstanding_requests`: each request goes to the routable target with the fewest
-    /// requests in flight from this listener (ties: the next in round-robin order).
-    LeastOutstandingRequests,
-}
-
-impl LoadBalancingAlgorithm {
-    /// AWS's name: `round_robin` or `least_outstanding_requests`.
-    pub fn aws_name(self) -> &'static str {
-        match self {
-            LoadBalancingAlgorithm::RoundRobin => "round_robin",
-            LoadBalancingAlgorithm::LeastOutstandingRequests => "least_outstanding_requests",
-        }
-    }
-
-    /// The algorithm AWS calls `name`, or `None` for one this simulator does not model (such
-    /// as `weighted_random`).
-    pub fn from_aws_name(name: &str) -> Option<Self> {
-        [
-            LoadBalancingAlgorithm::RoundRobin,
-            LoadBalancingAlgorithm::LeastOutstandingRequests,
-        ]
-        .into_iter()
-        .find(|algorithm| algorithm.aws_name() == name)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn names_are_aws_names() {
-        assert_eq!(
-            LoadBalancingAlgorithm::from_aws_name("least_outstanding_requests"),
-            Some(LoadBalancingAlgorithm::LeastOutstandingRequests)
-        );
-        assert_eq!(
-            LoadBalancingAlgorithm::from_aws_name("weighted_random"),
-            None
-        );
-        assert_eq!(LoadBalancingAlgorithm::default().aws_name(), "round_robin");
         assert_eq!(TargetProtocol::Https.aws_name(), "HTTPS");
         assert_eq!(ListenerProtocol::Http.aws_name(), "HTTP");
     }

@@ -59,11 +59,11 @@
 //!
 //! # Layout
 //! - `config`: [`ListenerConfig`], [`ListenerProtocol`], [`HttpsListener`], [`TargetGroup`],
-//!   [`TargetProtocol`], [`LoadBalancingAlgorithm`].
-//! - `rules`: [`RuleSet`], the pure rules engine: [`Rule`], [`Condition`], [`Action`] and
-//!   what AWS refuses in them ([`RuleError`]); wildcards; redirect keywords.
-//! - `policy`: [`SecurityPolicy`], names to TLS versions, front and back.
-//! - `aws`: AWS's strings, pages, defaults and limits, and the choices where AWS is silent.
+//!   [`TargetProtocol`].
+//! - re-exported from `hoplab-alb-rules`, the pure parts a scenario and the model share:
+//!   [`RuleSet`] (the rules engine: [`Rule`], [`Condition`], [`Action`] and what AWS refuses in
+//!   them, [`RuleError`]), [`SecurityPolicy`], [`LoadBalancingAlgorithm`], and AWS's limits.
+//! - `aws`: AWS's strings, pages and defaults, and the choices where AWS is silent.
 //! - `failure`: [`Failure`] and [`error_page`], who failed to which page.
 //! - `error`: [`AlbError`], why a listener could not start.
 //! - `listener`: [`serve_listener`], start-up, the accept loop, each connection.
@@ -86,10 +86,8 @@ mod failure;
 mod group;
 mod headers;
 mod listener;
-mod policy;
 mod request;
 mod respond;
-mod rules;
 mod sni;
 mod terminate;
 mod upstream;
@@ -102,19 +100,16 @@ pub use aws::{
     PLAIN_HTTP_TO_HTTPS_PORT, SERVER, SERVICE_UNAVAILABLE, TARGET_HANDSHAKE_TIMEOUT,
     X_AMZN_TRACE_ID, X_FORWARDED_FOR, X_FORWARDED_PORT, X_FORWARDED_PROTO, default_health_check,
 };
-pub use config::{
-    HttpsListener, ListenerConfig, ListenerProtocol, LoadBalancingAlgorithm, TargetGroup,
-    TargetProtocol,
-};
+pub use config::{HttpsListener, ListenerConfig, ListenerProtocol, TargetGroup, TargetProtocol};
 pub use error::AlbError;
 pub use failure::{Failure, error_page};
+pub use hoplab_alb_rules::{
+    Action, Condition, ConditionField, FixedResponse, Forward, InvalidCidr, IpCidr,
+    LoadBalancingAlgorithm, Matched, QueryPair, Redirect, RedirectSource, RedirectStatus,
+    RequestView, Rule, RuleError, RuleSet, SecurityPolicy, TlsVersion, WeightedGroup,
+};
 pub use hoplab_hop::{
     HEALTH_CHECK_INTERVAL_SECONDS, HEALTH_CHECK_THRESHOLDS, HEALTH_CHECK_TIMEOUT_SECONDS,
     HealthCheck, HealthCheckProtocol, SHUTDOWN_GRACE, StatusMatcher, TargetEndpoint,
 };
 pub use listener::{serve_listener, serve_listener_reporting_ready};
-pub use policy::{SecurityPolicy, TlsVersion};
-pub use rules::{
-    Action, Condition, FixedResponse, Forward, InvalidCidr, IpCidr, Matched, QueryPair, Redirect,
-    RedirectSource, RedirectStatus, RequestView, Rule, RuleError, RuleSet, WeightedGroup,
-};

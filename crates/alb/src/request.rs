@@ -11,8 +11,8 @@ use crate::aws::X_AMZN_TRACE_ID;
 use crate::headers::{ClientSide, add_forwarded, strip_hop_by_hop};
 use crate::listener::{Listener, Plan};
 use crate::respond::{self, Body};
-use crate::rules::host_without_port;
 use crate::{Action, Failure, RedirectSource, RequestView, error_page};
+use hoplab_alb_rules::host_without_port;
 
 /// The client's side of a request: the connection it came on and how.
 #[derive(Debug, Clone, Copy)]

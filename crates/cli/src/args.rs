@@ -17,7 +17,13 @@ pub(crate) struct Cli {
     pub(crate) command: Command,
 }
 
+/// Each variant's doc comment is its `--help` text, which names scenario tables such as
+/// `[matrix]` as a scenario file writes them; they are not links to Rust items.
 #[derive(Debug, Subcommand)]
+#[allow(
+    rustdoc::broken_intra_doc_links,
+    reason = "help text names TOML tables in brackets"
+)]
 pub(crate) enum Command {
     /// Run a scenario: stand its topology up on loopback, send its requests, print each
     /// request's execution log and hop trace, and check its expectations.
@@ -49,7 +55,7 @@ pub(crate) enum Command {
         listen: std::net::IpAddr,
         /// Keep the records of the latest N requests (invocation records and hop
         /// observations); older ones are evicted, so memory stays bounded while serving.
-        #[arg(long, value_name = "N", default_value_t = hoplab_gateway::DEFAULT_KEPT_INVOCATIONS,
+        #[arg(long, value_name = "N", default_value_t = hoplab::lab::DEFAULT_KEPT_INVOCATIONS,
               value_parser = clap::value_parser!(usize))]
         keep: usize,
     },
@@ -248,11 +254,11 @@ pub(crate) enum SourceFormatArg {
 
 impl SourceFormatArg {
     /// The library's format.
-    pub(crate) fn format(self) -> hoplab_import::SourceFormat {
+    pub(crate) fn format(self) -> hoplab::import::SourceFormat {
         match self {
-            SourceFormatArg::Openapi => hoplab_import::SourceFormat::OpenApi,
-            SourceFormatArg::Cloudformation => hoplab_import::SourceFormat::CloudFormation,
-            SourceFormatArg::Terraform => hoplab_import::SourceFormat::Terraform,
+            SourceFormatArg::Openapi => hoplab::import::SourceFormat::OpenApi,
+            SourceFormatArg::Cloudformation => hoplab::import::SourceFormat::CloudFormation,
+            SourceFormatArg::Terraform => hoplab::import::SourceFormat::Terraform,
         }
     }
 }

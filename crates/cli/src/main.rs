@@ -1,30 +1,42 @@
 //! The `hoplab` command.
 //!
-//! `main` only parses arguments and turns the outcome of [`run`] into an exit code:
-//! 0 when every expectation held, 1 when one did not, 2 when a scenario is invalid or the
-//! run could not start.
+//! [`main`] parses the arguments and hands the subcommand to [`run`], which returns the exit
+//! code of its verdict or a [`Failure`]. A failure is printed once, by the one error printer
+//! ([`error::print`]), and exits 2. Exit codes: 0 when every expectation held, 1 when one did
+//! not, 2 when a scenario is invalid or the run could not start. Each subcommand in
+//! `commands/` is an adapter over the `hoplab` library: arguments in, one library call,
+//! output printed, an exit code out.
 
 mod args;
 mod commands;
+mod error;
 
 use std::process::ExitCode;
 
 use clap::Parser;
 
+use crate::commands::EXIT_UNUSABLE;
+use crate::error::{Context, Failure};
+
 fn main() -> ExitCode {
     let args = args::Cli::parse();
     init_tracing(args.verbose);
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
+    match run(args.command) {
+        Ok(code) => code,
+        Err(failure) => {
+            error::print(&failure);
+            ExitCode::from(EXIT_UNUSABLE)
+        }
+    }
+}
+
+/// Starts the async runtime and runs one subcommand on it.
+fn run(command: args::Command) -> Result<ExitCode, Failure> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
-    {
-        Ok(runtime) => runtime,
-        Err(error) => {
-            eprintln!("hoplab: cannot start the async runtime: {error}");
-            return ExitCode::from(commands::EXIT_UNUSABLE);
-        }
-    };
-    ExitCode::from(runtime.block_on(commands::run(args.command)))
+        .context("hoplab: cannot start the async runtime")?;
+    runtime.block_on(commands::run(command))
 }
 
 /// Logs go to stderr; `RUST_LOG` overrides the level chosen by `-v`.

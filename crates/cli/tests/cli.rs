@@ -239,6 +239,26 @@ fn certs_then_check_agree_with_the_scenario() {
         "api.example.com",
     ]);
     assert_eq!(unusable.status.code(), Some(2));
+
+    // A CERTIFICATE section whose body is no certificate is a verdict, as the JDK gives it.
+    let garbage = dir.path().join("garbage.pem");
+    std::fs::write(
+        &garbage,
+        "-----BEGIN CERTIFICATE-----\n!!!!\n-----END CERTIFICATE-----\n",
+    )
+    .unwrap();
+    let refused = hoplab(&[
+        "check",
+        &garbage.display().to_string(),
+        "--host",
+        "api.example.com",
+    ]);
+    assert_eq!(refused.status.code(), Some(1), "{}", stderr(&refused));
+    assert!(
+        stdout(&refused).contains("Failed to parse server certificates"),
+        "{}",
+        stdout(&refused)
+    );
 }
 
 #[test]

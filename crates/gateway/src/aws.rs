@@ -83,6 +83,14 @@ pub struct ClientError {
 
 /// Maps an integration failure to the client status, body and execution-log line.
 ///
+/// A response is not a failure, whoever wrote it: an ALB's own `400`, `502`, `503` and `504`
+/// pages (`Server: awselb/2.0`), its fixed responses and redirects reach the caller as an
+/// HTTP_PROXY integration passes any response, status, headers and body unchanged, and the
+/// log reads `Received response. Status: 502, …` then `Method completed with status: 502`
+/// (facts §3.9, INFERENCE: no AWS page shows it end to end). Only when `timeoutInMillis` runs
+/// out before the ALB's idle timeout does the caller get API Gateway's own 504
+/// ([`Failure::Timeout`]).
+///
 /// Choices where AWS is silent (see the README's choices table):
 /// - a non-certificate TLS failure is logged as the JDK's `General SSLEngine problem`, unless
 ///   the connection closed before any TLS came back (`closed_before_tls`);

@@ -47,7 +47,8 @@ pub struct RouteConfig {
     pub host: String,
     /// URI port.
     pub port: u16,
-    /// URI path and query, sent as the request target.
+    /// The request target sent to the backend: the URI's path and query, after `/<stage>`
+    /// for a private integration through a VPC link V2 (the scenario's `stage_prefix`).
     pub path_and_query: String,
     /// Where the connection really goes on loopback.
     pub upstream: SocketAddr,
@@ -67,7 +68,7 @@ pub struct RouteConfig {
 pub enum UpstreamVia {
     /// Directly, over the internet, to this target.
     Internet(HopId),
-    /// Through a VPC link to this NLB listener.
+    /// Through a VPC link (V1 or V2) to this NLB or ALB listener.
     VpcLink(HopId),
 }
 

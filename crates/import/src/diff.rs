@@ -298,6 +298,7 @@ mod tests {
             error: error.map(str::to_owned),
             validated: Some(validated.into()),
             target: None,
+            answered_by: None,
             log: Vec::new(),
             trace: HopTrace::default(),
             mismatches: Vec::new(),

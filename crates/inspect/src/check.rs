@@ -30,13 +30,13 @@ pub struct CheckInput {
 ///
 /// # Errors
 ///
-/// [`InspectError::Chain`] when the PEM is malformed or holds no certificate,
-/// [`InspectError::Trust`] when a trust input is unusable. A certificate that is well-formed
-/// PEM but not X.509 is not an error: the server could send it, and API Gateway refuses it
-/// (`General SSLEngine problem`).
+/// [`InspectError::Chain`] when the text holds no complete `CERTIFICATE` section (or its PEM
+/// framing is broken), [`InspectError::Trust`] when a trust input is unusable. A
+/// `CERTIFICATE` section whose body is not a certificate the JDK can parse (not base64, not
+/// X.509, an extension twice, ...) is not an error: it is what the server would send, and API
+/// Gateway's JVM refuses it (`Failed to parse server certificates`), a verdict.
 pub fn check(input: CheckInput) -> Result<CheckReport, InspectError> {
-    let chain =
-        parse_pem_chain(&input.chain_pem).map_err(|source| InspectError::Chain { source })?;
+    let chain = chain_from_pem(&input.chain_pem)?;
     let trust = input.trust.load()?;
     Ok(judge(
         &chain,
@@ -45,6 +45,57 @@ pub fn check(input: CheckInput) -> Result<CheckReport, InspectError> {
         input.at,
         input.insecure_skip_verification,
     ))
+}
+
+/// The certificates of a PEM chain, in order. A `CERTIFICATE` section whose body is not base64
+/// stands as a certificate that does not parse (its raw body), so the verdict says what the JDK
+/// says about it; text with no complete `CERTIFICATE` section is an error.
+fn chain_from_pem(pem: &[u8]) -> Result<Vec<CertificateDer<'static>>, InspectError> {
+    let error = |source| InspectError::Chain { source };
+    match parse_pem_chain(pem) {
+        Ok(chain) => Ok(chain),
+        Err(first) => {
+            let sections = certificate_sections(pem);
+            if sections.is_empty() {
+                return Err(error(first));
+            }
+            Ok(sections
+                .into_iter()
+                .map(|section| {
+                    parse_pem_chain(section)
+                        .ok()
+                        .and_then(|mut ders| ders.pop())
+                        .unwrap_or_else(|| CertificateDer::from(body(section).to_vec()))
+                })
+                .collect())
+        }
+    }
+}
+
+const BEGIN: &[u8] = b"-----BEGIN CERTIFICATE-----";
+const END: &[u8] = b"-----END CERTIFICATE-----";
+
+/// Every complete `CERTIFICATE` section of `pem`, BEGIN and END lines included.
+fn certificate_sections(pem: &[u8]) -> Vec<&[u8]> {
+    let find =
+        |haystack: &[u8], needle: &[u8]| haystack.windows(needle.len()).position(|w| w == needle);
+    let mut sections = Vec::new();
+    let mut rest = pem;
+    while let Some(start) = find(rest, BEGIN) {
+        let Some(end) = find(&rest[start..], END) else {
+            break;
+        };
+        let stop = start + end + END.len();
+        sections.push(&rest[start..stop]);
+        rest = &rest[stop..];
+    }
+    sections
+}
+
+/// A section's body: the text between its BEGIN and END lines, trimmed.
+fn body(section: &[u8]) -> &[u8] {
+    let inner = &section[BEGIN.len()..section.len() - END.len()];
+    inner.trim_ascii()
 }
 
 /// The verdict on a chain already in DER (as [`crate::probe`] receives it).

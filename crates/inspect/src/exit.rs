@@ -4,9 +4,11 @@ use crate::{CheckReport, InspectError};
 
 /// API Gateway would accept the chain.
 pub const EXIT_ACCEPTED: u8 = 0;
-/// API Gateway would refuse the chain.
+/// API Gateway would refuse the chain (also when a `CERTIFICATE` section does not hold a
+/// certificate the JDK can parse: that is the JDK's `Failed to parse server certificates`).
 pub const EXIT_REJECTED: u8 = 1;
-/// No verdict: unreadable file, no certificate, bad PEM, or the server could not be reached.
+/// No verdict: unreadable file, no `CERTIFICATE` section, broken PEM framing, or the server
+/// could not be reached.
 pub const EXIT_UNUSABLE: u8 = 2;
 
 /// The exit code for the outcome of [`crate::check`] or [`crate::probe`].

@@ -208,7 +208,7 @@ fn unusable_chain_input_is_an_error_with_a_clear_message() {
             "certificate chain: pem: no CERTIFICATE section found",
         ),
         (
-            b"-----BEGIN CERTIFICATE-----\n!!!!\n-----END CERTIFICATE-----\n",
+            b"-----BEGIN CERTIFICATE-----\nAAAA\n",
             "certificate chain: pem: ",
         ),
     ];
@@ -228,20 +228,27 @@ fn unusable_chain_input_is_an_error_with_a_clear_message() {
 }
 
 #[test]
-fn a_pem_block_that_is_not_x509_is_refused_as_the_server_would_be() {
-    // Well-formed PEM, but the DER inside is not a certificate: a server could send that, and
-    // API Gateway's TLS engine fails the handshake.
-    let report = run(CheckInput {
-        chain_pem: b"-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n".to_vec(),
-        ..input("good")
-    });
-
-    assert_eq!(
-        report.message.as_deref(),
-        Some("Execution failed due to configuration error: General SSLEngine problem")
-    );
-    assert!(report.chain.is_empty());
-    explains(&report, "Certificate 1 could not be parsed");
+fn a_pem_block_that_is_not_a_certificate_is_refused_as_the_jdk_refuses_it() {
+    // A CERTIFICATE section whose body is not a certificate (not X.509, or not even base64):
+    // the JDK cannot parse it, and API Gateway's JVM fails the handshake before any path check.
+    for body in ["AAAA", "!!!!"] {
+        let pem = format!("-----BEGIN CERTIFICATE-----\n{body}\n-----END CERTIFICATE-----\n");
+        let result = check(CheckInput {
+            chain_pem: pem.into_bytes(),
+            ..input("good")
+        });
+        let report = result.as_ref().expect("a verdict");
+        assert_eq!(
+            report.message.as_deref(),
+            Some(
+                "Execution failed due to configuration error: Failed to parse server certificates"
+            ),
+            "{body}"
+        );
+        assert!(report.chain.is_empty());
+        explains(report, "Certificate 1 could not be parsed");
+        assert_eq!(exit_code(&result), EXIT_REJECTED, "{body}");
+    }
 }
 
 #[test]

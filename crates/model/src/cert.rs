@@ -72,6 +72,27 @@ impl Facts<'_> {
         principal(self.subject)
     }
 
+    /// Why the JDK cannot parse this certificate (`X509CertImpl`), if it cannot.
+    ///
+    /// An empty issuer is refused outright. An empty subject needs a non-empty subjectAltName
+    /// marked critical to stand for it; hoplab-pki marks the extension critical whenever the
+    /// subject is empty, so only its absence (no names at all) remains. A certificate imported
+    /// from PEM files is not known here and is taken as parseable.
+    pub(crate) fn parse_failure(&self) -> Option<ParseFailure> {
+        if self.imported {
+            None
+        } else if self.issuer.is_none() {
+            Some(ParseFailure::EmptyIssuer)
+        } else if self.subject.is_none()
+            && self.dns_names.is_empty()
+            && self.ip_addresses.is_empty()
+        {
+            Some(ParseFailure::EmptySubjectWithoutNames)
+        } else {
+            None
+        }
+    }
+
     /// `"name" (CN=…)`, for sentences.
     pub(crate) fn label(&self) -> String {
         let subject = self.principal();
@@ -81,6 +102,15 @@ impl Facts<'_> {
             format!("{:?} ({subject})", self.name)
         }
     }
+}
+
+/// Why the JDK refuses to parse a certificate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ParseFailure {
+    /// The issuer name is empty (a self-signed certificate with an empty subject).
+    EmptyIssuer,
+    /// The subject is empty and no subjectAltName stands for it.
+    EmptySubjectWithoutNames,
 }
 
 /// A name as Java prints it: `CN=value`, quoted when the value holds special characters, or

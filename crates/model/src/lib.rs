@@ -22,8 +22,9 @@
 //! - `verdict`: the JDK's dispatch, path checks and path building, over those facts.
 //! - `names`: the SNI sent, the NLB's choice by SNI, Apache's hostname verifier.
 //! - `route`: one route through the topology, with its narrative; `route::faults` (target
-//!   faults, the integration timeout, backend TLS versions) and `route::health` (which targets
-//!   get flows).
+//!   faults, the integration timeout, backend TLS versions), `route::health` (which targets
+//!   get flows) and `route::alb` (an ALB listener: its certificate, its rules evaluated with
+//!   `hoplab-alb-rules`, its own answers).
 //! - `render`: [`render_text`].
 //! - `compare`: [`disagreements`] between a prediction and a live run.
 
@@ -164,19 +165,31 @@ pub fn explain(scenario: &Scenario, now: OffsetDateTime) -> Explanation {
     let routes: Vec<RoutePrediction> = scenario
         .routes()
         .iter()
-        .map(|r| route::predict(scenario, &catalog, r, now))
+        .map(|r| {
+            let method = if r.method() == "ANY" {
+                "GET"
+            } else {
+                r.method()
+            };
+            route::predict(scenario, &catalog, r, method, now)
+        })
         .collect();
     let requests = scenario
         .requests()
         .iter()
         .map(|request| {
             let r = &routes[request.route().index()];
+            let route = scenario.route(request.route());
+            // An `ANY` route's outcome may depend on the method (an ALB's rules read it).
+            let own = (route.method() == "ANY" && request.method() != "GET")
+                .then(|| route::predict(scenario, &catalog, route, request.method(), now));
+            let outcome = own.as_ref().unwrap_or(r);
             RequestPrediction {
                 name: request.name().to_owned(),
                 route: (r.method.clone(), r.path.clone()),
-                status: r.status,
-                validated: r.validated.clone(),
-                error: r.error.clone(),
+                status: outcome.status,
+                validated: outcome.validated.clone(),
+                error: outcome.error.clone(),
             }
         })
         .collect();

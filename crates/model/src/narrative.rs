@@ -3,7 +3,7 @@
 use time::format_description::well_known::Rfc3339;
 use time::{Duration, OffsetDateTime};
 
-use crate::cert::{Catalog, Facts, Kind};
+use crate::cert::{Catalog, Facts, Kind, ParseFailure};
 use crate::names::{Compared, HostCheck};
 use crate::verdict::{AnchorSource, Check, CheckFailed, DeadEndReason, Dispatch, Judged, Refusal};
 
@@ -19,6 +19,13 @@ pub(crate) fn verdict(
     now: OffsetDateTime,
 ) -> Vec<String> {
     let mut out = vec![sent_sentence(sender, &judged.sent)];
+    if let Err(Refusal::Unparseable { cert, failure }) = &judged.outcome {
+        out.push(format!(
+            "{}, so the JDK refuses to parse it and fails the handshake before any path check.",
+            parse_flaw(cert, *failure)
+        ));
+        return out;
+    }
     if skip {
         out.push(
             "insecureSkipVerification is on: a self-signed CA certificate (CA:TRUE with \
@@ -81,6 +88,8 @@ pub(crate) fn verdict(
             }
         }
         Err(Refusal::Check(failed)) => out.push(check_sentence(failed, now)),
+        // Said before the dispatch, which never ran.
+        Err(Refusal::Unparseable { .. }) => {}
         Err(Refusal::Building { dead_end, rejected }) => {
             if let Some((path, anchor, failed)) = rejected.first() {
                 let chain: Vec<String> = path.iter().map(|c| format!("{:?}", c.name)).collect();
@@ -135,6 +144,24 @@ pub(crate) fn flaw(judged: &Judged<'_, '_>, host: &str, now: OffsetDateTime) -> 
             (None, _) => "its chain does not reach a trusted CA".to_owned(),
         }),
         Err(Refusal::Hostname(_)) => Some(format!("it does not name `{host}`")),
+        Err(Refusal::Unparseable { cert, failure }) => Some(format!(
+            "the JDK cannot parse it: {}",
+            parse_flaw(cert, *failure)
+        )),
+    }
+}
+
+/// What makes a certificate unparseable for the JDK, as a clause naming it.
+fn parse_flaw(cert: &Facts<'_>, failure: ParseFailure) -> String {
+    match failure {
+        ParseFailure::EmptyIssuer => format!(
+            "{} is self-signed with an empty subject, which leaves its issuer name empty",
+            cert.label()
+        ),
+        ParseFailure::EmptySubjectWithoutNames => format!(
+            "{} has an empty subject and no subjectAltName to stand for it",
+            cert.label()
+        ),
     }
 }
 
@@ -228,10 +255,6 @@ fn check_sentence(failed: &CheckFailed<'_, '_>, now: OffsetDateTime) -> String {
         ),
         Check::PathLength => format!(
             "{} is deeper than a pathLenConstraint allows.",
-            cert.label()
-        ),
-        Check::EmptyIssuer => format!(
-            "{} has an empty issuer name, so the name chaining check fails.",
             cert.label()
         ),
         Check::NameChaining => format!(

@@ -6,10 +6,11 @@
 
 use hoplab_scenario::{
     Backend, CertId, CertRef, ListenerProtocol, Route, Scenario, Scheme, Target, TargetGroup,
-    TargetGroupProtocol, TargetProtocol, TlsListener,
+    TargetGroupProtocol, TargetProtocol, TargetType, TlsListener,
 };
 use time::OffsetDateTime;
 
+mod alb;
 mod faults;
 mod health;
 
@@ -33,6 +34,9 @@ const NLB_DOES_NOT_VALIDATE: &str =
 struct Cx<'a, 's> {
     catalog: &'a Catalog<'s>,
     route: &'s Route,
+    /// The request's method (an `ANY` route's prediction uses `GET`): an ALB's rules may
+    /// read it.
+    method: &'a str,
     now: OffsetDateTime,
 }
 
@@ -55,6 +59,7 @@ enum Front<'s> {
 }
 
 /// One possible path of a request: through one target of the group.
+#[derive(Clone)]
 struct Flow {
     target: String,
     hops: Vec<String>,
@@ -105,6 +110,12 @@ impl Flow {
         ));
     }
 
+    /// This flow, concluded (see [`Flow::conclude`]).
+    fn concluded(mut self) -> Self {
+        self.conclude();
+        self
+    }
+
     fn conclude(&mut self) {
         if let Some(error) = &self.error {
             let body = if self.status == 504 {
@@ -121,19 +132,21 @@ impl Flow {
     }
 }
 
-/// Predicts one route.
+/// Predicts one route for a request with `method`.
 pub(crate) fn predict(
     scenario: &Scenario,
     catalog: &Catalog<'_>,
     route: &Route,
+    method: &str,
     now: OffsetDateTime,
 ) -> RoutePrediction {
     let cx = Cx {
         catalog,
         route,
+        method,
         now,
     };
-    let (via, flows, group) = match route.backend() {
+    let (via, flows, chooser) = match route.backend() {
         Backend::Internet(target) => (
             "INTERNET".to_owned(),
             vec![cx.flow(Front::Direct {
@@ -142,6 +155,33 @@ pub(crate) fn predict(
             })],
             None,
         ),
+        Backend::VpcLink(id)
+            if matches!(
+                scenario
+                    .target_group(scenario.listener(id).target_group())
+                    .target_type(),
+                TargetType::Alb(_)
+            ) =>
+        {
+            let listener = scenario.listener(id);
+            let group = scenario.target_group(listener.target_group());
+            let TargetType::Alb(alb) = group.target_type() else {
+                unreachable!("the guard matched an alb target group");
+            };
+            let nlb = scenario.nlb(listener.nlb()).name();
+            let alb = scenario.alb_listener(alb);
+            let flows = alb::flows(&cx, scenario, alb, Some((nlb, listener.port())));
+            let via = format!(
+                "VPC_LINK to {} (TCP) → {}",
+                listener.hop_name(),
+                alb.hop_name()
+            );
+            (
+                via,
+                flows.into_iter().map(Flow::concluded).collect(),
+                Some(Chooser::Alb),
+            )
+        }
         Backend::VpcLink(id) => {
             let listener = scenario.listener(id);
             let nlb = scenario.nlb(listener.nlb()).name();
@@ -150,6 +190,7 @@ pub(crate) fn predict(
             let (targets, health) = health::routable(
                 group.health_check(),
                 group.name(),
+                "NLB",
                 group
                     .targets()
                     .iter()
@@ -189,11 +230,48 @@ pub(crate) fn predict(
                     protocol.as_str()
                 ),
                 flows,
-                Some(group),
+                Some(Chooser::Nlb(group)),
+            )
+        }
+        Backend::VpcLinkAlb(id) => {
+            let listener = scenario.alb_listener(id);
+            let flows = alb::flows(&cx, scenario, listener, None);
+            let via = format!(
+                "VPC_LINK (V2) to {} ({})",
+                listener.hop_name(),
+                listener.protocol().as_str()
+            );
+            (
+                via,
+                flows.into_iter().map(Flow::concluded).collect(),
+                Some(Chooser::Alb),
+            )
+        }
+        Backend::NoListener { .. } => {
+            let hop = scenario.backend_name(route.backend());
+            let mut flow = Flow::new("", vec!["gateway".to_owned()]);
+            flow.say(format!(
+                "Nothing listens on {hop}: the load balancer has no listener on the URI's \
+                 port, so the VPC link's connection is refused, a connectivity failure API \
+                 Gateway reports as an internal error."
+            ));
+            flow.fail(INTERNAL_ERROR);
+            (
+                format!("VPC_LINK to {hop} (no listener)"),
+                vec![flow.concluded()],
+                None,
             )
         }
     };
-    combine(route, via, flows, group)
+    combine(route, via, flows, chooser)
+}
+
+/// Who picks among a route's targets, when it has several.
+enum Chooser<'s> {
+    /// An NLB, by flow hash, among this group's targets.
+    Nlb(&'s TargetGroup),
+    /// An ALB, per request, by its rules' weights and its groups' algorithms.
+    Alb,
 }
 
 /// Folds the flows (one per target) into one prediction, led by the first target's.
@@ -201,7 +279,7 @@ fn combine(
     route: &Route,
     via: String,
     flows: Vec<Flow>,
-    group: Option<&TargetGroup>,
+    chooser: Option<Chooser<'_>>,
 ) -> RoutePrediction {
     let mut flows = flows.into_iter();
     let Some(first) = flows.next() else {
@@ -230,20 +308,34 @@ fn combine(
         };
     };
     let others: Vec<Flow> = flows.collect();
+    // A flow the ALB answers itself reaches no target.
     let targets: Vec<String> = std::iter::once(first.target.clone())
         .chain(others.iter().map(|f| f.target.clone()))
+        .filter(|t| !t.is_empty())
         .collect();
     let mut narrative = first.narrative;
     let mut unpredictable = first.unpredictable;
     let mut alternatives = Vec::new();
-    if let (Some(group), false) = (group, others.is_empty()) {
-        narrative.push(format!(
-            "Target group {:?} has {} targets and the NLB picks one per connection by flow \
-             hash; this follows the first, {:?}.",
-            group.name(),
-            others.len() + 1,
-            first.target
-        ));
+    if let (Some(chooser), false) = (chooser, others.is_empty()) {
+        narrative.push(match chooser {
+            Chooser::Nlb(group) => format!(
+                "Target group {:?} has {} targets and the NLB picks one per connection by \
+                 flow hash; this follows the first, {:?}.",
+                group.name(),
+                others.len() + 1,
+                first.target
+            ),
+            Chooser::Alb => format!(
+                "The ALB picks among {} outcomes per request (weighted target groups, and \
+                 each group's algorithm); this follows the first{}.",
+                others.len() + 1,
+                if first.target.is_empty() {
+                    String::new()
+                } else {
+                    format!(", through {:?}", first.target)
+                }
+            ),
+        });
         for other in others {
             unpredictable = unpredictable.or(other.unpredictable);
             if (other.status, &other.validated, &other.error)
@@ -477,8 +569,9 @@ impl<'s> Cx<'_, 's> {
             return flow;
         }
 
-        match (group.protocol(), target.protocol()) {
-            (TargetGroupProtocol::Tcp, TargetProtocol::Http) => {
+        // Behind a TLS listener the group is TCP or TLS (validation refuses the others).
+        match (group.protocol().encrypted(), target.protocol()) {
+            (false, TargetProtocol::Http) => {
                 if gateway.passed {
                     flow.say(format!(
                         "The NLB decrypts and forwards plaintext to target {:?} (target group \
@@ -489,7 +582,7 @@ impl<'s> Cx<'_, 's> {
                     faults::answer(&mut flow, target, self.route.timeout_ms());
                 }
             }
-            (TargetGroupProtocol::Tcp, TargetProtocol::Https { .. }) => {
+            (false, TargetProtocol::Https { .. }) => {
                 if gateway.passed {
                     flow.say(format!(
                         "Target group {:?} is TCP, so the NLB forwards the decrypted bytes as \
@@ -502,7 +595,7 @@ impl<'s> Cx<'_, 's> {
                     flow.fail(INTERNAL_ERROR);
                 }
             }
-            (TargetGroupProtocol::Tls, TargetProtocol::Https { certificate: id }) => {
+            (true, TargetProtocol::Https { certificate: id }) => {
                 let certificate = self.catalog.leaf(id).name;
                 let sent = self.catalog.chain_sent(id);
                 let key_matches = sent.first().is_some_and(|c| c.id == CertRef::Leaf(id));
@@ -561,7 +654,7 @@ impl<'s> Cx<'_, 's> {
                     }
                 }
             }
-            (TargetGroupProtocol::Tls, TargetProtocol::Http) => {
+            (true, TargetProtocol::Http) => {
                 if gateway.passed {
                     flow.say(format!(
                         "Target group {:?} is TLS but target {:?} speaks plain HTTP, so the \

@@ -3,6 +3,8 @@
 //! The same rules as the JDK's `PKIXValidator` and Apache's hostname verifier, restated over
 //! [`Facts`] instead of parsed certificates:
 //!
+//! 0. Every sent certificate must parse: JSSE refuses an empty issuer, and an empty subject
+//!    with no subjectAltName, before any path check (`Failed to parse server certificates`).
 //! 1. Anchors are the trusted authorities; with `insecureSkipVerification` also every sent
 //!    certificate that is a self-signed CA with keyCertSign (its validity is then checked).
 //! 2. Dispatch on the chain as sent: walk it while each certificate is the issuer of the one
@@ -18,7 +20,7 @@
 use serde::Serialize;
 use time::OffsetDateTime;
 
-use crate::cert::{Catalog, Facts};
+use crate::cert::{Catalog, Facts, ParseFailure};
 use crate::names::{self, HostCheck};
 
 /// Longest path (without its anchor) the builder tries, as the live builder.
@@ -54,7 +56,6 @@ pub(crate) enum Check {
     NotCa,
     PathLength,
     Validity,
-    EmptyIssuer,
     NameChaining,
     Signature,
 }
@@ -70,10 +71,6 @@ impl Check {
                  this cert must be the last cert in the certification path"
             }
             Check::Validity => "validity check failed",
-            Check::EmptyIssuer => {
-                "subject/issuer name chaining check failed: \
-                 empty/null issuer DN in certificate is invalid"
-            }
             Check::NameChaining => "subject/issuer name chaining check failed",
             Check::Signature => "signature check failed",
         }
@@ -120,9 +117,17 @@ pub(crate) enum DeadEndReason {
     SignatureMismatch,
 }
 
+/// JSSE's text for a sent certificate it cannot parse.
+pub(crate) const UNPARSEABLE: &str = "Failed to parse server certificates";
+
 /// Why the chain was refused.
 #[derive(Debug, Clone)]
 pub(crate) enum Refusal<'c, 's> {
+    /// A sent certificate cannot be parsed: the handshake fails before any path check.
+    Unparseable {
+        cert: &'c Facts<'s>,
+        failure: ParseFailure,
+    },
     /// A path check failed on a chain validated as sent (or on a root trusted through skip).
     Check(CheckFailed<'c, 's>),
     /// No valid path could be built.
@@ -143,6 +148,7 @@ impl Refusal<'_, '_> {
                 "PKIX path validation failed: java.security.cert.CertPathValidatorException: {}",
                 failed.check.reason()
             ),
+            Refusal::Unparseable { .. } => UNPARSEABLE.to_owned(),
             Refusal::Building { .. } => PATH_BUILDING_FAILED.to_owned(),
             Refusal::Hostname(_) => format!(
                 "Host name '{host}' does not match the certificate subject provided by the peer ({})",
@@ -191,6 +197,14 @@ pub(crate) fn judge<'c, 's>(
         });
         return judged;
     };
+    let unparseable = judged
+        .sent
+        .iter()
+        .find_map(|&cert| cert.parse_failure().map(|failure| (cert, failure)));
+    if let Some((cert, failure)) = unparseable {
+        judged.outcome = Err(Refusal::Unparseable { cert, failure });
+        return judged;
+    }
     let chain = judged.sent.clone();
     let (dispatch, route) = dispatch(&chain, &anchors);
     judged.dispatch = dispatch;
@@ -381,9 +395,6 @@ fn validate_path<'c, 's>(
                 expired,
                 ..fail(Check::Validity)
             });
-        }
-        if cert.issuer.is_none() {
-            return Err(fail(Check::EmptyIssuer));
         }
         if cert.issuer != above.subject {
             return Err(fail(Check::NameChaining));

@@ -29,6 +29,8 @@ dns_names = ["api.example.com"]
 
 const SSL_ENGINE: &str = "Execution failed due to configuration error: General SSLEngine problem";
 const BUILDING: &str = "Execution failed due to configuration error: PKIX path building failed: sun.security.provider.certpath.SunCertPathBuilderException: unable to find valid certification path to requested target";
+const UNPARSEABLE: &str =
+    "Execution failed due to configuration error: Failed to parse server certificates";
 const VALIDITY: &str = "Execution failed due to configuration error: PKIX path validation failed: java.security.cert.CertPathValidatorException: validity check failed";
 
 fn scenario(extra: &str) -> Scenario {
@@ -356,6 +358,7 @@ chain = ["missing-intermediate", "int"]
 
 [certificates.self-signed]
 self_signed = true
+common_name = "api.example.com"
 dns_names = ["api.example.com"]
 "#;
     let cases = [
@@ -373,6 +376,43 @@ dns_names = ["api.example.com"]
         ))
         .await;
         assert_outcome(&r, 500, Some("nlb:internal:443"), Some(error));
+    }
+}
+
+/// JSSE parses every sent certificate before any path check: an empty issuer, or an empty
+/// subject with no subjectAltName to stand for it, fails the handshake with its own message,
+/// even with `insecureSkipVerification`.
+#[tokio::test(flavor = "multi_thread")]
+async fn certificates_the_jdk_cannot_parse_fail_before_any_path_check() {
+    let certs = r#"
+[certificates.self-signed-no-subject]
+self_signed = true
+dns_names = ["api.example.com"]
+
+[certificates.no-subject-no-names]
+issuer = "int"
+
+[certificates.no-subject-with-names]
+issuer = "int"
+dns_names = ["api.example.com"]
+"#;
+    let cases = [
+        ("self-signed-no-subject", true, Some(UNPARSEABLE)),
+        ("no-subject-no-names", true, Some(UNPARSEABLE)),
+        ("no-subject-no-names", false, Some(UNPARSEABLE)),
+        // A critical subjectAltName stands for the empty subject.
+        ("no-subject-with-names", false, None),
+    ];
+    for (certificate, skip, error) in cases {
+        let r = predict(&listener_serving(
+            certs,
+            certificate,
+            "https://api.example.com/",
+            skip,
+        ))
+        .await;
+        let status = if error.is_some() { 500 } else { 200 };
+        assert_outcome(&r, status, Some("nlb:internal:443"), error);
     }
 }
 
@@ -512,11 +552,8 @@ issuer = "int"
             Some(mismatch("api.example.com", "CN=api.example.com")),
         ),
         ("star-com", "example.com", Some(mismatch("example.com", ""))),
-        (
-            "no-names",
-            "api.example.com",
-            Some(mismatch("api.example.com", "")),
-        ),
+        // Without names the JDK cannot even parse it (see the test below).
+        ("no-names", "api.example.com", Some(UNPARSEABLE.to_owned())),
         (
             "good",
             "api.example.com.",

@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use hoplab_hop::{HealthChecker, HealthTable, ServeOptions, local_addr};
+use hoplab_hop::{HealthChecker, ServeOptions, group_health, local_addr};
 use hoplab_trace::{Connection, EventLog, HopId, Observation};
 use tokio::net::{TcpListener, TcpStream};
 use tokio_util::sync::CancellationToken;
@@ -140,30 +140,14 @@ impl Handler {
                 )
             }
         };
-        let (healthy_threshold, unhealthy_threshold) = group
-            .health_check
-            .as_ref()
-            .map_or((1, 1), |c| (c.healthy_threshold, c.unhealthy_threshold));
-        let table = Arc::new(HealthTable::new(
-            hop.clone(),
-            group.name.clone(),
-            group.targets.iter().map(|t| t.hop.clone()).collect(),
-            healthy_threshold,
-            unhealthy_threshold,
-            events.clone(),
-        ));
-        let checker = match &group.health_check {
-            Some(check) if !group.targets.is_empty() => Some(HealthChecker::new(
-                &hop,
-                &group.name,
-                group.targets.clone(),
-                check,
-                addr,
-                Arc::clone(&table),
-                events.clone(),
-            )?),
-            _ => None,
-        };
+        let (table, checker) = group_health(
+            &hop,
+            &group.name,
+            &group.targets,
+            group.health_check.as_ref(),
+            addr,
+            &events,
+        )?;
         let name = group.name.clone();
         let forwarder = Forwarder::new(&hop, events.clone(), group, backend_versions, table)?;
         let handler = Handler {

@@ -8,7 +8,7 @@
 
 use std::sync::Arc;
 
-use hoplab_hop::tls_server_config;
+use hoplab_hop::{certificate_name_matches, tls_server_config};
 use hoplab_trace::{CertSummary, HopId};
 use rustls::ServerConfig;
 use rustls::sign::CertifiedKey;
@@ -97,57 +97,11 @@ impl CertificateSelector {
         };
         self.list
             .iter()
-            .find(|(names, _)| names.iter().any(|pattern| name_matches(pattern, sni)))
+            .find(|(names, _)| {
+                names
+                    .iter()
+                    .any(|pattern| certificate_name_matches(pattern, sni))
+            })
             .map_or(&self.default, |(_, choice)| choice)
-    }
-}
-
-/// Whether the certificate DNS name `pattern` covers the host `name`, case-insensitively.
-///
-/// A pattern `*.example.com` stands for exactly one left-most label: it matches
-/// `api.example.com` but neither `example.com` nor `a.b.example.com`. Other uses of `*` match
-/// nothing but themselves.
-pub(crate) fn name_matches(pattern: &str, name: &str) -> bool {
-    let pattern = pattern.strip_suffix('.').unwrap_or(pattern);
-    let name = name.strip_suffix('.').unwrap_or(name);
-    if pattern.is_empty() || name.is_empty() {
-        return false;
-    }
-    match pattern.strip_prefix("*.") {
-        Some(parent) => match name.split_once('.') {
-            Some((label, rest)) => {
-                !label.is_empty() && !parent.is_empty() && rest.eq_ignore_ascii_case(parent)
-            }
-            None => false,
-        },
-        None => pattern.eq_ignore_ascii_case(name),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn exact_names_match_case_insensitively() {
-        assert!(name_matches("api.example.com", "api.example.com"));
-        assert!(name_matches("API.Example.com", "api.example.COM"));
-        assert!(name_matches("api.example.com.", "api.example.com"));
-        assert!(!name_matches("api.example.com", "www.example.com"));
-        assert!(!name_matches("example.com", "api.example.com"));
-        assert!(!name_matches("", ""));
-    }
-
-    #[test]
-    fn wildcards_cover_exactly_one_left_most_label() {
-        assert!(name_matches("*.example.com", "api.example.com"));
-        assert!(name_matches("*.Example.com", "API.example.com"));
-        assert!(!name_matches("*.example.com", "example.com"));
-        assert!(!name_matches("*.example.com", "a.b.example.com"));
-        assert!(!name_matches("*.example.com", ".example.com"));
-        assert!(!name_matches("*", "localhost"));
-        assert!(!name_matches("*.", "localhost"));
-        assert!(!name_matches("api*.example.com", "api1.example.com"));
-        assert!(!name_matches("*.*.example.com", "a.b.example.com"));
     }
 }

@@ -6,6 +6,7 @@ use std::collections::{HashMap, HashSet};
 use crate::chain::Cert;
 use crate::checks;
 use crate::explain::AnchorSource;
+use crate::names::CanonicalName;
 use crate::trust::TrustStore;
 
 /// One trust anchor, parsed.
@@ -17,7 +18,7 @@ pub(crate) struct Anchor<'a> {
 /// The anchors one verdict may end a path at.
 pub(crate) struct Anchors<'a> {
     list: Vec<Anchor<'a>>,
-    by_subject: HashMap<&'a [u8], Vec<usize>>,
+    by_subject: HashMap<CanonicalName, Vec<usize>>,
 }
 
 impl<'a> Anchors<'a> {
@@ -48,9 +49,12 @@ impl<'a> Anchors<'a> {
                 }
             }
         }
-        let mut by_subject: HashMap<&'a [u8], Vec<usize>> = HashMap::new();
+        let mut by_subject: HashMap<CanonicalName, Vec<usize>> = HashMap::new();
         for (i, anchor) in list.iter().enumerate() {
-            by_subject.entry(anchor.cert.subject()).or_default().push(i);
+            by_subject
+                .entry(anchor.cert.subject().clone())
+                .or_default()
+                .push(i);
         }
         Anchors { list, by_subject }
     }
@@ -64,8 +68,8 @@ impl<'a> Anchors<'a> {
         })
     }
 
-    /// Indices of the anchors whose subject is `name` (DER).
-    pub(crate) fn with_subject(&self, name: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    /// Indices of the anchors whose subject is `name`.
+    pub(crate) fn with_subject(&self, name: &CanonicalName) -> impl Iterator<Item = usize> + '_ {
         self.by_subject.get(name).into_iter().flatten().copied()
     }
 
@@ -73,6 +77,34 @@ impl<'a> Anchors<'a> {
     pub(crate) fn get(&self, index: usize) -> &Anchor<'a> {
         &self.list[index]
     }
+}
+
+/// `AdaptableX509CertSelector`: whether `anchor` (already named as `child`'s issuer) may be
+/// tried for `child`. When `child` has an authority key identifier, a key identifier in it must
+/// equal the anchor's subject key identifier (an anchor without one is not excluded), and an
+/// issuer serial number in it must equal the serial of a version 3 anchor.
+pub(crate) fn selects(anchor: &Cert<'_>, child: &Cert<'_>) -> bool {
+    let Some(aki) = child.authority_key_id() else {
+        return true;
+    };
+    if let (Some(id), Some(ski)) = (aki.key_id, anchor.subject_key_id())
+        && id != ski
+    {
+        return false;
+    }
+    if let Some(serial) = aki.serial
+        && anchor.is_v3()
+        && !same_serial(serial, anchor.serial())
+    {
+        return false;
+    }
+    true
+}
+
+/// Serial numbers compared as integers (leading zero bytes do not count).
+fn same_serial(a: &[u8], b: &[u8]) -> bool {
+    let trim = |s: &[u8]| -> Vec<u8> { s.iter().copied().skip_while(|b| *b == 0).collect() };
+    trim(a) == trim(b)
 }
 
 /// What AWS requires of a private root under `insecureSkipVerification`: self-issued, signed by

@@ -1,13 +1,15 @@
 //! Certificates parsed once per verdict, and the facts the JDK checks read from them.
 
+use std::cell::Cell;
 use std::net::IpAddr;
 
 use ::time::OffsetDateTime;
 use x509_parser::extensions::{ExtendedKeyUsage, KeyUsage, ParsedExtension};
 use x509_parser::prelude::*;
 
-use crate::summary::{CertSummary, ip_from_bytes};
-use crate::x500::java_principal;
+use hoplab_cert::{CertSummary, ip_from_bytes, java_principal};
+
+use crate::names::CanonicalName;
 
 /// OID of the Netscape certificate type extension.
 const OID_NS_CERT_TYPE: &str = "2.16.840.1.113730.1.1";
@@ -16,25 +18,55 @@ const OID_NS_CERT_TYPE: &str = "2.16.840.1.113730.1.1";
 pub(crate) struct Cert<'a> {
     der: &'a [u8],
     x509: X509Certificate<'a>,
+    subject: CanonicalName,
+    issuer: CanonicalName,
+    /// Whether the JDK's name-constraints check has added the common name to this
+    /// certificate's subjectAltName list (it changes the certificate object it checks).
+    common_name_joined: Cell<bool>,
 }
 
 impl<'a> Cert<'a> {
-    /// Parses one DER certificate; trailing bytes after it, or an extension that appears
-    /// twice, are errors.
+    /// Parses one DER certificate as the JDK's `CertificateFactory` does; the error is the
+    /// JDK's reason for refusing it.
+    ///
+    /// Beyond well-formed X.509, the JDK refuses: an extension that appears twice, an outer
+    /// signature algorithm that differs from the one inside the signed part, an empty issuer,
+    /// and an empty subject in a version 1 certificate, or in one with extensions unless a
+    /// non-empty subjectAltName extension marked critical stands for it.
     pub(crate) fn parse(der: &'a [u8]) -> Result<Self, String> {
         let (rest, x509) = X509Certificate::from_der(der).map_err(|e| e.to_string())?;
         if !rest.is_empty() {
             return Err(format!("{} bytes after the certificate", rest.len()));
         }
-        // The JDK's `CertificateExtensions` refuses to decode a certificate that repeats an
-        // extension ("Duplicate extensions not allowed").
         let extensions = x509.extensions();
         for (i, ext) in extensions.iter().enumerate() {
             if extensions[..i].iter().any(|e| e.oid == ext.oid) {
-                return Err(format!("duplicate extension {}", ext.oid.to_id_string()));
+                return Err("Duplicate extensions not allowed".to_owned());
             }
         }
-        Ok(Cert { der, x509 })
+        if !same_algorithm(&x509.signature_algorithm, &x509.tbs_certificate.signature) {
+            return Err("Signature algorithm mismatch".to_owned());
+        }
+        let subject = CanonicalName::of(&x509.tbs_certificate.subject);
+        let issuer = CanonicalName::of(&x509.tbs_certificate.issuer);
+        if issuer.is_empty() {
+            return Err("Empty issuer DN not allowed in X509Certificates".to_owned());
+        }
+        if subject.is_empty() {
+            if x509.tbs_certificate.version == X509Version::V1 {
+                return Err("Empty subject DN not allowed in v1 certificate".to_owned());
+            }
+            if !x509.extensions().is_empty() {
+                subject_alt_name_stands_for_subject(&x509)?;
+            }
+        }
+        Ok(Cert {
+            der,
+            x509,
+            subject,
+            issuer,
+            common_name_joined: Cell::new(false),
+        })
     }
 
     /// The whole DER encoding.
@@ -47,14 +79,14 @@ impl<'a> Cert<'a> {
         &self.x509
     }
 
-    /// DER encoding of the subject name (the JDK compares names by their encoding here).
-    pub(crate) fn subject(&self) -> &'a [u8] {
-        self.x509.tbs_certificate.subject.as_raw()
+    /// The subject, compared as the JDK compares names.
+    pub(crate) fn subject(&self) -> &CanonicalName {
+        &self.subject
     }
 
-    /// DER encoding of the issuer name.
-    pub(crate) fn issuer(&self) -> &'a [u8] {
-        self.x509.tbs_certificate.issuer.as_raw()
+    /// The issuer, compared as the JDK compares names.
+    pub(crate) fn issuer(&self) -> &CanonicalName {
+        &self.issuer
     }
 
     /// DER encoding of the SubjectPublicKeyInfo.
@@ -65,11 +97,6 @@ impl<'a> Cert<'a> {
     /// Whether subject and issuer are the same name.
     pub(crate) fn self_issued(&self) -> bool {
         self.subject() == self.issuer()
-    }
-
-    /// Whether the issuer name has no relative distinguished names.
-    pub(crate) fn issuer_is_empty(&self) -> bool {
-        self.x509.tbs_certificate.issuer.iter().next().is_none()
     }
 
     /// The subject as Java prints it.
@@ -94,6 +121,42 @@ impl<'a> Cert<'a> {
             Ok(Some(bc)) if bc.value.ca => Some(bc.value.path_len_constraint.unwrap_or(u32::MAX)),
             _ => None,
         }
+    }
+
+    /// The authorityKeyIdentifier extension's key identifier and issuer serial, when present.
+    pub(crate) fn authority_key_id(&self) -> Option<AuthorityKeyId<'_>> {
+        self.x509
+            .iter_extensions()
+            .find_map(|ext| match ext.parsed_extension() {
+                ParsedExtension::AuthorityKeyIdentifier(aki) => Some(AuthorityKeyId {
+                    key_id: aki.key_identifier.as_ref().map(|k| k.0),
+                    serial: aki.authority_cert_serial,
+                }),
+                _ => None,
+            })
+    }
+
+    /// The subjectAltName extension's encoded value, when present.
+    pub(crate) fn subject_alt_name_value(&self) -> Option<&[u8]> {
+        self.x509
+            .iter_extensions()
+            .find(|ext| ext.oid.to_id_string() == "2.5.29.17")
+            .map(|ext| ext.value)
+    }
+
+    /// The subjectKeyIdentifier extension's value, when present.
+    pub(crate) fn subject_key_id(&self) -> Option<&[u8]> {
+        self.x509
+            .iter_extensions()
+            .find_map(|ext| match ext.parsed_extension() {
+                ParsedExtension::SubjectKeyIdentifier(ski) => Some(ski.0),
+                _ => None,
+            })
+    }
+
+    /// The serial number's bytes.
+    pub(crate) fn serial(&self) -> &[u8] {
+        self.x509.tbs_certificate.raw_serial()
     }
 
     /// The keyUsage extension, when present.
@@ -135,12 +198,14 @@ impl<'a> Cert<'a> {
 
     /// dNSName and iPAddress subjectAltNames, in certificate order, as
     /// `X509Certificate.getSubjectAlternativeNames()` lists them; empty when the extension is
-    /// absent or malformed.
+    /// absent or malformed. After the JDK's name-constraints check added the common name to
+    /// the list, it is there too, last.
     pub(crate) fn alt_names(&self) -> Vec<AltName> {
         let Ok(Some(san)) = self.x509.subject_alternative_name() else {
             return Vec::new();
         };
-        san.value
+        let mut names: Vec<AltName> = san
+            .value
             .general_names
             .iter()
             .filter_map(|name| match name {
@@ -148,7 +213,53 @@ impl<'a> Cert<'a> {
                 GeneralName::IPAddress(bytes) => ip_from_bytes(bytes).map(AltName::Ip),
                 _ => None,
             })
-            .collect()
+            .collect();
+        if self.common_name_joined.get() {
+            match self.common_name_as_alt_name() {
+                Some(AltName::Ip(ip)) if !names.iter().any(|n| matches!(n, AltName::Ip(_))) => {
+                    names.push(AltName::Ip(ip));
+                }
+                Some(AltName::Dns(dns)) if !names.iter().any(|n| matches!(n, AltName::Dns(_))) => {
+                    names.push(AltName::Dns(dns));
+                }
+                _ => {}
+            }
+        }
+        names
+    }
+
+    /// The most specific common name as the JDK's name-constraints check reads it: an IP
+    /// address when it is an IP literal, a DNS name when it is a valid one (letters, digits
+    /// and hyphens, no empty label, no wildcard), else nothing.
+    pub(crate) fn common_name_as_alt_name(&self) -> Option<AltName> {
+        let cn = self.common_name()?;
+        if let Ok(ip) = cn.parse::<IpAddr>() {
+            // Java reads an IPv4-mapped IPv6 literal as the IPv4 address.
+            let ip = match ip {
+                IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(ip, IpAddr::V4),
+                v4 => v4,
+            };
+            return Some(AltName::Ip(ip));
+        }
+        let valid = !cn.is_empty()
+            && cn.split('.').all(|label| {
+                label
+                    .bytes()
+                    .next()
+                    .is_some_and(|b| b.is_ascii_alphanumeric())
+                    && label
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            });
+        valid.then_some(AltName::Dns(cn))
+    }
+
+    /// Records that the JDK's name-constraints check added the common name to this
+    /// certificate's subjectAltName list; only a certificate with that extension keeps it.
+    pub(crate) fn join_common_name_to_alt_names(&self) {
+        if matches!(self.x509.subject_alternative_name(), Ok(Some(_))) {
+            self.common_name_joined.set(true);
+        }
     }
 
     /// The most specific common name of the subject (the last one encoded), if any.
@@ -175,6 +286,58 @@ impl<'a> Cert<'a> {
             sha256: crate::fingerprint(self.der),
         })
     }
+}
+
+/// `AlgorithmId.equals`: the same OID and the same parameters.
+fn same_algorithm(a: &AlgorithmIdentifier<'_>, b: &AlgorithmIdentifier<'_>) -> bool {
+    let params = |alg: &AlgorithmIdentifier<'_>| {
+        alg.parameters
+            .as_ref()
+            .map(|p| (p.header.tag().0, p.data.to_vec()))
+    };
+    a.algorithm == b.algorithm && params(a) == params(b)
+}
+
+/// `X509CertInfo.verifyCert`: a certificate with an empty subject needs a non-empty, critical
+/// subjectAltName extension.
+fn subject_alt_name_stands_for_subject(x509: &X509Certificate<'_>) -> Result<(), String> {
+    let Some(ext) = x509
+        .extensions()
+        .iter()
+        .find(|e| e.oid.to_id_string() == "2.5.29.17")
+    else {
+        return Err(
+            "X.509 Certificate is incomplete: subject field is empty, and \
+                    SubjectAlternativeName extension is absent"
+                .to_owned(),
+        );
+    };
+    match ext.parsed_extension() {
+        ParsedExtension::SubjectAlternativeName(san) if !san.general_names.is_empty() => {}
+        _ => {
+            return Err(
+                "X.509 Certificate is incomplete: subject field is empty, and \
+                        SubjectAlternativeName extension is empty"
+                    .to_owned(),
+            );
+        }
+    }
+    if !ext.critical {
+        return Err(
+            "X.509 Certificate is incomplete: SubjectAlternativeName extension MUST be \
+                    marked critical when subject field is empty"
+                .to_owned(),
+        );
+    }
+    Ok(())
+}
+
+/// An authorityKeyIdentifier's parts the path builder and validator compare.
+pub(crate) struct AuthorityKeyId<'a> {
+    /// keyIdentifier.
+    pub(crate) key_id: Option<&'a [u8]>,
+    /// authorityCertSerialNumber.
+    pub(crate) serial: Option<&'a [u8]>,
 }
 
 /// One subjectAltName entry the hostname verifier looks at.

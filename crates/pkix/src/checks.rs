@@ -68,11 +68,10 @@ pub(crate) fn validity(cert: &Cert<'_>, now: OffsetDateTime) -> Result<(), Windo
     }
 }
 
-/// `BasicChecker.verifyNameChaining`: the issuer must be non-empty and equal the previous subject.
+/// `BasicChecker.verifyNameChaining`: the issuer must equal the previous subject (an empty
+/// issuer never gets here: the JDK does not parse such a certificate).
 pub(crate) fn name_chaining(cert: &Cert<'_>, above: &Cert<'_>) -> Result<(), PathCheck> {
-    if cert.issuer_is_empty() {
-        Err(PathCheck::EmptyIssuer)
-    } else if cert.issuer() != above.subject() {
+    if cert.issuer() != above.subject() {
         Err(PathCheck::NameChaining)
     } else {
         Ok(())

@@ -3,8 +3,8 @@
 use serde::Serialize;
 
 use crate::hostname::HostnameCheck;
-use crate::rejection::{EndEntityCheck, PathCheck};
-use crate::summary::CertSummary;
+use crate::rejection::{AnchorProblem, EndEntityCheck, PathCheck};
+use hoplab_cert::CertSummary;
 
 /// What the verdict engine saw and decided, filled as far as it got.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -86,6 +86,18 @@ pub enum Failure {
     Check(CheckFailure),
     /// The builder found no valid path.
     Build(BuildFailure),
+    /// The trusted certificate a valid path ends at is not a CA certificate.
+    Anchor {
+        /// The anchor's subject.
+        subject: String,
+        /// What is wrong with it.
+        problem: AnchorProblem,
+    },
+    /// Apache's host name verifier threw instead of answering.
+    HostnameVerifier {
+        /// The exception message.
+        message: String,
+    },
     /// The leaf of a valid path may not be used by a TLS server.
     EndEntity {
         /// The leaf's subject.
@@ -108,6 +120,9 @@ pub struct CheckFailure {
     pub above: String,
     /// For a validity failure, the window and how far outside it the check time was.
     pub validity: Option<ValidityMiss>,
+    /// The JDK's exact reason when the check's own text is not enough (algorithm
+    /// constraints: which algorithm or key size, on which certificate).
+    pub detail: Option<String>,
 }
 
 /// How a certificate's validity window missed the check time.
@@ -142,6 +157,9 @@ pub struct BuildFailure {
     pub rejected: Vec<RejectedPath>,
     /// Whether the search hit its depth or step bound before trying everything.
     pub search_limit_hit: bool,
+    /// The JDK's check threw instead of answering, which ends the search (see
+    /// [`crate::Rejection::ValidatorFailed`]).
+    pub exception: Option<String>,
 }
 
 /// A certificate whose issuer the builder could not find.
@@ -164,8 +182,13 @@ pub enum DeadEndReason {
     NotFound,
     /// The certificate is self-issued and is not a trust anchor.
     SelfSigned,
-    /// Certificates with the issuer name exist, but none of their keys verifies the signature.
+    /// Certificates with the issuer name exist, but none of their keys verifies the signature
+    /// (or none qualifies as an issuer: see the builder's rules).
     SignatureMismatch,
+    /// The leaf is outside its validity window: the builder does not even start from it.
+    OutsideValidity,
+    /// The leaf has a critical extension the JDK does not handle.
+    UnhandledCriticalExtension,
 }
 
 /// A complete path the builder found and then refused.
@@ -212,6 +235,20 @@ impl Explanation {
             )),
             Some(Failure::Check(failure)) => out.push(check_line(failure)),
             Some(Failure::Build(build)) => build_lines(build, &mut out),
+            Some(Failure::Anchor { subject, problem }) => out.push(format!(
+                "The path is valid, but the trusted certificate it ends at, {}, {}: the JDK \
+                 refuses a trust anchor that is not a CA.",
+                shown(subject),
+                match problem {
+                    AnchorProblem::NotCa => "is not a CA certificate (no basicConstraints CA:TRUE)",
+                    AnchorProblem::NoKeyCertSign => "has a keyUsage without keyCertSign",
+                }
+            )),
+            Some(Failure::HostnameVerifier { message }) => out.push(format!(
+                "The chain is trusted, but Apache's host name verifier failed on a wildcard name \
+                 whose text before and after the '*' overlaps in the host \
+                 (StringIndexOutOfBoundsException: {message})."
+            )),
             Some(Failure::EndEntity { subject, check }) => out.push(format!(
                 "The path is valid, but the leaf {} may not be used by a TLS server: {}.",
                 shown(subject),
@@ -316,6 +353,18 @@ fn check_line(failure: &CheckFailure) -> String {
         (PathCheck::UnrecognizedCriticalExtension, _) => {
             format!("{subject} has a critical extension the JDK's validator does not handle.")
         }
+        (PathCheck::NoTrustAnchor, _) => format!(
+            "No trusted certificate named {above} has the key identifier {subject} names as its \
+             issuer's."
+        ),
+        (PathCheck::JdkException, _) => format!(
+            "{subject} has an empty dNSName, and the JDK's name-constraints check throws on it \
+             (StringIndexOutOfBoundsException) instead of answering."
+        ),
+        (PathCheck::AlgorithmConstraints, _) => format!(
+            "The JDK's algorithm constraints refuse a key or signature algorithm here: {}.",
+            failure.detail.as_deref().unwrap_or("algorithm constraints")
+        ),
         (check, _) => format!("{subject} failed the {} check.", check.label()),
     }
 }
@@ -334,9 +383,20 @@ fn build_lines(build: &BuildFailure, out: &mut Vec<String>) {
                 shown(&dead_end.subject)
             ),
             DeadEndReason::SignatureMismatch => format!(
-                "A certificate with subject {} is available, but its key does not verify the \
-                 signature of {}.",
+                "A certificate with subject {} is available, but none qualifies as the issuer of \
+                 {} (its key must verify the signature; a sent CA must also be valid now, allow \
+                 keyCertSign and have room in its pathLenConstraint).",
                 shown(&dead_end.issuer),
+                shown(&dead_end.subject)
+            ),
+            DeadEndReason::OutsideValidity => format!(
+                "The leaf {} is outside its validity window, so the JDK's path builder does not \
+                 start from it.",
+                shown(&dead_end.subject)
+            ),
+            DeadEndReason::UnhandledCriticalExtension => format!(
+                "The leaf {} has a critical extension the JDK does not handle, so the path \
+                 builder refuses it.",
                 shown(&dead_end.subject)
             ),
         });
@@ -348,6 +408,12 @@ fn build_lines(build: &BuildFailure, out: &mut Vec<String>) {
             path.join(" > "),
             shown(&rejected.anchor),
             check_line(&rejected.failure)
+        ));
+    }
+    if let Some(message) = &build.exception {
+        out.push(format!(
+            "The JDK's path builder failed with an exception ({message}): a certificate's empty \
+             dNSName was compared with a DNS name constraint."
         ));
     }
     if build.search_limit_hit {

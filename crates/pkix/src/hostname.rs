@@ -5,11 +5,23 @@
 //! - The host is an IPv4 literal, an IPv6 literal (brackets allowed), or a DNS name.
 //! - If the leaf has any dNSName or iPAddress subjectAltName, an IP host must equal one of the
 //!   iPAddress entries and a DNS host must match one of the dNSName entries; the CN is ignored.
-//! - Only when the leaf has neither does the host get compared with the most specific CN.
+//!   Only when the leaf has neither does the host get compared with the most specific CN.
+//! - The list is the one the JDK's certificate object holds after path validation: when a CA
+//!   above the leaf has name constraints, the JDK adds the leaf's common name to it (as a DNS
+//!   name when there was none, or as an IP address), so a leaf whose only SANs are IP
+//!   addresses can then match a DNS host by its CN.
 //! - DNS matching is case-insensitive. A `*` matches a possibly empty run of characters
-//!   without a dot (`*.example.com`, `api*.example.com`), and Apache's public-suffix guard is
-//!   modelled by treating every public suffix as one label: `*.com` or `*.internal` match
-//!   nothing. A trailing dot is not ignored (Apache does not strip it).
+//!   without a dot (`*.example.com`, `api*.example.com`). A trailing dot is not ignored
+//!   (Apache does not strip it).
+//! - For a host with a dot, the name must first fall under the identity's "domain root" by
+//!   Apache's public suffix matcher: walking the identity label by label, the part just left
+//!   of the first public suffix found (`*.co.uk` has root `*.co.uk` itself, so `foo.co.uk`
+//!   never matches it), or the suffix itself when it is a private one (`*.github.io` has root
+//!   `github.io`), or the last label when no suffix is known (`*.internal` has root
+//!   `internal`). The `psl` crate supplies the list.
+//! - A wildcard whose text before and after the `*` overlaps in the host (`a.*.b` for `a.b`)
+//!   makes Apache take a substring that does not exist: the request then fails with Java's
+//!   `StringIndexOutOfBoundsException` message instead of a mismatch.
 
 use std::net::IpAddr;
 
@@ -96,47 +108,61 @@ impl HostnameCheck {
     }
 }
 
-/// Runs the verifier for `host` on `leaf`.
-pub(crate) fn verify(host: &str, leaf: &Cert<'_>) -> HostnameCheck {
+/// Runs the verifier for `host` on `leaf`; `Err` is the message of an exception Apache's
+/// verifier throws instead of answering.
+pub(crate) fn verify(host: &str, leaf: &Cert<'_>) -> Result<HostnameCheck, String> {
     let (host_kind, ip) = classify(host);
     let alt_names = leaf.alt_names();
-    let (compared, matched) = if alt_names.is_empty() {
-        let cn = leaf.common_name();
-        let matched = cn.as_ref().filter(|cn| identity_matches(host, cn)).cloned();
-        (Compared::CommonName(cn), matched)
-    } else if let Some(ip) = ip {
-        let ips: Vec<IpAddr> = alt_names
-            .iter()
-            .filter_map(|n| match n {
-                AltName::Ip(ip) => Some(*ip),
-                AltName::Dns(_) => None,
-            })
-            .collect();
-        let matched = ips
-            .iter()
-            .find(|san| normalise(**san) == normalise(ip))
-            .map(|san| san.to_string());
-        (
-            Compared::IpAddresses(ips.iter().map(IpAddr::to_string).collect()),
-            matched,
-        )
-    } else {
-        let dns: Vec<String> = alt_names
-            .into_iter()
-            .filter_map(|n| match n {
-                AltName::Dns(name) => Some(name),
-                AltName::Ip(_) => None,
-            })
-            .collect();
-        let matched = dns.iter().find(|san| identity_matches(host, san)).cloned();
-        (Compared::DnsNames(dns), matched)
+    let ips: Vec<IpAddr> = alt_names
+        .iter()
+        .filter_map(|n| match n {
+            AltName::Ip(ip) => Some(*ip),
+            AltName::Dns(_) => None,
+        })
+        .collect();
+    let dns: Vec<String> = alt_names
+        .into_iter()
+        .filter_map(|n| match n {
+            AltName::Dns(name) => Some(name),
+            AltName::Ip(_) => None,
+        })
+        .collect();
+    let (compared, matched) = match ip {
+        _ if ips.is_empty() && dns.is_empty() => {
+            let cn = leaf.common_name();
+            let matched = match &cn {
+                Some(cn) if identity_matches(host, cn)? => Some(cn.clone()),
+                _ => None,
+            };
+            (Compared::CommonName(cn), matched)
+        }
+        Some(ip) => {
+            let matched = ips
+                .iter()
+                .find(|san| normalise(**san) == normalise(ip))
+                .map(|san| san.to_string());
+            (
+                Compared::IpAddresses(ips.iter().map(IpAddr::to_string).collect()),
+                matched,
+            )
+        }
+        None => {
+            let mut matched = None;
+            for san in &dns {
+                if identity_matches(host, san)? {
+                    matched = Some(san.clone());
+                    break;
+                }
+            }
+            (Compared::DnsNames(dns), matched)
+        }
     };
-    HostnameCheck {
+    Ok(HostnameCheck {
         host: host.to_owned(),
         host_kind,
         compared,
         matched,
-    }
+    })
 }
 
 /// Reads the host as Apache does: IPv4 first, then IPv6 with optional brackets, else DNS.
@@ -162,35 +188,59 @@ fn normalise(ip: IpAddr) -> IpAddr {
     }
 }
 
-/// Apache's `matchIdentityStrict` on lower-cased strings, with the public-suffix guard.
-fn identity_matches(host: &str, identity: &str) -> bool {
+/// Apache's `matchIdentityStrict` on lower-cased strings, with the public-suffix guard; `Err`
+/// is the `StringIndexOutOfBoundsException` message when the wildcard's prefix and suffix
+/// overlap in the host.
+fn identity_matches(host: &str, identity: &str) -> Result<bool, String> {
     let host = host.to_lowercase();
     let identity = identity.to_lowercase();
-    if host.contains('.') && !within_domain_root(&host, &identity) {
-        return false;
+    if host.contains('.') && !domain_root(&identity).is_some_and(|root| in_domain(&host, &root)) {
+        return Ok(false);
     }
     let Some(star) = identity.find('*') else {
-        return host == identity;
+        return Ok(host == identity);
     };
     let (prefix, suffix) = (&identity[..star], &identity[star + 1..]);
-    if host.len() < prefix.len() + suffix.len()
-        || !host.starts_with(prefix)
-        || !host.ends_with(suffix)
-    {
-        return false;
+    if !host.starts_with(prefix) || !host.ends_with(suffix) {
+        return Ok(false);
     }
-    !host[prefix.len()..host.len() - suffix.len()].contains('.')
+    let (begin, end) = (prefix.len(), host.len() - suffix.len());
+    if begin > end {
+        return Err(format!(
+            "begin {begin}, end {end}, length {}",
+            host.encode_utf16().count()
+        ));
+    }
+    Ok(!host[begin..end].contains('.'))
 }
 
-/// Apache's `matchDomainRoot(host, publicSuffixMatcher.getDomainRoot(identity))`, with every
-/// public suffix taken to be a single label: the identity's domain root is its last two labels,
-/// and the host must be that root or end in `.` + root.
-fn within_domain_root(host: &str, identity: &str) -> bool {
-    let mut labels = identity.rsplitn(3, '.');
-    let (Some(tld), Some(second)) = (labels.next(), labels.next()) else {
-        return false;
-    };
-    in_domain(host, &format!("{second}.{tld}"))
+/// Apache's `PublicSuffixMatcher.getDomainRoot(identity, null)`: walking from the whole name
+/// towards its last label, the name seen just before the first public suffix (or that suffix
+/// itself when it is a private one); the last label when no suffix is known; nothing for a
+/// name starting with a dot.
+fn domain_root(identity: &str) -> Option<String> {
+    if identity.starts_with('.') {
+        return None;
+    }
+    let mut root: Option<&str> = None;
+    let mut segment = Some(identity);
+    while let Some(current) = segment {
+        match public_suffix_type(current) {
+            Some(psl::Type::Private) => return Some(current.to_owned()),
+            Some(psl::Type::Icann) => return root.map(str::to_owned),
+            None => {}
+        }
+        root = Some(current);
+        segment = current.split_once('.').map(|(_, rest)| rest);
+    }
+    root.map(str::to_owned)
+}
+
+/// Whether `name` is itself a public suffix the list knows (by a rule or a wildcard rule),
+/// and of which kind.
+fn public_suffix_type(name: &str) -> Option<psl::Type> {
+    let suffix = psl::suffix(name.as_bytes())?;
+    (suffix.is_known() && suffix.as_bytes() == name.as_bytes()).then(|| suffix.typ())?
 }
 
 /// Whether `name` is `domain` or a name under it (ends in `.` + `domain`); both lower-cased.
@@ -214,18 +264,23 @@ mod tests {
             ("a.b.example.com", "*.example.com", false),
             ("example.com", "*.example.com", false),
             ("foo.com", "*.com", false),
-            ("foo.internal", "*.internal", false),
+            ("foo.co.uk", "*.co.uk", false),
+            ("shop.github.io", "*.github.io", true),
             ("api1.example.com", "api*.example.com", true),
             ("web.example.com", "api*.example.com", false),
             ("example.com.", "example.com", false),
             ("localhost", "localhost", true),
-            ("a", "a*a", false),
             ("www.foo.example.com", "www.*.example.com", true),
         ];
+        // Apache takes the text between the wildcard's prefix and suffix even when they overlap.
+        assert_eq!(
+            identity_matches("a", "a*a"),
+            Err("begin 1, end 0, length 1".to_owned())
+        );
         for (host, identity, want) in cases {
             assert_eq!(
                 identity_matches(host, identity),
-                want,
+                Ok(want),
                 "{host} vs {identity}"
             );
         }

@@ -8,6 +8,10 @@
 //! the policy and the clock; the gateway calls it from inside its TLS handshake and
 //! `hoplab check` calls it on PEM files. No sockets, no fetching (the JDK leaves AIA off).
 //!
+//! The rules are the JDK's as measured, not as read: the tests in `tests/workspace/` judge the
+//! bundled scenarios' chains, x509-limbo and random chains with the real JDK 17 and Apache
+//! HttpClient (`oracle/jdk/`) and require the same verdict and message (README, "Fidelity").
+//!
 //! ```no_run
 //! # fn demo(chain: &[rustls::pki_types::CertificateDer<'_>], trust: &hoplab_pkix::TrustStore) {
 //! let verdict = hoplab_pkix::validate(
@@ -33,6 +37,8 @@
 //! - `trust`: [`TrustStore`], API Gateway's trusted CAs.
 //! - `anchors`: the anchors in play for one verdict (trust store, or the server's own root with
 //!   `insecureSkipVerification`).
+//! - `algorithms`: the JDK's algorithm constraints (disabled algorithms, key sizes, SHA-1
+//!   under its own roots).
 //! - `path`: validating one path against one anchor (`PKIXCertPathValidator`).
 //! - `build`: the bounded path search (`SunCertPathBuilder`).
 //! - `checks`: the JDK's individual checks (key usage, basic constraints, validity, name
@@ -40,14 +46,17 @@
 //! - `constraints`: name constraints and unrecognized critical extensions.
 //! - `hostname`: Apache's `DefaultHostnameVerifier`.
 //! - `signature`: signature verification with rustls-webpki's algorithms.
-//! - `chain`: certificates parsed once per verdict, and the facts the checks read.
+//! - `chain`: certificates parsed once per verdict, as the JDK parses them, and the facts the
+//!   checks read.
+//! - `names`: distinguished names compared as the JDK compares them.
 //! - `pem`: [`parse_pem_chain`].
-//! - `summary`: [`CertSummary`], the facts a report prints about one certificate.
-//! - `x500`: distinguished names printed as Java prints them.
 //! - `error`: [`PkixError`].
+//! - [`CertSummary`], [`fingerprint`] and [`java_principal`] come from `hoplab-cert`, re-exported
+//!   so reports built on a verdict need no other crate.
 
 #![warn(missing_docs)]
 
+mod algorithms;
 mod anchors;
 mod build;
 mod chain;
@@ -56,27 +65,25 @@ mod constraints;
 mod error;
 mod explain;
 mod hostname;
+mod names;
 mod path;
 mod pem;
 mod rejection;
 mod signature;
-mod summary;
 mod trust;
 mod verdict;
-mod x500;
 
 pub use error::PkixError;
 pub use explain::{
     AnchorSource, AnchorUsed, BuildFailure, CheckFailure, DeadEnd, DeadEndReason, Dispatch,
     Explanation, Failure, Outside, RejectedPath, ValidityMiss,
 };
+pub use hoplab_cert::{CertSummary, fingerprint, java_principal};
 pub use hostname::{Compared, HostKind, HostnameCheck};
 pub use pem::parse_pem_chain;
-pub use rejection::{EndEntityCheck, PathCheck, Rejection};
-pub use summary::{CertSummary, fingerprint};
+pub use rejection::{AnchorProblem, EndEntityCheck, PathCheck, Rejection};
 pub use trust::TrustStore;
 pub use verdict::{Policy, Verdict, validate};
-pub use x500::java_principal;
 
 /// Search bounds of the path builder, exposed so tests and reports can name them.
 pub mod limits {

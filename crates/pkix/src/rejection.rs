@@ -17,19 +17,35 @@ const PATH_BUILDING_FAILED: &str = "PKIX path building failed: \
 #[non_exhaustive]
 #[error("{}", self.java_message())]
 pub enum Rejection {
-    /// The server sent no certificate, or one that is not a well-formed X.509 certificate.
+    /// The server sent no certificate, or one the JDK's `CertificateFactory` cannot parse
+    /// (not X.509, an extension twice, an empty issuer, ...).
     ///
-    /// The JDK fails such a handshake inside the TLS engine, before any path check, so API
-    /// Gateway reports its generic `General SSLEngine problem`; this crate uses that text for
-    /// every chain it cannot parse.
+    /// JSSE fails the handshake before any path check: `Failed to parse server certificates`.
     Unparseable,
     /// The chain was in order and anchored, and `PKIXCertPathValidator` refused it.
     PathValidation {
         /// The check that failed.
         check: PathCheck,
     },
+    /// The chain was in order and anchored, and the JDK's algorithm constraints
+    /// (`jdk.certpath.disabledAlgorithms`) refused a key or a signature algorithm in it.
+    AlgorithmConstraints {
+        /// The `CertPathValidatorException` message, e.g. `Algorithm constraints check failed
+        /// on keysize limits: EC 192 bit key used with certificate: CN=…`.
+        reason: String,
+    },
     /// `SunCertPathBuilder` found no valid path from the leaf to a trusted CA.
     PathBuilding,
+    /// A path was validated or built, but the trusted certificate it ends at is not a CA
+    /// certificate (`PKIXValidator` checks its anchor last).
+    UntrustedAnchor {
+        /// Whether the path was built (`PKIX path building failed`) rather than validated.
+        built: bool,
+        /// The anchor's subject as `X500Principal.toString()` prints it.
+        subject: String,
+        /// What is wrong with it.
+        problem: AnchorProblem,
+    },
     /// The path is valid but the leaf may not be used by a TLS server (the JDK's
     /// `EndEntityChecker`).
     EndEntity {
@@ -44,22 +60,72 @@ pub enum Rejection {
         /// The leaf's subject as `X500Principal.toString()` prints it (may be empty).
         subject: String,
     },
+    /// The JDK's path check itself threw a runtime exception (an empty dNSName compared with
+    /// a DNS name constraint makes `DNSName.constrains` index an empty string); the trust
+    /// manager call fails with that exception's message.
+    ValidatorFailed {
+        /// The exception message, `String index out of range: 0`.
+        message: String,
+    },
+    /// Apache's `DefaultHostnameVerifier` itself failed on a name of the leaf: a wildcard
+    /// whose text before and after the `*` overlaps in the host (`a.*.b` for host `a.b`)
+    /// makes it take a substring that does not exist, and the request fails with Java's
+    /// `StringIndexOutOfBoundsException` message.
+    HostnameVerifierFailed {
+        /// The integration URI host, as given.
+        host: String,
+        /// The exception message, e.g. `begin 3, end 2, length 8`.
+        message: String,
+    },
+}
+
+/// Why `PKIXValidator` refuses the trust anchor a valid path ends at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum AnchorProblem {
+    /// A version 3 anchor without basicConstraints CA:TRUE.
+    NotCa,
+    /// A version 3 anchor whose keyUsage lacks keyCertSign.
+    NoKeyCertSign,
 }
 
 impl Rejection {
     /// The exact JDK or Apache HttpClient exception message.
     pub fn java_message(&self) -> String {
         match self {
-            Rejection::Unparseable => "General SSLEngine problem".to_owned(),
+            Rejection::Unparseable => "Failed to parse server certificates".to_owned(),
             Rejection::PathValidation { check } => format!(
                 "PKIX path validation failed: java.security.cert.CertPathValidatorException: {}",
                 check.reason()
             ),
+            Rejection::AlgorithmConstraints { reason } => format!(
+                "PKIX path validation failed: java.security.cert.CertPathValidatorException: {reason}"
+            ),
             Rejection::PathBuilding => PATH_BUILDING_FAILED.to_owned(),
+            Rejection::UntrustedAnchor {
+                built,
+                subject,
+                problem,
+            } => {
+                let what = if *built { "building" } else { "validation" };
+                let why = match problem {
+                    AnchorProblem::NotCa => "is not a CA certificate",
+                    AnchorProblem::NoKeyCertSign => {
+                        "does not have keyCertSign bit set in KeyUsage extension"
+                    }
+                };
+                format!(
+                    "PKIX path {what} failed: sun.security.validator.ValidatorException: \
+                     TrustAnchor with subject \"{subject}\" {why}"
+                )
+            }
             Rejection::EndEntity { check } => check.reason().to_owned(),
             Rejection::HostnameMismatch { host, subject } => format!(
                 "Host name '{host}' does not match the certificate subject provided by the peer ({subject})"
             ),
+            Rejection::HostnameVerifierFailed { message, .. } => message.clone(),
+            Rejection::ValidatorFailed { message } => message.clone(),
         }
     }
 }
@@ -78,7 +144,8 @@ pub enum PathCheck {
     PathLength,
     /// The current time is outside a certificate's validity window.
     Validity,
-    /// A certificate's issuer name is empty.
+    /// A certificate's issuer name is empty. (The JDK refuses to parse such a certificate, so
+    /// this check never fails in practice.)
     EmptyIssuer,
     /// A certificate's issuer name is not the subject of the certificate above it.
     NameChaining,
@@ -89,6 +156,17 @@ pub enum PathCheck {
     NameConstraints,
     /// A certificate has a critical extension no check of the JDK's validator handles.
     UnrecognizedCriticalExtension,
+    /// No trusted certificate has the issuer name of the certificate just below it, with a
+    /// subject key identifier matching its authority key identifier.
+    NoTrustAnchor,
+    /// A keyUsage extension with none of the bits the JDK maps to an operation.
+    IncorrectKeyUsage,
+    /// A key or signature algorithm refused by `jdk.certpath.disabledAlgorithms` (the exact
+    /// text is in [`crate::CheckFailure::detail`]).
+    AlgorithmConstraints,
+    /// The JDK's check threw a runtime exception instead of answering: an empty dNSName
+    /// compared with a DNS name constraint.
+    JdkException,
 }
 
 impl PathCheck {
@@ -110,6 +188,10 @@ impl PathCheck {
             PathCheck::Signature => "signature check failed",
             PathCheck::NameConstraints => "name constraints check failed",
             PathCheck::UnrecognizedCriticalExtension => "unrecognized critical extension(s)",
+            PathCheck::NoTrustAnchor => "Path does not chain with any of the trust anchors",
+            PathCheck::IncorrectKeyUsage => "incorrect KeyUsage extension bits",
+            PathCheck::AlgorithmConstraints => "Algorithm constraints check failed",
+            PathCheck::JdkException => crate::constraints::EMPTY_DNS_NAME_CRASH,
         }
     }
 
@@ -125,6 +207,10 @@ impl PathCheck {
             PathCheck::Signature => "signature",
             PathCheck::NameConstraints => "name constraints",
             PathCheck::UnrecognizedCriticalExtension => "critical extensions",
+            PathCheck::NoTrustAnchor => "trust anchor selection",
+            PathCheck::IncorrectKeyUsage => "key usage bits",
+            PathCheck::AlgorithmConstraints => "algorithm constraints",
+            PathCheck::JdkException => "name constraints (the JDK fails)",
         }
     }
 }

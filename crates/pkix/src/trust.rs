@@ -6,6 +6,7 @@ use rustls::pki_types::CertificateDer;
 
 use crate::PkixError;
 use crate::chain::Cert;
+use crate::names::CanonicalName;
 
 /// The CA certificates API Gateway trusts.
 ///
@@ -14,7 +15,7 @@ use crate::chain::Cert;
 #[derive(Debug, Clone, Default)]
 pub struct TrustStore {
     entries: Vec<Entry>,
-    by_subject: HashMap<Vec<u8>, Vec<usize>>,
+    by_subject: HashMap<CanonicalName, Vec<usize>>,
     ders: HashSet<Vec<u8>>,
 }
 
@@ -33,12 +34,13 @@ impl TrustStore {
     ///
     /// # Errors
     ///
-    /// [`PkixError::BadTrustedCertificate`] when `der` is not a well-formed X.509 certificate.
+    /// [`PkixError::BadTrustedCertificate`] when `der` is not a certificate the JDK can parse
+    /// (then no JVM trust store can hold it).
     pub fn add(&mut self, der: CertificateDer<'static>) -> Result<(), PkixError> {
         let subject = {
             let cert = Cert::parse(der.as_ref())
                 .map_err(|reason| PkixError::BadTrustedCertificate { reason })?;
-            cert.subject().to_vec()
+            cert.subject().clone()
         };
         if !self.ders.insert(der.as_ref().to_vec()) {
             return Ok(());
@@ -66,10 +68,10 @@ impl TrustStore {
         self.entries.iter().map(|e| &e.der)
     }
 
-    /// The trusted certificates whose subject is one of `names` (DER), in the order added.
+    /// The trusted certificates whose subject is one of `names`, in the order added.
     pub(crate) fn with_subjects<'n>(
         &self,
-        names: impl IntoIterator<Item = &'n [u8]>,
+        names: impl IntoIterator<Item = &'n CanonicalName>,
     ) -> Vec<&CertificateDer<'static>> {
         let mut picked: Vec<usize> = names
             .into_iter()

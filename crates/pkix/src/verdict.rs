@@ -9,11 +9,10 @@ use crate::anchors::Anchors;
 use crate::build;
 use crate::chain::Cert;
 use crate::checks;
-use crate::explain::{AnchorSource, AnchorUsed, Dispatch, Explanation, Failure};
+use crate::explain::{AnchorSource, AnchorUsed, CheckFailure, Dispatch, Explanation, Failure};
 use crate::hostname;
 use crate::path::{self, rfc3339};
-use crate::rejection::Rejection;
-use crate::signature;
+use crate::rejection::{AnchorProblem, PathCheck, Rejection};
 use crate::trust::TrustStore;
 
 /// How the integration is configured to trust its backend.
@@ -48,13 +47,15 @@ impl Verdict {
 /// Judges the chain a backend sent (leaf first) for the integration host `host`, as API
 /// Gateway's JVM client does at time `now`.
 ///
-/// 1. An empty chain or a certificate that does not parse is [`Rejection::Unparseable`].
+/// 1. An empty chain or a certificate the JDK cannot parse is [`Rejection::Unparseable`].
 /// 2. Dispatch as `PKIXValidator.engineValidate` (JDK 11+): walk the chain; if a certificate's
-///    subject is not the previous one's issuer, build a path. If the leaf *is* an anchor (same
-///    encoding) it is trusted as is; if a later certificate is an anchor (same encoding, or
-///    same subject and key) the certificates below it are validated against it. If the last
-///    certificate is signed by an anchor, the whole chain is validated. Otherwise build.
-/// 3. A validated or built path's leaf must be usable by a TLS server (`EndEntityChecker`).
+///    subject is not the previous one's issuer (names compared as the JDK compares them),
+///    build a path. If the leaf *is* an anchor (same encoding) it is trusted as is; if a later
+///    certificate is an anchor (same encoding, or same subject and key) the certificates below
+///    it are validated. If the last certificate's issuer names a trusted certificate, the whole
+///    chain is validated. Otherwise build.
+/// 3. The anchor a validated or built path ends at must be a CA, and the path's leaf must be
+///    usable by a TLS server (`EndEntityChecker`).
 /// 4. Only then the host is checked with Apache's `DefaultHostnameVerifier`.
 ///
 /// Pure: no I/O, no clock; the same inputs always give the same verdict.
@@ -120,16 +121,21 @@ fn judge(
             explanation.anchor = Some(anchor_used(anchor));
             sent_anchor_in_window(&anchors, anchor, 0, now, explanation)?;
         }
-        Route::Validate { len, anchor } => {
+        Route::Validate { len } => {
             let path: Vec<&Cert<'_>> = certs[..len].iter().collect();
             explanation.path = path.iter().map(|c| c.summary()).collect();
+            let anchor = match path::validate_with_anchors(&path, &anchors, now) {
+                Ok(anchor) => anchor,
+                Err((tried, failure)) => {
+                    explanation.anchor = tried.map(anchor_used);
+                    let rejection = path_rejection(&failure);
+                    explanation.failure = Some(Failure::Check(*failure));
+                    return Err(rejection);
+                }
+            };
             explanation.anchor = Some(anchor_used(anchor));
             sent_anchor_in_window(&anchors, anchor, len, now, explanation)?;
-            if let Err(failure) = path::validate(&path, &anchors.get(anchor).cert, now) {
-                let check = failure.check;
-                explanation.failure = Some(Failure::Check(*failure));
-                return Err(Rejection::PathValidation { check });
-            }
+            trusted_anchor_is_a_ca(&anchors.get(anchor).cert, false, explanation)?;
             end_entity(&certs[0], explanation)?;
         }
         Route::Build { .. } => match build::build(&certs, &anchors, now) {
@@ -137,17 +143,35 @@ fn judge(
                 explanation.path = built.path.iter().map(|&i| certs[i].summary()).collect();
                 explanation.anchor = Some(anchor_used(built.anchor));
                 sent_anchor_in_window(&anchors, built.anchor, built.path.len(), now, explanation)?;
+                trusted_anchor_is_a_ca(&anchors.get(built.anchor).cert, true, explanation)?;
                 end_entity(&certs[0], explanation)?;
             }
             Err(failure) => {
+                let rejection = match &failure.exception {
+                    Some(message) => Rejection::ValidatorFailed {
+                        message: message.clone(),
+                    },
+                    None => Rejection::PathBuilding,
+                };
                 explanation.failure = Some(Failure::Build(failure));
-                return Err(Rejection::PathBuilding);
+                return Err(rejection);
             }
         },
     }
 
     let leaf = &certs[0];
-    let check = hostname::verify(host, leaf);
+    let check = match hostname::verify(host, leaf) {
+        Ok(check) => check,
+        Err(message) => {
+            explanation.failure = Some(Failure::HostnameVerifier {
+                message: message.clone(),
+            });
+            return Err(Rejection::HostnameVerifierFailed {
+                host: host.to_owned(),
+                message,
+            });
+        }
+    };
     let matched = check.matched.is_some();
     explanation.hostname = Some(check);
     if matched {
@@ -180,6 +204,51 @@ fn sent_anchor_in_window(
     })
 }
 
+/// The rejection for a path check that failed during validation.
+fn path_rejection(failure: &CheckFailure) -> Rejection {
+    match (&failure.check, &failure.detail) {
+        (PathCheck::AlgorithmConstraints, Some(reason)) => Rejection::AlgorithmConstraints {
+            reason: reason.clone(),
+        },
+        (PathCheck::JdkException, detail) => Rejection::ValidatorFailed {
+            message: detail
+                .clone()
+                .unwrap_or_else(|| PathCheck::JdkException.reason().to_owned()),
+        },
+        (check, _) => Rejection::PathValidation { check: *check },
+    }
+}
+
+/// `PKIXValidator.verifyTrustAnchor`, run on the anchor of a validated or built path: a
+/// version 3 anchor must have basicConstraints CA:TRUE and, with a keyUsage extension,
+/// keyCertSign. (Version 1 and 2 anchors are allowed as they are.)
+fn trusted_anchor_is_a_ca(
+    anchor: &Cert<'_>,
+    built: bool,
+    explanation: &mut Explanation,
+) -> Result<(), Rejection> {
+    if !anchor.is_v3() {
+        return Ok(());
+    }
+    let problem = if anchor.ca_path_len().is_none() {
+        AnchorProblem::NotCa
+    } else if anchor.key_usage().is_some_and(|ku| !ku.key_cert_sign()) {
+        AnchorProblem::NoKeyCertSign
+    } else {
+        return Ok(());
+    };
+    let subject = anchor.subject_name();
+    explanation.failure = Some(Failure::Anchor {
+        subject: subject.clone(),
+        problem,
+    });
+    Err(Rejection::UntrustedAnchor {
+        built,
+        subject,
+        problem,
+    })
+}
+
 fn end_entity(leaf: &Cert<'_>, explanation: &mut Explanation) -> Result<(), Rejection> {
     checks::tls_server_leaf(leaf).map_err(|check| {
         explanation.failure = Some(Failure::EndEntity {
@@ -194,8 +263,8 @@ fn end_entity(leaf: &Cert<'_>, explanation: &mut Explanation) -> Result<(), Reje
 enum Route {
     /// The leaf is an anchor.
     TrustedLeaf { anchor: usize },
-    /// Validate `sent[..len]` against the anchor.
-    Validate { len: usize, anchor: usize },
+    /// Validate `sent[..len]` against the anchors named as its top certificate's issuer.
+    Validate { len: usize },
     /// Build a path.
     Build { out_of_order_at: Option<usize> },
 }
@@ -223,24 +292,17 @@ fn route(certs: &[Cert<'_>], anchors: &Anchors<'_>) -> Route {
             return if i == 0 {
                 Route::TrustedLeaf { anchor }
             } else {
-                Route::Validate { len: i, anchor }
+                Route::Validate { len: i }
             };
         }
     }
-    let Some(last) = certs.last() else {
-        return Route::Build {
-            out_of_order_at: None,
-        };
-    };
-    let signer = anchors
-        .with_subject(last.issuer())
-        .find(|&a| signature::verifies(last, &anchors.get(a).cert));
-    match signer {
-        Some(anchor) => Route::Validate {
-            len: certs.len(),
-            anchor,
-        },
-        None => Route::Build {
+    // "Apparently issued by a trust anchor": the JDK looks at the name only (it checks the
+    // signature later, in validation).
+    match certs.last() {
+        Some(last) if anchors.with_subject(last.issuer()).next().is_some() => {
+            Route::Validate { len: certs.len() }
+        }
+        _ => Route::Build {
             out_of_order_at: None,
         },
     }

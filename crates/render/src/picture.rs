@@ -300,11 +300,11 @@ fn planned_nodes(report: &RequestReport, route: Option<&RouteInfo>) -> Vec<Node>
                 nodes.extend(traced_targets.iter().map(|id| target_node(id, &targets)));
             }
         }
-        None => {}
+        Some(Backend::LoadBalancer { .. }) | None => {}
     }
     for hop in &report.trace.hops {
         if !nodes.iter().any(|n| n.id == hop.hop) {
-            let kind = if hop.hop.starts_with("nlb:") {
+            let kind = if hop.hop.starts_with("nlb:") || hop.hop.starts_with("alb:") {
                 NodeKind::Listener
             } else if hop.hop.starts_with("target:") {
                 NodeKind::Target
@@ -495,6 +495,7 @@ fn describe_route(route: &RouteInfo) -> String {
             "over a VPC link to NLB {nlb}, {} listener :{port}",
             if *tls_listener { "TLS" } else { "TCP" }
         ),
+        Backend::LoadBalancer { hop } => format!("over a VPC link to {hop}"),
     };
     let skip = if route.insecure_skip_verification {
         ", insecureSkipVerification on"

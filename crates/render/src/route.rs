@@ -3,8 +3,7 @@
 
 use hoplab_report::RunReport;
 use hoplab_scenario::{
-    Backend as ScenarioBackend, ListenerProtocol, RouteId, Scenario, Scheme, Target,
-    TargetGroupProtocol, TargetProtocol,
+    Backend as ScenarioBackend, ListenerProtocol, RouteId, Scenario, Scheme, Target, TargetProtocol,
 };
 
 /// The route a request matched and how the gateway reaches its backend.
@@ -51,6 +50,12 @@ pub enum Backend {
         /// The registered targets, in scenario order.
         targets: Vec<TargetInfo>,
     },
+    /// A VPC link to a load balancer listener drawn from the trace alone: an ALB listener,
+    /// or a port of a load balancer without a listener.
+    LoadBalancer {
+        /// The hop the gateway connects to (`alb:<name>:<port>`, `nlb:<name>:<port>`).
+        hop: String,
+    },
 }
 
 /// A backend target as a picture shows it.
@@ -82,12 +87,17 @@ impl RouteInfo {
                     port: listener.port(),
                     tls_listener: matches!(listener.protocol(), ListenerProtocol::Tls(_)),
                     target_group: group.name().to_owned(),
-                    tls_targets: group.protocol() == TargetGroupProtocol::Tls,
+                    tls_targets: group.protocol().encrypted(),
                     targets: group
                         .targets()
                         .iter()
                         .map(|id| target_info(scenario.target(*id)))
                         .collect(),
+                }
+            }
+            backend @ (ScenarioBackend::VpcLinkAlb(_) | ScenarioBackend::NoListener { .. }) => {
+                Backend::LoadBalancer {
+                    hop: scenario.backend_name(backend),
                 }
             }
         };

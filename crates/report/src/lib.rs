@@ -11,18 +11,16 @@
 //! # Layout
 //! - `run`: [`RunReport`], [`RequestReport`] and [`Mismatch`].
 //! - `trace`: [`HopTrace`] and what it is made of: [`HopStep`], [`TlsSession`],
-//!   [`SeenCertificate`], [`CertificateRole`].
-//! - `cert`: [`CertSummary`], the facts a report prints about one certificate.
+//!   [`SeenCertificate`], [`CertificateRole`], [`AlbDecision`].
 //! - `text`: [`render_text`] and [`render_request_text`], the human-readable form.
 
 #![warn(missing_docs)]
 
-mod cert;
 mod run;
 mod text;
 mod trace;
 
-pub use cert::CertSummary;
+pub use hoplab_cert::CertSummary;
 pub use run::{Mismatch, RequestReport, RunReport};
 pub use text::{render_request_text, render_text};
-pub use trace::{CertificateRole, HopStep, HopTrace, SeenCertificate, TlsSession};
+pub use trace::{AlbDecision, CertificateRole, HopStep, HopTrace, SeenCertificate, TlsSession};

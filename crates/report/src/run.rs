@@ -42,8 +42,15 @@ pub struct RequestReport {
     /// The hop whose certificate the gateway validated (`None`: no certificate was validated).
     pub validated: Option<String>,
     /// The target the request reached or was sent towards (`target:<name>`), as the NLB's
-    /// flow hash (or the URI's DNS name) chose it; `None` when no target was picked.
+    /// flow hash, the ALB's rules and algorithm (or the URI's DNS name) chose it; `None` when
+    /// no target was picked.
     pub target: Option<String>,
+    /// Who wrote the response the caller received: `gateway` (API Gateway's own, such as a
+    /// certificate rejection or a timeout), an ALB listener (`alb:<name>:<port>`: its error
+    /// page, fixed response or redirect, passed through), or the target (`target:<name>`);
+    /// `None` when no response came back.
+    #[serde(default)]
+    pub answered_by: Option<String>,
     /// The execution log, one `<date> : <message>` line each.
     pub log: Vec<String>,
     /// The path the request took and the TLS sessions and certificates along it.
@@ -87,6 +94,7 @@ mod tests {
             error: None,
             validated: Some("nlb:internal:443".into()),
             target: Some("target:app".into()),
+            answered_by: Some("target:app".into()),
             log: vec!["line".into()],
             trace: HopTrace::default(),
             mismatches,
@@ -128,6 +136,7 @@ mod tests {
         assert_eq!(
             keys,
             [
+                "answered_by",
                 "body",
                 "caller_error",
                 "error",
@@ -145,5 +154,34 @@ mod tests {
         );
         let back: RunReport = serde_json::from_value(json.clone()).expect("deserializes");
         assert_eq!(serde_json::to_value(&back).expect("serializes"), json);
+        // A trace without an ALB keeps the keys it always had; one through an ALB adds `alb`.
+        let trace_keys = |json: &serde_json::Value| -> Vec<String> {
+            json["requests"][0]["trace"]
+                .as_object()
+                .expect("an object")
+                .keys()
+                .cloned()
+                .collect()
+        };
+        assert_eq!(trace_keys(&json), ["certificates", "hops", "tls_sessions"]);
+        let mut through_alb = report.clone();
+        through_alb.requests[0].trace.alb = Some(crate::AlbDecision {
+            listener: "alb:web:443".into(),
+            rule: Some("10".into()),
+            action: Some("forward".into()),
+            target_group: Some("app".into()),
+            target: Some("target:app".into()),
+            trace_id: Some("Root=1-00000001-000000000000000000000001".into()),
+            status: 200,
+            answered_by: "target".into(),
+            reason: None,
+        });
+        let json = serde_json::to_value(&through_alb).expect("serializes");
+        assert!(trace_keys(&json).contains(&"alb".to_owned()));
+        let back: RunReport = serde_json::from_value(json).expect("deserializes");
+        assert_eq!(
+            back.requests[0].trace.alb,
+            through_alb.requests[0].trace.alb
+        );
     }
 }

@@ -53,6 +53,35 @@ fn render_request(out: &mut String, request: &RequestReport) {
     if let Some(target) = &request.target {
         let _ = writeln!(out, "  reached {target}");
     }
+    if let Some(alb) = &request.trace.alb {
+        let rule = alb.rule.as_deref().map_or_else(
+            || "answered before its rules".to_owned(),
+            |rule| format!("rule {rule}"),
+        );
+        let action = alb.action.as_deref().unwrap_or("none");
+        let group = alb
+            .target_group
+            .as_deref()
+            .map(|g| format!(" to target group {g}"))
+            .unwrap_or_default();
+        let _ = writeln!(out, "  {}: {rule}, {action}{group}", alb.listener);
+    }
+    // A response the ALB wrote itself (its error page, a fixed response, a redirect) says so:
+    // it passed through API Gateway unchanged.
+    if let Some(by) = request
+        .answered_by
+        .as_deref()
+        .filter(|by| by.starts_with("alb:"))
+    {
+        let reason = request
+            .trace
+            .alb
+            .as_ref()
+            .and_then(|alb| alb.reason.as_deref())
+            .map(|reason| format!(" ({reason})"))
+            .unwrap_or_default();
+        let _ = writeln!(out, "  answered by {by}{reason}");
+    }
     if let Some(error) = &request.caller_error {
         let _ = writeln!(out, "  caller error: {error}");
     }

@@ -13,12 +13,41 @@ pub struct HopTrace {
     pub tls_sessions: Vec<TlsSession>,
     /// Certificates presented along the way, validated or not.
     pub certificates: Vec<SeenCertificate>,
+    /// What an ALB listener on the path decided, when the request crossed one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alb: Option<AlbDecision>,
+}
+
+/// What an ALB listener did with one request: the rule that decided it, where it went, and
+/// who wrote the response it sent back.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AlbDecision {
+    /// The listener (`alb:<name>:<port>`).
+    pub listener: String,
+    /// The rule that matched: its priority, or `default`; `None` when the listener answered
+    /// before evaluating rules (plain HTTP sent to an HTTPS listener).
+    pub rule: Option<String>,
+    /// The rule's action: `forward`, `fixed-response` or `redirect`.
+    pub action: Option<String>,
+    /// The target group a `forward` chose.
+    pub target_group: Option<String>,
+    /// The target chosen in it (`target:<name>`).
+    pub target: Option<String>,
+    /// The `X-Amzn-Trace-Id` sent to the target, which the target's record carries too.
+    pub trace_id: Option<String>,
+    /// The status the listener sent.
+    pub status: u16,
+    /// Who wrote that response: `target`, `action` (a fixed response or redirect) or
+    /// `load_balancer` (one of the ALB's own `awselb/2.0` pages).
+    pub answered_by: String,
+    /// Why the ALB wrote its own page (`load_balancer` only).
+    pub reason: Option<String>,
 }
 
 /// One hop on a request's path.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct HopStep {
-    /// Hop id (`gateway`, `nlb:<name>:<port>`, `target:<name>`).
+    /// Hop id (`gateway`, `nlb:<name>:<port>`, `alb:<name>:<port>`, `target:<name>`).
     pub hop: String,
     /// What the hop did with the request.
     pub note: String,

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use hoplab_nlb::StatusMatcher;
+use hoplab_hop::StatusMatcher;
 use hoplab_scenario as scenario;
 use hoplab_target::{TargetBehaviour, TargetTlsVersions};
 
@@ -57,17 +57,17 @@ pub(crate) fn alpn_policy(policy: scenario::AlpnPolicy) -> hoplab_nlb::AlpnPolic
     }
 }
 
-/// The NLB library's health check for a scenario target group's `health_check`. The lab always
-/// settles health before a listener serves, so a scenario's requests see settled health
-/// without waiting for intervals.
+/// The hop kit's health check (both load balancers run it) for a scenario target group's
+/// `health_check`. The lab always settles health before a listener serves, so a scenario's
+/// requests see settled health without waiting for intervals.
 pub(crate) fn health_check(
     check: &scenario::HealthCheck,
-) -> Result<hoplab_nlb::HealthCheck, RunError> {
+) -> Result<hoplab_hop::HealthCheck, RunError> {
     let path = check.path().to_owned();
     let mut built = match check.protocol() {
-        scenario::HealthCheckProtocol::Tcp => hoplab_nlb::HealthCheck::tcp(),
-        scenario::HealthCheckProtocol::Http => hoplab_nlb::HealthCheck::http(path),
-        scenario::HealthCheckProtocol::Https => hoplab_nlb::HealthCheck::https(path),
+        scenario::HealthCheckProtocol::Tcp => hoplab_hop::HealthCheck::tcp(),
+        scenario::HealthCheckProtocol::Http => hoplab_hop::HealthCheck::http(path),
+        scenario::HealthCheckProtocol::Https => hoplab_hop::HealthCheck::https(path),
     };
     built.interval = Duration::from_secs(u64::from(check.interval_seconds()));
     built.timeout = Duration::from_secs(u64::from(check.timeout_seconds()));

@@ -1,6 +1,7 @@
 //! A scenario's topology running on loopback: binding and spawning every hop, and stopping
 //! them. What each hop is configured with comes from `config`.
 
+use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -46,7 +47,8 @@ impl Default for LabOptions {
 /// to a TLS target leaves seven, a failing one fewer.
 pub const OBSERVATIONS_PER_REQUEST: usize = 8;
 
-/// A running topology: every target, NLB listener and the gateway, serving on loopback.
+/// A running topology: every target, ALB listener, NLB listener and the gateway, serving on
+/// loopback.
 #[derive(Debug)]
 pub struct Lab {
     gateway_addr: SocketAddr,
@@ -54,10 +56,11 @@ pub struct Lab {
     events: EventLog,
     invocations: InvocationLog,
     served: ServedCertificates,
-    /// The gateway, the NLB listeners and the targets, each with its own shutdown token, in
-    /// the order they stop.
+    /// The gateway, the NLB listeners, the ALB listeners and the targets, each with its own
+    /// shutdown token, in the order they stop.
     gateway: Stage,
     nlbs: Stage,
+    albs: Stage,
     targets: Stage,
     /// Each target's address and configuration, by target id, so one can be stopped and
     /// served again on the same address.
@@ -101,6 +104,13 @@ impl Stage {
     }
 }
 
+/// Which kind of load balancer a listener belongs to, and so which stage stops it.
+#[derive(Debug, Clone, Copy)]
+enum Balancer {
+    Nlb,
+    Alb,
+}
+
 /// What is left of a lab once it has stopped: everything it observed.
 #[derive(Debug)]
 pub(crate) struct Finished {
@@ -119,9 +129,10 @@ const LOOPBACK: SocketAddr =
 const STOP_TIMEOUT: Duration = Duration::from_secs(20);
 
 impl Lab {
-    /// Generates the scenario's PKI and starts every hop, back to front; returns once every
-    /// NLB listener accepts connections (after its first health checks, when its target group
-    /// has any), so requests sent then see settled target health.
+    /// Generates the scenario's PKI and starts every hop, back to front (targets, ALB
+    /// listeners, NLB listeners, gateway); returns once every load balancer listener accepts
+    /// connections (after its first health checks, when its target groups have any), so
+    /// requests sent then see settled target health.
     pub async fn start(scenario: &Scenario, options: LabOptions) -> Result<Lab, RunError> {
         let now = scenario.now().unwrap_or_else(OffsetDateTime::now_utc);
         // Key generation is CPU-bound (seconds for large RSA keys): keep it off the reactor.
@@ -131,7 +142,12 @@ impl Lab {
             .map_err(|e| RunError::Task(e.to_string()))??;
         let configs = HopConfigs::new(scenario, &pki);
         let mut lab = Lab::new(options, configs.served());
-        let mut addresses = Addresses::default();
+        let mut addresses = Addresses {
+            targets: Vec::new(),
+            listeners: Vec::new(),
+            alb_listeners: Vec::new(),
+            refused: refused_addr().await?,
+        };
         for target in scenario.targets() {
             let addr = lab
                 .bind_target(target.name(), configs.target(target))
@@ -140,6 +156,13 @@ impl Lab {
         }
         // One signal per listener: it accepts connections (after settling health, if checked).
         let mut listeners_ready = Vec::new();
+        // ALB listeners before NLB listeners: an `alb` target group forwards to one.
+        for listener in scenario.alb_listeners() {
+            let config = configs.alb_listener(listener, &addresses)?;
+            let (addr, accepting) = lab.bind_alb_listener(config).await?;
+            addresses.alb_listeners.push(addr);
+            listeners_ready.push(accepting);
+        }
         for listener in scenario.listeners() {
             let config = configs.listener(listener, &addresses)?;
             let (addr, accepting) = lab.bind_listener(config).await?;
@@ -172,6 +195,7 @@ impl Lab {
             served,
             gateway: Stage::default(),
             nlbs: Stage::default(),
+            albs: Stage::default(),
             targets: Stage::default(),
             target_slots: Vec::new(),
         }
@@ -200,28 +224,78 @@ impl Lab {
         Ok(addr)
     }
 
-    /// Binds a listener on a free loopback port and serves it; returns its address and the
-    /// signal that it accepts connections.
+    /// Binds an NLB listener on a free loopback port and serves it; returns its address and
+    /// the signal that it accepts connections.
     async fn bind_listener(
         &mut self,
         config: ListenerConfig,
     ) -> Result<(SocketAddr, oneshot::Receiver<()>), RunError> {
         let hop = config.hop.clone();
+        self.bind_balancer(
+            hop,
+            Balancer::Nlb,
+            move |listener, events, shutdown, ready| {
+                hoplab_nlb::serve_listener_reporting_ready(
+                    listener,
+                    config,
+                    events,
+                    shutdown,
+                    Some(ready),
+                )
+            },
+        )
+        .await
+    }
+
+    /// Binds an ALB listener on a free loopback port and serves it; returns its address and
+    /// the signal that it accepts connections.
+    async fn bind_alb_listener(
+        &mut self,
+        config: hoplab_alb::ListenerConfig,
+    ) -> Result<(SocketAddr, oneshot::Receiver<()>), RunError> {
+        let hop = config.hop.clone();
+        self.bind_balancer(
+            hop,
+            Balancer::Alb,
+            move |listener, events, shutdown, ready| {
+                hoplab_alb::serve_listener_reporting_ready(
+                    listener,
+                    config,
+                    events,
+                    shutdown,
+                    Some(ready),
+                )
+            },
+        )
+        .await
+    }
+
+    /// Binds the load balancer listener `hop` on a free loopback port and spawns `serve` on
+    /// it in its kind's stage, with the shared event log, the stage's shutdown token and the
+    /// sender of the signal that it accepts connections.
+    async fn bind_balancer<Serving, E>(
+        &mut self,
+        hop: HopId,
+        kind: Balancer,
+        serve: impl FnOnce(TcpListener, EventLog, CancellationToken, oneshot::Sender<()>) -> Serving,
+    ) -> Result<(SocketAddr, oneshot::Receiver<()>), RunError>
+    where
+        Serving: Future<Output = Result<(), E>> + Send + 'static,
+        E: std::fmt::Display,
+    {
         let listener = bind(&hop, LOOPBACK).await?;
         let addr = local_addr(&hop, &listener)?;
-        let (events, shutdown) = (self.events.clone(), self.nlbs.shutdown.clone());
+        let events = self.events.clone();
+        let stage = match kind {
+            Balancer::Nlb => &mut self.nlbs,
+            Balancer::Alb => &mut self.albs,
+        };
         let (ready, accepting) = oneshot::channel();
-        self.nlbs.tasks.spawn(async move {
-            if let Err(error) = hoplab_nlb::serve_listener_reporting_ready(
-                listener,
-                config,
-                events,
-                shutdown,
-                Some(ready),
-            )
-            .await
-            {
-                tracing::error!(%error, "nlb listener stopped");
+        let serving = serve(listener, events, stage.shutdown.clone(), ready);
+        let name = hop.to_string();
+        stage.tasks.spawn(async move {
+            if let Err(error) = serving.await {
+                tracing::error!(%error, hop = %name, "load balancer listener stopped");
             }
         });
         self.hops.push((hop, addr));
@@ -264,7 +338,7 @@ impl Lab {
         &self.invocations
     }
 
-    /// The shared event log of the NLBs and targets.
+    /// The shared event log of the load balancers and targets.
     pub fn events(&self) -> &EventLog {
         &self.events
     }
@@ -272,27 +346,29 @@ impl Lab {
     /// Stops every hop, front to back, and returns what the lab observed.
     ///
     /// The gateway stops first: it refuses new connections and answers the requests in flight
-    /// (within its grace period) while the NLBs and targets behind it still serve them. Then
-    /// the NLB listeners stop, then the targets, each waiting for its connections to end
-    /// (bounded by its own grace period), so every port is released and the event log is
-    /// complete. The whole stop is bounded by `STOP_TIMEOUT`.
+    /// (within its grace period) while the load balancers and targets behind it still serve
+    /// them. Then the NLB listeners stop (an NLB may forward to an ALB), then the ALB
+    /// listeners, then the targets, each waiting for its connections to end (bounded by its
+    /// own grace period), so every port is released and the event log is complete. The whole
+    /// stop is bounded by `STOP_TIMEOUT`.
     pub(crate) async fn shutdown(mut self) -> Finished {
         let deadline = tokio::time::Instant::now() + STOP_TIMEOUT;
         let gateway = self.gateway.stop("the gateway", deadline).await;
         let nlbs = self.nlbs.stop("the NLB listeners", deadline).await;
+        let albs = self.albs.stop("the ALB listeners", deadline).await;
         let targets = self.targets.stop("the targets", deadline).await;
         Finished {
             events: self.events.snapshot(),
             invocations: self.invocations,
             served: self.served,
-            clean: gateway && nlbs && targets,
+            clean: gateway && nlbs && albs && targets,
         }
     }
 
     /// Stops one target's server as a crashed process would leave it: its port refuses new
     /// connections. Connections it had open are answered or closed within the target's grace
-    /// period; this returns once the port is released. The NLB listeners notice through their
-    /// health checks, like any other failure.
+    /// period; this returns once the port is released. The load balancers notice through
+    /// their health checks, like any other failure.
     pub async fn stop_target(&mut self, name: &str) -> Result<(), RunError> {
         let index = self.target_slot(name)?;
         let slot = &mut self.target_slots[index];
@@ -363,6 +439,14 @@ impl Lab {
     pub async fn stop(self) -> bool {
         self.shutdown().await.clean
     }
+}
+
+/// A loopback address nothing listens on: a port bound and released at once, so connecting
+/// to it is refused (the way a target with `behaviour = "refuse"` is made).
+async fn refused_addr() -> Result<SocketAddr, RunError> {
+    let hop = HopId::Gateway;
+    let listener = bind(&hop, LOOPBACK).await?;
+    local_addr(&hop, &listener)
 }
 
 async fn bind(hop: &HopId, addr: SocketAddr) -> Result<TcpListener, RunError> {

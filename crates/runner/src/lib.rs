@@ -4,7 +4,7 @@
 //!
 //! This is the only library that binds sockets, always on `127.0.0.1` and port 0 unless the
 //! caller pins the gateway's port; each hop is bound first and its address handed to the
-//! hop in front of it (target, then NLB, then gateway).
+//! hop in front of it (target, then ALB, then NLB, then gateway).
 //!
 //! # Layout
 //! - `config`: the scenario and its generated PKI → each hop's configuration (pure).

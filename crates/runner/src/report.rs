@@ -1,10 +1,12 @@
 //! A request's report, built from what the lab observed.
 
+use hoplab_gateway::Invocation;
 use hoplab_report::RequestReport;
 use hoplab_scenario::{Request, Scenario};
 
 use crate::client::{CallerError, CallerResponse};
 use crate::lab::Finished;
+use crate::stitch::Stitched;
 
 /// Builds the report of one request from what the lab observed.
 pub(crate) fn request_report(
@@ -33,6 +35,7 @@ pub(crate) fn request_report(
         status: response.as_ref().map(|r| r.status),
         body: response.map(|r| r.body).unwrap_or_default(),
         error: invocation.as_ref().and_then(|inv| inv.error.clone()),
+        answered_by: answered_by(invocation.as_ref(), &stitched),
         validated: stitched.validated.map(|hop| hop.to_string()),
         target: stitched.target.as_ref().map(ToString::to_string),
         log: invocation
@@ -44,4 +47,23 @@ pub(crate) fn request_report(
     };
     report.mismatches = crate::expect::check(scenario, request.expect(), &report);
     report
+}
+
+/// Who wrote the response the caller received: API Gateway itself when the integration failed
+/// or no route matched; an ALB listener when it answered with its own page, fixed response
+/// or redirect (passed through); else the target the request reached.
+fn answered_by(invocation: Option<&Invocation>, stitched: &Stitched) -> Option<String> {
+    let invocation = invocation?;
+    if invocation.error.is_some() || invocation.upstream.is_none() {
+        return Some(hoplab_trace::HopId::Gateway.to_string());
+    }
+    if let Some(alb) = stitched
+        .trace
+        .alb
+        .as_ref()
+        .filter(|alb| alb.answered_by != "target")
+    {
+        return Some(alb.listener.clone());
+    }
+    stitched.target.as_ref().map(ToString::to_string)
 }

@@ -2,8 +2,12 @@
 //!
 //! The gateway knows its own end of the connection it opened (`local` = L1). The first hop
 //! recorded the same connection with `peer` = L1; an NLB that forwarded recorded its new
-//! connection to the target (`local` = L2), which the target recorded with `peer` = L2. Nothing
-//! here predicts: every step is an observation some hop made on a socket.
+//! connection to the target (`local` = L2), which the target recorded with `peer` = L2. An
+//! ALB (reached directly, or through an NLB's `alb` target group) recorded the request it
+//! read on that connection, and the target it forwarded to recorded the request's trace id
+//! (`alb`). Nothing here predicts: every step is an observation some hop made on a socket.
+
+mod alb;
 
 use std::net::SocketAddr;
 
@@ -50,6 +54,26 @@ impl<'e> Arrival<'e> {
                 _ => {}
             }
         }
+        arrival
+    }
+
+    /// What `hop` recorded about the connection from `from` that carried the request with
+    /// `trace_id`: its answer is the one to that request, since a connection an ALB keeps
+    /// alive carries many.
+    fn find_traced(
+        events: &'e [Observation],
+        hop: &HopId,
+        from: SocketAddr,
+        trace_id: Option<&str>,
+    ) -> Self {
+        let mut arrival = Arrival::find(events, hop, from);
+        arrival.responded = events.iter().find(|event| {
+            matches!(
+                event,
+                Observation::Responded { hop: at, conn, trace_id: Some(id), .. }
+                    if at == hop && conn.peer == from && Some(id.as_str()) == trace_id
+            )
+        });
         arrival
     }
 
@@ -100,6 +124,11 @@ pub(crate) fn stitch(
     }
 
     let mut path_hops: Vec<(HopId, Arrival<'_>)> = vec![(upstream.hop.clone(), first)];
+    // Where the request entered an ALB listener: the listener and the peer it saw.
+    let mut alb_entry: Option<(HopId, SocketAddr)> = None;
+    if let HopId::AlbListener { .. } = &upstream.hop {
+        alb_entry = Some((upstream.hop.clone(), conn.local));
+    }
     let mut forward: Option<(HopId, SocketAddr, bool)> = None;
     let mut forward_failure: Option<String> = None;
     let mut failed_target: Option<(HopId, SocketAddr)> = None;
@@ -113,7 +142,11 @@ pub(crate) fn stitch(
                     tls,
                     ..
                 } if downstream.peer == conn.local => {
-                    stitched.target = Some(target.clone());
+                    if let HopId::AlbListener { .. } = target {
+                        alb_entry = Some((target.clone(), nlb_side.local));
+                    } else {
+                        stitched.target = Some(target.clone());
+                    }
                     forward = Some((target.clone(), nlb_side.local, *tls));
                 }
                 Observation::ForwardFailed {
@@ -169,6 +202,11 @@ pub(crate) fn stitch(
             ));
         }
     }
+    if let Some((alb, from)) = &alb_entry
+        && let Some(target) = alb::extend(trace, events, alb, *from)
+    {
+        stitched.target = Some(target);
+    }
     if let Some((target, from, true)) = &forward {
         nlb_to_target(trace, events, &upstream.hop, target, *from);
     }
@@ -213,7 +251,7 @@ fn describe_hops(
             notes.push(format!("answered {request} with {status}"));
         }
         if notes.is_empty() {
-            notes.push("accepted a connection; no request arrived".to_owned());
+            notes.push(NO_REQUEST.to_owned());
         }
         trace.hops.push(step(&hop.to_string(), &notes.join("; ")));
     }
@@ -268,7 +306,7 @@ fn validated_certificate(
         presented_to: HopId::Gateway.to_string(),
         role: CertificateRole::Validated,
         verdict,
-        chain: summaries(&tls.presented),
+        chain: tls.presented.clone(),
         explanation,
     }
 }
@@ -280,15 +318,14 @@ fn nlb_to_target(
     target: &HopId,
     from: SocketAddr,
 ) {
-    let presented: Option<&Vec<hoplab_pkix::CertSummary>> =
-        events.iter().find_map(|event| match event {
-            Observation::TargetTlsUnverified {
-                hop,
-                upstream,
-                presented,
-            } if hop == nlb && upstream.local == from => Some(presented),
-            _ => None,
-        });
+    let presented: Option<&Vec<CertSummary>> = events.iter().find_map(|event| match event {
+        Observation::TargetTlsUnverified {
+            hop,
+            upstream,
+            presented,
+        } if hop == nlb && upstream.local == from => Some(presented),
+        _ => None,
+    });
     let arrival = Arrival::find(events, target, from);
     let version = match arrival.terminated {
         Some(Observation::TlsTerminated { version, .. }) => Some(version.clone()),
@@ -313,32 +350,15 @@ fn nlb_to_target(
             role: CertificateRole::NotValidated,
             verdict: "an NLB does not validate the certificates of a TLS target group's targets"
                 .to_owned(),
-            chain: summaries(chain),
+            chain: chain.clone(),
             explanation: Vec::new(),
         });
     }
 }
 
-/// The report's form of certificate summaries the hops recorded.
-///
-/// The hops record `hoplab_pkix::CertSummary`; reports hold the plain-data
-/// [`CertSummary`] of `hoplab-report`, field for field the same.
-fn summaries(chain: &[hoplab_pkix::CertSummary]) -> Vec<CertSummary> {
-    chain
-        .iter()
-        .map(|c| CertSummary {
-            subject: c.subject.clone(),
-            issuer: c.issuer.clone(),
-            dns_names: c.dns_names.clone(),
-            ip_addresses: c.ip_addresses.clone(),
-            not_before: c.not_before.clone(),
-            not_after: c.not_after.clone(),
-            is_ca: c.is_ca,
-            self_issued: c.self_issued,
-            sha256: c.sha256.clone(),
-        })
-        .collect()
-}
+/// A hop's note when nothing but a connection was seen (an ALB replaces it with what it did
+/// with the request).
+const NO_REQUEST: &str = "accepted a connection; no request arrived";
 
 fn join_notes(a: &str, b: &str) -> String {
     if a.is_empty() {

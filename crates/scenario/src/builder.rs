@@ -36,7 +36,10 @@
 //! # Layout
 //! - this module: [`ScenarioBuilder`], the whole scenario, and editing one validated.
 //! - `parts`: one builder per table (`AuthorityBuilder`, …, `MatrixBuilder`).
+//! - `albs`: [`AlbBuilder`] and [`AlbListenerBuilder`], with rules written from
+//!   `hoplab-alb-rules`' types.
 
+mod albs;
 mod parts;
 
 use std::ops::Range;
@@ -45,12 +48,13 @@ use std::sync::Arc;
 use time::OffsetDateTime;
 use toml::Spanned;
 
-use crate::ids::{ListenerId, RequestId, RouteId, TargetGroupId, TargetId};
+use crate::ids::{AlbListenerId, ListenerId, RequestId, RouteId, TargetGroupId, TargetId};
 use crate::model::{ApiType, Scenario};
 use crate::raw::{RawGateway, RawMeta, RawScenario};
 use crate::source::Source;
 use crate::{LoadError, validate};
 
+pub use albs::{AlbBuilder, AlbListenerBuilder};
 pub(crate) use parts::Part;
 pub use parts::{
     AuthorityBuilder, CertificateBuilder, ExpectBuilder, HealthCheckBuilder, ListenerBuilder,
@@ -217,6 +221,13 @@ impl ScenarioBuilder {
         self
     }
 
+    /// Adds `[albs.<name>]`.
+    pub fn alb(mut self, name: &str, alb: AlbBuilder) -> Self {
+        let (raw, span) = alb.into_parts();
+        push(&mut self.raw().albs.0, name, raw, span);
+        self
+    }
+
     /// Adds `[target_groups.<name>]`.
     pub fn target_group(mut self, name: &str, group: TargetGroupBuilder) -> Self {
         let (raw, span) = group.into_parts();
@@ -292,6 +303,26 @@ impl ScenarioBuilder {
             .0
             .iter_mut()
             .flat_map(|(_, nlb)| nlb.get_mut().listeners.iter_mut())
+            .nth(id.index());
+        edit_part(slot, id, edit);
+        self
+    }
+
+    /// Changes the ALB listener `id` names.
+    ///
+    /// # Panics
+    /// If no ALB listener has that id.
+    pub fn edit_alb_listener(
+        mut self,
+        id: AlbListenerId,
+        edit: impl FnOnce(AlbListenerBuilder) -> AlbListenerBuilder,
+    ) -> Self {
+        let slot = self
+            .raw()
+            .albs
+            .0
+            .iter_mut()
+            .flat_map(|(_, alb)| alb.get_mut().listeners.iter_mut())
             .nth(id.index());
         edit_part(slot, id, edit);
         self

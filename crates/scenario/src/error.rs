@@ -65,6 +65,39 @@ pub enum Rule {
         /// The NLB's listener ports.
         ports: Vec<u16>,
     },
+    /// A VPC link V1 route's `vpc_link` names an ALB (AWS: `NLB ARN is malformed`).
+    V1LinkToAlb {
+        /// The route.
+        route: usize,
+        /// The ALB named.
+        alb: String,
+    },
+    /// A VPC link V2 route has no `integration_target` (AWS: `IntegrationTarget is required
+    /// for VpcLinkV2`).
+    MissingIntegrationTarget {
+        /// The route.
+        route: usize,
+    },
+    /// A VPC link V2 route's `integration_target` names no load balancer.
+    UnknownIntegrationTarget {
+        /// The route.
+        route: usize,
+        /// The name written.
+        name: String,
+        /// The scenario's load balancers, NLBs first.
+        balancers: Vec<String>,
+    },
+    /// An HTTP API route's URI port is no listener port of the ALB its `vpc_link` names.
+    NoAlbListenerOnPort {
+        /// The route.
+        route: usize,
+        /// The ALB.
+        alb: String,
+        /// The URI's port.
+        port: u16,
+        /// The ALB's listener ports.
+        ports: Vec<u16>,
+    },
     /// An `INTERNET` route's URI host is in no target's `dns_names`.
     UnknownHost {
         /// The route.

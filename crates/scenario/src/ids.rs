@@ -46,6 +46,11 @@ ids! {
     /// An NLB listener, counted over every NLB in file order
     /// ([`Scenario::listener`](crate::Scenario::listener)).
     ListenerId;
+    /// An Application Load Balancer of `[albs]` ([`Scenario::alb`](crate::Scenario::alb)).
+    AlbId;
+    /// An ALB listener, counted over every ALB in file order
+    /// ([`Scenario::alb_listener`](crate::Scenario::alb_listener)).
+    AlbListenerId;
     /// A target group of `[target_groups]` ([`Scenario::target_group`](crate::Scenario::target_group)).
     TargetGroupId;
     /// A target of `[targets]` ([`Scenario::target`](crate::Scenario::target)).

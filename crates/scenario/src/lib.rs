@@ -20,6 +20,8 @@
 //! - `validate`: raw → [`Scenario`], resolving every name to an id and checking every rule.
 //! - `model`: the validated types, their accessors and navigation.
 //! - `ids`: the typed ids.
+//! - `alb`: validated ALBs, their listeners (rules as `hoplab-alb-rules`' [`alb_rules::RuleSet`]
+//!   over target group ids) and target types.
 //! - `behaviour`: validated target faults, health checks and ALPN policies.
 //! - `spelling`: the one spelling table of each enum.
 //! - `builder`: [`ScenarioBuilder`] and a builder per table.
@@ -30,6 +32,7 @@
 
 #![warn(missing_docs)]
 
+mod alb;
 mod behaviour;
 mod builder;
 mod discover;
@@ -44,16 +47,21 @@ mod validate;
 
 use std::path::Path;
 
+pub use alb::{
+    Alb, AlbListener, AlbListenerProtocol, AlbSecurityPolicy, AlbTls, BalancerKind, TargetType,
+};
 pub use behaviour::{AlpnPolicy, HealthCheck, HealthCheckProtocol, TargetBehaviour, TlsVersions};
 pub use builder::{
-    AuthorityBuilder, BUILDER_FILE, CertificateBuilder, ExpectBuilder, HealthCheckBuilder,
-    ListenerBuilder, MatrixBuilder, NlbBuilder, RequestBuilder, RouteBuilder, ScenarioBuilder,
-    TargetBuilder, TargetGroupBuilder,
+    AlbBuilder, AlbListenerBuilder, AuthorityBuilder, BUILDER_FILE, CertificateBuilder,
+    ExpectBuilder, HealthCheckBuilder, ListenerBuilder, MatrixBuilder, NlbBuilder, RequestBuilder,
+    RouteBuilder, ScenarioBuilder, TargetBuilder, TargetGroupBuilder,
 };
 pub use discover::scenario_files;
 pub use error::{DiscoverError, LoadError, Rule, ScenarioError, UriError};
+pub use hoplab_alb_rules as alb_rules;
 pub use ids::{
-    AuthorityId, CertId, CertRef, ListenerId, NlbId, RequestId, RouteId, TargetGroupId, TargetId,
+    AlbId, AlbListenerId, AuthorityId, CertId, CertRef, ListenerId, NlbId, RequestId, RouteId,
+    TargetGroupId, TargetId,
 };
 pub use matrix::{Axis, Combination, Dimension, MAX_COMBINATIONS, Matrix, NotRun, Setting};
 pub use model::*;
@@ -67,6 +75,9 @@ pub const MAX_AUTHORITY_DEPTH: usize = 32;
 
 /// Most certificates an explicit `chain` may list.
 pub const MAX_CHAIN_LENGTH: usize = 64;
+
+/// The file name errors of [`Scenario::from_toml_str`] are located in.
+pub const STRING_FILE: &str = "<string>";
 
 /// Parses and validates scenario text; `file` names it in error locations.
 ///
@@ -92,7 +103,7 @@ pub fn parse_integration_uri(raw: &str) -> Result<IntegrationUri, UriError> {
 }
 
 /// Whether `c` may appear in a name (a key of `[authorities]`, `[certificates]`, `[nlbs]`,
-/// `[target_groups]` or `[targets]`): an ASCII letter or digit, `.`, `_` or `-`.
+/// `[albs]`, `[target_groups]` or `[targets]`): an ASCII letter or digit, `.`, `_` or `-`.
 pub fn is_name_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-')
 }
@@ -121,4 +132,28 @@ pub fn load(path: &Path) -> Result<Scenario, LoadError> {
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
     validate::from_toml(&text, &path.display().to_string(), &stem)
+}
+
+impl Scenario {
+    /// Reads, parses and validates a scenario file (see [`load`]); errors are located in it,
+    /// and a scenario without `[scenario] name` is named after the file's stem.
+    ///
+    /// # Errors
+    ///
+    /// [`LoadError::Io`] or [`LoadError::TooLarge`] when the file cannot be read,
+    /// [`LoadError::Invalid`] with every problem found otherwise.
+    pub fn from_file(path: impl AsRef<Path>) -> Result<Scenario, LoadError> {
+        load(path.as_ref())
+    }
+
+    /// Parses and validates scenario text (see [`from_toml`]); errors are located in
+    /// [`STRING_FILE`].
+    ///
+    /// # Errors
+    ///
+    /// [`LoadError::TooLarge`] for text longer than [`MAX_FILE_SIZE`], [`LoadError::Invalid`]
+    /// with every problem found otherwise.
+    pub fn from_toml_str(text: &str) -> Result<Scenario, LoadError> {
+        from_toml(text, STRING_FILE)
+    }
 }

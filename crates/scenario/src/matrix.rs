@@ -10,6 +10,7 @@
 //! types and what to do with them. A combination changes the scenario in the file's form and
 //! validates it again, so it meets exactly the rules a file meets.
 
+use crate::alb::TargetType;
 use crate::behaviour::AlpnPolicy;
 use crate::builder::{Part, RequestBuilder};
 use crate::error::{Rule, ScenarioError};
@@ -282,6 +283,8 @@ impl Combination {
                 edit = changed;
                 targets
             }
+            Backend::VpcLinkAlb(listener) => alb_targets(base, listener),
+            Backend::NoListener { .. } => Vec::new(),
         };
         if let Some(Setting::TargetCertificate(certificate)) =
             self.get(Dimension::TargetCertificate)
@@ -367,8 +370,26 @@ impl Combination {
         {
             edit = edit.edit_target_group(group, |g| g.protocol(protocol));
         }
-        Ok((edit, base.target_group(group).targets().to_vec()))
+        Ok((edit, targets_behind(base, group)))
     }
+}
+
+/// The targets a target group reaches: its own, or for an `alb` group those of every group
+/// the ALB listener forwards to.
+fn targets_behind(base: &Scenario, group: crate::TargetGroupId) -> Vec<TargetId> {
+    match base.target_group(group).target_type() {
+        TargetType::Ip => base.target_group(group).targets().to_vec(),
+        TargetType::Alb(listener) => alb_targets(base, listener),
+    }
+}
+
+/// The targets of every group an ALB listener forwards to.
+fn alb_targets(base: &Scenario, listener: crate::AlbListenerId) -> Vec<TargetId> {
+    base.alb_listener(listener)
+        .target_groups()
+        .into_iter()
+        .flat_map(|group| base.target_group(group).targets().to_vec())
+        .collect()
 }
 
 impl Matrix {

@@ -16,15 +16,20 @@ use std::sync::Arc;
 
 use time::{Duration, OffsetDateTime};
 
+use hoplab_alb_rules::LoadBalancingAlgorithm;
+
+use crate::alb::{Alb, AlbListener, BalancerKind, TargetType};
 use crate::behaviour::{AlpnPolicy, HealthCheck, TargetBehaviour, TlsVersions};
 use crate::ids::{
-    AuthorityId, CertId, CertRef, ListenerId, NlbId, RequestId, RouteId, TargetGroupId, TargetId,
+    AlbId, AlbListenerId, AuthorityId, CertId, CertRef, ListenerId, NlbId, RequestId, RouteId,
+    TargetGroupId, TargetId,
 };
 use crate::matrix::Matrix;
 use crate::source::Source;
 use crate::spelling::spelled;
 
-/// One scenario: a PKI, a gateway, zero or more NLBs, the targets and the requests to send.
+/// One scenario: a PKI, a gateway, zero or more NLBs and ALBs, the targets and the requests to
+/// send.
 ///
 /// Equality compares what the scenario says, not how it was written: a scenario built with
 /// [`ScenarioBuilder`](crate::ScenarioBuilder) equals the one read from the same TOML.
@@ -37,6 +42,8 @@ pub struct Scenario {
     pub(crate) gateway: Gateway,
     pub(crate) nlbs: Vec<Nlb>,
     pub(crate) listeners: Vec<Listener>,
+    pub(crate) albs: Vec<Alb>,
+    pub(crate) alb_listeners: Vec<AlbListener>,
     pub(crate) target_groups: Vec<TargetGroup>,
     pub(crate) targets: Vec<Target>,
     pub(crate) requests: Vec<Request>,
@@ -54,6 +61,8 @@ impl PartialEq for Scenario {
             && self.gateway == other.gateway
             && self.nlbs == other.nlbs
             && self.listeners == other.listeners
+            && self.albs == other.albs
+            && self.alb_listeners == other.alb_listeners
             && self.target_groups == other.target_groups
             && self.targets == other.targets
             && self.requests == other.requests
@@ -117,6 +126,34 @@ impl Scenario {
         &self.listeners[id.index()]
     }
 
+    /// Application Load Balancers, in file order.
+    pub fn albs(&self) -> &[Alb] {
+        &self.albs
+    }
+
+    /// The ALB `id` names.
+    pub fn alb(&self, id: AlbId) -> &Alb {
+        &self.albs[id.index()]
+    }
+
+    /// Every ALB listener: ALB by ALB in file order, each ALB's listeners in file order.
+    pub fn alb_listeners(&self) -> &[AlbListener] {
+        &self.alb_listeners
+    }
+
+    /// The ALB listener `id` names.
+    pub fn alb_listener(&self, id: AlbListenerId) -> &AlbListener {
+        &self.alb_listeners[id.index()]
+    }
+
+    /// The name of a load balancer (an NLB's or an ALB's).
+    pub fn balancer_name(&self, balancer: LoadBalancer) -> &str {
+        match balancer {
+            LoadBalancer::Nlb(id) => self.nlb(id).name(),
+            LoadBalancer::Alb(id) => self.alb(id).name(),
+        }
+    }
+
     /// Target groups, in file order.
     pub fn target_groups(&self) -> &[TargetGroup] {
         &self.target_groups
@@ -162,22 +199,33 @@ impl Scenario {
         self.matrix.as_ref()
     }
 
-    /// How a report names the hop an expectation names: `none`, `nlb:<nlb>:<port>` or
-    /// `target:<name>` (the spelling of `expect.validated`).
+    /// How a report names the hop an expectation names: `none`, `nlb:<nlb>:<port>`,
+    /// `alb:<alb>:<port>` or `target:<name>` (the spelling of `expect.validated`).
     pub fn hop_name(&self, hop: ExpectedHop) -> String {
         match hop {
             ExpectedHop::None => "none".to_owned(),
             ExpectedHop::NlbListener(id) => self.listener(id).hop_name().to_owned(),
+            ExpectedHop::AlbListener(id) => self.alb_listener(id).hop_name().to_owned(),
             ExpectedHop::Target(id) => self.target(id).hop_name(),
         }
     }
 
     /// The hop a route's backend is: the target of an `INTERNET` route
-    /// (`target:<name>`), the listener of a `VPC_LINK` route (`nlb:<nlb>:<port>`).
+    /// (`target:<name>`), the listener of a `VPC_LINK` route (`nlb:<nlb>:<port>` or
+    /// `alb:<alb>:<port>`; for a load balancer without a listener on the URI's port, the
+    /// port nothing listens on).
     pub fn backend_name(&self, backend: Backend) -> String {
         match backend {
             Backend::Internet(id) => self.target(id).hop_name(),
             Backend::VpcLink(id) => self.listener(id).hop_name().to_owned(),
+            Backend::VpcLinkAlb(id) => self.alb_listener(id).hop_name().to_owned(),
+            Backend::NoListener { balancer, port } => {
+                let kind = match balancer {
+                    LoadBalancer::Nlb(_) => "nlb",
+                    LoadBalancer::Alb(_) => "alb",
+                };
+                format!("{kind}:{}:{port}", self.balancer_name(balancer))
+            }
         }
     }
 
@@ -217,6 +265,21 @@ impl Scenario {
             .iter()
             .copied()
             .find(|id| self.listener(*id).port == port)
+    }
+
+    /// The ALB named `name`, for input that names one.
+    pub fn find_alb(&self, name: &str) -> Option<AlbId> {
+        self.albs.iter().find(|a| a.name == name).map(Alb::id)
+    }
+
+    /// The listener on `port` of the ALB named `alb`, for input that names one.
+    pub fn find_alb_listener(&self, alb: &str, port: u16) -> Option<AlbListenerId> {
+        let alb = self.find_alb(alb)?;
+        self.alb(alb)
+            .listeners()
+            .iter()
+            .copied()
+            .find(|id| self.alb_listener(*id).port == port)
     }
 
     /// The target group named `name`, for input that names one.
@@ -628,6 +691,8 @@ pub struct Route {
     pub(crate) integration: IntegrationType,
     pub(crate) uri: IntegrationUri,
     pub(crate) backend: Backend,
+    pub(crate) vpc_link_version: Option<VpcLinkVersion>,
+    pub(crate) stage_prefix: bool,
     pub(crate) insecure_skip_verification: bool,
     pub(crate) server_name_to_verify: Option<String>,
     pub(crate) timeout_ms: u32,
@@ -660,9 +725,35 @@ impl Route {
     }
 
     /// What the gateway connects to: the target an `INTERNET` URI host resolves to, or the
-    /// NLB listener a `VPC_LINK` URI port picks.
+    /// load balancer listener a `VPC_LINK` URI port picks.
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    /// The VPC link's version, for a `VPC_LINK` route: `V1` (a REST API's default, NLBs only)
+    /// or `V2` (`integration_target` on a REST API; every HTTP API private integration).
+    pub fn vpc_link_version(&self) -> Option<VpcLinkVersion> {
+        self.vpc_link_version
+    }
+
+    /// Whether API Gateway puts the stage name in front of the backend path
+    /// (`stage_prefix`): true by default for VPC link V2 private integrations, as AWS
+    /// documents; always false for V1 links and internet integrations.
+    pub fn stage_prefix(&self) -> bool {
+        self.stage_prefix
+    }
+
+    /// The request target the backend receives for a request on stage `stage`: the URI's
+    /// path and query, after `/<stage>` when [`Route::stage_prefix`] holds (AWS: "API
+    /// Gateway includes the stage portion of the API endpoint in the request to your backend
+    /// resources"). The one statement of that rule: the lab sends this, the model predicts
+    /// with it.
+    pub fn backend_target(&self, stage: &str) -> String {
+        if self.stage_prefix {
+            format!("/{stage}{}", self.uri.path_and_query)
+        } else {
+            self.uri.path_and_query.clone()
+        }
     }
 
     /// `tlsConfig.insecureSkipVerification` (REST APIs).
@@ -687,6 +778,13 @@ impl Route {
         self.method == "ANY" || self.method.eq_ignore_ascii_case(method)
     }
 }
+
+/// `stage_prefix` when a VPC link V2 route does not say: true, AWS's documented behaviour
+/// ("API Gateway includes the stage portion of the API endpoint in the request to your
+/// backend resources", facts §1.5, §2). Whether it also holds for a REST URI with an explicit
+/// path is UNCONFIRMED (facts §7.4): the key lets a scenario say otherwise. See
+/// [`Route::backend_target`].
+pub(crate) const STAGE_PREFIX_DEFAULT: bool = true;
 
 /// Integration type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -764,13 +862,48 @@ spelled!(ConnectionType {
     VpcLink => "VPC_LINK",
 });
 
+/// Which version of VPC link a private integration goes through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum VpcLinkVersion {
+    /// `V1` (legacy): a VPC endpoint service on one NLB, named by `vpc_link`.
+    #[default]
+    V1,
+    /// `V2`: API-Gateway-managed ENIs; each integration names its ALB or NLB
+    /// (`integration_target`, or an HTTP API's `vpc_link`).
+    V2,
+}
+
+spelled!(VpcLinkVersion {
+    V1 => "V1",
+    V2 => "V2",
+});
+
+/// A load balancer: an NLB or an ALB.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum LoadBalancer {
+    /// A Network Load Balancer.
+    Nlb(NlbId),
+    /// An Application Load Balancer.
+    Alb(AlbId),
+}
+
 /// What a route's gateway connection reaches first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Backend {
     /// `INTERNET`: the URI host resolves (through targets' `dns_names`) to this target.
     Internet(TargetId),
-    /// `VPC_LINK`: the URI port picks this listener of the NLB behind the link.
+    /// `VPC_LINK` (V1, V2 or an HTTP API's): the URI port picks this NLB listener.
     VpcLink(ListenerId),
+    /// `VPC_LINK` (V2 or an HTTP API's): the URI port picks this ALB listener.
+    VpcLinkAlb(AlbListenerId),
+    /// `VPC_LINK` V2 on a REST API to a load balancer with no listener on the URI's port:
+    /// nothing answers there, so every connection is refused (facts §7.3).
+    NoListener {
+        /// The load balancer `integration_target` names.
+        balancer: LoadBalancer,
+        /// The URI's port.
+        port: u16,
+    },
 }
 
 impl Backend {
@@ -778,7 +911,9 @@ impl Backend {
     pub fn connection_type(self) -> ConnectionType {
         match self {
             Backend::Internet(_) => ConnectionType::Internet,
-            Backend::VpcLink(_) => ConnectionType::VpcLink,
+            Backend::VpcLink(_) | Backend::VpcLinkAlb(_) | Backend::NoListener { .. } => {
+                ConnectionType::VpcLink
+            }
         }
     }
 }
@@ -926,14 +1061,17 @@ spelled!(SecurityPolicy {
     Fs1_2Res2020_10 => "ELBSecurityPolicy-FS-1-2-Res-2020-10",
 });
 
-/// A target group.
+/// A target group: an NLB's (TCP or TLS, targets by address or one ALB) or an ALB's (HTTP or
+/// HTTPS).
 #[derive(Debug, Clone, PartialEq)]
 pub struct TargetGroup {
     pub(crate) id: TargetGroupId,
     pub(crate) name: String,
     pub(crate) protocol: TargetGroupProtocol,
+    pub(crate) target_type: TargetType,
     pub(crate) targets: Vec<TargetId>,
     pub(crate) health_check: Option<HealthCheck>,
+    pub(crate) algorithm: LoadBalancingAlgorithm,
 }
 
 impl TargetGroup {
@@ -947,36 +1085,86 @@ impl TargetGroup {
         &self.name
     }
 
-    /// The protocol the NLB speaks to the targets.
+    /// The protocol the load balancer speaks to the targets.
     pub fn protocol(&self) -> TargetGroupProtocol {
         self.protocol
     }
 
-    /// Registered targets, in file order; at least one, none twice.
+    /// Which load balancer it belongs behind: an NLB (TCP, TLS) or an ALB (HTTP, HTTPS).
+    pub fn balancer(&self) -> BalancerKind {
+        self.protocol.balancer()
+    }
+
+    /// What its targets are: the scenario's targets (`ip`), or one ALB listener (`alb`).
+    pub fn target_type(&self) -> TargetType {
+        self.target_type
+    }
+
+    /// Registered targets, in file order, none twice: at least one for an NLB's `ip` group;
+    /// possibly none for an ALB's (every request forwarded there gets 503); none for an `alb`
+    /// group, whose target is [`TargetGroup::target_type`]'s listener.
     pub fn targets(&self) -> &[TargetId] {
         &self.targets
     }
 
-    /// How the NLB checks the targets' health; `None`: not checked, all are routable.
+    /// How the load balancer checks the targets' health; `None`: not checked, all are
+    /// routable.
     pub fn health_check(&self) -> Option<&HealthCheck> {
         self.health_check.as_ref()
     }
+
+    /// How an ALB picks a target for each request (round robin for an NLB's group, which
+    /// hashes flows instead).
+    pub fn algorithm(&self) -> LoadBalancingAlgorithm {
+        self.algorithm
+    }
 }
 
-/// The protocol an NLB speaks to a target group's targets (and, spelt the same, what a
-/// listener speaks).
+/// The protocol a load balancer speaks to a target group's targets (and, for `TCP` and
+/// `TLS`, spelt the same, what an NLB listener speaks).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TargetGroupProtocol {
     /// Plain TCP (for a TLS listener: the NLB sends decrypted bytes).
     Tcp,
     /// TLS: the NLB opens a new TLS session and does not validate the target's certificate.
     Tls,
+    /// HTTP (an ALB's target group): the ALB sends each request in plain HTTP/1.1.
+    Http,
+    /// HTTPS (an ALB's target group): the ALB opens TLS without validating the target's
+    /// certificate and without SNI.
+    Https,
 }
 
 spelled!(TargetGroupProtocol {
     Tcp => "TCP",
     Tls => "TLS",
+    Http => "HTTP",
+    Https => "HTTPS",
 });
+
+impl TargetGroupProtocol {
+    /// Which load balancer speaks it.
+    pub fn balancer(self) -> BalancerKind {
+        match self {
+            TargetGroupProtocol::Tcp | TargetGroupProtocol::Tls => BalancerKind::Nlb,
+            TargetGroupProtocol::Http | TargetGroupProtocol::Https => BalancerKind::Alb,
+        }
+    }
+
+    /// Whether the load balancer speaks TLS to the targets (`TLS`, `HTTPS`).
+    pub fn encrypted(self) -> bool {
+        matches!(self, TargetGroupProtocol::Tls | TargetGroupProtocol::Https)
+    }
+
+    /// The spellings an NLB listener's `protocol` (and an NLB's group's) takes: `TCP`, `TLS`.
+    pub fn nlb_spellings() -> Vec<(&'static str, TargetGroupProtocol)> {
+        Self::ALL
+            .iter()
+            .copied()
+            .filter(|(_, p)| p.balancer() == BalancerKind::Nlb)
+            .collect()
+    }
+}
 
 /// A backend server.
 #[derive(Debug, Clone, PartialEq)]
@@ -1178,6 +1366,8 @@ pub enum ExpectedHop {
     None,
     /// An NLB listener's (`nlb:<name>:<port>`).
     NlbListener(ListenerId),
+    /// An ALB listener's (`alb:<name>:<port>`).
+    AlbListener(AlbListenerId),
     /// A target's (`target:<name>`).
     Target(TargetId),
 }

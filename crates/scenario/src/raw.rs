@@ -14,7 +14,12 @@ use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use toml::Spanned;
 
+mod alb;
 mod matrix;
+pub(crate) use alb::{
+    RawAction, RawAlb, RawAlbListener, RawCondition, RawConditionValue, RawNumberOrText,
+    RawQueryPair, RawRule, RawWeightedGroup,
+};
 pub(crate) use matrix::{RawMatrix, RawSwitch};
 
 /// A whole scenario file.
@@ -34,6 +39,9 @@ pub(crate) struct RawScenario {
     /// `[nlbs.<name>]`: Network Load Balancers, keyed by name.
     #[serde(default)]
     pub(crate) nlbs: Named<RawNlb>,
+    /// `[albs.<name>]`: Application Load Balancers, keyed by name.
+    #[serde(default)]
+    pub(crate) albs: Named<RawAlb>,
     /// `[target_groups.<name>]`: target groups, keyed by name.
     #[serde(default)]
     pub(crate) target_groups: Named<RawTargetGroup>,
@@ -159,8 +167,16 @@ pub(crate) struct RawRoute {
     pub(crate) uri: Spanned<String>,
     /// `INTERNET` (default) or `VPC_LINK`.
     pub(crate) connection_type: Option<Spanned<String>>,
-    /// The NLB behind the VPC link; required for and only for `VPC_LINK`.
+    /// `V1` (a REST API's default) or `V2` (an HTTP API's only version).
+    pub(crate) vpc_link_version: Option<Spanned<String>>,
+    /// VPC link V1 (REST): the NLB behind the link; HTTP API: the load balancer whose
+    /// listener the URI port picks.
     pub(crate) vpc_link: Option<Spanned<String>>,
+    /// VPC link V2 (REST): `integrationTarget`, the ALB or NLB the integration reaches.
+    pub(crate) integration_target: Option<Spanned<String>>,
+    /// VPC link V2 only: whether the stage name goes in front of the backend path; default
+    /// true (AWS's documented behaviour).
+    pub(crate) stage_prefix: Option<Spanned<bool>>,
     /// `tlsConfig.insecureSkipVerification` (REST APIs only); default false.
     pub(crate) insecure_skip_verification: Option<Spanned<bool>>,
     /// `tlsConfig.serverNameToVerify` (HTTP API VPC link routes only): sent as SNI and checked
@@ -203,9 +219,15 @@ pub(crate) struct RawListener {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, expecting = "a target group table")]
 pub(crate) struct RawTargetGroup {
-    /// `TCP` or `TLS`: what the NLB speaks to the targets.
+    /// `TCP` or `TLS` (an NLB's), `HTTP` or `HTTPS` (an ALB's).
     pub(crate) protocol: Spanned<String>,
-    /// Target names, at least one.
+    /// `ip` (default) or `alb` (an NLB target group whose target is an ALB).
+    pub(crate) target_type: Option<Spanned<String>>,
+    /// `alb` target type only (required): the ALB listener port it forwards to.
+    pub(crate) port: Option<Spanned<i64>>,
+    /// ALB target groups only: `round_robin` (default) or `least_outstanding_requests`.
+    pub(crate) algorithm: Option<Spanned<String>>,
+    /// Target names (at least one for an NLB's group), or the one ALB of an `alb` group.
     pub(crate) targets: Spanned<Vec<Spanned<String>>>,
     /// `[target_groups.<name>.health_check]`: how the NLB checks its targets; default none.
     pub(crate) health_check: Option<Spanned<RawHealthCheck>>,
@@ -274,7 +296,8 @@ pub(crate) struct RawRequest {
 pub(crate) struct RawExpect {
     /// The status code the client receives, 100..=599.
     pub(crate) status: Option<Spanned<i64>>,
-    /// Whose certificate the gateway validated: `none`, `nlb:<nlb>:<port>` or `target:<name>`.
+    /// Whose certificate the gateway validated: `none`, `nlb:<nlb>:<port>`,
+    /// `alb:<alb>:<port>` or `target:<name>`.
     pub(crate) validated: Option<Spanned<String>>,
     /// The exact execution-log failure line.
     pub(crate) error: Option<Spanned<String>>,

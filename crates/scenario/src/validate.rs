@@ -15,12 +15,17 @@
 //! - `pki`: authorities (issuer cycles, topological order) and certificates.
 //! - `pem`: certificates read from the user's PEM files (chain, key, and that they match).
 //! - `backends`: NLBs and their listeners, target groups, targets.
+//! - `albs`: ALBs and their listeners; `alb_rules`: a listener's rules, conditions and
+//!   actions, checked by `hoplab-alb-rules`' own rules engine.
 //! - `health`: a target group's health check, with AWS's ranges and defaults.
 //! - `behaviour`: a target's deliberate fault and TLS versions.
-//! - `gateway`: the stage and routes, resolved against NLB listeners and target DNS names.
+//! - `gateway`: the stage and routes, resolved against load balancer listeners (VPC link V1
+//!   and V2) and target DNS names.
 //! - `requests`: requests, resolved against routes, and their expectations.
 //! - `matrix`: the `[matrix]` section, resolved against the routes and certificates.
 
+mod alb_rules;
+mod albs;
 mod backends;
 mod behaviour;
 mod gateway;
@@ -41,8 +46,10 @@ use toml::Spanned;
 use toml::de::DeTable;
 
 use crate::error::Rule;
-use crate::ids::{AuthorityId, CertId, ListenerId, NlbId, TargetGroupId, TargetId};
-use crate::model::{Location, TargetGroupProtocol, TimeSpec};
+use crate::ids::{
+    AlbId, AlbListenerId, AuthorityId, CertId, ListenerId, NlbId, TargetGroupId, TargetId,
+};
+use crate::model::{LoadBalancer, Location, TargetGroupProtocol, TimeSpec};
 use crate::raw::{Named, RawScenario, RawTime};
 use crate::source::Source;
 use crate::{LoadError, Scenario, ScenarioError};
@@ -245,8 +252,14 @@ pub(crate) struct Index<'r> {
     pub(crate) nlbs: Vec<(&'r str, Vec<u16>)>,
     /// Every listener in file order (NLB by NLB): its NLB and its port, if valid.
     listeners: Vec<(NlbId, Option<u16>)>,
+    /// ALB names with their valid listener ports, in file order.
+    pub(crate) albs: Vec<(&'r str, Vec<u16>)>,
+    /// Every ALB listener in file order (ALB by ALB): its ALB and its port, if valid.
+    alb_listeners: Vec<(AlbId, Option<u16>)>,
     /// Target group names with their protocol (if spelt validly), in file order.
     pub(crate) target_groups: Vec<(&'r str, Option<TargetGroupProtocol>)>,
+    /// Whether each target group (by position) is of target type `alb`.
+    alb_typed_groups: Vec<bool>,
     /// Target names with whether they speak HTTPS (if spelt validly), in file order.
     pub(crate) targets: Vec<(&'r str, Option<bool>)>,
     /// Lower-cased DNS name → the first target that claims it.
@@ -262,36 +275,42 @@ struct Positions<'r> {
     authorities: HashMap<&'r str, usize>,
     certificates: HashMap<&'r str, usize>,
     nlbs: HashMap<&'r str, usize>,
+    albs: HashMap<&'r str, usize>,
     target_groups: HashMap<&'r str, usize>,
     targets: HashMap<&'r str, usize>,
 }
 
 impl<'r> Index<'r> {
     fn build(raw: &'r RawScenario) -> Self {
-        let nlbs = raw
-            .nlbs
-            .0
-            .iter()
-            .map(|(name, nlb)| {
-                let ports = nlb
-                    .get_ref()
-                    .listeners
-                    .iter()
-                    .filter_map(|l| listener_port(l.get_ref().port.get_ref()))
-                    .collect();
-                (name.get_ref().as_str(), ports)
-            })
+        let (nlbs, listeners) = balancers(&raw.nlbs, |nlb| {
+            nlb.listeners
+                .iter()
+                .map(|l| *l.get_ref().port.get_ref())
+                .collect()
+        });
+        let listeners = listeners
+            .into_iter()
+            .map(|(i, port)| (NlbId::new(i), port))
             .collect();
-        let listeners = raw
-            .nlbs
+        let (albs, alb_listeners) = balancers(&raw.albs, |alb| {
+            alb.listeners
+                .iter()
+                .map(|l| *l.get_ref().port.get_ref())
+                .collect()
+        });
+        let alb_listeners = alb_listeners
+            .into_iter()
+            .map(|(i, port)| (AlbId::new(i), port))
+            .collect();
+        let alb_typed_groups = raw
+            .target_groups
             .0
             .iter()
-            .enumerate()
-            .flat_map(|(i, (_, nlb))| {
-                nlb.get_ref()
-                    .listeners
-                    .iter()
-                    .map(move |l| (NlbId::new(i), listener_port(l.get_ref().port.get_ref())))
+            .map(|(_, tg)| {
+                tg.get_ref()
+                    .target_type
+                    .as_ref()
+                    .is_some_and(|t| t.get_ref() == "alb")
             })
             .collect();
         let target_groups = raw
@@ -334,13 +353,17 @@ impl<'r> Index<'r> {
             certificates: names(&raw.certificates),
             nlbs,
             listeners,
+            albs,
+            alb_listeners,
             target_groups,
+            alb_typed_groups,
             targets,
             dns,
             positions: Positions {
                 authorities: positions(&raw.authorities),
                 certificates: positions(&raw.certificates),
                 nlbs: positions(&raw.nlbs),
+                albs: positions(&raw.albs),
                 target_groups: positions(&raw.target_groups),
                 targets: positions(&raw.targets),
             },
@@ -383,6 +406,46 @@ impl<'r> Index<'r> {
             .map(ListenerId::new)
     }
 
+    /// The ALB named `name` and its valid listener ports.
+    pub(crate) fn alb(&self, name: &str) -> Option<(AlbId, &[u16])> {
+        let i = *self.positions.albs.get(name)?;
+        Some((AlbId::new(i), self.albs[i].1.as_slice()))
+    }
+
+    /// The first listener of `alb` on `port`.
+    pub(crate) fn alb_listener(&self, alb: AlbId, port: u16) -> Option<AlbListenerId> {
+        self.alb_listeners
+            .iter()
+            .position(|(a, p)| *a == alb && *p == Some(port))
+            .map(AlbListenerId::new)
+    }
+
+    /// The load balancer (NLB or ALB) named `name`, with its valid listener ports.
+    pub(crate) fn balancer(&self, name: &str) -> Option<(LoadBalancer, &[u16])> {
+        if let Some((id, ports)) = self.nlb(name) {
+            return Some((LoadBalancer::Nlb(id), ports));
+        }
+        self.alb(name)
+            .map(|(id, ports)| (LoadBalancer::Alb(id), ports))
+    }
+
+    /// Every load balancer's name, NLBs first, for help texts.
+    pub(crate) fn balancer_names(&self) -> Vec<&'r str> {
+        self.nlbs
+            .iter()
+            .chain(&self.albs)
+            .map(|(name, _)| *name)
+            .collect()
+    }
+
+    /// Whether the target group at `id` is of target type `alb`.
+    pub(crate) fn is_alb_typed(&self, id: TargetGroupId) -> bool {
+        self.alb_typed_groups
+            .get(id.index())
+            .copied()
+            .unwrap_or(false)
+    }
+
     /// The target group named `name` and its protocol (if spelt validly).
     pub(crate) fn target_group(
         &self,
@@ -401,6 +464,25 @@ impl<'r> Index<'r> {
     pub(crate) fn target_names(&self) -> Vec<&'r str> {
         self.targets.iter().map(|(n, _)| *n).collect()
     }
+}
+
+/// Load balancers with their valid listener ports, and every listener with its load
+/// balancer's position and its port.
+type Balancers<'r> = (Vec<(&'r str, Vec<u16>)>, Vec<(usize, Option<u16>)>);
+
+/// Each load balancer of `section` with its valid listener ports, and every listener (load
+/// balancer by load balancer) with its load balancer's position and port, if valid.
+/// `ports` gives a load balancer's listener ports as written.
+fn balancers<T>(section: &Named<T>, ports: impl Fn(&T) -> Vec<i64>) -> Balancers<'_> {
+    let mut named = Vec::with_capacity(section.0.len());
+    let mut listeners = Vec::new();
+    for (i, (name, balancer)) in section.0.iter().enumerate() {
+        let written = ports(balancer.get_ref());
+        listeners.extend(written.iter().map(|port| (i, listener_port(port))));
+        let valid = written.iter().filter_map(listener_port).collect();
+        named.push((name.get_ref().as_str(), valid));
+    }
+    (named, listeners)
 }
 
 /// A listener's port, when it is a valid one.
@@ -426,10 +508,11 @@ fn names<T>(section: &Named<T>) -> Vec<&str> {
 
 /// Checks every table key used as a name.
 fn check_names(cx: &mut Cx<'_>, raw: &RawScenario) {
-    let sections: [(&str, Vec<&Spanned<String>>); 5] = [
+    let sections: [(&str, Vec<&Spanned<String>>); 6] = [
         ("authorities", keys(&raw.authorities)),
         ("certificates", keys(&raw.certificates)),
         ("nlbs", keys(&raw.nlbs)),
+        ("albs", keys(&raw.albs)),
         ("target_groups", keys(&raw.target_groups)),
         ("targets", keys(&raw.targets)),
     ];
@@ -448,6 +531,30 @@ fn check_names(cx: &mut Cx<'_>, raw: &RawScenario) {
                     Some(format!("names in [{section}] are unique: rename one")),
                 );
             }
+        }
+    }
+}
+
+/// Load balancers share one namespace: `integration_target` names an NLB or an ALB.
+fn check_balancer_names(cx: &mut Cx<'_>, raw: &RawScenario) {
+    let nlbs: HashMap<&str, ()> = raw
+        .nlbs
+        .0
+        .iter()
+        .map(|(name, _)| (name.get_ref().as_str(), ()))
+        .collect();
+    for (name, _) in &raw.albs.0 {
+        if nlbs.contains_key(name.get_ref().as_str()) {
+            cx.error(
+                name.span(),
+                field("albs", name.get_ref()),
+                format!("{:?} is the name of an nlb too", name.get_ref()),
+                Some(
+                    "a load balancer's name is unique across [nlbs] and [albs], since \
+                     integration_target names either: rename one"
+                        .into(),
+                ),
+            );
         }
     }
 }
@@ -473,8 +580,10 @@ fn convert(cx: &mut Cx<'_>, raw: &RawScenario) -> Scenario {
         }
     };
 
+    check_balancer_names(cx, raw);
     let pki = pki::convert(cx, raw, &index, now);
     let (nlbs, listeners) = backends::nlbs(cx, raw, &index);
+    let (albs, alb_listeners) = albs::convert(cx, raw, &index, &pki);
     let target_groups = backends::target_groups(cx, raw, &index);
     let targets = backends::targets(cx, raw, &index);
     let gateway = gateway::convert(cx, raw, &index);
@@ -489,6 +598,8 @@ fn convert(cx: &mut Cx<'_>, raw: &RawScenario) -> Scenario {
         gateway,
         nlbs,
         listeners,
+        albs,
+        alb_listeners,
         target_groups,
         targets,
         requests,
@@ -518,6 +629,7 @@ fn singular(kind: &str) -> &str {
         "authorities" => "authority",
         "certificates" => "certificate",
         "target groups" => "target group",
+        "load balancers" => "load balancer",
         other => other.strip_suffix('s').unwrap_or(other),
     }
 }

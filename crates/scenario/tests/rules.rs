@@ -888,7 +888,7 @@ fn enum_spellings_list_the_valid_ones() {
             "protocol = \"TLS\"\ntargets",
             "protocol = \"UDP\"\ntargets",
             "target_groups.app.protocol",
-            "expected \"TCP\" or \"TLS\"",
+            "expected one of: \"TCP\", \"TLS\", \"HTTP\", \"HTTPS\"",
         ),
         (
             "protocol = \"HTTPS\"",

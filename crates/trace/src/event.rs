@@ -4,7 +4,7 @@ use std::collections::VecDeque;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
-use hoplab_pkix::CertSummary;
+use hoplab_cert::CertSummary;
 use serde::Serialize;
 
 use crate::{AlbAction, HopId, MatchedRule, ResponseOrigin};

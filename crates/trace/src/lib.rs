@@ -8,7 +8,7 @@
 //!
 //! # Layout
 //! - [`HopId`]: the name of a hop as it appears in reports and expectations.
-//! - [`CertSummary`] (from `hoplab-pkix`): subject, issuer, SANs, validity and fingerprint.
+//! - [`CertSummary`] (from `hoplab-cert`): subject, issuer, SANs, validity and fingerprint.
 //! - [`Observation`] and [`EventLog`]: what a hop saw, and the shared place it is written to.
 //! - [`MatchedRule`], [`AlbAction`] and [`ResponseOrigin`]: the parts of an ALB listener's
 //!   request record.
@@ -21,8 +21,9 @@ mod event;
 mod hop;
 mod tls;
 
-pub use alb::{AlbAction, MatchedRule, ResponseOrigin};
+pub use alb::ResponseOrigin;
 pub use event::{Connection, EventLog, Observation};
 pub use hop::HopId;
-pub use hoplab_pkix::CertSummary;
+pub use hoplab_alb_rules::{AlbAction, MatchedRule};
+pub use hoplab_cert::CertSummary;
 pub use tls::{crypto_provider, tls_version_name};

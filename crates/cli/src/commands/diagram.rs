@@ -6,52 +6,41 @@
 //! the model agrees with the same run.
 
 use std::path::Path;
+use std::process::ExitCode;
 
-use hoplab_render::{Picture, pictures, render_dot, render_mermaid, render_svg, render_svg_stack};
+use hoplab::render::{Picture, pictures, render_dot, render_mermaid, render_svg, render_svg_stack};
 
-use super::{EXIT_PASSED, EXIT_UNUSABLE, load, run_live, write_file};
+use super::{EXIT_PASSED, about, load, write_file};
 use crate::args::DiagramFormat;
+use crate::error::{Context, Failure};
 
 /// Draws `file`'s requests (or the one named by `request`) in `format`.
-pub(crate) async fn diagram(
+pub(super) async fn diagram(
     file: &Path,
     format: DiagramFormat,
     request: Option<&str>,
     output: Option<&Path>,
-) -> u8 {
-    let Some(scenario) = load(file) else {
-        return EXIT_UNUSABLE;
-    };
+) -> Result<ExitCode, Failure> {
+    let scenario = load(file)?;
     if scenario.requests().is_empty() {
-        eprintln!(
-            "hoplab: {}: the scenario has no [[requests]] to draw",
-            file.display()
-        );
-        return EXIT_UNUSABLE;
+        return Err(Failure::message(
+            about(file),
+            "the scenario has no [[requests]] to draw",
+        ));
     }
-    let Some(report) = run_live(file, &scenario).await else {
-        return EXIT_UNUSABLE;
-    };
-    let mut drawn = pictures(&report, Some(&scenario));
+    let report = hoplab::run(&scenario).await.context(about(file))?;
+    let mut drawn = pictures(report.full(), Some(&scenario));
     if let Some(wanted) = request {
-        match select(&drawn, wanted) {
-            Ok(index) => drawn = vec![drawn.swap_remove(index)],
-            Err(message) => {
-                eprintln!("hoplab: {}: {message}", file.display());
-                return EXIT_UNUSABLE;
-            }
-        }
+        let index =
+            select(&drawn, wanted).map_err(|message| Failure::message(about(file), message))?;
+        drawn = vec![drawn.swap_remove(index)];
     }
     let text = render(&drawn, format);
     match output {
-        Some(path) => {
-            if !write_file(path, &text) {
-                return EXIT_UNUSABLE;
-            }
-        }
+        Some(path) => write_file(path, &text)?,
         None => print!("{text}"),
     }
-    EXIT_PASSED
+    Ok(ExitCode::from(EXIT_PASSED))
 }
 
 /// The picture a `--request` names: its name, or its 1-based number.

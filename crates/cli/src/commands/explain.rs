@@ -1,26 +1,28 @@
 //! `hoplab explain`: the static model's prediction for a scenario, without opening a socket.
 
 use std::path::Path;
+use std::process::ExitCode;
 
 use time::OffsetDateTime;
 
-use super::{EXIT_PASSED, EXIT_UNUSABLE, clock, load, print_json};
+use super::{EXIT_PASSED, load, print_json};
 use crate::args::Format;
+use crate::error::Failure;
 
 /// Prints the prediction for `file` at `at` (default: the scenario clock).
-pub(crate) fn explain(file: &Path, format: Format, at: Option<OffsetDateTime>) -> u8 {
-    let Some(scenario) = load(file) else {
-        return EXIT_UNUSABLE;
+pub(super) fn explain(
+    file: &Path,
+    format: Format,
+    at: Option<OffsetDateTime>,
+) -> Result<ExitCode, Failure> {
+    let scenario = load(file)?;
+    let explanation = match at {
+        Some(at) => hoplab::explain_at(&scenario, at),
+        None => hoplab::explain(&scenario),
     };
-    let now = at.unwrap_or_else(|| clock(&scenario));
-    let explanation = hoplab_model::explain(&scenario, now);
     match format {
-        Format::Text => print!("{}", hoplab_model::render_text(&explanation)),
-        Format::Json => {
-            if !print_json("hoplab", "the explanation", &explanation) {
-                return EXIT_UNUSABLE;
-            }
-        }
+        Format::Text => print!("{}", hoplab::model::render_text(&explanation)),
+        Format::Json => print_json("hoplab", "the explanation", &explanation)?,
     }
-    EXIT_PASSED
+    Ok(ExitCode::from(EXIT_PASSED))
 }

@@ -1,55 +1,57 @@
 //! `hoplab import`: a scenario from infrastructure code and AWS CLI exports, or two of them
 //! (`--before`, `--after`) run and compared route by route. Reading, resolving and
-//! comparing are `hoplab-import`'s; this module turns flags into its inputs and prints.
+//! comparing are the library's ([`hoplab::import`]); this module turns flags into its inputs
+//! and prints what comes back.
 
 use std::path::{Path, PathBuf};
+use std::process::ExitCode;
 
-use hoplab_import::{
+use hoplab::Scenario;
+use hoplab::import::{
     CertificateMapping, ImportInputs, Imported, IntegrationInput, ListenerCertificatesInput,
-    PemFiles, Sidecar, SourceInput, TargetCertificateMapping, TargetHealthInput, read_source_text,
+    PemFiles, Sidecar, SourceInput, TargetCertificateMapping, TargetHealthInput, compare_runs,
     sidecar_skeleton, write_atomically,
 };
 
-use super::{EXIT_FAILED, EXIT_PASSED, EXIT_UNUSABLE, load, print_json, run_live, write_file};
+use super::{EXIT_FAILED, EXIT_PASSED, about, print_json, write_file};
 use crate::args::{Format, ImportArgs};
+use crate::error::{Context, Failure};
 
-/// Runs `hoplab import`.
-pub(crate) async fn import(args: ImportArgs) -> u8 {
-    let result = match (&args.before, &args.after) {
-        (Some(before), Some(after)) => before_after(&args, before, after).await,
-        _ => single(&args),
-    };
-    result.unwrap_or_else(|message| {
-        eprintln!("hoplab import: {message}");
-        EXIT_UNUSABLE
-    })
+/// How every error of `hoplab import` begins.
+const IMPORT: &str = "hoplab import";
+
+/// Imports one scenario, or with `--before` and `--after` two, run and compared.
+pub(super) async fn import(args: &ImportArgs) -> Result<ExitCode, Failure> {
+    match (&args.before, &args.after) {
+        (Some(before), Some(after)) => before_after(args, before, after).await,
+        _ => single(args),
+    }
 }
 
 /// Imports the sources into one scenario and lists what is left to fill in.
-fn single(args: &ImportArgs) -> Result<u8, String> {
-    let output = args
-        .output
-        .as_deref()
-        .ok_or("--output is required: where to write the scenario")?;
+fn single(args: &ImportArgs) -> Result<ExitCode, Failure> {
+    let output = args.output.as_deref().ok_or_else(|| {
+        Failure::message(IMPORT, "--output is required: where to write the scenario")
+    })?;
     if args.sources.is_empty() && args.integrations.is_empty() {
-        return Err(
-            "nothing to import: name a source (OpenAPI export, template, terraform show -json) or pass --integration"
-                .into(),
-        );
+        return Err(Failure::message(
+            IMPORT,
+            "nothing to import: name a source (OpenAPI export, template, terraform show -json) or pass --integration",
+        ));
     }
     let imported = import_to(args, &args.sources, output, args.name.clone())?;
     println!("wrote {}", output.display());
-    report(&imported, output);
+    print_summary(&imported, output);
     if let Some(path) = &args.write_sidecar {
         write_atomically(
             path,
             sidecar_skeleton(&imported.open).as_bytes(),
             args.force,
         )
-        .map_err(|e| e.to_string())?;
+        .context(IMPORT)?;
         println!("wrote the sidecar skeleton {}", path.display());
     }
-    Ok(EXIT_PASSED)
+    Ok(ExitCode::from(EXIT_PASSED))
 }
 
 /// Imports `sources` (with the flags' AWS CLI exports and sidecar) into `output`.
@@ -58,17 +60,17 @@ fn import_to(
     sources: &[PathBuf],
     output: &Path,
     name: Option<String>,
-) -> Result<Imported, String> {
+) -> Result<Imported, Failure> {
     let mut inputs = cli_exports(args)?;
     inputs.name = name.or_else(|| output.file_stem().map(|s| s.to_string_lossy().into_owned()));
     let format = args.from.map(|f| f.format());
     for source in sources {
         inputs
             .sources
-            .push(SourceInput::read(source, format).map_err(|e| e.to_string())?);
+            .push(SourceInput::read(source, format).context(IMPORT)?);
     }
     if let Some(path) = &args.sidecar {
-        inputs.sidecar = Some(Sidecar::load(path).map_err(|e| e.to_string())?);
+        inputs.sidecar = Some(Sidecar::load(path).context(IMPORT)?);
     }
     inputs.scenario_dir = Some(
         output
@@ -77,16 +79,14 @@ fn import_to(
             .unwrap_or(Path::new("."))
             .to_owned(),
     );
-    let imported = hoplab_import::import(inputs).map_err(|e| e.to_string())?;
-    write_atomically(output, imported.toml.as_bytes(), args.force).map_err(|e| e.to_string())?;
+    let imported = hoplab::import::import(inputs).context(IMPORT)?;
+    write_atomically(output, imported.toml.as_bytes(), args.force).context(IMPORT)?;
     Ok(imported)
 }
 
-/// Prints warnings (stderr), notes, and every placeholder left.
-fn report(imported: &Imported, output: &Path) {
-    for warning in &imported.warnings {
-        eprintln!("warning: {warning}");
-    }
+/// Prints the warnings (stderr), the notes, and every placeholder left.
+fn print_summary(imported: &Imported, output: &Path) {
+    print_warnings(imported);
     for note in &imported.notes {
         println!("note: {note}");
     }
@@ -113,16 +113,25 @@ fn report(imported: &Imported, output: &Path) {
     }
 }
 
-/// Imports both versions, runs both, and prints the comparison.
-async fn before_after(args: &ImportArgs, before: &Path, after: &Path) -> Result<u8, String> {
+/// Warnings go to stderr: the import went on past each.
+fn print_warnings(imported: &Imported) {
+    for warning in &imported.warnings {
+        eprintln!("warning: {warning}");
+    }
+}
+
+/// Imports both versions, runs both, and prints the comparison; exit code 1 when a route
+/// now fails.
+async fn before_after(args: &ImportArgs, before: &Path, after: &Path) -> Result<ExitCode, Failure> {
     let temporary;
     let dir = match &args.output {
         Some(dir) => {
-            std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+            std::fs::create_dir_all(dir).context(format_args!("{IMPORT}: {}", dir.display()))?;
             dir.clone()
         }
         None => {
-            temporary = tempfile::tempdir().map_err(|e| format!("a temporary directory: {e}"))?;
+            temporary = tempfile::tempdir()
+                .context(format_args!("{IMPORT}: cannot make a temporary directory"))?;
             temporary.path().to_owned()
         }
     };
@@ -133,50 +142,39 @@ async fn before_after(args: &ImportArgs, before: &Path, after: &Path) -> Result<
             .file_stem()
             .map_or_else(|| label.to_owned(), |s| s.to_string_lossy().into_owned());
         let imported = import_to(args, &[source.to_owned()], &file, Some(name))?;
-        for warning in &imported.warnings {
-            eprintln!("warning: {warning}");
-        }
-        let Some(scenario) = load(&file) else {
-            return Err(format!(
-                "the {label} scenario ({}) has open placeholders (above); fill them in the sidecar",
-                file.display()
-            ));
-        };
-        let Some(report) = run_live(&file, &scenario).await else {
-            return Ok(EXIT_UNUSABLE);
-        };
-        reports.push(report);
+        print_warnings(&imported);
+        let scenario = Scenario::from_file(&file).context(format_args!(
+            "{IMPORT}: the {label} scenario ({}) cannot run until its placeholders are filled in the sidecar",
+            file.display()
+        ))?;
+        reports.push(hoplab::run(&scenario).await.context(about(&file))?);
     }
-    let comparison = hoplab_import::compare_runs(&reports[0], &reports[1]);
+    let comparison = compare_runs(reports[0].full(), reports[1].full());
     match args.format {
         Format::Text => print!("{}", comparison.text()),
-        Format::Json => {
-            if !print_json("hoplab import", "the comparison", &comparison) {
-                return Ok(EXIT_UNUSABLE);
-            }
-        }
+        Format::Json => print_json(IMPORT, "the comparison", &comparison)?,
     }
     if let Some(path) = &args.junit {
-        let xml = comparison.junit().map_err(|e| e.to_string())?;
-        if !write_file(path, &xml) {
-            return Ok(EXIT_UNUSABLE);
-        }
+        write_file(path, &comparison.junit().context(IMPORT)?)?;
     }
-    Ok(if comparison.regressed() {
+    Ok(ExitCode::from(if comparison.regressed() {
         EXIT_FAILED
     } else {
         EXIT_PASSED
-    })
+    }))
 }
 
-/// The AWS CLI exports the flags name.
-fn cli_exports(args: &ImportArgs) -> Result<ImportInputs, String> {
+/// The AWS CLI exports the flags name, read.
+fn cli_exports(args: &ImportArgs) -> Result<ImportInputs, Failure> {
     let mut inputs = ImportInputs::default();
     for spec in &args.integrations {
         let (route, file) = split_pair(spec, "--integration", "'GET /pets=FILE'")?;
-        let (method, path) = route
-            .split_once(' ')
-            .ok_or_else(|| format!("--integration {spec:?}: expected 'METHOD /path=FILE'"))?;
+        let (method, path) = route.split_once(' ').ok_or_else(|| {
+            Failure::message(
+                IMPORT,
+                format!("--integration {spec:?}: expected 'METHOD /path=FILE'"),
+            )
+        })?;
         inputs.integrations.push(IntegrationInput {
             method: method.to_owned(),
             path: path.trim().to_owned(),
@@ -223,29 +221,32 @@ fn cli_exports(args: &ImportArgs) -> Result<ImportInputs, String> {
     Ok(inputs)
 }
 
-/// Splits `KEY=VALUE` at the first `=` (ARNs contain none).
-fn split_pair<'a>(spec: &'a str, flag: &str, form: &str) -> Result<(&'a str, &'a str), String> {
+/// Splits `KEY=VALUE` at the first `=` (ARNs contain none, but paths might).
+fn split_pair<'a>(spec: &'a str, flag: &str, form: &str) -> Result<(&'a str, &'a str), Failure> {
     spec.split_once('=')
         .filter(|(key, value)| !key.is_empty() && !value.is_empty())
-        .ok_or_else(|| format!("{flag} {spec:?}: expected {form}"))
+        .ok_or_else(|| Failure::message(IMPORT, format!("{flag} {spec:?}: expected {form}")))
 }
 
 /// `CHAIN,KEY` as absolute paths (the library writes them relative to the scenario).
-fn pem_files(spec: &str, files: &str) -> Result<PemFiles, String> {
-    let (chain, key) = files
-        .split_once(',')
-        .ok_or_else(|| format!("{spec:?}: expected CHAIN.pem,KEY.pem after '='"))?;
-    let absolute = |path: &str| std::path::absolute(path).map_err(|e| format!("{path}: {e}"));
+fn pem_files(spec: &str, files: &str) -> Result<PemFiles, Failure> {
+    let (chain, key) = files.split_once(',').ok_or_else(|| {
+        Failure::message(
+            IMPORT,
+            format!("{spec:?}: expected CHAIN.pem,KEY.pem after '='"),
+        )
+    })?;
+    let absolute = |path: &str| std::path::absolute(path).context(format_args!("{IMPORT}: {path}"));
     Ok(PemFiles {
         chain: absolute(chain)?,
         key: absolute(key)?,
     })
 }
 
-fn read_all(paths: &[PathBuf]) -> Result<Vec<String>, String> {
+fn read_all(paths: &[PathBuf]) -> Result<Vec<String>, Failure> {
     paths.iter().map(|p| read(p)).collect()
 }
 
-fn read(path: &Path) -> Result<String, String> {
-    read_source_text(path).map_err(|e| e.to_string())
+fn read(path: &Path) -> Result<String, Failure> {
+    hoplab::read_export(path).context(IMPORT)
 }

@@ -1,106 +1,71 @@
 //! `hoplab check`, `hoplab probe` and `hoplab certs`: the user's own certificates.
 
 use std::path::Path;
+use std::process::ExitCode;
 
-use hoplab_inspect::{
-    CheckInput, ConnectTo, InspectError, ProbeTarget, Trust, read_pem_file, write_certs,
-};
+use hoplab::CheckInput;
+use hoplab::inspect::{ConnectTo, InspectError, ProbeTarget, Trust, read_pem_file, write_certs};
 use serde::Serialize;
 
-use super::{EXIT_PASSED, EXIT_UNUSABLE, print_json};
+use super::{EXIT_PASSED, load, print_json};
 use crate::args::{Format, JudgeArgs};
+use crate::error::{self, Context, Failure};
 
 /// Judges a PEM chain offline.
-pub(crate) fn check(chain: &Path, host: String, judge: JudgeArgs) -> u8 {
-    let result = trust(&judge).and_then(|trust| {
-        hoplab_inspect::check(CheckInput {
-            chain_pem: read_pem_file(chain)?,
-            host,
-            trust,
-            at: judge.at,
-            insecure_skip_verification: judge.insecure_skip_verification,
-        })
-    });
-    match result {
-        Ok(report) => {
-            print_report(judge.format, &report, || report.render_text());
-            report.exit_code()
-        }
-        Err(error) => fail(&error),
-    }
+pub(super) fn check(chain: &Path, host: String, judge: JudgeArgs) -> Result<ExitCode, Failure> {
+    let trust = trust(&judge).context("hoplab")?;
+    let report = hoplab::check(CheckInput {
+        chain_pem: read_pem_file(chain).context("hoplab")?,
+        host,
+        trust,
+        at: judge.at,
+        insecure_skip_verification: judge.insecure_skip_verification,
+    })
+    .context("hoplab")?;
+    print_report(judge.format, &report, || report.render_text());
+    Ok(ExitCode::from(report.exit_code()))
 }
 
 /// Connects to a live endpoint and judges what it serves.
-pub(crate) async fn probe(
+pub(super) async fn probe(
     target: &str,
     sni: Option<String>,
     connect: Option<String>,
     timeout: std::time::Duration,
     judge: JudgeArgs,
-) -> u8 {
-    let (host, port) = match split_host_port(target) {
-        Ok(parts) => parts,
-        Err(message) => {
-            eprintln!("hoplab probe: {message}");
-            return EXIT_UNUSABLE;
-        }
-    };
-    let connect = match connect.map(|c| c.parse::<ConnectTo>()).transpose() {
-        Ok(connect) => connect,
-        Err(error) => return fail(&error),
-    };
-    let trust = match trust(&judge) {
-        Ok(trust) => trust,
-        Err(error) => return fail(&error),
-    };
+) -> Result<ExitCode, Failure> {
+    let (host, port) =
+        split_host_port(target).map_err(|message| Failure::message("hoplab probe", message))?;
+    let connect = connect
+        .map(|c| c.parse::<ConnectTo>())
+        .transpose()
+        .context("hoplab")?;
+    let trust = trust(&judge).context("hoplab")?;
     let mut probe_target = ProbeTarget::new(host, port);
     probe_target.sni = sni;
     probe_target.connect = connect;
     probe_target.timeout = timeout;
-    match hoplab_inspect::probe(
+    let report = hoplab::inspect::probe(
         &probe_target,
         &trust,
         judge.at,
         judge.insecure_skip_verification,
     )
     .await
-    {
-        Ok(report) => {
-            print_report(judge.format, &report, || report.render_text());
-            report.exit_code()
-        }
-        Err(error) => fail(&error),
-    }
+    .context("hoplab")?;
+    print_report(judge.format, &report, || report.render_text());
+    Ok(ExitCode::from(report.exit_code()))
 }
 
 /// Writes a scenario's generated PKI as PEM files.
-pub(crate) async fn certs(file: &Path, out: &Path) -> u8 {
-    let Some(scenario) = super::load(file) else {
-        return EXIT_UNUSABLE;
-    };
-    let now = super::clock(&scenario);
-    let spec = scenario.pki().clone();
-    let pki = match tokio::task::spawn_blocking(move || hoplab_pki::Pki::generate(&spec, now)).await
-    {
-        Ok(Ok(pki)) => pki,
-        Ok(Err(error)) => {
-            eprintln!("hoplab certs: {}: {error}", file.display());
-            return EXIT_UNUSABLE;
-        }
-        Err(error) => {
-            eprintln!("hoplab certs: {error}");
-            return EXIT_UNUSABLE;
-        }
-    };
-    match write_certs(&pki, out) {
-        Ok(written) => {
-            for path in written {
-                println!("{}", path.display());
-            }
-            EXIT_PASSED
-        }
-        Err(error) => fail(&error),
+pub(super) fn certs(file: &Path, out: &Path) -> Result<ExitCode, Failure> {
+    let scenario = load(file)?;
+    let pki = hoplab::certificates(&scenario)
+        .context(format_args!("hoplab certs: {}", file.display()))?;
+    for path in write_certs(&pki, out).context("hoplab")? {
+        println!("{}", path.display());
     }
+    Ok(ExitCode::from(EXIT_PASSED))
 }
 
 fn trust(judge: &JudgeArgs) -> Result<Trust, InspectError> {
@@ -111,18 +76,16 @@ fn trust(judge: &JudgeArgs) -> Result<Trust, InspectError> {
     }
 }
 
+/// Prints a verdict; it stands even when its JSON cannot be encoded (that is said on stderr).
 fn print_report<R: Serialize>(format: Format, report: &R, text: impl FnOnce() -> String) {
     match format {
         Format::Text => print!("{}", text()),
         Format::Json => {
-            print_json("hoplab", "the report", report);
+            if let Err(failure) = print_json("hoplab", "the report", report) {
+                error::print(&failure);
+            }
         }
     }
-}
-
-fn fail(error: &InspectError) -> u8 {
-    eprintln!("hoplab: {error}");
-    error.exit_code()
 }
 
 /// Splits `host`, `host:port`, `[v6]` or `[v6]:port`; the port defaults to 443.

@@ -2,18 +2,23 @@
 
 use std::net::{IpAddr, SocketAddr};
 use std::path::Path;
+use std::process::ExitCode;
 
-use hoplab_runner::{Lab, LabOptions};
+use hoplab::lab::{INVOCATIONS_PATH, LabOptions};
 
-use super::{EXIT_PASSED, EXIT_UNUSABLE};
+use super::{EXIT_PASSED, load};
+use crate::error::{Context, Failure};
 
 /// Starts every hop, prints where each listens, serves until interrupted, then stops
 /// gracefully (in-flight requests finish within the hops' grace periods). Only the records of
 /// the latest `keep` requests are kept.
-pub(crate) async fn up(file: &Path, listen: IpAddr, port: u16, keep: usize) -> u8 {
-    let Some(scenario) = super::load(file) else {
-        return EXIT_UNUSABLE;
-    };
+pub(super) async fn up(
+    file: &Path,
+    listen: IpAddr,
+    port: u16,
+    keep: usize,
+) -> Result<ExitCode, Failure> {
+    let scenario = load(file)?;
     if !listen.is_loopback() {
         eprintln!(
             "hoplab up: warning: the gateway listens on {listen}, reachable from other machines; \
@@ -24,13 +29,9 @@ pub(crate) async fn up(file: &Path, listen: IpAddr, port: u16, keep: usize) -> u
         gateway_addr: SocketAddr::new(listen, port),
         keep_requests: Some(keep.max(1)),
     };
-    let lab = match Lab::start(&scenario, options).await {
-        Ok(lab) => lab,
-        Err(error) => {
-            eprintln!("hoplab up: {}: {error}", file.display());
-            return EXIT_UNUSABLE;
-        }
-    };
+    let lab = hoplab::lab::start(&scenario, options)
+        .await
+        .context(format_args!("hoplab up: {}", file.display()))?;
     let mut finished = lab.invocations().follow();
     for (hop, addr) in lab.hops() {
         println!("listening for {hop} on {addr}");
@@ -46,7 +47,7 @@ pub(crate) async fn up(file: &Path, listen: IpAddr, port: u16, keep: usize) -> u
         lab.gateway_addr(),
         routes.join(", "),
         keep.max(1),
-        hoplab_gateway::INVOCATIONS_PATH
+        INVOCATIONS_PATH
     );
 
     let interrupted = interrupted();
@@ -74,7 +75,7 @@ pub(crate) async fn up(file: &Path, listen: IpAddr, port: u16, keep: usize) -> u
     println!("stopping: waiting for in-flight requests");
     lab.stop().await;
     println!("stopped");
-    EXIT_PASSED
+    Ok(ExitCode::from(EXIT_PASSED))
 }
 
 /// Resolves on Ctrl-C or, on Unix, SIGTERM.

@@ -1,4 +1,5 @@
-//! Which targets of a target group get new flows: the model of the NLB's health checks.
+//! Which targets of a target group get new flows: the model of the NLB's and the ALB's
+//! health checks (the same checker runs in both).
 //!
 //! The lab settles health before a listener serves, so the model judges each target once:
 //! - a TCP check passes when the target accepts connections (every behaviour but `refuse`);
@@ -35,10 +36,12 @@ pub(super) fn passes(check: &HealthCheck, target: &Target) -> bool {
     }
 }
 
-/// The targets new flows may go to, and a sentence saying why when a health check decides it.
+/// The targets new flows may go to, and a sentence saying why when a health check decides it;
+/// `balancer` (`NLB`, `ALB`) names who fails open.
 pub(super) fn routable<'s>(
     check: Option<&HealthCheck>,
     group: &str,
+    balancer: &str,
     targets: Vec<&'s Target>,
 ) -> (Vec<&'s Target>, Option<String>) {
     let Some(check) = check else {
@@ -65,8 +68,8 @@ pub(super) fn routable<'s>(
         return (
             targets,
             Some(format!(
-                "Every target of {group:?} fails its {kind} health check, so the NLB fails \
-                 open and sends flows to all of them anyway."
+                "Every target of {group:?} fails its {kind} health check, so the {balancer} \
+                 fails open and sends flows to all of them anyway."
             )),
         );
     }

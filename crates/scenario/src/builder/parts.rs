@@ -11,9 +11,11 @@ use toml::Spanned;
 
 use crate::behaviour::{AlpnPolicy, HealthCheckProtocol, TargetBehaviour, TlsVersions};
 use crate::matrix::LISTENER_KINDS;
+use hoplab_alb_rules::LoadBalancingAlgorithm;
+
 use crate::model::{
     ChainPreset, ConnectionType, IntegrationType, KeyType, SecurityPolicy, TargetGroupProtocol,
-    TimeSpec, target_protocol_spelling,
+    TimeSpec, VpcLinkVersion, target_protocol_spelling,
 };
 use crate::raw::{
     Named, RawAuthority, RawCertificate, RawChain, RawExpect, RawHealthCheck, RawListener,
@@ -48,7 +50,7 @@ fn time(t: TimeSpec) -> RawTime {
     }
 }
 
-fn names<'a>(
+pub(super) fn names<'a>(
     span: &Range<usize>,
     names: impl IntoIterator<Item = &'a str>,
 ) -> Vec<Spanned<String>> {
@@ -93,6 +95,8 @@ macro_rules! part {
         }
     };
 }
+
+pub(super) use part;
 
 /// The settings authorities and leaves share: key, validity window and the CA flags.
 macro_rules! certificate_settings {
@@ -393,11 +397,30 @@ impl TargetGroupBuilder {
         Self::from_parts(
             RawTargetGroup {
                 protocol: Spanned::new(0..0, protocol.as_str().to_owned()),
+                target_type: None,
+                port: None,
+                algorithm: None,
                 targets: Spanned::new(0..0, names(&(0..0), targets)),
                 health_check: None,
             },
             0..0,
         )
+    }
+
+    /// An NLB target group of target type `alb`: TCP to the listener on `port` of the ALB
+    /// `alb`.
+    pub fn alb_target(alb: &str, port: u16) -> Self {
+        let mut b = Self::new(TargetGroupProtocol::Tcp, [alb]);
+        b.raw.target_type = Some(Spanned::new(0..0, "alb".to_owned()));
+        b.raw.port = Some(Spanned::new(0..0, i64::from(port)));
+        b
+    }
+
+    /// How an ALB picks a target for each request (ALB target groups).
+    pub fn algorithm(mut self, algorithm: LoadBalancingAlgorithm) -> Self {
+        let value = algorithm.aws_name().to_owned();
+        self.raw.algorithm = Some(at(&self.span, self.raw.algorithm.as_ref(), value));
+        self
     }
 
     /// The protocol the NLB speaks to the targets.
@@ -581,7 +604,10 @@ impl RouteBuilder {
                 integration: None,
                 uri: Spanned::new(0..0, uri.to_owned()),
                 connection_type: None,
+                vpc_link_version: None,
                 vpc_link: None,
+                integration_target: None,
+                stage_prefix: None,
                 insecure_skip_verification: None,
                 server_name_to_verify: None,
                 timeout_ms: None,
@@ -609,14 +635,48 @@ impl RouteBuilder {
         self
     }
 
-    /// `connection_type` (AWS's `connectionType`). `INTERNET` also drops `vpc_link`, which
-    /// only a VPC link takes.
+    /// `connection_type` (AWS's `connectionType`). `INTERNET` also drops `vpc_link`,
+    /// `vpc_link_version`, `integration_target` and `stage_prefix`, which only a VPC link
+    /// takes.
     pub fn connection_type(mut self, connection: ConnectionType) -> Self {
         let value = connection.as_str().to_owned();
         self.raw.connection_type = Some(at(&self.span, self.raw.connection_type.as_ref(), value));
         if connection == ConnectionType::Internet {
             self.raw.vpc_link = None;
+            self.raw.vpc_link_version = None;
+            self.raw.integration_target = None;
+            self.raw.stage_prefix = None;
         }
+        self
+    }
+
+    /// `vpc_link_version` alone.
+    pub fn vpc_link_version(mut self, version: VpcLinkVersion) -> Self {
+        let value = version.as_str().to_owned();
+        let existing = self.raw.vpc_link_version.as_ref();
+        self.raw.vpc_link_version = Some(at(&self.span, existing, value));
+        self
+    }
+
+    /// `integration_target` alone (AWS's `integrationTarget`: the ALB or NLB of a VPC link
+    /// V2 integration).
+    pub fn integration_target(mut self, balancer: &str) -> Self {
+        let existing = self.raw.integration_target.as_ref();
+        self.raw.integration_target = Some(at(&self.span, existing, balancer.to_owned()));
+        self
+    }
+
+    /// Through a VPC link V2 to the ALB or NLB `balancer` (the URI port picks the listener).
+    pub fn vpc_link_v2(mut self, balancer: &str) -> Self {
+        self.raw.vpc_link = None;
+        self.connection_type(ConnectionType::VpcLink)
+            .vpc_link_version(VpcLinkVersion::V2)
+            .integration_target(balancer)
+    }
+
+    /// `stage_prefix` (VPC link V2): whether the stage name goes in front of the backend path.
+    pub fn stage_prefix(mut self, on: bool) -> Self {
+        self.raw.stage_prefix = Some(at(&self.span, self.raw.stage_prefix.as_ref(), on));
         self
     }
 
@@ -626,7 +686,8 @@ impl RouteBuilder {
         self
     }
 
-    /// Through a VPC link to the NLB `nlb` (the URI port picks the listener).
+    /// Through a VPC link to the NLB `nlb` (the URI port picks the listener); on an HTTP
+    /// API, `nlb` may name an ALB too.
     pub fn vpc_link(self, nlb: &str) -> Self {
         self.connection_type(ConnectionType::VpcLink)
             .connection_id(nlb)
@@ -738,6 +799,11 @@ impl ExpectBuilder {
     /// The listener on `port` of NLB `nlb` is the hop whose certificate is validated.
     pub fn validated_listener(self, nlb: &str, port: u16) -> Self {
         self.validated(format!("nlb:{nlb}:{port}"))
+    }
+
+    /// The listener on `port` of ALB `alb` is the hop whose certificate is validated.
+    pub fn validated_alb_listener(self, alb: &str, port: u16) -> Self {
+        self.validated(format!("alb:{alb}:{port}"))
     }
 
     /// The target `name` is the hop whose certificate is validated.

@@ -1,20 +1,25 @@
 //! `[nlbs]`, `[target_groups]` and `[targets]` → [`Nlb`] and [`Listener`], [`TargetGroup`],
-//! [`Target`].
+//! [`Target`]. A target group belongs behind one kind of load balancer: an NLB's is TCP or
+//! TLS (its targets are the scenario's, or one ALB listener for `target_type = "alb"`), an
+//! ALB's is HTTP or HTTPS.
 
 use std::collections::HashMap;
 
 use toml::Spanned;
 
+use super::health::HealthDefaults;
 use super::values::{check_dns_name, one_of_names};
 use super::{Cx, Index, TARGET_PROTOCOLS, behaviour, dangling, field, health};
+use crate::alb::{BalancerKind, TargetType, algorithm_spellings};
 use crate::behaviour::AlpnPolicy;
 use crate::error::Rule;
-use crate::ids::{CertId, ListenerId, NlbId, TargetGroupId, TargetId};
+use crate::ids::{AlbListenerId, CertId, ListenerId, NlbId, TargetGroupId, TargetId};
 use crate::model::{
     Listener, ListenerProtocol, Nlb, SecurityPolicy, Target, TargetGroup, TargetGroupProtocol,
     TargetProtocol, TlsListener,
 };
-use crate::raw::{RawListener, RawScenario};
+use crate::raw::{RawListener, RawScenario, RawTargetGroup};
+use hoplab_alb_rules::LoadBalancingAlgorithm;
 
 /// The NLBs, and every listener (NLB by NLB, as [`ListenerId`]s count them).
 pub(super) fn nlbs(
@@ -52,19 +57,8 @@ pub(super) fn nlbs(
                     converted.id = id;
                     converted.nlb = NlbId::new(n);
                     converted.hop_name = format!("nlb:{}:{}", name.get_ref(), converted.port);
-                    if converted.port != 0
-                        && let Some(first) = ports.insert(converted.port, i) {
-                            ports.insert(converted.port, first);
-                            cx.error(
-                                listener.get_ref().port.span(),
-                                format!("{lf}.port"),
-                                format!("duplicate listener port {}", converted.port),
-                                Some(format!(
-                                    "port {} is already used by {f}.listeners[{first}]; ports are unique per nlb",
-                                    converted.port
-                                )),
-                            );
-                        }
+                    let port = &listener.get_ref().port;
+                    unique_port(cx, &mut ports, (i, converted.port), port, (&f, "nlb"));
                     all_listeners.push(converted);
                     id
                 })
@@ -86,23 +80,12 @@ fn convert_listener(
     listener: &Spanned<RawListener>,
 ) -> Listener {
     let l = listener.get_ref();
-    let port = match u16::try_from(*l.port.get_ref()) {
-        Ok(port) if port != 0 => port,
-        _ => {
-            cx.error(
-                l.port.span(),
-                format!("{lf}.port"),
-                format!("port {} is out of range", l.port.get_ref()),
-                Some("expected a port in 1..=65535".into()),
-            );
-            0
-        }
-    };
+    let port = listener_port(cx, &l.port, lf);
     let parsed = cx.enum_required(
         &l.protocol,
         format!("{lf}.protocol"),
         "listener protocol",
-        TargetGroupProtocol::ALL,
+        &TargetGroupProtocol::nlb_spellings(),
     );
 
     let protocol = match parsed {
@@ -194,7 +177,8 @@ fn convert_listener(
             }
             ListenerProtocol::Tcp
         }
-        None => ListenerProtocol::Tcp,
+        // Misspelt (reported); HTTP and HTTPS are not an NLB listener's spellings.
+        _ => ListenerProtocol::Tcp,
     };
 
     let target_group = &l.target_group;
@@ -228,6 +212,39 @@ fn convert_listener(
             );
             group
         }
+        Some((_, Some(protocol @ (TargetGroupProtocol::Http | TargetGroupProtocol::Https)))) => {
+            cx.error(
+                target_group.span(),
+                format!("{lf}.target_group"),
+                format!(
+                    "target group {:?} is {}: an NLB forwards to TCP or TLS target groups",
+                    target_group.get_ref(),
+                    protocol.as_str()
+                ),
+                Some(
+                    "HTTP and HTTPS target groups belong behind an ALB; to put an ALB behind this NLB, forward to a TCP target group with target_type = \"alb\""
+                        .into(),
+                ),
+            );
+            TargetGroupId::unresolved()
+        }
+        Some((group, _))
+            if index.is_alb_typed(group) && parsed == Some(TargetGroupProtocol::Tls) =>
+        {
+            cx.error(
+                target_group.span(),
+                format!("{lf}.target_group"),
+                format!(
+                    "target group {:?} has target type alb: only TCP listeners can forward traffic to an Application Load Balancer target group",
+                    target_group.get_ref()
+                ),
+                Some(
+                    "use protocol = \"TCP\": the NLB passes bytes through and the ALB's HTTPS listener terminates TLS"
+                        .into(),
+                ),
+            );
+            group
+        }
         Some((group, _)) => group,
     };
 
@@ -242,9 +259,50 @@ fn convert_listener(
     }
 }
 
+/// A listener's `port`, 1..=65535; 0 (after reporting) when out of range.
+pub(super) fn listener_port(cx: &mut Cx<'_>, port: &Spanned<i64>, lf: &str) -> u16 {
+    match u16::try_from(*port.get_ref()) {
+        Ok(valid) if valid != 0 => valid,
+        _ => {
+            cx.error(
+                port.span(),
+                format!("{lf}.port"),
+                format!("port {} is out of range", port.get_ref()),
+                Some("expected a port in 1..=65535".into()),
+            );
+            0
+        }
+    }
+}
+
+/// Records listener `i`'s port in `ports` (the load balancer's, field path `f`, of `kind`
+/// `nlb` or `alb`), reporting a port already used.
+pub(super) fn unique_port(
+    cx: &mut Cx<'_>,
+    ports: &mut HashMap<u16, usize>,
+    (i, port): (usize, u16),
+    written: &Spanned<i64>,
+    (f, kind): (&str, &str),
+) {
+    if port == 0 {
+        return;
+    }
+    if let Some(first) = ports.insert(port, i) {
+        ports.insert(port, first);
+        cx.error(
+            written.span(),
+            format!("{f}.listeners[{i}].port"),
+            format!("duplicate listener port {port}"),
+            Some(format!(
+                "port {port} is already used by {f}.listeners[{first}]; ports are unique per {kind}"
+            )),
+        );
+    }
+}
+
 /// The leaf certificate `reference` names (what a server serves); reports it when it names
 /// none.
-fn check_leaf_ref(
+pub(super) fn check_leaf_ref(
     cx: &mut Cx<'_>,
     index: &Index<'_>,
     reference: &Spanned<String>,
@@ -275,7 +333,6 @@ pub(super) fn target_groups(
     raw: &RawScenario,
     index: &Index<'_>,
 ) -> Vec<TargetGroup> {
-    let target_names = index.target_names();
     raw.target_groups
         .0
         .iter()
@@ -289,63 +346,234 @@ pub(super) fn target_groups(
                 "target group protocol",
                 TargetGroupProtocol::ALL,
             );
-            if g.targets.get_ref().is_empty() {
-                cx.error(
-                    g.targets.span(),
-                    format!("{f}.targets"),
-                    "target group has no targets",
-                    Some(format!(
-                        "list at least one target: {}",
-                        one_of_names("targets", target_names.iter().copied())
-                    )),
-                );
-            }
-            let mut seen: HashMap<&str, usize> = HashMap::new();
-            let mut targets = Vec::with_capacity(g.targets.get_ref().len());
-            for (i, target) in g.targets.get_ref().iter().enumerate() {
-                let tf = format!("{f}.targets[{i}]");
-                let t = target.get_ref().as_str();
-                if let Some(first) = seen.insert(t, i) {
-                    seen.insert(t, first);
+            let alb_typed = match &g.target_type {
+                None => false,
+                Some(text) => cx
+                    .enum_required(
+                        text,
+                        format!("{f}.target_type"),
+                        "target type",
+                        &TargetType::SPELLINGS,
+                    )
+                    .unwrap_or(false),
+            };
+            let (target_type, targets) = if alb_typed {
+                (alb_target(cx, index, &f, g, protocol), Vec::new())
+            } else {
+                if let Some(port) = &g.port {
                     cx.error(
-                        target.span(),
-                        tf.clone(),
-                        format!("target {t:?} is listed twice"),
-                        Some(format!("already listed at {f}.targets[{first}]; remove one")),
+                        port.span(),
+                        format!("{f}.port"),
+                        "`port` belongs to target groups with target_type = \"alb\"",
+                        Some(
+                            "remove it: hoplab registers each target at the address it binds on loopback, as an ip target"
+                                .into(),
+                        ),
                     );
                 }
-                match index.target(t) {
-                    None => dangling(cx, target, tf, "targets", &target_names),
-                    Some((id, Some(false))) if protocol == Some(TargetGroupProtocol::Tls) => {
-                        targets.push(id);
-                        cx.rule_error(
-                            target.span(),
-                            tf,
-                            format!(
-                                "target {t:?} speaks HTTP, but target group {:?} uses TLS",
-                                name.get_ref()
-                            ),
-                            Some(
-                                "give the target protocol = \"HTTPS\" and a certificate, or use protocol = \"TCP\" for the target group"
-                                    .into(),
-                            ),
-                            Rule::PlainTargetInTlsGroup {
-                                target: t.to_owned(),
-                            },
-                        );
-                    }
-                    Some((id, _)) => targets.push(id),
+                (TargetType::Ip, registered(cx, index, &f, name.get_ref(), g, protocol))
+            };
+            let balancer = protocol.map(TargetGroupProtocol::balancer);
+            let algorithm = match (&g.algorithm, balancer) {
+                (None, _) => LoadBalancingAlgorithm::default(),
+                (Some(text), Some(BalancerKind::Alb)) => cx.enum_or(
+                    Some(text),
+                    format!("{f}.algorithm"),
+                    "load-balancing algorithm",
+                    &algorithm_spellings(),
+                    LoadBalancingAlgorithm::default(),
+                ),
+                (Some(text), _) => {
+                    cx.error(
+                        text.span(),
+                        format!("{f}.algorithm"),
+                        "`algorithm` is a setting of ALB (HTTP, HTTPS) target groups",
+                        Some("remove it: an NLB picks a target per connection by flow hash".into()),
+                    );
+                    LoadBalancingAlgorithm::default()
                 }
-            }
+            };
+            let defaults = match (balancer, alb_typed) {
+                (Some(BalancerKind::Alb), _) => HealthDefaults::Alb,
+                (_, true) => HealthDefaults::NlbToAlb,
+                _ => HealthDefaults::Nlb,
+            };
             TargetGroup {
                 id: TargetGroupId::new(g_index),
                 name: name.get_ref().clone(),
                 protocol: protocol.unwrap_or(TargetGroupProtocol::Tcp),
+                target_type,
                 targets,
-                health_check: g.health_check.as_ref().map(|h| health::convert(cx, &f, h)),
+                health_check: g
+                    .health_check
+                    .as_ref()
+                    .map(|h| health::convert(cx, &f, h, defaults)),
+                algorithm,
             }
         })
         .collect()
+}
+
+/// The targets an `ip` target group registers, checked against its protocol.
+fn registered(
+    cx: &mut Cx<'_>,
+    index: &Index<'_>,
+    f: &str,
+    name: &str,
+    g: &RawTargetGroup,
+    protocol: Option<TargetGroupProtocol>,
+) -> Vec<TargetId> {
+    let target_names = index.target_names();
+    let alb_group = protocol.is_some_and(|p| p.balancer() == BalancerKind::Alb);
+    // An ALB's target group may have no registered targets (its forwards answer 503).
+    if g.targets.get_ref().is_empty() && !alb_group {
+        cx.error(
+            g.targets.span(),
+            format!("{f}.targets"),
+            "target group has no targets",
+            Some(format!(
+                "list at least one target: {}",
+                one_of_names("targets", target_names.iter().copied())
+            )),
+        );
+    }
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    let mut targets = Vec::with_capacity(g.targets.get_ref().len());
+    for (i, target) in g.targets.get_ref().iter().enumerate() {
+        let tf = format!("{f}.targets[{i}]");
+        let t = target.get_ref().as_str();
+        if let Some(first) = seen.insert(t, i) {
+            seen.insert(t, first);
+            cx.error(
+                target.span(),
+                tf.clone(),
+                format!("target {t:?} is listed twice"),
+                Some(format!(
+                    "already listed at {f}.targets[{first}]; remove one"
+                )),
+            );
+        }
+        match index.target(t) {
+            None if index.alb(t).is_some() => cx.error(
+                target.span(),
+                tf,
+                format!("{t:?} is an alb, and this target group registers targets"),
+                Some(
+                    "an NLB reaches an ALB through a TCP target group with target_type = \"alb\" and the ALB listener's port"
+                        .into(),
+                ),
+            ),
+            None => dangling(cx, target, tf, "targets", &target_names),
+            Some((id, Some(false))) if protocol.is_some_and(TargetGroupProtocol::encrypted) => {
+                targets.push(id);
+                cx.rule_error(
+                    target.span(),
+                    tf,
+                    format!(
+                        "target {t:?} speaks HTTP, but target group {name:?} uses {}",
+                        protocol.map_or("TLS", TargetGroupProtocol::as_str)
+                    ),
+                    Some(format!(
+                        "give the target protocol = \"HTTPS\" and a certificate, or use protocol = \"{}\" for the target group",
+                        if alb_group { "HTTP" } else { "TCP" }
+                    )),
+                    Rule::PlainTargetInTlsGroup {
+                        target: t.to_owned(),
+                    },
+                );
+            }
+            Some((id, _)) => targets.push(id),
+        }
+    }
+    targets
+}
+
+/// The ALB listener a `target_type = "alb"` group forwards to.
+fn alb_target(
+    cx: &mut Cx<'_>,
+    index: &Index<'_>,
+    f: &str,
+    g: &RawTargetGroup,
+    protocol: Option<TargetGroupProtocol>,
+) -> TargetType {
+    let unresolved = TargetType::Alb(AlbListenerId::unresolved());
+    if let Some(protocol) = protocol.filter(|p| *p != TargetGroupProtocol::Tcp) {
+        cx.error(
+            g.protocol.span(),
+            format!("{f}.protocol"),
+            format!(
+                "Target type 'alb' is not supported for target groups with {} protocol",
+                protocol.as_str()
+            ),
+            Some("an NLB reaches an ALB through a TCP target group: set protocol = \"TCP\"".into()),
+        );
+    }
+    let alb_names: Vec<&str> = index.albs.iter().map(|(n, _)| *n).collect();
+    let listed = g.targets.get_ref();
+    let alb = match listed.as_slice() {
+        [one] => match index.alb(one.get_ref()) {
+            Some((alb, ports)) => Some((one, alb, ports)),
+            None => {
+                dangling(cx, one, format!("{f}.targets[0]"), "albs", &alb_names);
+                None
+            }
+        },
+        _ => {
+            cx.error(
+                g.targets.span(),
+                format!("{f}.targets"),
+                format!(
+                    "an alb target group registers exactly one ALB, not {}",
+                    listed.len()
+                ),
+                Some(one_of_names("albs", alb_names.iter().copied())),
+            );
+            None
+        }
+    };
+    let Some((named, alb, ports)) = alb else {
+        return unresolved;
+    };
+    let Some(port) = &g.port else {
+        cx.error(
+            g.targets.span(),
+            format!("{f}.port"),
+            "an alb target group needs `port`",
+            Some(format!(
+                "its port must equal the listener port of alb {:?} it forwards to: {}",
+                named.get_ref(),
+                listed_ports(ports)
+            )),
+        );
+        return unresolved;
+    };
+    let listener = u16::try_from(*port.get_ref())
+        .ok()
+        .and_then(|p| index.alb_listener(alb, p).filter(|_| ports.contains(&p)));
+    match listener {
+        Some(listener) => TargetType::Alb(listener),
+        None => {
+            cx.error(
+                port.span(),
+                format!("{f}.port"),
+                format!(
+                    "alb {:?} has no listener on port {}; an alb target group's port must equal the ALB listener's port",
+                    named.get_ref(),
+                    port.get_ref()
+                ),
+                Some(listed_ports(ports)),
+            );
+            unresolved
+        }
+    }
+}
+
+fn listed_ports(ports: &[u16]) -> String {
+    if ports.is_empty() {
+        return "it has no valid listeners".to_owned();
+    }
+    let listed: Vec<String> = ports.iter().map(u16::to_string).collect();
+    format!("its listener ports: {}", listed.join(", "))
 }
 
 pub(super) fn targets(cx: &mut Cx<'_>, raw: &RawScenario, index: &Index<'_>) -> Vec<Target> {

@@ -1,4 +1,13 @@
 //! `[gateway]` and `[[gateway.routes]]` → [`Gateway`].
+//!
+//! A `VPC_LINK` route reaches a load balancer listener, picked by the URI's port:
+//! - REST API, VPC link V1 (the default, AWS's "legacy"): `vpc_link` names one NLB; an ALB
+//!   there is AWS's `NLB ARN is malformed`; no listener on the port is a scenario error.
+//! - REST API, `vpc_link_version = "V2"`: `integration_target` names an ALB or an NLB
+//!   (AWS's `integrationTarget`); without it, `IntegrationTarget is required for VpcLinkV2`.
+//!   No listener on the port is not an error: nothing answers there (facts §7.3).
+//! - HTTP API (always V2): `vpc_link` names the NLB or ALB whose listener (AWS: a listener
+//!   ARN) the URI port picks, which must exist.
 
 use std::collections::HashMap;
 
@@ -9,7 +18,8 @@ use super::{Cx, Index, dangling};
 use crate::error::Rule;
 use crate::ids::{ListenerId, RouteId, TargetId};
 use crate::model::{
-    ApiType, Backend, ConnectionType, Gateway, IntegrationType, IntegrationUri, Route, Scheme,
+    ApiType, Backend, ConnectionType, Gateway, IntegrationType, IntegrationUri, LoadBalancer,
+    Route, STAGE_PREFIX_DEFAULT, Scheme, VpcLinkVersion,
 };
 use crate::raw::{RawGateway, RawRoute, RawScenario};
 
@@ -132,6 +142,13 @@ pub(super) fn convert(cx: &mut Cx<'_>, raw: &RawScenario, index: &Index<'_>) -> 
         );
     }
 
+    let api = cx.enum_or(
+        g.api.as_ref(),
+        "gateway.api".into(),
+        "API type",
+        ApiType::ALL,
+        ApiType::Rest,
+    );
     let mut seen: HashMap<(String, String), usize> = HashMap::new();
     let routes: Vec<Route> = g
         .routes
@@ -139,7 +156,7 @@ pub(super) fn convert(cx: &mut Cx<'_>, raw: &RawScenario, index: &Index<'_>) -> 
         .enumerate()
         .map(|(i, route)| {
             let rf = format!("gateway.routes[{i}]");
-            let converted = convert_route(cx, index, i, &rf, route.get_ref());
+            let converted = convert_route(cx, index, api, i, &rf, route.get_ref());
             let key = (converted.method.clone(), converted.path.clone());
             if let Some(&first) = seen.get(&key) {
                 cx.error(
@@ -168,13 +185,6 @@ pub(super) fn convert(cx: &mut Cx<'_>, raw: &RawScenario, index: &Index<'_>) -> 
             ),
         }
     }
-    let api = cx.enum_or(
-        g.api.as_ref(),
-        "gateway.api".into(),
-        "API type",
-        ApiType::ALL,
-        ApiType::Rest,
-    );
     check_api_rules(cx, api, g, &routes);
     Gateway {
         api,
@@ -185,7 +195,14 @@ pub(super) fn convert(cx: &mut Cx<'_>, raw: &RawScenario, index: &Index<'_>) -> 
     }
 }
 
-fn convert_route(cx: &mut Cx<'_>, index: &Index<'_>, i: usize, rf: &str, r: &RawRoute) -> Route {
+fn convert_route(
+    cx: &mut Cx<'_>,
+    index: &Index<'_>,
+    api: ApiType,
+    i: usize,
+    rf: &str,
+    r: &RawRoute,
+) -> Route {
     let method = match &r.method {
         None => "GET".to_owned(),
         Some(method) => parse_method(method.get_ref(), true).unwrap_or_else(|problem| {
@@ -220,11 +237,42 @@ fn convert_route(cx: &mut Cx<'_>, index: &Index<'_>, i: usize, rf: &str, r: &Raw
             ConnectionType::ALL,
         ),
     };
-    let backend = match connection_type {
-        Some(ConnectionType::VpcLink) => vpc_link(cx, index, i, rf, r, uri.as_ref()),
-        Some(ConnectionType::Internet) => internet(cx, index, i, rf, r, uri.as_ref()),
+    let (backend, vpc_link_version) = match connection_type {
+        Some(ConnectionType::VpcLink) => {
+            let link = Link {
+                route: i,
+                rf,
+                r,
+                uri: uri.as_ref(),
+            };
+            let version = link.version(cx, api);
+            let backend = match (api, version) {
+                (ApiType::Http, _) => link.http_api(cx, index),
+                (ApiType::Rest, VpcLinkVersion::V1) => link.v1(cx, index),
+                (ApiType::Rest, VpcLinkVersion::V2) => link.v2(cx, index),
+            };
+            (backend, Some(version))
+        }
+        Some(ConnectionType::Internet) => (internet(cx, index, i, rf, r, uri.as_ref()), None),
         // Reported; the placeholder is never seen.
-        None => Backend::Internet(TargetId::unresolved()),
+        None => (Backend::Internet(TargetId::unresolved()), None),
+    };
+    let stage_prefix = match (&r.stage_prefix, vpc_link_version) {
+        (None, Some(VpcLinkVersion::V2)) => STAGE_PREFIX_DEFAULT,
+        (None, _) => false,
+        (Some(flag), Some(VpcLinkVersion::V2)) => *flag.get_ref(),
+        (Some(flag), _) => {
+            cx.error(
+                flag.span(),
+                format!("{rf}.stage_prefix"),
+                "stage_prefix applies to VPC link V2 private integrations",
+                Some(
+                    "remove it: VPC link V1 and internet integrations send the URI's path as written"
+                        .into(),
+                ),
+            );
+            false
+        }
     };
     let timeout_ms = match &r.timeout_ms {
         None => DEFAULT_TIMEOUT_MS,
@@ -258,6 +306,8 @@ fn convert_route(cx: &mut Cx<'_>, index: &Index<'_>, i: usize, rf: &str, r: &Raw
             path_and_query: "/".into(),
         }),
         backend,
+        vpc_link_version,
+        stage_prefix,
         insecure_skip_verification: r
             .insecure_skip_verification
             .as_ref()
@@ -293,73 +343,303 @@ pub(super) fn check_resource_path(path: &str) -> Result<(), Problem> {
     Ok(())
 }
 
-fn vpc_link(
-    cx: &mut Cx<'_>,
-    index: &Index<'_>,
+/// One `VPC_LINK` route being resolved.
+struct Link<'a> {
     route: usize,
-    rf: &str,
-    r: &RawRoute,
-    uri: Option<&IntegrationUri>,
-) -> Backend {
-    let unresolved = Backend::VpcLink(ListenerId::unresolved());
-    let nlb_names: Vec<&str> = index.nlbs.iter().map(|(n, _)| *n).collect();
-    let Some(link) = &r.vpc_link else {
-        let span = r
-            .connection_type
-            .as_ref()
-            .map_or_else(|| r.uri.span(), Spanned::span);
-        cx.rule_error(
-            span,
-            format!("{rf}.vpc_link"),
-            "VPC_LINK route has no vpc_link",
-            Some(format!(
-                "set `vpc_link` to the nlb behind the link: {}",
-                one_of_names("nlbs", nlb_names.iter().copied())
-            )),
-            Rule::MissingVpcLink { route },
-        );
-        return unresolved;
-    };
-    let nlb = link.get_ref();
-    let Some((nlb_id, ports)) = index.nlb(nlb) else {
-        dangling(cx, link, format!("{rf}.vpc_link"), "nlbs", &nlb_names);
-        cx.tag_last(Rule::UnknownNlb {
-            route,
-            name: nlb.clone(),
-            nlbs: nlb_names.iter().map(|n| (*n).to_owned()).collect(),
+    rf: &'a str,
+    r: &'a RawRoute,
+    /// `None` when the URI does not parse (reported where it is parsed).
+    uri: Option<&'a IntegrationUri>,
+}
+
+impl Link<'_> {
+    /// `vpc_link_version`: V1 by default on a REST API; an HTTP API's links are V2.
+    fn version(&self, cx: &mut Cx<'_>, api: ApiType) -> VpcLinkVersion {
+        let written = self.r.vpc_link_version.as_ref().and_then(|text| {
+            cx.enum_required(
+                text,
+                format!("{}.vpc_link_version", self.rf),
+                "VPC link version",
+                VpcLinkVersion::ALL,
+            )
         });
-        return unresolved;
-    };
-    // An unparsable URI is reported where it is parsed.
-    let Some(uri) = uri else {
-        return unresolved;
-    };
-    match index.listener(nlb_id, uri.port) {
-        Some(listener) if ports.contains(&uri.port) => Backend::VpcLink(listener),
-        _ => {
-            let help = if ports.is_empty() {
-                format!("nlb {nlb:?} has no valid listeners")
-            } else {
-                let listed: Vec<String> = ports.iter().map(u16::to_string).collect();
-                format!("listener ports on nlb {nlb:?}: {}", listed.join(", "))
-            };
+        match (api, written) {
+            (ApiType::Rest, version) => version.unwrap_or_default(),
+            (ApiType::Http, Some(VpcLinkVersion::V1)) => {
+                if let Some(text) = &self.r.vpc_link_version {
+                    cx.error(
+                        text.span(),
+                        format!("{}.vpc_link_version", self.rf),
+                        "HTTP APIs use VPC links V2 only",
+                        Some("remove it, or write \"V2\"".into()),
+                    );
+                }
+                VpcLinkVersion::V2
+            }
+            (ApiType::Http, _) => VpcLinkVersion::V2,
+        }
+    }
+
+    /// Reports a key this kind of link does not take.
+    fn refuse(
+        &self,
+        cx: &mut Cx<'_>,
+        key: Option<&Spanned<String>>,
+        name: &str,
+        why: &str,
+        help: &str,
+    ) {
+        if let Some(key) = key {
+            cx.error(
+                key.span(),
+                format!("{}.{name}", self.rf),
+                why.to_owned(),
+                Some(help.to_owned()),
+            );
+        }
+    }
+
+    /// The value of the key `name` that names the load balancer; when it is missing, reports
+    /// `message` (breaking `rule`) at `anchor`, else at the URI.
+    fn required<'k>(
+        &self,
+        cx: &mut Cx<'_>,
+        (name, value): (&str, &'k Option<Spanned<String>>),
+        anchor: &Option<Spanned<String>>,
+        (message, help): (&str, String),
+        rule: Rule,
+    ) -> Option<&'k Spanned<String>> {
+        if value.is_none() {
+            let span = anchor
+                .as_ref()
+                .map_or_else(|| self.r.uri.span(), Spanned::span);
             cx.rule_error(
-                r.uri.span(),
-                format!("{rf}.uri"),
-                format!(
-                    "nlb {nlb:?} has no listener on port {}, the integration uri's port",
-                    uri.port
-                ),
+                span,
+                format!("{}.{name}", self.rf),
+                message,
                 Some(help),
+                rule,
+            );
+        }
+        value.as_ref()
+    }
+
+    /// Reports that `value` (of the key `name`) names none of `valid` (`kind`), breaking
+    /// `rule`.
+    fn unknown(
+        &self,
+        cx: &mut Cx<'_>,
+        (name, value): (&str, &Spanned<String>),
+        (kind, valid): (&str, &[&str]),
+        rule: Rule,
+    ) {
+        dangling(cx, value, format!("{}.{name}", self.rf), kind, valid);
+        cx.tag_last(rule);
+    }
+
+    /// REST API, VPC link V1: `vpc_link` names the NLB.
+    fn v1(&self, cx: &mut Cx<'_>, index: &Index<'_>) -> Backend {
+        let unresolved = Backend::VpcLink(ListenerId::unresolved());
+        self.refuse(
+            cx,
+            self.r.integration_target.as_ref(),
+            "integration_target",
+            "integration_target is a VPC link V2 setting",
+            "set vpc_link_version = \"V2\" to name the load balancer per integration, or remove it",
+        );
+        let nlb_names: Vec<&str> = index.nlbs.iter().map(|(n, _)| *n).collect();
+        let help = format!(
+            "set `vpc_link` to the nlb behind the link: {}",
+            one_of_names("nlbs", nlb_names.iter().copied())
+        );
+        let Some(link) = self.required(
+            cx,
+            ("vpc_link", &self.r.vpc_link),
+            &self.r.connection_type,
+            ("VPC_LINK route has no vpc_link", help),
+            Rule::MissingVpcLink { route: self.route },
+        ) else {
+            return unresolved;
+        };
+        let name = link.get_ref();
+        if index.alb(name).is_some() {
+            cx.rule_error(
+                link.span(),
+                format!("{}.vpc_link", self.rf),
+                format!("a VPC link V1 targets an NLB, and {name:?} is an alb: NLB ARN is malformed"),
+                Some(format!(
+                    "reach an ALB through a VPC link V2: vpc_link_version = \"V2\" and integration_target = {name:?}"
+                )),
+                Rule::V1LinkToAlb {
+                    route: self.route,
+                    alb: name.clone(),
+                },
+            );
+            return unresolved;
+        }
+        let Some((nlb, ports)) = index.nlb(name) else {
+            let rule = Rule::UnknownNlb {
+                route: self.route,
+                name: name.clone(),
+                nlbs: nlb_names.iter().map(|n| (*n).to_owned()).collect(),
+            };
+            self.unknown(cx, ("vpc_link", link), ("nlbs", &nlb_names), rule);
+            return unresolved;
+        };
+        let Some(uri) = self.uri else {
+            return unresolved;
+        };
+        match index.listener(nlb, uri.port) {
+            Some(listener) => Backend::VpcLink(listener),
+            None => {
+                self.no_listener(cx, "nlb", name, uri.port, ports);
+                cx.tag_last(Rule::NoListenerOnPort {
+                    route: self.route,
+                    nlb: name.clone(),
+                    port: uri.port,
+                    ports: ports.to_vec(),
+                });
+                unresolved
+            }
+        }
+    }
+
+    /// REST API, VPC link V2: `integration_target` names an ALB or an NLB; a port without a
+    /// listener is resolved to one nothing answers on.
+    fn v2(&self, cx: &mut Cx<'_>, index: &Index<'_>) -> Backend {
+        let unresolved = Backend::VpcLink(ListenerId::unresolved());
+        self.refuse(
+            cx,
+            self.r.vpc_link.as_ref(),
+            "vpc_link",
+            "a VPC link V2 integration names its load balancer with integration_target",
+            "rename vpc_link to integration_target",
+        );
+        let names = index.balancer_names();
+        let help = format!(
+            "set `integration_target` to the ALB or NLB the integration reaches: {}",
+            one_of_names("load balancers", names.iter().copied())
+        );
+        let Some(target) = self.required(
+            cx,
+            ("integration_target", &self.r.integration_target),
+            &self.r.vpc_link_version,
+            ("IntegrationTarget is required for VpcLinkV2", help),
+            Rule::MissingIntegrationTarget { route: self.route },
+        ) else {
+            return unresolved;
+        };
+        let Some((balancer, _)) = index.balancer(target.get_ref()) else {
+            let rule = Rule::UnknownIntegrationTarget {
+                route: self.route,
+                name: target.get_ref().clone(),
+                balancers: names.iter().map(|n| (*n).to_owned()).collect(),
+            };
+            self.unknown(
+                cx,
+                ("integration_target", target),
+                ("load balancers", &names),
+                rule,
+            );
+            return unresolved;
+        };
+        let Some(uri) = self.uri else {
+            return unresolved;
+        };
+        listener_of(index, balancer, uri.port).unwrap_or(Backend::NoListener {
+            balancer,
+            port: uri.port,
+        })
+    }
+
+    /// HTTP API: `vpc_link` names the NLB or ALB whose listener the URI port picks.
+    fn http_api(&self, cx: &mut Cx<'_>, index: &Index<'_>) -> Backend {
+        let unresolved = Backend::VpcLink(ListenerId::unresolved());
+        self.refuse(
+            cx,
+            self.r.integration_target.as_ref(),
+            "integration_target",
+            "integrationTarget is a REST API field",
+            "an HTTP API integration names a load balancer listener: set vpc_link to the load balancer, and the URI's port to the listener's",
+        );
+        let names = index.balancer_names();
+        let help = format!(
+            "set `vpc_link` to the load balancer whose listener the URI port picks: {}",
+            one_of_names("load balancers", names.iter().copied())
+        );
+        let Some(link) = self.required(
+            cx,
+            ("vpc_link", &self.r.vpc_link),
+            &self.r.connection_type,
+            ("VPC_LINK route has no vpc_link", help),
+            Rule::MissingVpcLink { route: self.route },
+        ) else {
+            return unresolved;
+        };
+        let name = link.get_ref();
+        let Some((balancer, ports)) = index.balancer(name) else {
+            let nlbs = index.nlbs.iter().map(|(n, _)| (*n).to_owned()).collect();
+            let rule = Rule::UnknownNlb {
+                route: self.route,
+                name: name.clone(),
+                nlbs,
+            };
+            self.unknown(cx, ("vpc_link", link), ("load balancers", &names), rule);
+            return unresolved;
+        };
+        let Some(uri) = self.uri else {
+            return unresolved;
+        };
+        if let Some(backend) = listener_of(index, balancer, uri.port) {
+            return backend;
+        }
+        let (kind, rule) = match balancer {
+            LoadBalancer::Nlb(_) => (
+                "nlb",
                 Rule::NoListenerOnPort {
-                    route,
-                    nlb: nlb.clone(),
+                    route: self.route,
+                    nlb: name.clone(),
                     port: uri.port,
                     ports: ports.to_vec(),
                 },
-            );
-            unresolved
-        }
+            ),
+            LoadBalancer::Alb(_) => (
+                "alb",
+                Rule::NoAlbListenerOnPort {
+                    route: self.route,
+                    alb: name.clone(),
+                    port: uri.port,
+                    ports: ports.to_vec(),
+                },
+            ),
+        };
+        self.no_listener(cx, kind, name, uri.port, ports);
+        cx.tag_last(rule);
+        unresolved
+    }
+
+    /// Reports that the load balancer `name` has no listener on `port`.
+    fn no_listener(&self, cx: &mut Cx<'_>, kind: &str, name: &str, port: u16, ports: &[u16]) {
+        let help = if ports.is_empty() {
+            format!("{kind} {name:?} has no valid listeners")
+        } else {
+            let listed: Vec<String> = ports.iter().map(u16::to_string).collect();
+            format!("listener ports on {kind} {name:?}: {}", listed.join(", "))
+        };
+        cx.error(
+            self.r.uri.span(),
+            format!("{}.uri", self.rf),
+            format!("{kind} {name:?} has no listener on port {port}, the integration uri's port"),
+            Some(help),
+        );
+    }
+}
+
+/// The listener of `balancer` on `port`, as a route's backend.
+fn listener_of(index: &Index<'_>, balancer: LoadBalancer, port: u16) -> Option<Backend> {
+    match balancer {
+        LoadBalancer::Nlb(nlb) => index.listener(nlb, port).map(Backend::VpcLink),
+        LoadBalancer::Alb(alb) => index.alb_listener(alb, port).map(Backend::VpcLinkAlb),
     }
 }
 
@@ -372,13 +652,21 @@ fn internet(
     uri: Option<&IntegrationUri>,
 ) -> Backend {
     let unresolved = Backend::Internet(TargetId::unresolved());
-    if let Some(link) = &r.vpc_link {
-        cx.error(
-            link.span(),
-            format!("{rf}.vpc_link"),
-            "an INTERNET route takes no vpc_link",
-            Some("remove `vpc_link`, or set connection_type = \"VPC_LINK\"".into()),
-        );
+    for (key, value) in [
+        ("vpc_link", &r.vpc_link),
+        ("vpc_link_version", &r.vpc_link_version),
+        ("integration_target", &r.integration_target),
+    ] {
+        if let Some(value) = value {
+            cx.error(
+                value.span(),
+                format!("{rf}.{key}"),
+                format!("an INTERNET route takes no {key}"),
+                Some(format!(
+                    "remove `{key}`, or set connection_type = \"VPC_LINK\""
+                )),
+            );
+        }
     }
     let Some(uri) = uri else {
         return unresolved;

@@ -1,10 +1,13 @@
-//! `[target_groups.<name>.health_check]` → [`HealthCheck`], with AWS's ranges and defaults.
+//! `[target_groups.<name>.health_check]` → [`HealthCheck`], with AWS's ranges and defaults,
+//! which differ between an NLB's target groups, an ALB's, and an NLB's `alb` target groups.
 
 use std::ops::RangeInclusive;
 
+use hoplab_alb_rules::limits as alb;
 use toml::Spanned;
 
 use super::Cx;
+use super::values::one_of_spellings;
 use crate::behaviour::{HealthCheck, HealthCheckProtocol};
 use crate::raw::RawHealthCheck;
 
@@ -14,20 +17,100 @@ const INTERVAL_SECONDS: RangeInclusive<i64> = 5..=300;
 const TIMEOUT_SECONDS: RangeInclusive<i64> = 2..=120;
 /// Healthy and unhealthy thresholds.
 const THRESHOLDS: RangeInclusive<i64> = 2..=10;
-/// Codes a matcher may name.
+/// Codes an NLB's matcher may name.
 const MATCHER_CODES: RangeInclusive<u16> = 200..=599;
 
+/// Whose health check it is, which decides its protocols and defaults.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum HealthDefaults {
+    /// An NLB's target group of targets: TCP (default), HTTP or HTTPS; matcher `200-399`;
+    /// timeout 6 s for HTTP, 10 s otherwise.
+    Nlb,
+    /// An NLB's `alb` target group: HTTP (default) or HTTPS, sent to the ALB's listener;
+    /// otherwise the NLB's defaults.
+    NlbToAlb,
+    /// An ALB's target group: HTTP (default) or HTTPS; matcher `200` within 200–499; 5 s
+    /// timeout (AWS's ALB defaults, `hoplab-alb-rules`' limits).
+    Alb,
+}
+
+impl HealthDefaults {
+    fn protocols(self) -> Vec<(&'static str, HealthCheckProtocol)> {
+        HealthCheckProtocol::ALL
+            .iter()
+            .copied()
+            .filter(|(_, p)| self == HealthDefaults::Nlb || *p != HealthCheckProtocol::Tcp)
+            .collect()
+    }
+
+    fn protocol(self) -> HealthCheckProtocol {
+        match self {
+            HealthDefaults::Nlb => HealthCheckProtocol::Tcp,
+            HealthDefaults::NlbToAlb | HealthDefaults::Alb => HealthCheckProtocol::Http,
+        }
+    }
+
+    fn timeout(self, protocol: HealthCheckProtocol) -> u32 {
+        match (self, protocol) {
+            (HealthDefaults::Alb, _) => alb::HEALTH_CHECK_TIMEOUT_SECONDS,
+            (_, HealthCheckProtocol::Http) => 6,
+            _ => 10,
+        }
+    }
+
+    fn matcher(self) -> Vec<(u16, u16)> {
+        match self {
+            HealthDefaults::Alb => vec![(200, 200)],
+            _ => vec![(200, 399)],
+        }
+    }
+
+    fn codes(self) -> RangeInclusive<u16> {
+        match self {
+            HealthDefaults::Alb => alb::HEALTH_CHECK_STATUS_CODES,
+            _ => MATCHER_CODES,
+        }
+    }
+}
+
 /// Converts the health check of the target group whose field path is `f`.
-pub(super) fn convert(cx: &mut Cx<'_>, f: &str, raw: &Spanned<RawHealthCheck>) -> HealthCheck {
+pub(super) fn convert(
+    cx: &mut Cx<'_>,
+    f: &str,
+    raw: &Spanned<RawHealthCheck>,
+    defaults: HealthDefaults,
+) -> HealthCheck {
     let hf = format!("{f}.health_check");
     let h = raw.get_ref();
-    let protocol = cx.enum_or(
-        h.protocol.as_ref(),
-        format!("{hf}.protocol"),
-        "health check protocol",
-        HealthCheckProtocol::ALL,
-        HealthCheckProtocol::Tcp,
-    );
+    let protocols = defaults.protocols();
+    let protocol = match &h.protocol {
+        Some(text)
+            if HealthCheckProtocol::from_spelling(text.get_ref()).is_some()
+                && !protocols.iter().any(|(s, _)| s == text.get_ref()) =>
+        {
+            let spellings: Vec<&str> = protocols.iter().map(|(s, _)| *s).collect();
+            cx.error(
+                text.span(),
+                format!("{hf}.protocol"),
+                format!(
+                    "a {} health check is not available here",
+                    text.get_ref()
+                ),
+                Some(format!(
+                    "{}: the checks of an ALB's target group, and of an NLB's alb target group, are HTTP requests",
+                    one_of_spellings(&spellings)
+                )),
+            );
+            defaults.protocol()
+        }
+        other => cx.enum_or(
+            other.as_ref(),
+            format!("{hf}.protocol"),
+            "health check protocol",
+            &protocols,
+            defaults.protocol(),
+        ),
+    };
     let http = protocol != HealthCheckProtocol::Tcp;
     if !http {
         for (key, span) in [
@@ -64,11 +147,7 @@ pub(super) fn convert(cx: &mut Cx<'_>, f: &str, raw: &Spanned<RawHealthCheck>) -
             p.clone()
         }
     };
-    let default_timeout = if protocol == HealthCheckProtocol::Http {
-        6
-    } else {
-        10
-    };
+    let default_timeout = defaults.timeout(protocol);
     let interval_seconds = ranged(
         cx,
         &hf,
@@ -101,19 +180,21 @@ pub(super) fn convert(cx: &mut Cx<'_>, f: &str, raw: &Spanned<RawHealthCheck>) -
         THRESHOLDS,
         2,
     );
+    let codes = defaults.codes();
     let matcher = match &h.matcher {
-        None => vec![(200, 399)],
-        Some(text) => parse_matcher(text.get_ref()).unwrap_or_else(|reason| {
+        None => defaults.matcher(),
+        Some(text) => parse_matcher(text.get_ref(), &codes).unwrap_or_else(|reason| {
             cx.error(
                 text.span(),
                 format!("{hf}.matcher"),
                 format!("invalid matcher {:?}: {reason}", text.get_ref()),
-                Some(
-                    "expected codes or ranges in 200-599, e.g. \"200\", \"200,202\" or \"200-299\""
-                        .into(),
-                ),
+                Some(format!(
+                    "expected codes or ranges in {}-{}, e.g. \"200\", \"200,202\" or \"200-299\"",
+                    codes.start(),
+                    codes.end()
+                )),
             );
-            vec![(200, 399)]
+            defaults.matcher()
         }),
     };
     HealthCheck {
@@ -156,22 +237,24 @@ fn ranged(
 /// Why a matcher does not parse.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 enum MatcherError {
-    /// A part is not a status code AWS accepts.
-    #[error("{0:?} is not a status code in 200-599")]
-    NotACode(String),
+    /// A part is not a status code AWS accepts here.
+    #[error("{0:?} is not a status code in {1}-{2}")]
+    NotACode(String, u16, u16),
     /// A range whose low end is above its high end.
     #[error("range {0}-{1} is empty")]
     EmptyRange(u16, u16),
 }
 
-/// Parses AWS's matcher syntax into inclusive ranges.
-fn parse_matcher(text: &str) -> Result<Vec<(u16, u16)>, MatcherError> {
+/// Parses AWS's matcher syntax into inclusive ranges of `codes`.
+fn parse_matcher(text: &str, codes: &RangeInclusive<u16>) -> Result<Vec<(u16, u16)>, MatcherError> {
     let code = |part: &str| -> Result<u16, MatcherError> {
         part.trim()
             .parse::<u16>()
             .ok()
-            .filter(|c| MATCHER_CODES.contains(c))
-            .ok_or_else(|| MatcherError::NotACode(part.trim().to_owned()))
+            .filter(|c| codes.contains(c))
+            .ok_or_else(|| {
+                MatcherError::NotACode(part.trim().to_owned(), *codes.start(), *codes.end())
+            })
     };
     text.split(',')
         .map(|part| match part.split_once('-') {
@@ -190,18 +273,22 @@ fn parse_matcher(text: &str) -> Result<Vec<(u16, u16)>, MatcherError> {
 
 #[cfg(test)]
 mod tests {
-    use super::parse_matcher;
+    use super::{HealthDefaults, MATCHER_CODES, parse_matcher};
 
     #[test]
     fn matchers_parse_as_aws_writes_them() {
-        assert_eq!(parse_matcher("200"), Ok(vec![(200, 200)]));
-        assert_eq!(
-            parse_matcher("200-299, 404"),
-            Ok(vec![(200, 299), (404, 404)])
+        let parse = |text| parse_matcher(text, &MATCHER_CODES);
+        assert_eq!(parse("200"), Ok(vec![(200, 200)]));
+        assert_eq!(parse("200-299, 404"), Ok(vec![(200, 299), (404, 404)]));
+        assert!(parse("").is_err());
+        assert!(parse("199").is_err());
+        assert!(parse("300-200").is_err());
+        assert!(parse("200,").is_err());
+        let alb = HealthDefaults::Alb.codes();
+        assert!(
+            parse_matcher("503", &alb).is_err(),
+            "an ALB matcher stops at 499"
         );
-        assert!(parse_matcher("").is_err());
-        assert!(parse_matcher("199").is_err());
-        assert!(parse_matcher("300-200").is_err());
-        assert!(parse_matcher("200,").is_err());
+        assert_eq!(parse_matcher("200-499", &alb), Ok(vec![(200, 499)]));
     }
 }

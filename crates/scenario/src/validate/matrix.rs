@@ -52,7 +52,7 @@ pub(super) fn convert(
                     value,
                     field,
                     "target group protocol",
-                    TargetGroupProtocol::ALL,
+                    &TargetGroupProtocol::nlb_spellings(),
                 )
                 .map(Setting::TargetGroupProtocol)
         },
@@ -151,6 +151,11 @@ pub(super) fn convert(
             );
         }
     } else {
+        let reaches = match route.backend {
+            Backend::Internet(_) => "is an INTERNET route",
+            Backend::VpcLinkAlb(_) => "reaches an ALB listener",
+            Backend::NoListener { .. } | Backend::VpcLink(_) => "reaches a port without a listener",
+        };
         let nlb_only = [
             (
                 m.listener_protocol.as_ref().map(Spanned::span),
@@ -171,12 +176,12 @@ pub(super) fn convert(
                     span,
                     format!("matrix.{key}"),
                     format!(
-                        "route {} {} is an INTERNET route: it has no NLB listener to vary",
+                        "route {} {} {reaches}: it has no NLB listener to vary",
                         route.method, route.path
                     ),
                     Some(
-                        "vary an INTERNET route by target_certificate and \
-                         insecure_skip_verification only, or pick a VPC_LINK route"
+                        "vary this route by target_certificate and \
+                         insecure_skip_verification only, or pick a route to an NLB listener"
                             .into(),
                     ),
                 );

@@ -200,7 +200,8 @@ fn check_target(
     None
 }
 
-/// Parses `none`, `nlb:<nlb>:<port>` or `target:<name>`, which must name what exists.
+/// Parses `none`, `nlb:<nlb>:<port>`, `alb:<alb>:<port>` or `target:<name>`, which must name
+/// what exists.
 fn parse_hop(
     cx: &mut Cx<'_>,
     index: &Index<'_>,
@@ -219,6 +220,15 @@ fn parse_hop(
             }
             index.listener(nlb, port).map(ExpectedHop::NlbListener)
         })
+    } else if let Some(rest) = text.strip_prefix("alb:") {
+        rest.rsplit_once(':').and_then(|(alb, port)| {
+            let port: u16 = port.parse().ok()?;
+            let (alb, ports) = index.alb(alb)?;
+            if !ports.contains(&port) {
+                return None;
+            }
+            index.alb_listener(alb, port).map(ExpectedHop::AlbListener)
+        })
     } else if let Some(name) = text.strip_prefix("target:") {
         index.target(name).map(|(id, _)| ExpectedHop::Target(id))
     } else {
@@ -229,6 +239,9 @@ fn parse_hop(
         for (nlb, ports) in &index.nlbs {
             valid.extend(ports.iter().map(|port| format!("nlb:{nlb}:{port}")));
         }
+        for (alb, ports) in &index.albs {
+            valid.extend(ports.iter().map(|port| format!("alb:{alb}:{port}")));
+        }
         valid.extend(
             index
                 .targets
@@ -237,6 +250,8 @@ fn parse_hop(
         );
         let message = if text.starts_with("nlb:") {
             format!("no nlb listener {text:?}")
+        } else if text.starts_with("alb:") {
+            format!("no alb listener {text:?}")
         } else if text.starts_with("target:") {
             format!("no target {text:?}")
         } else {
@@ -247,7 +262,7 @@ fn parse_hop(
             field.to_owned(),
             message,
             Some(format!(
-                "use \"none\", \"nlb:<nlb>:<port>\" or \"target:<name>\"; {}",
+                "use \"none\", \"nlb:<nlb>:<port>\", \"alb:<alb>:<port>\" or \"target:<name>\"; {}",
                 one_of_names("hops", valid.iter().map(String::as_str))
             )),
         );

@@ -6,21 +6,24 @@
 //! with a URL whose parts may use the keywords `#{protocol}`, `#{host}`, `#{port}`, `#{path}`
 //! and `#{query}`, and may not go from HTTPS to HTTP.
 
-use hoplab_trace::AlbAction;
+use crate::AlbAction;
 
 /// What a rule does with the requests it matches.
+///
+/// `G` is how a `forward` names its target groups: by name (`String`, as AWS's API and the
+/// ALB listener take them) or by any other reference a caller resolved names to (the
+/// scenario's typed ids); [`Action::map_groups`] turns one into the other.
 #[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Action {
+pub enum Action<G = String> {
     /// `forward`: to one target group, or to several by weight.
-    Forward(Forward),
+    Forward(Forward<G>),
     /// `fixed-response`: the ALB answers itself.
     FixedResponse(FixedResponse),
     /// `redirect`: the ALB answers with a `Location` built from the request.
     Redirect(Redirect),
 }
 
-impl Action {
+impl<G> Action<G> {
     /// The action's kind, as the trace records it.
     pub fn kind(&self) -> AlbAction {
         match self {
@@ -29,17 +32,35 @@ impl Action {
             Action::Redirect(_) => AlbAction::Redirect,
         }
     }
+
+    /// The same action with every target group reference passed through `f`.
+    pub fn map_groups<H>(&self, f: &mut impl FnMut(&G) -> H) -> Action<H> {
+        match self {
+            Action::Forward(forward) => Action::Forward(Forward {
+                groups: forward
+                    .groups
+                    .iter()
+                    .map(|g| WeightedGroup {
+                        group: f(&g.group),
+                        weight: g.weight,
+                    })
+                    .collect(),
+            }),
+            Action::FixedResponse(fixed) => Action::FixedResponse(fixed.clone()),
+            Action::Redirect(redirect) => Action::Redirect(redirect.clone()),
+        }
+    }
 }
 
 /// A `forward` action.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Forward {
+pub struct Forward<G = String> {
     /// The target groups and their weights; with one group the weight does not matter.
-    pub groups: Vec<WeightedGroup>,
+    pub groups: Vec<WeightedGroup<G>>,
 }
 
 impl Forward {
-    /// Forward everything to `group`.
+    /// Forward everything to the target group named `group`.
     pub fn to(group: impl Into<String>) -> Self {
         Forward {
             groups: vec![WeightedGroup {
@@ -52,9 +73,9 @@ impl Forward {
 
 /// One target group of a `forward` action.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct WeightedGroup {
-    /// The target group's name.
-    pub group: String,
+pub struct WeightedGroup<G = String> {
+    /// The target group (its name, unless the caller chose another reference).
+    pub group: G,
     /// Its share of the requests, 0–999 (0: none).
     pub weight: u16,
 }

@@ -17,47 +17,52 @@ mod pattern;
 
 use std::collections::BTreeSet;
 
-use hoplab_trace::MatchedRule;
+use crate::MatchedRule;
 
 pub use action::{
     Action, FixedResponse, Forward, Redirect, RedirectSource, RedirectStatus, WeightedGroup,
 };
-pub(crate) use condition::host_without_port;
-pub use condition::{Condition, InvalidCidr, IpCidr, QueryPair, RequestView};
+pub use condition::{
+    Condition, ConditionField, InvalidCidr, IpCidr, QueryPair, RequestView, host_without_port,
+};
 
-use crate::aws::{
+use crate::limits::{
     FORWARD_WEIGHTS, MAX_EVALUATIONS_PER_RULE, MAX_VALUES_PER_CONDITION, MAX_WILDCARDS_PER_RULE,
 };
 
-/// One listener rule other than the default one.
+/// One listener rule other than the default one; `G` names target groups as in [`Action`].
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Rule {
+pub struct Rule<G = String> {
     /// Its priority; lower values are evaluated first, and no two rules share one.
     pub priority: u32,
     /// What a request must meet, all of it.
     pub conditions: Vec<Condition>,
     /// What the rule does: exactly one action.
-    pub actions: Vec<Action>,
+    pub actions: Vec<Action<G>>,
 }
 
 /// A listener's rules, checked and in evaluation order.
-#[derive(Debug, Clone)]
-pub struct RuleSet {
+///
+/// Only [`RuleSet::new`] makes one, from target groups named by name; [`RuleSet::map_groups`]
+/// then trades the names for another reference (the scenario keeps typed ids), which keeps
+/// every check: the structure does not change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleSet<G = String> {
     /// Rules by ascending priority, each with its one action.
-    rules: Vec<(u32, Vec<Condition>, Action)>,
-    default: Action,
+    rules: Vec<(u32, Vec<Condition>, Action<G>)>,
+    default: Action<G>,
 }
 
 /// The rule that decided a request.
 #[derive(Debug, Clone, Copy)]
-pub struct Matched<'a> {
+pub struct Matched<'a, G = String> {
     /// The rule, by priority, or the default rule.
     pub rule: MatchedRule,
     /// Its position in evaluation order (the default rule comes last), so a listener can keep
     /// per-rule state such as a weighted forward's rotation.
     pub index: usize,
     /// Its action.
-    pub action: &'a Action,
+    pub action: &'a Action<G>,
 }
 
 /// A listener rule AWS would refuse.
@@ -276,10 +281,12 @@ impl RuleSet {
             default,
         })
     }
+}
 
+impl<G> RuleSet<G> {
     /// The rule that decides `request` and its action: the first rule, by priority, whose
     /// conditions all match, else the default rule.
-    pub fn evaluate(&self, request: &RequestView<'_>) -> Matched<'_> {
+    pub fn evaluate(&self, request: &RequestView<'_>) -> Matched<'_, G> {
         self.rules
             .iter()
             .enumerate()
@@ -300,11 +307,65 @@ impl RuleSet {
 
     /// Every action in evaluation order (the default rule's last), indexed as
     /// [`Matched::index`].
-    pub fn actions(&self) -> impl Iterator<Item = &Action> {
+    pub fn actions(&self) -> impl Iterator<Item = &Action<G>> {
         self.rules
             .iter()
             .map(|(_, _, action)| action)
             .chain(std::iter::once(&self.default))
+    }
+
+    /// The rules other than the default one, by ascending priority: priority, conditions
+    /// and action.
+    pub fn rules(&self) -> impl Iterator<Item = (u32, &[Condition], &Action<G>)> {
+        self.rules
+            .iter()
+            .map(|(priority, conditions, action)| (*priority, conditions.as_slice(), action))
+    }
+
+    /// The default rule's action, taken when no other rule matches.
+    pub fn default_action(&self) -> &Action<G> {
+        &self.default
+    }
+
+    /// Every target group reference a `forward` of any rule holds, in evaluation order (a
+    /// group forwarded to by several rules appears once per rule).
+    pub fn forwarded_groups(&self) -> impl Iterator<Item = &G> {
+        self.actions().flat_map(|action| match action {
+            Action::Forward(forward) => forward.groups.iter().map(|g| &g.group).collect(),
+            _ => Vec::new(),
+        })
+    }
+
+    /// The same rules with every target group reference passed through `f`.
+    pub fn map_groups<H>(&self, mut f: impl FnMut(&G) -> H) -> RuleSet<H> {
+        RuleSet {
+            rules: self
+                .rules
+                .iter()
+                .map(|(priority, conditions, action)| {
+                    (*priority, conditions.clone(), action.map_groups(&mut f))
+                })
+                .collect(),
+            default: self.default.map_groups(&mut f),
+        }
+    }
+
+    /// The rules as AWS's API takes them: the rules other than the default one, and the
+    /// default rule's actions.
+    pub fn to_rules(&self) -> (Vec<Rule<G>>, Vec<Action<G>>)
+    where
+        G: Clone,
+    {
+        let rules = self
+            .rules
+            .iter()
+            .map(|(priority, conditions, action)| Rule {
+                priority: *priority,
+                conditions: conditions.clone(),
+                actions: vec![action.clone()],
+            })
+            .collect();
+        (rules, vec![self.default.clone()])
     }
 }
 

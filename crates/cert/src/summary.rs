@@ -1,14 +1,15 @@
 //! One-line facts about a certificate, as reports print them.
 
 use ::time::format_description::well_known::Rfc3339;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use x509_parser::prelude::*;
 
+use crate::ip::ip_from_bytes;
 use crate::x500::java_principal;
 
 /// The facts a report shows about one certificate.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CertSummary {
     /// Subject distinguished name, formatted as Java's `X500Principal.toString()` does.
     pub subject: String,
@@ -84,21 +85,6 @@ pub fn fingerprint(der: &[u8]) -> String {
         out.push_str(&format!("{byte:02X}"));
     }
     out
-}
-
-/// Decodes an iPAddress general name (4 or 16 bytes).
-pub(crate) fn ip_from_bytes(bytes: &[u8]) -> Option<std::net::IpAddr> {
-    match bytes.len() {
-        4 => {
-            let octets: [u8; 4] = bytes.try_into().ok()?;
-            Some(std::net::IpAddr::from(octets))
-        }
-        16 => {
-            let octets: [u8; 16] = bytes.try_into().ok()?;
-            Some(std::net::IpAddr::from(octets))
-        }
-        _ => None,
-    }
 }
 
 fn rfc3339(t: ASN1Time) -> String {

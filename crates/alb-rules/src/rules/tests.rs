@@ -1,7 +1,7 @@
 //! The rules engine against AWS's examples: evaluation order, and what a listener refuses.
 
-use hyper::HeaderMap;
-use hyper::header::HeaderValue;
+use http::HeaderMap;
+use http::header::HeaderValue;
 
 use super::*;
 

@@ -19,8 +19,8 @@ use std::fmt;
 use std::net::IpAddr;
 use std::str::FromStr;
 
-use hyper::HeaderMap;
-use hyper::header::HeaderName;
+use http::HeaderMap;
+use http::header::HeaderName;
 
 use super::pattern::{wildcard_match, wildcards};
 
@@ -43,7 +43,6 @@ pub struct RequestView<'a> {
 
 /// One condition of a listener rule, with its values (alternatives).
 #[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
 pub enum Condition {
     /// `host-header`: host name patterns, case-insensitive, with wildcards.
     HostHeader(Vec<String>),
@@ -94,17 +93,68 @@ impl fmt::Display for BadValue {
     }
 }
 
+/// Which kind of condition: AWS's `Field` of a rule condition.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ConditionField {
+    /// `host-header`.
+    HostHeader,
+    /// `path-pattern`.
+    PathPattern,
+    /// `http-header`.
+    HttpHeader,
+    /// `http-request-method`.
+    HttpRequestMethod,
+    /// `query-string`.
+    QueryString,
+    /// `source-ip`.
+    SourceIp,
+}
+
+impl ConditionField {
+    /// Every field with its AWS name, in the order AWS documents them: the one spelling
+    /// table of condition fields.
+    pub const ALL: [(&'static str, ConditionField); 6] = [
+        ("host-header", ConditionField::HostHeader),
+        ("http-header", ConditionField::HttpHeader),
+        ("http-request-method", ConditionField::HttpRequestMethod),
+        ("path-pattern", ConditionField::PathPattern),
+        ("query-string", ConditionField::QueryString),
+        ("source-ip", ConditionField::SourceIp),
+    ];
+
+    /// AWS's name, e.g. `host-header`.
+    pub fn aws_name(self) -> &'static str {
+        Self::ALL
+            .iter()
+            .find(|(_, field)| *field == self)
+            .map_or("host-header", |(name, _)| name)
+    }
+
+    /// The field AWS calls `name` (exact spelling).
+    pub fn from_aws_name(name: &str) -> Option<Self> {
+        Self::ALL
+            .iter()
+            .find(|(spelled, _)| *spelled == name)
+            .map(|(_, field)| *field)
+    }
+}
+
 impl Condition {
+    /// The kind of condition.
+    pub fn kind(&self) -> ConditionField {
+        match self {
+            Condition::HostHeader(_) => ConditionField::HostHeader,
+            Condition::PathPattern(_) => ConditionField::PathPattern,
+            Condition::HttpHeader { .. } => ConditionField::HttpHeader,
+            Condition::HttpRequestMethod(_) => ConditionField::HttpRequestMethod,
+            Condition::QueryString(_) => ConditionField::QueryString,
+            Condition::SourceIp(_) => ConditionField::SourceIp,
+        }
+    }
+
     /// The condition's AWS field name, e.g. `host-header`.
     pub fn field(&self) -> &'static str {
-        match self {
-            Condition::HostHeader(_) => "host-header",
-            Condition::PathPattern(_) => "path-pattern",
-            Condition::HttpHeader { .. } => "http-header",
-            Condition::HttpRequestMethod(_) => "http-request-method",
-            Condition::QueryString(_) => "query-string",
-            Condition::SourceIp(_) => "source-ip",
-        }
+        self.kind().aws_name()
     }
 
     /// Whether a rule may hold this condition only once (AWS: host-header, method,
@@ -207,8 +257,9 @@ impl Condition {
     }
 }
 
-/// `host` without a trailing `:port` (an IPv6 literal keeps its brackets).
-pub(crate) fn host_without_port(host: &str) -> &str {
+/// `host` without a trailing `:port` (an IPv6 literal keeps its brackets): what a
+/// `host-header` condition and a redirect's `#{host}` see of a `Host` header.
+pub fn host_without_port(host: &str) -> &str {
     if host.starts_with('[') {
         return host.find(']').map_or(host, |end| &host[..=end]);
     }
@@ -288,7 +339,7 @@ impl fmt::Display for IpCidr {
 
 #[cfg(test)]
 mod tests {
-    use hyper::header::HeaderValue;
+    use http::header::HeaderValue;
 
     use super::*;
 
