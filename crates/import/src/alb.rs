@@ -8,7 +8,7 @@
 use crate::topology::LoadBalancerKind;
 
 /// Why ALBs are not imported yet, as every message ends.
-const WHY: &str = "the import writes NLBs; ALBs come with the scenario language's ALB tables";
+const WHY: &str = "the import writes NLBs, not yet the scenario's ALB tables";
 
 /// The warning for a load balancer the import does not write, if it is one.
 pub(crate) fn load_balancer(name: &str, kind: &LoadBalancerKind) -> Option<String> {
