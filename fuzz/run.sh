@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every cargo-fuzz target for a bounded time (FUZZ_SECONDS each, default 60) from seed
-# corpora: the bundled scenarios, the certificates those scenarios generate, and a few HTTP
-# requests. Prints executions and crashes per target; exits non-zero if any target crashed.
+# corpora: the bundled scenarios, the certificates those scenarios generate, a few HTTP
+# requests, and the bundled import examples (OpenAPI, CloudFormation, Terraform). Prints executions and crashes per target; exits non-zero if any target crashed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,9 +18,14 @@ else
     fuzz=(cargo fuzz)
 fi
 
-mkdir -p fuzz/corpus/scenario fuzz/corpus/chain fuzz/corpus/http_front
+mkdir -p fuzz/corpus/scenario fuzz/corpus/chain fuzz/corpus/http_front \
+    fuzz/corpus/import_openapi fuzz/corpus/import_cloudformation fuzz/corpus/import_terraform
 cp scenarios/*.toml fuzz/corpus/scenario/
 cp fuzz/seeds/http/* fuzz/corpus/http_front/
+cp examples/import/openapi-*/*.oas30.json examples/import/openapi-*/*.yaml fuzz/corpus/import_openapi/
+cp examples/import/cloudformation-*/*.yaml examples/import/cloudformation-*/*.template.json \
+    fuzz/corpus/import_cloudformation/
+cp examples/import/terraform-*/plan-*.json fuzz/corpus/import_terraform/
 for scenario in scenarios/*.toml; do
     out="fuzz/corpus/.certs/$(basename "$scenario" .toml)"
     cargo run --quiet --package hoplab-cli -- certs "$scenario" --out "$out" >/dev/null
@@ -32,7 +37,7 @@ done
 rm -rf fuzz/corpus/.certs
 
 status=0
-for target in scenario chain http_front; do
+for target in scenario chain http_front import_openapi import_cloudformation import_terraform; do
     log="fuzz/artifacts/$target.log"
     mkdir -p fuzz/artifacts
     if (cd fuzz && "${fuzz[@]}" run "$target" "corpus/$target" -- \

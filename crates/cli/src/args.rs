@@ -160,8 +160,11 @@ pub(crate) enum Command {
         #[arg(long)]
         out: PathBuf,
     },
-    /// Build a scenario from AWS CLI JSON exports; gaps become marked placeholders.
-    Import(ImportArgs),
+    /// Build a scenario from infrastructure code (OpenAPI exports, CloudFormation/SAM/CDK
+    /// templates, Terraform plans or state) and AWS CLI JSON exports; what no source says
+    /// comes from a sidecar file, and each gap left is a named placeholder. With --before and
+    /// --after, import both, run both, and compare them route by route.
+    Import(Box<ImportArgs>),
     /// Check scenario files without running them; prints every problem with its location.
     Validate {
         /// Scenario files.
@@ -173,17 +176,47 @@ pub(crate) enum Command {
 /// What `hoplab import` reads and writes.
 #[derive(Debug, clap::Args)]
 pub(crate) struct ImportArgs {
-    /// Where to write the scenario.
+    /// Infrastructure code: OpenAPI exports (JSON/YAML), CloudFormation, SAM or CDK templates
+    /// (JSON/YAML), `terraform show -json` plans or state. The format is detected; several
+    /// files are merged into one topology.
+    #[arg(value_name = "SOURCE", conflicts_with_all = ["before", "after"])]
+    pub(crate) sources: Vec<PathBuf>,
+    /// The format of every source, instead of detecting it.
+    #[arg(long, value_enum)]
+    pub(crate) from: Option<SourceFormatArg>,
+    /// The sidecar file: stage-variable values, values known only after deployment, and the
+    /// certificates no source contains (see the README). Relative PEM paths in it are read
+    /// from its directory.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) sidecar: Option<PathBuf>,
+    /// Also write a sidecar skeleton here: every open placeholder, ready to fill in.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) write_sidecar: Option<PathBuf>,
+    /// The source before a change (e.g. the plan of main): import it and --after, run both,
+    /// and print a route-by-route comparison. Exit code 1 when a route now fails.
+    #[arg(long, value_name = "SOURCE", requires = "after")]
+    pub(crate) before: Option<PathBuf>,
+    /// The source after the change (e.g. the plan of the pull request).
+    #[arg(long, value_name = "SOURCE", requires = "before")]
+    pub(crate) after: Option<PathBuf>,
+    /// The comparison's output format (with --before/--after).
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub(crate) format: Format,
+    /// Also write the comparison as JUnit XML here (with --before/--after).
+    #[arg(long, value_name = "FILE", requires = "before")]
+    pub(crate) junit: Option<PathBuf>,
+    /// Where to write the scenario; with --before/--after, a directory for before.toml and
+    /// after.toml (default: a temporary one).
     #[arg(short, long)]
-    pub(crate) output: PathBuf,
-    /// Overwrite the output file if it exists.
+    pub(crate) output: Option<PathBuf>,
+    /// Overwrite output files that exist.
     #[arg(long)]
     pub(crate) force: bool,
     /// The scenario's name (default: the output file's stem).
     #[arg(long)]
     pub(crate) name: Option<String>,
     /// 'METHOD /path=FILE': `aws apigateway get-integration` output for that method (repeatable).
-    #[arg(long = "integration", required = true)]
+    #[arg(long = "integration")]
     pub(crate) integrations: Vec<String>,
     /// `aws apigateway get-vpc-link` output (repeatable).
     #[arg(long = "vpc-link")]
@@ -206,6 +239,28 @@ pub(crate) struct ImportArgs {
     /// 'TARGET_ID=CHAIN.pem,KEY.pem': the PEM files a target serves (repeatable).
     #[arg(long = "target-certificate")]
     pub(crate) target_certificates: Vec<String>,
+}
+
+/// `--from`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum SourceFormatArg {
+    /// OpenAPI export with API Gateway extensions.
+    Openapi,
+    /// CloudFormation, SAM or CDK template.
+    Cloudformation,
+    /// `terraform show -json` of a plan or state.
+    Terraform,
+}
+
+impl SourceFormatArg {
+    /// The library's format.
+    pub(crate) fn format(self) -> hoplab::import::SourceFormat {
+        match self {
+            SourceFormatArg::Openapi => hoplab::import::SourceFormat::OpenApi,
+            SourceFormatArg::Cloudformation => hoplab::import::SourceFormat::CloudFormation,
+            SourceFormatArg::Terraform => hoplab::import::SourceFormat::Terraform,
+        }
+    }
 }
 
 /// How `check` and `probe` judge a chain.

@@ -77,7 +77,9 @@
 //!
 //! [`ScenarioBuilder`] writes the same scenario in Rust and validates it with the same rules;
 //! the builder of each part is in [`scenario`]. Behind a TCP listener, the TLS session
-//! passes through the NLB, and API Gateway validates the target's own certificate:
+//! passes through the NLB, and API Gateway validates the target's own certificate (a
+//! self-signed one with a subject, as any real one has: the JDK cannot even parse a
+//! certificate whose issuer name is empty):
 //!
 //! ```
 //! use hoplab::ScenarioBuilder;
@@ -89,9 +91,12 @@
 //! # #[tokio::main]
 //! # async fn main() -> hoplab::Result<()> {
 //! let scenario = ScenarioBuilder::new()
-//!     .certificate("app", CertificateBuilder::self_signed()
-//!         .common_name("api.example.com")
-//!         .dns_name("api.example.com"))
+//!     .certificate(
+//!         "app",
+//!         CertificateBuilder::self_signed()
+//!             .common_name("api.example.com")
+//!             .dns_name("api.example.com"),
+//!     )
 //!     .target("app", TargetBuilder::https("app"))
 //!     .target_group("app", TargetGroupBuilder::new(TargetGroupProtocol::Tcp, ["app"]))
 //!     .nlb("internal", NlbBuilder::new().listener(ListenerBuilder::tcp(443, "app")))

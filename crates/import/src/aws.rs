@@ -8,8 +8,26 @@
 
 use serde::Deserialize;
 
+/// Listener and target group protocols Elastic Load Balancing defines (CloudFormation's
+/// schema lags: QUIC and TCP_QUIC are newer).
+pub(crate) const PROTOCOLS: [&str; 9] = [
+    "HTTP", "HTTPS", "TCP", "TLS", "UDP", "TCP_UDP", "GENEVE", "QUIC", "TCP_QUIC",
+];
+
+/// The warning for a listener or target group protocol Elastic Load Balancing does not
+/// define (`what`: `listener`, `target group`), if it is one.
+pub(crate) fn unknown_protocol(what: &str, protocol: Option<&str>) -> Option<String> {
+    let protocol = protocol?;
+    (!PROTOCOLS.contains(&protocol)).then(|| {
+        format!(
+            "unknown {what} protocol {protocol} (known: {})",
+            PROTOCOLS.join(", ")
+        )
+    })
+}
+
 /// `aws apigateway get-integration`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct Integration {
     /// `HTTP`, `HTTP_PROXY`, `AWS`, `AWS_PROXY` or `MOCK`.
@@ -32,15 +50,17 @@ pub(crate) struct Integration {
 }
 
 /// An integration's `tlsConfig`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct TlsConfig {
-    /// `insecureSkipVerification`.
+    /// `insecureSkipVerification` (REST).
     pub(crate) insecure_skip_verification: Option<bool>,
+    /// `serverNameToVerify` (HTTP API): the SNI sent and the name checked.
+    pub(crate) server_name_to_verify: Option<String>,
 }
 
 /// `aws apigateway get-vpc-link`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct VpcLink {
     /// The id integrations name in `connectionId`.
@@ -55,7 +75,7 @@ pub(crate) struct VpcLink {
 }
 
 /// `aws elbv2 describe-listeners`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub(crate) struct DescribeListeners {
     /// The listeners.
@@ -63,7 +83,7 @@ pub(crate) struct DescribeListeners {
 }
 
 /// One load balancer listener.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub(crate) struct Listener {
     /// The listener's ARN.
@@ -88,7 +108,7 @@ pub(crate) struct Listener {
 }
 
 /// A listener certificate.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub(crate) struct Certificate {
     /// ACM or IAM certificate ARN.
@@ -98,7 +118,7 @@ pub(crate) struct Certificate {
 }
 
 /// A listener action.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub(crate) struct Action {
     /// `forward` for an NLB.
@@ -111,7 +131,7 @@ pub(crate) struct Action {
 }
 
 /// A forward action's target groups.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub(crate) struct ForwardConfig {
     /// Target groups with weights.
@@ -120,7 +140,7 @@ pub(crate) struct ForwardConfig {
 }
 
 /// One target group of a forward config.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub(crate) struct TargetGroupTuple {
     /// The target group.
@@ -128,7 +148,7 @@ pub(crate) struct TargetGroupTuple {
 }
 
 /// `aws elbv2 describe-listener-certificates`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub(crate) struct DescribeListenerCertificates {
     /// The default certificate (`IsDefault: true`) and the certificate list.
@@ -136,7 +156,7 @@ pub(crate) struct DescribeListenerCertificates {
 }
 
 /// `aws elbv2 describe-target-groups`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub(crate) struct DescribeTargetGroups {
     /// The target groups.
@@ -144,7 +164,7 @@ pub(crate) struct DescribeTargetGroups {
 }
 
 /// One target group.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub(crate) struct TargetGroup {
     /// Its ARN.
@@ -178,7 +198,7 @@ pub(crate) struct TargetGroup {
 }
 
 /// A health check's expected response codes.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub(crate) struct Matcher {
     /// HTTP codes, such as `200-399`.
@@ -186,7 +206,7 @@ pub(crate) struct Matcher {
 }
 
 /// `aws elbv2 describe-target-health`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub(crate) struct DescribeTargetHealth {
     /// One entry per registered target.
@@ -194,7 +214,7 @@ pub(crate) struct DescribeTargetHealth {
 }
 
 /// One registered target and its health.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub(crate) struct TargetHealthDescription {
     /// The target.
@@ -203,8 +223,18 @@ pub(crate) struct TargetHealthDescription {
     pub(crate) target_health: Option<TargetHealth>,
 }
 
+impl TargetHealthDescription {
+    /// A registered target whose health no source tells.
+    pub(crate) fn registered(id: String, port: Option<i64>) -> Self {
+        TargetHealthDescription {
+            target: Some(TargetDescription { id: Some(id), port }),
+            target_health: None,
+        }
+    }
+}
+
 /// A registered target.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub(crate) struct TargetDescription {
     /// Instance id, IP address, Lambda ARN or ALB ARN.
@@ -214,7 +244,7 @@ pub(crate) struct TargetDescription {
 }
 
 /// A target's health.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub(crate) struct TargetHealth {
     /// `initial`, `healthy`, `unhealthy`, `unused`, `draining`, `unavailable`, ….

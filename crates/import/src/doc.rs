@@ -171,7 +171,7 @@ pub(crate) fn quote(s: &str) -> String {
 }
 
 /// A key, bare when TOML allows it, else quoted.
-fn bare_or_quoted(key: &str) -> String {
+pub(crate) fn bare_or_quoted(key: &str) -> String {
     if !key.is_empty()
         && key
             .chars()

@@ -2,6 +2,8 @@
 
 use std::path::PathBuf;
 
+use crate::document::SourceLocation;
+
 /// Why an import failed. Anything merely missing from the exports is not an error: it becomes
 /// a placeholder in the scenario.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -27,6 +29,94 @@ pub enum ImportError {
     NonUtf8Path {
         /// The path.
         path: PathBuf,
+    },
+    /// A source file could not be read.
+    #[error("{path}: cannot read: {message}")]
+    Read {
+        /// The file.
+        path: String,
+        /// Why.
+        message: String,
+    },
+    /// A source file is larger than an import reads; it was refused from its size.
+    #[error(
+        "{path}: {size} bytes is over the {limit}-byte limit of an import source (nothing was read)"
+    )]
+    TooLarge {
+        /// The file.
+        path: String,
+        /// Its size in bytes.
+        size: u64,
+        /// [`crate::MAX_SOURCE_SIZE`].
+        limit: u64,
+    },
+    /// A source is not well-formed JSON or YAML.
+    #[error("{file}:{line}:{column}: invalid {syntax}: {message}")]
+    Syntax {
+        /// The file.
+        file: String,
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+        /// `JSON` or `YAML`.
+        syntax: &'static str,
+        /// What the parser found wrong.
+        message: String,
+    },
+    /// A well-formed source says something an import cannot go on past: a cyclic reference,
+    /// an unknown Terraform format version, a value of the wrong shape where a topology
+    /// needs it.
+    #[error("{location}: {message}")]
+    Source {
+        /// Where.
+        location: SourceLocation,
+        /// What is wrong and what would be valid.
+        message: String,
+    },
+    /// The format of a source could not be recognised.
+    #[error(
+        "{file}: not an OpenAPI export, a CloudFormation template or a Terraform show -json document: {reason} (name the format: openapi, cloudformation or terraform)"
+    )]
+    UnknownFormat {
+        /// The file.
+        file: String,
+        /// What was looked for.
+        reason: String,
+    },
+    /// The sidecar file breaks its format.
+    #[error("{file}:{line}:{column}: {field}: {message}")]
+    Sidecar {
+        /// The sidecar file.
+        file: String,
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+        /// The dotted key, such as `certificates."arn:…".generate.issuer`.
+        field: String,
+        /// What is wrong and what would be valid.
+        message: String,
+    },
+    /// The sources describe no route hoplab can import.
+    #[error("{sources}: no API Gateway route with an HTTP or HTTP_PROXY integration found")]
+    NoRoutes {
+        /// The sources, comma-separated.
+        sources: String,
+    },
+    /// An output file could not be written (nothing was left behind).
+    #[error("{path}: cannot write: {message}")]
+    Write {
+        /// The file.
+        path: String,
+        /// Why.
+        message: String,
+    },
+    /// The comparison could not be written as JUnit XML.
+    #[error("cannot write the comparison as JUnit XML: {message}")]
+    Junit {
+        /// Why.
+        message: String,
     },
 }
 

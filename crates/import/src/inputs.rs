@@ -1,13 +1,26 @@
-//! What an import reads (the JSON text of AWS CLI commands, plus what the output of those
-//! commands does not carry) and what it produces.
+//! What an import reads (infrastructure-code sources, the JSON text of AWS CLI commands,
+//! and what neither carries: the sidecar and PEM mappings) and what it produces.
 
 use std::path::PathBuf;
+
+use crate::document::Warning;
+use crate::placeholders::OpenPlaceholder;
+use crate::sidecar::Sidecar;
+use crate::source::SourceInput;
 
 /// Everything an import reads. Each JSON field holds the text the AWS CLI printed.
 #[derive(Debug, Clone, Default)]
 pub struct ImportInputs {
     /// The scenario name; `"imported"` when `None`.
     pub name: Option<String>,
+    /// Infrastructure-code sources: OpenAPI exports, CloudFormation templates, Terraform
+    /// `show -json` documents, merged into one topology.
+    pub sources: Vec<SourceInput>,
+    /// What the sources do not say: stage variables, deployment-time values, certificates.
+    pub sidecar: Option<Sidecar>,
+    /// The directory the scenario will be written to: PEM paths from the sidecar are written
+    /// relative to it (absolute when `None`).
+    pub scenario_dir: Option<PathBuf>,
     /// `aws apigateway get-integration` outputs, one per route.
     pub integrations: Vec<IntegrationInput>,
     /// `aws apigateway get-vpc-link` outputs.
@@ -94,4 +107,8 @@ pub struct Imported {
     pub placeholders: Vec<String>,
     /// What was imported but is not modelled (written as comments), and what was skipped.
     pub notes: Vec<String>,
+    /// The placeholders the sidecar could fill but did not, each once.
+    pub open: Vec<OpenPlaceholder>,
+    /// What the sources said that the import went on past, located in them.
+    pub warnings: Vec<Warning>,
 }

@@ -68,6 +68,9 @@ fn pem_files(dir: &Path, name: &str, dns: &str) -> PemFiles {
 fn full_inputs(dir: &Path) -> ImportInputs {
     ImportInputs {
         name: Some("from-aws".to_owned()),
+        sources: Vec::new(),
+        sidecar: None,
+        scenario_dir: None,
         integrations: vec![
             integration("get", "/pets", "get-integration-pets.json"),
             integration("ANY", "/orders", "get-integration-orders.json"),
@@ -146,7 +149,7 @@ fn a_full_import_validates_once_its_placeholder_is_filled() {
     assert_eq!(sites[0].1, format!("targets.{TARGET_B}.certificate"));
     assert!(
         text.contains(&format!(
-            "# TODO(import): no PEM chain mapped for target {TARGET_B}\n"
+            "# TODO(import): the sidecar does not say what certificate target {TARGET_B} serves\n"
         )),
         "{text}"
     );
@@ -330,18 +333,18 @@ fn missing_pieces_become_placeholders_that_fail_validation_where_they_are() {
     let certificate = &imported.placeholders[5];
     assert!(certificate.contains(CERT_EDGE), "{certificate}");
     assert!(text.contains(&format!(
-        "# TODO(import): no PEM chain mapped for certificate {CERT_EDGE}\n"
+        "# TODO(import): the sidecar does not say what certificate {CERT_EDGE} is\n"
     )));
     assert!(text.contains(&format!(
         "certificate = \"TODO(import): certificate {CERT_EDGE}\"\n"
     )));
     assert!(
-        imported.placeholders[0].contains("no get-vpc-link output for VPC link gim7c3"),
+        imported.placeholders[0].contains("no source describes VPC link gim7c3"),
         "{:?}",
         imported.placeholders
     );
     assert!(
-        text.contains("#   aws apigateway get-vpc-link --vpc-link-id gim7c3\n"),
+        text.contains("aws apigateway get-vpc-link --vpc-link-id gim7c3\n"),
         "{text}"
     );
     assert!(text.contains("#   aws elbv2 describe-target-health --target-group-arn "));

@@ -37,7 +37,7 @@ pub(crate) async fn run(command: Command) -> Result<ExitCode, Failure> {
             patch_operations,
             route,
         } => run::run(&file, format, patch_operations.as_deref(), route.as_deref()).await,
-        Command::Import(args) => import::import(&args),
+        Command::Import(args) => import::import(&args).await,
         Command::Up {
             file,
             port,

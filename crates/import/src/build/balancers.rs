@@ -7,7 +7,7 @@ use super::routes::RouteFacts;
 use super::{Builder, Missing};
 use crate::aws::{Certificate, Listener};
 use crate::doc::{Doc, Value, placeholder};
-use crate::names::{load_balancer_name, target_group_name};
+use crate::names::target_group_name;
 
 /// A target group a listener forwards to.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,7 +25,7 @@ pub(crate) fn write(b: &mut Builder<'_>, facts: &RouteFacts) -> (Doc, Vec<GroupU
     let mut doc = Doc::default();
     let mut uses: Vec<GroupUse> = Vec::new();
     for nlb_arn in &facts.nlbs {
-        let name = b.nlb_names.name(nlb_arn, load_balancer_name(nlb_arn));
+        let name = b.nlb_names.name(nlb_arn, ex.load_balancer_name(nlb_arn));
         for (j, listener) in ex.listeners_of(nlb_arn).enumerate() {
             let f = format!("nlbs.{name}.listeners[{j}]");
             doc.blank();
@@ -85,7 +85,7 @@ fn write_listener(
     match listener.port {
         Some(port) => doc.entry("port", Value::Int(port)),
         None => Missing::new(
-            "describe-listeners gives no Port for this listener",
+            "the source gives no port for this listener",
             None,
             "listener port",
         )
@@ -121,7 +121,7 @@ fn write_listener(
         }
         None => {
             Missing::new(
-                "describe-listeners gives no Protocol for this listener",
+                "the source gives no protocol for this listener",
                 Some("set \"TCP\" or \"TLS\"".into()),
                 "listener protocol",
             )
@@ -140,20 +140,25 @@ fn write_certificates(b: &mut Builder<'_>, doc: &mut Doc, f: &str, listener: &Li
         .and_then(|arn| ex.listener_certificates.get(arn));
     let (default, list) = split_certificates(&listener.certificates, listed.map(Vec::as_slice));
 
+    let needed_by = format!("the default certificate of {f}");
     match default {
-        Some(arn) => match b.listener_certificate(&arn) {
+        Some(arn) => match b.listener_certificate(&arn, &needed_by) {
             Some(name) => doc.entry("certificate", Value::str(name)),
-            None => unmapped(&arn).write(doc, "certificate", &format!("{f}.certificate")),
+            None => unmapped(&b.certificate_key(&arn)).write(
+                doc,
+                "certificate",
+                &format!("{f}.certificate"),
+            ),
         },
         None => Missing::new(
-            "this TLS listener has no default certificate in the export",
+            "this TLS listener has no default certificate in the source",
             Some("add a [certificates.NAME] table and name it here".into()),
             "default certificate",
         )
         .write(doc, "certificate", &format!("{f}.certificate")),
     }
 
-    if listed.is_none() {
+    if listed.is_none() && ex.described_by.iter().any(|d| d == "AWS CLI exports") {
         doc.comment(
             "certificate list (SNI) not exported: aws elbv2 describe-listener-certificates",
         );
@@ -168,12 +173,14 @@ fn write_certificates(b: &mut Builder<'_>, doc: &mut Doc, f: &str, listener: &Li
     }
     let mut names = Vec::new();
     let mut missing = Vec::new();
+    let needed_by = format!("the certificate list of {f}");
     for arn in &list {
-        match b.listener_certificate(arn) {
+        match b.listener_certificate(arn, &needed_by) {
             Some(name) => names.push(name),
             None => {
-                names.push(placeholder(&format!("certificate {arn}")));
-                missing.push(arn.as_str());
+                let key = b.certificate_key(arn);
+                names.push(placeholder(&format!("certificate {key}")));
+                missing.push(key);
             }
         }
     }
@@ -183,8 +190,8 @@ fn write_certificates(b: &mut Builder<'_>, doc: &mut Doc, f: &str, listener: &Li
         doc.todo(
             "certificates",
             &format!("{f}.certificates"),
-            &format!("no PEM chain mapped for {}", missing.join(", ")),
-            Some("map each ARN to a PEM chain and key, or add [certificates.NAME] tables and name them here"),
+            &format!("the sidecar does not say what {} is", missing.join(", ")),
+            Some("give each a [certificates.\"KEY\"] entry in the sidecar (generate or PEM files) and import again"),
             Value::List(names),
         );
     }
@@ -219,15 +226,13 @@ fn split_certificates(
     (default, list)
 }
 
-fn unmapped(arn: &str) -> Missing {
+fn unmapped(key: &str) -> Missing {
     Missing::new(
-        format!("no PEM chain mapped for certificate {arn}"),
-        Some(
-            "map the ARN to a PEM chain and key and import again, or add a [certificates.NAME] table \
-             (pem_chain/pem_key, or issuer and dns_names to generate a look-alike) and name it here"
-                .into(),
-        ),
-        format!("certificate {arn}"),
+        format!("the sidecar does not say what certificate {key} is"),
+        Some(format!(
+            "give it in the sidecar: [certificates.{key:?}] with generate = {{ issuer = …, dns_names = […] }} or pem_chain/pem_key, and import again"
+        )),
+        format!("certificate {key}"),
     )
 }
 
@@ -251,7 +256,7 @@ fn write_policy(doc: &mut Doc, f: &str, policy: Option<&str>) {
         )
         .write(doc, "security_policy", &field),
         None => Missing::new(
-            "describe-listeners gives no SslPolicy for this TLS listener",
+            "the source gives no security policy for this TLS listener",
             Some(format!(
                 "pick one of: {}",
                 SecurityPolicy::ALL
@@ -310,13 +315,14 @@ fn target_group(
     };
     match arns.as_slice() {
         [arn] => {
+            let arn = b.ex.key(arn).to_owned();
             let wanted =
-                b.ex.target_group(arn)
+                b.ex.target_group(&arn)
                     .and_then(|g| g.target_group_name.clone())
-                    .unwrap_or_else(|| target_group_name(arn).to_owned());
-            let name = b.group_names.name(arn, &wanted);
+                    .unwrap_or_else(|| target_group_name(&arn).to_owned());
+            let name = b.group_names.name(&arn, &wanted);
             doc.entry("target_group", Value::str(name));
-            Some((*arn).clone())
+            Some(arn)
         }
         [] => {
             Missing::new(

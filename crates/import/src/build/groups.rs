@@ -40,6 +40,9 @@ pub(crate) fn write(b: &mut Builder<'_>, uses: &[GroupUse], backends: &[Backend]
         groups.blank();
         groups.table(&["target_groups", &name]);
         groups.comment(&format!("target group {}", group_use.arn));
+        if ex.stand_in_groups.contains(&group_use.arn) {
+            groups.comment("no source registers this group's targets (ECS, Auto Scaling and others register them at run time): one stand-in target, keyed by the target group in the sidecar");
+        }
         write_group_protocol(&mut groups, &f, group, &group_use.arn);
         let members: Vec<String> = targets
             .iter()
@@ -49,7 +52,7 @@ pub(crate) fn write(b: &mut Builder<'_>, uses: &[GroupUse], backends: &[Backend]
         match ex.target_health.get(&group_use.arn) {
             None => Missing::new(
                 format!(
-                    "no describe-target-health output for target group {}",
+                    "no source registers the targets of target group {}",
                     group_use.arn
                 ),
                 Some(format!(
@@ -86,7 +89,9 @@ fn collect_targets(b: &mut Builder<'_>, uses: &[GroupUse]) -> Vec<Target> {
     for group_use in uses {
         let group = ex.target_group(&group_use.arn);
         let group_port = group.and_then(|g| g.port);
-        let tls_group = group.and_then(|g| g.protocol.as_deref()) == Some("TLS");
+        let tls_group = group
+            .and_then(|g| g.protocol.as_deref())
+            .is_some_and(|p| p.eq_ignore_ascii_case("TLS"));
         let descriptions = ex
             .target_health
             .get(&group_use.arn)
@@ -188,7 +193,9 @@ fn write_group_protocol(doc: &mut Doc, f: &str, group: Option<&TargetGroup>, arn
         doc.comment(&format!("health check (not modelled yet): {check}"));
     }
     match group.protocol.as_deref() {
-        Some(p @ ("TCP" | "TLS")) => doc.entry("protocol", Value::str(p)),
+        Some(p) if p.eq_ignore_ascii_case("TCP") || p.eq_ignore_ascii_case("TLS") => {
+            doc.entry("protocol", Value::str(p.to_ascii_uppercase()));
+        }
         Some(other) => Missing::new(
             format!("{other} target groups are not supported: hoplab models TCP and TLS"),
             Some("change the protocol to TCP or TLS".into()),
@@ -196,7 +203,7 @@ fn write_group_protocol(doc: &mut Doc, f: &str, group: Option<&TargetGroup>, arn
         )
         .write(doc, "protocol", &field),
         None => Missing::new(
-            "describe-target-groups gives no Protocol for this group",
+            "the source gives no protocol for this target group",
             Some("set \"TCP\" or \"TLS\"".into()),
             "target group protocol",
         )
@@ -248,7 +255,8 @@ fn write_target(b: &mut Builder<'_>, doc: &mut Doc, t: &Target) {
     if let Some(because) = &t.tls_because {
         doc.comment(&format!("speaks TLS: {because}"));
     }
-    if let Some(certificate) = b.target_certificate(&t.id) {
+    let needed_by = format!("the certificate of target {}", t.id);
+    if let Some(certificate) = b.target_certificate(&t.id, &needed_by, t.tls_because.is_some()) {
         doc.entry("protocol", Value::str("HTTPS"));
         doc.entry("certificate", Value::str(certificate));
         return;
@@ -261,21 +269,24 @@ fn write_target(b: &mut Builder<'_>, doc: &mut Doc, t: &Target) {
             } else {
                 ""
             };
-            Missing::new(
-                format!("no PEM chain mapped for target {}", t.id),
-                Some(format!(
-                    "map a PEM chain and key to target id {} and import again, or add a [certificates.NAME] table and name it here.{any}",
-                    t.id
-                )),
-                format!("certificate of target {}", t.id),
-            )
-            .write(doc, "certificate", &format!("{f}.certificate"));
+            unmapped_target(&t.id, any).write(doc, "certificate", &format!("{f}.certificate"));
         }
         None => {
-            doc.comment("plain HTTP: nothing exported says it speaks TLS (map a PEM chain to its id to model HTTPS)");
+            doc.comment("plain HTTP: nothing in the sources says it speaks TLS (give it a certificate in the sidecar's [targets] to model HTTPS)");
             doc.entry("protocol", Value::str("HTTP"));
         }
     }
+}
+
+/// The placeholder for a target certificate nobody gave.
+fn unmapped_target(id: &str, extra: &str) -> Missing {
+    Missing::new(
+        format!("the sidecar does not say what certificate target {id} serves"),
+        Some(format!(
+            "give it in the sidecar: [targets.{id:?}] with generate = {{ issuer = …, dns_names = […] }} or pem_chain/pem_key, and import again.{extra}"
+        )),
+        format!("certificate of target {id}"),
+    )
 }
 
 fn write_backend(b: &mut Builder<'_>, doc: &mut Doc, backend: &Backend) {
@@ -289,20 +300,13 @@ fn write_backend(b: &mut Builder<'_>, doc: &mut Doc, backend: &Backend) {
         "the public endpoint {} that INTERNET integrations call",
         backend.host
     ));
-    if let Some(certificate) = b.target_certificate(&backend.host) {
+    let needed_by = format!("the certificate of {}", backend.host);
+    if let Some(certificate) = b.target_certificate(&backend.host, &needed_by, backend.https) {
         doc.entry("protocol", Value::str("HTTPS"));
         doc.entry("certificate", Value::str(certificate));
     } else if backend.https {
         doc.entry("protocol", Value::str("HTTPS"));
-        Missing::new(
-            format!("no PEM chain mapped for {}", backend.host),
-            Some(format!(
-                "add a [certificates.NAME] table (issuer and dns_names reproducing the real certificate) and name it here, or map a PEM chain and key to target id {} and import again",
-                backend.host
-            )),
-            format!("certificate of {}", backend.host),
-        )
-        .write(doc, "certificate", &format!("{f}.certificate"));
+        unmapped_target(&backend.host, "").write(doc, "certificate", &format!("{f}.certificate"));
     } else {
         doc.entry("protocol", Value::str("HTTP"));
     }

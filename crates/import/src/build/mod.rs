@@ -1,51 +1,70 @@
-//! AWS exports → scenario TOML.
+//! The topology → scenario TOML.
 //!
 //! The routes are written first (they decide which NLBs are reached), then those NLBs'
 //! listeners (which decide which target groups are reached), then the target groups and their
-//! targets. Certificates are written as they are first named. Each part is its own [`Doc`];
-//! [`import`] puts them in the order the scenario reference uses.
+//! targets. Certificates (and the authorities generated ones need) are written as they are
+//! first named. Each part is its own [`Doc`]; [`write`] puts them in the order the scenario
+//! reference uses. Placeholders the sidecar could fill are recorded as they are written.
 
 mod balancers;
-mod exports;
+mod certificates;
 mod groups;
 mod routes;
 
-use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use hoplab_scenario::ApiType;
 
 use crate::doc::{Doc, Value};
 use crate::error::ImportError;
-use crate::inputs::{ImportInputs, Imported};
-use crate::names::{Namer, certificate_name};
-use exports::{Exports, PemPaths};
+use crate::inputs::Imported;
+use crate::names::Namer;
+use crate::placeholders::{CertificateSuggestion, OpenList, PlaceholderKind, substitute};
+use crate::sidecar::Issuer;
+use crate::topology::Topology;
 
-/// Builds a scenario from AWS CLI exports; see [`crate::import`].
-pub(crate) fn import(inputs: &ImportInputs) -> Result<Imported, ImportError> {
-    let ex = Exports::parse(inputs)?;
-    if ex.routes.is_empty() {
-        return Err(ImportError::NoIntegrations);
-    }
-    let mut b = Builder::new(&ex);
+/// What the scenario is called and where it will be written.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Target {
+    /// The scenario name.
+    pub(crate) name: Option<String>,
+    /// The directory the scenario will be written to: PEM paths are written relative to it.
+    pub(crate) dir: Option<PathBuf>,
+}
+
+/// Writes the scenario for a topology with at least one route.
+pub(crate) fn write(ex: &Topology, target: &Target) -> Result<Imported, ImportError> {
+    let mut b = Builder::new(ex, target.dir.as_deref());
     let (routes, facts) = routes::write(&mut b);
     let (nlbs, uses) = balancers::write(&mut b, &facts);
     let (groups, targets) = groups::write(&mut b, &uses, &facts.backends);
-    let requests = routes::requests(&ex);
+    let requests = routes::requests(&b);
+    if let Some(error) = b.certs.error.take() {
+        return Err(error);
+    }
 
+    let from = if ex.described_by.is_empty() {
+        "AWS CLI exports".to_owned()
+    } else {
+        ex.described_by.join(", ")
+    };
     let mut doc = Doc::default();
-    doc.comment("Imported by `hoplab import` from AWS CLI exports.");
-    doc.comment("Every line marked TODO(import) needs filling in: `hoplab validate` fails and");
-    doc.comment("points at each one until it is fixed.");
+    doc.comment(&format!("Imported by `hoplab import` from {from}."));
+    doc.comment("Every line marked TODO(import) needs filling in (most from the sidecar file):");
+    doc.comment("`hoplab validate` fails and points at each one until it is filled.");
     doc.blank();
     doc.table(&["scenario"]);
     doc.entry(
         "name",
-        Value::str(inputs.name.clone().unwrap_or_else(|| "imported".to_owned())),
+        Value::str(target.name.clone().unwrap_or_else(|| "imported".to_owned())),
     );
-    doc.entry("description", Value::str("Imported from AWS CLI exports"));
-    if !b.certificates_written.is_empty() {
+    doc.entry("description", Value::str(format!("Imported from {from}")));
+    doc.append(b.certs.finish());
+    if b.api == ApiType::Http {
         doc.blank();
-        doc.comment("Certificates read from your PEM files (a relative path is read from this file's directory).");
+        doc.table(&["gateway"]);
+        doc.entry("api", Value::str(ApiType::Http.as_str()));
     }
-    doc.append(std::mem::take(&mut b.certificates));
     doc.append(routes);
     doc.append(nlbs);
     doc.append(groups);
@@ -56,66 +75,121 @@ pub(crate) fn import(inputs: &ImportInputs) -> Result<Imported, ImportError> {
         toml,
         placeholders,
         notes: b.notes,
+        open: b.open.finish(),
+        warnings: Vec::new(),
     })
 }
 
-/// State shared by the parts: the exports, the names given so far, the certificate tables
-/// written so far, and the notes.
+/// State shared by the parts: the topology, the names given so far, the certificates
+/// written so far, the open placeholders and the notes.
 pub(crate) struct Builder<'a> {
-    pub(crate) ex: &'a Exports,
+    pub(crate) ex: &'a Topology,
+    /// The API type of the scenario (the first route's).
+    pub(crate) api: ApiType,
     pub(crate) nlb_names: Namer,
     pub(crate) group_names: Namer,
     pub(crate) target_names: Namer,
-    cert_names: Namer,
-    certificates: Doc,
-    certificates_written: HashSet<String>,
+    pub(crate) certs: certificates::Certificates,
+    pub(crate) open: OpenList,
     pub(crate) notes: Vec<String>,
+    /// The names API Gateway checks certificates against (https URI hosts and
+    /// `serverNameToVerify`), suggested for certificates the sidecar must give.
+    pub(crate) checked_names: Vec<String>,
 }
 
 impl<'a> Builder<'a> {
-    fn new(ex: &'a Exports) -> Self {
+    fn new(ex: &'a Topology, dir: Option<&Path>) -> Self {
         Builder {
             ex,
+            api: ex.routes.first().map(|r| r.api).unwrap_or_default(),
             nlb_names: Namer::default(),
             group_names: Namer::default(),
             target_names: Namer::default(),
-            cert_names: Namer::default(),
-            certificates: Doc::default(),
-            certificates_written: HashSet::new(),
+            certs: certificates::Certificates::new(dir),
+            open: OpenList::default(),
             notes: Vec::new(),
+            checked_names: Vec::new(),
         }
     }
 
-    /// The certificate name for a listener certificate ARN, writing its table the first time;
-    /// `None` when no PEM files are mapped to the ARN.
-    pub(crate) fn listener_certificate(&mut self, arn: &str) -> Option<String> {
-        let paths = self.ex.certificates.get(arn)?.clone();
-        Some(self.pem_certificate(arn, &certificate_name(arn), arn, &paths))
-    }
-
-    /// The certificate name for a target's PEM files, writing its table the first time;
-    /// `None` when no PEM files are mapped to the target id.
-    pub(crate) fn target_certificate(&mut self, target_id: &str) -> Option<String> {
-        let paths = self.ex.target_certificates.get(target_id)?.clone();
-        Some(self.pem_certificate(
-            &format!("target:{target_id}"),
-            &format!("target-{}", crate::names::target_name(target_id)),
-            &format!("target {target_id}"),
-            &paths,
-        ))
-    }
-
-    fn pem_certificate(&mut self, key: &str, wanted: &str, what: &str, paths: &PemPaths) -> String {
-        let name = self.cert_names.name(key, wanted);
-        if self.certificates_written.insert(key.to_owned()) {
-            let doc = &mut self.certificates;
-            doc.blank();
-            doc.table(&["certificates", &name]);
-            doc.comment(what);
-            doc.entry("pem_chain", Value::str(&paths.chain));
-            doc.entry("pem_key", Value::str(&paths.key));
+    /// `text` with the sidecar's values in place of its `${name}` placeholders; each one
+    /// left open is recorded as needed by `needed_by`. `None` while one is open.
+    pub(crate) fn fill(&mut self, text: &str, needed_by: &str) -> Result<String, Vec<String>> {
+        let (filled, open) = substitute(text, &self.ex.values);
+        if open.is_empty() {
+            return Ok(filled);
         }
-        name
+        for name in &open {
+            self.open.add_name(name, needed_by);
+        }
+        Err(open)
+    }
+
+    /// The certificate name for a listener certificate, writing its table the first time;
+    /// `None` (and an open placeholder) when the sidecar does not say what it is.
+    pub(crate) fn listener_certificate(
+        &mut self,
+        reference: &str,
+        needed_by: &str,
+    ) -> Option<String> {
+        let key = self.certificate_key(reference);
+        match self.ex.certificates.get(&key) {
+            Some(source) => Some(self.certs.listener(&key, source)),
+            None => {
+                self.open.add(PlaceholderKind::Certificate, &key, needed_by);
+                let hint = self
+                    .ex
+                    .certificate_hints
+                    .get(&key)
+                    .cloned()
+                    .unwrap_or_else(|| self.names_checked());
+                self.open.suggest(PlaceholderKind::Certificate, &key, hint);
+                None
+            }
+        }
+    }
+
+    /// The key a certificate reference has in the sidecar: the ARN once the sidecar's values
+    /// fill it, else the name of the placeholder standing for it.
+    pub(crate) fn certificate_key(&self, reference: &str) -> String {
+        let (filled, _) = substitute(reference, &self.ex.values);
+        match crate::placeholders::whole(&filled) {
+            Some(name) => name.to_owned(),
+            None => filled,
+        }
+    }
+
+    /// A public certificate for the names API Gateway checks: the suggestion when the source
+    /// says nothing about a certificate.
+    fn names_checked(&self) -> CertificateSuggestion {
+        CertificateSuggestion {
+            issuer: Issuer::PublicCa,
+            dns_names: self.checked_names.clone(),
+        }
+    }
+
+    /// The certificate name for a target's certificate, writing its table the first time;
+    /// `None` (and an open placeholder) when neither the sidecar nor a mapping gives one.
+    /// `required`: whether the target must terminate TLS (else absence is no placeholder).
+    pub(crate) fn target_certificate(
+        &mut self,
+        target_id: &str,
+        needed_by: &str,
+        required: bool,
+    ) -> Option<String> {
+        match self.ex.target_certificates.get(target_id) {
+            Some(source) => Some(self.certs.target(target_id, source)),
+            None => {
+                if required {
+                    self.open
+                        .add(PlaceholderKind::TargetCertificate, target_id, needed_by);
+                    let hint = self.names_checked();
+                    self.open
+                        .suggest(PlaceholderKind::TargetCertificate, target_id, hint);
+                }
+                None
+            }
+        }
     }
 }
 

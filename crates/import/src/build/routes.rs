@@ -1,20 +1,19 @@
-//! `[[gateway.routes]]` from get-integration (with get-vpc-link to find the NLB), and one
-//! `[[requests]]` per route.
+//! `[[gateway.routes]]` from each route's integration (with its VPC link, or for an HTTP API
+//! its listener, to find the NLB), and one `[[requests]]` per route.
 
-use hoplab_scenario::{IntegrationUri, Scheme, parse_integration_uri};
+use hoplab_scenario::{ApiType, IntegrationUri, Scheme, parse_integration_uri};
 
-use super::exports::{Exports, RouteExport};
 use super::{Builder, Missing};
 use crate::aws::Integration;
 use crate::doc::{Doc, Value};
-use crate::names::{load_balancer_kind, load_balancer_name};
+use crate::topology::{LoadBalancerKind, Route, Topology};
 
 /// What the routes decide for the rest of the import.
 #[derive(Debug, Default)]
 pub(crate) struct RouteFacts {
-    /// ARNs of the NLBs routes reach, in first-use order (only NLBs with exported listeners).
+    /// Keys of the NLBs routes reach, in first-use order (only NLBs with listeners).
     pub(crate) nlbs: Vec<String>,
-    /// `(NLB ARN, port)` of each `https` route through a VPC link.
+    /// `(NLB key, port)` of each `https` route through a VPC link.
     pub(crate) https_through: Vec<(String, u16)>,
     /// The public endpoints of `INTERNET` routes.
     pub(crate) backends: Vec<Backend>,
@@ -34,21 +33,45 @@ enum Connection {
     Internet,
     /// Through a VPC link to this NLB.
     VpcLink {
-        nlb_arn: String,
+        nlb: String,
         comments: Vec<String>,
     },
-    /// Through a VPC link whose NLB the exports do not give.
+    /// Through a VPC link whose NLB the sources do not give.
     VpcLinkMissing(Missing),
     /// A connection type hoplab does not know.
     Unknown(Missing),
 }
 
+/// The routes of the scenario's API type, in source order.
+pub(crate) fn included<'a>(b: &Builder<'a>) -> impl Iterator<Item = &'a Route> + use<'a> {
+    let api = b.api;
+    b.ex.routes.iter().filter(move |r| r.api == api)
+}
+
 /// Writes every route.
 pub(crate) fn write(b: &mut Builder<'_>) -> (Doc, RouteFacts) {
-    let ex = b.ex;
     let mut doc = Doc::default();
     let mut facts = RouteFacts::default();
-    for (i, route) in ex.routes.iter().enumerate() {
+    let skipped: Vec<String> =
+        b.ex.routes
+            .iter()
+            .filter(|r| r.api != b.api)
+            .map(|r| format!("{} {}", r.method, r.path))
+            .collect();
+    if !skipped.is_empty() {
+        b.notes.push(format!(
+            "skipped the {} routes {} : a scenario simulates one API type, {} (the first route's)",
+            if b.api == ApiType::Rest {
+                "HTTP API"
+            } else {
+                "REST API"
+            },
+            skipped.join(", "),
+            b.api.as_str()
+        ));
+    }
+    let routes: Vec<&Route> = included(b).collect();
+    for (i, route) in routes.into_iter().enumerate() {
         write_route(b, &mut doc, &mut facts, i, route);
     }
     (doc, facts)
@@ -59,17 +82,14 @@ fn write_route(
     doc: &mut Doc,
     facts: &mut RouteFacts,
     i: usize,
-    route: &RouteExport,
+    route: &Route,
 ) {
-    let ex = b.ex;
     let f = format!("gateway.routes[{i}]");
+    let label = format!("{} {}", route.method, route.path);
     let integ = &route.integration;
     doc.blank();
     doc.array_table(&["gateway", "routes"]);
-    doc.comment(&format!(
-        "get-integration for {} {}",
-        route.method, route.path
-    ));
+    doc.comment(&format!("{label}: {}", route.origin));
     if let Some(method) = &integ.http_method {
         doc.comment(&format!(
             "httpMethod (the method sent to the backend): {method}"
@@ -78,7 +98,12 @@ fn write_route(
     doc.entry("method", Value::str(&route.method));
     doc.entry("path", Value::str(&route.path));
 
-    match integ.kind.as_deref() {
+    match integ
+        .kind
+        .as_deref()
+        .map(str::to_ascii_uppercase)
+        .as_deref()
+    {
         Some(kind @ ("HTTP" | "HTTP_PROXY")) => doc.entry("integration", Value::str(kind)),
         Some(kind) => Missing::new(
             format!("{kind} integrations are not supported: hoplab models HTTP and HTTP_PROXY"),
@@ -87,15 +112,36 @@ fn write_route(
         )
         .write(doc, "integration", &format!("{f}.integration")),
         None => Missing::new(
-            "get-integration has no type",
+            "the integration has no type",
             Some("set \"HTTP\" or \"HTTP_PROXY\"".into()),
             "integration type",
         )
         .write(doc, "integration", &format!("{f}.integration")),
     }
 
-    let connection = connection(ex, integ);
-    let uri = write_uri(ex, doc, &f, integ.uri.as_deref(), &connection);
+    let (connection, raw_uri) = if b.api == ApiType::Http
+        && is_vpc_link(integ)
+        && integ.uri.as_deref().is_some_and(|u| !u.contains("://"))
+    {
+        http_api_listener(b, integ, &label)
+    } else {
+        (connection(b, integ, &label), integ.uri.clone())
+    };
+    let uri = write_uri(b, doc, &f, &label, raw_uri.as_deref(), &connection);
+    let server_name = integ
+        .tls_config
+        .as_ref()
+        .and_then(|t| t.server_name_to_verify.as_deref());
+    let checked = match (server_name, &uri) {
+        (Some(name), _) if !name.contains("${") => Some(name.to_owned()),
+        (None, Some(uri)) if uri.scheme() == Scheme::Https => Some(uri.host().to_owned()),
+        _ => None,
+    };
+    if let Some(name) = checked
+        && !b.checked_names.contains(&name)
+    {
+        b.checked_names.push(name);
+    }
     match connection {
         Connection::Internet => {
             doc.entry("connection_type", Value::str("INTERNET"));
@@ -103,20 +149,20 @@ fn write_route(
                 add_backend(&mut facts.backends, uri);
             }
         }
-        Connection::VpcLink { nlb_arn, comments } => {
+        Connection::VpcLink { nlb, comments } => {
             doc.entry("connection_type", Value::str("VPC_LINK"));
             for comment in comments {
                 doc.comment(&comment);
             }
-            let name = b.nlb_names.name(&nlb_arn, load_balancer_name(&nlb_arn));
+            let name = b.nlb_names.name(&nlb, b.ex.load_balancer_name(&nlb));
             doc.entry("vpc_link", Value::str(name));
             if let Some(uri) = &uri
                 && uri.scheme() == Scheme::Https
             {
-                facts.https_through.push((nlb_arn.clone(), uri.port()));
+                facts.https_through.push((nlb.clone(), uri.port()));
             }
-            if !facts.nlbs.contains(&nlb_arn) {
-                facts.nlbs.push(nlb_arn);
+            if !facts.nlbs.contains(&nlb) {
+                facts.nlbs.push(nlb);
             }
         }
         Connection::VpcLinkMissing(missing) => {
@@ -128,92 +174,201 @@ fn write_route(
         }
     }
 
-    let skip = integ
-        .tls_config
-        .as_ref()
-        .and_then(|t| t.insecure_skip_verification)
-        .unwrap_or(false);
-    doc.entry("insecure_skip_verification", Value::Bool(skip));
+    let tls = integ.tls_config.as_ref();
+    if b.api == ApiType::Rest {
+        let skip = tls
+            .and_then(|t| t.insecure_skip_verification)
+            .unwrap_or(false);
+        doc.entry("insecure_skip_verification", Value::Bool(skip));
+    }
+    if let Some(name) = tls.and_then(|t| t.server_name_to_verify.as_deref()) {
+        let needed_by = format!("serverNameToVerify of {label}");
+        match b.fill(name, &needed_by) {
+            Ok(name) => doc.entry("server_name_to_verify", Value::str(name)),
+            Err(open) => open_values(&open, &needed_by).write(
+                doc,
+                "server_name_to_verify",
+                &format!("{f}.server_name_to_verify"),
+            ),
+        }
+    }
     match integ.timeout_in_millis {
         Some(ms) => doc.entry("timeout_ms", Value::Int(ms)),
         None => {
-            doc.comment("no timeoutInMillis in the export: API Gateway's default, 29000, applies")
+            doc.comment("no timeoutInMillis in the source: API Gateway's default, 29000, applies")
         }
     }
 }
 
-/// Writes the `uri` line, with a placeholder when it is missing or uses stage variables, and
+/// A placeholder for a value that needs the sidecar.
+fn open_values(open: &[String], needed_by: &str) -> Missing {
+    let names: Vec<String> = open.iter().map(|n| format!("${{{n}}}")).collect();
+    Missing::new(
+        format!(
+            "{needed_by} needs {}, which no source gives",
+            names.join(", ")
+        ),
+        Some("give each in the sidecar ([stage_variables] for stageVariables.NAME, else [values]) and import again".into()),
+        format!("{needed_by} needs {}", names.join(" ")),
+    )
+}
+
+fn is_vpc_link(integ: &Integration) -> bool {
+    integ
+        .connection_type
+        .as_deref()
+        .is_some_and(|c| c.eq_ignore_ascii_case("VPC_LINK"))
+}
+
+/// An HTTP API private integration names a listener: the URI becomes a URL to the listener's
+/// load balancer on the listener's port (`https` when `serverNameToVerify` turns TLS on).
+fn http_api_listener(
+    b: &mut Builder<'_>,
+    integ: &Integration,
+    label: &str,
+) -> (Connection, Option<String>) {
+    let raw = integ.uri.as_deref().unwrap_or_default();
+    let needed_by = format!("integration uri of {label}");
+    let reference = match reference(b, raw, &needed_by) {
+        Ok(reference) => reference,
+        Err(missing) => return (Connection::VpcLinkMissing(missing), None),
+    };
+    let Some(listener) = b.ex.listener(&reference) else {
+        return (
+            Connection::VpcLinkMissing(Missing::new(
+                format!(
+                    "the integration uri names listener {reference}, which no source describes"
+                ),
+                Some(
+                    "import the template, plan or describe-listeners output that defines it".into(),
+                ),
+                format!("listener {reference}"),
+            )),
+            None,
+        );
+    };
+    let Some(lb) = listener.load_balancer_arn.clone() else {
+        return (
+            Connection::VpcLinkMissing(Missing::new(
+                format!("listener {reference} names no load balancer"),
+                None,
+                format!("load balancer of {reference}"),
+            )),
+            None,
+        );
+    };
+    let connection = match nlb_key(b, &lb) {
+        Ok(nlb) => Connection::VpcLink {
+            nlb,
+            comments: vec![format!(
+                "integration uri: listener {reference}; the VPC link is {}",
+                integ.connection_id.as_deref().unwrap_or("not named")
+            )],
+        },
+        Err(missing) => Connection::VpcLinkMissing(missing),
+    };
+    let scheme = if integ
+        .tls_config
+        .as_ref()
+        .and_then(|t| t.server_name_to_verify.as_ref())
+        .is_some()
+    {
+        "https"
+    } else {
+        "http"
+    };
+    let port = listener
+        .port
+        .unwrap_or(if scheme == "https" { 443 } else { 80 });
+    let uri = format!("{scheme}://{}:{port}/", b.ex.load_balancer_dns_name(&lb));
+    (connection, Some(uri))
+}
+
+/// The key a reference field names, after the sidecar fills its placeholders.
+fn reference(b: &mut Builder<'_>, raw: &str, needed_by: &str) -> Result<String, Missing> {
+    let direct = b.ex.key(raw);
+    if direct != raw {
+        return Ok(direct.to_owned());
+    }
+    match b.fill(raw, needed_by) {
+        Ok(filled) => Ok(b.ex.key(&filled).to_owned()),
+        Err(open) => Err(open_values(&open, needed_by)),
+    }
+}
+
+/// Writes the `uri` line, with a placeholder when it is missing or needs sidecar values, and
 /// a TODO note when it will not validate; returns it parsed when it parses.
 fn write_uri(
-    ex: &Exports,
+    b: &mut Builder<'_>,
     doc: &mut Doc,
     f: &str,
+    label: &str,
     raw: Option<&str>,
     connection: &Connection,
 ) -> Option<IntegrationUri> {
     let field = format!("{f}.uri");
     let Some(raw) = raw else {
         Missing::new(
-            "get-integration has no uri",
+            "the integration has no uri",
             Some("set the integration endpoint, such as \"https://api.example.com/\"".into()),
             "integration uri",
         )
         .write(doc, "uri", &field);
         return None;
     };
-    if raw.contains("${stageVariables.") {
-        Missing::new(
-            format!("the uri {raw} uses stage variables, which hoplab does not resolve"),
-            Some("write the uri as the stage you want to simulate resolves it".into()),
-            format!("uri {raw}"),
-        )
-        .write(doc, "uri", &field);
-        return None;
-    }
-    match parse_integration_uri(raw) {
+    let needed_by = format!("uri of {label}");
+    let raw = match b.fill(raw, &needed_by) {
+        Ok(filled) => filled,
+        Err(open) => {
+            open_values(&open, &needed_by).write(doc, "uri", &field);
+            return None;
+        }
+    };
+    match parse_integration_uri(&raw) {
         Ok(uri) => {
-            if let Connection::VpcLink { nlb_arn, .. } = connection {
-                let has_port = ex
-                    .listeners_of(nlb_arn)
-                    .any(|l| l.port == Some(i64::from(uri.port())));
+            if let Connection::VpcLink { nlb, .. } = connection {
+                let has_port =
+                    b.ex.listeners_of(nlb)
+                        .any(|l| l.port == Some(i64::from(uri.port())));
                 if !has_port {
                     doc.todo_note(
                         &field,
                         &format!(
-                            "no exported listener of {} has port {}, the uri's port, which picks the listener",
-                            load_balancer_name(nlb_arn),
+                            "no listener of {} has port {}, the uri's port, which picks the listener",
+                            b.ex.load_balancer_name(nlb),
                             uri.port()
                         ),
                     );
                 }
             }
-            doc.entry("uri", Value::str(raw));
+            doc.entry("uri", Value::str(&raw));
             Some(uri)
         }
         Err(problem) => {
             doc.todo_note(&field, &format!("hoplab cannot read this uri: {problem}"));
-            doc.entry("uri", Value::str(raw));
+            doc.entry("uri", Value::str(&raw));
             None
         }
     }
 }
 
-/// How an integration reaches its backend, as far as the exports tell.
-fn connection(ex: &Exports, integ: &Integration) -> Connection {
+/// How an integration reaches its backend, as far as the sources tell.
+fn connection(b: &mut Builder<'_>, integ: &Integration, label: &str) -> Connection {
     match integ.connection_type.as_deref() {
-        None | Some("INTERNET") => Connection::Internet,
-        Some("VPC_LINK") => match vpc_link_nlb(ex, integ) {
-            Ok((nlb_arn, comments)) => {
-                if ex.listeners_of(&nlb_arn).next().is_none() {
+        None => Connection::Internet,
+        Some(t) if t.eq_ignore_ascii_case("INTERNET") => Connection::Internet,
+        Some(t) if t.eq_ignore_ascii_case("VPC_LINK") => match vpc_link_nlb(b, integ, label) {
+            Ok((nlb, comments)) => {
+                if b.ex.listeners_of(&nlb).next().is_none() {
                     Connection::VpcLinkMissing(Missing::new(
-                        format!("no describe-listeners output covers the NLB {nlb_arn}"),
+                        format!("no source describes the listeners of load balancer {nlb}"),
                         Some(format!(
-                            "aws elbv2 describe-listeners --load-balancer-arn {nlb_arn}"
+                            "import the template or plan that defines them, or aws elbv2 describe-listeners --load-balancer-arn {nlb}"
                         )),
-                        format!("listeners of {}", load_balancer_name(&nlb_arn)),
+                        format!("listeners of {}", b.ex.load_balancer_name(&nlb)),
                     ))
                 } else {
-                    Connection::VpcLink { nlb_arn, comments }
+                    Connection::VpcLink { nlb, comments }
                 }
             }
             Err(missing) => Connection::VpcLinkMissing(missing),
@@ -227,42 +382,48 @@ fn connection(ex: &Exports, integ: &Integration) -> Connection {
 }
 
 /// The NLB behind a VPC_LINK integration, with comments on how it was found.
-fn vpc_link_nlb(ex: &Exports, integ: &Integration) -> Result<(String, Vec<String>), Missing> {
+fn vpc_link_nlb(
+    b: &mut Builder<'_>,
+    integ: &Integration,
+    label: &str,
+) -> Result<(String, Vec<String>), Missing> {
     if let Some(target) = &integ.integration_target {
+        let target = reference(b, target, &format!("integrationTarget of {label}"))?;
         let comments = vec![format!("integrationTarget (VPC link V2): {target}")];
-        return nlb_arn(target).map(|arn| (arn, comments));
+        // A listener or a load balancer: both are accepted (see the README's choices).
+        let lb = match b.ex.listener(&target) {
+            Some(listener) => listener.load_balancer_arn.clone().unwrap_or(target),
+            None => target,
+        };
+        return nlb_key(b, &lb).map(|nlb| (nlb, comments));
     }
-    let Some(id) = integ.connection_id.as_deref() else {
+    let Some(raw) = integ.connection_id.as_deref() else {
         return Err(Missing::new(
-            "connectionType is VPC_LINK but get-integration has no connectionId",
+            "connectionType is VPC_LINK but the integration has no connectionId",
             Some("name the NLB behind the VPC link".into()),
             "vpc link",
         ));
     };
-    if id.contains("${") {
+    let id = reference(b, raw, &format!("connectionId of {label}"))?;
+    let Some(link) = b.ex.vpc_link(&id) else {
         return Err(Missing::new(
-            format!("connectionId {id} is a stage variable, which hoplab does not resolve"),
-            Some("name the NLB the stage you want to simulate uses".into()),
-            format!("vpc link {id}"),
-        ));
-    }
-    let Some(link) = ex.vpc_link(id) else {
-        return Err(Missing::new(
-            format!("no get-vpc-link output for VPC link {id}"),
-            Some(format!("aws apigateway get-vpc-link --vpc-link-id {id}")),
+            format!("no source describes VPC link {id}"),
+            Some(format!(
+                "import the template or plan that defines it, or aws apigateway get-vpc-link --vpc-link-id {id}"
+            )),
             format!("vpc link {id}"),
         ));
     };
     let mut comments = vec![format!(
-        "connectionId {id}: VPC link {}",
-        link.name.as_deref().unwrap_or("(no name)")
+        "connectionId {raw}: VPC link {}",
+        link.name.as_deref().unwrap_or(&link.id)
     )];
     if let Some(status) = link.status.as_deref().filter(|s| *s != "AVAILABLE") {
         comments.push(format!(
             "the VPC link's status is {status}: API Gateway only uses AVAILABLE links"
         ));
     }
-    let Some(first) = link.target_arns.first() else {
+    let Some(first) = link.target_arns.first().cloned() else {
         return Err(Missing::new(
             format!("VPC link {id} has no targetArns"),
             Some("name the NLB behind the VPC link".into()),
@@ -275,23 +436,30 @@ fn vpc_link_nlb(ex: &Exports, integ: &Integration) -> Result<(String, Vec<String
             link.target_arns.len()
         ));
     }
-    nlb_arn(first).map(|arn| (arn, comments))
+    let first = b.ex.key(&first).to_owned();
+    nlb_key(b, &first).map(|nlb| (nlb, comments))
 }
 
-/// `arn` if it names a Network Load Balancer.
-fn nlb_arn(arn: &str) -> Result<String, Missing> {
-    match load_balancer_kind(arn) {
-        Some("net") => Ok(arn.to_owned()),
+/// `key` if it names a Network Load Balancer.
+fn nlb_key(b: &mut Builder<'_>, key: &str) -> Result<String, Missing> {
+    let ex: &Topology = b.ex;
+    match ex.load_balancer_kind(key) {
+        Some(LoadBalancerKind::Network) => Ok(key.to_owned()),
+        Some(LoadBalancerKind::Application) => {
+            let (note, reason, help, short) = crate::alb::route(ex.load_balancer_name(key));
+            b.notes.push(note);
+            Err(Missing::new(reason, Some(help), short))
+        }
         kind => Err(Missing::new(
             format!(
-                "{arn} is not a Network Load Balancer{}: hoplab models NLBs only",
+                "{key} is not a Network Load Balancer{}: the import models NLBs",
                 match kind {
-                    Some("app") => " (an Application Load Balancer)",
-                    _ => "",
+                    Some(LoadBalancerKind::Other(k)) => format!(" (a {k} load balancer)"),
+                    _ => String::new(),
                 }
             ),
             Some("model the load balancer as an NLB, or remove this route".into()),
-            format!("nlb for {arn}"),
+            format!("nlb for {key}"),
         )),
     }
 }
@@ -308,12 +476,12 @@ fn add_backend(backends: &mut Vec<Backend>, uri: &IntegrationUri) {
 }
 
 /// One request per route, with no expectations.
-pub(crate) fn requests(ex: &Exports) -> Doc {
+pub(crate) fn requests(b: &Builder<'_>) -> Doc {
     let mut doc = Doc::default();
     doc.blank();
     doc.comment("One request per route. Add [requests.expect] (status, validated, error,");
     doc.comment("body_contains) to turn a run into a check.");
-    for route in &ex.routes {
+    for route in included(b) {
         doc.blank();
         doc.array_table(&["requests"]);
         let method = if route.method == "ANY" {
@@ -322,6 +490,10 @@ pub(crate) fn requests(ex: &Exports) -> Doc {
         } else {
             route.method.as_str()
         };
+        doc.entry(
+            "name",
+            Value::str(format!("{} {}", route.method, route.path)),
+        );
         doc.entry("method", Value::str(method));
         doc.entry("path", Value::str(&route.path));
     }
