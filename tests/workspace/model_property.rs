@@ -1,8 +1,10 @@
 //! The model equals reality: random topologies, predicted by `hoplab_model::explain` and run
 //! live by `hoplab_runner::run`, must not disagree.
 //!
-//! Each case is a scenario written as TOML text: an NLB listener (TLS or TCP) or a direct
-//! INTERNET route, a target group (TLS or TCP), a target (HTTPS or HTTP), a certificate defect
+//! Each case is a scenario written as TOML text: a front (a direct INTERNET route; an NLB TLS or
+//! TCP listener through VPC link V1; an ALB HTTPS or HTTP listener through VPC link V2; or an
+//! NLB TCP listener forwarding to an ALB HTTPS listener), a target group (TLS or TCP behind an
+//! NLB, HTTPS or HTTP behind an ALB), a target (HTTPS or HTTP), a certificate defect
 //! on every hop that serves one (expired, not yet valid, self-signed, untrusted root, incomplete
 //! chain, wrong host), an SNI certificate list, `insecure_skip_verification`, and the hosts the
 //! routes name. The normal suite runs a few cases; `HOPLAB_MODEL_CASES` (set by
@@ -46,10 +48,47 @@ const DEFECTS: [Defect; 7] = [
 /// Hosts a route may name; the SNI list certificate is for the second.
 const HOSTS: [&str; 3] = ["api.example.com", "admin.example.com", "other.example.com"];
 
+/// The hop API Gateway connects to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Front {
+    /// An INTERNET route straight to the target.
+    Internet,
+    /// VPC link V1 to an NLB listener, TLS when `tls`.
+    Nlb { tls: bool },
+    /// VPC link V2 to an ALB listener, HTTPS when `https`.
+    Alb { https: bool },
+    /// VPC link V1 to an NLB TCP listener whose target group is an ALB HTTPS listener.
+    NlbTcpToAlb,
+}
+
+impl Front {
+    /// The front listener serves a certificate of its own (the `listener-cert`).
+    fn terminates_tls(self) -> bool {
+        matches!(
+            self,
+            Front::Nlb { tls: true } | Front::Alb { https: true } | Front::NlbTcpToAlb
+        )
+    }
+
+    /// An ALB forwards to the target group.
+    fn alb(self) -> bool {
+        matches!(self, Front::Alb { .. } | Front::NlbTcpToAlb)
+    }
+}
+
+fn front() -> impl Strategy<Value = Front> {
+    prop_oneof![
+        1 => Just(Front::Internet),
+        2 => any::<bool>().prop_map(|tls| Front::Nlb { tls }),
+        2 => any::<bool>().prop_map(|https| Front::Alb { https }),
+        1 => Just(Front::NlbTcpToAlb),
+    ]
+}
+
 #[derive(Debug, Clone)]
 struct Topology {
-    /// `None`: an INTERNET route straight to the target.
-    listener_tls: Option<bool>,
+    front: Front,
+    /// The target group is TLS (NLB) or HTTPS (ALB).
     target_group_tls: bool,
     target_https: bool,
     listener_defect: Defect,
@@ -66,7 +105,7 @@ fn defect() -> impl Strategy<Value = Defect> {
 
 fn topology() -> impl Strategy<Value = Topology> {
     (
-        proptest::option::weighted(0.8, any::<bool>()),
+        front(),
         any::<bool>(),
         any::<bool>(),
         defect(),
@@ -76,26 +115,17 @@ fn topology() -> impl Strategy<Value = Topology> {
         proptest::sample::subsequence(vec![0usize, 1, 2], 1..=3),
     )
         .prop_map(
-            |(
-                listener_tls,
-                tg_tls,
-                https,
-                listener_defect,
-                sni_defect,
-                target_defect,
-                skip,
-                hosts,
-            )| {
-                // Only valid combinations: a TCP listener forwards to a TCP group, a TLS
-                // group's targets speak HTTPS.
-                let target_group_tls = tg_tls && listener_tls == Some(true);
+            |(front, tg_tls, https, listener_defect, sni_defect, target_defect, skip, hosts)| {
+                // Only valid combinations: an NLB TCP listener forwards to a TCP group, a TLS
+                // or HTTPS group's targets speak HTTPS.
+                let target_group_tls = tg_tls && (front.alb() || front == Front::Nlb { tls: true });
                 let target_https = https || target_group_tls;
                 Topology {
-                    listener_tls,
+                    front,
                     target_group_tls,
                     target_https,
                     listener_defect,
-                    sni_defect: sni_defect.filter(|_| listener_tls == Some(true)),
+                    sni_defect: sni_defect.filter(|_| front.terminates_tls()),
                     target_defect,
                     skip,
                     hosts,
@@ -144,7 +174,7 @@ fn scenario_text(t: &Topology) -> String {
     if t.target_https {
         certificate(&mut out, "target-cert", target_host, t.target_defect);
     }
-    if t.listener_tls == Some(true) {
+    if t.front.terminates_tls() {
         certificate(
             &mut out,
             "listener-cert",
@@ -163,7 +193,7 @@ fn scenario_text(t: &Topology) -> String {
     if t.target_https {
         out.push_str("certificate = \"target-cert\"\n");
     }
-    if t.listener_tls.is_none() {
+    if t.front == Front::Internet {
         let names: Vec<String> = t
             .hosts
             .iter()
@@ -172,34 +202,75 @@ fn scenario_text(t: &Topology) -> String {
         let _ = writeln!(out, "dns_names = [{}]", names.join(", "));
     }
     out.push('\n');
-    if let Some(tls) = t.listener_tls {
+    let group_protocol = match (t.front.alb(), t.target_group_tls) {
+        (true, true) => "HTTPS",
+        (true, false) => "HTTP",
+        (false, true) => "TLS",
+        (false, false) => "TCP",
+    };
+    if t.front != Front::Internet {
         let _ = writeln!(
             out,
-            "[target_groups.app]\nprotocol = \"{}\"\ntargets = [\"app\"]\n",
-            if t.target_group_tls { "TLS" } else { "TCP" }
+            "[target_groups.app]\nprotocol = \"{group_protocol}\"\ntargets = [\"app\"]\n"
         );
-        let _ = writeln!(
-            out,
-            "[[nlbs.nlb.listeners]]\nport = 443\nprotocol = \"{}\"\ntarget_group = \"app\"",
-            if tls { "TLS" } else { "TCP" }
-        );
-        if tls {
-            out.push_str("certificate = \"listener-cert\"\n");
-            if t.sni_defect.is_some() {
-                out.push_str("certificates = [\"sni-cert\"]\n");
+    }
+    let listener_certificates = |out: &mut String| {
+        out.push_str("certificate = \"listener-cert\"\n");
+        if t.sni_defect.is_some() {
+            out.push_str("certificates = [\"sni-cert\"]\n");
+        }
+    };
+    match t.front {
+        Front::Internet => {}
+        Front::Nlb { tls } => {
+            let _ = writeln!(
+                out,
+                "[[nlbs.nlb.listeners]]\nport = 443\nprotocol = \"{}\"\ntarget_group = \"app\"",
+                if tls { "TLS" } else { "TCP" }
+            );
+            if tls {
+                listener_certificates(&mut out);
             }
         }
-        out.push('\n');
+        Front::Alb { https } => {
+            let _ = writeln!(
+                out,
+                "[[albs.alb.listeners]]\nport = 443\nprotocol = \"{}\"\n\
+                 default_action = {{ type = \"forward\", target_group = \"app\" }}",
+                if https { "HTTPS" } else { "HTTP" }
+            );
+            if https {
+                listener_certificates(&mut out);
+            }
+        }
+        Front::NlbTcpToAlb => {
+            out.push_str(
+                "[target_groups.to-alb]\nprotocol = \"TCP\"\ntarget_type = \"alb\"\n\
+                 targets = [\"alb\"]\nport = 443\n\n\
+                 [[nlbs.nlb.listeners]]\nport = 443\nprotocol = \"TCP\"\n\
+                 target_group = \"to-alb\"\n\n\
+                 [[albs.alb.listeners]]\nport = 443\nprotocol = \"HTTPS\"\n\
+                 default_action = { type = \"forward\", target_group = \"app\" }\n",
+            );
+            listener_certificates(&mut out);
+        }
     }
+    out.push('\n');
     for &h in &t.hosts {
         let _ = writeln!(
             out,
             "[[gateway.routes]]\npath = \"/r{h}\"\nuri = \"https://{}/\"",
             HOSTS[h]
         );
-        match t.listener_tls {
-            Some(_) => out.push_str("connection_type = \"VPC_LINK\"\nvpc_link = \"nlb\"\n"),
-            None => out.push_str("connection_type = \"INTERNET\"\n"),
+        match t.front {
+            Front::Internet => out.push_str("connection_type = \"INTERNET\"\n"),
+            Front::Nlb { .. } | Front::NlbTcpToAlb => {
+                out.push_str("connection_type = \"VPC_LINK\"\nvpc_link = \"nlb\"\n");
+            }
+            Front::Alb { .. } => out.push_str(
+                "connection_type = \"VPC_LINK\"\nvpc_link_version = \"V2\"\n\
+                 integration_target = \"alb\"\n",
+            ),
         }
         if t.skip {
             out.push_str("insecure_skip_verification = true\n");
