@@ -43,24 +43,6 @@ pub enum Error {
     /// A JUnit report could not be written.
     #[error(transparent)]
     Render(#[from] hoplab_render::RenderError),
-    /// A file could not be read or written.
-    #[error("{}: {source}", path.display())]
-    File {
-        /// The file.
-        path: std::path::PathBuf,
-        /// What the operating system said.
-        source: std::io::Error,
-    },
-    /// A file is larger than the input it should hold can reasonably be.
-    #[error("{}: {size} bytes is too large for {what}", path.display())]
-    FileTooLarge {
-        /// The file.
-        path: std::path::PathBuf,
-        /// Its size.
-        size: u64,
-        /// What it was read as, e.g. `an AWS CLI export`.
-        what: &'static str,
-    },
 }
 
 /// A `Result` whose error is hoplab's [`Error`].

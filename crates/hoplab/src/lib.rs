@@ -151,7 +151,6 @@
 //! - `pool`: the one worker pool [`Suite`] and [`compare()`] run on; [`default_jobs`].
 //! - `suite`: [`Suite`], [`SuiteReport`], [`ScenarioResult`], [`Status`], [`Outcome`].
 //! - `compare`: [`compare()`], [`Comparison`], [`Row`], [`RowResult`].
-//! - `files`: [`read_export`] and [`write_scenario_file`], for importing.
 //! - [`lab`]: a running topology.
 
 #![warn(missing_docs)]
@@ -160,7 +159,6 @@ mod certificates;
 mod compare;
 mod error;
 mod explain;
-mod files;
 mod patch;
 mod pool;
 mod run;
@@ -186,7 +184,6 @@ pub use certificates::{certificates, check};
 pub use compare::{Comparison, Row, RowResult, compare};
 pub use error::{Error, Result};
 pub use explain::{explain, explain_at};
-pub use files::{MAX_EXPORT_SIZE, read_export, write_scenario_file};
 pub use patch::patch;
 pub use pool::default_jobs;
 pub use run::{ModelCheck, run, run_against_model};

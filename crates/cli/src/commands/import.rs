@@ -248,5 +248,5 @@ fn read_all(paths: &[PathBuf]) -> Result<Vec<String>, Failure> {
 }
 
 fn read(path: &Path) -> Result<String, Failure> {
-    hoplab::read_export(path).context(IMPORT)
+    hoplab::import::read_source_text(path).context(IMPORT)
 }
