@@ -658,12 +658,11 @@ fn anchor_section(
     ];
     let measured = head_to_head(load, plan, &proxies, backend.pid(), None)?;
     drop((haproxy, gateway, backend));
-    let errors = measured.errors;
-    let rate = format!(
-        "requests/s, {} keep-alive clients, a new connection, full TLS handshake and certificate verification per request: gateway → HTTPS target vs HAProxy `mode http` (verify required, http-reuse never, no session reuse) (errors: {} / {})",
-        plan.concurrency, errors[0], errors[1]
-    );
-    rows.extend(measured.rows(5, rate, "gateway"));
+    rows.extend(measured.rows(
+        5,
+        "gateway",
+        "keep-alive clients, a new connection, full TLS handshake and certificate verification per request: gateway → HTTPS target vs HAProxy `mode http` (verify required, http-reuse never, no session reuse)",
+    ));
     Ok(())
 }
 
@@ -700,12 +699,11 @@ fn alb_section(load: &Runtime, options: &Options, rows: &mut Vec<Row>) -> Result
     );
     let measured = head_to_head(load, plan, &proxies, backend.pid(), Some(&connector))?;
     drop((haproxy, alb, backend));
-    let errors = measured.errors;
-    let rate = format!(
-        "requests/s, {} keep-alive HTTPS clients: ALB HTTPS listener → HTTP target vs HAProxy `mode http` terminating TLS (`bind … ssl crt`), both keeping the target connections alive (errors: {} / {})",
-        plan.concurrency, errors[0], errors[1]
-    );
-    rows.extend(measured.rows(6, rate, "ALB"));
+    rows.extend(measured.rows(
+        6,
+        "ALB",
+        "keep-alive HTTPS clients: ALB HTTPS listener → HTTP target vs HAProxy `mode http` terminating TLS (`bind … ssl crt`), both keeping the target connections alive",
+    ));
     Ok(())
 }
 
@@ -727,6 +725,8 @@ impl Contender {
 /// rate, proxy and backend CPU seconds per answered request, and p50 latency, and the errors.
 #[derive(Debug, Default)]
 struct HeadToHead {
+    /// Keep-alive clients of every run.
+    concurrency: usize,
     rates: [Vec<f64>; 2],
     cpus: [Vec<f64>; 2],
     backend_cpus: [Vec<f64>; 2],
@@ -765,7 +765,10 @@ fn head_to_head(
             });
         (run, cpu)
     };
-    let mut measured = HeadToHead::default();
+    let mut measured = HeadToHead {
+        concurrency: plan.concurrency,
+        ..HeadToHead::default()
+    };
     for _ in 0..plan.reps {
         for (i, proxy) in proxies.iter().take(2).enumerate() {
             let (run, [cpu, backend_cpu]) = measure(proxy.addr, [proxy.pid, backend_pid]);
@@ -780,17 +783,21 @@ fn head_to_head(
 }
 
 impl HeadToHead {
-    /// The rows of one comparison: `rate_figure` (requests per second, target ≥ 1.0 ×
-    /// HAProxy), then the proxy's CPU per request (target ≤ 1.0 × HAProxy), the backend's CPU
-    /// per request and the p50 latency, each with its ratio `hoplab` / HAProxy.
-    fn rows(&self, section: u8, rate_figure: String, hoplab: &str) -> Vec<Row> {
+    /// The rows of one comparison of the hoplab proxy `hoplab` with HAProxy: requests per
+    /// second by `concurrency` clients described by `setup` (target ≥ 1.0 × HAProxy), then
+    /// the proxy's CPU per request (target ≤ 1.0 × HAProxy), the backend's CPU per request and
+    /// the p50 latency, each with its ratio `hoplab` / HAProxy.
+    fn rows(&self, section: u8, hoplab: &str, setup: &str) -> Vec<Row> {
         let [(o, t), (oc, tc), (ob, tb), (ol, tl)] =
             [&self.rates, &self.cpus, &self.backend_cpus, &self.p50s]
                 .map(|[ours, theirs]| (median(ours), median(theirs)));
         vec![
             Row {
                 section,
-                figure: rate_figure,
+                figure: format!(
+                    "requests/s, {} {setup} (errors: {} / {})",
+                    self.concurrency, self.errors[0], self.errors[1]
+                ),
                 hoplab: per_sec(o, "req/s"),
                 reference: format!("{} HAProxy", per_sec(t, "req/s")),
                 ratio: ratio(o, t),
@@ -884,4 +891,60 @@ fn micros(v: Option<f64>) -> String {
 
 fn msf(v: Option<f64>) -> String {
     v.map_or_else(|| "–".into(), |s| format!("{:.2} ms", s * 1e3))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn head_to_head_ratios_are_hoplab_over_haproxy_with_their_targets() {
+        let measured = HeadToHead {
+            concurrency: 16,
+            rates: [vec![900.0, 1000.0, 1100.0], vec![800.0]],
+            cpus: [vec![30e-6], vec![40e-6]],
+            backend_cpus: [vec![10e-6], vec![10e-6]],
+            p50s: [vec![1e-3], vec![2e-3]],
+            errors: [1, 2],
+        };
+        let rows = measured.rows(6, "ALB", "keep-alive HTTPS clients: ALB vs HAProxy");
+        assert_eq!(rows.len(), 4);
+        assert!(rows.iter().all(|row| row.section == 6));
+        let rate = &rows[0];
+        assert_eq!(
+            rate.figure,
+            "requests/s, 16 keep-alive HTTPS clients: ALB vs HAProxy (errors: 1 / 2)"
+        );
+        assert_eq!(rate.hoplab, "1000 req/s");
+        assert_eq!(rate.reference, "800 req/s HAProxy");
+        assert_eq!(rate.ratio, Some(1.25));
+        assert_eq!(rate.met, Some(true));
+        // CPU: lower is better, so the target is a ceiling.
+        let cpu = &rows[1];
+        assert!(cpu.figure.starts_with("ALB CPU per request"));
+        assert!(
+            cpu.ratio.is_some_and(|r| (r - 0.75).abs() < 1e-9),
+            "{cpu:?}"
+        );
+        assert_eq!(cpu.target, "≤ 1.0 × HAProxy");
+        assert_eq!(cpu.met, Some(true));
+        assert_eq!(rows[3].ratio, Some(0.5));
+        assert_eq!(rows[3].met, None);
+    }
+
+    #[test]
+    fn without_haproxy_there_is_no_ratio_and_no_verdict() {
+        let measured = HeadToHead {
+            concurrency: 4,
+            rates: [vec![500.0], Vec::new()],
+            cpus: [vec![50e-6], Vec::new()],
+            ..HeadToHead::default()
+        };
+        let rows = measured.rows(6, "ALB", "clients");
+        assert_eq!(rows[0].hoplab, "500 req/s");
+        assert_eq!(rows[0].reference, "– HAProxy");
+        assert_eq!(rows[0].ratio, None);
+        assert_eq!(rows[0].met, None);
+        assert_eq!(rows[1].met, None);
+    }
 }
