@@ -87,27 +87,37 @@ pub async fn start() -> Result<(Lab, SocketAddr, SocketAddr), BenchError> {
     Ok((lab, gateway, target))
 }
 
-/// Starts `exe serve-backend`, a hoplab HTTPS target serving the certificate in
-/// `cert`/`key`: the backend both proxies of the anchor connect to.
-pub fn start_backend(exe: &Path, cert: &Path, key: &Path) -> Result<ListeningChild, BenchError> {
-    let args = [
-        OsStr::new("--cert"),
-        cert.as_os_str(),
-        OsStr::new("--key"),
-        key.as_os_str(),
-    ];
+/// Starts `exe serve-backend`, a hoplab target: HTTPS serving the certificate and key in
+/// `tls` (the backend both proxies of the gateway's anchor connect to), or plain HTTP without
+/// (the target behind the ALB and its anchor).
+pub fn start_backend(
+    exe: &Path,
+    tls: Option<(&Path, &Path)>,
+) -> Result<ListeningChild, BenchError> {
+    let mut args = Vec::new();
+    if let Some((cert, key)) = tls {
+        args.extend([
+            OsStr::new("--cert"),
+            cert.as_os_str(),
+            OsStr::new("--key"),
+            key.as_os_str(),
+        ]);
+    }
     ListeningChild::start(exe, "serve-backend", &args, "backend")
 }
 
-/// The body of `serve-backend`: a hoplab HTTPS target serving the certificate in `cert`/`key`
-/// with the key exchange groups OpenSSL 3.0 offers, so that the gateway and HAProxy make the
-/// same handshake with it; binds loopback, prints `backend=ADDR`, and serves until its
-/// standard input closes.
-pub fn serve_backend(cert: &Path, key: &Path) -> Result<(), BenchError> {
+/// The body of `serve-backend`: a hoplab target answering `ok`, over HTTPS serving the
+/// certificate and key in `tls` with the key exchange groups OpenSSL 3.0 offers, so that the
+/// gateway and HAProxy make the same handshake with it, or over plain HTTP without; binds
+/// loopback, prints `backend=ADDR`, and serves until its standard input closes.
+pub fn serve_backend(tls: Option<(&Path, &Path)>) -> Result<(), BenchError> {
     // The target takes the process's default provider.
     let _ = classical_provider().install_default();
-    let served = load_certified_key(cert, key)?;
-    let config = TargetConfig::new(HopId::target("backend"), Some(served), "ok");
+    let served = match tls {
+        Some((cert, key)) => Some(load_certified_key(cert, key)?),
+        None => None,
+    };
+    let config = TargetConfig::new(HopId::target("backend"), served, "ok");
     serve_child("backend", |listener, shutdown| {
         hoplab_target::serve(listener, config, EventLog::bounded(1024), shutdown)
     })

@@ -1,12 +1,15 @@
 //! HAProxy as the reference proxy: `mode tcp` passthrough, terminating TLS in front of a
-//! plaintext backend, or `mode http` re-encrypting to an HTTPS backend whose certificate it
-//! verifies. The first two are the configurations of the shared `haproxy-tcp.sh` and
+//! plaintext backend, `mode http` re-encrypting to an HTTPS backend whose certificate it
+//! verifies, or `mode http` terminating TLS in front of a plain HTTP backend. The first two are the configurations of the shared `haproxy-tcp.sh` and
 //! `haproxy-tls.sh` reference scripts (no session cache, no tickets, so every handshake is a
 //! full one). The third is `haproxy-http.sh` with the re-encrypting server line of
 //! `haproxy-tls.sh`, made to work as API Gateway does: `verify required` against a CA file and
 //! the backend's name, a new server connection for every request (`option http-server-close`,
 //! `http-reuse never`) and no TLS session reuse (`no-ssl-reuse`, `no-tls-tickets`), so every
-//! request costs one full handshake and one verification. Each instance runs in the
+//! request costs one full handshake and one verification. The fourth, the ALB's anchor, is
+//! `haproxy-http.sh` behind the TLS `bind` of `haproxy-tls.sh`: it terminates TLS for
+//! keep-alive clients, reuses its connections to the backend (HAProxy's default
+//! `http-reuse safe`, as the ALB pools its own) and adds the headers the ALB adds. Each instance runs in the
 //! foreground as a child process and is stopped by its PID on drop.
 
 use std::net::{SocketAddr, TcpListener as StdListener};
@@ -27,6 +30,11 @@ pub enum Mode {
     /// TLS termination with the certificate and key in this combined PEM file, then
     /// plaintext to the backend.
     Tls(PathBuf),
+    /// `mode http` terminating TLS with the certificate and key in this combined PEM file for
+    /// HTTP/1.1 keep-alive clients, forwarding each request over a kept-alive plain HTTP
+    /// connection to the backend and adding the headers an ALB adds (`X-Forwarded-For`,
+    /// `-Proto`, `-Port` and a request id as `X-Amzn-Trace-Id`): the ALB anchor.
+    HttpTerminate(PathBuf),
     /// `mode http` with plain HTTP/1.1 keep-alive clients, re-encrypting each request on a new
     /// connection to an HTTPS backend whose certificate must chain to `ca` and name `name`.
     HttpReencrypt {
@@ -70,6 +78,7 @@ impl Haproxy {
             Mode::Tcp => "tcp",
             Mode::Tls(_) => "tls",
             Mode::HttpReencrypt { .. } => "http",
+            Mode::HttpTerminate(_) => "https",
         };
         let config_path = dir.join(format!("haproxy-{name}-{}.cfg", addr.port()));
         std::fs::write(&config_path, config(mode, addr, backend))
@@ -150,7 +159,7 @@ impl Drop for Haproxy {
 /// The configuration for `mode` (see the module docs).
 fn config(mode: &Mode, listen: SocketAddr, backend: SocketAddr) -> String {
     let mut text = String::from("global\n    maxconn 4000\n");
-    if matches!(mode, Mode::Tls(_)) {
+    if let Mode::Tls(_) | Mode::HttpTerminate(_) = mode {
         text.push_str("    tune.ssl.cachesize 0\n");
         text.push_str("    ssl-default-bind-options ssl-min-ver TLSv1.2\n");
     }
@@ -159,15 +168,27 @@ fn config(mode: &Mode, listen: SocketAddr, backend: SocketAddr) -> String {
         Mode::HttpReencrypt { .. } => text.push_str(
             "defaults\n    mode http\n    option http-server-close\n    http-reuse never\n    timeout http-keep-alive 60s\n",
         ),
+        Mode::HttpTerminate(_) => {
+            text.push_str("defaults\n    mode http\n    timeout http-keep-alive 60s\n");
+        }
     }
     text.push_str("    timeout connect 5s\n    timeout client 60s\n    timeout server 60s\n");
     text.push_str("frontend fe\n");
     match mode {
         Mode::Tcp | Mode::HttpReencrypt { .. } => text.push_str(&format!("    bind {listen}\n")),
-        Mode::Tls(pem) => text.push_str(&format!(
+        Mode::Tls(pem) | Mode::HttpTerminate(pem) => text.push_str(&format!(
             "    bind {listen} ssl crt {} no-tls-tickets\n",
             pem.display()
         )),
+    }
+    if let Mode::HttpTerminate(_) = mode {
+        text.push_str(concat!(
+            "    option forwardfor\n",
+            "    http-request set-header X-Forwarded-Proto https\n",
+            "    http-request set-header X-Forwarded-Port %[dst_port]\n",
+            "    unique-id-format Root=1-%[date,hex]-%[rand,hex]\n",
+            "    unique-id-header X-Amzn-Trace-Id\n",
+        ));
     }
     text.push_str(&format!(
         "    default_backend be\nbackend be\n    server s1 {backend}"
@@ -222,5 +243,32 @@ mod tests {
         assert!(text.contains(
             "server s1 127.0.0.1:18443 ssl verify required ca-file /x/ca.pem sni str(localhost) verifyhost localhost no-ssl-reuse no-tls-tickets"
         ));
+    }
+
+    #[test]
+    fn the_alb_anchor_terminates_tls_and_keeps_the_backend_alive() {
+        let listen: SocketAddr = "127.0.0.1:18445".parse().unwrap();
+        let backend: SocketAddr = "127.0.0.1:18082".parse().unwrap();
+        let text = config(
+            &Mode::HttpTerminate("/x/combined.pem".into()),
+            listen,
+            backend,
+        );
+        assert!(text.contains("mode http"));
+        assert!(text.contains("tune.ssl.cachesize 0"));
+        assert!(text.contains("bind 127.0.0.1:18445 ssl crt /x/combined.pem no-tls-tickets"));
+        // The same headers the ALB adds to every forwarded request.
+        for header in [
+            "option forwardfor",
+            "set-header X-Forwarded-Proto https",
+            "set-header X-Forwarded-Port",
+            "unique-id-header X-Amzn-Trace-Id",
+        ] {
+            assert!(text.contains(header), "{header} missing from\n{text}");
+        }
+        // Plain HTTP to the backend over connections HAProxy keeps alive, as the ALB's pool.
+        assert!(text.contains("server s1 127.0.0.1:18082\n"));
+        assert!(!text.contains("http-reuse never"));
+        assert!(!text.contains("http-server-close"));
     }
 }

@@ -13,16 +13,19 @@
 //! - `stats`: medians, percentiles and ratios.
 //! - `procfs`: resident memory, CPU time and the open-file limit.
 //! - `certs`: the ECDSA P-256 certificate every TLS measurement serves.
-//! - `haproxy`: HAProxy in `mode tcp`, plain or terminating TLS, started and stopped by PID.
+//! - `haproxy`: HAProxy in `mode tcp` (plain or terminating TLS) or `mode http` (re-encrypting
+//!   or terminating TLS), started and stopped by PID.
 //! - `sut`: the hoplab NLB child process, both its parent-side handle and its own body.
 //! - `load`: the sink backend and the load generators (bulk, handshakes, idle, HTTP).
 //! - `scenario_cost`: the bundled scenario library, whole and broken down per scenario.
 //! - `gateway`: requests through gateway → NLB → target against direct to the target.
+//! - `alb`: the ALB HTTPS listener in front of an HTTP target, against HAProxy terminating TLS.
 //! - `report`: the printed table.
 //! - `run`: the whole benchmark in order.
 
 #![warn(missing_docs)]
 
+pub mod alb;
 pub mod certs;
 pub mod gateway;
 pub mod haproxy;

@@ -1,6 +1,6 @@
 //! `hoplab-bench`: runs every benchmark and prints the figures with their ratios
 //! (`make bench`), or serves a hoplab hop under test (`serve-nlb`, `serve-backend`, `serve-gateway`,
-//! started by the benchmark itself).
+//! `serve-alb`, started by the benchmark itself).
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use hoplab_bench::plan::Plan;
 use hoplab_bench::run::{Options, run};
-use hoplab_bench::{gateway, haproxy, sut};
+use hoplab_bench::{alb, gateway, haproxy, sut};
 
 /// Benchmarks of hoplab on loopback, with ratios against direct paths and HAProxy.
 #[derive(Debug, Parser)]
@@ -36,9 +36,9 @@ struct Args {
     #[arg(long)]
     no_haproxy: bool,
     /// Run only these measurements (1 scenario cost, 2 TCP passthrough, 3 TLS termination,
-    /// 4 idle connections, 5 gateway and its HAProxy anchor), e.g. `--only 2,3`; for profiling
-    /// one of them.
-    #[arg(long, value_delimiter = ',', value_parser = clap::value_parser!(u8).range(1..=5))]
+    /// 4 idle connections, 5 gateway and its HAProxy anchor, 6 ALB against HAProxy), e.g.
+    /// `--only 2,3`; for profiling one of them.
+    #[arg(long, value_delimiter = ',', value_parser = clap::value_parser!(u8).range(1..=6))]
     only: Vec<u8>,
 }
 
@@ -55,10 +55,22 @@ enum Command {
         #[arg(long)]
         key: PathBuf,
     },
-    /// Serve a hoplab HTTPS target with the certificate in CERT and KEY (used by the benchmark
-    /// itself); prints `backend=ADDR`, stops when stdin closes.
+    /// Serve a hoplab target, HTTPS with the certificate in CERT and KEY or else plain HTTP
+    /// (used by the benchmark itself); prints `backend=ADDR`, stops when stdin closes.
     #[command(name = "serve-backend", hide = true)]
     Backend {
+        #[arg(long, requires = "key")]
+        cert: Option<PathBuf>,
+        #[arg(long, requires = "cert")]
+        key: Option<PathBuf>,
+    },
+    /// Serve a hoplab ALB HTTPS listener with the certificate in CERT and KEY, forwarding to
+    /// the HTTP target BACKEND (used by the benchmark itself); prints `alb=ADDR`, stops when
+    /// stdin closes.
+    #[command(name = "serve-alb", hide = true)]
+    Alb {
+        #[arg(long)]
+        backend: SocketAddr,
         #[arg(long)]
         cert: PathBuf,
         #[arg(long)]
@@ -81,8 +93,12 @@ fn main() -> ExitCode {
         Some(Command::Nlb { backend, cert, key }) => {
             Some(("serve-nlb", sut::serve_nlb(*backend, cert, key)))
         }
-        Some(Command::Backend { cert, key }) => {
-            Some(("serve-backend", gateway::serve_backend(cert, key)))
+        Some(Command::Backend { cert, key }) => Some((
+            "serve-backend",
+            gateway::serve_backend(cert.as_deref().zip(key.as_deref())),
+        )),
+        Some(Command::Alb { backend, cert, key }) => {
+            Some(("serve-alb", alb::serve_alb(*backend, cert, key)))
         }
         Some(Command::Gateway { backend, ca }) => {
             Some(("serve-gateway", gateway::serve_gateway(*backend, ca)))

@@ -1,5 +1,5 @@
 //! The whole benchmark, in order: scenario cost, TCP passthrough, TLS termination, idle
-//! connections, gateway (and its HAProxy anchor). Prints the machine, then every figure with
+//! connections, gateway (and its HAProxy anchor), ALB (against HAProxy). Prints the machine, then every figure with
 //! its reference and ratio.
 
 use std::net::SocketAddr;
@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 use tokio::runtime::Runtime;
 use tokio_rustls::TlsConnector;
 
+use crate::alb::start_alb;
 use crate::certs::{BackendCert, BenchCert, SERVER_NAME};
 use crate::gateway::{start_backend, start_gateway};
 use crate::haproxy::{Haproxy, Mode};
@@ -35,7 +36,7 @@ pub struct Options {
     pub haproxy: Option<PathBuf>,
     /// This benchmark's own binary, started as `serve-nlb`.
     pub exe: PathBuf,
-    /// Only these measurements (1 to 5); all when empty. For profiling one of them.
+    /// Only these measurements (1 to 6); all when empty. For profiling one of them.
     pub only: Vec<u8>,
 }
 
@@ -57,7 +58,7 @@ pub fn run(options: &Options) -> Result<String, BenchError> {
 
     let (mut unit, mut scenario_rows) = (Duration::ZERO, Vec::new());
     if options.wants(1) {
-        eprintln!("[1/5] scenario cost");
+        eprintln!("[1/6] scenario cost");
         (unit, scenario_rows) = scenario_section(options, &load, &mut rows)?;
     }
 
@@ -90,16 +91,16 @@ pub fn run(options: &Options) -> Result<String, BenchError> {
             }
         };
         if options.wants(2) {
-            eprintln!("[2/5] TCP passthrough");
+            eprintln!("[2/6] TCP passthrough");
             tcp_section(&load, plan, &sink, &nlb, ha_tcp.as_ref(), &mut rows)?;
         }
         if options.wants(3) {
-            eprintln!("[3/5] TLS termination");
+            eprintln!("[3/6] TLS termination");
             tls_section(&load, plan, &connector, &nlb, ha_tls.as_ref(), &mut rows)?;
         }
         drop((ha_tcp, ha_tls));
         if options.wants(4) {
-            eprintln!("[4/5] idle connections");
+            eprintln!("[4/6] idle connections");
             let fits = usize::try_from(soft.saturating_sub(256) / 2).unwrap_or(usize::MAX);
             let idle = plan.idle_connections.min(fits);
             if idle < plan.idle_connections {
@@ -113,7 +114,7 @@ pub fn run(options: &Options) -> Result<String, BenchError> {
     }
 
     if options.wants(5) {
-        eprintln!("[5/5] gateway");
+        eprintln!("[5/6] gateway");
         gateway_section(&load, &sut, plan, &mut rows)?;
         match &options.haproxy {
             Some(haproxy) => anchor_section(&load, options, haproxy, &mut rows)?,
@@ -122,6 +123,17 @@ pub fn run(options: &Options) -> Result<String, BenchError> {
                     .to_owned(),
             ),
         }
+    }
+
+    if options.wants(6) {
+        eprintln!("[6/6] ALB");
+        if options.haproxy.is_none() {
+            notes.push(
+                "HAProxy is not installed: the ALB's reference rows are empty (`make bench` installs it)."
+                    .to_owned(),
+            );
+        }
+        alb_section(&load, options, &mut rows)?;
     }
 
     let mut out = String::new();
@@ -564,15 +576,15 @@ fn gateway_section(
 ) -> Result<(), BenchError> {
     let (lab, gateway, target) = sut.block_on(crate::gateway::start())?;
     for addr in [gateway, target] {
-        requests(load, addr, plan, Window::WarmUp);
+        requests(load, addr, None, plan, Window::WarmUp);
     }
     let (mut via, mut direct) = (Vec::new(), Vec::new());
     let (mut via_errors, mut direct_errors) = (0, 0);
     for _ in 0..plan.reps {
-        let run = requests(load, gateway, plan, Window::Measured);
+        let run = requests(load, gateway, None, plan, Window::Measured);
         via_errors += run.errors;
         via.push(run);
-        let run = requests(load, target, plan, Window::Measured);
+        let run = requests(load, target, None, plan, Window::Measured);
         direct_errors += run.errors;
         direct.push(run);
     }
@@ -633,7 +645,7 @@ fn anchor_section(
 ) -> Result<(), BenchError> {
     let plan = options.plan;
     let cert = BackendCert::generate()?;
-    let backend = start_backend(&options.exe, &cert.cert_path(), &cert.key_path())?;
+    let backend = start_backend(&options.exe, Some((&cert.cert_path(), &cert.key_path())))?;
     let gateway = start_gateway(&options.exe, backend.addr, &cert.ca_path())?;
     let mode = Mode::HttpReencrypt {
         ca: cert.ca_path(),
@@ -641,23 +653,111 @@ fn anchor_section(
     };
     let haproxy = Haproxy::start(haproxy, &mode, backend.addr, cert.dir())?;
     let proxies = [
-        ("the gateway", gateway.addr, gateway.pid()),
-        ("HAProxy", haproxy.addr(), haproxy.pid()),
+        Contender::new("gateway", gateway.addr, gateway.pid()),
+        Contender::new("HAProxy", haproxy.addr(), haproxy.pid()),
     ];
-    // Warm-up, not measured; it also proves that both verify the backend and get its answer.
-    for (name, addr, _) in proxies {
-        let warm = requests(load, addr, plan, Window::WarmUp);
+    let measured = head_to_head(load, plan, &proxies, backend.pid(), None)?;
+    drop((haproxy, gateway, backend));
+    rows.extend(measured.rows(
+        5,
+        "gateway",
+        "keep-alive clients, a new connection, full TLS handshake and certificate verification per request: gateway → HTTPS target vs HAProxy `mode http` (verify required, http-reuse never, no session reuse)",
+    ));
+    Ok(())
+}
+
+/// The ALB figure: the hoplab ALB HTTPS listener (its own process) and HAProxy in `mode http`
+/// terminating TLS (`bind … ssl crt`), each in front of the same plain HTTP target over
+/// connections it keeps alive, serving the same certificate to the same keep-alive HTTPS
+/// clients, interleaved in one run. Reports requests per second and the proxy's CPU per
+/// request of each, and their ratios; without HAProxy, the ALB's figures alone.
+fn alb_section(load: &Runtime, options: &Options, rows: &mut Vec<Row>) -> Result<(), BenchError> {
+    let plan = options.plan;
+    let cert = BenchCert::generate()?;
+    let connector = TlsConnector::from(cert.client_config()?);
+    let backend = start_backend(&options.exe, None)?;
+    let alb = start_alb(
+        &options.exe,
+        backend.addr,
+        &cert.cert_path(),
+        &cert.key_path(),
+    )?;
+    let haproxy = match &options.haproxy {
+        Some(bin) => Some(Haproxy::start(
+            bin,
+            &Mode::HttpTerminate(cert.combined_path()),
+            backend.addr,
+            cert.dir(),
+        )?),
+        None => None,
+    };
+    let mut proxies = vec![Contender::new("ALB", alb.addr, alb.pid())];
+    proxies.extend(
+        haproxy
+            .as_ref()
+            .map(|h| Contender::new("HAProxy", h.addr(), h.pid())),
+    );
+    let measured = head_to_head(load, plan, &proxies, backend.pid(), Some(&connector))?;
+    drop((haproxy, alb, backend));
+    rows.extend(measured.rows(
+        6,
+        "ALB",
+        "keep-alive HTTPS clients: ALB HTTPS listener → HTTP target vs HAProxy `mode http` terminating TLS (`bind … ssl crt`), both keeping the target connections alive",
+    ));
+    Ok(())
+}
+
+/// One proxy of a head-to-head comparison.
+#[derive(Debug, Clone, Copy)]
+struct Contender {
+    name: &'static str,
+    addr: SocketAddr,
+    pid: u32,
+}
+
+impl Contender {
+    fn new(name: &'static str, addr: SocketAddr, pid: u32) -> Self {
+        Contender { name, addr, pid }
+    }
+}
+
+/// What [`head_to_head`] measured: per contender (hoplab's first, HAProxy second), each run's
+/// rate, proxy and backend CPU seconds per answered request, and p50 latency, and the errors.
+#[derive(Debug, Default)]
+struct HeadToHead {
+    /// Keep-alive clients of every run.
+    concurrency: usize,
+    rates: [Vec<f64>; 2],
+    cpus: [Vec<f64>; 2],
+    backend_cpus: [Vec<f64>; 2],
+    p50s: [Vec<f64>; 2],
+    errors: [u64; 2],
+}
+
+/// Drives up to two proxies in front of one backend (`backend_pid`) with the same keep-alive
+/// clients (over TLS with `tls`), interleaved run by run so that drift on a shared machine
+/// hits both alike, after a warm-up that proves each of them answers 200.
+fn head_to_head(
+    load: &Runtime,
+    plan: Plan,
+    proxies: &[Contender],
+    backend_pid: u32,
+    tls: Option<&TlsConnector>,
+) -> Result<HeadToHead, BenchError> {
+    // Warm-up, not measured; it also proves that each gets the backend's answer.
+    for proxy in proxies {
+        let warm = requests(load, proxy.addr, tls, plan, Window::WarmUp);
         if warm.ok == 0 {
             return Err(BenchError::Load(format!(
-                "{name} answered no request with 200 through its verified connection to the backend ({} errors)",
-                warm.errors
+                "{} answered no request with 200 from the backend ({} errors)",
+                proxy.name, warm.errors
             )));
         }
     }
     // CPU seconds per answered request of each process in `pids` over one load run.
     let measure = |addr: SocketAddr, pids: [u32; 2]| {
         let before = pids.map(procfs::cpu_time);
-        let run = requests(load, addr, plan, Window::Measured);
+        let run = requests(load, addr, tls, plan, Window::Measured);
         let cpu =
             std::array::from_fn::<_, 2, _>(|i| match (before[i], procfs::cpu_time(pids[i])) {
                 (Some(a), Some(b)) if run.ok > 0 => Some((b - a).as_secs_f64() / run.ok as f64),
@@ -665,64 +765,76 @@ fn anchor_section(
             });
         (run, cpu)
     };
-    let [mut rates, mut cpus, mut backend_cpus, mut p50s] = <[[Vec<f64>; 2]; 4]>::default();
-    let mut errors = [0, 0];
-    // Interleaved, so that drift on a shared machine hits both alike.
+    let mut measured = HeadToHead {
+        concurrency: plan.concurrency,
+        ..HeadToHead::default()
+    };
     for _ in 0..plan.reps {
-        for (i, (_, addr, pid)) in proxies.into_iter().enumerate() {
-            let (run, [cpu, backend_cpu]) = measure(addr, [pid, backend.pid()]);
-            rates[i].push(run.rate());
-            cpus[i].extend(cpu);
-            backend_cpus[i].extend(backend_cpu);
-            p50s[i].extend(percentile(&run.latencies, 50.0).map(|d| d.as_secs_f64()));
-            errors[i] += run.errors;
+        for (i, proxy) in proxies.iter().take(2).enumerate() {
+            let (run, [cpu, backend_cpu]) = measure(proxy.addr, [proxy.pid, backend_pid]);
+            measured.rates[i].push(run.rate());
+            measured.cpus[i].extend(cpu);
+            measured.backend_cpus[i].extend(backend_cpu);
+            measured.p50s[i].extend(percentile(&run.latencies, 50.0).map(|d| d.as_secs_f64()));
+            measured.errors[i] += run.errors;
         }
     }
-    drop((haproxy, gateway, backend));
-    let (o, t) = (median(&rates[0]), median(&rates[1]));
-    rows.push(Row {
-        section: 5,
-        figure: format!(
-            "requests/s, {} keep-alive clients, a new connection, full TLS handshake and certificate verification per request: gateway → HTTPS target vs HAProxy `mode http` (verify required, http-reuse never, no session reuse) (errors: {} / {})",
-            plan.concurrency, errors[0], errors[1]
-        ),
-        hoplab: per_sec(o, "req/s"),
-        reference: format!("{} HAProxy", per_sec(t, "req/s")),
-        ratio: ratio(o, t),
-        target: "≥ 1.0 × HAProxy".into(),
-        met: ratio(o, t).map(|r| r >= 1.0),
-    });
-    let (oc, tc) = (median(&cpus[0]), median(&cpus[1]));
-    rows.push(Row {
-        section: 5,
-        figure: "proxy CPU per request, same runs (lower is better; ratio gateway / HAProxy)"
-            .into(),
-        hoplab: micros(oc),
-        reference: format!("{} HAProxy", micros(tc)),
-        ratio: ratio(oc, tc),
-        target: "≤ 1.0 × HAProxy".into(),
-        met: ratio(oc, tc).map(|r| r <= 1.0),
-    });
-    let (ob, tb) = (median(&backend_cpus[0]), median(&backend_cpus[1]));
-    rows.push(Row {
-        section: 5,
-        figure: "the backend's CPU per request, same runs (behind the gateway / behind HAProxy)"
-            .into(),
-        hoplab: micros(ob),
-        reference: format!("{} behind HAProxy", micros(tb)),
-        ratio: ratio(ob, tb),
-        ..Row::default()
-    });
-    let (ol, tl) = (median(&p50s[0]), median(&p50s[1]));
-    rows.push(Row {
-        section: 5,
-        figure: "p50 latency, same runs (ratio gateway / HAProxy)".into(),
-        hoplab: msf(ol),
-        reference: format!("{} HAProxy", msf(tl)),
-        ratio: ratio(ol, tl),
-        ..Row::default()
-    });
-    Ok(())
+    Ok(measured)
+}
+
+impl HeadToHead {
+    /// The rows of one comparison of the hoplab proxy `hoplab` with HAProxy: requests per
+    /// second by `concurrency` clients described by `setup` (target ≥ 1.0 × HAProxy), then
+    /// the proxy's CPU per request (target ≤ 1.0 × HAProxy), the backend's CPU per request and
+    /// the p50 latency, each with its ratio `hoplab` / HAProxy.
+    fn rows(&self, section: u8, hoplab: &str, setup: &str) -> Vec<Row> {
+        let [(o, t), (oc, tc), (ob, tb), (ol, tl)] =
+            [&self.rates, &self.cpus, &self.backend_cpus, &self.p50s]
+                .map(|[ours, theirs]| (median(ours), median(theirs)));
+        vec![
+            Row {
+                section,
+                figure: format!(
+                    "requests/s, {} {setup} (errors: {} / {})",
+                    self.concurrency, self.errors[0], self.errors[1]
+                ),
+                hoplab: per_sec(o, "req/s"),
+                reference: format!("{} HAProxy", per_sec(t, "req/s")),
+                ratio: ratio(o, t),
+                target: "≥ 1.0 × HAProxy".into(),
+                met: ratio(o, t).map(|r| r >= 1.0),
+            },
+            Row {
+                section,
+                figure: format!(
+                    "{hoplab} CPU per request, same runs (lower is better; ratio {hoplab} / HAProxy)"
+                ),
+                hoplab: micros(oc),
+                reference: format!("{} HAProxy", micros(tc)),
+                ratio: ratio(oc, tc),
+                target: "≤ 1.0 × HAProxy".into(),
+                met: ratio(oc, tc).map(|r| r <= 1.0),
+            },
+            Row {
+                section,
+                figure: format!(
+                    "the backend's CPU per request, same runs (behind the {hoplab} / behind HAProxy)"
+                ),
+                hoplab: micros(ob),
+                reference: format!("{} behind HAProxy", micros(tb)),
+                ratio: ratio(ob, tb),
+                ..Row::default()
+            },
+            Row {
+                section,
+                figure: format!("p50 latency, same runs (ratio {hoplab} / HAProxy)"),
+                hoplab: msf(ol),
+                reference: format!("{} HAProxy", msf(tl)),
+                ratio: ratio(ol, tl),
+                ..Row::default()
+            },
+        ]
+    }
 }
 
 /// Which window a request-rate run takes.
@@ -734,14 +846,22 @@ enum Window {
     Measured,
 }
 
-/// `plan.concurrency` keep-alive clients sending `GET` on the gateway path to `addr`.
-fn requests(load: &Runtime, addr: SocketAddr, plan: Plan, window: Window) -> load::HttpRun {
+/// `plan.concurrency` keep-alive clients (over TLS with `tls`) sending `GET` on the gateway
+/// path to `addr`.
+fn requests(
+    load: &Runtime,
+    addr: SocketAddr,
+    tls: Option<&TlsConnector>,
+    plan: Plan,
+    window: Window,
+) -> load::HttpRun {
     let (duration, ops) = match window {
         Window::WarmUp => (WARM_UP, WARM_UP_OPS),
         Window::Measured => (plan.window, plan.max_ops),
     };
     load.block_on(load::http_load(
         addr,
+        tls,
         crate::gateway::PATH,
         plan.concurrency,
         duration,
@@ -771,4 +891,60 @@ fn micros(v: Option<f64>) -> String {
 
 fn msf(v: Option<f64>) -> String {
     v.map_or_else(|| "–".into(), |s| format!("{:.2} ms", s * 1e3))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn head_to_head_ratios_are_hoplab_over_haproxy_with_their_targets() {
+        let measured = HeadToHead {
+            concurrency: 16,
+            rates: [vec![900.0, 1000.0, 1100.0], vec![800.0]],
+            cpus: [vec![30e-6], vec![40e-6]],
+            backend_cpus: [vec![10e-6], vec![10e-6]],
+            p50s: [vec![1e-3], vec![2e-3]],
+            errors: [1, 2],
+        };
+        let rows = measured.rows(6, "ALB", "keep-alive HTTPS clients: ALB vs HAProxy");
+        assert_eq!(rows.len(), 4);
+        assert!(rows.iter().all(|row| row.section == 6));
+        let rate = &rows[0];
+        assert_eq!(
+            rate.figure,
+            "requests/s, 16 keep-alive HTTPS clients: ALB vs HAProxy (errors: 1 / 2)"
+        );
+        assert_eq!(rate.hoplab, "1000 req/s");
+        assert_eq!(rate.reference, "800 req/s HAProxy");
+        assert_eq!(rate.ratio, Some(1.25));
+        assert_eq!(rate.met, Some(true));
+        // CPU: lower is better, so the target is a ceiling.
+        let cpu = &rows[1];
+        assert!(cpu.figure.starts_with("ALB CPU per request"));
+        assert!(
+            cpu.ratio.is_some_and(|r| (r - 0.75).abs() < 1e-9),
+            "{cpu:?}"
+        );
+        assert_eq!(cpu.target, "≤ 1.0 × HAProxy");
+        assert_eq!(cpu.met, Some(true));
+        assert_eq!(rows[3].ratio, Some(0.5));
+        assert_eq!(rows[3].met, None);
+    }
+
+    #[test]
+    fn without_haproxy_there_is_no_ratio_and_no_verdict() {
+        let measured = HeadToHead {
+            concurrency: 4,
+            rates: [vec![500.0], Vec::new()],
+            cpus: [vec![50e-6], Vec::new()],
+            ..HeadToHead::default()
+        };
+        let rows = measured.rows(6, "ALB", "clients");
+        assert_eq!(rows[0].hoplab, "500 req/s");
+        assert_eq!(rows[0].reference, "– HAProxy");
+        assert_eq!(rows[0].ratio, None);
+        assert_eq!(rows[0].met, None);
+        assert_eq!(rows[1].met, None);
+    }
 }

@@ -1,7 +1,8 @@
 //! The hoplab hops under test, each in its own process so that its CPU time and resident
 //! memory are its own: this binary's `serve-nlb` command runs a TCP listener and a TLS
 //! listener (ECDSA P-256, a TCP target group) built with `hoplab-nlb`, both forwarding to one
-//! backend; `serve-gateway` (in `gateway`) runs the gateway. [`ChildServer`] starts either.
+//! backend; `serve-gateway` (in `gateway`) runs the gateway, `serve-alb` (in `alb`) an ALB
+//! listener. [`ChildServer`] starts any of them.
 
 use std::ffi::OsStr;
 use std::fmt;

@@ -23,7 +23,7 @@ fn smoke_run_prints_every_figure() {
     assert!(stdout.contains("cores:"), "{stdout}");
     assert!(stdout.contains("rustc:"), "{stdout}");
     assert!(stdout.contains("haproxy:"), "{stdout}");
-    for section in 1..=5 {
+    for section in 1..=6 {
         let rows: Vec<&str> = stdout
             .lines()
             .filter(|l| l.starts_with(&format!("| {section} |")))
@@ -51,6 +51,8 @@ fn smoke_run_prints_every_figure() {
         "idle connections through a TLS listener",
         "requests/s",
         "p99 latency",
+        "ALB HTTPS listener → HTTP target",
+        "ALB CPU per request",
     ] {
         assert!(stdout.contains(figure), "missing {figure:?}:\n{stdout}");
     }

@@ -1,4 +1,5 @@
-//! HTTP/1.1 requests per second over keep-alive connections, with each request's latency.
+//! HTTP/1.1 requests per second over keep-alive connections, plain or over TLS, with each
+//! request's latency.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -12,8 +13,10 @@ use hyper::client::conn::http1::SendRequest;
 use hyper_util::rt::TokioIo;
 use tokio::net::TcpStream;
 use tokio::task::JoinSet;
+use tokio_rustls::TlsConnector;
 
 use super::CONNECT_TIMEOUT;
+use crate::certs::server_name;
 
 /// Longest one request may take.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
@@ -38,10 +41,12 @@ impl HttpRun {
     }
 }
 
-/// Runs `concurrency` keep-alive connections to `addr`, each sending `GET path` one after the
-/// other, for `window` or until `max_ops` requests were attempted.
+/// Runs `concurrency` keep-alive connections to `addr` (over TLS with `tls`, one handshake
+/// per connection), each sending `GET path` one after the other, for `window` or until
+/// `max_ops` requests were attempted.
 pub async fn http_load(
     addr: SocketAddr,
+    tls: Option<&TlsConnector>,
     path: &str,
     concurrency: usize,
     window: Duration,
@@ -52,14 +57,14 @@ pub async fn http_load(
     let attempted = Arc::new(AtomicU64::new(0));
     let mut workers = JoinSet::new();
     for _ in 0..concurrency.max(1) {
-        let (attempted, path) = (Arc::clone(&attempted), path.to_owned());
+        let (attempted, path, tls) = (Arc::clone(&attempted), path.to_owned(), tls.cloned());
         workers.spawn(async move {
             let mut latencies = Vec::new();
             let mut errors = 0u64;
             let mut sender: Option<SendRequest<Empty<Bytes>>> = None;
             while Instant::now() < deadline && attempted.fetch_add(1, Ordering::Relaxed) < max_ops {
                 if sender.as_ref().is_none_or(|s| s.is_closed()) {
-                    sender = connect(addr).await;
+                    sender = connect(addr, tls.as_ref()).await;
                 }
                 let Some(s) = sender.as_mut() else {
                     errors += 1;
@@ -94,15 +99,28 @@ pub async fn http_load(
     }
 }
 
-async fn connect(addr: SocketAddr) -> Option<SendRequest<Empty<Bytes>>> {
+async fn connect(
+    addr: SocketAddr,
+    tls: Option<&TlsConnector>,
+) -> Option<SendRequest<Empty<Bytes>>> {
     let handshake = async {
         let tcp = TcpStream::connect(addr).await.ok()?;
         let _ = tcp.set_nodelay(true);
-        let (sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(tcp))
-            .await
-            .ok()?;
-        // Ends when the connection closes or the sender is dropped.
-        tokio::spawn(connection);
+        let http = hyper::client::conn::http1::Builder::new();
+        // Each connection task ends when the connection closes or the sender is dropped.
+        let sender = match tls {
+            Some(tls) => {
+                let stream = tls.connect(server_name(), tcp).await.ok()?;
+                let (sender, connection) = http.handshake(TokioIo::new(stream)).await.ok()?;
+                tokio::spawn(connection);
+                sender
+            }
+            None => {
+                let (sender, connection) = http.handshake(TokioIo::new(tcp)).await.ok()?;
+                tokio::spawn(connection);
+                sender
+            }
+        };
         Some(sender)
     };
     tokio::time::timeout(CONNECT_TIMEOUT, handshake)
