@@ -6,10 +6,12 @@ HOPLAB = $(CARGO) run --quiet --package hoplab-cli --
 .PHONY: demo test lint fmt build clean diagrams html-check bench bench-quick bench-build bench-haproxy test-long fuzz soak soak-short deny
 
 ## Run the bundled default: the same defective target certificates behind an NLB TLS
-## listener (all pass) and behind a TCP listener (each fails with its own message).
+## listener (all pass) and behind a TCP listener (each fails with its own message), then one
+## route behind each kind of load balancer a VPC link reaches, NLB or ALB, in one table.
 demo:
 	$(HOPLAB) run scenarios/tls-listener-ignores-target-certificates.toml
 	$(HOPLAB) run scenarios/tcp-listener-validates-target.toml
+	$(HOPLAB) compare scenarios/which-load-balancer.toml
 
 ## Run every test of the workspace (unit, doctests, examples, bundled scenarios, CLI, and
 ## examples/downstream, a crate outside the workspace that depends on `hoplab` alone).
