@@ -198,7 +198,7 @@ impl Sidecar {
             for (key, entry) in raw_map {
                 let field = format!("{table}.{key:?}");
                 let source = certificate(entry.get_ref(), &absolute_dir)
-                    .map_err(|message| located(Some(entry.span()), &field, message))?;
+                    .map_err(|message| located(Some(entry.span()), &field, message.to_owned()))?;
                 out.insert(key.clone(), source);
             }
         }
@@ -206,13 +206,14 @@ impl Sidecar {
     }
 }
 
-fn certificate(raw: &RawCertificate, dir: &Path) -> Result<CertSource, String> {
+/// What one sidecar entry says to do with a certificate; the error says which keys are missing
+/// or clash.
+fn certificate(raw: &RawCertificate, dir: &Path) -> Result<CertSource, &'static str> {
     match (&raw.generate, &raw.pem_chain, &raw.pem_key) {
         (Some(g), None, None) => {
             if g.dns_names.is_empty() && g.common_name.is_none() {
                 return Err(
-                    "generate needs dns_names (or a common_name): the names the certificate carries"
-                        .into(),
+                    "generate needs dns_names (or a common_name): the names the certificate carries",
                 );
             }
             Ok(CertSource::Generate(Generate {
@@ -227,13 +228,12 @@ fn certificate(raw: &RawCertificate, dir: &Path) -> Result<CertSource, String> {
             chain: dir.join(chain),
             key: dir.join(key),
         }),
-        (None, Some(_), None) => Err("pem_chain needs pem_key (the leaf's PKCS#8 key)".into()),
-        (None, None, Some(_)) => Err("pem_key needs pem_chain (the chain, leaf first)".into()),
-        (None, None, None) => Err(
-            "give either generate = { issuer = …, dns_names = […] } or pem_chain and pem_key"
-                .into(),
-        ),
-        (Some(_), _, _) => Err("give either generate or pem_chain/pem_key, not both".into()),
+        (None, Some(_), None) => Err("pem_chain needs pem_key (the leaf's PKCS#8 key)"),
+        (None, None, Some(_)) => Err("pem_key needs pem_chain (the chain, leaf first)"),
+        (None, None, None) => {
+            Err("give either generate = { issuer = …, dns_names = […] } or pem_chain and pem_key")
+        }
+        (Some(_), _, _) => Err("give either generate or pem_chain/pem_key, not both"),
     }
 }
 
