@@ -40,14 +40,33 @@ impl Leaf {
                 .expect("certificate params");
         edit(&mut params);
         let key_pair = KeyPair::generate().expect("key pair");
+        Self::signed(params, &key_pair)
+    }
+
+    /// A self-signed leaf of `params`, signed with and holding `key_pair` (an ED25519 key
+    /// pair, say, which [`Leaf::with`] would not generate).
+    ///
+    /// # Panics
+    /// When rcgen cannot make the certificate or the crypto provider cannot load the key.
+    pub fn signed(params: CertificateParams, key_pair: &KeyPair) -> Self {
         let cert = params
-            .self_signed(&key_pair)
+            .self_signed(key_pair)
             .expect("self-signed certificate");
         let der = cert.der().clone();
         Leaf {
-            key: certified(vec![der.clone()], &key_pair),
+            key: certified(vec![der.clone()], key_pair),
             der,
         }
+    }
+
+    /// The leaf's SHA-256 fingerprint, as reports show it.
+    ///
+    /// # Panics
+    /// When the leaf does not parse (rcgen made it, so it does).
+    pub fn fingerprint(&self) -> String {
+        hoplab_trace::CertSummary::from_der(&self.der)
+            .expect("leaf parses")
+            .sha256
     }
 }
 

@@ -1,109 +1,28 @@
-//! Test helpers: in-memory certificates, real targets and ALB listeners on 127.0.0.1:0, raw
-//! HTTP/1.1 over TCP or rustls, a header-echoing backend, and bounded waits for observations.
+//! ALB test helpers: real targets and ALB listeners on 127.0.0.1:0, raw HTTP/1.1 over TCP or
+//! rustls, and a header-echoing backend, on top of the workspace's test kit
+//! (`hoplab-test-support`).
 
 #![allow(dead_code)]
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::Duration;
 
 use hoplab_alb::{AlbError, ListenerConfig, TargetEndpoint, TargetGroup, TargetProtocol};
-use hoplab_hop::{AcceptAnyChain, ChainVerifier};
 use hoplab_target::{TargetConfig, TargetError};
-use hoplab_trace::{CertSummary, EventLog, HopId, Observation};
+use hoplab_trace::{EventLog, HopId, Observation};
 use http_body_util::{BodyExt, Full};
 use hyper::body::Bytes;
-use rcgen::{CertificateParams, KeyPair};
-use rustls::pki_types::{PrivateKeyDer, ServerName};
-use rustls::sign::CertifiedKey;
-use rustls::{ClientConfig, SupportedProtocolVersion};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
-use tokio::task::JoinHandle;
-use tokio_rustls::TlsConnector;
+use tokio::net::TcpStream;
 use tokio_util::sync::CancellationToken;
 
-/// Upper bound for any single step of a test.
-pub(crate) const STEP: Duration = Duration::from_secs(10);
-
-/// A certificate as a server serves it.
-#[derive(Clone)]
-pub(crate) struct Leaf {
-    pub(crate) key: Arc<CertifiedKey>,
-}
-
-impl Leaf {
-    /// A self-signed ECDSA leaf for `names`, valid now.
-    pub(crate) fn new(names: &[&str]) -> Self {
-        Self::with(names, |_| {})
-    }
-
-    /// A self-signed leaf for `names` that expired a year ago.
-    pub(crate) fn expired(names: &[&str]) -> Self {
-        Self::with(names, |params| {
-            let now = time::OffsetDateTime::now_utc();
-            params.not_before = now - time::Duration::days(730);
-            params.not_after = now - time::Duration::days(365);
-        })
-    }
-
-    fn with(names: &[&str], edit: impl FnOnce(&mut CertificateParams)) -> Self {
-        let mut params =
-            CertificateParams::new(names.iter().map(|n| n.to_string()).collect::<Vec<_>>())
-                .expect("certificate params");
-        edit(&mut params);
-        let key_pair = KeyPair::generate().expect("key pair");
-        Self::signed(params, &key_pair)
-    }
-
-    /// A self-signed leaf of `params` and `key_pair`.
-    pub(crate) fn signed(params: CertificateParams, key_pair: &KeyPair) -> Self {
-        let cert = params
-            .self_signed(key_pair)
-            .expect("self-signed certificate");
-        let signing = hoplab_trace::crypto_provider()
-            .key_provider
-            .load_private_key(PrivateKeyDer::Pkcs8(key_pair.serialize_der().into()))
-            .expect("signing key");
-        Leaf {
-            key: Arc::new(CertifiedKey::new(vec![cert.der().clone()], signing)),
-        }
-    }
-
-    /// The SHA-256 fingerprint reports show.
-    pub(crate) fn fingerprint(&self) -> String {
-        CertSummary::from_der(&self.key.cert[0])
-            .expect("leaf parses")
-            .sha256
-    }
-}
-
-/// A hop being served on 127.0.0.1, port 0.
-pub(crate) struct Running<E> {
-    pub(crate) addr: SocketAddr,
-    pub(crate) shutdown: CancellationToken,
-    pub(crate) handle: JoinHandle<Result<(), E>>,
-}
-
-impl<E: std::fmt::Debug> Running<E> {
-    /// Cancels the hop and waits (bounded) for it to return.
-    pub(crate) async fn stop(self) -> SocketAddr {
-        self.shutdown.cancel();
-        tokio::time::timeout(STEP, self.handle)
-            .await
-            .expect("hop returns")
-            .expect("hop task")
-            .expect("hop result");
-        self.addr
-    }
-}
-
-pub(crate) async fn bind() -> (TcpListener, SocketAddr) {
-    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let addr = listener.local_addr().expect("local addr");
-    (listener, addr)
-}
+// The workspace's shared test kit: certificates, hops on port 0, TLS clients, bounded waits.
+// Each test file uses a part of it.
+#[allow(unused_imports)]
+pub(crate) use hoplab_test_support::{
+    Leaf, Running, STEP, any_client, bind, client_config as tls_client, eventually, one,
+};
 
 /// A well-behaved target named `name`: HTTPS with `tls`, else plain HTTP.
 pub(crate) fn target_config(name: &str, tls: Option<&Leaf>) -> TargetConfig {
@@ -125,19 +44,10 @@ pub(crate) async fn target(
 
 /// Starts a target with `config` on 127.0.0.1, port 0.
 pub(crate) async fn target_with(config: TargetConfig, events: &EventLog) -> Running<TargetError> {
-    let (listener, addr) = bind().await;
-    let shutdown = CancellationToken::new();
-    let handle = tokio::spawn(hoplab_target::serve(
-        listener,
-        config,
-        events.clone(),
-        shutdown.clone(),
-    ));
-    Running {
-        addr,
-        shutdown,
-        handle,
-    }
+    let (listener, _) = bind().await;
+    Running::spawn(listener, events, |listener, events, shutdown| {
+        hoplab_target::serve(listener, config, events, shutdown)
+    })
 }
 
 /// A target group `name` of `protocol` over `targets` (name, address), without health checks.
@@ -163,25 +73,16 @@ pub(crate) fn group(
 
 /// Starts an ALB listener with `config` and waits until it accepts connections.
 pub(crate) async fn alb(config: ListenerConfig, events: &EventLog) -> Running<AlbError> {
-    let (listener, addr) = bind().await;
-    let shutdown = CancellationToken::new();
+    let (listener, _) = bind().await;
     let (ready, is_ready) = tokio::sync::oneshot::channel();
-    let handle = tokio::spawn(hoplab_alb::serve_listener_reporting_ready(
-        listener,
-        config,
-        events.clone(),
-        shutdown.clone(),
-        Some(ready),
-    ));
+    let running = Running::spawn(listener, events, |listener, events, shutdown| {
+        hoplab_alb::serve_listener_reporting_ready(listener, config, events, shutdown, Some(ready))
+    });
     tokio::time::timeout(STEP, is_ready)
         .await
         .expect("ready within the step bound")
         .expect("the listener starts");
-    Running {
-        addr,
-        shutdown,
-        handle,
-    }
+    running
 }
 
 /// What the listener returns when `config` cannot start.
@@ -196,37 +97,15 @@ pub(crate) async fn alb_refuses(config: ListenerConfig) -> AlbError {
     .expect_err("refused")
 }
 
-/// A client speaking `versions` that accepts any server certificate (handshake signatures
-/// are still checked) and sends SNI for DNS names.
-pub(crate) fn tls_client(versions: &[&'static SupportedProtocolVersion]) -> Arc<ClientConfig> {
-    let provider = hoplab_trace::crypto_provider();
-    let verifier = Arc::new(ChainVerifier::new(AcceptAnyChain, &provider));
-    Arc::new(
-        ClientConfig::builder_with_provider(provider)
-            .with_protocol_versions(versions)
-            .expect("protocol versions")
-            .dangerous()
-            .with_custom_certificate_verifier(verifier)
-            .with_no_client_auth(),
-    )
-}
-
 /// Connects to `addr` over TLS 1.2 or 1.3 as `name` (a DNS name is sent as SNI; an IP
-/// address sends none).
+/// address sends none), with a client that accepts any server chain.
 pub(crate) async fn tls_connect(
     addr: SocketAddr,
     name: &str,
 ) -> tokio_rustls::client::TlsStream<TcpStream> {
-    let tcp = TcpStream::connect(addr).await.expect("connect");
-    tcp.set_nodelay(true).expect("nodelay");
-    let name = ServerName::try_from(name.to_owned()).expect("server name");
-    tokio::time::timeout(
-        STEP,
-        TlsConnector::from(tls_client(rustls::DEFAULT_VERSIONS)).connect(name, tcp),
-    )
-    .await
-    .expect("handshake within the step bound")
-    .expect("handshake")
+    hoplab_test_support::tls_connect(addr, name, any_client())
+        .await
+        .expect("handshake")
 }
 
 /// A raw HTTP/1.1 response.
@@ -358,28 +237,6 @@ pub(crate) async fn echo(shutdown: &CancellationToken) -> SocketAddr {
         },
     ));
     addr
-}
-
-/// Waits (at most 500 polls, 10 ms apart) until an observation matching `keep` is recorded.
-pub(crate) async fn eventually(
-    events: &EventLog,
-    what: &str,
-    keep: impl Fn(&Observation) -> bool,
-) -> Observation {
-    for _ in 0..500 {
-        if let Some(found) = events.matching(&keep).into_iter().next() {
-            return found;
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-    panic!("{what} was not recorded; log: {:#?}", events.snapshot());
-}
-
-/// The only observation matching `keep`.
-pub(crate) fn one(events: &EventLog, keep: impl Fn(&Observation) -> bool) -> Observation {
-    let mut found = events.matching(keep);
-    assert_eq!(found.len(), 1, "{:#?}", events.snapshot());
-    found.remove(0)
 }
 
 /// The ALB's records of requests, in order.
