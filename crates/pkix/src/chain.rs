@@ -14,6 +14,47 @@ use crate::names::CanonicalName;
 /// OID of the Netscape certificate type extension.
 const OID_NS_CERT_TYPE: &str = "2.16.840.1.113730.1.1";
 
+/// Why the JDK's `CertificateFactory` refuses a certificate: the texts are the JDK's.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub(crate) enum ParseFailure {
+    /// Not well-formed DER X.509; the parser's own words.
+    #[error("{0}")]
+    Malformed(String),
+    /// Bytes follow the certificate.
+    #[error("{0} bytes after the certificate")]
+    TrailingBytes(usize),
+    /// An extension appears twice.
+    #[error("Duplicate extensions not allowed")]
+    DuplicateExtension,
+    /// The outer signature algorithm differs from the one inside the signed part.
+    #[error("Signature algorithm mismatch")]
+    SignatureAlgorithmMismatch,
+    /// The issuer name is empty.
+    #[error("Empty issuer DN not allowed in X509Certificates")]
+    EmptyIssuer,
+    /// A version 1 certificate with an empty subject.
+    #[error("Empty subject DN not allowed in v1 certificate")]
+    EmptySubjectInV1,
+    /// An empty subject and no subjectAltName to stand for it.
+    #[error(
+        "X.509 Certificate is incomplete: subject field is empty, and SubjectAlternativeName \
+         extension is absent"
+    )]
+    SubjectAltNameAbsent,
+    /// An empty subject and an empty subjectAltName.
+    #[error(
+        "X.509 Certificate is incomplete: subject field is empty, and SubjectAlternativeName \
+         extension is empty"
+    )]
+    SubjectAltNameEmpty,
+    /// An empty subject and a subjectAltName that is not critical.
+    #[error(
+        "X.509 Certificate is incomplete: SubjectAlternativeName extension MUST be marked \
+         critical when subject field is empty"
+    )]
+    SubjectAltNameNotCritical,
+}
+
 /// A parsed certificate borrowing its DER bytes.
 pub(crate) struct Cert<'a> {
     der: &'a [u8],
@@ -33,28 +74,29 @@ impl<'a> Cert<'a> {
     /// signature algorithm that differs from the one inside the signed part, an empty issuer,
     /// and an empty subject in a version 1 certificate, or in one with extensions unless a
     /// non-empty subjectAltName extension marked critical stands for it.
-    pub(crate) fn parse(der: &'a [u8]) -> Result<Self, String> {
-        let (rest, x509) = X509Certificate::from_der(der).map_err(|e| e.to_string())?;
+    pub(crate) fn parse(der: &'a [u8]) -> Result<Self, ParseFailure> {
+        let (rest, x509) =
+            X509Certificate::from_der(der).map_err(|e| ParseFailure::Malformed(e.to_string()))?;
         if !rest.is_empty() {
-            return Err(format!("{} bytes after the certificate", rest.len()));
+            return Err(ParseFailure::TrailingBytes(rest.len()));
         }
         let extensions = x509.extensions();
         for (i, ext) in extensions.iter().enumerate() {
             if extensions[..i].iter().any(|e| e.oid == ext.oid) {
-                return Err("Duplicate extensions not allowed".to_owned());
+                return Err(ParseFailure::DuplicateExtension);
             }
         }
         if !same_algorithm(&x509.signature_algorithm, &x509.tbs_certificate.signature) {
-            return Err("Signature algorithm mismatch".to_owned());
+            return Err(ParseFailure::SignatureAlgorithmMismatch);
         }
         let subject = CanonicalName::of(&x509.tbs_certificate.subject);
         let issuer = CanonicalName::of(&x509.tbs_certificate.issuer);
         if issuer.is_empty() {
-            return Err("Empty issuer DN not allowed in X509Certificates".to_owned());
+            return Err(ParseFailure::EmptyIssuer);
         }
         if subject.is_empty() {
             if x509.tbs_certificate.version == X509Version::V1 {
-                return Err("Empty subject DN not allowed in v1 certificate".to_owned());
+                return Err(ParseFailure::EmptySubjectInV1);
             }
             if !x509.extensions().is_empty() {
                 subject_alt_name_stands_for_subject(&x509)?;
@@ -300,34 +342,20 @@ fn same_algorithm(a: &AlgorithmIdentifier<'_>, b: &AlgorithmIdentifier<'_>) -> b
 
 /// `X509CertInfo.verifyCert`: a certificate with an empty subject needs a non-empty, critical
 /// subjectAltName extension.
-fn subject_alt_name_stands_for_subject(x509: &X509Certificate<'_>) -> Result<(), String> {
+fn subject_alt_name_stands_for_subject(x509: &X509Certificate<'_>) -> Result<(), ParseFailure> {
     let Some(ext) = x509
         .extensions()
         .iter()
         .find(|e| e.oid.to_id_string() == "2.5.29.17")
     else {
-        return Err(
-            "X.509 Certificate is incomplete: subject field is empty, and \
-                    SubjectAlternativeName extension is absent"
-                .to_owned(),
-        );
+        return Err(ParseFailure::SubjectAltNameAbsent);
     };
     match ext.parsed_extension() {
         ParsedExtension::SubjectAlternativeName(san) if !san.general_names.is_empty() => {}
-        _ => {
-            return Err(
-                "X.509 Certificate is incomplete: subject field is empty, and \
-                        SubjectAlternativeName extension is empty"
-                    .to_owned(),
-            );
-        }
+        _ => return Err(ParseFailure::SubjectAltNameEmpty),
     }
     if !ext.critical {
-        return Err(
-            "X.509 Certificate is incomplete: SubjectAlternativeName extension MUST be \
-                    marked critical when subject field is empty"
-                .to_owned(),
-        );
+        return Err(ParseFailure::SubjectAltNameNotCritical);
     }
     Ok(())
 }

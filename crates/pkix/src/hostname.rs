@@ -110,7 +110,7 @@ impl HostnameCheck {
 
 /// Runs the verifier for `host` on `leaf`; `Err` is the message of an exception Apache's
 /// verifier throws instead of answering.
-pub(crate) fn verify(host: &str, leaf: &Cert<'_>) -> Result<HostnameCheck, String> {
+pub(crate) fn verify(host: &str, leaf: &Cert<'_>) -> Result<HostnameCheck, OverlappingWildcard> {
     let (host_kind, ip) = classify(host);
     let alt_names = leaf.alt_names();
     let ips: Vec<IpAddr> = alt_names
@@ -188,10 +188,21 @@ fn normalise(ip: IpAddr) -> IpAddr {
     }
 }
 
+/// Apache's verifier failing on a wildcard whose prefix and suffix overlap in the host: Java's
+/// `StringIndexOutOfBoundsException`, whose message this displays.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("begin {begin}, end {end}, length {length}")]
+pub(crate) struct OverlappingWildcard {
+    begin: usize,
+    end: usize,
+    /// The host's length in UTF-16 code units, as Java counts it.
+    length: usize,
+}
+
 /// Apache's `matchIdentityStrict` on lower-cased strings, with the public-suffix guard; `Err`
 /// is the `StringIndexOutOfBoundsException` message when the wildcard's prefix and suffix
 /// overlap in the host.
-fn identity_matches(host: &str, identity: &str) -> Result<bool, String> {
+fn identity_matches(host: &str, identity: &str) -> Result<bool, OverlappingWildcard> {
     let host = host.to_lowercase();
     let identity = identity.to_lowercase();
     if host.contains('.') && !domain_root(&identity).is_some_and(|root| in_domain(&host, &root)) {
@@ -206,10 +217,11 @@ fn identity_matches(host: &str, identity: &str) -> Result<bool, String> {
     }
     let (begin, end) = (prefix.len(), host.len() - suffix.len());
     if begin > end {
-        return Err(format!(
-            "begin {begin}, end {end}, length {}",
-            host.encode_utf16().count()
-        ));
+        return Err(OverlappingWildcard {
+            begin,
+            end,
+            length: host.encode_utf16().count(),
+        });
     }
     Ok(!host[begin..end].contains('.'))
 }
@@ -274,7 +286,7 @@ mod tests {
         ];
         // Apache takes the text between the wildcard's prefix and suffix even when they overlap.
         assert_eq!(
-            identity_matches("a", "a*a"),
+            identity_matches("a", "a*a").map_err(|e| e.to_string()),
             Err("begin 1, end 0, length 1".to_owned())
         );
         for (host, identity, want) in cases {

@@ -38,8 +38,10 @@ impl TrustStore {
     /// (then no JVM trust store can hold it).
     pub fn add(&mut self, der: CertificateDer<'static>) -> Result<(), PkixError> {
         let subject = {
-            let cert = Cert::parse(der.as_ref())
-                .map_err(|reason| PkixError::BadTrustedCertificate { reason })?;
+            let cert =
+                Cert::parse(der.as_ref()).map_err(|failure| PkixError::BadTrustedCertificate {
+                    reason: failure.to_string(),
+                })?;
             cert.subject().clone()
         };
         if !self.ders.insert(der.as_ref().to_vec()) {

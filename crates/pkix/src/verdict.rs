@@ -99,8 +99,11 @@ fn judge(
     for (index, der) in sent.iter().enumerate() {
         match Cert::parse(der.as_ref()) {
             Ok(cert) => certs.push(cert),
-            Err(reason) => {
-                explanation.failure = Some(Failure::Unparseable { index, reason });
+            Err(failure) => {
+                explanation.failure = Some(Failure::Unparseable {
+                    index,
+                    reason: failure.to_string(),
+                });
                 return Err(Rejection::Unparseable);
             }
         }
@@ -162,7 +165,8 @@ fn judge(
     let leaf = &certs[0];
     let check = match hostname::verify(host, leaf) {
         Ok(check) => check,
-        Err(message) => {
+        Err(failure) => {
+            let message = failure.to_string();
             explanation.failure = Some(Failure::HostnameVerifier {
                 message: message.clone(),
             });
