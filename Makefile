@@ -102,7 +102,7 @@ bench-haproxy:
 	  { $$sudo apt-get update && $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y haproxy; }; }
 
 ## The long runs: 1,000 random topologies, the model's prediction against the live run, and
-## 100,000 random certificate chains, hoplab's verdict against the real JDK's (README, "Fidelity").
+## 100,000 random certificate chains, hoplab's verdict against the real JDK's (docs/fidelity.md).
 test-long:
 	HOPLAB_MODEL_CASES=1000 $(CARGO) test --package hoplab-tests --test workspace model_property
 	HOPLAB_RANDOM_CHAINS=100000 $(CARGO) test --package hoplab-tests --test workspace random_chains -- --nocapture

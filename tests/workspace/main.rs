@@ -3,6 +3,7 @@
 mod alb;
 mod bundled;
 mod chains;
+mod documented;
 mod downstream;
 mod faults;
 mod fidelity_scenarios;

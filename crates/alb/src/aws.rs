@@ -4,7 +4,7 @@
 //!
 //! The facts come from `aws-vpclink-v2-alb-facts.md` §3. Where AWS does not say, the choice
 //! hoplab makes is written here, marked **Choice** or **INFERENCE**, and listed in the
-//! README's choices table; nowhere else in the crate decides it.
+//! choices table in docs/choices.md; nowhere else in the crate decides it.
 
 use std::time::Duration;
 

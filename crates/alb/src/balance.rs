@@ -1,7 +1,7 @@
 //! Picking where a request goes: a target group of a weighted `forward`, then a target of
 //! the group.
 //!
-//! Choices where AWS is silent (README, choices table):
+//! Choices where AWS is silent (docs/choices.md):
 //! - **Weighted forward** is a smooth weighted round robin (nginx's): over any run of
 //!   `sum(weights)` requests each group gets exactly its weight's share, interleaved, so a
 //!   scenario's outcome does not depend on chance. AWS does not say how it spreads requests.

@@ -6,7 +6,7 @@
 //! ALB's "smart" selection prefers ECDSA over RSA, then a SHA signature over MD5, then the
 //! largest key, then the validity period. (An NLB has no ECDSA step.)
 //!
-//! Choices where AWS is silent (README, choices table):
+//! Choices where AWS is silent (docs/choices.md):
 //! - **Validity period** means the later `notAfter` wins.
 //! - **Client support** is not consulted: the choice depends on the SNI alone, so an ECDSA
 //!   certificate is served even to a client that offered no ECDSA signature scheme.

@@ -1,7 +1,7 @@
 //! An HTTPS listener's side toward clients: tell TLS from plain HTTP, then terminate TLS with
 //! the SNI-chosen certificate under the security policy's versions.
 //!
-//! Choices where AWS is silent (README, choices table): no ALPN is negotiated (the listener
+//! Choices where AWS is silent (docs/choices.md): no ALPN is negotiated (the listener
 //! speaks HTTP/1.1 only; HTTP/2 is not modelled), sessions are never resumed (every handshake
 //! is full, so every one is recorded), and a connection whose first byte is not a TLS
 //! handshake record is served as plain HTTP and answered 400.

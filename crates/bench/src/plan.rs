@@ -31,7 +31,7 @@ pub struct Plan {
 }
 
 impl Plan {
-    /// `make bench`: the figures the README reports.
+    /// `make bench`: the figures docs/performance.md reports.
     pub const FULL: Plan = Plan {
         name: "full",
         reps: 3,

@@ -185,7 +185,7 @@ pub(crate) struct ImportArgs {
     #[arg(long, value_enum)]
     pub(crate) from: Option<SourceFormatArg>,
     /// The sidecar file: stage-variable values, values known only after deployment, and the
-    /// certificates no source contains (see the README). Relative PEM paths in it are read
+    /// certificates no source contains (see docs/import.md). Relative PEM paths in it are read
     /// from its directory.
     #[arg(long, value_name = "FILE")]
     pub(crate) sidecar: Option<PathBuf>,
@@ -323,6 +323,6 @@ pub(crate) enum DiagramFormat {
 pub(crate) enum Format {
     /// Readable text.
     Text,
-    /// JSON (field names documented in the README).
+    /// JSON (field names documented in docs/commands.md).
     Json,
 }

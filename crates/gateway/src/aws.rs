@@ -1,7 +1,7 @@
 //! Everything AWS shows: statuses, bodies and execution-log strings, in one place.
 //!
 //! The strings come from `aws-tls-facts.md`. Where AWS does not say what happens, the choice
-//! hoplab makes is written here (and in the README's choices table), nowhere else.
+//! hoplab makes is written here (and in the choices table in docs/choices.md), nowhere else.
 
 /// Response header carrying the request id, as API Gateway sends it.
 pub const REQUEST_ID_HEADER: &str = "x-amzn-RequestId";
@@ -91,7 +91,7 @@ pub struct ClientError {
 /// out before the ALB's idle timeout does the caller get API Gateway's own 504
 /// ([`Failure::Timeout`]).
 ///
-/// Choices where AWS is silent (see the README's choices table):
+/// Choices where AWS is silent (see the choices table in docs/choices.md):
 /// - a non-certificate TLS failure is logged as the JDK's `General SSLEngine problem`, unless
 ///   the connection closed before any TLS came back (`closed_before_tls`);
 /// - target faults (refused, closed, reset) are connection-level failures; a target that

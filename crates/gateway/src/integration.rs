@@ -251,7 +251,7 @@ where
         })
     };
     // The connection is driven on this task, next to the exchange, and dropped with it: the
-    // gateway keeps no connection to the backend (see the README's performance section).
+    // gateway keeps no connection to the backend (see docs/performance.md).
     tokio::pin!(exchange, connection);
     let result = tokio::select! {
         result = &mut exchange => result,

@@ -31,7 +31,7 @@ pub enum Error {
     NoScenarioFiles,
     /// [`crate::compare`] was given a scenario without a `[matrix]` section.
     #[error(
-        "the scenario has no [matrix] section to compare (see the README's scenario reference)"
+        "the scenario has no [matrix] section to compare (see the scenario reference (docs/scenario-reference.md))"
     )]
     NoMatrix,
     /// Patch operations are malformed, unsupported, or leave a route AWS would refuse.

@@ -282,7 +282,7 @@ fn integration(
         warn(
             "requestParameters",
             format!(
-                "{key} is mapped: hoplab sends SNI and checks the certificate against the URI host whatever the Host header says (see the README's choices)"
+                "{key} is mapped: hoplab sends SNI and checks the certificate against the URI host whatever the Host header says (see docs/choices.md)"
             ),
         );
     }

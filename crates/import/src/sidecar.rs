@@ -15,8 +15,8 @@
 //! pem_key = "certs/app.key.pem"
 //! ```
 //!
-//! Strict like a scenario: an unknown key is an error located in the file. The README's
-//! import section documents every key.
+//! Strict like a scenario: an unknown key is an error located in the file.
+//! docs/import.md documents every key.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -274,7 +274,7 @@ pub fn sidecar_skeleton(open: &[OpenPlaceholder]) -> String {
     let mut out = String::from(
         "# hoplab import sidecar: what the infrastructure code does not say.\n\
          # Uncomment each entry, fill it in, and import again with --sidecar pointing here.\n\
-         # PEM paths are relative to this file. Format: README, \"Import from your infrastructure code\".\n",
+         # PEM paths are relative to this file. Format: docs/import.md in the hoplab repository.\n",
     );
     for (kind, table, help) in [
         (

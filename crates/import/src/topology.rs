@@ -243,7 +243,7 @@ impl Topology {
 
     /// Gives a group that no source registers a target in one stand-in target, keyed by the
     /// group (ECS services and Auto Scaling groups register targets at run time, so templates
-    /// and plans often name none; see the README's choices).
+    /// and plans often name none; see docs/choices.md).
     pub(crate) fn stand_in_unless_registered(&mut self, group: &str, port: Option<i64>) {
         let health = self.target_health.entry(group.to_owned()).or_default();
         if health.is_empty() {

@@ -10,7 +10,7 @@
 //!
 //! The rules are the JDK's as measured, not as read: the tests in `tests/workspace/` judge the
 //! bundled scenarios' chains, x509-limbo and random chains with the real JDK 17 and Apache
-//! HttpClient (`oracle/jdk/`) and require the same verdict and message (README, "Fidelity").
+//! HttpClient (`oracle/jdk/`) and require the same verdict and message (docs/fidelity.md).
 //!
 //! ```no_run
 //! # fn demo(chain: &[rustls::pki_types::CertificateDer<'_>], trust: &hoplab_pkix::TrustStore) {

@@ -68,7 +68,7 @@ pub const BUILDER_FILE: &str = "<builder>";
 /// A scenario under construction; [`ScenarioBuilder::build`] validates it.
 ///
 /// Names refer to other parts exactly as in a file (`"root"`, `"nlb-cert"`); every rule of
-/// the README's scenario reference applies when it is built. Adding a part with a name
+/// the scenario reference (docs/scenario-reference.md) applies when it is built. Adding a part with a name
 /// already in use is an error then.
 #[derive(Debug, Clone)]
 pub struct ScenarioBuilder {

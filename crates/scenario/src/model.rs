@@ -2,7 +2,7 @@
 //!
 //! Values of these types only come out of validation ([`crate::from_toml`], [`crate::load`],
 //! [`ScenarioBuilder::build`](crate::ScenarioBuilder::build)), which checks every rule the
-//! README's scenario reference states. Their fields are private: code that consumes them
+//! scenario reference (docs/scenario-reference.md) states. Their fields are private: code that consumes them
 //! reads through accessors and follows references with the navigation methods of
 //! [`Scenario`] (`scenario.listener(id)`, `scenario.target_group(id)`, …), so it neither
 //! re-checks anything nor searches by name. Names stay available for display.

@@ -4,7 +4,7 @@
 //! setting. Values that later checks must point at (names, references, strings parsed later)
 //! are wrapped in [`Spanned`] so the validator can report their line and column. Defaults that
 //! need no checking are applied here with `#[serde(default)]`; every other default is applied
-//! by `validate`, which also checks every rule. the README's scenario reference documents the same
+//! by `validate`, which also checks every rule. the scenario reference (docs/scenario-reference.md) documents the same
 //! fields for people writing scenarios.
 
 use std::fmt;

@@ -9,7 +9,7 @@
 macro_rules! spelled {
     ($ty:ident { $($variant:ident => $spelling:literal),+ $(,)? }) => {
         impl $ty {
-            /// Every value with its spelling, in the order the README's reference lists them.
+            /// Every value with its spelling, in the order the scenario reference (docs/scenario-reference.md) lists them.
             pub const ALL: &'static [(&'static str, $ty)] = &[$(($spelling, $ty::$variant)),+];
 
             /// The spelling.

@@ -8,7 +8,7 @@ use hoplab_scenario::{
     NotRun, Scenario, Setting, TargetGroupProtocol, TargetProtocol, TargetType,
 };
 
-/// Every kind, in the order the README lists them.
+/// Every kind, in the order docs/topologies.md lists them.
 const KINDS: &str = r#"["nlb-tls", "nlb-tcp", "alb-https", "alb-http", "nlb-tcp-to-alb"]"#;
 
 fn with_matrix(matrix: &str) -> String {

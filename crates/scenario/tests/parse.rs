@@ -658,7 +658,7 @@ fn ten_thousand_bad_dns_names_are_all_reported() {
 
 #[test]
 fn reference_example_is_valid() {
-    let doc = include_str!("../../../README.md");
+    let doc = include_str!("../../../docs/scenario-reference.md");
     let section = &doc[doc.find("## Complete example").expect("example section")..];
     let start = section.find("```toml\n").expect("toml block") + "```toml\n".len();
     let end = start + section[start..].find("```").expect("closing fence");

@@ -101,7 +101,7 @@ pub(crate) fn compare(
     }
 }
 
-/// Counts for the README's Fidelity table.
+/// Counts for the Fidelity table in docs/fidelity.md.
 #[derive(Debug, Default)]
 pub(crate) struct Tally {
     /// Cases compared.
@@ -132,7 +132,7 @@ impl Tally {
         }
     }
 
-    /// The line the README's table is filled from.
+    /// The line docs/fidelity.md's table is filled from.
     pub(crate) fn line(&self, set: &str) -> String {
         let pct = |n: usize| {
             if self.cases == 0 {

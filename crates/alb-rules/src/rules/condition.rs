@@ -5,7 +5,7 @@
 //! case-sensitive, `*` and `?` are wildcards, a host pattern needs at least one `.`, the path
 //! pattern sees only the path (not the query), and methods are compared case-sensitively.
 //!
-//! Choices where AWS is silent (README, choices table):
+//! Choices where AWS is silent (docs/choices.md):
 //! - **Host with a port.** `Host: api.example.com:443` is matched as `api.example.com`.
 //! - **Header values** are compared case-insensitively, like header names.
 //! - **Methods** are compared exactly: `*` and `?` in a method value are not wildcards.

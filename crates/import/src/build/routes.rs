@@ -390,7 +390,7 @@ fn vpc_link_nlb(
     if let Some(target) = &integ.integration_target {
         let target = reference(b, target, &format!("integrationTarget of {label}"))?;
         let comments = vec![format!("integrationTarget (VPC link V2): {target}")];
-        // A listener or a load balancer: both are accepted (see the README's choices).
+        // A listener or a load balancer: both are accepted (see docs/choices.md).
         let lb = match b.ex.listener(&target) {
             Some(listener) => listener.load_balancer_arn.clone().unwrap_or(target),
             None => target,
