@@ -35,6 +35,7 @@ mod matrix;
 mod pem;
 mod pki;
 mod requests;
+mod teach;
 pub(crate) mod values;
 
 use std::collections::{BTreeMap, HashMap};

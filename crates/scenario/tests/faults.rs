@@ -200,7 +200,7 @@ fn health_check_protocol_path_and_matcher() {
         &health("protocol = \"HTTP\"\nretries = 3"),
         "target_groups.app.health_check.retries",
         "retries = 3",
-        "unknown field",
+        "unknown key",
     );
 }
 

@@ -348,7 +348,7 @@ fn kinds_are_not_a_string() {
         &text,
         "matrix.load_balancer",
         "load_balancer",
-        "expected a sequence",
+        "expected an array, found the string \"alb-https\"",
     );
 }
 

@@ -128,7 +128,7 @@ fn unknown_key_is_rejected() {
         &text,
         "matrix.listener_protocols",
         "listener_protocols",
-        "unknown field",
+        "unknown key",
     );
 }
 
@@ -267,6 +267,6 @@ fn a_single_value_instead_of_a_list_is_a_located_type_error() {
         &text,
         "matrix.listener_protocol",
         "listener_protocol",
-        "expected a sequence",
+        "expected an array, found the string \"TLS\"",
     );
 }

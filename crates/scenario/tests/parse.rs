@@ -335,8 +335,10 @@ fn unknown_key_in_every_table_is_located() {
             "{header}: message does not name the key: {e}"
         );
         assert!(
-            e.message.contains("expected"),
-            "{header}: message does not list valid keys: {e}"
+            e.help
+                .as_deref()
+                .is_some_and(|help| help.contains("valid keys: `")),
+            "{header}: help does not list valid keys: {e}"
         );
         assert_eq!(e.location.line, *line, "{header}: {e}");
         assert!(
@@ -355,8 +357,11 @@ fn unknown_key_names_the_valid_keys_and_the_path() {
     assert_eq!(e.field, "nlbs.internal.listeners[0].protocl");
     assert_eq!(e.location.line, line_of(&text, "protocl"));
     assert_eq!(e.location.column, 1);
+    assert_eq!(e.message, "unknown key `protocl`");
+    let help = e.help.as_deref().expect("help");
+    assert!(help.starts_with("did you mean `protocol`?"), "{e}");
     for key in ["port", "protocol", "certificate", "target_group"] {
-        assert!(e.message.contains(&format!("`{key}`")), "{e}");
+        assert!(help.contains(&format!("`{key}`")), "{e}");
     }
 }
 
@@ -401,7 +406,7 @@ fn wrong_type_is_located() {
         &text,
         "nlbs.internal.listeners[0].port",
         "port = \"443\"",
-        "invalid type",
+        "expected a number, found the string \"443\"",
     );
     assert_eq!(e.location.column, 8);
 
@@ -410,7 +415,7 @@ fn wrong_type_is_located() {
         &text,
         "target_groups.app.targets",
         "targets = \"app\"",
-        "sequence",
+        "write it as an array: [\"app\"]",
     );
 
     let text = with(
@@ -418,7 +423,12 @@ fn wrong_type_is_located() {
         "[[requests]]\npath = \"/pets\"",
         "[[requests]]\npath = 7",
     );
-    common::assert_error(&text, "requests[0].path", "path = 7", "invalid type");
+    common::assert_error(
+        &text,
+        "requests[0].path",
+        "path = 7",
+        "expected a string in quotes, found the number 7",
+    );
 
     // A key and a table of the same name: located at the table.
     let text = BASE.replacen("[gateway]", "[gateway]\nnlbs = 3", 1);
@@ -447,6 +457,17 @@ fn missing_required_key_is_located_at_its_table() {
         "[[gateway.routes]]",
         "missing field",
     );
+    let text = with(
+        BASE,
+        "path = \"/pets\"\nuri = \"https://api.example.com/pets\"\n",
+        "path = \"/pets\"\n",
+    );
+    common::assert_error(
+        &text,
+        "gateway.routes[0].uri",
+        "[[gateway.routes]]",
+        "Invalid integration URI specified",
+    );
 }
 
 #[test]
@@ -474,7 +495,7 @@ fn shape_errors_in_named_tables_are_located() {
         &text,
         "certificates.nlb-cert.dns_names[1]",
         "dns_names = [\"api.example.com\", 7]",
-        "invalid type",
+        "expected a string in quotes, found the number 7",
     );
 }
 

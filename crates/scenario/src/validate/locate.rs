@@ -68,14 +68,34 @@ impl<'a> Locator<'a> {
             } else {
                 format!("{field}.{}", key_segment(missing))
             };
-            help = Some(format!("`{missing}` is required here"));
+            help = Some(if missing == "uri" && field.starts_with("gateway.routes") {
+                // AWS refuses an integration without a URI, VPC_LINK ones included.
+                "`uri` is required here: API Gateway refuses an integration without one \
+                 (Invalid integration URI specified)"
+                    .to_owned()
+            } else {
+                format!("`{missing}` is required here")
+            });
+        } else if let Some(lesson) = super::teach::lesson(&message, &field) {
+            return self.error_at(span.start, field, lesson.message, lesson.help);
         }
-        if field.is_empty() {
-            field = "(document)".to_owned();
-        }
+        self.error_at(span.start, field, message, help)
+    }
+
+    fn error_at(
+        &self,
+        offset: usize,
+        field: String,
+        message: String,
+        help: Option<String>,
+    ) -> ScenarioError {
         ScenarioError {
-            location: self.locate(span.start),
-            field,
+            location: self.locate(offset),
+            field: if field.is_empty() {
+                "(document)".to_owned()
+            } else {
+                field
+            },
             message,
             help,
             rule: None,
