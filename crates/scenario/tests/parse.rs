@@ -366,6 +366,22 @@ fn unknown_key_names_the_valid_keys_and_the_path() {
 }
 
 #[test]
+fn the_first_shape_error_reported_is_the_first_in_the_file() {
+    // `[scenario]` comes first in the file but after `[authorities]` in key order.
+    let text = format!(
+        "[scenario]\nbogus_first = 1\n{}",
+        BASE.replacen(
+            "[authorities.root]\n",
+            "[authorities.root]\nbogus_second = 2\n",
+            1
+        )
+    );
+    let errs = errors(&text);
+    assert_eq!(errs[0].field, "scenario.bogus_first", "{errs:?}");
+    assert_eq!(errs[0].location.line, 2);
+}
+
+#[test]
 fn syntax_errors_are_located() {
     let text = with(BASE, "port = 443", "port = = 443");
     let errs = errors(&text);
