@@ -3,7 +3,7 @@
 CARGO ?= cargo
 HOPLAB = $(CARGO) run --quiet --package hoplab-cli --
 
-.PHONY: demo test lint fmt build clean diagrams html-check bench bench-quick bench-build bench-haproxy test-long fuzz soak soak-short deny
+.PHONY: demo test lint fmt build clean diagrams schema html-check bench bench-quick bench-build bench-haproxy test-long fuzz soak soak-short deny
 
 ## Run the bundled default: the same defective target certificates behind an NLB TLS
 ## listener (all pass) and behind a TCP listener (each fails with its own message), then one
@@ -47,6 +47,10 @@ diagrams:
 		--request "expired target behind a TCP listener" --output docs/img/tcp-listener.svg
 	$(HOPLAB) diagram scenarios/alb-https-listener-ignores-target-certificates.toml \
 		--request "expired target behind an ALB HTTPS listener" --output docs/img/alb-listener.svg
+
+## Regenerate scenario.schema.json (the JSON Schema of scenario files) from the parser's types.
+schema:
+	HOPLAB_UPDATE_SCHEMA=1 $(CARGO) test -p hoplab-scenario --test schema
 
 HTML_CHECK = target/html-check
 CHROMIUM = chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \

@@ -41,6 +41,7 @@ mod ids;
 mod matrix;
 mod model;
 mod raw;
+mod schema;
 mod source;
 mod spelling;
 mod validate;
@@ -67,6 +68,7 @@ pub use matrix::{
     Axis, Combination, Dimension, LoadBalancerKind, MAX_COMBINATIONS, Matrix, NotRun, Setting,
 };
 pub use model::*;
+pub use schema::json_schema;
 
 /// Largest scenario file accepted, in bytes.
 pub const MAX_FILE_SIZE: u64 = 4 * 1024 * 1024;

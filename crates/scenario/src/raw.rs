@@ -10,6 +10,7 @@
 use std::fmt;
 use std::marker::PhantomData;
 
+use schemars::JsonSchema;
 use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use toml::Spanned;
@@ -23,10 +24,11 @@ pub(crate) use alb::{
 pub(crate) use matrix::{RawMatrix, RawSwitch};
 
 /// A whole scenario file.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, expecting = "a scenario table")]
 pub(crate) struct RawScenario {
     /// `[scenario]`: name, description and clock.
+    #[schemars(with = "Option<RawMeta>")]
     pub(crate) scenario: Option<Spanned<RawMeta>>,
     /// `[authorities.<name>]`: certificate authorities, keyed by name.
     #[serde(default)]
@@ -35,6 +37,7 @@ pub(crate) struct RawScenario {
     #[serde(default)]
     pub(crate) certificates: Named<RawCertificate>,
     /// `[gateway]`: the API Gateway stand-in and its routes.
+    #[schemars(with = "Option<RawGateway>")]
     pub(crate) gateway: Option<Spanned<RawGateway>>,
     /// `[nlbs.<name>]`: Network Load Balancers, keyed by name.
     #[serde(default)]
@@ -50,13 +53,15 @@ pub(crate) struct RawScenario {
     pub(crate) targets: Named<RawTarget>,
     /// `[[requests]]`: requests to send through the gateway, in order.
     #[serde(default)]
+    #[schemars(with = "Vec<RawRequest>")]
     pub(crate) requests: Vec<Spanned<RawRequest>>,
     /// `[matrix]`: the setups `hoplab compare` runs.
+    #[schemars(with = "Option<RawMatrix>")]
     pub(crate) matrix: Option<Spanned<RawMatrix>>,
 }
 
 /// `[scenario]`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, expecting = "a [scenario] table")]
 pub(crate) struct RawMeta {
     /// Name shown in reports; default `""`, which `load` replaces with the file stem.
@@ -65,24 +70,29 @@ pub(crate) struct RawMeta {
     /// Free text shown in reports.
     pub(crate) description: Option<String>,
     /// Pins the gateway clock and the base of relative times (an absolute RFC 3339 time).
+    #[schemars(with = "Option<RawTime>")]
     pub(crate) now: Option<Spanned<RawTime>>,
 }
 
 /// `[authorities.<name>]`: a certificate authority.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, expecting = "an authority table")]
 pub(crate) struct RawAuthority {
     /// The signing authority's name; absent for a self-signed root.
+    #[schemars(with = "Option<String>")]
     pub(crate) issuer: Option<Spanned<String>>,
     /// Subject common name; default: the table key.
     pub(crate) common_name: Option<String>,
     /// Key algorithm: `ecdsa-p256` (default), `ecdsa-p384`, `rsa-2048`, `rsa-3072`,
     /// `rsa-4096` or `ed25519`.
+    #[schemars(with = "Option<String>")]
     pub(crate) key: Option<Spanned<String>>,
     /// notBefore: RFC 3339 time, `[+-]N{s,m,h,d,w,y}` offset from the clock, or `now`;
     /// default `-1d`.
+    #[schemars(with = "Option<RawTime>")]
     pub(crate) not_before: Option<Spanned<RawTime>>,
     /// notAfter, written like `not_before`; default `+3650d`.
+    #[schemars(with = "Option<RawTime>")]
     pub(crate) not_after: Option<Spanned<RawTime>>,
     /// basicConstraints CA:TRUE; default true.
     #[serde(default = "yes")]
@@ -96,26 +106,33 @@ pub(crate) struct RawAuthority {
 }
 
 /// `[certificates.<name>]`: a leaf certificate.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, expecting = "a certificate table")]
 pub(crate) struct RawCertificate {
     /// The signing authority's name; exactly one of `issuer` and `self_signed = true`.
+    #[schemars(with = "Option<String>")]
     pub(crate) issuer: Option<Spanned<String>>,
     /// Signed with its own key; default false.
+    #[schemars(with = "Option<bool>")]
     pub(crate) self_signed: Option<Spanned<bool>>,
     /// Subject common name; absent means no CN.
     pub(crate) common_name: Option<String>,
     /// DNS subjectAltNames; default none.
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     pub(crate) dns_names: Vec<Spanned<String>>,
     /// IP subjectAltNames; default none.
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     pub(crate) ip_addresses: Vec<Spanned<String>>,
     /// Key algorithm, as for authorities; default `ecdsa-p256`.
+    #[schemars(with = "Option<String>")]
     pub(crate) key: Option<Spanned<String>>,
     /// notBefore, as for authorities; default `-1d`.
+    #[schemars(with = "Option<RawTime>")]
     pub(crate) not_before: Option<Spanned<RawTime>>,
     /// notAfter, as for authorities; default `+90d`.
+    #[schemars(with = "Option<RawTime>")]
     pub(crate) not_after: Option<Spanned<RawTime>>,
     /// basicConstraints CA:TRUE; default false.
     #[serde(default)]
@@ -124,28 +141,35 @@ pub(crate) struct RawCertificate {
     #[serde(default)]
     pub(crate) key_cert_sign: bool,
     /// What a server serving this certificate sends: a preset or an explicit list of names.
+    #[schemars(with = "Option<RawChain>")]
     pub(crate) chain: Option<Spanned<RawChain>>,
     /// A PEM file (relative to the scenario file) holding the chain a server sends, leaf
     /// first; replaces generation, so no other field but `pem_key` may be set.
+    #[schemars(with = "Option<String>")]
     pub(crate) pem_chain: Option<Spanned<String>>,
     /// The PEM file holding the leaf's unencrypted PKCS#8 private key; required with `pem_chain`.
+    #[schemars(with = "Option<String>")]
     pub(crate) pem_key: Option<Spanned<String>>,
 }
 
 /// `[gateway]`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, expecting = "a [gateway] table")]
 pub(crate) struct RawGateway {
     /// `REST` (default) or `HTTP` (an HTTP API).
+    #[schemars(with = "Option<String>")]
     pub(crate) api: Option<Spanned<String>>,
     /// The stage name; default `test`.
+    #[schemars(with = "Option<String>")]
     pub(crate) stage: Option<Spanned<String>>,
     /// `[[gateway.routes]]`, in file order.
     #[serde(default)]
+    #[schemars(with = "Vec<RawRoute>")]
     pub(crate) routes: Vec<Spanned<RawRoute>>,
     /// PEM files (relative to the scenario file) whose certificates API Gateway also trusts,
     /// for running a user's own chain; default none.
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     pub(crate) trusted_ca_files: Vec<Spanned<String>>,
     /// Also trust Mozilla's public roots (the stand-in for API Gateway's supported CAs), for
     /// a user's own publicly issued certificate; default false.
@@ -154,158 +178,205 @@ pub(crate) struct RawGateway {
 }
 
 /// `[[gateway.routes]]`: one method on one resource, with its integration.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, expecting = "a route table")]
 pub(crate) struct RawRoute {
     /// HTTP method or `ANY`, case-insensitive; default `GET`.
+    #[schemars(with = "Option<String>")]
     pub(crate) method: Option<Spanned<String>>,
     /// Resource path, starting with `/`.
+    #[schemars(with = "String")]
     pub(crate) path: Spanned<String>,
     /// `HTTP` or `HTTP_PROXY` (default).
+    #[schemars(with = "Option<String>")]
     pub(crate) integration: Option<Spanned<String>>,
     /// The integration endpoint URI (`http` or `https`).
+    #[schemars(with = "String")]
     pub(crate) uri: Spanned<String>,
     /// `INTERNET` (default) or `VPC_LINK`.
+    #[schemars(with = "Option<String>")]
     pub(crate) connection_type: Option<Spanned<String>>,
     /// `V1` (a REST API's default) or `V2` (an HTTP API's only version).
+    #[schemars(with = "Option<String>")]
     pub(crate) vpc_link_version: Option<Spanned<String>>,
     /// VPC link V1 (REST): the NLB behind the link; HTTP API: the load balancer whose
     /// listener the URI port picks.
+    #[schemars(with = "Option<String>")]
     pub(crate) vpc_link: Option<Spanned<String>>,
     /// VPC link V2 (REST): `integrationTarget`, the ALB or NLB the integration reaches.
+    #[schemars(with = "Option<String>")]
     pub(crate) integration_target: Option<Spanned<String>>,
     /// VPC link V2 only: whether the stage name goes in front of the backend path; default
     /// true (AWS's documented behaviour).
+    #[schemars(with = "Option<bool>")]
     pub(crate) stage_prefix: Option<Spanned<bool>>,
     /// `tlsConfig.insecureSkipVerification` (REST APIs only); default false.
+    #[schemars(with = "Option<bool>")]
     pub(crate) insecure_skip_verification: Option<Spanned<bool>>,
     /// `tlsConfig.serverNameToVerify` (HTTP API VPC link routes only): sent as SNI and checked
     /// against the certificate instead of the URI host.
+    #[schemars(with = "Option<String>")]
     pub(crate) server_name_to_verify: Option<Spanned<String>>,
     /// `timeoutInMillis`, 50..=300000; default 29000.
+    #[schemars(with = "Option<i64>")]
     pub(crate) timeout_ms: Option<Spanned<i64>>,
 }
 
 /// `[nlbs.<name>]`: a Network Load Balancer.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, expecting = "an nlb table")]
 pub(crate) struct RawNlb {
     /// `[[nlbs.<name>.listeners]]`, in file order.
     #[serde(default)]
+    #[schemars(with = "Vec<RawListener>")]
     pub(crate) listeners: Vec<Spanned<RawListener>>,
 }
 
 /// `[[nlbs.<name>.listeners]]`: one listener.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, expecting = "a listener table")]
 pub(crate) struct RawListener {
     /// The listener port, 1..=65535, unique per NLB.
+    #[schemars(with = "i64")]
     pub(crate) port: Spanned<i64>,
     /// `TCP` or `TLS`.
+    #[schemars(with = "String")]
     pub(crate) protocol: Spanned<String>,
     /// TLS only (required): the default certificate, a `[certificates]` name.
+    #[schemars(with = "Option<String>")]
     pub(crate) certificate: Option<Spanned<String>>,
     /// TLS only: the certificate list chosen among by SNI.
+    #[schemars(with = "Option<Vec<String>>")]
     pub(crate) certificates: Option<Spanned<Vec<Spanned<String>>>>,
     /// TLS only: the AWS security policy name.
+    #[schemars(with = "Option<String>")]
     pub(crate) security_policy: Option<Spanned<String>>,
     /// TLS only: the AWS ALPN policy name; default `None`. Any other needs a TLS target group.
+    #[schemars(with = "Option<String>")]
     pub(crate) alpn_policy: Option<Spanned<String>>,
     /// The target group it forwards to.
+    #[schemars(with = "String")]
     pub(crate) target_group: Spanned<String>,
 }
 
 /// `[target_groups.<name>]`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, expecting = "a target group table")]
 pub(crate) struct RawTargetGroup {
     /// `TCP` or `TLS` (an NLB's), `HTTP` or `HTTPS` (an ALB's).
+    #[schemars(with = "String")]
     pub(crate) protocol: Spanned<String>,
     /// `ip` (default) or `alb` (an NLB target group whose target is an ALB).
+    #[schemars(with = "Option<String>")]
     pub(crate) target_type: Option<Spanned<String>>,
     /// `alb` target type only (required): the ALB listener port it forwards to.
+    #[schemars(with = "Option<i64>")]
     pub(crate) port: Option<Spanned<i64>>,
     /// ALB target groups only: `round_robin` (default) or `least_outstanding_requests`.
+    #[schemars(with = "Option<String>")]
     pub(crate) algorithm: Option<Spanned<String>>,
     /// Target names (at least one for an NLB's group), or the one ALB of an `alb` group.
+    #[schemars(with = "Vec<String>")]
     pub(crate) targets: Spanned<Vec<Spanned<String>>>,
     /// `[target_groups.<name>.health_check]`: how the NLB checks its targets; default none.
+    #[schemars(with = "Option<RawHealthCheck>")]
     pub(crate) health_check: Option<Spanned<RawHealthCheck>>,
 }
 
 /// `[target_groups.<name>.health_check]`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, expecting = "a health check table")]
 pub(crate) struct RawHealthCheck {
     /// `TCP` (default), `HTTP` or `HTTPS`.
+    #[schemars(with = "Option<String>")]
     pub(crate) protocol: Option<Spanned<String>>,
     /// HTTP and HTTPS only: the request path; default `/`.
+    #[schemars(with = "Option<String>")]
     pub(crate) path: Option<Spanned<String>>,
     /// Seconds between checks, 5..=300; default 30.
+    #[schemars(with = "Option<i64>")]
     pub(crate) interval_seconds: Option<Spanned<i64>>,
     /// Seconds one check may take, 2..=120; default 6 (HTTP) or 10 (TCP, HTTPS).
+    #[schemars(with = "Option<i64>")]
     pub(crate) timeout_seconds: Option<Spanned<i64>>,
     /// Passes in a row that make a target healthy, 2..=10; default 5.
+    #[schemars(with = "Option<i64>")]
     pub(crate) healthy_threshold: Option<Spanned<i64>>,
     /// Failures in a row that make a target unhealthy, 2..=10; default 2.
+    #[schemars(with = "Option<i64>")]
     pub(crate) unhealthy_threshold: Option<Spanned<i64>>,
     /// HTTP and HTTPS only: accepted statuses, `200`, `200,202` or `200-299`; default `200-399`.
+    #[schemars(with = "Option<String>")]
     pub(crate) matcher: Option<Spanned<String>>,
 }
 
 /// `[targets.<name>]`: a backend server.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, expecting = "a target table")]
 pub(crate) struct RawTarget {
     /// `HTTP` or `HTTPS`.
+    #[schemars(with = "String")]
     pub(crate) protocol: Spanned<String>,
     /// HTTPS only (required): the certificate it serves, a `[certificates]` name.
+    #[schemars(with = "Option<String>")]
     pub(crate) certificate: Option<Spanned<String>>,
     /// The response body; default `hello from target <name>`.
     pub(crate) body: Option<String>,
     /// Public DNS names that resolve to this target, for `INTERNET` integrations.
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     pub(crate) dns_names: Vec<Spanned<String>>,
     /// `normal` (default), `refuse`, `accept-then-close`, `reset`, `hang`, `slow` or `status`.
+    #[schemars(with = "Option<String>")]
     pub(crate) behaviour: Option<Spanned<String>>,
     /// `slow` only (required): milliseconds before each response, 1..=600000.
+    #[schemars(with = "Option<i64>")]
     pub(crate) delay_ms: Option<Spanned<i64>>,
     /// `status` only (required): the status of every response, 200..=599.
+    #[schemars(with = "Option<i64>")]
     pub(crate) status: Option<Spanned<i64>>,
     /// HTTPS only: `TLSv1.2+TLSv1.3` (default), `TLSv1.3` or `TLSv1.2`.
+    #[schemars(with = "Option<String>")]
     pub(crate) tls_versions: Option<Spanned<String>>,
 }
 
 /// `[[requests]]`: a request and what it must produce.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, expecting = "a request table")]
 pub(crate) struct RawRequest {
     /// Name shown in reports; default `<METHOD> <path>`.
     pub(crate) name: Option<String>,
     /// HTTP method, case-insensitive; default `GET`.
+    #[schemars(with = "Option<String>")]
     pub(crate) method: Option<Spanned<String>>,
     /// Request path (optionally with a query); a route must serve it.
+    #[schemars(with = "String")]
     pub(crate) path: Spanned<String>,
     /// `[requests.expect]`: what must be observed.
     pub(crate) expect: Option<RawExpect>,
 }
 
 /// `[requests.expect]`: every field optional; an absent field is not checked.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, expecting = "an expect table")]
 pub(crate) struct RawExpect {
     /// The status code the client receives, 100..=599.
+    #[schemars(with = "Option<i64>")]
     pub(crate) status: Option<Spanned<i64>>,
     /// Whose certificate the gateway validated: `none`, `nlb:<nlb>:<port>`,
     /// `alb:<alb>:<port>` or `target:<name>`.
+    #[schemars(with = "Option<String>")]
     pub(crate) validated: Option<Spanned<String>>,
     /// The exact execution-log failure line.
+    #[schemars(with = "Option<String>")]
     pub(crate) error: Option<Spanned<String>>,
     /// A substring of the execution-log failure line.
+    #[schemars(with = "Option<String>")]
     pub(crate) error_contains: Option<Spanned<String>>,
     /// A substring of the response body.
     pub(crate) body_contains: Option<String>,
     /// The target the request must reach, a `[targets]` name.
+    #[schemars(with = "Option<String>")]
     pub(crate) target: Option<Spanned<String>>,
     /// `[requests.expect.per_target.<target>]`: checked only when the request reaches that
     /// target; same fields but `target` and `per_target`.

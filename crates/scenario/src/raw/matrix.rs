@@ -2,27 +2,35 @@
 
 use std::fmt;
 
+use schemars::JsonSchema;
 use serde::Deserialize;
 use serde::de::{self, Deserializer, Visitor};
 use toml::Spanned;
 
 /// `[matrix]`: the dimensions `hoplab compare` varies, each a list of values.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, expecting = "a [matrix] table")]
 pub(crate) struct RawMatrix {
     /// The varied route, `"METHOD /path"` or `"/path"`; default: the scenario's only route.
+    #[schemars(with = "Option<String>")]
     pub(crate) route: Option<Spanned<String>>,
     /// `["nlb-tls", "alb-https", …]`: the kind of load balancer in front of the targets.
+    #[schemars(with = "Option<Vec<String>>")]
     pub(crate) load_balancer: Option<Spanned<Vec<Spanned<String>>>>,
     /// `["TLS", "TCP"]`: the route's NLB listener protocol.
+    #[schemars(with = "Option<Vec<String>>")]
     pub(crate) listener_protocol: Option<Spanned<Vec<Spanned<String>>>>,
     /// `["TLS", "TCP"]`: the protocol of that listener's target group.
+    #[schemars(with = "Option<Vec<String>>")]
     pub(crate) target_group_protocol: Option<Spanned<Vec<Spanned<String>>>>,
     /// `[false, true]` or `["off", "on"]`: the route's `tlsConfig.insecureSkipVerification`.
+    #[schemars(with = "Option<Vec<RawSwitch>>")]
     pub(crate) insecure_skip_verification: Option<Spanned<Vec<Spanned<RawSwitch>>>>,
     /// Certificate names the listener serves when it is TLS.
+    #[schemars(with = "Option<Vec<String>>")]
     pub(crate) listener_certificate: Option<Spanned<Vec<Spanned<String>>>>,
     /// Certificate names every target behind the route serves (each becomes HTTPS).
+    #[schemars(with = "Option<Vec<String>>")]
     pub(crate) target_certificate: Option<Spanned<Vec<Spanned<String>>>>,
 }
 
