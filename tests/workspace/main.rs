@@ -5,6 +5,7 @@ mod bundled;
 mod chains;
 mod documented;
 mod downstream;
+mod expectations;
 mod faults;
 mod fidelity_scenarios;
 mod hostile;

@@ -71,7 +71,8 @@ impl RequestReport {
 /// One expectation that did not hold.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Mismatch {
-    /// `status`, `validated`, `error` or `body`.
+    /// The expectation that failed: `status`, `validated`, `error`, `no_error`, `body`,
+    /// `validated_certificate`, `not_validated` or `target` (prefixed `per_target.<name>.`).
     pub field: String,
     /// What the scenario expected.
     pub expected: String,

@@ -95,4 +95,8 @@ pub struct SeenCertificate {
     pub chain: Vec<CertSummary>,
     /// How the verdict was reached (path, validity, names compared).
     pub explanation: Vec<String>,
+    /// The scenario's name of the leaf (`[certificates.<name>]`), when the leaf is one of the
+    /// scenario's certificates.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub certificate: Option<String>,
 }

@@ -2,7 +2,7 @@
 
 use hoplab_scenario::{Expectation, Scenario, TextMatch};
 
-use hoplab_report::{Mismatch, RequestReport};
+use hoplab_report::{CertificateRole, Mismatch, RequestReport};
 
 /// Every expectation that did not hold: the request's own, then those of the `per_target`
 /// entry for the target it reached.
@@ -75,12 +75,84 @@ fn check_one(scenario: &Scenario, expect: &Expectation, report: &RequestReport) 
             differ("error", describe(error), or_none(&actual));
         }
     }
+    let error = report.error.as_deref().unwrap_or_default();
+    match expect.no_error() {
+        Some(true) if !error.is_empty() => {
+            differ("no_error", "no failure line".to_owned(), error.to_owned());
+        }
+        Some(false) if error.is_empty() => {
+            differ("no_error", "a failure line".to_owned(), or_none(error));
+        }
+        _ => {}
+    }
+    if let Some(part) = expect.error_not_contains()
+        && error.contains(part)
+    {
+        differ(
+            "error",
+            format!("does not contain {part:?}"),
+            error.to_owned(),
+        );
+    }
     if let Some(part) = expect.body_contains()
         && !report.body.contains(part)
     {
         differ("body", format!("contains {part:?}"), report.body.clone());
     }
+    if let Some(part) = expect.body_not_contains()
+        && report.body.contains(part)
+    {
+        differ(
+            "body",
+            format!("does not contain {part:?}"),
+            report.body.clone(),
+        );
+    }
+    let names = |role: CertificateRole| -> Vec<&str> {
+        report
+            .trace
+            .certificates
+            .iter()
+            .filter(|seen| seen.role == role)
+            .map(|seen| {
+                seen.certificate
+                    .as_deref()
+                    .unwrap_or("(not the scenario's)")
+            })
+            .collect()
+    };
+    if let Some(certificate) = expect.validated_certificate() {
+        let expected = scenario.certificate(certificate).name();
+        let validated = names(CertificateRole::Validated);
+        if !validated.contains(&expected) {
+            differ(
+                "validated_certificate",
+                expected.to_owned(),
+                listed(&validated),
+            );
+        }
+    }
+    let not_validated = names(CertificateRole::NotValidated);
+    for certificate in expect.not_validated() {
+        let expected = scenario.certificate(*certificate).name();
+        if !not_validated.contains(&expected) {
+            differ(
+                "not_validated",
+                format!("{expected} presented and not validated"),
+                listed(&not_validated),
+            );
+        }
+    }
     mismatches
+}
+
+/// Certificate names for a mismatch: `none`, or the names joined.
+fn listed(names: &[&str]) -> String {
+    if names.is_empty() {
+        "none".to_owned()
+    } else {
+        names.join(", ")
+    }
 }
 
 fn describe(text: &TextMatch) -> String {

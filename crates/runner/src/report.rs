@@ -1,10 +1,11 @@
 //! A request's report, built from what the lab observed.
 
 use hoplab_gateway::Invocation;
-use hoplab_report::RequestReport;
+use hoplab_report::{HopTrace, RequestReport};
 use hoplab_scenario::{Request, Scenario};
 
 use crate::client::{CallerError, CallerResponse};
+use crate::config::ServedCertificates;
 use crate::lab::Finished;
 use crate::stitch::Stitched;
 
@@ -23,10 +24,11 @@ pub(crate) fn request_report(
         .as_ref()
         .and_then(|r| r.request_id.as_deref())
         .and_then(|id| finished.invocations.get(id));
-    let stitched = invocation
+    let mut stitched = invocation
         .as_ref()
         .map(|inv| crate::stitch::stitch(inv, &finished.events, &finished.served))
         .unwrap_or_default();
+    name_certificates(&mut stitched.trace, &finished.served);
     let mut report = RequestReport {
         name: request.name().to_owned(),
         method: request.method().to_owned(),
@@ -47,6 +49,21 @@ pub(crate) fn request_report(
     };
     report.mismatches = crate::expect::check(scenario, request.expect(), &report);
     report
+}
+
+/// Gives each certificate seen its scenario name, found by the leaf's fingerprint among the
+/// certificates the hops serve.
+fn name_certificates(trace: &mut HopTrace, served: &ServedCertificates) {
+    for seen in &mut trace.certificates {
+        let Some(leaf) = seen.chain.first() else {
+            continue;
+        };
+        seen.certificate = served
+            .values()
+            .flatten()
+            .find(|(_, fingerprint)| *fingerprint == leaf.sha256)
+            .map(|(name, _)| name.clone());
+    }
 }
 
 /// Who wrote the response the caller received: API Gateway itself when the integration failed

@@ -308,6 +308,7 @@ fn validated_certificate(
         verdict,
         chain: tls.presented.clone(),
         explanation,
+        certificate: None,
     }
 }
 
@@ -352,6 +353,7 @@ fn nlb_to_target(
                 .to_owned(),
             chain: chain.clone(),
             explanation: Vec::new(),
+            certificate: None,
         });
     }
 }

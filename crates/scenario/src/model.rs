@@ -1321,7 +1321,12 @@ pub struct Expectation {
     pub(crate) status: Option<u16>,
     pub(crate) validated: Option<ExpectedHop>,
     pub(crate) error: Option<TextMatch>,
+    pub(crate) no_error: Option<bool>,
+    pub(crate) error_not_contains: Option<String>,
     pub(crate) body_contains: Option<String>,
+    pub(crate) body_not_contains: Option<String>,
+    pub(crate) validated_certificate: Option<CertId>,
+    pub(crate) not_validated: Vec<CertId>,
     pub(crate) target: Option<TargetId>,
     pub(crate) per_target: Vec<(TargetId, Expectation)>,
 }
@@ -1342,9 +1347,34 @@ impl Expectation {
         self.error.as_ref()
     }
 
+    /// `Some(true)`: the execution log has no failure line; `Some(false)`: it has one.
+    pub fn no_error(&self) -> Option<bool> {
+        self.no_error
+    }
+
+    /// A text the failure line must not contain (a request without one passes).
+    pub fn error_not_contains(&self) -> Option<&str> {
+        self.error_not_contains.as_deref()
+    }
+
     /// A substring of the body the client receives.
     pub fn body_contains(&self) -> Option<&str> {
         self.body_contains.as_deref()
+    }
+
+    /// A text the body must not contain.
+    pub fn body_not_contains(&self) -> Option<&str> {
+        self.body_not_contains.as_deref()
+    }
+
+    /// The leaf certificate the gateway validated.
+    pub fn validated_certificate(&self) -> Option<CertId> {
+        self.validated_certificate
+    }
+
+    /// Leaf certificates presented during the request and not validated by anyone.
+    pub fn not_validated(&self) -> &[CertId] {
+        &self.not_validated
     }
 
     /// The target the request must reach.

@@ -373,8 +373,23 @@ pub(crate) struct RawExpect {
     /// A substring of the execution-log failure line.
     #[schemars(with = "Option<String>")]
     pub(crate) error_contains: Option<Spanned<String>>,
+    /// `true`: the execution log has no failure line (`false`: it has one).
+    #[schemars(with = "Option<bool>")]
+    pub(crate) no_error: Option<Spanned<bool>>,
+    /// A text the execution log's failure line must not contain (none at all passes).
+    #[schemars(with = "Option<String>")]
+    pub(crate) error_not_contains: Option<Spanned<String>>,
     /// A substring of the response body.
     pub(crate) body_contains: Option<String>,
+    /// A text the response body must not contain.
+    pub(crate) body_not_contains: Option<String>,
+    /// The `[certificates]` name of the leaf the gateway validated.
+    #[schemars(with = "Option<String>")]
+    pub(crate) validated_certificate: Option<Spanned<String>>,
+    /// `[certificates]` names presented during the request but not validated (a target's
+    /// certificate behind a TLS-terminating load balancer).
+    #[schemars(with = "Option<Vec<String>>")]
+    pub(crate) not_validated: Option<Spanned<Vec<Spanned<String>>>>,
     /// The target the request must reach, a `[targets]` name.
     #[schemars(with = "Option<String>")]
     pub(crate) target: Option<Spanned<String>>,

@@ -203,6 +203,7 @@ fn target_session(
             verdict: ALB_DOES_NOT_VALIDATE.to_owned(),
             chain: chain.to_vec(),
             explanation: Vec::new(),
+            certificate: None,
         });
     }
 }

@@ -830,6 +830,44 @@ impl ExpectBuilder {
         self
     }
 
+    /// No failure line in the execution log.
+    pub fn no_error(mut self) -> Self {
+        self.raw.no_error = Some(at(&self.span, self.raw.no_error.as_ref(), true));
+        self
+    }
+
+    /// A text the failure line must not contain.
+    pub fn error_not_contains(mut self, part: &str) -> Self {
+        let value = part.to_owned();
+        let existing = self.raw.error_not_contains.as_ref();
+        self.raw.error_not_contains = Some(at(&self.span, existing, value));
+        self
+    }
+
+    /// A text the response body must not contain.
+    pub fn body_not_contains(mut self, part: &str) -> Self {
+        self.raw.body_not_contains = Some(part.to_owned());
+        self
+    }
+
+    /// The `[certificates]` name of the leaf the gateway validates.
+    pub fn validated_certificate(mut self, name: &str) -> Self {
+        let existing = self.raw.validated_certificate.as_ref();
+        self.raw.validated_certificate = Some(at(&self.span, existing, name.to_owned()));
+        self
+    }
+
+    /// `[certificates]` names presented during the request and not validated.
+    pub fn not_validated<'a>(mut self, names: impl IntoIterator<Item = &'a str>) -> Self {
+        let items = names
+            .into_iter()
+            .map(|name| Spanned::new(self.span.clone(), name.to_owned()))
+            .collect();
+        let existing = self.raw.not_validated.as_ref();
+        self.raw.not_validated = Some(at(&self.span, existing, items));
+        self
+    }
+
     /// The target the request must reach.
     pub fn target(mut self, name: &str) -> Self {
         self.raw.target = Some(at(&self.span, self.raw.target.as_ref(), name.to_owned()));

@@ -5,7 +5,7 @@ use toml::Spanned;
 use super::gateway::check_resource_path;
 use super::values::{one_of_names, parse_method};
 use super::{Cx, Index};
-use crate::ids::{RequestId, RouteId, TargetId};
+use crate::ids::{CertId, RequestId, RouteId, TargetId};
 use crate::model::{Expectation, ExpectedHop, Request, Route, TextMatch};
 use crate::raw::{RawExpect, RawRequest, RawScenario};
 
@@ -140,6 +140,31 @@ fn convert_expect(cx: &mut Cx<'_>, index: &Index<'_>, ef: &str, e: &RawExpect) -
         (None, Some(contains)) => Some(TextMatch::Contains(contains.get_ref().clone())),
         (None, None) => None,
     };
+    if let (Some(no_error), Some(text)) =
+        (&e.no_error, e.error.as_ref().or(e.error_contains.as_ref()))
+        && *no_error.get_ref()
+    {
+        cx.error(
+            no_error.span(),
+            format!("{ef}.no_error"),
+            "expect has no_error = true and an expected error",
+            Some(format!(
+                "keep one: `no_error = true`, or the error ({:?})",
+                text.get_ref()
+            )),
+        );
+    }
+    let validated_certificate = e.validated_certificate.as_ref().and_then(|name| {
+        check_certificate(cx, index, &format!("{ef}.validated_certificate"), name)
+    });
+    let not_validated = e
+        .not_validated
+        .iter()
+        .flat_map(|list| list.get_ref().iter().enumerate())
+        .filter_map(|(i, name)| {
+            check_certificate(cx, index, &format!("{ef}.not_validated[{i}]"), name)
+        })
+        .collect();
     let target = e
         .target
         .as_ref()
@@ -180,20 +205,48 @@ fn convert_expect(cx: &mut Cx<'_>, index: &Index<'_>, ef: &str, e: &RawExpect) -
         status,
         validated,
         error,
+        no_error: e.no_error.as_ref().map(|flag| *flag.get_ref()),
+        error_not_contains: e.error_not_contains.as_ref().map(|t| t.get_ref().clone()),
         body_contains: e.body_contains.clone(),
+        body_not_contains: e.body_not_contains.clone(),
+        validated_certificate,
+        not_validated,
         target,
         per_target,
     }
 }
 
-/// The target `name` names; reports it when it names none.
+/// The leaf certificate `name` names; reports it when it names none.
+fn check_certificate(
+    cx: &mut Cx<'_>,
+    index: &Index<'_>,
+    field: &str,
+    name: &Spanned<String>,
+) -> Option<CertId> {
+    if let Some(id) = index.certificate(name.get_ref()) {
+        return Some(id);
+    }
+    super::dangling(
+        cx,
+        name,
+        field.to_owned(),
+        "certificates",
+        &index.certificates,
+    );
+    None
+}
+
+/// The target `name` names (written `b1` or, as reports write it, `target:b1`); reports it
+/// when it names none.
 fn check_target(
     cx: &mut Cx<'_>,
     index: &Index<'_>,
     field: &str,
     name: &Spanned<String>,
 ) -> Option<TargetId> {
-    if let Some((id, _)) = index.target(name.get_ref()) {
+    let written = name.get_ref();
+    let bare = written.strip_prefix("target:").unwrap_or(written);
+    if let Some((id, _)) = index.target(bare) {
         return Some(id);
     }
     super::dangling(cx, name, field.to_owned(), "targets", &index.target_names());
