@@ -7,6 +7,12 @@ use hoplab_scenario::Scenario;
 /// An NLB TLS listener in front of a target with an expired certificate; `expect` is the
 /// request's expect table.
 fn text(expect: &str) -> String {
+    repeated(expect, "")
+}
+
+/// The same scenario, its request carrying `repeat` (the `repeat` key and an
+/// `expect_repeats` table).
+fn repeated(expect: &str, repeat: &str) -> String {
     format!(
         r#"
 [authorities.root]
@@ -47,6 +53,7 @@ vpc_link = "front"
 
 [[requests]]
 path = "/pets"
+{repeat}
 [requests.expect]
 {expect}
 "#
@@ -134,5 +141,57 @@ fn misused_expectations_are_located_errors() {
             .to_string();
         assert!(error.contains(field), "{expect}: {error}");
         assert!(error.contains(help), "{expect}: {error}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_repeated_request_is_sent_each_time_and_judged_over_all_sends() {
+    let text = repeated(
+        "status = 200",
+        "repeat = 3\n[requests.expect_repeats]\nreached = [\"target:app\"]\nnot_reached = [\"app\"]\nmin_failed = 1",
+    );
+    let scenario = Scenario::from_toml_str(&text).unwrap_or_else(|e| panic!("{e}"));
+    let report = hoplab_runner::run(&scenario).await.expect("runs");
+    let names: Vec<&str> = report.requests.iter().map(|r| r.name.as_str()).collect();
+    assert_eq!(
+        names,
+        ["GET /pets [1/3]", "GET /pets [2/3]", "GET /pets [3/3]"]
+    );
+    assert!(report.requests[..2].iter().all(|r| r.mismatches.is_empty()));
+    let fields: Vec<&str> = report.requests[2]
+        .mismatches
+        .iter()
+        .map(|m| m.field.as_str())
+        .collect();
+    assert_eq!(
+        fields,
+        ["expect_repeats.not_reached", "expect_repeats.min_failed"]
+    );
+}
+
+#[test]
+fn expect_repeats_needs_repeat_and_counts_within_it() {
+    let cases = [
+        (
+            "",
+            "[requests.expect_repeats]\nmin_failed = 1",
+            "add `repeat = N`",
+        ),
+        ("repeat = 0", "", "expected 1..=1000"),
+        (
+            "repeat = 3",
+            "[requests.expect_repeats]\nmax_failed = 4",
+            "expected 0..=3",
+        ),
+        (
+            "repeat = 3",
+            "[requests.expect_repeats]\nreached = [\"nope\"]",
+            "\"app\"",
+        ),
+    ];
+    for (repeat, table, help) in cases {
+        let text = format!("{}\n{table}", repeated("status = 200", repeat));
+        let error = Scenario::from_toml_str(&text).expect_err(table).to_string();
+        assert!(error.contains(help), "{repeat} {table}: {error}");
     }
 }

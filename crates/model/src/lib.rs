@@ -177,20 +177,25 @@ pub fn explain(scenario: &Scenario, now: OffsetDateTime) -> Explanation {
     let requests = scenario
         .requests()
         .iter()
-        .map(|request| {
+        .flat_map(|request| {
             let r = &routes[request.route().index()];
             let route = scenario.route(request.route());
             // An `ANY` route's outcome may depend on the method (an ALB's rules read it).
             let own = (route.method() == "ANY" && request.method() != "GET")
                 .then(|| route::predict(scenario, &catalog, route, request.method(), now));
             let outcome = own.as_ref().unwrap_or(r);
-            RequestPrediction {
-                name: request.name().to_owned(),
-                route: (r.method.clone(), r.path.clone()),
-                status: outcome.status,
-                validated: outcome.validated.clone(),
-                error: outcome.error.clone(),
-            }
+            // Every send of a repeated request is predicted alike.
+            request
+                .send_names()
+                .into_iter()
+                .map(|name| RequestPrediction {
+                    name,
+                    route: (r.method.clone(), r.path.clone()),
+                    status: outcome.status,
+                    validated: outcome.validated.clone(),
+                    error: outcome.error.clone(),
+                })
+                .collect::<Vec<_>>()
         })
         .collect();
     Explanation {

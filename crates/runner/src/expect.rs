@@ -1,6 +1,7 @@
-//! Compares a request's outcome with its expectation.
+//! Compares a request's outcome with its expectation, and a repeated request's sends with
+//! what must hold over all of them.
 
-use hoplab_scenario::{Expectation, Scenario, TextMatch};
+use hoplab_scenario::{Expectation, RepeatExpectation, Scenario, TextMatch};
 
 use hoplab_report::{CertificateRole, Mismatch, RequestReport};
 
@@ -168,4 +169,83 @@ fn or_none(actual: &str) -> String {
     } else {
         actual.to_owned()
     }
+}
+
+/// Checks each repeated request's `expect_repeats` over its sends, which are consecutive in
+/// `reports` in the scenario's order; what does not hold is reported on the last send.
+pub(crate) fn check_repeats(scenario: &Scenario, reports: &mut [RequestReport]) {
+    let mut start = 0;
+    for request in scenario.requests() {
+        let sends = request.repeat() as usize;
+        let Some(group) = reports.get_mut(start..start + sends) else {
+            return;
+        };
+        start += sends;
+        if let Some(expect) = request.expect_repeats() {
+            let mismatches = check_group(scenario, expect, group);
+            if let Some(last) = group.last_mut() {
+                last.mismatches.extend(mismatches);
+            }
+        }
+    }
+}
+
+fn check_group(
+    scenario: &Scenario,
+    expect: &RepeatExpectation,
+    sends: &[RequestReport],
+) -> Vec<Mismatch> {
+    let mut mismatches = Vec::new();
+    let reached: Vec<&str> = sends.iter().filter_map(|r| r.target.as_deref()).collect();
+    let reached_list = || {
+        let mut names = reached.clone();
+        names.sort_unstable();
+        names.dedup();
+        listed(&names)
+    };
+    for target in expect.reached() {
+        let hop = scenario.target(*target).hop_name();
+        if !reached.contains(&hop.as_str()) {
+            mismatches.push(Mismatch {
+                field: "expect_repeats.reached".to_owned(),
+                expected: format!("{hop} reached"),
+                actual: reached_list(),
+            });
+        }
+    }
+    for target in expect.not_reached() {
+        let hop = scenario.target(*target).hop_name();
+        if reached.contains(&hop.as_str()) {
+            mismatches.push(Mismatch {
+                field: "expect_repeats.not_reached".to_owned(),
+                expected: format!("{hop} not reached"),
+                actual: reached_list(),
+            });
+        }
+    }
+    let failed = sends
+        .iter()
+        .filter(|r| r.status.is_none_or(|status| status >= 500))
+        .count();
+    let failed = u32::try_from(failed).unwrap_or(u32::MAX);
+    let of = sends.len();
+    if let Some(min) = expect.min_failed()
+        && failed < min
+    {
+        mismatches.push(Mismatch {
+            field: "expect_repeats.min_failed".to_owned(),
+            expected: format!("at least {min} of {of} failed"),
+            actual: format!("{failed} failed"),
+        });
+    }
+    if let Some(max) = expect.max_failed()
+        && failed > max
+    {
+        mismatches.push(Mismatch {
+            field: "expect_repeats.max_failed".to_owned(),
+            expected: format!("at most {max} of {of} failed"),
+            actual: format!("{failed} failed"),
+        });
+    }
+    mismatches
 }

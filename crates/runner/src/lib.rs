@@ -42,16 +42,21 @@ pub async fn run(scenario: &Scenario) -> Result<RunReport, RunError> {
     let lab = Lab::start(scenario, LabOptions::default()).await?;
     let mut sent = Vec::with_capacity(scenario.requests().len());
     for request in scenario.requests() {
-        let response = client::send(lab.gateway_addr(), request.method(), request.path()).await;
-        sent.push((request, response));
+        for name in request.send_names() {
+            let response = client::send(lab.gateway_addr(), request.method(), request.path()).await;
+            sent.push((request, name, response));
+        }
     }
     // Stopping the lab waits for every hop's connections to end, so every observation of
     // every request is in the event log before traces are stitched.
     let finished = lab.shutdown().await;
-    let requests = sent
+    let mut requests: Vec<RequestReport> = sent
         .into_iter()
-        .map(|(request, response)| report::request_report(scenario, &finished, request, response))
+        .map(|(request, name, response)| {
+            report::request_report(scenario, &finished, request, name, response)
+        })
         .collect();
+    expect::check_repeats(scenario, &mut requests);
     Ok(RunReport {
         scenario: scenario.name().to_owned(),
         description: scenario.description().map(str::to_owned),

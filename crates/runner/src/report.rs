@@ -9,11 +9,13 @@ use crate::config::ServedCertificates;
 use crate::lab::Finished;
 use crate::stitch::Stitched;
 
-/// Builds the report of one request from what the lab observed.
+/// Builds the report of one send of `request` (reported as `name`) from what the lab
+/// observed.
 pub(crate) fn request_report(
     scenario: &Scenario,
     finished: &Finished,
     request: &Request,
+    name: String,
     response: Result<CallerResponse, CallerError>,
 ) -> RequestReport {
     let (response, caller_error) = match response {
@@ -30,7 +32,7 @@ pub(crate) fn request_report(
         .unwrap_or_default();
     name_certificates(&mut stitched.trace, &finished.served);
     let mut report = RequestReport {
-        name: request.name().to_owned(),
+        name,
         method: request.method().to_owned(),
         path: request.path().to_owned(),
         request_id: response.as_ref().and_then(|r| r.request_id.clone()),

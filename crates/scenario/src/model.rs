@@ -1254,6 +1254,8 @@ pub struct Request {
     pub(crate) path: String,
     pub(crate) route: RouteId,
     pub(crate) expect: Expectation,
+    pub(crate) repeat: u32,
+    pub(crate) expect_repeats: Option<RepeatExpectation>,
     pub(crate) location: Location,
 }
 
@@ -1266,6 +1268,8 @@ impl PartialEq for Request {
             &self.path,
             self.route,
             &self.expect,
+            self.repeat,
+            &self.expect_repeats,
         ) == (
             other.id,
             &other.name,
@@ -1273,6 +1277,8 @@ impl PartialEq for Request {
             &other.path,
             other.route,
             &other.expect,
+            other.repeat,
+            &other.expect_repeats,
         )
     }
 }
@@ -1304,9 +1310,30 @@ impl Request {
         self.route
     }
 
-    /// What must be observed.
+    /// What must be observed, on each repeat.
     pub fn expect(&self) -> &Expectation {
         &self.expect
+    }
+
+    /// How many times the request is sent (1 unless the file sets `repeat`).
+    pub fn repeat(&self) -> u32 {
+        self.repeat
+    }
+
+    /// The name each send is reported under, in order: the request's name, or with `repeat`
+    /// `<name> [k/n]`.
+    pub fn send_names(&self) -> Vec<String> {
+        if self.repeat == 1 {
+            return vec![self.name.clone()];
+        }
+        (1..=self.repeat)
+            .map(|k| format!("{} [{k}/{}]", self.name, self.repeat))
+            .collect()
+    }
+
+    /// What must hold over all the repeats together.
+    pub fn expect_repeats(&self) -> Option<&RepeatExpectation> {
+        self.expect_repeats.as_ref()
     }
 
     /// Where the request is written in the scenario file, for failure reports.
@@ -1386,6 +1413,37 @@ impl Expectation {
     /// whose flow hash picks one target per connection.
     pub fn per_target(&self) -> &[(TargetId, Expectation)] {
         &self.per_target
+    }
+}
+
+/// What a repeated request's sends must produce together; an absent field is not checked.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RepeatExpectation {
+    pub(crate) reached: Vec<TargetId>,
+    pub(crate) not_reached: Vec<TargetId>,
+    pub(crate) min_failed: Option<u32>,
+    pub(crate) max_failed: Option<u32>,
+}
+
+impl RepeatExpectation {
+    /// Targets each reached by at least one send.
+    pub fn reached(&self) -> &[TargetId] {
+        &self.reached
+    }
+
+    /// Targets no send reached.
+    pub fn not_reached(&self) -> &[TargetId] {
+        &self.not_reached
+    }
+
+    /// The fewest sends that may fail (no response, or a status of 500 or more).
+    pub fn min_failed(&self) -> Option<u32> {
+        self.min_failed
+    }
+
+    /// The most sends that may fail.
+    pub fn max_failed(&self) -> Option<u32> {
+        self.max_failed
     }
 }
 

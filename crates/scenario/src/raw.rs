@@ -354,6 +354,32 @@ pub(crate) struct RawRequest {
     pub(crate) path: Spanned<String>,
     /// `[requests.expect]`: what must be observed.
     pub(crate) expect: Option<RawExpect>,
+    /// How many times the request is sent, 1..=1000; default 1. `expect` applies to each.
+    #[schemars(with = "Option<i64>")]
+    pub(crate) repeat: Option<Spanned<i64>>,
+    /// `[requests.expect_repeats]`: what must hold over all the repeats together.
+    #[schemars(with = "Option<RawRepeatExpect>")]
+    pub(crate) expect_repeats: Option<Spanned<RawRepeatExpect>>,
+}
+
+/// `[requests.expect_repeats]`: every field optional; an absent field is not checked.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, expecting = "an expect_repeats table")]
+pub(crate) struct RawRepeatExpect {
+    /// Targets each reached by at least one repeat.
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    pub(crate) reached: Vec<Spanned<String>>,
+    /// Targets no repeat reached.
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    pub(crate) not_reached: Vec<Spanned<String>>,
+    /// At least this many repeats failed (no response, or a status of 500 or more).
+    #[schemars(with = "Option<i64>")]
+    pub(crate) min_failed: Option<Spanned<i64>>,
+    /// At most this many repeats failed.
+    #[schemars(with = "Option<i64>")]
+    pub(crate) max_failed: Option<Spanned<i64>>,
 }
 
 /// `[requests.expect]`: every field optional; an absent field is not checked.

@@ -729,6 +729,8 @@ impl RequestBuilder {
                 method: None,
                 path: Spanned::new(0..0, path.to_owned()),
                 expect: None,
+                repeat: None,
+                expect_repeats: None,
             },
             0..0,
         )
@@ -758,6 +760,13 @@ impl RequestBuilder {
         let current = self.raw.expect.take().unwrap_or_default();
         let (raw, _) = edit(ExpectBuilder::from_parts(current, self.span.clone())).into_parts();
         self.raw.expect = Some(raw);
+        self
+    }
+
+    /// Sends it `times` times (`expect` applies to each send).
+    pub fn repeat(mut self, times: u32) -> Self {
+        let value = i64::from(times);
+        self.raw.repeat = Some(at(&self.span, self.raw.repeat.as_ref(), value));
         self
     }
 }

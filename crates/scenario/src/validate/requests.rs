@@ -6,8 +6,8 @@ use super::gateway::check_resource_path;
 use super::values::{one_of_names, parse_method};
 use super::{Cx, Index};
 use crate::ids::{CertId, RequestId, RouteId, TargetId};
-use crate::model::{Expectation, ExpectedHop, Request, Route, TextMatch};
-use crate::raw::{RawExpect, RawRequest, RawScenario};
+use crate::model::{Expectation, ExpectedHop, RepeatExpectation, Request, Route, TextMatch};
+use crate::raw::{RawExpect, RawRepeatExpect, RawRequest, RawScenario};
 
 pub(super) fn convert(
     cx: &mut Cx<'_>,
@@ -40,6 +40,18 @@ pub(super) fn convert(
                 None => Expectation::default(),
                 Some(expect) => convert_expect(cx, index, &format!("{qf}.expect"), expect),
             };
+            let repeat = convert_repeat(cx, &qf, q);
+            let expect_repeats = q.expect_repeats.as_ref().map(|table| {
+                if repeat == 1 {
+                    cx.error(
+                        table.span(),
+                        format!("{qf}.expect_repeats"),
+                        "expect_repeats applies to a request sent more than once",
+                        Some("add `repeat = N` (2..=1000) to the request, or move the keys to `expect`".into()),
+                    );
+                }
+                convert_repeat_expect(cx, index, &format!("{qf}.expect_repeats"), table.get_ref(), repeat)
+            });
             Request {
                 id: RequestId::new(i),
                 name: q.name.clone().unwrap_or_else(|| format!("{method} {path}")),
@@ -48,10 +60,89 @@ pub(super) fn convert(
                 // Reported when unresolved; the placeholder is never seen.
                 route: route.unwrap_or_else(RouteId::unresolved),
                 expect,
+                repeat,
+                expect_repeats,
                 location: cx.location(&request.span()),
             }
         })
         .collect()
+}
+
+/// The most times one request may be sent.
+const MAX_REPEAT: i64 = 1000;
+
+/// `repeat`, 1..=1000 (1 when absent or invalid, which is reported).
+fn convert_repeat(cx: &mut Cx<'_>, qf: &str, q: &RawRequest) -> u32 {
+    let Some(repeat) = &q.repeat else {
+        return 1;
+    };
+    match u32::try_from(*repeat.get_ref()) {
+        Ok(n) if (1..=MAX_REPEAT).contains(&i64::from(n)) => n,
+        _ => {
+            cx.error(
+                repeat.span(),
+                format!("{qf}.repeat"),
+                format!("repeat {} is out of range", repeat.get_ref()),
+                Some(format!("expected 1..={MAX_REPEAT}")),
+            );
+            1
+        }
+    }
+}
+
+/// `[requests.expect_repeats]` of a request sent `repeat` times.
+fn convert_repeat_expect(
+    cx: &mut Cx<'_>,
+    index: &Index<'_>,
+    ef: &str,
+    e: &RawRepeatExpect,
+    repeat: u32,
+) -> RepeatExpectation {
+    let targets = |cx: &mut Cx<'_>, key: &str, names: &[Spanned<String>]| -> Vec<TargetId> {
+        names
+            .iter()
+            .enumerate()
+            .filter_map(|(i, name)| check_target(cx, index, &format!("{ef}.{key}[{i}]"), name))
+            .collect()
+    };
+    let reached = targets(cx, "reached", &e.reached);
+    let not_reached = targets(cx, "not_reached", &e.not_reached);
+    let mut count = |key: &str, value: &Option<Spanned<i64>>| -> Option<u32> {
+        let value = value.as_ref()?;
+        match u32::try_from(*value.get_ref()) {
+            Ok(n) if n <= repeat => Some(n),
+            _ => {
+                cx.error(
+                    value.span(),
+                    format!("{ef}.{key}"),
+                    format!("{key} {} is not a number of repeats", value.get_ref()),
+                    Some(format!("expected 0..={repeat} (the request's `repeat`)")),
+                );
+                None
+            }
+        }
+    };
+    let min_failed = count("min_failed", &e.min_failed);
+    let max_failed = count("max_failed", &e.max_failed);
+    if let (Some(min), Some(max), Some(span)) = (
+        min_failed,
+        max_failed,
+        e.max_failed.as_ref().map(Spanned::span),
+    ) && min > max
+    {
+        cx.error(
+            span,
+            format!("{ef}.max_failed"),
+            format!("max_failed {max} is below min_failed {min}"),
+            None,
+        );
+    }
+    RepeatExpectation {
+        reached,
+        not_reached,
+        min_failed,
+        max_failed,
+    }
 }
 
 /// The route that serves the request, as the gateway matches: the first in file order with
