@@ -31,6 +31,20 @@ pub enum RunError {
         /// The underlying error.
         source: std::io::Error,
     },
+    /// The process may not open as many files as the topology needs; nothing was bound.
+    #[error(
+        "the scenario needs about {needed} open files ({targets} targets, each hop's socket and \
+         connections) but this process may open {limit}: raise the limit (`ulimit -n {needed}`) \
+         or split the scenario"
+    )]
+    OpenFileLimit {
+        /// About how many files the topology needs.
+        needed: u64,
+        /// The process's soft limit.
+        limit: u64,
+        /// The scenario's targets.
+        targets: usize,
+    },
     /// A target could not be stopped or served again.
     #[error("target {target}: {detail}")]
     TargetControl {

@@ -134,6 +134,7 @@ impl Lab {
     /// connections (after its first health checks, when its target groups have any), so
     /// requests sent then see settled target health.
     pub async fn start(scenario: &Scenario, options: LabOptions) -> Result<Lab, RunError> {
+        crate::limits::check_open_files(scenario)?;
         let now = scenario.now().unwrap_or_else(OffsetDateTime::now_utc);
         // Key generation is CPU-bound (seconds for large RSA keys): keep it off the reactor.
         let spec = scenario.pki().clone();

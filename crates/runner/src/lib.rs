@@ -9,10 +9,12 @@
 //! # Layout
 //! - `config`: the scenario and its generated PKI → each hop's configuration (pure).
 //! - `lab`: [`Lab`], a running topology: binding and spawning the hops, and stopping them.
+//! - `limits`: whether the open-file limit allows the topology, checked before binding.
 //! - `faults`: scenario faults, TLS versions and health checks in the hop libraries' terms.
 //! - `client`: the HTTP client that plays the API caller.
 //! - `stitch`: follows one request's connections through the event log into a [`HopTrace`].
-//! - `expect`: compares a request's outcome with its expectation.
+//! - `expect`: compares a request's outcome with its expectation (and a repeated request's
+//!   sends with `expect_repeats`).
 //! - `report`: a [`RequestReport`] from what the lab observed.
 //!
 //! The report types live in `hoplab-report` (plain data, no sockets) and are re-exported here.
@@ -25,6 +27,7 @@ mod error;
 mod expect;
 mod faults;
 mod lab;
+mod limits;
 mod report;
 mod stitch;
 
