@@ -14,19 +14,25 @@ pub fn scenarios_dir() -> PathBuf {
         .join("scenarios")
 }
 
-/// File names of every bundled scenario, sorted.
+/// Every bundled scenario, as its path under `scenarios/` (`certificates/expired.toml`),
+/// sorted.
 pub fn bundled_scenario_files() -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(scenarios_dir())
+    let root = scenarios_dir();
+    let mut names: Vec<String> = hoplab_scenario::scenario_files(std::slice::from_ref(&root))
         .expect("the scenarios directory is readable")
-        .filter_map(|entry| entry.ok())
-        .map(|entry| entry.file_name().to_string_lossy().into_owned())
-        .filter(|name| name.ends_with(".toml"))
+        .into_iter()
+        .map(|path| {
+            path.strip_prefix(&root)
+                .expect("found under scenarios/")
+                .to_string_lossy()
+                .into_owned()
+        })
         .collect();
     names.sort();
     names
 }
 
-/// Loads a bundled scenario by file name, panicking with the located error if it is invalid.
+/// Loads a bundled scenario by its path under `scenarios/`, panicking with the located error if it is invalid.
 pub fn load_bundled(file: &str) -> Scenario {
     let path = scenarios_dir().join(file);
     hoplab_scenario::load(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))

@@ -35,6 +35,16 @@ macro_rules! bundled_scenarios {
 }
 
 bundled_scenarios! {
+    certificates_common_name_without_names => "certificates/common-name-without-names.toml",
+    certificates_expired_intermediate => "certificates/expired-intermediate.toml",
+    certificates_intermediate_not_a_ca => "certificates/intermediate-not-a-ca.toml",
+    certificates_key_types => "certificates/key-types.toml",
+    certificates_many_names => "certificates/many-names.toml",
+    certificates_names_without_common_name => "certificates/names-without-common-name.toml",
+    certificates_root_sent_too => "certificates/root-sent-too.toml",
+    certificates_self_signed => "certificates/self-signed.toml",
+    certificates_untrusted_root => "certificates/untrusted-root.toml",
+    certificates_wildcard_names => "certificates/wildcard-names.toml",
     alb_backend_tls13_target => "alb-backend-tls13-target.toml",
     alb_empty_target_group => "alb-empty-target-group.toml",
     alb_expired_listener_certificate => "alb-expired-listener-certificate.toml",
