@@ -77,7 +77,9 @@ fn full_inputs(dir: &Path) -> ImportInputs {
             integration("GET", "/legacy", "get-integration-legacy.json"),
         ],
         vpc_links: vec![fixture("get-vpc-link.json")],
+        load_balancers: Vec::new(),
         listeners: vec![fixture("describe-listeners.json")],
+        rules: Vec::new(),
         listener_certificates: vec![ListenerCertificatesInput {
             listener_arn: LISTENER_443.to_owned(),
             json: fixture("describe-listener-certificates-443.json"),
