@@ -11,7 +11,9 @@
 
 use hoplab_scenario::AlbSecurityPolicy;
 
-use super::balancers::{GroupUse, add_use, group_name, write_certificates, write_policy};
+use super::balancers::{
+    GroupUse, add_use, group_name, write_certificates, write_policy, write_port,
+};
 use super::{Builder, Missing};
 use crate::aws::{Action, Listener, RuleCondition};
 use crate::doc::{Doc, Value};
@@ -82,15 +84,7 @@ pub(super) fn write(b: &mut Builder<'_>, doc: &mut Doc, key: &str, uses: &mut Ve
 
 /// Port, protocol, and an HTTPS listener's certificates and security policy.
 fn write_listener(b: &mut Builder<'_>, doc: &mut Doc, f: &str, listener: &Listener) {
-    match listener.port {
-        Some(port) => doc.entry("port", Value::Int(port)),
-        None => Missing::new(
-            "the source gives no port for this listener",
-            None,
-            "listener port",
-        )
-        .write(doc, "port", &format!("{f}.port")),
-    }
+    write_port(doc, f, listener);
     match listener.protocol.as_deref() {
         Some("HTTP") => doc.entry("protocol", Value::str("HTTP")),
         Some("HTTPS") => {

@@ -145,15 +145,7 @@ fn write_listener(
             "{f}: AlpnPolicy {alpn} is written as a comment; hoplab does not model ALPN yet"
         ));
     }
-    match listener.port {
-        Some(port) => doc.entry("port", Value::Int(port)),
-        None => Missing::new(
-            "the source gives no port for this listener",
-            None,
-            "listener port",
-        )
-        .write(doc, "port", &format!("{f}.port")),
-    }
+    write_port(doc, f, listener);
     let https_here = listener.port.is_some_and(|port| {
         facts
             .https_through
@@ -192,6 +184,19 @@ fn write_listener(
             .write(doc, "protocol", &format!("{f}.protocol"));
             false
         }
+    }
+}
+
+/// A listener's `port`, or a placeholder when the source gives none.
+pub(crate) fn write_port(doc: &mut Doc, f: &str, listener: &Listener) {
+    match listener.port {
+        Some(port) => doc.entry("port", Value::Int(port)),
+        None => Missing::new(
+            "the source gives no port for this listener",
+            None,
+            "listener port",
+        )
+        .write(doc, "port", &format!("{f}.port")),
     }
 }
 
