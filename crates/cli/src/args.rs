@@ -221,9 +221,15 @@ pub(crate) struct ImportArgs {
     /// `aws apigateway get-vpc-link` output (repeatable).
     #[arg(long = "vpc-link")]
     pub(crate) vpc_links: Vec<PathBuf>,
+    /// `aws elbv2 describe-load-balancers` output: names, DNS names, ALB or NLB (repeatable).
+    #[arg(long = "load-balancers")]
+    pub(crate) load_balancers: Vec<PathBuf>,
     /// `aws elbv2 describe-listeners` output (repeatable).
     #[arg(long = "listeners")]
     pub(crate) listeners: Vec<PathBuf>,
+    /// `aws elbv2 describe-rules` output of one ALB listener (repeatable).
+    #[arg(long = "rules")]
+    pub(crate) rules: Vec<PathBuf>,
     /// 'LISTENER_ARN=FILE': `aws elbv2 describe-listener-certificates` output (repeatable).
     #[arg(long = "listener-certificates")]
     pub(crate) listener_certificates: Vec<String>,

@@ -201,3 +201,43 @@ fn a_failed_import_leaves_nothing_behind() {
     );
     assert!(files_in(&out_dir).is_empty());
 }
+
+#[test]
+fn aws_cli_exports_of_an_alb_import_into_a_valid_scenario() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let scenario = dir.path().join("orders.toml");
+    let ex = |file| example("openapi-rest-alb", file);
+    let output = hoplab(&[
+        "import",
+        &ex("orders-api.oas30.json"),
+        "--load-balancers",
+        &ex("describe-load-balancers.json"),
+        "--listeners",
+        &ex("describe-listeners.json"),
+        "--rules",
+        &ex("describe-rules.json"),
+        "--target-groups",
+        &ex("describe-target-groups.json"),
+        "--target-health",
+        &format!(
+            "arn:aws:elasticloadbalancing:eu-west-1:111122223333:targetgroup/orders-https/73e2d6bc24d8a067={}",
+            ex("describe-target-health.json")
+        ),
+        "--sidecar",
+        &ex("hoplab-sidecar.toml"),
+        "-o",
+        &scenario.display().to_string(),
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let text = std::fs::read_to_string(&scenario).expect("written");
+    assert!(
+        text.contains("integration_target = \"orders-alb\""),
+        "{text}"
+    );
+    assert!(
+        text.contains("[[albs.orders-alb.listeners.rules]]"),
+        "{text}"
+    );
+    let validate = hoplab(&["validate", &scenario.display().to_string()]);
+    assert_eq!(validate.status.code(), Some(0), "{}", stderr(&validate));
+}

@@ -18,6 +18,10 @@ pub(crate) enum Value {
     Bool(bool),
     /// An array of strings.
     List(Vec<String>),
+    /// An array of any values (such as inline tables).
+    Array(Vec<Value>),
+    /// An inline table `{ key = value, … }`, in this order.
+    Inline(Vec<(String, Value)>),
 }
 
 impl Value {
@@ -40,6 +44,17 @@ impl Value {
             Value::List(items) => {
                 let items: Vec<String> = items.iter().map(|s| quote(s)).collect();
                 format!("[{}]", items.join(", "))
+            }
+            Value::Array(items) => {
+                let items: Vec<String> = items.iter().map(Value::render).collect();
+                format!("[{}]", items.join(", "))
+            }
+            Value::Inline(entries) => {
+                let entries: Vec<String> = entries
+                    .iter()
+                    .map(|(k, v)| format!("{} = {}", bare_or_quoted(k), v.render()))
+                    .collect();
+                format!("{{ {} }}", entries.join(", "))
             }
         }
     }
@@ -224,6 +239,19 @@ mod tests {
         );
         more.entry("tls", Value::Bool(true));
         more.entry("certificates", Value::List(vec!["a".into(), "b".into()]));
+        more.entry(
+            "conditions",
+            Value::Array(vec![Value::Inline(vec![
+                ("field".into(), Value::str("query-string")),
+                (
+                    "values".into(),
+                    Value::Array(vec![Value::Inline(vec![(
+                        "value".into(),
+                        Value::str("a b"),
+                    )])]),
+                ),
+            ])]),
+        );
         doc.append(more);
         let (text, todos) = doc.finish();
         assert!(
@@ -239,6 +267,11 @@ mod tests {
             Some("certificate = \"TODO(import): certificate for arn\"")
         );
         let parsed: toml::Table = toml::from_str(&text).expect("valid toml");
+        assert_eq!(
+            parsed["nlbs"]["my-nlb"]["listeners"][0]["conditions"][0]["values"][0]["value"]
+                .as_str(),
+            Some("a b")
+        );
         assert_eq!(
             parsed["targets"]["10.0.0.1"]["body"].as_str(),
             Some("quote \" backslash \\ tab \t bell \u{7}")

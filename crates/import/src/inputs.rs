@@ -25,11 +25,16 @@ pub struct ImportInputs {
     pub integrations: Vec<IntegrationInput>,
     /// `aws apigateway get-vpc-link` outputs.
     pub vpc_links: Vec<String>,
+    /// `aws elbv2 describe-load-balancers` outputs: names, DNS names and types (ALB or NLB).
+    pub load_balancers: Vec<String>,
     /// `aws elbv2 describe-listeners` outputs (one per load balancer, or one for several).
     pub listeners: Vec<String>,
     /// `aws elbv2 describe-listener-certificates` outputs: the SNI certificate lists, which
     /// describe-listeners does not show.
     pub listener_certificates: Vec<ListenerCertificatesInput>,
+    /// `aws elbv2 describe-rules` outputs, one per ALB listener (each rule's ARN names its
+    /// listener).
+    pub rules: Vec<String>,
     /// `aws elbv2 describe-target-groups` outputs.
     pub target_groups: Vec<String>,
     /// `aws elbv2 describe-target-health` outputs, one per target group.

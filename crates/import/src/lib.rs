@@ -27,13 +27,14 @@
 //! - `cloudformation`: templates → the topology, with `intrinsics` resolving `Ref`,
 //!   `Fn::GetAtt`, `Fn::Sub` and the rest offline.
 //! - `terraform`: `terraform show -json` plans and state → the topology.
-//! - `alb`: what the import says about ALBs until it writes them (each reported by name).
 //! - `topology`: what the sources describe, in AWS's shapes; also the AWS CLI JSON reader.
 //! - `aws`: the AWS CLI's JSON shapes (serde, AWS field names, unknown fields ignored).
 //! - `placeholders`: `${name}` placeholders and [`OpenPlaceholder`].
 //! - `sidecar`: [`Sidecar`], and [`sidecar_skeleton`].
-//! - `build`: topology → TOML: `routes`, `balancers` (listeners), `groups` (target groups
-//!   and targets), `certificates` (PEM or generated).
+//! - `build`: topology → TOML: `routes`, `balancers` (which load balancers are written, NLB
+//!   listeners, and what NLB and ALB listeners share: certificates, policies, target group
+//!   names), `albs` (ALBs, their listeners and rules), `groups` (target groups and targets),
+//!   `certificates` (PEM or generated).
 //! - `doc`: a TOML writer that keeps comments and records placeholders.
 //! - `names`: scenario names from ARNs and ids.
 //! - `diff`: [`compare_runs`], the before/after table as text, JSON and JUnit XML.
@@ -44,7 +45,6 @@
 
 #![warn(missing_docs)]
 
-mod alb;
 mod aws;
 mod build;
 mod cloudformation;
@@ -113,6 +113,7 @@ pub fn import(inputs: ImportInputs) -> Result<Imported, ImportError> {
         dir: inputs.scenario_dir.clone(),
     };
     let mut imported = build::write(&topology, &target)?;
+    warnings.append(&mut imported.warnings);
     imported.warnings = warnings;
     Ok(imported)
 }

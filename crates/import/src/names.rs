@@ -71,6 +71,16 @@ pub(crate) fn load_balancer_name(arn: &str) -> &str {
     arn_resource(arn).split('/').nth(2).unwrap_or(arn)
 }
 
+/// The listener ARN inside a listener rule ARN
+/// (`…:listener-rule/app/<name>/<id>/<listener>/<rule>` → `…:listener/app/<name>/<id>/<listener>`).
+pub(crate) fn rule_listener(rule_arn: &str) -> Option<String> {
+    let resource = arn_resource(rule_arn);
+    let rest = resource.strip_prefix("listener-rule/")?;
+    let (listener, _rule) = rest.rsplit_once('/')?;
+    let prefix = &rule_arn[..rule_arn.len() - resource.len()];
+    Some(format!("{prefix}listener/{listener}"))
+}
+
 /// A readable name for a target group: the name inside its ARN.
 pub(crate) fn target_group_name(arn: &str) -> &str {
     // targetgroup/<name>/<id>
@@ -105,6 +115,18 @@ mod tests {
     use super::*;
 
     const NLB: &str = "arn:aws:elasticloadbalancing:us-east-1:111122223333:loadbalancer/net/my-nlb/50dc6c495c0c9188";
+
+    #[test]
+    fn rule_arns_name_their_listener() {
+        assert_eq!(
+            rule_listener("arn:aws:elasticloadbalancing:eu-west-1:111122223333:listener-rule/app/web/50dc6c495c0c9188/f2f7dc8efc522ab2/9683b2d02a6cabee").as_deref(),
+            Some("arn:aws:elasticloadbalancing:eu-west-1:111122223333:listener/app/web/50dc6c495c0c9188/f2f7dc8efc522ab2")
+        );
+        assert_eq!(
+            rule_listener("arn:aws:elasticloadbalancing:eu-west-1:1:listener/app/web/1/2"),
+            None
+        );
+    }
 
     #[test]
     fn names_from_arns() {

@@ -13,9 +13,11 @@ use hoplab_scenario::ApiType;
 use serde::de::DeserializeOwned;
 
 use crate::aws::{
-    Certificate, DescribeListenerCertificates, DescribeListeners, DescribeTargetGroups,
-    DescribeTargetHealth, Integration, Listener, TargetGroup, TargetHealthDescription, VpcLink,
+    Certificate, DescribeListenerCertificates, DescribeListeners, DescribeLoadBalancers,
+    DescribeRules, DescribeTargetGroups, DescribeTargetHealth, Integration, Listener, Rule,
+    TargetGroup, TargetHealthDescription, VpcLink,
 };
+use crate::document::{SourceLocation, child, index};
 use crate::error::ImportError;
 use crate::inputs::{ImportInputs, PemFiles};
 use crate::names::{arn_resource, load_balancer_kind};
@@ -40,9 +42,9 @@ pub(crate) struct Route {
 /// What kind of load balancer a key names.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum LoadBalancerKind {
-    /// A Network Load Balancer: imported.
+    /// A Network Load Balancer: written as `[nlbs.<name>]`.
     Network,
-    /// An Application Load Balancer: not yet importable.
+    /// An Application Load Balancer: written as `[albs.<name>]`.
     Application,
     /// A Gateway Load Balancer, or a type hoplab does not know.
     Other(String),
@@ -58,6 +60,17 @@ impl LoadBalancerKind {
             other => LoadBalancerKind::Other(other.to_owned()),
         }
     }
+
+    /// The warning for a load balancer `name` of this kind, which the import cannot write
+    /// (a Gateway Load Balancer, or a type hoplab does not know).
+    pub(crate) fn unsupported(&self, name: &str) -> Option<String> {
+        match self {
+            LoadBalancerKind::Network | LoadBalancerKind::Application => None,
+            LoadBalancerKind::Other(other) => Some(format!(
+                "load balancer {name} has type {other:?}; the import models network and application load balancers"
+            )),
+        }
+    }
 }
 
 /// A load balancer a source describes (CLI exports describe them only through ARNs).
@@ -69,6 +82,19 @@ pub(crate) struct LoadBalancer {
     pub(crate) kind: LoadBalancerKind,
     /// Its DNS name, or the placeholder for it (`${OrdersNlb.DNSName}`).
     pub(crate) dns_name: String,
+    /// An ALB's `idle_timeout.timeout_seconds`, when the source sets it.
+    pub(crate) idle_timeout: Option<i64>,
+}
+
+/// One listener rule of an ALB, with the listener it belongs to.
+#[derive(Debug, Clone)]
+pub(crate) struct ListenerRule {
+    /// The key of the listener.
+    pub(crate) listener: String,
+    /// The rule, in describe-rules' shape.
+    pub(crate) rule: Rule,
+    /// Where the source describes it, for warnings.
+    pub(crate) origin: SourceLocation,
 }
 
 /// Every input, parsed.
@@ -78,6 +104,8 @@ pub(crate) struct Topology {
     pub(crate) vpc_links: Vec<VpcLink>,
     /// Listeners, each once (by ARN), in input order.
     pub(crate) listeners: Vec<Listener>,
+    /// ALB listener rules, in input order.
+    pub(crate) rules: Vec<ListenerRule>,
     /// describe-listener-certificates output by listener ARN.
     pub(crate) listener_certificates: HashMap<String, Vec<Certificate>>,
     /// Target groups, each once (by ARN), in input order.
@@ -106,7 +134,10 @@ impl Topology {
     /// Parses the AWS CLI outputs among the inputs.
     pub(crate) fn from_cli_exports(inputs: &ImportInputs) -> Result<Self, ImportError> {
         let mut ex = Topology::default();
-        if !inputs.integrations.is_empty() || !inputs.listeners.is_empty() {
+        if !inputs.integrations.is_empty()
+            || !inputs.listeners.is_empty()
+            || !inputs.load_balancers.is_empty()
+        {
             ex.described_by.push("AWS CLI exports".to_owned());
         }
         for input in &inputs.integrations {
@@ -129,7 +160,8 @@ impl Topology {
         for (i, json) in inputs.listeners.iter().enumerate() {
             let label = numbered("describe-listeners", i, inputs.listeners.len());
             let out: DescribeListeners = parse(&label, json)?;
-            for listener in out.listeners {
+            for (j, mut listener) in out.listeners.into_iter().enumerate() {
+                listener.origin = Some(cli_location(&label, &index("/Listeners", j)));
                 let duplicate = listener.listener_arn.is_some()
                     && ex
                         .listeners
@@ -138,6 +170,56 @@ impl Topology {
                 if !duplicate {
                     ex.listeners.push(listener);
                 }
+            }
+        }
+        for (i, json) in inputs.load_balancers.iter().enumerate() {
+            let label = numbered("describe-load-balancers", i, inputs.load_balancers.len());
+            let out: DescribeLoadBalancers = parse(&label, json)?;
+            for lb in out.load_balancers {
+                let Some(arn) = lb.load_balancer_arn else {
+                    continue;
+                };
+                let kind = match lb.kind {
+                    Some(kind) => LoadBalancerKind::from_type(Some(&kind)),
+                    None => ex
+                        .load_balancer_kind(&arn)
+                        .unwrap_or(LoadBalancerKind::Network),
+                };
+                let name = lb
+                    .load_balancer_name
+                    .unwrap_or_else(|| crate::names::load_balancer_name(&arn).to_owned());
+                let dns_name = lb
+                    .dns_name
+                    .unwrap_or_else(|| ex.load_balancer_dns_name(&arn));
+                ex.load_balancers.insert(
+                    arn,
+                    LoadBalancer {
+                        name,
+                        kind,
+                        dns_name,
+                        idle_timeout: None,
+                    },
+                );
+            }
+        }
+        for (i, json) in inputs.rules.iter().enumerate() {
+            let label = numbered("describe-rules", i, inputs.rules.len());
+            let out: DescribeRules = parse(&label, json)?;
+            for (j, rule) in out.rules.into_iter().enumerate() {
+                let pointer = index("/Rules", j);
+                let listener = rule
+                    .rule_arn
+                    .as_deref()
+                    .and_then(crate::names::rule_listener)
+                    .ok_or_else(|| ImportError::Source {
+                        location: cli_location(&label, &child(&pointer, "RuleArn")),
+                        message: "a rule without a listener rule ARN (listener-rule/app/…): the import finds a rule's listener from its RuleArn".to_owned(),
+                    })?;
+                ex.rules.push(ListenerRule {
+                    listener,
+                    rule,
+                    origin: cli_location(&label, &pointer),
+                });
             }
         }
         for input in &inputs.listener_certificates {
@@ -195,6 +277,7 @@ impl Topology {
                 self.listeners.push(listener);
             }
         }
+        self.rules.extend(other.rules);
         for (k, v) in other.listener_certificates {
             self.listener_certificates.entry(k).or_default().extend(v);
         }
@@ -303,6 +386,16 @@ impl Topology {
             .find(|l| l.listener_arn.as_deref() == Some(key))
     }
 
+    /// The rules of one listener, in input order.
+    pub(crate) fn rules_of<'a>(
+        &'a self,
+        listener: &'a str,
+    ) -> impl Iterator<Item = &'a ListenerRule> {
+        self.rules
+            .iter()
+            .filter(move |r| self.key(&r.listener) == listener)
+    }
+
     /// The VPC link with this id.
     pub(crate) fn vpc_link(&self, id: &str) -> Option<&VpcLink> {
         let id = self.key(id);
@@ -355,6 +448,15 @@ fn numbered(name: &str, index: usize, count: usize) -> String {
         format!("{name} #{}", index + 1)
     } else {
         name.to_owned()
+    }
+}
+
+/// Where in an AWS CLI output (named by `label`) a value is.
+fn cli_location(label: &str, pointer: &str) -> SourceLocation {
+    SourceLocation {
+        file: label.to_owned(),
+        pointer: pointer.to_owned(),
+        line: None,
     }
 }
 

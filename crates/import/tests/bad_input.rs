@@ -1,6 +1,7 @@
 //! Untrusted sources: each mistake is an error naming the file and the JSON pointer or line,
 //! or, where the import can go on, a warning at the same place and a named placeholder.
-//! Unknown enum values and fields warn and never fail; ALBs are named as not yet importable.
+//! Unknown enum values and fields warn and never fail; what an ALB's rules say that a scenario
+//! cannot is a warning located in the source.
 
 use hoplab_import::{
     ImportError, ImportInputs, Imported, MAX_SOURCE_SIZE, PlaceholderKind, SourceFormat,
@@ -242,8 +243,10 @@ fn an_unknown_terraform_format_version_is_refused() {
 }
 
 #[test]
-fn albs_are_named_as_not_yet_importable() {
-    let alb = r#"Resources:
+fn cloudformation_albs_are_written_and_what_rules_cannot_say_is_a_located_warning() {
+    let alb = r#"Parameters:
+  CertArn: { Type: String }
+Resources:
   Api: { Type: AWS::ApiGateway::RestApi, Properties: { Name: api } }
   Get:
     Type: AWS::ApiGateway::Method
@@ -255,56 +258,144 @@ fn albs_are_named_as_not_yet_importable() {
   WebAlb: { Type: AWS::ElasticLoadBalancingV2::LoadBalancer, Properties: { Name: web } }
   WebHttps:
     Type: AWS::ElasticLoadBalancingV2::Listener
-    Properties: { LoadBalancerArn: !Ref WebAlb, Protocol: HTTPS, Port: 443 }
+    Properties:
+      LoadBalancerArn: !Ref WebAlb
+      Protocol: HTTPS
+      Port: 443
+      SslPolicy: ELBSecurityPolicy-2016-08
+      Certificates: [{ CertificateArn: !Ref CertArn }]
+      DefaultActions: [{ Type: redirect, RedirectConfig: { Protocol: HTTPS, Host: www.example.com, StatusCode: HTTP_301 } }]
   WebRule:
     Type: AWS::ElasticLoadBalancingV2::ListenerRule
-    Properties: { ListenerArn: !Ref WebHttps, Priority: 1 }
+    Properties:
+      ListenerArn: !Ref WebHttps
+      Priority: 10
+      Conditions:
+        - { Field: http-header, HttpHeaderConfig: { HttpHeaderName: X-Env, Values: [prod] } }
+        - { Field: query-string, QueryStringConfig: { Values: [{ Key: canary, Value: "true" }, { Value: beta }] } }
+        - { Field: http-request-method, HttpRequestMethodConfig: { Values: [GET] } }
+        - { Field: source-ip, SourceIpConfig: { Values: [127.0.0.0/8] } }
+      Actions:
+        - Type: forward
+          ForwardConfig:
+            TargetGroups: [{ TargetGroupArn: !Ref Blue, Weight: 3 }, { TargetGroupArn: !Ref Green, Weight: 1 }]
+            TargetGroupStickinessConfig: { Enabled: true, DurationSeconds: 60 }
+  WebAuthRule:
+    Type: AWS::ElasticLoadBalancingV2::ListenerRule
+    Properties:
+      ListenerArn: !Ref WebHttps
+      Priority: 20
+      Conditions: [{ Field: path-pattern, PathPatternConfig: { Values: ["/admin/*"] } }]
+      Actions:
+        - { Type: authenticate-oidc, Order: 1, AuthenticateOidcConfig: { Issuer: "https://idp.example.com" } }
+        - { Type: forward, Order: 2, TargetGroupArn: !Ref Blue }
+  WebCognitoRule:
+    Type: AWS::ElasticLoadBalancingV2::ListenerRule
+    Properties:
+      ListenerArn: !Ref WebHttps
+      Priority: 30
+      Conditions: [{ Field: host-header, Values: [login.example.com] }]
+      Actions: [{ Type: authenticate-cognito, Order: 1 }]
+  WebBadHeaderRule:
+    Type: AWS::ElasticLoadBalancingV2::ListenerRule
+    Properties:
+      ListenerArn: !Ref WebHttps
+      Priority: 40
+      Conditions: [{ Field: http-header }]
+      Actions: [{ Type: fixed-response, FixedResponseConfig: { StatusCode: 403 } }]
+  Blue: { Type: AWS::ElasticLoadBalancingV2::TargetGroup, Properties: { Protocol: HTTP, Port: 80, Targets: [{ Id: 10.0.0.5 }], HealthCheckPath: /up, Matcher: { HttpCode: "200-299" } } }
+  Green: { Type: AWS::ElasticLoadBalancingV2::TargetGroup, Properties: { Protocol: HTTP, Port: 80, Targets: [{ Id: 10.0.0.6 }], TargetGroupAttributes: [{ Key: load_balancing.algorithm.type, Value: weighted_random }] } }
 "#;
     let imported = run(vec![source("alb.yaml", alb)]).expect("imports");
+    let toml = &imported.toml;
+    for line in [
+        "vpc_link_version = \"V2\"",
+        "integration_target = \"web\"",
+        "[albs.web]",
+        "protocol = \"HTTPS\"",
+        "security_policy = \"ELBSecurityPolicy-2016-08\"",
+        "default_action = { type = \"redirect\", status_code = \"HTTP_301\", protocol = \"HTTPS\", host = \"www.example.com\" }",
+        "conditions = [{ field = \"http-header\", http_header_name = \"X-Env\", values = [\"prod\"] }, { field = \"query-string\", values = [{ key = \"canary\", value = \"true\" }, { value = \"beta\" }] }, { field = \"http-request-method\", values = [\"GET\"] }, { field = \"source-ip\", values = [\"127.0.0.0/8\"] }]",
+        "action = { type = \"forward\", target_groups = [{ target_group = \"Blue\", weight = 3 }, { target_group = \"Green\", weight = 1 }] }",
+        "action = { type = \"forward\", target_group = \"Blue\" }",
+        "[target_groups.Blue.health_check]",
+        "matcher = \"200-299\"",
+    ] {
+        assert!(toml.contains(line), "{line}\n{toml}");
+    }
+    assert_eq!(
+        toml.matches("[[albs.web.listeners.rules]]").count(),
+        2,
+        "{toml}"
+    );
+    // The certificate is the sidecar's to give, as for an NLB.
+    assert!(
+        imported
+            .open
+            .iter()
+            .any(|p| p.kind == PlaceholderKind::Certificate && p.key == "CertArn"),
+        "{:#?}",
+        imported.open
+    );
     let w = warnings(&imported);
+    for expected in [
+        "alb.yaml:23: /Resources/WebRule: listener rule WebRule: Actions[0]: target group stickiness is not modelled",
+        "alb.yaml:38: /Resources/WebAuthRule: listener rule WebAuthRule: Actions[0]: the authenticate-oidc action is not modelled",
+        "alb.yaml:47: /Resources/WebCognitoRule: listener rule WebCognitoRule: Actions[0]: the authenticate-cognito action is not modelled",
+        "alb.yaml:54: /Resources/WebBadHeaderRule: listener rule WebBadHeaderRule: Conditions[0]: an http-header condition without HttpHeaderConfig; the rule is left out",
+        "load_balancing.algorithm.type weighted_random is not modelled",
+    ] {
+        assert!(w.iter().any(|w| w.contains(expected)), "{expected}\n{w:#?}");
+    }
     assert!(
-        w.iter()
-            .any(|w| w.contains("Application Load Balancer WebAlb is not yet importable")),
-        "{w:#?}"
+        toml.contains("# listener rule WebCognitoRule left out"),
+        "{toml}"
     );
+}
+
+#[test]
+fn terraform_albs_listener_rules_and_alb_target_groups_are_written() {
+    let plan = r#"{"format_version":"1.2","planned_values":{"root_module":{"resources":[
+        {"address":"aws_lb.web","type":"aws_lb","name":"web","values":{"name":"web","internal":true,"idle_timeout":120,"arn":"arn:aws:elasticloadbalancing:eu-west-1:1:loadbalancer/app/web/1"}},
+        {"address":"aws_lb_listener.http","type":"aws_lb_listener","name":"http","values":{"port":80,"protocol":"HTTP","load_balancer_arn":"arn:aws:elasticloadbalancing:eu-west-1:1:loadbalancer/app/web/1","default_action":[{"type":"fixed-response","fixed_response":[{"content_type":"text/plain","message_body":"nothing here","status_code":"404"}],"forward":[],"redirect":[]}]}},
+        {"address":"aws_lb_listener_rule.api","type":"aws_lb_listener_rule","name":"api","values":{"priority":10,"listener_arn":null,
+          "condition":[{"host_header":[{"values":["api.example.com"]}],"path_pattern":[],"http_header":[],"query_string":[]},
+                       {"path_pattern":[{"values":["/test/*"]}],"host_header":[],"http_header":[],"query_string":[]},
+                       {"query_string":[{"key":"v","value":"2"},{"key":"","value":"x*"}],"host_header":[],"path_pattern":[]}],
+          "action":[{"type":"forward","target_group_arn":null,"forward":[],"fixed_response":[],"redirect":[]}]}},
+        {"address":"aws_lb_target_group.app","type":"aws_lb_target_group","name":"app","values":{"name":"app","port":8080,"protocol":"HTTP","target_type":"ip","load_balancing_algorithm_type":"least_outstanding_requests","health_check":[{"enabled":true,"protocol":"HTTP","path":"/healthz","interval":10,"timeout":5,"healthy_threshold":2,"unhealthy_threshold":2,"matcher":"200","port":"traffic-port"}]}},
+        {"address":"aws_lb_target_group_attachment.app","type":"aws_lb_target_group_attachment","name":"app","values":{"target_id":"10.0.0.7","port":8080,"target_group_arn":null}},
+        {"address":"aws_apigatewayv2_vpc_link.v2","type":"aws_apigatewayv2_vpc_link","name":"v2","values":{"name":"v2"}},
+        {"address":"aws_api_gateway_rest_api.api","type":"aws_api_gateway_rest_api","name":"api","values":{"body":"{\"openapi\":\"3.0.1\",\"paths\":{\"/\":{\"get\":{\"x-amazon-apigateway-integration\":{\"type\":\"HTTP_PROXY\",\"uri\":\"http://api.example.com/\",\"connectionType\":\"VPC_LINK\",\"connectionId\":\"l1\",\"integrationTarget\":\"arn:aws:elasticloadbalancing:eu-west-1:1:loadbalancer/app/web/1\"}}}}}"}}]}},
+      "resource_changes":[
+        {"address":"aws_lb_listener_rule.api","change":{"actions":["create"],"after_unknown":{"listener_arn":true,"action":[{"target_group_arn":true}]}}},
+        {"address":"aws_lb_target_group_attachment.app","change":{"actions":["create"],"after_unknown":{"target_group_arn":true}}}],
+      "configuration":{"root_module":{"resources":[
+        {"address":"aws_lb_listener_rule.api","expressions":{"listener_arn":{"references":["aws_lb_listener.http.arn","aws_lb_listener.http"]},"action":[{"target_group_arn":{"references":["aws_lb_target_group.app.arn","aws_lb_target_group.app"]}}]}},
+        {"address":"aws_lb_target_group_attachment.app","expressions":{"target_group_arn":{"references":["aws_lb_target_group.app.arn","aws_lb_target_group.app"]}}}]}}}"#;
+    let imported = run(vec![source("plan.json", plan)]).expect("imports");
+    assert!(imported.warnings.is_empty(), "{:#?}", imported.warnings);
     assert!(
-        w.iter()
-            .any(|w| w.contains("ALB listener WebHttps of WebAlb is not yet importable")),
-        "{w:#?}"
-    );
-    assert!(
-        w.iter()
-            .any(|w| w.contains("ALB listener rule WebRule is not yet importable")),
-        "{w:#?}"
-    );
-    assert!(
-        imported.placeholders.iter().any(|p| p.contains("web is an Application Load Balancer, which is not yet importable")),
+        imported.placeholders.is_empty(),
         "{:#?}",
         imported.placeholders
     );
-    assert!(
-        imported
-            .toml
-            .contains("vpc_link = \"TODO(import): alb web\""),
-        "{}",
-        imported.toml
-    );
-
-    let plan = r#"{"format_version":"1.2","planned_values":{"root_module":{"resources":[
-        {"address":"aws_lb.web","type":"aws_lb","name":"web","values":{"name":"web","internal":true}},
-        {"address":"aws_lb_listener_rule.api","type":"aws_lb_listener_rule","name":"api","values":{"priority":10}}]}}}"#;
-    let e = run(vec![source("plan.json", plan)]).expect_err("no routes");
-    assert!(e.to_string().contains("no API Gateway route"), "{e}");
-    let plan_with_route = plan.replace(
-        "]}}}",
-        r#",{"address":"aws_api_gateway_rest_api.api","type":"aws_api_gateway_rest_api","name":"api","values":{"body":"{\"openapi\":\"3.0.1\",\"paths\":{\"/\":{\"get\":{\"x-amazon-apigateway-integration\":{\"type\":\"HTTP_PROXY\",\"uri\":\"https://api.example.com/\",\"connectionType\":\"VPC_LINK\",\"connectionId\":\"l1\",\"integrationTarget\":\"aws_lb.web\"}}}}}"}}]}}}"#,
-    );
-    let imported = run(vec![source("plan.json", &plan_with_route)]).expect("imports");
-    let w = warnings(&imported);
-    assert!(
-        w.iter()
-            .any(|w| w.contains("Application Load Balancer aws_lb.web is not yet importable")),
-        "{w:#?}"
-    );
-    assert!(w.iter().any(|w| w.contains("ALB listener rule aws_lb_listener_rule.api is not yet importable")), "{w:#?}");
+    let toml = &imported.toml;
+    for line in [
+        "integration_target = \"web\"",
+        "idle_timeout_seconds = 120",
+        "default_action = { type = \"fixed-response\", status_code = 404, content_type = \"text/plain\", message_body = \"nothing here\" }",
+        "priority = 10",
+        "conditions = [{ field = \"host-header\", values = [\"api.example.com\"] }, { field = \"path-pattern\", values = [\"/test/*\"] }, { field = \"query-string\", values = [{ key = \"v\", value = \"2\" }, { value = \"x*\" }] }]",
+        "action = { type = \"forward\", target_group = \"app\" }",
+        "algorithm = \"least_outstanding_requests\"",
+        "interval_seconds = 10",
+    ] {
+        assert!(toml.contains(line), "{line}\n{toml}");
+    }
+    // Nothing is left open: the imported scenario is valid as written.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("alb.toml");
+    std::fs::write(&file, toml).expect("write");
+    hoplab_scenario::load(&file).unwrap_or_else(|e| panic!("{e}\n{toml}"));
 }

@@ -34,12 +34,26 @@ fn inputs(dir: &str, sources: &[&str], with_sidecar: bool) -> ImportInputs {
         if root.join("get-vpc-link.json").exists() {
             inputs.vpc_links = vec![read(&root.join("get-vpc-link.json"))];
         }
+        for (file, list) in [
+            ("describe-load-balancers.json", &mut inputs.load_balancers),
+            ("describe-rules.json", &mut inputs.rules),
+        ] {
+            if root.join(file).exists() {
+                list.push(read(&root.join(file)));
+            }
+        }
         inputs.listeners = vec![read(&root.join("describe-listeners.json"))];
-        inputs.target_groups = vec![read(&root.join("describe-target-groups.json"))];
+        let groups = read(&root.join("describe-target-groups.json"));
+        // describe-target-health's output does not name its group: the example's one group.
+        let described: serde_json::Value = serde_json::from_str(&groups).expect("json");
+        let group = described["TargetGroups"][0]["TargetGroupArn"]
+            .as_str()
+            .expect("a target group ARN");
         inputs.target_health = vec![TargetHealthInput {
-            target_group_arn: "arn:aws:elasticloadbalancing:eu-west-1:111122223333:targetgroup/orders-app/0c1d2e3f4a5b6c7d".into(),
+            target_group_arn: group.to_owned(),
             json: read(&root.join("describe-target-health.json")),
         }];
+        inputs.target_groups = vec![groups];
     }
     if with_sidecar {
         inputs.sidecar =
@@ -146,6 +160,28 @@ async fn an_openapi_http_api_export_checks_server_name_to_verify() {
 }
 
 #[tokio::test]
+async fn an_openapi_rest_export_with_integration_target_runs_through_an_alb_https_listener() {
+    let out = tempfile::tempdir().expect("tempdir");
+    let (imported, file) = import_complete(
+        out.path(),
+        "openapi-alb",
+        "openapi-rest-alb",
+        &["orders-api.oas30.json"],
+    );
+    assert!(imported.warnings.is_empty(), "{:#?}", imported.warnings);
+    let report = run(&file).await;
+    // The host and path rule forwards to the HTTPS group, whose target's certificate expired:
+    // the ALB does not check it, API Gateway checks the listener's.
+    assert_outcome(&report, "GET /orders/{id}", 200, "alb:orders-alb:443", None);
+    assert_eq!(
+        request(&report, "GET /orders/{id}").target.as_deref(),
+        Some("target:10.0.3.21")
+    );
+    // No rule matches: the listener's fixed response, written by the ALB.
+    assert_outcome(&report, "GET /reports", 404, "alb:orders-alb:443", None);
+}
+
+#[tokio::test]
 async fn a_cloudformation_yaml_template_runs_through_tcp_listeners() {
     let out = tempfile::tempdir().expect("tempdir");
     let (imported, file) = import_complete(
@@ -165,6 +201,40 @@ async fn a_cloudformation_yaml_template_runs_through_tcp_listeners() {
         Some(
             "PKIX path validation failed: java.security.cert.CertPathValidatorException: validity check failed",
         ),
+    );
+}
+
+#[tokio::test]
+async fn a_cloudformation_alb_behind_a_vpc_link_v2_and_behind_an_nlb_validates_its_listener() {
+    let out = tempfile::tempdir().expect("tempdir");
+    let (imported, file) = import_complete(
+        out.path(),
+        "cloudformation-alb",
+        "cloudformation-rest-alb",
+        &["template.yaml"],
+    );
+    assert!(imported.warnings.is_empty(), "{:#?}", imported.warnings);
+    let text = read(&file);
+    for line in [
+        "vpc_link_version = \"V2\"",
+        "integration_target = \"orders-alb\"",
+        "idle_timeout_seconds = 60",
+        "conditions = [{ field = \"host-header\", values = [\"orders.example.com\"] }, { field = \"path-pattern\", values = [\"*/orders*\", \"*/legacy*\"] }]",
+        "default_action = { type = \"fixed-response\", status_code = 404, content_type = \"text/plain\", message_body = \"no route\" }",
+        "target_type = \"alb\"",
+        "algorithm = \"least_outstanding_requests\"",
+        "[target_groups.orders-app.health_check]",
+    ] {
+        assert!(text.contains(line), "{line}\n{text}");
+    }
+    let report = run(&file).await;
+    // Straight through the VPC link V2, and through the NLB's TCP listener: either way the
+    // ALB listener's certificate is the one checked, and the expired target's is not.
+    assert_outcome(&report, "GET /orders", 200, "alb:orders-alb:443", None);
+    assert_outcome(&report, "GET /legacy", 200, "alb:orders-alb:443", None);
+    assert_eq!(
+        request(&report, "GET /orders").target.as_deref(),
+        Some("target:10.0.3.21")
     );
 }
 
@@ -251,6 +321,50 @@ async fn a_terraform_plan_moving_a_listener_from_tls_to_tcp_now_fails() {
     );
 }
 
+#[tokio::test]
+async fn a_terraform_plan_moving_from_an_nlb_tls_listener_to_an_alb_changes_the_validated_hop() {
+    let out = tempfile::tempdir().expect("tempdir");
+    let (_, before) = import_into(
+        out.path(),
+        "plan-main",
+        inputs("terraform-nlb-to-alb", &["plan-main.json"], true),
+    );
+    let (imported, after) = import_into(
+        out.path(),
+        "plan-pr",
+        inputs("terraform-nlb-to-alb", &["plan-pr.json"], true),
+    );
+    assert!(
+        imported.placeholders.is_empty(),
+        "{:#?}",
+        imported.placeholders
+    );
+    assert!(imported.warnings.is_empty(), "{:#?}", imported.warnings);
+    let text = read(&after);
+    assert!(
+        text.contains("integration_target = \"orders-alb\""),
+        "{text}"
+    );
+    assert!(
+        text.contains("[[albs.orders-alb.listeners.rules]]"),
+        "{text}"
+    );
+    let (before, after) = (run(&before).await, run(&after).await);
+    assert_outcome(&before, "GET /orders", 200, "nlb:orders-nlb:443", None);
+    assert_outcome(&after, "GET /orders", 200, "alb:orders-alb:443", None);
+    let comparison = compare_runs(&before, &after);
+    assert_eq!(comparison.routes.len(), 1);
+    assert_eq!(comparison.routes[0].verdict, Verdict::Changed);
+    assert!(!comparison.regressed());
+    assert!(
+        comparison
+            .text()
+            .contains("GET /orders  200 nlb:orders-nlb:443  200 alb:orders-alb:443  changed"),
+        "{}",
+        comparison.text()
+    );
+}
+
 /// An example directory, its sources, and the placeholders it leaves open.
 type Case = (
     &'static str,
@@ -260,7 +374,34 @@ type Case = (
 
 #[test]
 fn without_the_sidecar_each_example_refuses_to_load_naming_its_placeholders() {
-    let cases: [Case; 6] = [
+    let cases: [Case; 9] = [
+        (
+            "openapi-rest-alb",
+            &["orders-api.oas30.json"],
+            &[
+                (
+                    PlaceholderKind::Certificate,
+                    "arn:aws:acm:eu-west-1:111122223333:certificate/7a8b9c0d-1e2f-4a3b-8c4d-5e6f7a8b9c0d",
+                ),
+                (PlaceholderKind::TargetCertificate, "10.0.3.21"),
+            ],
+        ),
+        (
+            "cloudformation-rest-alb",
+            &["template.yaml"],
+            &[
+                (PlaceholderKind::Certificate, "OrdersCertArn"),
+                (PlaceholderKind::TargetCertificate, "10.0.3.21"),
+            ],
+        ),
+        (
+            "terraform-nlb-to-alb",
+            &["plan-pr.json"],
+            &[
+                (PlaceholderKind::Certificate, "aws_acm_certificate.orders"),
+                (PlaceholderKind::TargetCertificate, "10.0.1.15"),
+            ],
+        ),
         (
             "openapi-http-api",
             &["orders-http.yaml"],

@@ -77,7 +77,9 @@ fn full_inputs(dir: &Path) -> ImportInputs {
             integration("GET", "/legacy", "get-integration-legacy.json"),
         ],
         vpc_links: vec![fixture("get-vpc-link.json")],
+        load_balancers: Vec::new(),
         listeners: vec![fixture("describe-listeners.json")],
+        rules: Vec::new(),
         listener_certificates: vec![ListenerCertificatesInput {
             listener_arn: LISTENER_443.to_owned(),
             json: fixture("describe-listener-certificates-443.json"),
@@ -456,4 +458,55 @@ fn a_non_utf8_pem_path_is_an_error() {
     })
     .unwrap_err();
     assert_eq!(error, ImportError::NonUtf8Path { path: bad });
+}
+
+#[test]
+fn describe_rules_outputs_name_their_listener_and_warn_where_a_rule_cannot_be_written() {
+    let listener = r#"{"Listeners":[{"ListenerArn":"arn:aws:elasticloadbalancing:eu-west-1:1:listener/app/web/5/9","LoadBalancerArn":"arn:aws:elasticloadbalancing:eu-west-1:1:loadbalancer/app/web/5","Port":80,"Protocol":"HTTP","DefaultActions":[{"Type":"fixed-response","FixedResponseConfig":{"StatusCode":"404"}}]}]}"#;
+    let rules = r#"{"Rules":[
+        {"RuleArn":"arn:aws:elasticloadbalancing:eu-west-1:1:listener-rule/app/web/5/9/1","Priority":"5","Conditions":[{"Field":"path-pattern","PathPatternConfig":{"Values":["/a/*"]}}],"Actions":[{"Type":"authenticate-cognito","Order":1}]},
+        {"RuleArn":"arn:aws:elasticloadbalancing:eu-west-1:1:listener-rule/app/web/5/9/2","Priority":"7","Conditions":[{"Field":"http-request-method","HttpRequestMethodConfig":{"Values":["POST"]}}],"Actions":[{"Type":"redirect","RedirectConfig":{"Protocol":"HTTPS","Port":"443","StatusCode":"HTTP_302"}}]}]}"#;
+    let integration = r#"{"type":"HTTP_PROXY","uri":"http://api.example.com/","connectionType":"VPC_LINK","connectionId":"v2link","integrationTarget":"arn:aws:elasticloadbalancing:eu-west-1:1:loadbalancer/app/web/5"}"#;
+    let imported = import(ImportInputs {
+        integrations: vec![IntegrationInput {
+            method: "GET".into(),
+            path: "/".into(),
+            json: integration.into(),
+        }],
+        listeners: vec![listener.into()],
+        rules: vec![rules.into()],
+        ..ImportInputs::default()
+    })
+    .expect("imports");
+    let w: Vec<String> = imported.warnings.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        w,
+        [
+            "describe-rules: /Rules/0: listener rule arn:aws:elasticloadbalancing:eu-west-1:1:listener-rule/app/web/5/9/1: Actions[0]: the authenticate-cognito action is not modelled (hoplab models forward, fixed-response and redirect); the rule is left out of the scenario"
+        ]
+    );
+    assert!(
+        imported.toml.contains("action = { type = \"redirect\", status_code = \"HTTP_302\", protocol = \"HTTPS\", port = 443 }"),
+        "{}",
+        imported.toml
+    );
+    assert!(imported.toml.contains("priority = 7"), "{}", imported.toml);
+
+    let no_arn = r#"{"Rules":[{"Priority":"1","Conditions":[],"Actions":[]}]}"#;
+    let error = import(ImportInputs {
+        integrations: vec![IntegrationInput {
+            method: "GET".into(),
+            path: "/".into(),
+            json: integration.into(),
+        }],
+        rules: vec![no_arn.into()],
+        ..ImportInputs::default()
+    })
+    .expect_err("refused");
+    assert!(
+        error
+            .to_string()
+            .starts_with("describe-rules: /Rules/0/RuleArn: a rule without a listener rule ARN"),
+        "{error}"
+    );
 }

@@ -182,7 +182,9 @@ fn cli_exports(args: &ImportArgs) -> Result<ImportInputs, Failure> {
         });
     }
     inputs.vpc_links = read_all(&args.vpc_links)?;
+    inputs.load_balancers = read_all(&args.load_balancers)?;
     inputs.listeners = read_all(&args.listeners)?;
+    inputs.rules = read_all(&args.rules)?;
     inputs.target_groups = read_all(&args.target_groups)?;
     for spec in &args.listener_certificates {
         let (arn, file) = split_pair(spec, "--listener-certificates", "'LISTENER_ARN=FILE'")?;

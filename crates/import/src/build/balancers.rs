@@ -1,5 +1,6 @@
-//! `[[nlbs.<name>.listeners]]` from describe-listeners (and describe-listener-certificates),
-//! for the NLBs the routes reach.
+//! Which load balancers are written, `[[nlbs.<name>.listeners]]` from describe-listeners
+//! (and describe-listener-certificates) for the NLBs the routes reach, and what NLB and ALB
+//! listeners share: certificates, security policies, and target group names and uses.
 
 use hoplab_scenario::SecurityPolicy;
 
@@ -8,6 +9,7 @@ use super::{Builder, Missing};
 use crate::aws::{Certificate, Listener};
 use crate::doc::{Doc, Value, placeholder};
 use crate::names::target_group_name;
+use crate::topology::LoadBalancerKind;
 
 /// A target group a listener forwards to.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,32 +21,27 @@ pub(crate) struct GroupUse {
     pub(crate) https_passthrough: bool,
 }
 
-/// Writes the listeners of every NLB a route reaches; returns the target groups they use.
-pub(crate) fn write(b: &mut Builder<'_>, facts: &RouteFacts) -> (Doc, Vec<GroupUse>) {
+/// Writes every load balancer a route reaches (and every ALB an NLB target group of type
+/// `alb` reaches): the NLBs' tables and the ALBs' tables; returns the target groups their
+/// listeners use.
+pub(crate) fn write(b: &mut Builder<'_>, facts: &RouteFacts) -> (Doc, Doc, Vec<GroupUse>) {
     let ex = b.ex;
-    let mut doc = Doc::default();
+    let mut nlbs = Doc::default();
+    let mut albs = Doc::default();
     let mut uses: Vec<GroupUse> = Vec::new();
-    for nlb_arn in &facts.nlbs {
-        let name = b.nlb_names.name(nlb_arn, ex.load_balancer_name(nlb_arn));
-        for (j, listener) in ex.listeners_of(nlb_arn).enumerate() {
-            let f = format!("nlbs.{name}.listeners[{j}]");
-            doc.blank();
-            if j == 0 {
-                doc.comment(&format!("NLB {nlb_arn}"));
+    let mut reached = facts.balancers.clone();
+    let mut next = 0;
+    while let Some(key) = reached.get(next).cloned() {
+        next += 1;
+        match ex.load_balancer_kind(&key) {
+            Some(LoadBalancerKind::Application) => {
+                super::albs::write(b, &mut albs, &key, &mut uses);
             }
-            doc.array_table(&["nlbs", &name, "listeners"]);
-            if let Some(arn) = &listener.listener_arn {
-                doc.comment(&format!("listener {arn}"));
-            }
-            let passthrough = write_listener(b, &mut doc, &f, listener, nlb_arn, facts);
-            if let Some(arn) = target_group(b, &mut doc, &f, listener) {
-                match uses.iter_mut().find(|u| u.arn == arn) {
-                    Some(u) => u.https_passthrough |= passthrough,
-                    None => uses.push(GroupUse {
-                        arn,
-                        https_passthrough: passthrough,
-                    }),
-                }
+            _ => write_nlb(b, &mut nlbs, &key, facts, &mut uses),
+        }
+        for alb in albs_behind(b, &uses) {
+            if !reached.contains(&alb) {
+                reached.push(alb);
             }
         }
     }
@@ -54,7 +51,7 @@ pub(crate) fn write(b: &mut Builder<'_>, facts: &RouteFacts) -> (Doc, Vec<GroupU
         .filter(|l| {
             l.load_balancer_arn
                 .as_ref()
-                .is_none_or(|lb| !facts.nlbs.contains(lb))
+                .is_none_or(|lb| !reached.contains(&ex.key(lb).to_owned()))
         })
         .count();
     if skipped > 0 {
@@ -62,7 +59,73 @@ pub(crate) fn write(b: &mut Builder<'_>, facts: &RouteFacts) -> (Doc, Vec<GroupU
             "skipped {skipped} listener(s) of load balancers no imported route reaches"
         ));
     }
-    (doc, uses)
+    (nlbs, albs, uses)
+}
+
+/// The ALBs registered in the target groups of type `alb` among `uses`.
+fn albs_behind(b: &Builder<'_>, uses: &[GroupUse]) -> Vec<String> {
+    let ex = b.ex;
+    uses.iter()
+        .filter(|u| is_alb_group(b, &u.arn))
+        .flat_map(|u| ex.target_health.get(&u.arn).into_iter().flatten())
+        .filter_map(|d| d.target.as_ref().and_then(|t| t.id.as_deref()))
+        .map(|id| ex.key(id).to_owned())
+        .filter(|key| ex.load_balancer_kind(key) == Some(LoadBalancerKind::Application))
+        .collect()
+}
+
+/// Whether the target group `arn` has target type `alb`.
+pub(crate) fn is_alb_group(b: &Builder<'_>, arn: &str) -> bool {
+    b.ex.target_group(arn)
+        .and_then(|g| g.target_type.as_deref())
+        .is_some_and(|t| t.eq_ignore_ascii_case("alb"))
+}
+
+/// Records that a listener forwards to `arn`.
+pub(crate) fn add_use(uses: &mut Vec<GroupUse>, arn: String, https_passthrough: bool) {
+    match uses.iter_mut().find(|u| u.arn == arn) {
+        Some(u) => u.https_passthrough |= https_passthrough,
+        None => uses.push(GroupUse {
+            arn,
+            https_passthrough,
+        }),
+    }
+}
+
+/// The scenario name of the target group `arn` (a key the topology knows).
+pub(crate) fn group_name(b: &mut Builder<'_>, arn: &str) -> String {
+    let wanted =
+        b.ex.target_group(arn)
+            .and_then(|g| g.target_group_name.clone())
+            .unwrap_or_else(|| target_group_name(arn).to_owned());
+    b.group_names.name(arn, &wanted)
+}
+
+/// Writes one NLB's listeners.
+fn write_nlb(
+    b: &mut Builder<'_>,
+    doc: &mut Doc,
+    nlb_arn: &str,
+    facts: &RouteFacts,
+    uses: &mut Vec<GroupUse>,
+) {
+    let ex = b.ex;
+    let name = b.lb_names.name(nlb_arn, ex.load_balancer_name(nlb_arn));
+    for (j, listener) in ex.listeners_of(nlb_arn).enumerate() {
+        let f = format!("nlbs.{name}.listeners[{j}]");
+        doc.blank();
+        if j == 0 {
+            doc.comment(&format!("NLB {nlb_arn}"));
+        }
+        doc.array_table(&["nlbs", &name, "listeners"]);
+        if let Some(arn) = &listener.listener_arn {
+            doc.comment(&format!("listener {arn}"));
+        }
+        let passthrough = write_listener(b, doc, &f, listener, nlb_arn, facts);
+        if let Some(arn) = target_group(b, doc, &f, listener) {
+            add_use(uses, arn, passthrough);
+        }
+    }
 }
 
 /// Writes port, protocol and TLS settings; returns whether an `https` route passes through
@@ -82,15 +145,7 @@ fn write_listener(
             "{f}: AlpnPolicy {alpn} is written as a comment; hoplab does not model ALPN yet"
         ));
     }
-    match listener.port {
-        Some(port) => doc.entry("port", Value::Int(port)),
-        None => Missing::new(
-            "the source gives no port for this listener",
-            None,
-            "listener port",
-        )
-        .write(doc, "port", &format!("{f}.port")),
-    }
+    write_port(doc, f, listener);
     let https_here = listener.port.is_some_and(|port| {
         facts
             .https_through
@@ -105,7 +160,8 @@ fn write_listener(
         Some("TLS") => {
             doc.entry("protocol", Value::str("TLS"));
             write_certificates(b, doc, f, listener);
-            write_policy(doc, f, listener.ssl_policy.as_deref());
+            let known: Vec<&str> = SecurityPolicy::ALL.iter().map(|(name, _)| *name).collect();
+            write_policy(doc, f, listener.ssl_policy.as_deref(), &known);
             false
         }
         Some(other) => {
@@ -131,8 +187,21 @@ fn write_listener(
     }
 }
 
-/// The default certificate and the SNI list of a TLS listener.
-fn write_certificates(b: &mut Builder<'_>, doc: &mut Doc, f: &str, listener: &Listener) {
+/// A listener's `port`, or a placeholder when the source gives none.
+pub(crate) fn write_port(doc: &mut Doc, f: &str, listener: &Listener) {
+    match listener.port {
+        Some(port) => doc.entry("port", Value::Int(port)),
+        None => Missing::new(
+            "the source gives no port for this listener",
+            None,
+            "listener port",
+        )
+        .write(doc, "port", &format!("{f}.port")),
+    }
+}
+
+/// The default certificate and the SNI list of a TLS or HTTPS listener.
+pub(crate) fn write_certificates(b: &mut Builder<'_>, doc: &mut Doc, f: &str, listener: &Listener) {
     let ex = b.ex;
     let listed = listener
         .listener_arn
@@ -151,7 +220,7 @@ fn write_certificates(b: &mut Builder<'_>, doc: &mut Doc, f: &str, listener: &Li
             ),
         },
         None => Missing::new(
-            "this TLS listener has no default certificate in the source",
+            "this listener terminates TLS but has no default certificate in the source",
             Some("add a [certificates.NAME] table and name it here".into()),
             "default certificate",
         )
@@ -236,39 +305,34 @@ fn unmapped(key: &str) -> Missing {
     )
 }
 
-fn write_policy(doc: &mut Doc, f: &str, policy: Option<&str>) {
+/// `security_policy`, by AWS name, if it is one of `known` (the policies of the listener's
+/// kind of load balancer).
+pub(crate) fn write_policy(doc: &mut Doc, f: &str, policy: Option<&str>, known: &[&str]) {
     let field = format!("{f}.security_policy");
-    match policy {
-        Some(p) if SecurityPolicy::from_spelling(p).is_some() => {
+    let (reason, short) = match policy {
+        Some(p) if known.contains(&p) => {
             doc.entry("security_policy", Value::str(p));
+            return;
         }
-        Some(p) => Missing::new(
+        Some(p) => (
             format!("security policy {p} is not modelled"),
-            Some(format!(
-                "pick the closest of: {}",
-                SecurityPolicy::ALL
-                    .iter()
-                    .map(|(name, _)| *name)
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )),
             format!("security policy {p}"),
-        )
-        .write(doc, "security_policy", &field),
-        None => Missing::new(
-            "the source gives no security policy for this TLS listener",
-            Some(format!(
-                "pick one of: {}",
-                SecurityPolicy::ALL
-                    .iter()
-                    .map(|(name, _)| *name)
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )),
-            "security policy",
-        )
-        .write(doc, "security_policy", &field),
-    }
+        ),
+        None => (
+            "the source gives no security policy for this listener".to_owned(),
+            "security policy".to_owned(),
+        ),
+    };
+    let verb = if policy.is_some() {
+        "pick the closest of"
+    } else {
+        "pick one of"
+    };
+    Missing::new(reason, Some(format!("{verb}: {}", known.join(", "))), short).write(
+        doc,
+        "security_policy",
+        &field,
+    );
 }
 
 /// Writes `target_group`; returns the forwarded-to group's ARN.
@@ -316,11 +380,7 @@ fn target_group(
     match arns.as_slice() {
         [arn] => {
             let arn = b.ex.key(arn).to_owned();
-            let wanted =
-                b.ex.target_group(&arn)
-                    .and_then(|g| g.target_group_name.clone())
-                    .unwrap_or_else(|| target_group_name(&arn).to_owned());
-            let name = b.group_names.name(&arn, &wanted);
+            let name = group_name(b, &arn);
             doc.entry("target_group", Value::str(name));
             Some(arn)
         }

@@ -1,9 +1,11 @@
 //! `[target_groups.<name>]` from describe-target-groups, and `[targets.<name>]` from
-//! describe-target-health (plus one target per `INTERNET` host).
+//! describe-target-health (plus one target per `INTERNET` host). An NLB's groups are `TCP`
+//! or `TLS` (or of target type `alb`, naming the ALB they forward to); an ALB's are `HTTP`
+//! or `HTTPS`, with their health check and load balancing algorithm.
 
 use std::collections::HashMap;
 
-use super::balancers::GroupUse;
+use super::balancers::{GroupUse, is_alb_group};
 use super::routes::Backend;
 use super::{Builder, Missing};
 use crate::aws::{TargetGroup, TargetHealthDescription};
@@ -44,6 +46,14 @@ pub(crate) fn write(b: &mut Builder<'_>, uses: &[GroupUse], backends: &[Backend]
             groups.comment("no source registers this group's targets (ECS, Auto Scaling and others register them at run time): one stand-in target, keyed by the target group in the sidecar");
         }
         write_group_protocol(&mut groups, &f, group, &group_use.arn);
+        if is_alb_group(b, &group_use.arn) {
+            write_alb_target(b, &mut groups, &f, group, &group_use.arn);
+            continue;
+        }
+        let alb_group = group.is_some_and(is_http);
+        if alb_group && let Some(group) = group {
+            write_algorithm(b, &mut groups, &f, group);
+        }
         let members: Vec<String> = targets
             .iter()
             .filter(|t| t.groups.contains(&group_use.arn))
@@ -70,6 +80,9 @@ pub(crate) fn write(b: &mut Builder<'_>, uses: &[GroupUse], backends: &[Backend]
             .write_list(&mut groups, "targets", &format!("{f}.targets")),
             Some(_) => groups.entry("targets", Value::List(members)),
         }
+        if alb_group && let Some(group) = group {
+            write_health_check(b, &mut groups, &name, group);
+        }
     }
 
     let mut out = Doc::default();
@@ -86,12 +99,13 @@ pub(crate) fn write(b: &mut Builder<'_>, uses: &[GroupUse], backends: &[Backend]
 fn collect_targets(b: &mut Builder<'_>, uses: &[GroupUse]) -> Vec<Target> {
     let ex = b.ex;
     let mut targets: Vec<Target> = Vec::new();
-    for group_use in uses {
+    let ip_groups: Vec<&GroupUse> = uses.iter().filter(|u| !is_alb_group(b, &u.arn)).collect();
+    for group_use in ip_groups {
         let group = ex.target_group(&group_use.arn);
         let group_port = group.and_then(|g| g.port);
         let tls_group = group
             .and_then(|g| g.protocol.as_deref())
-            .is_some_and(|p| p.eq_ignore_ascii_case("TLS"));
+            .filter(|p| p.eq_ignore_ascii_case("TLS") || p.eq_ignore_ascii_case("HTTPS"));
         let descriptions = ex
             .target_health
             .get(&group_use.arn)
@@ -111,8 +125,12 @@ fn collect_targets(b: &mut Builder<'_>, uses: &[GroupUse]) -> Vec<Target> {
                 .and_then(|t| t.port)
                 .or(group_port);
             let registration = registration(&group_use.arn, port, description);
-            let because = if tls_group {
-                Some(format!("target group {} uses TLS", group_use.arn))
+            let because = if let Some(protocol) = tls_group {
+                Some(format!(
+                    "target group {} uses {}",
+                    group_use.arn,
+                    protocol.to_ascii_uppercase()
+                ))
             } else if group_use.https_passthrough {
                 Some(
                     "an https route reaches it through a TCP listener, which passes TLS through"
@@ -189,25 +207,155 @@ fn write_group_protocol(doc: &mut Doc, f: &str, group: Option<&TargetGroup>, arn
     if let Some(kind) = &group.target_type {
         doc.comment(&format!("target type: {kind}"));
     }
-    if let Some(check) = health_check(group) {
+    if !is_http(group)
+        && let Some(check) = health_check(group)
+    {
         doc.comment(&format!("health check (not modelled yet): {check}"));
     }
+    let modelled = ["TCP", "TLS", "HTTP", "HTTPS"];
     match group.protocol.as_deref() {
-        Some(p) if p.eq_ignore_ascii_case("TCP") || p.eq_ignore_ascii_case("TLS") => {
+        Some(p) if modelled.iter().any(|m| p.eq_ignore_ascii_case(m)) => {
             doc.entry("protocol", Value::str(p.to_ascii_uppercase()));
         }
         Some(other) => Missing::new(
-            format!("{other} target groups are not supported: hoplab models TCP and TLS"),
-            Some("change the protocol to TCP or TLS".into()),
+            format!(
+                "{other} target groups are not supported: hoplab models TCP and TLS (an NLB's), HTTP and HTTPS (an ALB's)"
+            ),
+            Some("change the protocol to one of those".into()),
             format!("{other} target group"),
         )
         .write(doc, "protocol", &field),
         None => Missing::new(
             "the source gives no protocol for this target group",
-            Some("set \"TCP\" or \"TLS\"".into()),
+            Some("set \"TCP\" or \"TLS\" (an NLB's), \"HTTP\" or \"HTTPS\" (an ALB's)".into()),
             "target group protocol",
         )
         .write(doc, "protocol", &field),
+    }
+}
+
+/// Whether a group is an ALB's (HTTP or HTTPS).
+fn is_http(group: &TargetGroup) -> bool {
+    group
+        .protocol
+        .as_deref()
+        .is_some_and(|p| p.eq_ignore_ascii_case("HTTP") || p.eq_ignore_ascii_case("HTTPS"))
+}
+
+/// An NLB group of target type `alb`: its port (the ALB listener's) and its one ALB.
+fn write_alb_target(
+    b: &mut Builder<'_>,
+    doc: &mut Doc,
+    f: &str,
+    group: Option<&TargetGroup>,
+    arn: &str,
+) {
+    let ex = b.ex;
+    doc.entry("target_type", Value::str("alb"));
+    match group.and_then(|g| g.port) {
+        Some(port) => doc.entry("port", Value::Int(port)),
+        None => Missing::new(
+            "the source gives no port for this alb target group",
+            Some("set the port of the ALB listener it forwards to".into()),
+            "alb target group port",
+        )
+        .write(doc, "port", &format!("{f}.port")),
+    }
+    let albs: Vec<String> = ex
+        .target_health
+        .get(arn)
+        .into_iter()
+        .flatten()
+        .filter_map(|d| d.target.as_ref().and_then(|t| t.id.as_deref()))
+        .map(|id| ex.key(id).to_owned())
+        .collect();
+    match albs.as_slice() {
+        [alb] if ex.load_balancer_kind(alb) == Some(crate::topology::LoadBalancerKind::Application) => {
+            let name = b.lb_names.name(alb, ex.load_balancer_name(alb));
+            doc.entry("targets", Value::List(vec![name]));
+        }
+        _ => Missing::new(
+            format!("no source registers the one ALB of target group {arn}"),
+            Some(format!(
+                "import the template or plan that registers it, or aws elbv2 describe-target-health --target-group-arn {arn}"
+            )),
+            "alb of the target group",
+        )
+        .write_list(doc, "targets", &format!("{f}.targets")),
+    }
+}
+
+/// An ALB group's `algorithm`, when the source sets one the scenario models.
+fn write_algorithm(b: &mut Builder<'_>, doc: &mut Doc, f: &str, group: &TargetGroup) {
+    match group.algorithm.as_deref() {
+        None => {}
+        Some(a @ ("round_robin" | "least_outstanding_requests")) => {
+            doc.entry("algorithm", Value::str(a));
+        }
+        Some(other) => b.warn(
+            group.origin.as_ref(),
+            format!(
+                "{f}: load_balancing.algorithm.type {other} is not modelled (hoplab models round_robin and least_outstanding_requests); the scenario uses round_robin"
+            ),
+        ),
+    }
+}
+
+/// An ALB group's `[target_groups.<name>.health_check]`, from the settings the source gives.
+fn write_health_check(b: &mut Builder<'_>, doc: &mut Doc, name: &str, g: &TargetGroup) {
+    let f = format!("target_groups.{name}.health_check");
+    if g.health_check_enabled == Some(false) {
+        doc.comment("health checks disabled in the source: every target gets requests");
+        return;
+    }
+    let protocol = g
+        .health_check_protocol
+        .as_deref()
+        .map(str::to_ascii_uppercase);
+    let mut entries: Vec<(&str, Value)> = Vec::new();
+    match protocol.as_deref() {
+        None => {}
+        Some(p @ ("HTTP" | "HTTPS")) => entries.push(("protocol", Value::str(p))),
+        Some(other) => b.warn(
+            g.origin.as_ref(),
+            format!("{f}.protocol: {other} health checks are not allowed for an ALB's target group; HTTP is used"),
+        ),
+    }
+    if let Some(port) = g
+        .health_check_port
+        .as_deref()
+        .filter(|p| *p != "traffic-port")
+    {
+        b.warn(
+            g.origin.as_ref(),
+            format!(
+                "{f}: the health check port {port} is not modelled; checks go to the traffic port"
+            ),
+        );
+    }
+    if let Some(path) = &g.health_check_path {
+        entries.push(("path", Value::str(path)));
+    }
+    for (key, value) in [
+        ("interval_seconds", g.health_check_interval_seconds),
+        ("timeout_seconds", g.health_check_timeout_seconds),
+        ("healthy_threshold", g.healthy_threshold_count),
+        ("unhealthy_threshold", g.unhealthy_threshold_count),
+    ] {
+        if let Some(value) = value {
+            entries.push((key, Value::Int(value)));
+        }
+    }
+    if let Some(codes) = g.matcher.as_ref().and_then(|m| m.http_code.as_deref()) {
+        entries.push(("matcher", Value::str(codes)));
+    }
+    if entries.is_empty() {
+        return;
+    }
+    doc.blank();
+    doc.table(&["target_groups", name, "health_check"]);
+    for (key, value) in entries {
+        doc.entry(key, value);
     }
 }
 
@@ -265,7 +413,7 @@ fn write_target(b: &mut Builder<'_>, doc: &mut Doc, t: &Target) {
         Some(because) => {
             doc.entry("protocol", Value::str("HTTPS"));
             let any = if because.starts_with("target group") {
-                " The NLB does not validate target certificates, so any certificate works here."
+                " The load balancer does not validate target certificates, so any certificate works here."
             } else {
                 ""
             };

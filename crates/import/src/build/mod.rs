@@ -1,11 +1,13 @@
 //! The topology → scenario TOML.
 //!
-//! The routes are written first (they decide which NLBs are reached), then those NLBs'
-//! listeners (which decide which target groups are reached), then the target groups and their
-//! targets. Certificates (and the authorities generated ones need) are written as they are
+//! The routes are written first (they decide which load balancers are reached), then those
+//! NLBs' and ALBs' listeners (`balancers`, `albs`: they decide which target groups are
+//! reached, and an NLB target group of type `alb` which further ALBs are), then the target
+//! groups and their targets. Certificates (and the authorities generated ones need) are written as they are
 //! first named. Each part is its own [`Doc`]; [`write`] puts them in the order the scenario
 //! reference uses. Placeholders the sidecar could fill are recorded as they are written.
 
+mod albs;
 mod balancers;
 mod certificates;
 mod groups;
@@ -16,6 +18,7 @@ use std::path::{Path, PathBuf};
 use hoplab_scenario::ApiType;
 
 use crate::doc::{Doc, Value};
+use crate::document::{SourceLocation, Warning};
 use crate::error::ImportError;
 use crate::inputs::Imported;
 use crate::names::Namer;
@@ -36,7 +39,7 @@ pub(crate) struct Target {
 pub(crate) fn write(ex: &Topology, target: &Target) -> Result<Imported, ImportError> {
     let mut b = Builder::new(ex, target.dir.as_deref());
     let (routes, facts) = routes::write(&mut b);
-    let (nlbs, uses) = balancers::write(&mut b, &facts);
+    let (nlbs, albs, uses) = balancers::write(&mut b, &facts);
     let (groups, targets) = groups::write(&mut b, &uses, &facts.backends);
     let requests = routes::requests(&b);
     if let Some(error) = b.certs.error.take() {
@@ -67,6 +70,7 @@ pub(crate) fn write(ex: &Topology, target: &Target) -> Result<Imported, ImportEr
     }
     doc.append(routes);
     doc.append(nlbs);
+    doc.append(albs);
     doc.append(groups);
     doc.append(targets);
     doc.append(requests);
@@ -76,7 +80,7 @@ pub(crate) fn write(ex: &Topology, target: &Target) -> Result<Imported, ImportEr
         placeholders,
         notes: b.notes,
         open: b.open.finish(),
-        warnings: Vec::new(),
+        warnings: b.warnings,
     })
 }
 
@@ -86,7 +90,8 @@ pub(crate) struct Builder<'a> {
     pub(crate) ex: &'a Topology,
     /// The API type of the scenario (the first route's).
     pub(crate) api: ApiType,
-    pub(crate) nlb_names: Namer,
+    /// Names of NLBs and ALBs, one namespace (`integration_target` names either).
+    pub(crate) lb_names: Namer,
     pub(crate) group_names: Namer,
     pub(crate) target_names: Namer,
     pub(crate) certs: certificates::Certificates,
@@ -95,6 +100,8 @@ pub(crate) struct Builder<'a> {
     /// The names API Gateway checks certificates against (https URI hosts and
     /// `serverNameToVerify`), suggested for certificates the sidecar must give.
     pub(crate) checked_names: Vec<String>,
+    /// What a source describes that the scenario cannot express, located in the source.
+    pub(crate) warnings: Vec<Warning>,
 }
 
 impl<'a> Builder<'a> {
@@ -102,13 +109,26 @@ impl<'a> Builder<'a> {
         Builder {
             ex,
             api: ex.routes.first().map(|r| r.api).unwrap_or_default(),
-            nlb_names: Namer::default(),
+            lb_names: Namer::default(),
             group_names: Namer::default(),
             target_names: Namer::default(),
             certs: certificates::Certificates::new(dir),
             open: OpenList::default(),
             notes: Vec::new(),
             checked_names: Vec::new(),
+            warnings: Vec::new(),
+        }
+    }
+
+    /// Records what the scenario cannot express: a warning where the source says it, or a
+    /// note when no source location is known.
+    pub(crate) fn warn(&mut self, origin: Option<&SourceLocation>, message: String) {
+        match origin {
+            Some(location) => self.warnings.push(Warning {
+                location: location.clone(),
+                message,
+            }),
+            None => self.notes.push(message),
         }
     }
 

@@ -1,5 +1,6 @@
-//! `[[gateway.routes]]` from each route's integration (with its VPC link, or for an HTTP API
-//! its listener, to find the NLB), and one `[[requests]]` per route.
+//! `[[gateway.routes]]` from each route's integration (with its VPC link, its
+//! `integrationTarget`, or for an HTTP API its listener, to find the NLB or ALB), and one
+//! `[[requests]]` per route.
 
 use hoplab_scenario::{ApiType, IntegrationUri, Scheme, parse_integration_uri};
 
@@ -11,9 +12,10 @@ use crate::topology::{LoadBalancerKind, Route, Topology};
 /// What the routes decide for the rest of the import.
 #[derive(Debug, Default)]
 pub(crate) struct RouteFacts {
-    /// Keys of the NLBs routes reach, in first-use order (only NLBs with listeners).
-    pub(crate) nlbs: Vec<String>,
-    /// `(NLB key, port)` of each `https` route through a VPC link.
+    /// Keys of the load balancers (NLBs and ALBs) routes reach, in first-use order (only
+    /// those with listeners).
+    pub(crate) balancers: Vec<String>,
+    /// `(load balancer key, port)` of each `https` route through a VPC link.
     pub(crate) https_through: Vec<(String, u16)>,
     /// The public endpoints of `INTERNET` routes.
     pub(crate) backends: Vec<Backend>,
@@ -31,15 +33,27 @@ pub(crate) struct Backend {
 /// How a route reaches its backend.
 enum Connection {
     Internet,
-    /// Through a VPC link to this NLB.
+    /// Through a VPC link to this load balancer.
     VpcLink {
-        nlb: String,
+        lb: String,
+        link: Link,
         comments: Vec<String>,
     },
-    /// Through a VPC link whose NLB the sources do not give.
+    /// Through a VPC link whose load balancer the sources do not give.
     VpcLinkMissing(Missing),
     /// A connection type hoplab does not know.
     Unknown(Missing),
+}
+
+/// Which VPC link a route goes through, which decides the keys that name its load balancer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Link {
+    /// A REST VPC link V1 (`vpc_link`): an NLB only.
+    V1,
+    /// A REST VPC link V2 (`vpc_link_version = "V2"`, `integration_target`): an ALB or NLB.
+    V2,
+    /// An HTTP API's VPC link (`vpc_link`, the listener's load balancer): an ALB or NLB.
+    HttpApi,
 }
 
 /// The routes of the scenario's API type, in source order.
@@ -149,20 +163,25 @@ fn write_route(
                 add_backend(&mut facts.backends, uri);
             }
         }
-        Connection::VpcLink { nlb, comments } => {
+        Connection::VpcLink { lb, link, comments } => {
             doc.entry("connection_type", Value::str("VPC_LINK"));
             for comment in comments {
                 doc.comment(&comment);
             }
-            let name = b.nlb_names.name(&nlb, b.ex.load_balancer_name(&nlb));
-            doc.entry("vpc_link", Value::str(name));
+            let name = b.lb_names.name(&lb, b.ex.load_balancer_name(&lb));
+            if link == Link::V2 {
+                doc.entry("vpc_link_version", Value::str("V2"));
+                doc.entry("integration_target", Value::str(name));
+            } else {
+                doc.entry("vpc_link", Value::str(name));
+            }
             if let Some(uri) = &uri
                 && uri.scheme() == Scheme::Https
             {
-                facts.https_through.push((nlb.clone(), uri.port()));
+                facts.https_through.push((lb.clone(), uri.port()));
             }
-            if !facts.nlbs.contains(&nlb) {
-                facts.nlbs.push(nlb);
+            if !facts.balancers.contains(&lb) {
+                facts.balancers.push(lb);
             }
         }
         Connection::VpcLinkMissing(missing) => {
@@ -257,9 +276,10 @@ fn http_api_listener(
             None,
         );
     };
-    let connection = match nlb_key(b, &lb) {
-        Ok(nlb) => Connection::VpcLink {
-            nlb,
+    let connection = match balancer_key(b, &lb, Link::HttpApi) {
+        Ok(lb) => Connection::VpcLink {
+            lb,
+            link: Link::HttpApi,
             comments: vec![format!(
                 "integration uri: listener {reference}; the VPC link is {}",
                 integ.connection_id.as_deref().unwrap_or("not named")
@@ -326,19 +346,22 @@ fn write_uri(
     };
     match parse_integration_uri(&raw) {
         Ok(uri) => {
-            if let Connection::VpcLink { nlb, .. } = connection {
+            if let Connection::VpcLink { lb, link, .. } = connection {
                 let has_port =
-                    b.ex.listeners_of(nlb)
+                    b.ex.listeners_of(lb)
                         .any(|l| l.port == Some(i64::from(uri.port())));
-                if !has_port {
-                    doc.todo_note(
-                        &field,
-                        &format!(
-                            "no listener of {} has port {}, the uri's port, which picks the listener",
-                            b.ex.load_balancer_name(nlb),
-                            uri.port()
-                        ),
-                    );
+                let what = format!(
+                    "no listener of {} has port {}, the uri's port, which picks the listener",
+                    b.ex.load_balancer_name(lb),
+                    uri.port()
+                );
+                match (has_port, link) {
+                    (true, _) => {}
+                    // Valid in a scenario: the request fails as AWS's would (internal error).
+                    (false, Link::V2) => doc.comment(&format!(
+                        "{what}: the request gets API Gateway's internal error"
+                    )),
+                    (false, _) => doc.todo_note(&field, &what),
                 }
             }
             doc.entry("uri", Value::str(&raw));
@@ -357,18 +380,18 @@ fn connection(b: &mut Builder<'_>, integ: &Integration, label: &str) -> Connecti
     match integ.connection_type.as_deref() {
         None => Connection::Internet,
         Some(t) if t.eq_ignore_ascii_case("INTERNET") => Connection::Internet,
-        Some(t) if t.eq_ignore_ascii_case("VPC_LINK") => match vpc_link_nlb(b, integ, label) {
-            Ok((nlb, comments)) => {
-                if b.ex.listeners_of(&nlb).next().is_none() {
+        Some(t) if t.eq_ignore_ascii_case("VPC_LINK") => match vpc_link_balancer(b, integ, label) {
+            Ok((lb, link, comments)) => {
+                if b.ex.listeners_of(&lb).next().is_none() {
                     Connection::VpcLinkMissing(Missing::new(
-                        format!("no source describes the listeners of load balancer {nlb}"),
+                        format!("no source describes the listeners of load balancer {lb}"),
                         Some(format!(
-                            "import the template or plan that defines them, or aws elbv2 describe-listeners --load-balancer-arn {nlb}"
+                            "import the template or plan that defines them, or aws elbv2 describe-listeners --load-balancer-arn {lb}"
                         )),
-                        format!("listeners of {}", b.ex.load_balancer_name(&nlb)),
+                        format!("listeners of {}", b.ex.load_balancer_name(&lb)),
                     ))
                 } else {
-                    Connection::VpcLink { nlb, comments }
+                    Connection::VpcLink { lb, link, comments }
                 }
             }
             Err(missing) => Connection::VpcLinkMissing(missing),
@@ -381,21 +404,25 @@ fn connection(b: &mut Builder<'_>, integ: &Integration, label: &str) -> Connecti
     }
 }
 
-/// The NLB behind a VPC_LINK integration, with comments on how it was found.
-fn vpc_link_nlb(
+/// The load balancer behind a VPC_LINK integration and the link that reaches it, with
+/// comments on how it was found.
+fn vpc_link_balancer(
     b: &mut Builder<'_>,
     integ: &Integration,
     label: &str,
-) -> Result<(String, Vec<String>), Missing> {
+) -> Result<(String, Link, Vec<String>), Missing> {
     if let Some(target) = &integ.integration_target {
         let target = reference(b, target, &format!("integrationTarget of {label}"))?;
-        let comments = vec![format!("integrationTarget (VPC link V2): {target}")];
+        let mut comments = vec![format!("integrationTarget (VPC link V2): {target}")];
+        if let Some(id) = &integ.connection_id {
+            comments.push(format!("connectionId (the VPC link V2): {id}"));
+        }
         // A listener or a load balancer: both are accepted (see docs/choices.md).
         let lb = match b.ex.listener(&target) {
             Some(listener) => listener.load_balancer_arn.clone().unwrap_or(target),
             None => target,
         };
-        return nlb_key(b, &lb).map(|nlb| (nlb, comments));
+        return balancer_key(b, &lb, Link::V2).map(|lb| (lb, Link::V2, comments));
     }
     let Some(raw) = integ.connection_id.as_deref() else {
         return Err(Missing::new(
@@ -437,29 +464,34 @@ fn vpc_link_nlb(
         ));
     }
     let first = b.ex.key(&first).to_owned();
-    nlb_key(b, &first).map(|nlb| (nlb, comments))
+    balancer_key(b, &first, Link::V1).map(|nlb| (nlb, Link::V1, comments))
 }
 
-/// `key` if it names a Network Load Balancer.
-fn nlb_key(b: &mut Builder<'_>, key: &str) -> Result<String, Missing> {
+/// `key` if it names a load balancer the link can reach: an NLB, or an ALB through a VPC
+/// link V2 or an HTTP API's link.
+fn balancer_key(b: &mut Builder<'_>, key: &str, link: Link) -> Result<String, Missing> {
     let ex: &Topology = b.ex;
     match ex.load_balancer_kind(key) {
         Some(LoadBalancerKind::Network) => Ok(key.to_owned()),
-        Some(LoadBalancerKind::Application) => {
-            let (note, reason, help, short) = crate::alb::route(ex.load_balancer_name(key));
-            b.notes.push(note);
-            Err(Missing::new(reason, Some(help), short))
-        }
+        Some(LoadBalancerKind::Application) if link != Link::V1 => Ok(key.to_owned()),
+        Some(LoadBalancerKind::Application) => Err(Missing::new(
+            format!(
+                "the VPC link (V1) targets {}, an Application Load Balancer: AWS refuses it (NLB ARN is malformed)",
+                ex.load_balancer_name(key)
+            ),
+            Some("reach the ALB through a VPC link V2 with integrationTarget, or put an NLB with an alb target group in front of it".into()),
+            format!("nlb for {}", ex.load_balancer_name(key)),
+        )),
         kind => Err(Missing::new(
             format!(
-                "{key} is not a Network Load Balancer{}: the import models NLBs",
+                "{key} is neither a Network nor an Application Load Balancer{}",
                 match kind {
                     Some(LoadBalancerKind::Other(k)) => format!(" (a {k} load balancer)"),
                     _ => String::new(),
                 }
             ),
-            Some("model the load balancer as an NLB, or remove this route".into()),
-            format!("nlb for {key}"),
+            Some("model the load balancer as an NLB or ALB, or remove this route".into()),
+            format!("load balancer for {key}"),
         )),
     }
 }

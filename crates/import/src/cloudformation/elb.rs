@@ -1,16 +1,22 @@
-//! Elastic Load Balancing and ACM resources of a template: load balancers, listeners, their
-//! extra certificates, target groups with their registered targets, and what an ACM
-//! certificate resource says about the certificate (a hint for the sidecar).
+//! Elastic Load Balancing and ACM resources of a template: load balancers (NLBs and ALBs),
+//! listeners, their extra certificates, ALB listener rules, target groups with their
+//! registered targets, and what an ACM certificate resource says about the certificate (a
+//! hint for the sidecar).
+//!
+//! Actions and rule conditions have the same shape in a template as in the AWS CLI's JSON,
+//! so they are read through the structs of `aws` once their intrinsics are resolved.
+
+use serde::de::DeserializeOwned;
 
 use super::Reader;
 use super::intrinsics::Resource;
 use crate::aws::{
-    Action, Certificate, ForwardConfig, Listener, TargetGroup, TargetGroupTuple, unknown_protocol,
+    Action, Certificate, Listener, Rule, RuleCondition, TargetGroup, unknown_protocol,
 };
 use crate::document::{Node, child};
 use crate::error::ImportError;
 use crate::placeholders::{CertificateSuggestion, placeholder};
-use crate::topology::{LoadBalancer, LoadBalancerKind};
+use crate::topology::{ListenerRule, LoadBalancer, LoadBalancerKind};
 
 const LOAD_BALANCER_PROPERTIES: [&str; 13] = [
     "Type",
@@ -73,46 +79,88 @@ pub(super) fn load_balancer(
         .text(r, "Name")?
         .filter(|n| !n.contains("${"))
         .unwrap_or_else(|| r.id.to_owned());
-    if let Some(message) = crate::alb::load_balancer(r.id, &kind) {
+    if let Some(message) = kind.unsupported(r.id) {
         reader.warn(&r.pointer, r.node, message);
     }
+    let idle_timeout = attribute(
+        reader,
+        r,
+        "LoadBalancerAttributes",
+        "idle_timeout.timeout_seconds",
+    )?
+    .and_then(|t| t.trim().parse().ok());
     reader.topology.load_balancers.insert(
         r.id.to_owned(),
         LoadBalancer {
             name,
             kind,
             dns_name: placeholder(&format!("{}.DNSName", r.id)),
+            idle_timeout,
         },
     );
     Ok(())
 }
 
-/// Whether the template's resource `key` is a load balancer other than an NLB.
-fn not_network(reader: &Reader<'_, '_>, key: &str) -> Option<String> {
-    let lb = reader.t.resource(key)?;
-    if lb.kind != "AWS::ElasticLoadBalancingV2::LoadBalancer" {
-        return None;
-    }
-    let kind = lb
-        .node
-        .get("Properties")
-        .and_then(|p| p.get("Type"))
-        .and_then(Node::as_str)
-        .unwrap_or("application");
-    (kind != "network").then(|| kind.to_owned())
+/// The value of one `{ Key, Value }` entry of an attributes list property.
+fn attribute(
+    reader: &Reader<'_, '_>,
+    r: &Resource<'_>,
+    property: &str,
+    key: &str,
+) -> Result<Option<String>, ImportError> {
+    Ok(reader
+        .property(r, property)?
+        .as_ref()
+        .and_then(Node::as_seq)
+        .unwrap_or_default()
+        .iter()
+        .find(|a| a.get("Key").and_then(Node::as_str) == Some(key))
+        .and_then(|a| a.get("Value"))
+        .and_then(Node::scalar_text))
 }
 
-/// A listener.
+/// A resolved property read through an `aws` struct (the template's shape is the CLI's).
+fn aws_shape<T: DeserializeOwned + Default>(
+    reader: &Reader<'_, '_>,
+    r: &Resource<'_>,
+    name: &str,
+) -> Result<T, ImportError> {
+    let Some(node) = reader.property(r, name)? else {
+        return Ok(T::default());
+    };
+    serde_json::from_value(node.to_json()).map_err(|e| ImportError::Source {
+        location: reader
+            .t
+            .doc
+            .at(&child(&child(&r.pointer, "Properties"), name), Some(r.node)),
+        message: format!("{} {}: {name}: {e}", r.kind, r.id),
+    })
+}
+
+/// Actions with their target groups named by the template's keys.
+fn canonical_actions(reader: &Reader<'_, '_>, actions: &mut [Action]) {
+    for action in actions {
+        if let Some(arn) = action.target_group_arn.as_mut() {
+            *arn = reader.reference(arn);
+        }
+        if let Some(config) = action.forward_config.as_mut() {
+            for group in &mut config.target_groups {
+                if let Some(arn) = group.target_group_arn.as_mut() {
+                    *arn = reader.reference(arn);
+                }
+            }
+        }
+        if let Some(kind) = action.kind.as_mut() {
+            kind.make_ascii_lowercase();
+        }
+    }
+}
+
+/// A listener (an NLB's or an ALB's).
 pub(super) fn listener(reader: &mut Reader<'_, '_>, r: &Resource<'_>) -> Result<(), ImportError> {
     let lb = reader
         .text(r, "LoadBalancerArn")?
         .map(|t| reader.reference(&t));
-    if let Some(lb) = &lb
-        && let Some(kind) = not_network(reader, lb)
-    {
-        reader.warn(&r.pointer, r.node, crate::alb::listener(r.id, lb, &kind));
-        return Ok(());
-    }
     reader.check_properties(r, &LISTENER_PROPERTIES);
     let protocol = reader.text(r, "Protocol")?.map(|p| p.to_ascii_uppercase());
     if let Some(message) = unknown_protocol("listener", protocol.as_deref()) {
@@ -138,35 +186,9 @@ pub(super) fn listener(reader: &mut Reader<'_, '_>, r: &Resource<'_>) -> Result<
         },
         None => Vec::new(),
     };
-    let mut actions = Vec::new();
-    for action in reader
-        .property(r, "DefaultActions")?
-        .as_ref()
-        .and_then(Node::as_seq)
-        .unwrap_or_default()
-    {
-        let text = |key: &str| action.get(key).and_then(Node::scalar_text);
-        let groups = action
-            .get("ForwardConfig")
-            .and_then(|f| f.get("TargetGroups"))
-            .and_then(Node::as_seq)
-            .unwrap_or_default()
-            .iter()
-            .map(|g| TargetGroupTuple {
-                target_group_arn: g
-                    .get("TargetGroupArn")
-                    .and_then(Node::scalar_text)
-                    .map(|t| reader.reference(&t)),
-            })
-            .collect::<Vec<_>>();
-        actions.push(Action {
-            kind: text("Type").map(|t| t.to_ascii_lowercase()),
-            target_group_arn: text("TargetGroupArn").map(|t| reader.reference(&t)),
-            forward_config: (!groups.is_empty()).then_some(ForwardConfig {
-                target_groups: groups,
-            }),
-        });
-    }
+    let mut actions: Vec<Action> = aws_shape(reader, r, "DefaultActions")?;
+    canonical_actions(reader, &mut actions);
+    let origin = Some(reader.t.doc.at(&r.pointer, Some(r.node)));
     reader.topology.listeners.push(Listener {
         listener_arn: Some(r.id.to_owned()),
         load_balancer_arn: lb,
@@ -176,6 +198,40 @@ pub(super) fn listener(reader: &mut Reader<'_, '_>, r: &Resource<'_>) -> Result<
         ssl_policy: reader.text(r, "SslPolicy")?,
         alpn_policy: alpn,
         default_actions: actions,
+        origin,
+    });
+    Ok(())
+}
+
+/// An ALB listener rule: its listener, priority, conditions and actions.
+pub(super) fn listener_rule(
+    reader: &mut Reader<'_, '_>,
+    r: &Resource<'_>,
+) -> Result<(), ImportError> {
+    reader.check_properties(r, &["ListenerArn", "Priority", "Conditions", "Actions"]);
+    let Some(listener) = reader.text(r, "ListenerArn")?.map(|t| reader.reference(&t)) else {
+        reader.warn(
+            &r.pointer,
+            r.node,
+            format!("listener rule {} names no ListenerArn (ignored)", r.id),
+        );
+        return Ok(());
+    };
+    let conditions: Vec<RuleCondition> = aws_shape(reader, r, "Conditions")?;
+    let mut actions: Vec<Action> = aws_shape(reader, r, "Actions")?;
+    canonical_actions(reader, &mut actions);
+    let rule = Rule {
+        rule_arn: Some(r.id.to_owned()),
+        priority: reader.text(r, "Priority")?,
+        conditions,
+        actions,
+        is_default: Some(false),
+    };
+    let origin = reader.t.doc.at(&r.pointer, Some(r.node));
+    reader.topology.rules.push(ListenerRule {
+        listener,
+        rule,
+        origin,
     });
     Ok(())
 }
@@ -241,9 +297,6 @@ pub(super) fn target_group(
         reader.warn(&r.pointer, r.node, message);
     }
     let target_type = reader.text(r, "TargetType")?;
-    if target_type.as_deref() == Some("alb") {
-        reader.warn(&r.pointer, r.node, crate::alb::target_group(r.id));
-    }
     let port = int(reader, "Port")?;
     let group = TargetGroup {
         target_group_arn: Some(r.id.to_owned()),
@@ -267,6 +320,13 @@ pub(super) fn target_group(
         matcher: reader.property(r, "Matcher")?.map(|m| crate::aws::Matcher {
             http_code: m.get("HttpCode").and_then(Node::scalar_text),
         }),
+        algorithm: attribute(
+            reader,
+            r,
+            "TargetGroupAttributes",
+            "load_balancing.algorithm.type",
+        )?,
+        origin: Some(reader.t.doc.at(&r.pointer, Some(r.node))),
     };
     for target in reader
         .property(r, "Targets")?
@@ -281,7 +341,9 @@ pub(super) fn target_group(
         let port = target.get("Port").and_then(Node::as_i64);
         reader.topology.register(r.id, id, port);
     }
-    reader.topology.stand_in_unless_registered(r.id, port);
+    if group.target_type.as_deref() != Some("alb") {
+        reader.topology.stand_in_unless_registered(r.id, port);
+    }
     reader.topology.target_groups.push(group);
     Ok(())
 }

@@ -5,8 +5,8 @@
 //! only after deployment stays a named placeholder. API resources (`api`): REST methods with
 //! their resource paths, HTTP API integrations with their routes, inline OpenAPI bodies (also
 //! SAM's `DefinitionBody`), VPC links and stage variables. Load balancer resources (`elb`):
-//! NLBs, listeners, listener certificates, target groups, and ACM certificates as hints for
-//! the sidecar. ALBs are recognised and reported, by name, as not yet importable.
+//! NLBs and ALBs, listeners, listener certificates, ALB listener rules, target groups, and
+//! ACM certificates as hints for the sidecar.
 
 mod api;
 mod elb;
@@ -113,10 +113,7 @@ impl Reader<'_, '_> {
             "AWS::ElasticLoadBalancingV2::ListenerCertificate" => {
                 elb::listener_certificate(self, r)
             }
-            "AWS::ElasticLoadBalancingV2::ListenerRule" => {
-                self.warn(&r.pointer, r.node, crate::alb::listener_rule(r.id));
-                Ok(())
-            }
+            "AWS::ElasticLoadBalancingV2::ListenerRule" => elb::listener_rule(self, r),
             "AWS::ElasticLoadBalancingV2::TargetGroup" => elb::target_group(self, r),
             "AWS::ElasticLoadBalancingV2::TrustStore" => {
                 self.warn(

@@ -114,10 +114,7 @@ impl<'a> Reader<'_, 'a> {
             "aws_lb_listener_certificate" | "aws_alb_listener_certificate" => {
                 elb::listener_certificate(self, r)
             }
-            "aws_lb_listener_rule" | "aws_alb_listener_rule" => {
-                self.warn(r, &[], crate::alb::listener_rule(&r.address));
-                Ok(())
-            }
+            "aws_lb_listener_rule" | "aws_alb_listener_rule" => elb::listener_rule(self, r),
             "aws_lb_target_group" | "aws_alb_target_group" => elb::target_group(self, r),
             "aws_lb_target_group_attachment" | "aws_alb_target_group_attachment" => {
                 elb::attachment(self, r)
