@@ -146,16 +146,24 @@ pub const X_AMZN_TRACE_ID: &str = "x-amzn-trace-id";
 /// `Root=1-<8 hex digits of the Unix time>-<24 hex digits>`; when the client already sent one,
 /// a new `Self=` field goes in front of what it sent, so every forwarded request still carries
 /// a value of its own.
+///
+/// Built in one allocation of exactly its length: it is made for every forwarded request.
 pub(crate) fn trace_id(unix_seconds: u64, unique: u128, incoming: Option<&str>) -> String {
-    let id = format!(
-        "1-{:08x}-{:024x}",
-        unix_seconds & 0xffff_ffff,
-        unique & ((1 << 96) - 1)
-    );
-    match incoming {
-        Some(incoming) if !incoming.is_empty() => format!("Self={id};{incoming}"),
-        _ => format!("Root={id}"),
+    use std::fmt::Write as _;
+    // `Root=` or `Self=`, then `1-`, 8 hex digits, `-` and 24 hex digits.
+    const OWN: usize = 5 + 2 + 8 + 1 + 24;
+    let incoming = incoming.filter(|incoming| !incoming.is_empty());
+    let mut text = String::with_capacity(OWN + incoming.map_or(0, |incoming| 1 + incoming.len()));
+    let field = if incoming.is_some() { "Self" } else { "Root" };
+    let seconds = unix_seconds & 0xffff_ffff;
+    let unique = unique & ((1 << 96) - 1);
+    // Writing to a String cannot fail.
+    let _ = write!(text, "{field}=1-{seconds:08x}-{unique:024x}");
+    if let Some(incoming) = incoming {
+        text.push(';');
+        text.push_str(incoming);
     }
+    text
 }
 
 /// The body of a redirect. **Choice**: AWS documents the status and `Location` only; the
@@ -235,5 +243,8 @@ mod tests {
             "Self=1-00000001-ffffffffffffffffffffffff;Root=1-5759e988-bd862e3fe1be46a994272793"
         );
         assert!(trace_id(1, 1, Some("")).starts_with("Root="));
+        for id in [trace_id(1, 2, None), trace_id(1, 2, Some("Root=1-x"))] {
+            assert_eq!(id.len(), id.capacity(), "{id}");
+        }
     }
 }

@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use hoplab_hop::{HealthChecker, ServeOptions, serve, serve_http1};
 use hoplab_trace::{Connection, EventLog, HopId, Observation};
+use hyper::header::HeaderValue;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::TokioTimer;
@@ -127,6 +128,8 @@ pub(crate) enum Plan {
 pub(crate) struct Listener {
     pub(crate) hop: HopId,
     pub(crate) port: u16,
+    /// `port` as the value of `X-Forwarded-Port`, made once.
+    pub(crate) forwarded_port: HeaderValue,
     pub(crate) events: EventLog,
     pub(crate) rules: RuleSet,
     /// One per rule, in [`RuleSet::actions`] order.
@@ -210,6 +213,7 @@ impl Listener {
         let listener = Listener {
             hop,
             port,
+            forwarded_port: HeaderValue::from(port),
             events,
             rules,
             plans,

@@ -7,8 +7,7 @@ use hyper::header::{CONNECTION, HOST, HeaderValue};
 use hyper::http::uri::PathAndQuery;
 use hyper::{Request, Response, Uri, Version};
 
-use crate::aws::X_AMZN_TRACE_ID;
-use crate::headers::{ClientSide, add_forwarded, strip_hop_by_hop};
+use crate::headers::{AMZN_TRACE_ID, ClientSide, add_forwarded, strip_hop_by_hop};
 use crate::listener::{Listener, Plan};
 use crate::respond::{self, Body};
 use crate::{Action, Failure, RedirectSource, RequestView, error_page};
@@ -60,12 +59,16 @@ impl Record {
 
 /// The request line as reports show it, e.g. `GET /pets?kind=cat HTTP/1.1`.
 fn request_line<B>(request: &Request<B>) -> String {
-    format!(
-        "{} {} {:?}",
-        request.method(),
-        request.uri(),
-        request.version()
-    )
+    use std::fmt::Write as _;
+    let method = request.method().as_str();
+    let uri = request.uri();
+    // Room for an origin-form target and `HTTP/1.1`, so that the line is written without
+    // growing (an absolute-form target may grow it once).
+    let target = uri.path_and_query().map_or(1, |p| p.as_str().len());
+    let mut line = String::with_capacity(method.len() + target + 10);
+    // Writing to a String cannot fail.
+    let _ = write!(line, "{method} {uri} {:?}", request.version());
+    line
 }
 
 /// The request's `Host`, as text.
@@ -151,16 +154,16 @@ impl Listener {
         let pool = chosen.pool();
         record.target = Some(pool.endpoint.hop.clone());
 
-        let trace_id = self.trace_ids.next(request.headers().get(X_AMZN_TRACE_ID));
-        record.trace_id = Some(String::from_utf8_lossy(trace_id.as_bytes()).into_owned());
+        let trace_id = self.trace_ids.next(request.headers().get(&AMZN_TRACE_ID));
+        record.trace_id = Some(trace_id.text);
         let client = ClientSide {
             ip: downstream.conn.peer.ip(),
             proto: if downstream.https { "https" } else { "http" },
-            port: self.port,
+            port: &self.forwarded_port,
         };
         let headers = request.headers_mut();
         strip_hop_by_hop(headers);
-        add_forwarded(headers, client, &trace_id);
+        add_forwarded(headers, client, trace_id.value);
         *request.version_mut() = Version::HTTP_11;
         if request.uri().scheme().is_some() {
             // An absolute-form target goes to the target in origin form.

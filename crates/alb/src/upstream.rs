@@ -157,7 +157,7 @@ impl Upstreams {
             Ok(Ok(response)) => response,
         };
         let (mut parts, mut body) = response.into_parts();
-        let mut collected = Vec::new();
+        let mut collected = Collected::default();
         loop {
             match timeout(idle, body.frame()).await {
                 Err(_) => return Err(timed_out()),
@@ -181,7 +181,7 @@ impl Upstreams {
                                 ),
                             ));
                         }
-                        collected.extend_from_slice(&data);
+                        collected.push(data);
                     }
                 }
             }
@@ -190,7 +190,7 @@ impl Upstreams {
         strip_hop_by_hop(&mut parts.headers);
         parts.version = Version::HTTP_11;
         Ok(Exchanged {
-            response: Response::from_parts(parts, Full::new(Bytes::from(collected))),
+            response: Response::from_parts(parts, Full::new(collected.into_bytes())),
             upstream,
         })
     }
@@ -330,6 +330,40 @@ impl Upstreams {
     }
 }
 
+/// A response body read so far: the first piece as it came, later ones joined to it. A body
+/// that arrives in one piece (the usual small one) is passed on without a copy.
+#[derive(Debug, Default)]
+struct Collected {
+    first: Bytes,
+    joined: Option<Vec<u8>>,
+}
+
+impl Collected {
+    /// Bytes read so far.
+    fn len(&self) -> usize {
+        self.joined.as_ref().map_or(self.first.len(), Vec::len)
+    }
+
+    /// Adds the next piece.
+    fn push(&mut self, data: Bytes) {
+        match &mut self.joined {
+            Some(joined) => joined.extend_from_slice(&data),
+            None if self.first.is_empty() => self.first = data,
+            None => {
+                let mut joined = Vec::with_capacity(self.first.len() + data.len());
+                joined.extend_from_slice(&self.first);
+                joined.extend_from_slice(&data);
+                self.joined = Some(joined);
+            }
+        }
+    }
+
+    /// The whole body.
+    fn into_bytes(self) -> Bytes {
+        self.joined.map_or(self.first, Bytes::from)
+    }
+}
+
 /// An error and its sources, joined with `: `.
 fn describe(error: &dyn StdError) -> String {
     let mut text = error.to_string();
@@ -343,4 +377,28 @@ fn describe(error: &dyn StdError) -> String {
         source = cause.source();
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_body_in_one_piece_is_passed_on_and_pieces_are_joined_in_order() {
+        let mut one = Collected::default();
+        let piece = Bytes::from_static(b"whole");
+        one.push(piece.clone());
+        assert_eq!(one.len(), 5);
+        let passed = one.into_bytes();
+        assert_eq!(passed, piece);
+        assert_eq!(passed.as_ptr(), piece.as_ptr(), "not copied");
+
+        let mut many = Collected::default();
+        for piece in ["ab", "", "cd", "e"] {
+            many.push(Bytes::from_static(piece.as_bytes()));
+        }
+        assert_eq!(many.len(), 5);
+        assert_eq!(many.into_bytes(), "abcde");
+        assert!(Collected::default().into_bytes().is_empty());
+    }
 }
