@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use crate::{Explanation, RoutePrediction};
+use crate::{Explanation, RequestPrediction, RoutePrediction};
 
 /// Width the narrative is wrapped to.
 const WIDTH: usize = 96;
@@ -24,11 +24,13 @@ pub fn render_text(e: &Explanation) -> String {
     }
     if !e.requests.is_empty() {
         let _ = writeln!(out, "\nrequests");
-        for request in &e.requests {
+        let mut rest = e.requests.as_slice();
+        while let Some(request) = rest.first() {
+            // A repeated request's sends are predicted alike: print them once.
+            let (name, sends) = repeated(rest);
             let _ = writeln!(
                 out,
-                "  {}: {}, validated {} (route {} {})",
-                request.name,
+                "  {name}: {}, validated {} (route {} {})",
                 request.status,
                 request.validated.as_deref().unwrap_or("none"),
                 request.route.0,
@@ -37,9 +39,35 @@ pub fn render_text(e: &Explanation) -> String {
             if let Some(error) = &request.error {
                 let _ = writeln!(out, "    {error}");
             }
+            rest = &rest[sends..];
         }
     }
     out
+}
+
+/// How the first request of `requests` is printed, and how many predictions that line
+/// covers: the sends `<name> [1/n]` .. `[n/n]` of one repeated request, predicted alike, as
+/// `<name> (sent n times)`.
+fn repeated(requests: &[RequestPrediction]) -> (String, usize) {
+    let first = &requests[0];
+    let Some((base, count)) = first
+        .name
+        .strip_suffix(']')
+        .and_then(|name| name.rsplit_once(" [1/"))
+        .and_then(|(base, n)| Some((base, n.parse::<usize>().ok()?)))
+    else {
+        return (first.name.clone(), 1);
+    };
+    let alike = requests.iter().take(count).enumerate().all(|(k, r)| {
+        r.name == format!("{base} [{}/{count}]", k + 1)
+            && (r.status, &r.validated, &r.error, &r.route)
+                == (first.status, &first.validated, &first.error, &first.route)
+    });
+    if alike && requests.len() >= count {
+        (format!("{base} (sent {count} times)"), count)
+    } else {
+        (first.name.clone(), 1)
+    }
 }
 
 fn route_text(out: &mut String, r: &RoutePrediction) {
@@ -141,12 +169,37 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::wrap;
+    use super::*;
 
     #[test]
     fn wraps_on_word_boundaries() {
         assert_eq!(wrap("aa bb cc", 5), ["aa bb", "cc"]);
         assert_eq!(wrap("averyverylongword x", 4), ["averyverylongword", "x"]);
         assert!(wrap("", 10).is_empty());
+    }
+
+    fn prediction(name: &str, status: u16) -> RequestPrediction {
+        RequestPrediction {
+            name: name.to_owned(),
+            route: ("GET".to_owned(), "/app".to_owned()),
+            status,
+            validated: Some("target:blue".to_owned()),
+            error: None,
+        }
+    }
+
+    #[test]
+    fn the_sends_of_a_repeated_request_are_printed_once_when_predicted_alike() {
+        let alike: Vec<_> = (1..=3)
+            .map(|k| prediction(&format!("r [{k}/3]"), 200))
+            .collect();
+        assert_eq!(repeated(&alike), ("r (sent 3 times)".to_owned(), 3));
+
+        let mut differ = alike.clone();
+        differ[2].status = 500;
+        assert_eq!(repeated(&differ), ("r [1/3]".to_owned(), 1));
+
+        let single = [prediction("GET /app [note]", 200)];
+        assert_eq!(repeated(&single), ("GET /app [note]".to_owned(), 1));
     }
 }
