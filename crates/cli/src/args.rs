@@ -165,6 +165,18 @@ pub(crate) enum Command {
     /// comes from a sidecar file, and each gap left is a named placeholder. With --before and
     /// --after, import both, run both, and compare them route by route.
     Import(Box<ImportArgs>),
+    /// Write a commented starter scenario that runs and passes as written (templates:
+    /// `hoplab init --list`). An existing file is never overwritten.
+    Init {
+        /// The topology to start from (default: rest-nlb-tls).
+        #[arg(value_parser = clap::builder::PossibleValuesParser::new(crate::templates::names()))]
+        template: Option<String>,
+        /// The file to write (default: TEMPLATE.toml in the current directory).
+        file: Option<PathBuf>,
+        /// List the templates and what each sets up.
+        #[arg(long, conflicts_with_all = ["template", "file"])]
+        list: bool,
+    },
     /// Check scenario files without running them; prints every problem with its location.
     Validate {
         /// Scenario files.

@@ -10,6 +10,7 @@
 mod args;
 mod commands;
 mod error;
+mod templates;
 
 use std::process::ExitCode;
 

@@ -6,6 +6,7 @@ mod compare;
 mod diagram;
 mod explain;
 mod import;
+mod init;
 mod inspect;
 mod run;
 mod test;
@@ -81,6 +82,11 @@ pub(crate) async fn run(command: Command) -> Result<ExitCode, Failure> {
             judge,
         } => inspect::probe(&target, sni, connect, timeout, judge).await,
         Command::Certs { file, out } => inspect::certs(&file, &out),
+        Command::Init {
+            template,
+            file,
+            list,
+        } => init::init(template.as_deref(), file.as_deref(), list),
         Command::Validate { files } => Ok(validate::validate(&files)),
     }
 }
