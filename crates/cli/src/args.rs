@@ -4,10 +4,20 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+/// `hoplab --version`: the version, the commit it was built from and the build profile.
+const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (commit ",
+    env!("HOPLAB_COMMIT"),
+    ", ",
+    env!("HOPLAB_PROFILE"),
+    " build)"
+);
+
 /// Simulate API Gateway → VPC link → NLB → target over real TLS on loopback, and see whose
 /// certificate API Gateway validates.
 #[derive(Debug, Parser)]
-#[command(name = "hoplab", version, about, long_about = None)]
+#[command(name = "hoplab", version = VERSION, about, long_about = None)]
 pub(crate) struct Cli {
     /// More logging on stderr (-v info, -vv debug); RUST_LOG overrides.
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
@@ -177,6 +187,14 @@ pub(crate) enum Command {
         #[arg(long, conflicts_with_all = ["template", "file"])]
         list: bool,
     },
+    /// Print a completion script for SHELL, e.g. `hoplab completions bash >
+    /// ~/.local/share/bash-completion/completions/hoplab`.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff), e.g. `hoplab man > hoplab.1 && man ./hoplab.1`.
+    Man,
     /// Check scenario files without running them; prints every problem with its location.
     Validate {
         /// Scenario files.

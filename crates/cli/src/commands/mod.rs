@@ -9,6 +9,7 @@ mod import;
 mod init;
 mod inspect;
 mod run;
+mod shell;
 mod test;
 mod up;
 mod validate;
@@ -87,6 +88,8 @@ pub(crate) async fn run(command: Command) -> Result<ExitCode, Failure> {
             file,
             list,
         } => init::init(template.as_deref(), file.as_deref(), list),
+        Command::Completions { shell } => Ok(shell::completions(shell)),
+        Command::Man => shell::man(),
         Command::Validate { files } => Ok(validate::validate(&files)),
     }
 }
