@@ -19,7 +19,8 @@ const VERSION: &str = concat!(
 #[derive(Debug, Parser)]
 #[command(name = "hoplab", version = VERSION, about, long_about = None)]
 pub(crate) struct Cli {
-    /// More logging on stderr (-v info, -vv debug); RUST_LOG overrides.
+    /// More detail: -v the full report of `run` (execution log, every hop, every certificate);
+    /// -vv adds info logs on stderr, -vvv debug logs (RUST_LOG overrides).
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub(crate) verbose: u8,
 
@@ -35,8 +36,9 @@ pub(crate) struct Cli {
     reason = "help text names TOML tables in brackets"
 )]
 pub(crate) enum Command {
-    /// Run a scenario: stand its topology up on loopback, send its requests, print each
-    /// request's execution log and hop trace, and check its expectations.
+    /// Run a scenario: stand its topology up on loopback, send its requests, check their
+    /// expectations and print each request's verdict, status, validated hop, failure and the
+    /// decisive trace lines (-v: the execution log, every hop and every certificate).
     Run {
         /// The scenario file.
         file: PathBuf,

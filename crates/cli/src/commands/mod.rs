@@ -17,6 +17,7 @@ mod validate;
 use std::path::Path;
 use std::process::ExitCode;
 
+use hoplab::report::Detail;
 use hoplab::{Outcome, Scenario};
 use serde::Serialize;
 
@@ -30,15 +31,29 @@ pub(crate) const EXIT_FAILED: u8 = 1;
 /// A scenario is invalid, or the run could not start.
 pub(crate) const EXIT_UNUSABLE: u8 = 2;
 
-/// Runs one subcommand.
-pub(crate) async fn run(command: Command) -> Result<ExitCode, Failure> {
+/// Runs one subcommand; `verbose` is the count of `-v`.
+pub(crate) async fn run(command: Command, verbose: u8) -> Result<ExitCode, Failure> {
     match command {
         Command::Run {
             file,
             format,
             patch_operations,
             route,
-        } => run::run(&file, format, patch_operations.as_deref(), route.as_deref()).await,
+        } => {
+            let detail = if verbose > 0 {
+                Detail::Full
+            } else {
+                Detail::Summary
+            };
+            run::run(
+                &file,
+                format,
+                detail,
+                patch_operations.as_deref(),
+                route.as_deref(),
+            )
+            .await
+        }
         Command::Import(args) => import::import(&args).await,
         Command::Up {
             file,
