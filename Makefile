@@ -5,13 +5,13 @@ HOPLAB = $(CARGO) run --quiet --package hoplab-cli --
 
 .PHONY: demo test lint fmt build clean diagrams html-check bench bench-quick bench-build bench-haproxy test-long fuzz soak soak-short deny
 
-## Run the bundled default: the same defective target certificates behind an NLB TLS
-## listener (all pass) and behind a TCP listener (each fails with its own message), then one
-## route behind each kind of load balancer a VPC link reaches, NLB or ALB, in one table.
+## The point on one screen: one expired target certificate behind an NLB TLS listener (200:
+## the listener's certificate is validated) and behind a TCP listener (500: the target's is),
+## then every target certificate behind each listener kind, side by side, in one table.
+DEMO = scenarios/same-certificates-tls-and-tcp-listener.toml
 demo:
-	$(HOPLAB) run scenarios/tls-listener-ignores-target-certificates.toml
-	$(HOPLAB) run scenarios/tcp-listener-validates-target.toml
-	$(HOPLAB) compare scenarios/which-load-balancer.toml
+	$(HOPLAB) run $(DEMO)
+	$(HOPLAB) compare $(DEMO)
 
 ## Run every test of the workspace (unit, doctests, examples, bundled scenarios, CLI, and
 ## examples/downstream, a crate outside the workspace that depends on `hoplab` alone).
