@@ -104,8 +104,9 @@ pub(crate) enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
-        /// Predict at this RFC 3339 time (default: the scenario's `now`, else the current time).
-        #[arg(long, value_parser = parse_time)]
+        /// Predict at this time: RFC 3339, or an offset from now such as +30d or -1y (default:
+        /// the scenario's `now`, else the current time).
+        #[arg(long, value_parser = parse_time, allow_hyphen_values = true)]
         at: Option<time::OffsetDateTime>,
     },
     /// Run every combination of a scenario's [matrix] live and print one row per combination:
@@ -141,7 +142,7 @@ pub(crate) enum Command {
     Check {
         /// The chain as the server sends it, leaf first (PEM).
         chain: PathBuf,
-        /// The integration URI host the certificate must name.
+        /// The integration URI host the certificate must name (given a URL, its host).
         #[arg(long)]
         host: String,
         #[command(flatten)]
@@ -161,6 +162,13 @@ pub(crate) enum Command {
         /// Time allowed to connect and finish the handshake, e.g. 5s or 500ms.
         #[arg(long, default_value = "10s", value_parser = parse_duration)]
         timeout: std::time::Duration,
+        /// Also write the served chain here as PEM, as sent (like `openssl s_client -showcerts`).
+        #[arg(long, value_name = "FILE")]
+        save_chain: Option<PathBuf>,
+        /// Also write a scenario here that serves look-alikes of the chain (same names,
+        /// validity and issuers) behind each kind of load balancer, for `hoplab compare`.
+        #[arg(long, value_name = "FILE")]
+        scenario: Option<PathBuf>,
         #[command(flatten)]
         judge: JudgeArgs,
     },
@@ -301,8 +309,8 @@ pub(crate) struct JudgeArgs {
     /// Trust the certificates in this PEM file instead of the bundled public roots (repeatable).
     #[arg(long = "trust")]
     pub(crate) trust: Vec<PathBuf>,
-    /// Judge at this RFC 3339 time instead of now.
-    #[arg(long, value_parser = parse_time)]
+    /// Judge at this time instead of now: RFC 3339, or an offset from now such as +30d or -1y.
+    #[arg(long, value_parser = parse_time, allow_hyphen_values = true)]
     pub(crate) at: Option<time::OffsetDateTime>,
     /// The integration's tlsConfig.insecureSkipVerification.
     #[arg(long)]
@@ -312,9 +320,11 @@ pub(crate) struct JudgeArgs {
     pub(crate) format: Format,
 }
 
+/// Parses `--at` as a scenario writes a time: RFC 3339, an offset from now such as `+30d` or
+/// `-1y`, or `now`.
 fn parse_time(value: &str) -> Result<time::OffsetDateTime, String> {
-    time::OffsetDateTime::parse(value, &time::format_description::well_known::Rfc3339)
-        .map_err(|e| format!("expected an RFC 3339 time such as 2026-01-01T00:00:00Z: {e}"))
+    let spec: hoplab::scenario::TimeSpec = value.parse().map_err(|e| format!("{e}"))?;
+    Ok(spec.resolve(time::OffsetDateTime::now_utc()))
 }
 
 /// Parses `5s`, `500ms`, `2m` or a bare number of seconds.

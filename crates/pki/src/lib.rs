@@ -40,6 +40,7 @@ use crate::keys::KeySource;
 
 pub use error::PkiError;
 pub use keys::{KeyPoolStats, key_pool_stats};
+pub use pem::certificate_pem;
 
 /// Every certificate of one scenario, with the leaves' keys and chains.
 #[derive(Debug)]

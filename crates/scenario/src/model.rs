@@ -602,6 +602,21 @@ pub enum TimeSpec {
     Relative(Duration),
 }
 
+/// Parses a time as a scenario writes it: an RFC 3339 time, an offset from the clock such as
+/// `-1d` or `+90d` (units s, m, h, d, w, y), or `now`.
+impl std::str::FromStr for TimeSpec {
+    type Err = crate::TimeError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        crate::validate::values::parse_time(&crate::raw::RawTime::Text(text.to_owned())).map_err(
+            |problem| crate::TimeError {
+                message: problem.message,
+                help: problem.help.unwrap_or_default(),
+            },
+        )
+    }
+}
+
 impl TimeSpec {
     /// The absolute time this spec names, given the scenario clock.
     pub fn resolve(self, now: OffsetDateTime) -> OffsetDateTime {

@@ -95,8 +95,20 @@ pub(crate) async fn run(command: Command, verbose: u8) -> Result<ExitCode, Failu
             sni,
             connect,
             timeout,
+            save_chain,
+            scenario,
             judge,
-        } => inspect::probe(&target, sni, connect, timeout, judge).await,
+        } => {
+            let probe = inspect::Probe {
+                target,
+                sni,
+                connect,
+                timeout,
+                save_chain,
+                scenario,
+            };
+            inspect::probe(probe, judge).await
+        }
         Command::Certs { file, out } => inspect::certs(&file, &out),
         Command::Init {
             template,
