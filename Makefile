@@ -1,17 +1,24 @@
 # hoplab: the two set-up commands are `make demo` and `make test`.
 
 CARGO ?= cargo
+# Runs the binary the `hoplab-bin` target has built, so --quiet hides only cargo's "Finished"
+# and "Running" lines, never a long compile.
 HOPLAB = $(CARGO) run --quiet --package hoplab-cli --
 
-.PHONY: demo test lint fmt build clean diagrams schema html-check bench bench-quick bench-build bench-haproxy test-long fuzz soak soak-short deny
+.PHONY: hoplab-bin demo test lint fmt build clean diagrams schema html-check bench bench-quick bench-build bench-haproxy test-long fuzz soak soak-short deny
 
-## Run the bundled default: the same defective target certificates behind an NLB TLS
-## listener (all pass) and behind a TCP listener (each fails with its own message), then one
-## route behind each kind of load balancer a VPC link reaches, NLB or ALB, in one table.
-demo:
-	$(HOPLAB) run scenarios/tls-listener-ignores-target-certificates.toml
-	$(HOPLAB) run scenarios/tcp-listener-validates-target.toml
-	$(HOPLAB) compare scenarios/which-load-balancer.toml
+## The point on one screen: one expired target certificate behind an NLB TLS listener (200:
+## the listener's certificate is validated) and behind a TCP listener (500: the target's is),
+## then every target certificate behind each listener kind, side by side, in one table.
+DEMO = scenarios/same-certificates-tls-and-tcp-listener.toml
+demo: hoplab-bin
+	$(HOPLAB) run $(DEMO)
+	$(HOPLAB) compare $(DEMO)
+
+## Build the hoplab binary with cargo's progress in view: the first build compiles every
+## dependency and takes minutes (README), and a silent wait looks like a hang.
+hoplab-bin:
+	$(CARGO) build --package hoplab-cli
 
 ## Run every test of the workspace (unit, doctests, examples, bundled scenarios, CLI, and
 ## examples/downstream, a crate outside the workspace that depends on `hoplab` alone).
@@ -39,7 +46,7 @@ clean:
 ## Regenerate the README's diagrams (docs/img/) with `hoplab diagram`: the same expired target
 ## certificate behind a TLS listener (not validated) and behind a TCP listener (validated), and
 ## behind an ALB HTTPS listener (the listener's certificate validated, the rule that matched).
-diagrams:
+diagrams: hoplab-bin
 	mkdir -p docs/img
 	$(HOPLAB) diagram scenarios/tls-listener-ignores-target-certificates.toml \
 		--request "expired target behind a TLS listener" --output docs/img/tls-listener.svg
@@ -61,7 +68,7 @@ CHROMIUM = chromium --headless --no-sandbox --disable-gpu --disable-quic --no-fi
 ## chromium if missing) and write screenshots to target/html-check/ to look at.
 ## Not part of `make test`.
 HTML_CHECK_SHOTS = report alb-report diagram alb-diagram
-html-check:
+html-check: hoplab-bin
 	command -v chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium)
 	mkdir -p $(HTML_CHECK)
 	$(HOPLAB) test scenarios/ --html $(HTML_CHECK)/report.html --junit $(HTML_CHECK)/report.xml
@@ -120,8 +127,7 @@ fuzz:
 ## `hoplab up` under 100,000 requests at 200 connections, then SIGTERM under load.
 SOAK_REQUESTS ?= 100000
 SOAK_CONNECTIONS ?= 200
-soak:
-	$(CARGO) build --quiet --package hoplab-cli
+soak: hoplab-bin
 	HOPLAB_BIN=$(or $(CARGO_TARGET_DIR),$(CURDIR)/target)/debug/hoplab HOPLAB_SOAK_REQUESTS=$(SOAK_REQUESTS) \
 	HOPLAB_SOAK_CONNECTIONS=$(SOAK_CONNECTIONS) \
 	$(CARGO) test --package hoplab-tests --test workspace soak -- --ignored --nocapture

@@ -56,6 +56,7 @@ bundled_scenarios! {
     http_api_alb_server_name => "http-api-alb-server-name.toml",
     nlb_tcp_to_alb_https => "nlb-tcp-to-alb-https.toml",
     rest_v2_nlb => "rest-v2-nlb.toml",
+    same_certificates_tls_and_tcp_listener => "same-certificates-tls-and-tcp-listener.toml",
     vpc_link_v2_listener_choice => "vpc-link-v2-listener-choice.toml",
     vpc_link_v2_stage_prefix => "vpc-link-v2-stage-prefix.toml",
     which_load_balancer => "which-load-balancer.toml",

@@ -4,12 +4,23 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+/// `hoplab --version`: the version, the commit it was built from and the build profile.
+const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (commit ",
+    env!("HOPLAB_COMMIT"),
+    ", ",
+    env!("HOPLAB_PROFILE"),
+    " build)"
+);
+
 /// Simulate API Gateway → VPC link → NLB → target over real TLS on loopback, and see whose
 /// certificate API Gateway validates.
 #[derive(Debug, Parser)]
-#[command(name = "hoplab", version, about, long_about = None)]
+#[command(name = "hoplab", version = VERSION, about, long_about = None)]
 pub(crate) struct Cli {
-    /// More logging on stderr (-v info, -vv debug); RUST_LOG overrides.
+    /// More detail: -v the full report of `run` (execution log, every hop, every certificate);
+    /// -vv adds info logs on stderr, -vvv debug logs (RUST_LOG overrides).
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub(crate) verbose: u8,
 
@@ -25,8 +36,9 @@ pub(crate) struct Cli {
     reason = "help text names TOML tables in brackets"
 )]
 pub(crate) enum Command {
-    /// Run a scenario: stand its topology up on loopback, send its requests, print each
-    /// request's execution log and hop trace, and check its expectations.
+    /// Run a scenario: stand its topology up on loopback, send its requests, check their
+    /// expectations and print each request's verdict, status, validated hop, failure and the
+    /// decisive trace lines (-v: the execution log, every hop and every certificate).
     Run {
         /// The scenario file.
         file: PathBuf,
@@ -92,8 +104,9 @@ pub(crate) enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
-        /// Predict at this RFC 3339 time (default: the scenario's `now`, else the current time).
-        #[arg(long, value_parser = parse_time)]
+        /// Predict at this time: RFC 3339, or an offset from now such as +30d or -1y (default:
+        /// the scenario's `now`, else the current time).
+        #[arg(long, value_parser = parse_time, allow_hyphen_values = true)]
         at: Option<time::OffsetDateTime>,
     },
     /// Run every combination of a scenario's [matrix] live and print one row per combination:
@@ -129,7 +142,7 @@ pub(crate) enum Command {
     Check {
         /// The chain as the server sends it, leaf first (PEM).
         chain: PathBuf,
-        /// The integration URI host the certificate must name.
+        /// The integration URI host the certificate must name (given a URL, its host).
         #[arg(long)]
         host: String,
         #[command(flatten)]
@@ -149,6 +162,13 @@ pub(crate) enum Command {
         /// Time allowed to connect and finish the handshake, e.g. 5s or 500ms.
         #[arg(long, default_value = "10s", value_parser = parse_duration)]
         timeout: std::time::Duration,
+        /// Also write the served chain here as PEM, as sent (like `openssl s_client -showcerts`).
+        #[arg(long, value_name = "FILE")]
+        save_chain: Option<PathBuf>,
+        /// Also write a scenario here that serves look-alikes of the chain (same names,
+        /// validity and issuers) behind each kind of load balancer, for `hoplab compare`.
+        #[arg(long, value_name = "FILE")]
+        scenario: Option<PathBuf>,
         #[command(flatten)]
         judge: JudgeArgs,
     },
@@ -165,6 +185,26 @@ pub(crate) enum Command {
     /// comes from a sidecar file, and each gap left is a named placeholder. With --before and
     /// --after, import both, run both, and compare them route by route.
     Import(Box<ImportArgs>),
+    /// Write a commented starter scenario that runs and passes as written (templates:
+    /// `hoplab init --list`). An existing file is never overwritten.
+    Init {
+        /// The topology to start from (default: rest-nlb-tls).
+        #[arg(value_parser = clap::builder::PossibleValuesParser::new(crate::templates::names()))]
+        template: Option<String>,
+        /// The file to write (default: TEMPLATE.toml in the current directory).
+        file: Option<PathBuf>,
+        /// List the templates and what each sets up.
+        #[arg(long, conflicts_with_all = ["template", "file"])]
+        list: bool,
+    },
+    /// Print a completion script for SHELL, e.g. `hoplab completions bash >
+    /// ~/.local/share/bash-completion/completions/hoplab`.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff), e.g. `hoplab man > hoplab.1 && man ./hoplab.1`.
+    Man,
     /// Check scenario files without running them; prints every problem with its location.
     Validate {
         /// Scenario files.
@@ -275,8 +315,8 @@ pub(crate) struct JudgeArgs {
     /// Trust the certificates in this PEM file instead of the bundled public roots (repeatable).
     #[arg(long = "trust")]
     pub(crate) trust: Vec<PathBuf>,
-    /// Judge at this RFC 3339 time instead of now.
-    #[arg(long, value_parser = parse_time)]
+    /// Judge at this time instead of now: RFC 3339, or an offset from now such as +30d or -1y.
+    #[arg(long, value_parser = parse_time, allow_hyphen_values = true)]
     pub(crate) at: Option<time::OffsetDateTime>,
     /// The integration's tlsConfig.insecureSkipVerification.
     #[arg(long)]
@@ -286,9 +326,11 @@ pub(crate) struct JudgeArgs {
     pub(crate) format: Format,
 }
 
+/// Parses `--at` as a scenario writes a time: RFC 3339, an offset from now such as `+30d` or
+/// `-1y`, or `now`.
 fn parse_time(value: &str) -> Result<time::OffsetDateTime, String> {
-    time::OffsetDateTime::parse(value, &time::format_description::well_known::Rfc3339)
-        .map_err(|e| format!("expected an RFC 3339 time such as 2026-01-01T00:00:00Z: {e}"))
+    let spec: hoplab::scenario::TimeSpec = value.parse().map_err(|e| format!("{e}"))?;
+    Ok(spec.resolve(time::OffsetDateTime::now_utc()))
 }
 
 /// Parses `5s`, `500ms`, `2m` or a bare number of seconds.

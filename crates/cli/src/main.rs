@@ -10,6 +10,7 @@
 mod args;
 mod commands;
 mod error;
+mod templates;
 
 use std::process::ExitCode;
 
@@ -21,7 +22,7 @@ use crate::error::{Context, Failure};
 fn main() -> ExitCode {
     let args = args::Cli::parse();
     init_tracing(args.verbose);
-    match run(args.command) {
+    match run(args.command, args.verbose) {
         Ok(code) => code,
         Err(failure) => {
             error::print(&failure);
@@ -31,19 +32,20 @@ fn main() -> ExitCode {
 }
 
 /// Starts the async runtime and runs one subcommand on it.
-fn run(command: args::Command) -> Result<ExitCode, Failure> {
+fn run(command: args::Command, verbose: u8) -> Result<ExitCode, Failure> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .context("hoplab: cannot start the async runtime")?;
-    runtime.block_on(commands::run(command))
+    runtime.block_on(commands::run(command, verbose))
 }
 
-/// Logs go to stderr; `RUST_LOG` overrides the level chosen by `-v`.
+/// Logs go to stderr; `RUST_LOG` overrides the level chosen by `-v`. One `-v` asks a command
+/// for its details (`run`'s full report), so logging starts at `-vv`.
 fn init_tracing(verbose: u8) {
     let fallback = match verbose {
-        0 => "warn",
-        1 => "info",
+        0 | 1 => "warn",
+        2 => "info",
         _ => "debug",
     };
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()

@@ -7,8 +7,8 @@ use std::path::Path;
 use support::{hoplab, scenario, scenarios_dir, stderr, stdout, write_scenario};
 
 #[test]
-fn run_prints_log_and_trace_and_exits_zero_when_expectations_hold() {
-    let output = hoplab(&["run", &scenario("nlb-incomplete-chain.toml")]);
+fn run_verbose_prints_log_and_trace_and_exits_zero_when_expectations_hold() {
+    let output = hoplab(&["run", "--verbose", &scenario("nlb-incomplete-chain.toml")]);
     let text = stdout(&output);
     assert_eq!(output.status.code(), Some(0), "{text}\n{}", stderr(&output));
     assert!(text.contains("PASS GET /pets"), "{text}");
@@ -18,6 +18,77 @@ fn run_prints_log_and_trace_and_exits_zero_when_expectations_hold() {
     );
     assert!(text.contains("validated nlb:internal:443"), "{text}");
     assert!(text.contains("1 request: 1 passed, 0 failed"), "{text}");
+}
+
+#[test]
+fn run_prints_a_summary_by_default_and_everything_with_verbose() {
+    let file = scenario("tcp-listener-validates-target.toml");
+    let output = hoplab(&["run", &file]);
+    let text = stdout(&output);
+    assert_eq!(output.status.code(), Some(0), "{text}\n{}", stderr(&output));
+    // The verdict says a failing status was the expected one.
+    assert!(
+        text.contains("PASS expired target behind a TCP listener (expected 500)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("GET /expired -> status 500, validated target:expired"),
+        "{text}"
+    );
+    assert!(
+        text.contains("  Execution failed due to configuration error: PKIX path validation failed"),
+        "{text}"
+    );
+    assert!(
+        text.contains("  hops: gateway -> nlb:internal:8443 -> target:expired"),
+        "{text}"
+    );
+    assert!(
+        text.contains("  cert: target:expired -> gateway [validated]: PKIX path validation failed"),
+        "{text}"
+    );
+    assert!(text.contains(" requests: "), "{text}");
+    for detail in ["execution log:", "hop trace:", "sha256 ", "valid 20"] {
+        assert!(
+            !text.contains(detail),
+            "{detail:?} only with --verbose: {text}"
+        );
+    }
+    assert!(
+        !text.contains('\x1b'),
+        "no colour when stdout is not a terminal: {text:?}"
+    );
+
+    let verbose = stdout(&hoplab(&["run", &file, "-v"]));
+    for detail in [
+        "execution log:",
+        "hop trace:",
+        "sha256 ",
+        "Method completed with status: 500",
+    ] {
+        assert!(
+            verbose.contains(detail),
+            "{detail:?} with --verbose: {verbose}"
+        );
+    }
+}
+
+#[test]
+fn run_colours_only_when_asked_and_never_with_no_color() {
+    let file = scenario("tcp-listener-validates-target.toml");
+    let run = |envs: &[(&str, &str)]| {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_hoplab"))
+            .args(["run", &file])
+            .env_remove("NO_COLOR")
+            .envs(envs.iter().copied())
+            .output()
+            .expect("the hoplab binary runs");
+        stdout(&output)
+    };
+    let forced = run(&[("CLICOLOR_FORCE", "1")]);
+    assert!(forced.contains("\x1b[1m\x1b[32mPASS\x1b[0m"), "{forced:?}");
+    let refused = run(&[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")]);
+    assert!(!refused.contains('\x1b'), "{refused:?}");
 }
 
 #[test]
@@ -34,6 +105,13 @@ fn run_json_is_parseable_and_complete() {
     assert_eq!(json["scenario"], "public-backend-valid");
     assert_eq!(json["requests"][0]["status"], 200);
     assert_eq!(json["requests"][0]["validated"], "target:api");
+    // The full record, whatever the text shows by default.
+    assert!(
+        json["requests"][0]["log"]
+            .as_array()
+            .is_some_and(|log| !log.is_empty())
+    );
+    assert!(json["requests"][0]["trace"]["certificates"][0]["chain"][0]["sha256"].is_string());
 }
 
 const FAILING: &str = r#"

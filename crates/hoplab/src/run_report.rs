@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 /// scenario's order.
 ///
 /// Ask [`Report::passed`] whether every expectation held, look a request up by name with
-/// [`Report::request`], and print it (its [`Display`](fmt::Display) is `hoplab run`'s text).
+/// [`Report::request`], and print it (its [`Display`](fmt::Display) is `hoplab run -v`'s text).
 /// [`Report::full`] has everything: the execution log, the hop trace, every TLS session and
 /// every certificate presented. It serializes as `hoplab run --format json` does.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -58,7 +58,7 @@ impl From<RunReport> for Report {
     }
 }
 
-/// `hoplab run`'s text: each request's verdict, execution log, hop trace, TLS sessions and
+/// `hoplab run -v`'s text: each request's verdict, execution log, hop trace, TLS sessions and
 /// certificates, then a summary line.
 impl fmt::Display for Report {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -121,7 +121,7 @@ impl<'a> RequestOutcome<'a> {
     }
 }
 
-/// The request's text as `hoplab run` prints it.
+/// The request's text as `hoplab run -v` prints it.
 impl fmt::Display for RequestOutcome<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&hoplab_report::render_request_text(self.0))

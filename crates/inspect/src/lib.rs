@@ -41,6 +41,8 @@
 //! - `target`: [`ProbeTarget`] and [`ConnectTo`]: where a probe connects and what SNI it sends.
 //! - `probe`: [`probe`] and [`ProbeReport`]; the handshake records the served chain with the
 //!   hop kit's verifier and accepts it, so the verdict is given on the whole chain afterwards.
+//! - `mirror`: [`scenario_from_probe`], a scenario of look-alikes of a probed chain, and
+//!   [`chain_pem`], the served chain as PEM.
 //! - `text`: certificate listings in the style of `openssl s_client`.
 //! - `certs`: [`write_certs`], atomic PEM files with safe modes.
 //! - `exit`: exit codes.
@@ -54,6 +56,7 @@ mod check;
 mod error;
 mod exit;
 mod input;
+mod mirror;
 mod probe;
 mod report;
 mod target;
@@ -65,6 +68,7 @@ pub use check::{CheckInput, check};
 pub use error::InspectError;
 pub use exit::{EXIT_ACCEPTED, EXIT_REJECTED, EXIT_UNUSABLE, exit_code};
 pub use input::{MAX_PEM_FILE_SIZE, read_pem_file};
+pub use mirror::{chain_pem, scenario_from_probe};
 pub use probe::{ProbeReport, probe};
 pub use report::CheckReport;
 pub use target::{ConnectTo, DEFAULT_PROBE_TIMEOUT, ProbeTarget};

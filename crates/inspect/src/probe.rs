@@ -30,6 +30,9 @@ pub struct ProbeReport {
     /// The verdict on the served chain, checked against the target's host; its `chain` is the
     /// chain exactly as served.
     pub check: CheckReport,
+    /// The served certificates, in DER, as sent (`--save-chain` writes them as PEM).
+    #[serde(skip)]
+    pub served_chain: Vec<rustls::pki_types::CertificateDer<'static>>,
 }
 
 impl ProbeReport {
@@ -119,6 +122,7 @@ pub async fn probe(
         protocol: session.protocol,
         cipher_suite: session.cipher_suite,
         check,
+        served_chain: chain.into_iter().map(|der| der.into_owned()).collect(),
     })
 }
 

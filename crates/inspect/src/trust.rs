@@ -64,7 +64,9 @@ impl Trust {
                 if pems.is_empty() {
                     return Err(InspectError::Trust {
                         which: "(no PEM input)".to_owned(),
-                        source: hoplab_pkix::PkixError::NoCertificates,
+                        source: hoplab_pkix::PkixError::NoCertificates {
+                            found: "no trust PEM was given".to_owned(),
+                        },
                     });
                 }
                 let mut store = TrustStore::new();

@@ -202,14 +202,17 @@ fn at_moves_the_clock() {
 #[test]
 fn unusable_chain_input_is_an_error_with_a_clear_message() {
     let cases: [(&[u8], &str); 3] = [
-        (b"", "certificate chain: pem: no CERTIFICATE section found"),
+        (
+            b"",
+            "certificate chain: pem: no CERTIFICATE section: the text is empty",
+        ),
         (
             b"this is not a certificate\n",
-            "certificate chain: pem: no CERTIFICATE section found",
+            "certificate chain: pem: no CERTIFICATE section: found no BEGIN line: line 1 reads",
         ),
         (
             b"-----BEGIN CERTIFICATE-----\nAAAA\n",
-            "certificate chain: pem: ",
+            "certificate chain: pem: line 1: the CERTIFICATE section has no -----END",
         ),
     ];
     for (pem, message) in cases {
@@ -266,7 +269,7 @@ fn unusable_trust_input_is_an_error() {
             matches!(
                 error,
                 InspectError::Trust {
-                    source: PkixError::NoCertificates,
+                    source: PkixError::NoCertificates { .. },
                     ..
                 }
             ),

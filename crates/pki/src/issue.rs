@@ -5,7 +5,7 @@
 //! key identifier; authorities and leaves carry a subject key identifier and an explicit
 //! basicConstraints extension.
 
-use hoplab_scenario::{Authority, KeyType, Leaf, Validity};
+use hoplab_scenario::{Authority, KeyType, Leaf};
 use rcgen::{
     BasicConstraints, CertificateParams, DistinguishedName, DnType, ExtendedKeyUsagePurpose, IsCa,
     Issuer, KeyPair, KeyUsagePurpose, SanType, SerialNumber,
@@ -14,20 +14,22 @@ use rustls::pki_types::CertificateDer;
 use time::OffsetDateTime;
 
 use crate::PkiError;
+use crate::window::Window;
 
 /// An authority's signing identity: its subject, key identifier and key.
 pub(crate) type Signer = Issuer<'static, KeyPair>;
 
-/// Issues an authority certificate, signed by `issuer` or self-signed when it is `None`.
+/// Issues an authority certificate valid for `window`, signed by `issuer` or self-signed when
+/// it is `None`.
 ///
 /// Returns the certificate and the authority as a signer for what it issues.
 pub(crate) fn authority(
     spec: &Authority,
+    window: Window,
     key: KeyPair,
     issuer: Option<&Signer>,
-    now: OffsetDateTime,
 ) -> Result<(CertificateDer<'static>, Signer), PkiError> {
-    let mut params = base_params(Some(spec.common_name()), spec.validity(), now, spec.name())?;
+    let mut params = base_params(Some(spec.common_name()), window, spec.name())?;
     params.is_ca = ca_flag(spec.basic_constraints_ca());
     params.key_usages = if spec.key_cert_sign() {
         vec![
@@ -49,7 +51,8 @@ pub(crate) fn leaf(
     issuer: Option<&Signer>,
     now: OffsetDateTime,
 ) -> Result<CertificateDer<'static>, PkiError> {
-    let mut params = base_params(spec.common_name(), spec.validity(), now, spec.name())?;
+    let window = Window::resolve(spec.validity(), now);
+    let mut params = base_params(spec.common_name(), window, spec.name())?;
     for dns in spec.dns_names() {
         let ia5 = dns
             .as_str()
@@ -80,8 +83,7 @@ pub(crate) fn leaf(
 /// Parameters shared by every certificate: subject, validity and a random serial number.
 fn base_params(
     common_name: Option<&str>,
-    validity: Validity,
-    now: OffsetDateTime,
+    window: Window,
     name: &str,
 ) -> Result<CertificateParams, PkiError> {
     let mut params = CertificateParams::default();
@@ -89,8 +91,8 @@ fn base_params(
     if let Some(cn) = common_name {
         params.distinguished_name.push(DnType::CommonName, cn);
     }
-    params.not_before = validity.not_before().resolve(now);
-    params.not_after = validity.not_after().resolve(now);
+    params.not_before = window.not_before;
+    params.not_after = window.not_after;
     params.serial_number = Some(random_serial(name)?);
     Ok(params)
 }

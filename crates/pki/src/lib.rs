@@ -12,6 +12,7 @@
 //!
 //! # Layout
 //! - `keys`: key pairs per key type, and the process-wide RSA key pool.
+//! - `window`: validity windows; an authority's defaulted ends widen to cover what it issues.
 //! - `issue`: the contents of authority and leaf certificates, and signing them.
 //! - `chain`: which certificates a server sends for a leaf.
 //! - `pem`: PEM files for writing the PKI to disk.
@@ -24,6 +25,7 @@ mod error;
 mod issue;
 mod keys;
 mod pem;
+mod window;
 
 use std::sync::Arc;
 
@@ -38,6 +40,7 @@ use crate::keys::KeySource;
 
 pub use error::PkiError;
 pub use keys::{KeyPoolStats, key_pool_stats};
+pub use pem::certificate_pem;
 
 /// Every certificate of one scenario, with the leaves' keys and chains.
 #[derive(Debug)]
@@ -99,12 +102,14 @@ impl Pki {
         signers.resize_with(spec.authorities().len(), || None);
         let mut authorities = Vec::with_capacity(spec.authorities().len());
         let mut authority_at = vec![0; spec.authorities().len()];
+        let windows = window::authority_windows(spec, now);
         for authority in spec.authorities() {
             let issuer = authority.issuer().map(|issuer| signer(&signers, issuer));
             let key = keys
                 .next(authority.key())
                 .map_err(key_error(authority.name(), authority.key()))?;
-            let (der, signer) = issue::authority(authority, key, issuer, now)?;
+            let window = windows[authority.id().index()];
+            let (der, signer) = issue::authority(authority, window, key, issuer)?;
             signers[authority.id().index()] = Some(signer);
             authority_at[authority.id().index()] = authorities.len();
             authorities.push(IssuedAuthority {

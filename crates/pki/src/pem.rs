@@ -9,7 +9,8 @@ impl Pki {
     /// The PKI as PEM files: `(relative file name, contents, whether it holds a secret key)`.
     ///
     /// Lists `<name>.crt` for every authority and leaf, then for each leaf `<leaf>.chain.pem`
-    /// (the chain as sent) and `<leaf>.key` (PKCS#8), then `trusted-cas.pem` (possibly empty).
+    /// (the chain as sent) and `<leaf>.key` (PKCS#8), then `trusted-cas.pem` when the scenario
+    /// trusts an authority (an empty trust file would trust nothing, so none is listed).
     /// Characters other than ASCII letters, digits, `-`, `_` and `.` in names become `_`, and
     /// a leading `.` becomes `_`, so every file name stays inside the output directory.
     pub fn pem_files(&self) -> Vec<(String, String, bool)> {
@@ -28,14 +29,21 @@ impl Pki {
             files.push((format!("{name}.chain.pem"), chain, false));
             files.push((format!("{name}.key"), private_key(&leaf.served.key), true));
         }
-        let trusted = self.trusted().iter().map(certificate).collect();
-        files.push(("trusted-cas.pem".to_owned(), trusted, false));
+        let trusted: String = self.trusted().iter().map(certificate).collect();
+        if !trusted.is_empty() {
+            files.push(("trusted-cas.pem".to_owned(), trusted, false));
+        }
         files
     }
 }
 
 fn certificate(der: &CertificateDer<'_>) -> String {
-    encode("CERTIFICATE", der.as_ref())
+    certificate_pem(der.as_ref())
+}
+
+/// One DER certificate as a PEM `CERTIFICATE` block (LF line endings).
+pub fn certificate_pem(der: &[u8]) -> String {
+    encode("CERTIFICATE", der)
 }
 
 fn private_key(key: &PrivateKeyDer<'_>) -> String {

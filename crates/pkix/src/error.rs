@@ -20,6 +20,9 @@ pub enum PkixError {
         reason: String,
     },
     /// The PEM text holds no `CERTIFICATE` section.
-    #[error("pem: no CERTIFICATE section found")]
-    NoCertificates,
+    #[error("pem: no CERTIFICATE section: {found}")]
+    NoCertificates {
+        /// What the text holds instead: its sections, or its first line.
+        found: String,
+    },
 }

@@ -12,7 +12,8 @@
 //! - `run`: [`RunReport`], [`RequestReport`] and [`Mismatch`].
 //! - `trace`: [`HopTrace`] and what it is made of: [`HopStep`], [`TlsSession`],
 //!   [`SeenCertificate`], [`CertificateRole`], [`AlbDecision`].
-//! - `text`: [`render_text`] and [`render_request_text`], the human-readable form.
+//! - `text`: [`render_text`], [`render_text_styled`] ([`TextStyle`], [`Detail`]) and
+//!   [`render_request_text`], the human-readable form; [`count`] for plurals.
 
 #![warn(missing_docs)]
 
@@ -22,5 +23,5 @@ mod trace;
 
 pub use hoplab_cert::CertSummary;
 pub use run::{Mismatch, RequestReport, RunReport};
-pub use text::{render_request_text, render_text};
+pub use text::{Detail, TextStyle, count, render_request_text, render_text, render_text_styled};
 pub use trace::{AlbDecision, CertificateRole, HopStep, HopTrace, SeenCertificate, TlsSession};

@@ -182,6 +182,16 @@ impl fmt::Display for UriError {
 
 impl std::error::Error for UriError {}
 
+/// Why a string is not a time as scenarios write them (see [`crate::TimeSpec`]'s `FromStr`).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}; {help}")]
+pub struct TimeError {
+    /// What is wrong, in lower case.
+    pub message: String,
+    /// What would be valid.
+    pub help: String,
+}
+
 /// Why the scenario files under a path could not be listed.
 #[derive(Debug, thiserror::Error)]
 #[error("{}: {detail}", path.display())]

@@ -58,7 +58,7 @@ pub use builder::{
     RouteBuilder, ScenarioBuilder, TargetBuilder, TargetGroupBuilder,
 };
 pub use discover::scenario_files;
-pub use error::{DiscoverError, LoadError, Rule, ScenarioError, UriError};
+pub use error::{DiscoverError, LoadError, Rule, ScenarioError, TimeError, UriError};
 pub use hoplab_alb_rules as alb_rules;
 pub use ids::{
     AlbId, AlbListenerId, AuthorityId, CertId, CertRef, ListenerId, NlbId, RequestId, RouteId,

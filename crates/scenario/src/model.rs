@@ -349,9 +349,22 @@ pub struct Authority {
     pub(crate) common_name: String,
     pub(crate) key: KeyType,
     pub(crate) validity: Validity,
+    /// Which ends of `validity` the scenario left to their defaults.
+    pub(crate) defaulted: ValidityDefaults,
     pub(crate) basic_constraints_ca: bool,
     pub(crate) key_cert_sign: bool,
     pub(crate) trusted: bool,
+}
+
+/// Which ends of a validity window the scenario did not write. A certificate generator
+/// widens a defaulted end of an authority's window to cover what the authority issues, as a
+/// real CA's window does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ValidityDefaults {
+    /// `not_before` was not written.
+    pub not_before: bool,
+    /// `not_after` was not written.
+    pub not_after: bool,
 }
 
 impl Authority {
@@ -383,6 +396,11 @@ impl Authority {
     /// Validity window.
     pub fn validity(&self) -> Validity {
         self.validity
+    }
+
+    /// Which ends of the validity window are defaults rather than written.
+    pub fn validity_defaults(&self) -> ValidityDefaults {
+        self.defaulted
     }
 
     /// Whether basicConstraints carries CA:TRUE.
@@ -582,6 +600,21 @@ pub enum TimeSpec {
     Absolute(OffsetDateTime),
     /// An offset from the scenario clock (`-30d`, `+1y`, `now`).
     Relative(Duration),
+}
+
+/// Parses a time as a scenario writes it: an RFC 3339 time, an offset from the clock such as
+/// `-1d` or `+90d` (units s, m, h, d, w, y), or `now`.
+impl std::str::FromStr for TimeSpec {
+    type Err = crate::TimeError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        crate::validate::values::parse_time(&crate::raw::RawTime::Text(text.to_owned())).map_err(
+            |problem| crate::TimeError {
+                message: problem.message,
+                help: problem.help.unwrap_or_default(),
+            },
+        )
+    }
 }
 
 impl TimeSpec {

@@ -1,18 +1,23 @@
 //! `hoplab check`, `hoplab probe` and `hoplab certs`: the user's own certificates.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use hoplab::CheckInput;
-use hoplab::inspect::{ConnectTo, InspectError, ProbeTarget, Trust, read_pem_file, write_certs};
+use hoplab::inspect::{
+    ConnectTo, InspectError, ProbeTarget, Trust, chain_pem, read_pem_file, scenario_from_probe,
+    write_certs,
+};
+use hoplab::report::count;
 use serde::Serialize;
 
-use super::{EXIT_PASSED, load, print_json};
+use super::{EXIT_PASSED, load, print_json, write_file};
 use crate::args::{Format, JudgeArgs};
 use crate::error::{self, Context, Failure};
 
 /// Judges a PEM chain offline.
 pub(super) fn check(chain: &Path, host: String, judge: JudgeArgs) -> Result<ExitCode, Failure> {
+    let host = host_of(host)?;
     let trust = trust(&judge).context("hoplab")?;
     let report = hoplab::check(CheckInput {
         chain_pem: read_pem_file(chain).context("hoplab")?,
@@ -26,25 +31,31 @@ pub(super) fn check(chain: &Path, host: String, judge: JudgeArgs) -> Result<Exit
     Ok(ExitCode::from(report.exit_code()))
 }
 
-/// Connects to a live endpoint and judges what it serves.
-pub(super) async fn probe(
-    target: &str,
-    sni: Option<String>,
-    connect: Option<String>,
-    timeout: std::time::Duration,
-    judge: JudgeArgs,
-) -> Result<ExitCode, Failure> {
-    let (host, port) =
-        split_host_port(target).map_err(|message| Failure::message("hoplab probe", message))?;
-    let connect = connect
+/// What `hoplab probe` connects to and writes, besides how it judges.
+pub(super) struct Probe {
+    pub(super) target: String,
+    pub(super) sni: Option<String>,
+    pub(super) connect: Option<String>,
+    pub(super) timeout: std::time::Duration,
+    pub(super) save_chain: Option<PathBuf>,
+    pub(super) scenario: Option<PathBuf>,
+}
+
+/// Connects to a live endpoint and judges what it serves; writes the served chain and a
+/// scenario of look-alikes when asked.
+pub(super) async fn probe(probe: Probe, judge: JudgeArgs) -> Result<ExitCode, Failure> {
+    let (host, port) = split_host_port(&probe.target)
+        .map_err(|message| Failure::message("hoplab probe", message))?;
+    let connect = probe
+        .connect
         .map(|c| c.parse::<ConnectTo>())
         .transpose()
         .context("hoplab")?;
     let trust = trust(&judge).context("hoplab")?;
     let mut probe_target = ProbeTarget::new(host, port);
-    probe_target.sni = sni;
+    probe_target.sni = probe.sni;
     probe_target.connect = connect;
-    probe_target.timeout = timeout;
+    probe_target.timeout = probe.timeout;
     let report = hoplab::inspect::probe(
         &probe_target,
         &trust,
@@ -54,6 +65,23 @@ pub(super) async fn probe(
     .await
     .context("hoplab")?;
     print_report(judge.format, &report, || report.render_text());
+    if let Some(file) = &probe.save_chain {
+        write_file(file, &chain_pem(&report))?;
+        eprintln!(
+            "hoplab probe: wrote the served chain to {} ({})",
+            file.display(),
+            count(report.served_chain.len(), "certificate", "certificates")
+        );
+    }
+    if let Some(file) = &probe.scenario {
+        write_file(file, &scenario_from_probe(&report, &probe.target))?;
+        eprintln!(
+            "hoplab probe: wrote {}: run `hoplab compare {}` to see the chain behind each kind \
+             of load balancer",
+            file.display(),
+            file.display()
+        );
+    }
     Ok(ExitCode::from(report.exit_code()))
 }
 
@@ -65,7 +93,29 @@ pub(super) fn certs(file: &Path, out: &Path) -> Result<ExitCode, Failure> {
     for path in write_certs(&pki, out).context("hoplab")? {
         println!("{}", path.display());
     }
+    if pki.trusted().is_empty() {
+        eprintln!(
+            "hoplab certs: no trusted-cas.pem: no authority of {} has `trusted = true`, so \
+             API Gateway trusts none of its certificates (a file of trusted CAs would be empty)",
+            file.display()
+        );
+    }
     Ok(ExitCode::from(EXIT_PASSED))
+}
+
+/// The host `--host` names: given a URL (an integration URI), its host, with a note saying so.
+fn host_of(host: String) -> Result<String, Failure> {
+    if !host.contains("://") {
+        return Ok(host);
+    }
+    let uri = hoplab::scenario::parse_integration_uri(&host)
+        .context(format_args!("hoplab check: --host {host:?}"))?;
+    eprintln!(
+        "hoplab check: --host is a URL; checking its host {} (API Gateway compares the \
+         certificate with the integration URI's host)",
+        uri.host()
+    );
+    Ok(uri.host().to_owned())
 }
 
 fn trust(judge: &JudgeArgs) -> Result<Trust, InspectError> {

@@ -6,8 +6,10 @@ mod compare;
 mod diagram;
 mod explain;
 mod import;
+mod init;
 mod inspect;
 mod run;
+mod shell;
 mod test;
 mod up;
 mod validate;
@@ -15,6 +17,7 @@ mod validate;
 use std::path::Path;
 use std::process::ExitCode;
 
+use hoplab::report::Detail;
 use hoplab::{Outcome, Scenario};
 use serde::Serialize;
 
@@ -28,15 +31,29 @@ pub(crate) const EXIT_FAILED: u8 = 1;
 /// A scenario is invalid, or the run could not start.
 pub(crate) const EXIT_UNUSABLE: u8 = 2;
 
-/// Runs one subcommand.
-pub(crate) async fn run(command: Command) -> Result<ExitCode, Failure> {
+/// Runs one subcommand; `verbose` is the count of `-v`.
+pub(crate) async fn run(command: Command, verbose: u8) -> Result<ExitCode, Failure> {
     match command {
         Command::Run {
             file,
             format,
             patch_operations,
             route,
-        } => run::run(&file, format, patch_operations.as_deref(), route.as_deref()).await,
+        } => {
+            let detail = if verbose > 0 {
+                Detail::Full
+            } else {
+                Detail::Summary
+            };
+            run::run(
+                &file,
+                format,
+                detail,
+                patch_operations.as_deref(),
+                route.as_deref(),
+            )
+            .await
+        }
         Command::Import(args) => import::import(&args).await,
         Command::Up {
             file,
@@ -78,9 +95,28 @@ pub(crate) async fn run(command: Command) -> Result<ExitCode, Failure> {
             sni,
             connect,
             timeout,
+            save_chain,
+            scenario,
             judge,
-        } => inspect::probe(&target, sni, connect, timeout, judge).await,
+        } => {
+            let probe = inspect::Probe {
+                target,
+                sni,
+                connect,
+                timeout,
+                save_chain,
+                scenario,
+            };
+            inspect::probe(probe, judge).await
+        }
         Command::Certs { file, out } => inspect::certs(&file, &out),
+        Command::Init {
+            template,
+            file,
+            list,
+        } => init::init(template.as_deref(), file.as_deref(), list),
+        Command::Completions { shell } => Ok(shell::completions(shell)),
+        Command::Man => shell::man(),
         Command::Validate { files } => Ok(validate::validate(&files)),
     }
 }

@@ -10,6 +10,7 @@ use super::{Cx, Index, dangling, field};
 use crate::ids::{AuthorityId, CertId, CertRef};
 use crate::model::{
     Authority, ChainPreset, ChainSent, KeyType, Leaf, LeafIssuer, Pki, TimeSpec, Validity,
+    ValidityDefaults,
 };
 use crate::raw::{RawAuthority, RawCertificate, RawChain, RawScenario, RawTime};
 
@@ -85,6 +86,10 @@ fn convert_authority(
             .unwrap_or_else(|| name.get_ref().clone()),
         key,
         validity,
+        defaulted: ValidityDefaults {
+            not_before: a.not_before.is_none(),
+            not_after: a.not_after.is_none(),
+        },
         basic_constraints_ca: a.basic_constraints_ca,
         key_cert_sign: a.key_cert_sign,
         trusted: a.trusted,
