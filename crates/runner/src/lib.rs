@@ -9,6 +9,7 @@
 //! # Layout
 //! - `config`: the scenario and its generated PKI → each hop's configuration (pure).
 //! - `lab`: [`Lab`], a running topology: binding and spawning the hops, and stopping them.
+//! - `control`: [`LabControl`], changing a running lab's targets and reading its records.
 //! - `faults`: scenario faults, TLS versions and health checks in the hop libraries' terms.
 //! - `client`: the HTTP client that plays the API caller.
 //! - `stitch`: follows one request's connections through the event log into a [`HopTrace`].
@@ -21,6 +22,7 @@
 
 mod client;
 mod config;
+mod control;
 mod error;
 mod expect;
 mod faults;
@@ -28,11 +30,13 @@ mod lab;
 mod report;
 mod stitch;
 
+pub use control::{LabControl, RECENT_OBSERVATIONS, TargetState};
 pub use error::RunError;
 pub use hoplab_report::{
     CertSummary, CertificateRole, HopStep, HopTrace, Mismatch, RequestReport, RunReport,
     SeenCertificate, TlsSession, render_request_text, render_text,
 };
+pub use hoplab_target::TargetBehaviour;
 pub use lab::{Lab, LabOptions, OBSERVATIONS_PER_REQUEST};
 
 use hoplab_scenario::Scenario;

@@ -4,7 +4,10 @@ use hoplab_gateway::Invocation;
 use hoplab_report::RequestReport;
 use hoplab_scenario::{Request, Scenario};
 
+use hoplab_trace::Observation;
+
 use crate::client::{CallerError, CallerResponse};
+use crate::config::ServedCertificates;
 use crate::lab::Finished;
 use crate::stitch::Stitched;
 
@@ -47,6 +50,32 @@ pub(crate) fn request_report(
     };
     report.mismatches = crate::expect::check(scenario, request.expect(), &report);
     report
+}
+
+/// The report of one invocation of a lab that still runs, stitched from the observations
+/// recorded so far; it has no expectation to check.
+pub(crate) fn invocation_report(
+    invocation: &Invocation,
+    events: &[Observation],
+    served: &ServedCertificates,
+) -> RequestReport {
+    let stitched = crate::stitch::stitch(invocation, events, served);
+    RequestReport {
+        name: format!("{} {}", invocation.method, invocation.path),
+        method: invocation.method.clone(),
+        path: invocation.path.clone(),
+        request_id: Some(invocation.request_id.clone()),
+        status: Some(invocation.status),
+        body: invocation.body.clone(),
+        error: invocation.error.clone(),
+        answered_by: answered_by(Some(invocation), &stitched),
+        validated: stitched.validated.map(|hop| hop.to_string()),
+        target: stitched.target.as_ref().map(ToString::to_string),
+        log: invocation.log.iter().map(ToString::to_string).collect(),
+        trace: stitched.trace,
+        mismatches: Vec::new(),
+        caller_error: None,
+    }
 }
 
 /// Who wrote the response the caller received: API Gateway itself when the integration failed

@@ -43,7 +43,8 @@ pub(crate) async fn run(command: Command) -> Result<ExitCode, Failure> {
             port,
             listen,
             keep,
-        } => up::up(&file, listen, port, keep).await,
+            control_token,
+        } => up::up(&file, listen, port, keep, control_token).await,
         Command::Test {
             paths,
             jobs,
