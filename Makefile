@@ -3,7 +3,7 @@
 CARGO ?= cargo
 HOPLAB = $(CARGO) run --quiet --package hoplab-cli --
 
-.PHONY: demo test lint fmt build clean diagrams html-check bench bench-quick bench-build bench-haproxy test-long fuzz soak soak-short deny
+.PHONY: demo test ui-test lint fmt build clean diagrams html-check bench bench-quick bench-build bench-haproxy test-long fuzz soak soak-short deny
 
 ## Run the bundled default: the same defective target certificates behind an NLB TLS
 ## listener (all pass) and behind a TCP listener (each fails with its own message), then one
@@ -130,3 +130,16 @@ soak-short:
 deny:
 	cargo deny --version >/dev/null 2>&1 || $(CARGO) install --locked cargo-deny
 	cargo deny check licenses bans sources
+
+## The dashboard of `hoplab up` in a real browser: Debian's Chromium driven through WebDriver
+## (installs chromium and chromium-driver with apt-get when missing). Writes screenshots to
+## target/ui/. Under CI=true a missing browser fails the test instead of skipping it.
+ui-test:
+	@command -v chromedriver >/dev/null 2>&1 || { \
+	  echo "make ui-test: installing chromium-driver with apt-get"; \
+	  sudo=; [ "$$(id -u)" = 0 ] || sudo=sudo; \
+	  $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver || \
+	  { $$sudo apt-get update -qq && $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; }; }
+	$(CARGO) build --quiet --package hoplab-cli
+	HOPLAB_BIN=$(or $(CARGO_TARGET_DIR),$(CURDIR)/target)/debug/hoplab \
+	$(CARGO) test --package hoplab-ui-test -- --nocapture

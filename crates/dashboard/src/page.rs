@@ -20,15 +20,12 @@ const SCRIPT: &str = include_str!("../assets/dashboard.js");
 /// `GET /_hoplab/`.
 pub(crate) async fn index(dashboard: &Dashboard) -> Response<ConsoleBody> {
     let targets = dashboard.control.targets().await;
-    let target_options: String = targets
-        .iter()
-        .map(|t| format!("<option>{}</option>", escape_markup(&t.name)))
-        .collect();
+    let target_options: String = targets.iter().map(|t| option(&t.name)).collect();
     let certificate_options: String = dashboard
         .control
         .certificate_names()
         .iter()
-        .map(|name| format!("<option>{}</option>", escape_markup(name)))
+        .map(|name| option(name))
         .collect();
     let control = if dashboard.access.is_off() {
         "off"
@@ -58,6 +55,12 @@ pub(crate) async fn index(dashboard: &Dashboard) -> Response<ConsoleBody> {
 /// The page runs its own script only, fetches from this server only, and may not be framed.
 const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; \
      style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'";
+
+/// A `<select>` option whose value and label are `text`.
+fn option(text: &str) -> String {
+    let text = escape_markup(text);
+    format!("<option value=\"{text}\">{text}</option>")
+}
 
 /// `GET /_hoplab/dashboard.js`.
 pub(crate) fn script() -> Response<ConsoleBody> {
