@@ -211,14 +211,7 @@ pub(crate) async fn health(dashboard: &Dashboard) -> Response<ConsoleBody> {
                 detail,
                 ..
             } => {
-                let entry = seen
-                    .entry((group.clone(), target.to_string()))
-                    .or_insert_with(|| GroupTarget {
-                        target: target.to_string(),
-                        state: "healthy",
-                        reason: None,
-                        listener: None,
-                    });
+                let entry = first_seen(&mut seen, group, target);
                 entry.listener = Some(hop.to_string());
                 if entry.reason.is_none() || *passed {
                     entry.reason = Some(detail.clone());
@@ -231,14 +224,7 @@ pub(crate) async fn health(dashboard: &Dashboard) -> Response<ConsoleBody> {
                 healthy,
                 reason,
             } => {
-                let entry = seen
-                    .entry((group.clone(), target.to_string()))
-                    .or_insert_with(|| GroupTarget {
-                        target: target.to_string(),
-                        state: "healthy",
-                        reason: None,
-                        listener: None,
-                    });
+                let entry = first_seen(&mut seen, group, target);
                 entry.state = if *healthy { "healthy" } else { "unhealthy" };
                 entry.reason = Some(reason.clone());
                 entry.listener = Some(hop.to_string());
@@ -273,6 +259,21 @@ pub(crate) async fn health(dashboard: &Dashboard) -> Response<ConsoleBody> {
         "targets": targets_json(&dashboard.control.targets().await),
         "groups": groups,
     }))
+}
+
+/// The entry of `target` in `group`, made on its first observation: targets start healthy.
+fn first_seen<'a>(
+    seen: &'a mut HashMap<(String, String), GroupTarget>,
+    group: &str,
+    target: &HopId,
+) -> &'a mut GroupTarget {
+    seen.entry((group.to_owned(), target.to_string()))
+        .or_insert_with(|| GroupTarget {
+            target: target.to_string(),
+            state: "healthy",
+            reason: None,
+            listener: None,
+        })
 }
 
 /// `GET /_hoplab/api/changes`.
