@@ -5,7 +5,7 @@ CARGO ?= cargo
 # and "Running" lines, never a long compile.
 HOPLAB = $(CARGO) run --quiet --package hoplab-cli --
 
-.PHONY: hoplab-bin demo test lint fmt build clean diagrams schema html-check bench bench-quick bench-build bench-haproxy test-long fuzz soak soak-short deny
+.PHONY: hoplab-bin demo test ui-test lint fmt build clean diagrams schema html-check bench bench-quick bench-build bench-haproxy test-long fuzz soak soak-short deny
 
 ## The point on one screen: one expired target certificate behind an NLB TLS listener (200:
 ## the listener's certificate is validated) and behind a TCP listener (500: the target's is),
@@ -140,3 +140,16 @@ soak-short:
 deny:
 	cargo deny --version >/dev/null 2>&1 || $(CARGO) install --locked cargo-deny
 	cargo deny check licenses bans sources
+
+## The dashboard of `hoplab up` in a real browser: Debian's Chromium driven through WebDriver
+## (installs chromium and chromium-driver with apt-get when missing). Writes screenshots to
+## target/ui/. Under CI=true a missing browser fails the test instead of skipping it.
+ui-test:
+	@command -v chromedriver >/dev/null 2>&1 || { \
+	  echo "make ui-test: installing chromium-driver with apt-get"; \
+	  sudo=; [ "$$(id -u)" = 0 ] || sudo=sudo; \
+	  $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver || \
+	  { $$sudo apt-get update -qq && $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; }; }
+	$(CARGO) build --quiet --package hoplab-cli
+	HOPLAB_BIN=$(or $(CARGO_TARGET_DIR),$(CURDIR)/target)/debug/hoplab \
+	$(CARGO) test --package hoplab-ui-test -- --nocapture

@@ -54,7 +54,9 @@ pub(crate) enum Command {
         route: Option<String>,
     },
     /// Start a scenario's topology and serve it until Ctrl-C: prints one "listening" line per
-    /// hop, then a ready line with the invoke URL; each request's execution log goes to stderr.
+    /// hop, then a ready line with the invoke URL and the dashboard's URL (a live view of the
+    /// topology and its requests, and runtime control); each request's execution log goes to
+    /// stderr.
     Up {
         /// The scenario file.
         file: PathBuf,
@@ -70,6 +72,11 @@ pub(crate) enum Command {
         #[arg(long, value_name = "N", default_value_t = hoplab::lab::DEFAULT_KEPT_INVOCATIONS,
               value_parser = clap::value_parser!(usize))]
         keep: usize,
+        /// Require this token (`Authorization: Bearer TOKEN`) on every control request of
+        /// the dashboard's API. Without it, the control API is on only when the gateway
+        /// listens on loopback.
+        #[arg(long, value_name = "TOKEN")]
+        control_token: Option<String>,
     },
     /// Run a library of scenarios as regression tests: one line per scenario, details of
     /// every failure, and a summary. Exit code 0: all held; 1: an expectation failed;

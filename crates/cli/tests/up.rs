@@ -263,6 +263,22 @@ fn up_answers_a_failing_route_as_api_gateway_does() {
 }
 
 #[test]
+fn up_prints_the_dashboard_url_and_serves_it() {
+    let up = Up::start("nlb-incomplete-chain.toml");
+    let url = format!("dashboard: http://{}/_hoplab/", up.gateway);
+    assert!(up.lines.contains(&url), "{:#?}", up.lines);
+    let page = get(up.gateway, "/_hoplab/");
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains("<svg"),
+        "the topology is drawn in the page"
+    );
+    let invocations = get(up.gateway, "/_hoplab/api/invocations");
+    assert_eq!(invocations.status, 200);
+    assert_eq!(invocations.header("content-type"), Some("application/json"));
+}
+
+#[test]
 fn up_pins_the_gateway_port() {
     // A port the system just handed out and that is free again.
     let port = std::net::TcpListener::bind("127.0.0.1:0")

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use bytes::Bytes;
-use http_body_util::{BodyExt, Full, Limited};
+use http_body_util::{BodyExt, Either, Full, Limited};
 use hyper::body::Incoming;
 use hyper::{Request, Response, StatusCode};
 
@@ -14,7 +14,8 @@ use crate::execution_log::format_log_date;
 use crate::integration::{BackendRequest, BackendResponse, RouteTls, call};
 use crate::server::FrontLimits;
 use crate::{
-    GatewayConfig, Integration, Invocation, InvocationLog, LogLine, RouteConfig, Upstream,
+    CONSOLE_PATH, ConsoleBody, ConsoleSlot, GatewayConfig, Integration, Invocation, InvocationLog,
+    LogLine, RouteConfig, Upstream,
 };
 
 /// Path prefix under which the gateway serves its own invocation records as JSON:
@@ -39,14 +40,30 @@ pub(crate) struct Front {
     pub(crate) tls: Vec<Option<RouteTls>>,
     pub(crate) invocations: InvocationLog,
     pub(crate) limits: FrontLimits,
+    /// What answers the other paths under [`CONSOLE_PATH`], once mounted.
+    pub(crate) console: ConsoleSlot,
 }
 
+/// A response of the front: its own (one buffer), or a console's (any body).
+pub(crate) type FrontBody = Either<Full<Bytes>, ConsoleBody>;
+
 impl Front {
-    /// Serves one client request.
-    pub(crate) async fn handle(&self, request: Request<Incoming>) -> Response<Full<Bytes>> {
-        if let Some(id) = request.uri().path().strip_prefix(INVOCATIONS_PATH) {
-            return self.invocation_record(id);
+    /// Serves one client request: the gateway's own paths, or a route.
+    pub(crate) async fn handle(&self, request: Request<Incoming>) -> Response<FrontBody> {
+        let path = request.uri().path();
+        if let Some(id) = path.strip_prefix(INVOCATIONS_PATH) {
+            return self.invocation_record(id).map(Either::Left);
         }
+        if path.starts_with(CONSOLE_PATH)
+            && let Some(console) = self.console.get()
+        {
+            return console.handle(request).await.map(Either::Right);
+        }
+        self.route(request).await.map(Either::Left)
+    }
+
+    /// Serves one request through the route it matches.
+    async fn route(&self, request: Request<Incoming>) -> Response<Full<Bytes>> {
         let request_id = new_request_id();
         let method = request.method().clone();
         let path = request.uri().path().to_owned();

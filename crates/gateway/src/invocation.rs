@@ -141,6 +141,18 @@ impl InvocationLog {
         shared.map(|invocation| Invocation::clone(&invocation))
     }
 
+    /// The latest `count` invocations kept, newest first.
+    pub fn latest(&self, count: usize) -> Vec<Arc<Invocation>> {
+        let stored = self.lock();
+        stored
+            .order
+            .iter()
+            .rev()
+            .take(count)
+            .filter_map(|id| stored.by_id.get(id).cloned())
+            .collect()
+    }
+
     /// How many invocations are kept.
     pub fn len(&self) -> usize {
         self.lock().order.len()

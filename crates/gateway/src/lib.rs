@@ -15,6 +15,7 @@
 //! - `aws`: every AWS-visible string, status and body, and the one function that maps an
 //!   integration failure to what the client and the log see.
 //! - `config`: [`GatewayConfig`], [`RouteConfig`] and the [`Clock`].
+//! - `console`: the [`Console`] hook that serves the gateway's other `/_hoplab/` paths.
 //! - `execution_log`: the `<date> : <message>` lines.
 //! - `invocation`: [`Invocation`] records and the [`InvocationLog`] that stores them.
 //! - `verifier`: the judge that applies the Java PKIX verdict inside the handshake.
@@ -28,6 +29,7 @@
 
 mod aws;
 mod config;
+mod console;
 mod error;
 mod execution_log;
 mod front;
@@ -38,6 +40,7 @@ mod verifier;
 
 pub use aws::{ClientError, Failure, REQUEST_ID_HEADER, failure_response};
 pub use config::{Clock, GatewayConfig, Integration, RouteConfig, UpstreamVia};
+pub use console::{CONSOLE_PATH, Console, ConsoleBody, ConsoleFuture, ConsoleSlot};
 pub use error::GatewayError;
 pub use execution_log::{LogLine, format_log_date};
 pub use front::INVOCATIONS_PATH;
@@ -45,4 +48,4 @@ pub use integration::server_name_for;
 pub use invocation::{
     DEFAULT_KEPT_INVOCATIONS, Invocation, InvocationLog, TlsObservation, Upstream,
 };
-pub use server::{FrontLimits, SHUTDOWN_GRACE, serve, serve_with_limits};
+pub use server::{FrontLimits, SHUTDOWN_GRACE, serve, serve_with_console, serve_with_limits};

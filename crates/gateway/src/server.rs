@@ -13,7 +13,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::front::Front;
 use crate::integration::RouteTls;
-use crate::{GatewayConfig, GatewayError, InvocationLog};
+use crate::{ConsoleSlot, GatewayConfig, GatewayError, InvocationLog};
 
 /// How long in-flight requests may run after shutdown is requested.
 pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
@@ -85,6 +85,30 @@ pub async fn serve_with_limits(
     shutdown: CancellationToken,
     limits: FrontLimits,
 ) -> Result<(), GatewayError> {
+    serve_with_console(
+        listener,
+        config,
+        invocations,
+        shutdown,
+        limits,
+        ConsoleSlot::new(),
+    )
+    .await
+}
+
+/// [`serve_with_limits`], with the paths under [`CONSOLE_PATH`](crate::CONSOLE_PATH) other
+/// than the invocation records answered by the console mounted in `console`, once one is.
+///
+/// # Errors
+/// As [`serve_with_limits`].
+pub async fn serve_with_console(
+    listener: TcpListener,
+    config: Arc<GatewayConfig>,
+    invocations: InvocationLog,
+    shutdown: CancellationToken,
+    limits: FrontLimits,
+    console: ConsoleSlot,
+) -> Result<(), GatewayError> {
     let tls = config
         .routes
         .iter()
@@ -104,6 +128,7 @@ pub async fn serve_with_limits(
         tls,
         invocations,
         limits,
+        console,
     });
     let mut http = hyper::server::conn::http1::Builder::new();
     http.timer(hyper_util::rt::TokioTimer::new())

@@ -41,8 +41,9 @@
 //! # }
 //! ```
 
+pub use hoplab_dashboard::{API_PATH, ControlAccess, DASHBOARD_PATH, Dashboard};
 pub use hoplab_gateway::{DEFAULT_KEPT_INVOCATIONS, INVOCATIONS_PATH, Invocation, InvocationLog};
-pub use hoplab_runner::{Lab, LabOptions};
+pub use hoplab_runner::{Lab, LabControl, LabOptions, TargetBehaviour, TargetState};
 
 use hoplab_scenario::Scenario;
 
@@ -58,4 +59,19 @@ use crate::Result;
 /// cannot be bound.
 pub async fn start(scenario: &Scenario, options: LabOptions) -> Result<Lab> {
     Ok(Lab::start(scenario, options).await?)
+}
+
+/// Serves the live dashboard, its JSON API and the control API (as `access` allows) on the
+/// gateway's port of `lab`, which runs `scenario`, under [`DASHBOARD_PATH`]. Call
+/// [`Dashboard::close`] before [`Lab::stop`] so its event streams end first.
+pub fn serve_dashboard(
+    lab: &Lab,
+    scenario: &Scenario,
+    access: ControlAccess,
+) -> std::sync::Arc<Dashboard> {
+    let dashboard = Dashboard::new(scenario, lab.control(), access);
+    // A lab's slot is filled once; a second dashboard would be the caller's mistake and the
+    // first keeps serving.
+    let _ = lab.console().mount(dashboard.clone());
+    dashboard
 }

@@ -6,7 +6,7 @@
 /// Escapes text for XML and HTML, in element content and in quoted attributes alike.
 ///
 /// Characters XML 1.0 cannot carry (most C0 controls) become U+FFFD.
-pub(crate) fn xml(text: &str) -> String {
+pub fn xml(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

@@ -41,6 +41,7 @@ mod svg;
 
 pub use dot::render_dot;
 pub use error::RenderError;
+pub use escape::xml as escape_markup;
 pub use html::html;
 pub use junit::{NOT_RUN_TESTCASE, junit};
 pub use mermaid::render_mermaid;

@@ -317,6 +317,16 @@ impl<'a> HopConfigs<'a> {
         served
     }
 
+    /// Every leaf certificate of the scenario, by name, as a server sends it.
+    pub(crate) fn certificates(&self) -> Vec<(String, Arc<rustls::sign::CertifiedKey>)> {
+        self.scenario
+            .pki()
+            .certificates()
+            .iter()
+            .map(|leaf| (leaf.name().to_owned(), self.certified_key(leaf.id())))
+            .collect()
+    }
+
     fn certified_key(&self, leaf: CertId) -> Arc<rustls::sign::CertifiedKey> {
         Arc::clone(&self.pki.served(leaf).certified_key)
     }

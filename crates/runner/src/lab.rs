@@ -6,12 +6,13 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use hoplab_gateway::{GatewayConfig, InvocationLog};
+use hoplab_gateway::{ConsoleSlot, FrontLimits, GatewayConfig, InvocationLog};
 use hoplab_nlb::ListenerConfig;
 use hoplab_pki::Pki;
 use hoplab_scenario::Scenario;
 use hoplab_target::TargetConfig;
 use hoplab_trace::{EventLog, HopId, Observation};
+use rustls::sign::CertifiedKey;
 use time::OffsetDateTime;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
@@ -20,6 +21,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::RunError;
 use crate::config::{Addresses, HopConfigs, ServedCertificates};
+use crate::control::{LabControl, TargetStage};
 
 /// How a lab binds and what it keeps.
 #[derive(Debug, Clone, Copy)]
@@ -55,28 +57,16 @@ pub struct Lab {
     hops: Vec<(HopId, SocketAddr)>,
     events: EventLog,
     invocations: InvocationLog,
-    served: ServedCertificates,
-    /// The gateway, the NLB listeners, the ALB listeners and the targets, each with its own
-    /// shutdown token, in the order they stop.
+    served: Arc<ServedCertificates>,
+    /// Where the gateway finds a console for its `/_hoplab/` paths.
+    console: ConsoleSlot,
+    /// The gateway, the NLB listeners and the ALB listeners, each with its own shutdown
+    /// token, in the order they stop (the targets, in `control`, stop last).
     gateway: Stage,
     nlbs: Stage,
     albs: Stage,
-    targets: Stage,
-    /// Each target's address and configuration, by target id, so one can be stopped and
-    /// served again on the same address.
-    target_slots: Vec<TargetSlot>,
-}
-
-/// One target's server, as the lab can stop it and serve it again.
-#[derive(Debug)]
-struct TargetSlot {
-    name: String,
-    addr: SocketAddr,
-    config: TargetConfig,
-    /// Stops this target only (a child of the targets' stage token).
-    shutdown: CancellationToken,
-    /// Resolves once the server has returned and released its port; `None` once stopped.
-    running: Option<tokio::sync::oneshot::Receiver<()>>,
+    /// What a [`LabControl`] changes: the targets (stopped last), and the records.
+    control: LabControl,
 }
 
 /// The hops of one kind: stopped together, after the hops in front of them.
@@ -142,7 +132,7 @@ impl Lab {
             .await
             .map_err(|e| RunError::Task(e.to_string()))??;
         let configs = HopConfigs::new(scenario, &pki);
-        let mut lab = Lab::new(options, configs.served());
+        let mut lab = Lab::new(options, configs.served(), configs.certificates());
         let mut addresses = Addresses {
             targets: Vec::new(),
             listeners: Vec::new(),
@@ -181,24 +171,41 @@ impl Lab {
     }
 
     /// A lab with nothing running yet.
-    fn new(options: LabOptions, served: ServedCertificates) -> Lab {
+    fn new(
+        options: LabOptions,
+        served: ServedCertificates,
+        certificates: Vec<(String, Arc<CertifiedKey>)>,
+    ) -> Lab {
+        let events = match options.keep_requests {
+            None => EventLog::new(),
+            Some(n) => EventLog::bounded(n.saturating_mul(OBSERVATIONS_PER_REQUEST)),
+        };
+        let invocations = match options.keep_requests {
+            None => InvocationLog::unbounded(),
+            Some(n) => InvocationLog::with_capacity(n),
+        };
+        let served = Arc::new(served);
+        let targets = TargetStage {
+            events: events.clone(),
+            ..TargetStage::default()
+        };
         Lab {
             gateway_addr: options.gateway_addr,
             hops: Vec::new(),
-            events: match options.keep_requests {
-                None => EventLog::new(),
-                Some(n) => EventLog::bounded(n.saturating_mul(OBSERVATIONS_PER_REQUEST)),
+            control: LabControl {
+                targets: Arc::new(tokio::sync::Mutex::new(targets)),
+                events: events.clone(),
+                invocations: invocations.clone(),
+                served: Arc::clone(&served),
+                certificates: certificates.into(),
             },
-            invocations: match options.keep_requests {
-                None => InvocationLog::unbounded(),
-                Some(n) => InvocationLog::with_capacity(n),
-            },
+            events,
+            invocations,
             served,
+            console: ConsoleSlot::new(),
             gateway: Stage::default(),
             nlbs: Stage::default(),
             albs: Stage::default(),
-            targets: Stage::default(),
-            target_slots: Vec::new(),
         }
     }
 
@@ -211,16 +218,11 @@ impl Lab {
         let listener = bind(&config.hop, LOOPBACK).await?;
         let addr = local_addr(&config.hop, &listener)?;
         let hop = config.hop.clone();
-        let slot = TargetSlot {
-            name: name.to_owned(),
-            addr,
-            config,
-            shutdown: self.targets.shutdown.child_token(),
-            running: None,
-        };
-        self.target_slots.push(slot);
-        let index = self.target_slots.len() - 1;
-        self.serve_target(index, listener);
+        self.control
+            .targets
+            .lock()
+            .await
+            .add(name, addr, config, listener);
         self.hops.push((hop, addr));
         Ok(addr)
     }
@@ -314,9 +316,18 @@ impl Lab {
         self.gateway_addr = local_addr(&hop, &listener)?;
         let config = Arc::new(config);
         let (invocations, shutdown) = (self.invocations.clone(), self.gateway.shutdown.clone());
+        let console = self.console.clone();
         self.gateway.tasks.spawn(async move {
-            if let Err(error) = hoplab_gateway::serve(listener, config, invocations, shutdown).await
-            {
+            let limits = FrontLimits::default();
+            let serving = hoplab_gateway::serve_with_console(
+                listener,
+                config,
+                invocations,
+                shutdown,
+                limits,
+                console,
+            );
+            if let Err(error) = serving.await {
                 tracing::error!(%error, "gateway stopped");
             }
         });
@@ -344,6 +355,17 @@ impl Lab {
         &self.events
     }
 
+    /// A handle that changes this lab's targets and reads its records while it runs.
+    pub fn control(&self) -> LabControl {
+        self.control.clone()
+    }
+
+    /// Where a console for the gateway's `/_hoplab/` paths is mounted (a dashboard): the
+    /// gateway answers those paths with it from the moment it is mounted.
+    pub fn console(&self) -> &ConsoleSlot {
+        &self.console
+    }
+
     /// Stops every hop, front to back, and returns what the lab observed.
     ///
     /// The gateway stops first: it refuses new connections and answers the requests in flight
@@ -357,11 +379,19 @@ impl Lab {
         let gateway = self.gateway.stop("the gateway", deadline).await;
         let nlbs = self.nlbs.stop("the NLB listeners", deadline).await;
         let albs = self.albs.stop("the ALB listeners", deadline).await;
-        let targets = self.targets.stop("the targets", deadline).await;
+        let targets = {
+            let mut stage = self.control.targets.lock().await;
+            stage.closed = true;
+            let mut stage = Stage {
+                shutdown: stage.shutdown.clone(),
+                tasks: std::mem::take(&mut stage.tasks),
+            };
+            stage.stop("the targets", deadline).await
+        };
         Finished {
             events: self.events.snapshot(),
             invocations: self.invocations,
-            served: self.served,
+            served: Arc::unwrap_or_clone(self.served),
             clean: gateway && nlbs && albs && targets,
         }
     }
@@ -371,67 +401,13 @@ impl Lab {
     /// period; this returns once the port is released. The load balancers notice through
     /// their health checks, like any other failure.
     pub async fn stop_target(&mut self, name: &str) -> Result<(), RunError> {
-        let index = self.target_slot(name)?;
-        let slot = &mut self.target_slots[index];
-        let running = slot.running.take().ok_or_else(|| RunError::TargetControl {
-            target: name.to_owned(),
-            detail: "is not running".to_owned(),
-        })?;
-        slot.shutdown.cancel();
-        tokio::time::timeout(STOP_TIMEOUT, running)
-            .await
-            .map_err(|_| RunError::TargetControl {
-                target: name.to_owned(),
-                detail: format!("did not stop within {STOP_TIMEOUT:?}"),
-            })?
-            .map_err(|_| RunError::TargetControl {
-                target: name.to_owned(),
-                detail: "its task ended without stopping".to_owned(),
-            })
+        self.control.stop_target(name).await
     }
 
     /// Serves a target stopped by [`Lab::stop_target`] again, on the same address and with
     /// the same configuration.
     pub async fn restart_target(&mut self, name: &str) -> Result<(), RunError> {
-        let index = self.target_slot(name)?;
-        let slot = &self.target_slots[index];
-        if slot.running.is_some() {
-            return Err(RunError::TargetControl {
-                target: name.to_owned(),
-                detail: "is already running".to_owned(),
-            });
-        }
-        let listener = bind(&slot.config.hop, slot.addr).await?;
-        self.serve_target(index, listener);
-        Ok(())
-    }
-
-    /// The slot of the target a caller names.
-    fn target_slot(&self, name: &str) -> Result<usize, RunError> {
-        self.target_slots
-            .iter()
-            .position(|slot| slot.name == name)
-            .ok_or_else(|| RunError::TargetControl {
-                target: name.to_owned(),
-                detail: "no target of that name in this lab".to_owned(),
-            })
-    }
-
-    /// Spawns the server of the target in slot `index` on `listener`, with a fresh token to
-    /// stop it by.
-    fn serve_target(&mut self, index: usize, listener: TcpListener) {
-        let shutdown = self.targets.shutdown.child_token();
-        let (stopped, running) = oneshot::channel();
-        let slot = &mut self.target_slots[index];
-        let (events, token, config) = (self.events.clone(), shutdown.clone(), slot.config.clone());
-        self.targets.tasks.spawn(async move {
-            if let Err(error) = hoplab_target::serve(listener, config, events, token).await {
-                tracing::error!(%error, "target stopped");
-            }
-            let _ = stopped.send(());
-        });
-        slot.shutdown = shutdown;
-        slot.running = Some(running);
+        self.control.start_target(name).await
     }
 
     /// Stops every hop, front to back (see `shutdown`), for callers that do not need the
@@ -450,7 +426,7 @@ async fn refused_addr() -> Result<SocketAddr, RunError> {
     local_addr(&hop, &listener)
 }
 
-async fn bind(hop: &HopId, addr: SocketAddr) -> Result<TcpListener, RunError> {
+pub(crate) async fn bind(hop: &HopId, addr: SocketAddr) -> Result<TcpListener, RunError> {
     TcpListener::bind(addr)
         .await
         .map_err(|source| RunError::Bind {

@@ -4,6 +4,8 @@ use hoplab_gateway::Invocation;
 use hoplab_report::{HopTrace, RequestReport};
 use hoplab_scenario::{Request, Scenario};
 
+use hoplab_trace::Observation;
+
 use crate::client::{CallerError, CallerResponse};
 use crate::config::ServedCertificates;
 use crate::lab::Finished;
@@ -65,6 +67,33 @@ fn name_certificates(trace: &mut HopTrace, served: &ServedCertificates) {
             .flatten()
             .find(|(_, fingerprint)| *fingerprint == leaf.sha256)
             .map(|(name, _)| name.clone());
+    }
+}
+
+/// The report of one invocation of a lab that still runs, stitched from the observations
+/// recorded so far; it has no expectation to check.
+pub(crate) fn invocation_report(
+    invocation: &Invocation,
+    events: &[Observation],
+    served: &ServedCertificates,
+) -> RequestReport {
+    let mut stitched = crate::stitch::stitch(invocation, events, served);
+    name_certificates(&mut stitched.trace, served);
+    RequestReport {
+        name: format!("{} {}", invocation.method, invocation.path),
+        method: invocation.method.clone(),
+        path: invocation.path.clone(),
+        request_id: Some(invocation.request_id.clone()),
+        status: Some(invocation.status),
+        body: invocation.body.clone(),
+        error: invocation.error.clone(),
+        answered_by: answered_by(Some(invocation), &stitched),
+        validated: stitched.validated.map(|hop| hop.to_string()),
+        target: stitched.target.as_ref().map(ToString::to_string),
+        log: invocation.log.iter().map(ToString::to_string).collect(),
+        trace: stitched.trace,
+        mismatches: Vec::new(),
+        caller_error: None,
     }
 }
 

@@ -281,6 +281,14 @@ impl EventLog {
         self.lock().observations.iter().cloned().collect()
     }
 
+    /// A copy of the latest `count` observations kept (fewer when fewer are kept), in order:
+    /// what a reader that follows the newest requests needs, without copying the whole log.
+    pub fn latest(&self, count: usize) -> Vec<Observation> {
+        let kept = self.lock();
+        let skip = kept.observations.len().saturating_sub(count);
+        kept.observations.iter().skip(skip).cloned().collect()
+    }
+
     /// Kept observations for which `keep` returns true, in order.
     pub fn matching(&self, keep: impl Fn(&Observation) -> bool) -> Vec<Observation> {
         self.lock()

@@ -60,7 +60,8 @@ pub(crate) async fn run(command: Command, verbose: u8) -> Result<ExitCode, Failu
             port,
             listen,
             keep,
-        } => up::up(&file, listen, port, keep).await,
+            control_token,
+        } => up::up(&file, listen, port, keep, control_token).await,
         Command::Test {
             paths,
             jobs,

@@ -4,7 +4,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::path::Path;
 use std::process::ExitCode;
 
-use hoplab::lab::{INVOCATIONS_PATH, LabOptions};
+use hoplab::lab::{ControlAccess, Dashboard, INVOCATIONS_PATH, LabOptions};
 
 use super::{EXIT_PASSED, load};
 use crate::error::{Context, Failure};
@@ -17,6 +17,7 @@ pub(super) async fn up(
     listen: IpAddr,
     port: u16,
     keep: usize,
+    control_token: Option<String>,
 ) -> Result<ExitCode, Failure> {
     let scenario = load(file)?;
     if !listen.is_loopback() {
@@ -42,6 +43,16 @@ pub(super) async fn up(
         .iter()
         .map(|r| format!("{} {}", r.method(), r.path()))
         .collect();
+    let access = ControlAccess::for_listen(listen, control_token);
+    let control_off = access == ControlAccess::Off;
+    let dashboard = hoplab::lab::serve_dashboard(&lab, &scenario, access);
+    println!("dashboard: {}", Dashboard::url(lab.gateway_addr()));
+    if control_off {
+        eprintln!(
+            "hoplab up: the control API is off: the gateway listens on {listen}; \
+             give --control-token to turn it on"
+        );
+    }
     println!(
         "ready: invoke URL http://{}/ (routes: {}; records of the latest {} requests at {})",
         lab.gateway_addr(),
@@ -73,6 +84,7 @@ pub(super) async fn up(
         }
     }
     println!("stopping: waiting for in-flight requests");
+    dashboard.close();
     lab.stop().await;
     println!("stopped");
     Ok(ExitCode::from(EXIT_PASSED))
