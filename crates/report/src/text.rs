@@ -76,6 +76,14 @@ pub fn render_text_styled(report: &RunReport, style: TextStyle) -> String {
         out.push('\n');
         render_request(&mut out, request, style.detail, &palette);
     }
+    if report.requests.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nnothing to check: the scenario sends no requests (add a [[requests]] table with \
+             its [requests.expect], or serve the topology with `hoplab up`)"
+        );
+        return out;
+    }
     let failed = report.requests.iter().filter(|r| !r.passed()).count();
     let _ = writeln!(
         out,
@@ -295,4 +303,24 @@ fn render_certificate(out: &mut String, index: usize, cert: &CertSummary) {
         if cert.is_ca { ", CA" } else { "" }
     );
     let _ = writeln!(out, "         sha256 {}", cert.sha256);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_report_without_requests_says_there_was_nothing_to_check() {
+        let report = RunReport {
+            scenario: "empty".to_owned(),
+            description: None,
+            requests: Vec::new(),
+        };
+        let text = render_text(&report);
+        assert!(
+            text.contains("nothing to check: the scenario sends no requests"),
+            "{text}"
+        );
+        assert!(!text.contains("0 passed"), "{text}");
+    }
 }
