@@ -70,7 +70,7 @@ pub(super) fn write(b: &mut Builder<'_>, doc: &mut Doc, key: &str, uses: &mut Ve
                 }
             }
             Err(reason) => Missing::new(
-                reason,
+                reason.to_string(),
                 Some("write the default action as forward, fixed-response or redirect".into()),
                 "default action",
             )
@@ -177,28 +177,31 @@ fn priority(rule: &ListenerRule) -> Option<i64> {
 }
 
 /// The conditions as the scenario writes them, or why one cannot be.
-fn conditions(conditions: &[RuleCondition]) -> Result<Value, String> {
+fn conditions(conditions: &[RuleCondition]) -> Result<Value, Unwritable> {
     let mut out = Vec::new();
     for (i, c) in conditions.iter().enumerate() {
-        out.push(condition(c).map_err(|reason| format!("Conditions[{i}]: {reason}"))?);
+        out.push(condition(c).map_err(|reason| Unwritable::Condition {
+            index: i,
+            reason: Box::new(reason),
+        })?);
     }
     if out.is_empty() {
-        return Err("Conditions: the rule has none (AWS requires at least one)".to_owned());
+        return Err(Unwritable::NoConditions);
     }
     Ok(Value::Array(out))
 }
 
-fn condition(c: &RuleCondition) -> Result<Value, String> {
+fn condition(c: &RuleCondition) -> Result<Value, Unwritable> {
     let field = c.field.as_deref().map(str::to_ascii_lowercase);
     let regex = |values: &[String]| {
         if values.is_empty() {
             Ok(())
         } else {
-            Err("RegexValues are not modelled (hoplab's rules match AWS's wildcards)".to_owned())
+            Err(Unwritable::RegexValues)
         }
     };
     regex(&c.regex_values)?;
-    let plain = |config: Option<&crate::aws::ValuesConfig>| -> Result<Vec<String>, String> {
+    let plain = |config: Option<&crate::aws::ValuesConfig>| -> Result<Vec<String>, Unwritable> {
         match config {
             Some(config) => {
                 regex(&config.regex_values)?;
@@ -218,12 +221,12 @@ fn condition(c: &RuleCondition) -> Result<Value, String> {
             let config = c
                 .http_header_config
                 .as_ref()
-                .ok_or_else(|| "an http-header condition without HttpHeaderConfig".to_owned())?;
+                .ok_or(Unwritable::HeaderConfig("HttpHeaderConfig"))?;
             regex(&config.regex_values)?;
             let name = config
                 .http_header_name
                 .clone()
-                .ok_or_else(|| "an http-header condition without HttpHeaderName".to_owned())?;
+                .ok_or(Unwritable::HeaderConfig("HttpHeaderName"))?;
             let mut entries = values(f, config.values.clone());
             entries.insert(1, ("http_header_name".to_owned(), Value::str(name)));
             vec![entries]
@@ -253,11 +256,9 @@ fn condition(c: &RuleCondition) -> Result<Value, String> {
             ]]
         }
         Some(other) => {
-            return Err(format!(
-                "field {other} is not modelled (hoplab models host-header, path-pattern, http-header, http-request-method, query-string and source-ip)"
-            ));
+            return Err(Unwritable::Field(other.to_owned()));
         }
-        None => return Err("a condition without Field".to_owned()),
+        None => return Err(Unwritable::NoField),
     };
     Ok(Value::Inline(entries.into_iter().flatten().collect()))
 }
@@ -278,11 +279,13 @@ fn action(
     what: &str,
     field: &str,
     origin: Option<&SourceLocation>,
-) -> Result<(Value, Vec<String>), String> {
+) -> Result<(Value, Vec<String>), Unwritable> {
     let mut ordered: Vec<(usize, &Action)> = actions.iter().enumerate().collect();
     ordered.sort_by_key(|(i, a)| (a.order.unwrap_or(i64::MAX), *i));
     let Some(((last_index, last), before)) = ordered.split_last() else {
-        return Err(format!("{field}: no action"));
+        return Err(Unwritable::NoAction {
+            field: field.to_owned(),
+        });
     };
     for (i, a) in before {
         let kind = a.kind.as_deref().unwrap_or("(no type)");
@@ -302,7 +305,7 @@ fn action(
             let mut entries = vec![("type".to_owned(), Value::str("fixed-response"))];
             match config.status_code {
                 Some(code) => entries.push(("status_code".to_owned(), number_or_text(&code))),
-                None => return Err(format!("{field}: a fixed-response without StatusCode")),
+                None => return Err(Unwritable::NoStatusCode(field, "fixed-response")),
             }
             if let Some(t) = config.content_type {
                 entries.push(("content_type".to_owned(), Value::str(t)));
@@ -317,7 +320,7 @@ fn action(
             let mut entries = vec![("type".to_owned(), Value::str("redirect"))];
             match config.status_code {
                 Some(code) => entries.push(("status_code".to_owned(), Value::str(code))),
-                None => return Err(format!("{field}: a redirect without StatusCode")),
+                None => return Err(Unwritable::NoStatusCode(field, "redirect")),
             }
             for (key, part) in [
                 ("protocol", config.protocol),
@@ -334,10 +337,8 @@ fn action(
             }
             Ok((Value::Inline(entries), Vec::new()))
         }
-        Some(other) => Err(format!(
-            "{field}: the {other} action is not modelled (hoplab models forward, fixed-response and redirect)"
-        )),
-        None => Err(format!("{field}: an action without Type")),
+        Some(other) => Err(Unwritable::Action(field, other.to_owned())),
+        None => Err(Unwritable::NoType(field)),
     }
 }
 
@@ -348,7 +349,7 @@ fn forward(
     what: &str,
     field: &str,
     origin: Option<&SourceLocation>,
-) -> Result<(Value, Vec<String>), String> {
+) -> Result<(Value, Vec<String>), Unwritable> {
     let config = action.forward_config.as_ref();
     if config
         .and_then(|c| c.target_group_stickiness_config.as_ref())
@@ -374,7 +375,7 @@ fn forward(
     }
     let arns: Vec<String> = groups.iter().map(|(arn, _)| arn.clone()).collect();
     let value = match groups.as_slice() {
-        [] => return Err(format!("{field}: a forward that names no target group")),
+        [] => return Err(Unwritable::NoTargetGroup(field.to_owned())),
         [(arn, None | Some(1))] => Value::Inline(vec![
             ("type".to_owned(), Value::str("forward")),
             ("target_group".to_owned(), Value::str(group_name(b, arn))),
@@ -398,6 +399,57 @@ fn forward(
         }
     };
     Ok((value, arns))
+}
+
+/// Why a rule's condition or action cannot be written as the scenario writes it; the text
+/// becomes the import's warning (or a placeholder's reason, for a default action).
+#[derive(Debug, thiserror::Error)]
+enum Unwritable {
+    /// A condition (or its config) with AWS's regular-expression values.
+    #[error("RegexValues are not modelled (hoplab's rules match AWS's wildcards)")]
+    RegexValues,
+    /// An http-header condition missing a part (`HttpHeaderConfig`, `HttpHeaderName`).
+    #[error("an http-header condition without {0}")]
+    HeaderConfig(&'static str),
+    /// A condition field the scenario has no rule for.
+    #[error(
+        "field {0} is not modelled (hoplab models host-header, path-pattern, http-header, http-request-method, query-string and source-ip)"
+    )]
+    Field(String),
+    /// A condition without `Field`.
+    #[error("a condition without Field")]
+    NoField,
+    /// The condition at `index` cannot be written.
+    #[error("Conditions[{index}]: {reason}")]
+    Condition {
+        /// Its position among the rule's conditions.
+        index: usize,
+        /// Why.
+        reason: Box<Unwritable>,
+    },
+    /// A rule without conditions.
+    #[error("Conditions: the rule has none (AWS requires at least one)")]
+    NoConditions,
+    /// A rule or listener without actions (`field` names the list).
+    #[error("{field}: no action")]
+    NoAction {
+        /// `Actions` or `DefaultActions`.
+        field: String,
+    },
+    /// A fixed-response or redirect action without `StatusCode`.
+    #[error("{0}: a {1} without StatusCode")]
+    NoStatusCode(String, &'static str),
+    /// An action type the scenario has no rule for.
+    #[error(
+        "{0}: the {1} action is not modelled (hoplab models forward, fixed-response and redirect)"
+    )]
+    Action(String, String),
+    /// An action without `Type`.
+    #[error("{0}: an action without Type")]
+    NoType(String),
+    /// A forward that names no target group.
+    #[error("{0}: a forward that names no target group")]
+    NoTargetGroup(String),
 }
 
 /// An integer when the text is one (`"404"`), else the text (`"#{port}"`).
