@@ -1,8 +1,12 @@
 //! A scenario with more targets than the open-file limit allows fails before anything is
 //! bound, saying how many files it needs and how to get them.
 
+mod support;
+
 use std::fmt::Write as _;
 use std::process::Command;
+
+use support::{stderr, write_scenario};
 
 #[test]
 fn too_many_targets_for_the_open_file_limit_fail_before_binding() {
@@ -18,8 +22,7 @@ fn too_many_targets_for_the_open_file_limit_fail_before_binding() {
     }
     text.push_str("[[requests]]\npath = \"/t0\"\n");
     let dir = tempfile::tempdir().expect("a temporary directory");
-    let file = dir.path().join("many.toml");
-    std::fs::write(&file, text).expect("writes the scenario");
+    let file = write_scenario(&dir, "many.toml", &text);
 
     let output = Command::new("bash")
         .arg("-c")
@@ -28,7 +31,7 @@ fn too_many_targets_for_the_open_file_limit_fail_before_binding() {
         .arg(&file)
         .output()
         .expect("bash runs");
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let stderr = stderr(&output);
     assert_eq!(output.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("open files"), "{stderr}");
     assert!(stderr.contains("60 targets"), "{stderr}");
