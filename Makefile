@@ -10,7 +10,7 @@ HOPLAB = $(CARGO) run --quiet --package hoplab-cli --
 ## The point on one screen: one expired target certificate behind an NLB TLS listener (200:
 ## the listener's certificate is validated) and behind a TCP listener (500: the target's is),
 ## then every target certificate behind each listener kind, side by side, in one table.
-DEMO = scenarios/same-certificates-tls-and-tcp-listener.toml
+DEMO = scenarios/nlb/same-certificates-tls-and-tcp-listener.toml
 demo: hoplab-bin
 	$(HOPLAB) run $(DEMO)
 	$(HOPLAB) compare $(DEMO)
@@ -48,11 +48,11 @@ clean:
 ## behind an ALB HTTPS listener (the listener's certificate validated, the rule that matched).
 diagrams: hoplab-bin
 	mkdir -p docs/img
-	$(HOPLAB) diagram scenarios/tls-listener-ignores-target-certificates.toml \
+	$(HOPLAB) diagram scenarios/nlb/tls-listener-ignores-target-certificates.toml \
 		--request "expired target behind a TLS listener" --output docs/img/tls-listener.svg
-	$(HOPLAB) diagram scenarios/tcp-listener-validates-target.toml \
+	$(HOPLAB) diagram scenarios/nlb/tcp-listener-validates-target.toml \
 		--request "expired target behind a TCP listener" --output docs/img/tcp-listener.svg
-	$(HOPLAB) diagram scenarios/alb-https-listener-ignores-target-certificates.toml \
+	$(HOPLAB) diagram scenarios/alb/alb-https-listener-ignores-target-certificates.toml \
 		--request "expired target behind an ALB HTTPS listener" --output docs/img/alb-listener.svg
 
 ## Regenerate scenario.schema.json (the JSON Schema of scenario files) from the parser's types.
@@ -72,10 +72,10 @@ html-check: hoplab-bin
 	command -v chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium)
 	mkdir -p $(HTML_CHECK)
 	$(HOPLAB) test scenarios/ --html $(HTML_CHECK)/report.html --junit $(HTML_CHECK)/report.xml
-	$(HOPLAB) test scenarios/alb-host-and-path-rules.toml --html $(HTML_CHECK)/alb-report.html
-	$(HOPLAB) diagram scenarios/tcp-listener-validates-target.toml \
+	$(HOPLAB) test scenarios/alb/alb-host-and-path-rules.toml --html $(HTML_CHECK)/alb-report.html
+	$(HOPLAB) diagram scenarios/nlb/tcp-listener-validates-target.toml \
 		--request "expired target behind a TCP listener" --output $(HTML_CHECK)/diagram.svg
-	$(HOPLAB) diagram scenarios/alb-https-listener-ignores-target-certificates.toml \
+	$(HOPLAB) diagram scenarios/alb/alb-https-listener-ignores-target-certificates.toml \
 		--request "expired target behind an ALB HTTPS listener" --output $(HTML_CHECK)/alb-diagram.svg
 	rm -f $(HTML_CHECK_SHOTS:%=$(HTML_CHECK)/%.png)
 	$(CHROMIUM) --user-data-dir=$$(mktemp -d) --window-size=1400,3000 \

@@ -20,13 +20,13 @@ fi
 
 mkdir -p fuzz/corpus/scenario fuzz/corpus/chain fuzz/corpus/http_front \
     fuzz/corpus/import_openapi fuzz/corpus/import_cloudformation fuzz/corpus/import_terraform
-cp scenarios/*.toml fuzz/corpus/scenario/
+find scenarios -name "*.toml" -exec cp {} fuzz/corpus/scenario/ \;
 cp fuzz/seeds/http/* fuzz/corpus/http_front/
 cp examples/import/openapi-*/*.oas30.json examples/import/openapi-*/*.yaml fuzz/corpus/import_openapi/
 cp examples/import/cloudformation-*/*.yaml examples/import/cloudformation-*/*.template.json \
     fuzz/corpus/import_cloudformation/
 cp examples/import/terraform-*/plan-*.json fuzz/corpus/import_terraform/
-for scenario in scenarios/*.toml; do
+for scenario in $(find scenarios -name "*.toml" | sort); do
     out="fuzz/corpus/.certs/$(basename "$scenario" .toml)"
     cargo run --quiet --package hoplab-cli -- certs "$scenario" --out "$out" >/dev/null
     for pem in "$out"/*.pem; do

@@ -19,7 +19,7 @@ fn hops(request: &RequestReport) -> Vec<&str> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_alb_is_its_own_hop_and_its_target_certificate_is_presented_not_validated() {
     let report = run_and_assert_passed(&load_bundled(
-        "alb-https-listener-ignores-target-certificates.toml",
+        "alb/alb-https-listener-ignores-target-certificates.toml",
     ))
     .await;
     let expired = request(&report, "/expired");
@@ -84,7 +84,7 @@ async fn the_alb_is_its_own_hop_and_its_target_certificate_is_presented_not_vali
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_alb_502_is_told_apart_from_a_certificate_rejection() {
-    let backend = run_and_assert_passed(&load_bundled("alb-backend-tls13-target.toml")).await;
+    let backend = run_and_assert_passed(&load_bundled("alb/alb-backend-tls13-target.toml")).await;
     let bad_gateway = request(&backend, "/legacy-policy");
     assert_eq!(
         bad_gateway.error, None,
@@ -120,7 +120,7 @@ async fn an_alb_502_is_told_apart_from_a_certificate_rejection() {
     );
 
     let expired =
-        run_and_assert_passed(&load_bundled("alb-expired-listener-certificate.toml")).await;
+        run_and_assert_passed(&load_bundled("alb/alb-expired-listener-certificate.toml")).await;
     let rejected = request(&expired, "/pets");
     assert_eq!(rejected.answered_by.as_deref(), Some("gateway"));
     assert!(rejected.trace.alb.is_none(), "no request reached the ALB");
@@ -129,7 +129,7 @@ async fn an_alb_502_is_told_apart_from_a_certificate_rejection() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn through_an_nlb_the_session_crosses_it_to_the_alb_listener() {
-    let report = run_and_assert_passed(&load_bundled("nlb-tcp-to-alb-https.toml")).await;
+    let report = run_and_assert_passed(&load_bundled("alb/nlb-tcp-to-alb-https.toml")).await;
     let pets = request(&report, "/pets");
     assert_eq!(
         hops(pets),

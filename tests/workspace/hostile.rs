@@ -106,8 +106,9 @@ fn an_unknown_key_in_any_table_of_any_bundled_scenario_is_a_located_error() {
 
 /// A bundled scenario with `extra` appended (new top-level tables).
 fn bundled_with(extra: &str) -> String {
-    let base = std::fs::read_to_string(scenarios_dir().join("tcp-listener-validates-target.toml"))
-        .expect("readable scenario");
+    let base =
+        std::fs::read_to_string(scenarios_dir().join("nlb/tcp-listener-validates-target.toml"))
+            .expect("readable scenario");
     format!("{base}\n{extra}")
 }
 
@@ -165,7 +166,7 @@ fn oversized_text_is_refused_before_parsing() {
 async fn a_certificate_with_ten_thousand_sans_fails_cleanly_at_the_tls_level() {
     // The scenario accepts it (each name is valid); the certificate is larger than a TLS
     // handshake message may be, so the handshake fails and the gateway reports it.
-    let path = scenarios_dir().join("tcp-listener-validates-target.toml");
+    let path = scenarios_dir().join("nlb/tcp-listener-validates-target.toml");
     let mut doc: DocumentMut = std::fs::read_to_string(&path)
         .expect("readable")
         .parse()

@@ -110,7 +110,7 @@ pub(crate) fn assert_ports_released(hops: &[(hoplab_trace::HopId, SocketAddr)]) 
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_live_lab_keeps_the_records_of_the_latest_requests_only() {
-    let scenario = load_bundled("public-backend-valid.toml");
+    let scenario = load_bundled("integration/public-backend-valid.toml");
     let options = LabOptions {
         keep_requests: Some(2),
         ..LabOptions::default()

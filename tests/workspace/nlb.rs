@@ -14,7 +14,7 @@ type Outcome = (Option<u16>, Option<String>);
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn one_bad_target_of_three_fails_only_the_flows_that_reach_it() {
-    let scenario = load_bundled("one-bad-target-of-three.toml");
+    let scenario = load_bundled("outages/one-bad-target-of-three.toml");
     let builder = scenario.to_builder();
     let template = builder.request_builder(scenario.requests()[0].id());
     let scenario = (0..FLOWS)

@@ -34,7 +34,7 @@ async fn private_keys_never_reach_the_logs() {
     // may log into it as well, which only widens the check.
     tracing::subscriber::set_global_default(subscriber).expect("no other global subscriber");
 
-    let scenario = load_bundled("private-ca-listener.toml");
+    let scenario = load_bundled("nlb/private-ca-listener.toml");
     run_and_assert_passed(&scenario).await;
 
     // Write the same scenario's keys, then look for their material in everything logged.

@@ -15,7 +15,7 @@ fn request<'r>(report: &'r hoplab_runner::RunReport, path: &str) -> &'r RequestR
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn tls_listener_ends_the_gateway_session_and_the_target_certificate_is_not_validated() {
     let report = run_and_assert_passed(&load_bundled(
-        "tls-listener-ignores-target-certificates.toml",
+        "nlb/tls-listener-ignores-target-certificates.toml",
     ))
     .await;
     let expired = request(&report, "/expired");
@@ -55,7 +55,8 @@ async fn tls_listener_ends_the_gateway_session_and_the_target_certificate_is_not
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn tcp_listener_session_runs_end_to_end_through_the_nlb() {
-    let report = run_and_assert_passed(&load_bundled("tcp-listener-validates-target.toml")).await;
+    let report =
+        run_and_assert_passed(&load_bundled("nlb/tcp-listener-validates-target.toml")).await;
     let expired = request(&report, "/expired");
     let sessions = &expired.trace.tls_sessions;
     assert_eq!(sessions.len(), 1, "{sessions:#?}");
@@ -79,7 +80,8 @@ async fn tcp_listener_session_runs_end_to_end_through_the_nlb() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn execution_log_reads_like_the_console() {
-    let report = run_and_assert_passed(&load_bundled("seed-article-http-proxy.toml")).await;
+    let report =
+        run_and_assert_passed(&load_bundled("seed-article/seed-article-http-proxy.toml")).await;
     let self_signed = request(&report, "/selfsigned");
     let messages: Vec<&str> = self_signed
         .log
@@ -104,7 +106,7 @@ async fn execution_log_reads_like_the_console() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn unmet_expectations_are_reported_field_by_field() {
-    let scenario = load_bundled("public-backend-valid.toml");
+    let scenario = load_bundled("integration/public-backend-valid.toml");
     let first = scenario.requests()[0].id();
     let scenario = scenario
         .to_builder()
@@ -135,7 +137,7 @@ async fn unmet_expectations_are_reported_field_by_field() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn json_report_uses_the_documented_field_names() {
-    let report = run_and_assert_passed(&load_bundled("nlb-incomplete-chain.toml")).await;
+    let report = run_and_assert_passed(&load_bundled("nlb/nlb-incomplete-chain.toml")).await;
     let json = serde_json::to_value(&report).expect("reports serialize");
     let request = &json["requests"][0];
     for field in [

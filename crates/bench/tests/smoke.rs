@@ -64,11 +64,8 @@ fn smoke_run_prints_every_figure() {
     let ratio = direct.split('|').map(str::trim).nth(5).expect("ratio cell");
     assert!(ratio.parse::<f64>().is_ok_and(|r| r > 0.0), "{direct}");
     // Every bundled scenario has its breakdown row.
-    for entry in std::fs::read_dir(&scenarios).expect("scenarios/") {
-        let path = entry.expect("entry").path();
-        if path.extension().is_some_and(|e| e == "toml") {
-            let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
-            assert!(stdout.contains(&format!("| {stem} |")), "no row for {stem}");
-        }
+    for path in hoplab_scenario::scenario_files(&[scenarios]).expect("scenarios/") {
+        let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
+        assert!(stdout.contains(&format!("| {stem} |")), "no row for {stem}");
     }
 }

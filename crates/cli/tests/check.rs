@@ -7,12 +7,12 @@ use std::path::{Path, PathBuf};
 
 use support::{hoplab, scenario, stderr, stdout, write_scenario};
 
-/// The certificates of the bundled `public-backend-valid.toml`, written by `hoplab certs`.
+/// The certificates of the bundled `integration/public-backend-valid.toml`, written by `hoplab certs`.
 fn certs(dir: &tempfile::TempDir) -> PathBuf {
     let out = dir.path().join("certs");
     let written = hoplab(&[
         "certs",
-        &scenario("public-backend-valid.toml"),
+        &scenario("integration/public-backend-valid.toml"),
         "--out",
         &out.display().to_string(),
     ]);

@@ -8,7 +8,11 @@ use support::{hoplab, scenario, scenarios_dir, stderr, stdout, write_scenario};
 
 #[test]
 fn run_verbose_prints_log_and_trace_and_exits_zero_when_expectations_hold() {
-    let output = hoplab(&["run", "--verbose", &scenario("nlb-incomplete-chain.toml")]);
+    let output = hoplab(&[
+        "run",
+        "--verbose",
+        &scenario("nlb/nlb-incomplete-chain.toml"),
+    ]);
     let text = stdout(&output);
     assert_eq!(output.status.code(), Some(0), "{text}\n{}", stderr(&output));
     assert!(text.contains("PASS GET /pets"), "{text}");
@@ -22,7 +26,7 @@ fn run_verbose_prints_log_and_trace_and_exits_zero_when_expectations_hold() {
 
 #[test]
 fn run_prints_a_summary_by_default_and_everything_with_verbose() {
-    let file = scenario("tcp-listener-validates-target.toml");
+    let file = scenario("nlb/tcp-listener-validates-target.toml");
     let output = hoplab(&["run", &file]);
     let text = stdout(&output);
     assert_eq!(output.status.code(), Some(0), "{text}\n{}", stderr(&output));
@@ -75,7 +79,7 @@ fn run_prints_a_summary_by_default_and_everything_with_verbose() {
 
 #[test]
 fn run_colours_only_when_asked_and_never_with_no_color() {
-    let file = scenario("tcp-listener-validates-target.toml");
+    let file = scenario("nlb/tcp-listener-validates-target.toml");
     let run = |envs: &[(&str, &str)]| {
         let output = std::process::Command::new(env!("CARGO_BIN_EXE_hoplab"))
             .args(["run", &file])
@@ -95,7 +99,7 @@ fn run_colours_only_when_asked_and_never_with_no_color() {
 fn run_json_is_parseable_and_complete() {
     let output = hoplab(&[
         "run",
-        &scenario("public-backend-valid.toml"),
+        &scenario("integration/public-backend-valid.toml"),
         "--format",
         "json",
     ]);
@@ -178,13 +182,12 @@ fn missing_file_exits_two() {
 #[test]
 fn validate_checks_every_bundled_scenario() {
     let dir = scenarios_dir();
-    let mut files: Vec<String> = std::fs::read_dir(&dir)
+    let files: Vec<String> = hoplab::scenario::scenario_files(&[dir])
         .expect("scenarios dir")
-        .filter_map(Result::ok)
-        .map(|e| e.path().display().to_string())
-        .filter(|p| p.ends_with(".toml"))
+        .iter()
+        .map(|p| p.display().to_string())
         .collect();
-    files.sort();
+    assert!(files.len() >= 40, "{files:?}");
     let mut args = vec!["validate"];
     args.extend(files.iter().map(String::as_str));
     let output = hoplab(&args);
@@ -259,7 +262,7 @@ fn certs_then_check_agree_with_the_scenario() {
     let out = dir.path().join("certs");
     let written = hoplab(&[
         "certs",
-        &scenario("public-backend-valid.toml"),
+        &scenario("integration/public-backend-valid.toml"),
         "--out",
         &out.display().to_string(),
     ]);
@@ -405,7 +408,7 @@ fn import_writes_a_scenario_with_marked_placeholders() {
 fn run_applies_patch_operations_as_update_integration_does() {
     let output = hoplab(&[
         "run",
-        &scenario("private-ca-listener.toml"),
+        &scenario("nlb/private-ca-listener.toml"),
         "--route",
         "GET /strict",
         "--patch-operations",

@@ -71,7 +71,7 @@ validated = "target:api"
 fn explain_matches_the_golden_file() {
     let output = hoplab(&[
         "explain",
-        &scenario("tls-listener-ignores-target-certificates.toml"),
+        &scenario("nlb/tls-listener-ignores-target-certificates.toml"),
         "--at",
         "2026-01-01T00:00:00Z",
     ]);
@@ -81,7 +81,10 @@ fn explain_matches_the_golden_file() {
 
 #[test]
 fn explain_narrates_why_the_target_certificate_does_not_matter() {
-    let output = hoplab(&["explain", &scenario("seed-article-matrix.toml")]);
+    let output = hoplab(&[
+        "explain",
+        &scenario("seed-article/seed-article-matrix.toml"),
+    ]);
     // Sentences wrap across lines: compare with single spaces.
     let text = stdout(&output)
         .split_whitespace()
@@ -106,7 +109,7 @@ fn explain_narrates_why_the_target_certificate_does_not_matter() {
 fn explain_json_predicts_each_request() {
     let output = hoplab(&[
         "explain",
-        &scenario("tcp-listener-validates-target.toml"),
+        &scenario("nlb/tcp-listener-validates-target.toml"),
         "--format",
         "json",
     ]);
@@ -143,7 +146,10 @@ fn explain_of_an_invalid_scenario_exits_two() {
 
 #[test]
 fn compare_matches_the_golden_file() {
-    let output = hoplab(&["compare", &scenario("seed-article-matrix.toml")]);
+    let output = hoplab(&[
+        "compare",
+        &scenario("seed-article/seed-article-matrix.toml"),
+    ]);
     assert_eq!(
         output.status.code(),
         Some(0),
@@ -156,7 +162,7 @@ fn compare_matches_the_golden_file() {
 
 #[test]
 fn compare_which_load_balancer_prints_whose_certificate_each_kind_checks() {
-    let output = hoplab(&["compare", &scenario("which-load-balancer.toml")]);
+    let output = hoplab(&["compare", &scenario("vpc-link-v2/which-load-balancer.toml")]);
     let text = stdout(&output);
     assert_eq!(output.status.code(), Some(0), "{text}\n{}", stderr(&output));
     let rows: Vec<Vec<&str>> = text
@@ -226,7 +232,7 @@ fn compare_which_load_balancer_prints_whose_certificate_each_kind_checks() {
 fn compare_json_has_one_row_per_combination() {
     let output = hoplab(&[
         "compare",
-        &scenario("seed-article-matrix.toml"),
+        &scenario("seed-article/seed-article-matrix.toml"),
         "--format",
         "json",
         "--jobs",
@@ -255,7 +261,10 @@ fn compare_json_has_one_row_per_combination() {
 
 #[test]
 fn compare_without_a_matrix_exits_two() {
-    let output = hoplab(&["compare", &scenario("public-backend-valid.toml")]);
+    let output = hoplab(&[
+        "compare",
+        &scenario("integration/public-backend-valid.toml"),
+    ]);
     assert_eq!(output.status.code(), Some(2));
     assert!(
         stderr(&output).contains("has no [matrix] section"),
@@ -287,7 +296,7 @@ fn compare_with_an_invalid_matrix_exits_two_with_a_located_error() {
 fn diagram_svg_is_well_formed_and_marks_the_validated_hop() {
     let output = hoplab(&[
         "diagram",
-        &scenario("tcp-listener-validates-target.toml"),
+        &scenario("nlb/tcp-listener-validates-target.toml"),
         "--request",
         "2",
     ]);
@@ -310,7 +319,7 @@ fn diagram_svg_is_well_formed_and_marks_the_validated_hop() {
 
 #[test]
 fn diagram_mermaid_and_dot_draw_each_request() {
-    let file = scenario("tls-listener-ignores-target-certificates.toml");
+    let file = scenario("nlb/tls-listener-ignores-target-certificates.toml");
     let mermaid = hoplab(&[
         "diagram",
         &file,
@@ -333,7 +342,7 @@ fn diagram_mermaid_and_dot_draw_each_request() {
 fn diagram_of_an_unknown_request_names_the_requests() {
     let output = hoplab(&[
         "diagram",
-        &scenario("nlb-incomplete-chain.toml"),
+        &scenario("nlb/nlb-incomplete-chain.toml"),
         "--request",
         "nope",
     ]);
@@ -353,7 +362,7 @@ fn test_junit_parses_back_with_one_testcase_per_request_and_the_diff() {
     let junit = dir.path().join("report.xml");
     let output = hoplab(&[
         "test",
-        &scenario("tcp-listener-validates-target.toml"),
+        &scenario("nlb/tcp-listener-validates-target.toml"),
         &failing.display().to_string(),
         "--junit",
         &junit.display().to_string(),
@@ -430,7 +439,7 @@ fn test_html_is_one_self_contained_page_with_a_picture_per_request() {
     let html = dir.path().join("report.html");
     let output = hoplab(&[
         "test",
-        &scenario("seed-article-http-proxy.toml"),
+        &scenario("seed-article/seed-article-http-proxy.toml"),
         &failing.display().to_string(),
         "--html",
         &html.display().to_string(),
@@ -471,17 +480,17 @@ fn test_checks_the_model_on_every_scenario() {
 fn readme_diagrams_are_what_hoplab_diagram_draws() {
     let cases = [
         (
-            "tls-listener-ignores-target-certificates.toml",
+            "nlb/tls-listener-ignores-target-certificates.toml",
             "expired target behind a TLS listener",
             "tls-listener.svg",
         ),
         (
-            "tcp-listener-validates-target.toml",
+            "nlb/tcp-listener-validates-target.toml",
             "expired target behind a TCP listener",
             "tcp-listener.svg",
         ),
         (
-            "alb-https-listener-ignores-target-certificates.toml",
+            "alb/alb-https-listener-ignores-target-certificates.toml",
             "expired target behind an ALB HTTPS listener",
             "alb-listener.svg",
         ),

@@ -200,7 +200,7 @@ fn get(gateway: SocketAddr, path: &str) -> Response {
 
 #[test]
 fn up_serves_until_interrupted_and_releases_its_ports() {
-    let mut up = Up::start("public-backend-valid.toml");
+    let mut up = Up::start("integration/public-backend-valid.toml");
     assert!(
         up.lines[0].starts_with("listening for target:api on 127.0.0.1:"),
         "{:#?}",
@@ -255,7 +255,7 @@ fn up_serves_until_interrupted_and_releases_its_ports() {
 
 #[test]
 fn up_answers_a_failing_route_as_api_gateway_does() {
-    let up = Up::start("nlb-incomplete-chain.toml");
+    let up = Up::start("nlb/nlb-incomplete-chain.toml");
     let response = get(up.gateway, "/pets");
     assert_eq!(response.status, 500);
     assert_eq!(response.body, r#"{"message": "Internal server error"}"#);
@@ -264,7 +264,7 @@ fn up_answers_a_failing_route_as_api_gateway_does() {
 
 #[test]
 fn up_prints_the_dashboard_url_and_serves_it() {
-    let up = Up::start("nlb-incomplete-chain.toml");
+    let up = Up::start("nlb/nlb-incomplete-chain.toml");
     let url = format!("dashboard: http://{}/_hoplab/", up.gateway);
     assert!(up.lines.contains(&url), "{:#?}", up.lines);
     let page = get(up.gateway, "/_hoplab/");
@@ -285,7 +285,7 @@ fn up_pins_the_gateway_port() {
         .and_then(|l| l.local_addr())
         .expect("a free port")
         .port();
-    let up = Up::start_with("target-faults.toml", &["--port", &port.to_string()]);
+    let up = Up::start_with("outages/target-faults.toml", &["--port", &port.to_string()]);
     assert_eq!(up.gateway, SocketAddr::from(([127, 0, 0, 1], port)));
     let response = get(up.gateway, "/hang");
     assert_eq!(response.status, 504);
@@ -304,7 +304,7 @@ fn up_warns_before_listening_beyond_loopback() {
     // without ever listening beyond loopback.
     let child = Command::new(env!("CARGO_BIN_EXE_hoplab"))
         .arg("up")
-        .arg(bundled("public-backend-valid.toml"))
+        .arg(bundled("integration/public-backend-valid.toml"))
         .args(["--listen", "192.0.2.1"])
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
@@ -327,7 +327,7 @@ fn up_warns_before_listening_beyond_loopback() {
 
 #[test]
 fn up_keeps_the_records_of_the_latest_n_requests_and_says_when_one_was_evicted() {
-    let mut up = Up::start_with("public-backend-valid.toml", &["--keep", "2"]);
+    let mut up = Up::start_with("integration/public-backend-valid.toml", &["--keep", "2"]);
     assert!(
         up.lines
             .last()

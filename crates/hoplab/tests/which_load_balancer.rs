@@ -1,4 +1,4 @@
-//! `scenarios/which-load-balancer.toml` under [`hoplab::compare`]: every cell of the five
+//! `scenarios/vpc-link-v2/which-load-balancer.toml` under [`hoplab::compare`]: every cell of the five
 //! load balancer kinds × three target certificates, run live, agreeing with the model, and
 //! giving the status, validated hop and execution-log line stated here.
 

@@ -1,5 +1,5 @@
 //! Prints the model's explanation of several scenario files at once: `cargo run -p
-//! hoplab-model --example explain -- scenarios/*.toml` (`hoplab explain FILE` does one).
+//! hoplab-model --example explain -- scenarios/*/*.toml` (`hoplab explain FILE` does one).
 
 use std::process::ExitCode;
 

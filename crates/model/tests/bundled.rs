@@ -9,13 +9,8 @@ use time::OffsetDateTime;
 
 fn bundled() -> Vec<(PathBuf, Scenario)> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../scenarios");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("reading {}: {e}", dir.display()))
-        .filter_map(Result::ok)
-        .map(|entry| entry.path())
-        .filter(|path| path.extension().is_some_and(|ext| ext == "toml"))
-        .collect();
-    files.sort();
+    let files = hoplab_scenario::scenario_files(&[dir.clone()])
+        .unwrap_or_else(|e| panic!("reading {}: {e}", dir.display()));
     assert!(!files.is_empty(), "no scenarios in {}", dir.display());
     files
         .into_iter()

@@ -10,7 +10,7 @@ const SCENARIO: &str = "tcp-listener-validates-target";
 #[test]
 fn render_text_matches_the_golden_file() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let scenario_path = root.join(format!("../../scenarios/{SCENARIO}.toml"));
+    let scenario_path = root.join(format!("../../scenarios/nlb/{SCENARIO}.toml"));
     let golden_path = root.join(format!("tests/golden/{SCENARIO}.txt"));
     let scenario = hoplab_scenario::load(&scenario_path)
         .unwrap_or_else(|e| panic!("loading {}: {e}", scenario_path.display()));

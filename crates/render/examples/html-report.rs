@@ -39,20 +39,14 @@ async fn run(
     picture_dir: Option<&Path>,
     dir: &Path,
 ) -> Result<(), Box<dyn std::error::Error>> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map_err(|e| format!("reading {}: {e}", dir.display()))?
-        .filter_map(|entry| entry.ok().map(|e| e.path()))
-        .filter(|path| path.extension().is_some_and(|ext| ext == "toml"))
-        .collect();
-    files.sort();
+    let files = hoplab_scenario::scenario_files(&[dir.to_owned()])?;
 
     let mut results = Vec::new();
     for file in &files {
-        let source = format!(
-            "{}/{}",
-            dir.file_name().unwrap_or_default().to_string_lossy(),
-            file.file_name().unwrap_or_default().to_string_lossy()
-        );
+        let source = match (dir.file_name(), file.strip_prefix(dir)) {
+            (Some(name), Ok(relative)) => Path::new(name).join(relative).display().to_string(),
+            _ => file.display().to_string(),
+        };
         let result = match hoplab_scenario::load(file) {
             Err(error) => ScenarioResult::not_run(source, error.to_string()),
             Ok(scenario) => match hoplab_runner::run(&scenario).await {

@@ -47,7 +47,7 @@ fn kinds(picture: &Picture) -> Vec<NodeKind> {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn tcp_listener_pictures_show_the_target_validated_through_the_nlb() {
-    let (scenario, report) = run_named("tcp-listener-validates-target").await;
+    let (scenario, report) = run_named("nlb/tcp-listener-validates-target").await;
     let pictures = pictures(&report, Some(&scenario));
     assert_eq!(pictures.len(), report.requests.len());
 
@@ -105,7 +105,7 @@ async fn tcp_listener_pictures_show_the_target_validated_through_the_nlb() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn tls_listener_pictures_mark_target_certificates_not_validated() {
-    let (scenario, report) = run_named("tls-listener-ignores-target-certificates").await;
+    let (scenario, report) = run_named("nlb/tls-listener-ignores-target-certificates").await;
     let picture = &pictures(&report, Some(&scenario))[0];
     assert!(picture.outcome.passed);
     assert_eq!(picture.sessions.len(), 2);
@@ -137,7 +137,7 @@ async fn tls_listener_pictures_mark_target_certificates_not_validated() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn internet_pictures_go_straight_to_the_target() {
-    let (scenario, report) = run_named("public-backend-valid").await;
+    let (scenario, report) = run_named("integration/public-backend-valid").await;
     let picture = &pictures(&report, Some(&scenario))[0];
     assert_eq!(
         kinds(picture),
@@ -153,7 +153,7 @@ async fn internet_pictures_go_straight_to_the_target() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn mermaid_and_dot_have_one_node_per_hop() {
-    let (scenario, report) = run_named("tcp-listener-validates-target").await;
+    let (scenario, report) = run_named("nlb/tcp-listener-validates-target").await;
     for picture in pictures(&report, Some(&scenario)) {
         let mermaid = render_mermaid(&picture);
         assert!(mermaid.starts_with("flowchart LR\n"), "{mermaid}");
@@ -223,7 +223,7 @@ fn labels_are_escaped_in_every_format() {
 #[tokio::test(flavor = "multi_thread")]
 async fn junit_has_a_suite_per_scenario_and_a_case_per_request() {
     // A real mismatch: expect a status the request does not get.
-    let scenario = load("tls-listener-ignores-target-certificates");
+    let scenario = load("nlb/tls-listener-ignores-target-certificates");
     let first = scenario.requests()[0].id();
     let scenario = scenario
         .to_builder()
@@ -231,7 +231,7 @@ async fn junit_has_a_suite_per_scenario_and_a_case_per_request() {
         .build()
         .expect("still a valid scenario");
     let tls = run(&scenario).await;
-    let (public_scenario, public) = run_named("public-backend-valid").await;
+    let (public_scenario, public) = run_named("integration/public-backend-valid").await;
 
     let mut first = ScenarioResult::ran("scenarios/tls.toml", tls.clone(), Some(&scenario));
     first.add_failure(1, "model predicts status 502, observed 200");
@@ -309,7 +309,7 @@ async fn junit_has_a_suite_per_scenario_and_a_case_per_request() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn html_is_self_contained_and_escaped() {
-    let (scenario, mut report) = run_named("tcp-listener-validates-target").await;
+    let (scenario, mut report) = run_named("nlb/tcp-listener-validates-target").await;
     report.requests[0]
         .log
         .push("<script>alert('x')</script> & <img src=\"https://example.com/x.png\">".into());
@@ -391,7 +391,7 @@ fn node<'p>(picture: &'p Picture, id: &str) -> &'p hoplab_render::Node {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn alb_pictures_show_the_listener_rule_and_the_certificate_validated() {
-    let (scenario, report) = run_named("alb-https-listener-ignores-target-certificates").await;
+    let (scenario, report) = run_named("alb/alb-https-listener-ignores-target-certificates").await;
     let drawn = pictures(&report, Some(&scenario));
     let picture = picture_named(&drawn, "expired target behind an ALB HTTPS listener");
     assert!(picture.outcome.passed);
@@ -508,7 +508,7 @@ async fn alb_pictures_show_the_listener_rule_and_the_certificate_validated() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn alb_rules_pictures_show_which_rule_decided_and_what_it_did() {
-    let (scenario, report) = run_named("alb-host-and-path-rules").await;
+    let (scenario, report) = run_named("alb/alb-host-and-path-rules").await;
     let drawn = pictures(&report, Some(&scenario));
 
     let host = picture_named(
@@ -589,7 +589,7 @@ async fn alb_rules_pictures_show_which_rule_decided_and_what_it_did() {
 #[tokio::test(flavor = "multi_thread")]
 async fn alb_own_answers_are_told_apart_from_certificate_rejections() {
     // 503: the rule forwards to a group without targets.
-    let (scenario, report) = run_named("alb-empty-target-group").await;
+    let (scenario, report) = run_named("alb/alb-empty-target-group").await;
     let drawn = pictures(&report, Some(&scenario));
     let empty = picture_named(&drawn, "no registered targets: the ALB's 503");
     assert_eq!(kinds(empty).last(), Some(&NodeKind::TargetGroup));
@@ -608,7 +608,7 @@ async fn alb_own_answers_are_told_apart_from_certificate_rejections() {
 
     // 502: the target fails the ALB's handshake; API Gateway accepted the listener's
     // certificate, so the picture shows a green listener and the failed session behind it.
-    let (scenario, report) = run_named("alb-backend-tls13-target").await;
+    let (scenario, report) = run_named("alb/alb-backend-tls13-target").await;
     let drawn = pictures(&report, Some(&scenario));
     let bad_gateway = picture_named(
         &drawn,
@@ -637,7 +637,7 @@ async fn alb_own_answers_are_told_apart_from_certificate_rejections() {
     );
 
     // 400: plain HTTP on the HTTPS listener, answered before any rule.
-    let (scenario, report) = run_named("http-api-alb-server-name").await;
+    let (scenario, report) = run_named("alb/http-api-alb-server-name").await;
     let drawn = pictures(&report, Some(&scenario));
     let plain = picture_named(&drawn, "plain HTTP to the HTTPS listener: the ALB's 400");
     let rules = node(plain, "alb:web:443/rules");
@@ -662,7 +662,7 @@ async fn alb_own_answers_are_told_apart_from_certificate_rejections() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn nlb_tcp_to_alb_pictures_pass_through_the_nlb_to_the_validated_alb() {
-    let (scenario, report) = run_named("nlb-tcp-to-alb-https").await;
+    let (scenario, report) = run_named("alb/nlb-tcp-to-alb-https").await;
     let drawn = pictures(&report, Some(&scenario));
     let through = picture_named(
         &drawn,
@@ -735,7 +735,7 @@ async fn nlb_tcp_to_alb_pictures_pass_through_the_nlb_to_the_validated_alb() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn alb_pictures_without_the_scenario_follow_the_decision_in_the_trace() {
-    let (_, report) = run_named("alb-host-and-path-rules").await;
+    let (_, report) = run_named("alb/alb-host-and-path-rules").await;
     let bare = pictures(&report, None);
     let host = picture_named(
         &bare,
@@ -760,9 +760,9 @@ async fn alb_pictures_without_the_scenario_follow_the_decision_in_the_trace() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn html_report_shows_the_alb_decision_and_who_answered() {
-    let (scenario, report) = run_named("alb-host-and-path-rules").await;
+    let (scenario, report) = run_named("alb/alb-host-and-path-rules").await;
     let results = vec![ScenarioResult::ran(
-        "scenarios/alb-host-and-path-rules.toml",
+        "scenarios/alb/alb-host-and-path-rules.toml",
         report.clone(),
         Some(&scenario),
     )];

@@ -29,7 +29,7 @@ fn invalid(result: Result<Scenario, LoadError>) -> Vec<ScenarioError> {
     }
 }
 
-/// `scenarios/seed-article-matrix.toml`, written with the builder.
+/// `scenarios/seed-article/seed-article-matrix.toml`, written with the builder.
 fn seed_article_matrix() -> ScenarioBuilder {
     let api = |issuer: &str| {
         CertificateBuilder::issued_by(issuer)
@@ -112,7 +112,7 @@ fn a_bundled_scenario_built_in_rust_equals_the_file() {
     let built = seed_article_matrix()
         .build()
         .unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(built, bundled("seed-article-matrix.toml"));
+    assert_eq!(built, bundled("seed-article/seed-article-matrix.toml"));
 }
 
 #[test]

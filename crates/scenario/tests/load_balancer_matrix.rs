@@ -231,7 +231,7 @@ fn an_explicit_port_is_kept_for_every_kind() {
 fn a_route_to_an_alb_moves_with_every_target_its_rules_reach() {
     let text = format!(
         "{}\n[matrix]\nroute = \"/expired\"\nload_balancer = [\"nlb-tls\", \"alb-https\"]\n",
-        include_str!("../../../scenarios/alb-https-listener-ignores-target-certificates.toml")
+        include_str!("../../../scenarios/alb/alb-https-listener-ignores-target-certificates.toml")
     );
     let variants = applied(&valid(&text));
     assert_eq!(

@@ -21,7 +21,7 @@ use fantoccini::{ClientBuilder, Locator};
 const PATIENCE: Duration = Duration::from_secs(30);
 
 /// The bundled scenario: five targets behind NLB TCP listeners, each validated by the gateway.
-const SCENARIO: &str = "scenarios/tcp-listener-validates-target.toml";
+const SCENARIO: &str = "scenarios/nlb/tcp-listener-validates-target.toml";
 
 /// API Gateway's failure line when the NLB's target does not answer the connection.
 const STOPPED_TARGET_FAILURE: &str = "Execution failed due to configuration error: There was an internal error while executing your request";

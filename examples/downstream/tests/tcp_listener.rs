@@ -6,7 +6,7 @@ use hoplab_downstream_example::scenario;
 /// validates the target's own certificate, and refuses an expired one.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_target_certificate_is_validated_behind_a_tcp_listener() -> hoplab::Result<()> {
-    let scenario = hoplab::Scenario::from_file(scenario("tcp-listener-validates-target.toml"))?;
+    let scenario = hoplab::Scenario::from_file(scenario("nlb/tcp-listener-validates-target.toml"))?;
 
     let report = hoplab::run(&scenario).await?;
 
