@@ -71,8 +71,8 @@ const CELLS: [Cell; 15] = [
 ];
 
 fn scenario() -> Scenario {
-    let path =
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../scenarios/which-load-balancer.toml");
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../scenarios/vpc-link-v2/which-load-balancer.toml");
     Scenario::from_file(&path).unwrap_or_else(|e| panic!("{e}"))
 }
 
