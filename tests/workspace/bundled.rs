@@ -65,6 +65,7 @@ bundled_scenarios! {
     health_checks => "outages/health-checks.toml",
     integration_timeout => "integration/integration-timeout.toml",
     one_bad_target_of_three => "outages/one-bad-target-of-three.toml",
+    plain_target_in_tls_group => "outages/plain-target-in-tls-group.toml",
     security_policy_tls_versions => "nlb/security-policy-tls-versions.toml",
     target_faults => "outages/target-faults.toml",
     http_api_server_name_to_verify => "integration/http-api-server-name-to-verify.toml",

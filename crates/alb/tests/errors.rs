@@ -278,6 +278,48 @@ async fn a_tls13_only_target_fails_the_backend_handshake_unless_the_policy_is_tl
 }
 
 #[tokio::test]
+async fn a_plain_http_target_in_an_https_group_fails_the_backend_handshake() {
+    let events = EventLog::new();
+    let plain = target("plain", None, &events).await;
+    let listener_cert = Leaf::new(&["api.example.com"]);
+    let mut config = listener(https(&listener_cert, SecurityPolicy::Tls13_1_2_2021_06));
+    config.target_groups.push(group(
+        "app",
+        TargetProtocol::Https,
+        &[("plain", plain.addr)],
+    ));
+    let alb = alb(config, &events).await;
+
+    let answer = get_tls(alb.addr, "api.example.com", "api.example.com", "/").await;
+
+    assert_page(&answer, "HTTP/1.1 502 Bad Gateway", BAD_GATEWAY);
+    let (_, origin, upstream) = the_request(&events);
+    let ResponseOrigin::LoadBalancer { reason } = origin else {
+        panic!("{origin:?}")
+    };
+    assert!(reason.starts_with("tls handshake with target"), "{reason}");
+    // The target accepted the ALB's connection, read the ClientHello as plain HTTP and
+    // answered no request of its own.
+    let upstream = upstream.expect("the TCP connection was open when the handshake failed");
+    let accepted = events.matching(
+        |o| matches!(o, Observation::Accepted { hop, .. } if *hop == HopId::target("plain")),
+    );
+    assert!(
+        accepted.iter().any(
+            |o| matches!(o, Observation::Accepted { conn, .. } if conn.peer == upstream.local)
+        ),
+        "{accepted:#?}"
+    );
+    assert!(
+        events
+            .matching(|o| matches!(o, Observation::Responded { .. }))
+            .is_empty()
+    );
+    alb.stop().await;
+    plain.stop().await;
+}
+
+#[tokio::test]
 async fn a_client_that_fails_the_listener_handshake_is_recorded() {
     let events = EventLog::new();
     let leaf = Leaf::new(&["api.example.com"]);

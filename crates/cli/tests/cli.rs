@@ -196,6 +196,46 @@ fn validate_checks_every_bundled_scenario() {
 }
 
 #[test]
+fn validate_prints_a_located_warning_without_failing() {
+    let file = scenario("outages/plain-target-in-tls-group.toml");
+    let text = std::fs::read_to_string(&file).expect("bundled scenario");
+    // The warned entries: the `targets` lines of the TLS and HTTPS groups.
+    let line = |group: &str| {
+        let table = text
+            .lines()
+            .position(|l| l == format!("[target_groups.{group}]"))
+            .expect("the group's table");
+        table + 3
+    };
+    let output = hoplab(&["validate", &file]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(
+        stdout(&output).contains(": ok (4 routes, 4 requests, 2 warnings)"),
+        "{}",
+        stdout(&output)
+    );
+    let warnings = stderr(&output);
+    assert_eq!(warnings.lines().count(), 2, "{warnings}");
+    for (group, balancer) in [("nlb-tls", "NLB"), ("alb-https", "ALB")] {
+        let field = format!(
+            ": warning: target_groups.{group}.targets[0]: target \"plain\" speaks plain HTTP"
+        );
+        let warning = warnings
+            .lines()
+            .find(|l| l.contains(&field))
+            .unwrap_or_else(|| panic!("{field}\n{warnings}"));
+        assert!(
+            warning.starts_with(&format!("{file}:{}:", line(group))),
+            "{warning}"
+        );
+        assert!(
+            warning.contains(&format!("the {balancer} will try TLS")),
+            "{warning}"
+        );
+    }
+}
+
+#[test]
 fn test_runs_the_bundled_library_and_exits_zero() {
     let dir = scenarios_dir();
     let output = hoplab(&["test", &dir.display().to_string(), "--jobs", "2"]);

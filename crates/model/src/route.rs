@@ -655,10 +655,20 @@ impl<'s> Cx<'_, 's> {
                 }
             }
             (true, TargetProtocol::Http) => {
+                flow.sessions.push(PredictedSession {
+                    client: nlb_hop.clone(),
+                    server: target_hop,
+                    through: Vec::new(),
+                    sni: None,
+                    outcome: format!("fails: target {:?} speaks plain HTTP", target.name()),
+                });
                 if gateway.passed {
                     flow.say(format!(
-                        "Target group {:?} is TLS but target {:?} speaks plain HTTP, so the \
-                         NLB's handshake with it fails and API Gateway reports an internal error.",
+                        "Target group {:?} is TLS but target {:?} speaks plain HTTP: it reads \
+                         the NLB's ClientHello as a malformed request and answers 400 in plain \
+                         HTTP, so the NLB's handshake with it fails, the NLB closes API \
+                         Gateway's connection, and API Gateway reports an internal error even \
+                         though the listener's certificate passed.",
                         group.name(),
                         target.name()
                     ));

@@ -9,7 +9,7 @@ use time::OffsetDateTime;
 
 fn bundled() -> Vec<(PathBuf, Scenario)> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../scenarios");
-    let files = hoplab_scenario::scenario_files(&[dir.clone()])
+    let files = hoplab_scenario::scenario_files(std::slice::from_ref(&dir))
         .unwrap_or_else(|e| panic!("reading {}: {e}", dir.display()));
     assert!(!files.is_empty(), "no scenarios in {}", dir.display());
     files

@@ -95,6 +95,74 @@ vpc_link = "internal"
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_plain_target_in_a_tls_or_https_group_fails_the_handshake_whatever_its_behaviour() {
+    // The target reads the ClientHello as a malformed request and answers 400 before any
+    // request reaches its behaviour, so even a hanging target fails at once.
+    let routes = predict(
+        r#"
+[targets.plain]
+protocol = "HTTP"
+behaviour = "hang"
+[target_groups.nlb-tls]
+protocol = "TLS"
+targets = ["plain"]
+[target_groups.alb-https]
+protocol = "HTTPS"
+targets = ["plain"]
+[[nlbs.internal.listeners]]
+port = 443
+protocol = "TLS"
+certificate = "good"
+target_group = "nlb-tls"
+[albs.web]
+[[albs.web.listeners]]
+port = 8443
+protocol = "HTTPS"
+certificate = "good"
+default_action = { type = "forward", target_group = "alb-https" }
+[[gateway.routes]]
+path = "/nlb"
+uri = "https://api.example.com/"
+connection_type = "VPC_LINK"
+vpc_link = "internal"
+[[gateway.routes]]
+path = "/alb"
+uri = "https://api.example.com:8443/"
+connection_type = "VPC_LINK"
+vpc_link_version = "V2"
+integration_target = "web"
+"#,
+        1,
+    )
+    .await;
+    assert_eq!(
+        outcome(&routes[0]),
+        (500, Some("nlb:internal:443"), Some(INTERNAL))
+    );
+    assert!(
+        says(
+            &routes[0],
+            "answers 400 in plain HTTP, so the NLB's handshake"
+        ),
+        "{:#?}",
+        routes[0].narrative
+    );
+    assert_eq!(
+        routes[0].tls_sessions.last().map(|s| s.outcome.as_str()),
+        Some("fails: target \"plain\" speaks plain HTTP")
+    );
+    assert_eq!(outcome(&routes[1]), (502, Some("alb:web:8443"), None));
+    assert!(
+        says(
+            &routes[1],
+            "answers 400 in plain HTTP, so the ALB's handshake fails"
+        ),
+        "{:#?}",
+        routes[1].narrative
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn hanging_and_slow_targets_meet_the_integration_timeout() {
     let routes = predict(
         r#"

@@ -426,6 +426,49 @@ async fn https_checks_skip_certificate_validation_and_offer_only_tls12() {
 }
 
 #[tokio::test(start_paused = true)]
+async fn https_checks_fail_a_plain_http_target_in_a_tls_group() {
+    let events = EventLog::new();
+    let plain = target("plain", None, &events).await;
+    let front = Leaf::new(&["api.example.com"]);
+    let nlb = nlb(
+        checked(
+            listener_config(
+                Some(termination(&front, &[])),
+                true,
+                &[("plain", plain.addr)],
+            ),
+            443,
+            quick(HealthCheck::https("/")),
+        ),
+        &events,
+    )
+    .await;
+
+    let Observation::HealthChanged { reason, .. } = within(
+        Duration::from_secs(60),
+        &events,
+        "plain unhealthy",
+        changed("plain", false),
+    )
+    .await
+    else {
+        unreachable!()
+    };
+    assert!(
+        reason.starts_with("Target.FailedHealthChecks: Health checks failed: tls handshake: "),
+        "{reason}"
+    );
+    // The target answered the checker's ClientHello as a plain HTTP server, never a request.
+    assert!(
+        events
+            .matching(|o| matches!(o, Observation::Responded { .. }))
+            .is_empty()
+    );
+    nlb.stop().await;
+    plain.stop().await;
+}
+
+#[tokio::test(start_paused = true)]
 async fn checks_time_out_on_hanging_and_slow_targets() {
     let events = EventLog::new();
     let hang = target_with(behaving("hang", TargetBehaviour::Hang), &events).await;

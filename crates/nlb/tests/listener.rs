@@ -293,6 +293,58 @@ async fn tls_listener_to_a_tcp_group_in_front_of_an_https_target_fails_cleanly()
     app.stop().await;
 }
 
+#[tokio::test]
+async fn a_tls_group_in_front_of_a_plain_http_target_fails_the_handshake_for_real() {
+    let events = EventLog::new();
+    let app = target("app", None, &events).await;
+    let front = Leaf::new(&["api.example.com"]);
+    let nlb = nlb(
+        listener_config(Some(termination(&front, &[])), true, &[("app", app.addr)]),
+        &events,
+    )
+    .await;
+
+    let mut tls = tls_connect(nlb.addr, "api.example.com", any_client())
+        .await
+        .unwrap();
+    let mut buf = [0; 16];
+    let read = tokio::time::timeout(STEP, tls.read(&mut buf))
+        .await
+        .unwrap();
+
+    // The listener's own handshake passed; the client then gets close_notify and EOF.
+    assert_eq!(read.unwrap(), 0);
+    let Observation::ForwardFailed {
+        target,
+        upstream,
+        error,
+        ..
+    } = one(&events, |o| matches!(o, Observation::ForwardFailed { .. }))
+    else {
+        unreachable!()
+    };
+    assert_eq!(target, HopId::target("app"));
+    assert!(
+        error.starts_with(&format!("tls handshake with target {}: ", app.addr)),
+        "{error}"
+    );
+    // The target accepted the NLB's connection and read its ClientHello as plain HTTP.
+    let upstream = upstream.expect("the TCP connection was open when the handshake failed");
+    let Observation::Accepted { conn, .. } = one(&events, accepted_by(HopId::target("app"))) else {
+        unreachable!()
+    };
+    assert_eq!(conn.peer, upstream.local);
+    assert!(events.matching(is_forwarded).is_empty());
+    assert!(
+        events
+            .matching(|o| matches!(o, Observation::Responded { .. }))
+            .is_empty()
+    );
+    drop(tls);
+    nlb.stop().await;
+    app.stop().await;
+}
+
 /// An address nothing listens on: bind, read the address, close.
 async fn refusing_address() -> std::net::SocketAddr {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();

@@ -107,11 +107,6 @@ pub enum Rule {
     },
     /// A TCP listener forwards to a TLS target group.
     TcpListenerToTlsGroup,
-    /// A TLS target group lists a target that speaks plain HTTP.
-    PlainTargetInTlsGroup {
-        /// The target.
-        target: String,
-    },
 }
 
 impl fmt::Display for ScenarioError {

@@ -29,6 +29,7 @@
 //! - `matrix`: `[matrix]`, the setups `hoplab compare` runs, and how each becomes a scenario.
 //! - `discover`: [`scenario_files`], the scenario files under the paths a command is given.
 //! - `error`: [`ScenarioError`], [`LoadError`] and the other errors.
+//! - `warning`: [`ScenarioWarning`], a setup AWS accepts that will fail once traffic flows.
 
 #![warn(missing_docs)]
 
@@ -45,6 +46,7 @@ mod schema;
 mod source;
 mod spelling;
 mod validate;
+mod warning;
 
 use std::path::Path;
 
@@ -69,6 +71,7 @@ pub use matrix::{
 };
 pub use model::*;
 pub use schema::json_schema;
+pub use warning::{ScenarioWarning, WarningKind};
 
 /// Largest scenario file accepted, in bytes.
 pub const MAX_FILE_SIZE: u64 = 4 * 1024 * 1024;

@@ -195,14 +195,6 @@ pub enum NotRun {
     /// AWS does not let a TCP listener forward to a TLS target group.
     #[error("not allowed by AWS: a TCP listener forwards only to a TCP target group")]
     TcpListenerToTlsGroup,
-    /// A TLS target group cannot reach a target that speaks plain HTTP.
-    #[error(
-        "not a working setup: a TLS target group needs HTTPS targets, and target {target:?} speaks HTTP"
-    )]
-    PlainTargetInTlsGroup {
-        /// The target.
-        target: String,
-    },
     /// A TCP or HTTP listener serves no certificate, so every listener certificate after the
     /// first would repeat the first's row.
     #[error("a TCP or HTTP listener serves no certificate: same as listener_certificate={first}")]
@@ -233,20 +225,11 @@ impl NotRun {
         let LoadError::Invalid(errors) = error else {
             return NotRun::Unreadable(error.to_string());
         };
-        let rule = |wanted: fn(&Rule) -> bool| {
-            errors
-                .iter()
-                .filter_map(|e| e.rule.as_ref())
-                .find(|r| wanted(r))
-                .cloned()
-        };
-        if rule(|r| matches!(r, Rule::TcpListenerToTlsGroup)).is_some() {
-            return NotRun::TcpListenerToTlsGroup;
-        }
-        if let Some(Rule::PlainTargetInTlsGroup { target }) =
-            rule(|r| matches!(r, Rule::PlainTargetInTlsGroup { .. }))
+        if errors
+            .iter()
+            .any(|e| e.rule == Some(Rule::TcpListenerToTlsGroup))
         {
-            return NotRun::PlainTargetInTlsGroup { target };
+            return NotRun::TcpListenerToTlsGroup;
         }
         NotRun::Invalid(errors)
     }
@@ -279,8 +262,7 @@ impl Combination {
     /// down the route, validated again like any scenario.
     ///
     /// `Err` says why AWS would not allow the setup (a TCP listener forwarding to a TLS
-    /// target group, a TLS target group with a plain HTTP target, or another rule), or why it
-    /// would repeat another row (a TCP or HTTP listener serves no certificate, so only the
+    /// target group, or another rule), or why it would repeat another row (a TCP or HTTP listener serves no certificate, so only the
     /// first listener certificate is run with it).
     pub fn apply(&self, base: &Scenario, matrix: &Matrix) -> Result<Scenario, NotRun> {
         let pki = base.pki();

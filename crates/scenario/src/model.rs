@@ -27,12 +27,14 @@ use crate::ids::{
 use crate::matrix::Matrix;
 use crate::source::Source;
 use crate::spelling::spelled;
+use crate::warning::ScenarioWarning;
 
 /// One scenario: a PKI, a gateway, zero or more NLBs and ALBs, the targets and the requests to
 /// send.
 ///
 /// Equality compares what the scenario says, not how it was written: a scenario built with
-/// [`ScenarioBuilder`](crate::ScenarioBuilder) equals the one read from the same TOML.
+/// [`ScenarioBuilder`](crate::ScenarioBuilder) equals the one read from the same TOML (its
+/// source, and its warnings, which are located in that source, are not compared).
 #[derive(Debug, Clone)]
 pub struct Scenario {
     pub(crate) name: String,
@@ -50,6 +52,8 @@ pub struct Scenario {
     pub(crate) matrix: Option<Matrix>,
     /// The file's form this was validated from, for [`Scenario::to_builder`].
     pub(crate) source: Arc<Source>,
+    /// What validation accepted but will fail once traffic flows, located in `source`.
+    pub(crate) warnings: Vec<ScenarioWarning>,
 }
 
 impl PartialEq for Scenario {
@@ -197,6 +201,12 @@ impl Scenario {
     /// `[matrix]`: the setups `hoplab compare` runs, if the file has one.
     pub fn matrix(&self) -> Option<&Matrix> {
         self.matrix.as_ref()
+    }
+
+    /// What validation accepted because AWS does, but will fail once traffic flows (a plain
+    /// HTTP target in a TLS or HTTPS target group), in file order.
+    pub fn warnings(&self) -> &[ScenarioWarning] {
+        &self.warnings
     }
 
     /// How a report names the hop an expectation names: `none`, `nlb:<nlb>:<port>`,

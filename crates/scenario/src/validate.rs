@@ -53,6 +53,7 @@ use crate::ids::{
 use crate::model::{LoadBalancer, Location, TargetGroupProtocol, TimeSpec};
 use crate::raw::{Named, RawScenario, RawTime};
 use crate::source::Source;
+use crate::warning::{ScenarioWarning, WarningKind};
 use crate::{LoadError, Scenario, ScenarioError};
 
 use self::locate::{Locator, key_segment};
@@ -93,6 +94,7 @@ pub(crate) fn validate(source: Source) -> Result<Scenario, LoadError> {
     let mut cx = Cx {
         locator: Locator::new(&source.text, &source.file),
         errors: Vec::new(),
+        warnings: Vec::new(),
     };
     let mut scenario = convert(&mut cx, &source.raw);
     if !cx.errors.is_empty() {
@@ -102,6 +104,9 @@ pub(crate) fn validate(source: Source) -> Result<Scenario, LoadError> {
     if scenario.name.is_empty() {
         scenario.name.clone_from(&source.default_name);
     }
+    cx.warnings
+        .sort_by_key(|w| (w.location.line, w.location.column));
+    scenario.warnings = cx.warnings;
     scenario.source = Arc::new(source);
     Ok(scenario)
 }
@@ -110,10 +115,11 @@ fn sort(errors: &mut [ScenarioError]) {
     errors.sort_by_key(|e| (e.location.line, e.location.column));
 }
 
-/// Conversion state: where errors are collected.
+/// Conversion state: where errors and warnings are collected.
 pub(crate) struct Cx<'a> {
     locator: Locator<'a>,
     errors: Vec<ScenarioError>,
+    warnings: Vec<ScenarioWarning>,
 }
 
 impl Cx<'_> {
@@ -153,6 +159,25 @@ impl Cx<'_> {
         if let Some(error) = self.errors.last_mut() {
             error.rule = Some(rule);
         }
+    }
+
+    /// Records a warning of `kind` at `span`: the value is accepted, as AWS accepts it.
+    pub(crate) fn warning(
+        &mut self,
+        span: Range<usize>,
+        field: String,
+        message: impl Into<String>,
+        help: impl Into<String>,
+        kind: WarningKind,
+    ) {
+        let location = self.locator.locate(span.start);
+        self.warnings.push(ScenarioWarning {
+            location,
+            field,
+            message: message.into(),
+            help: help.into(),
+            kind,
+        });
     }
 
     /// Records `problem` at `span`.
@@ -616,6 +641,7 @@ fn convert(cx: &mut Cx<'_>, raw: &RawScenario) -> Scenario {
         requests,
         matrix,
         source: Arc::default(),
+        warnings: Vec::new(),
     }
 }
 

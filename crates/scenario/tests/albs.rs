@@ -5,7 +5,7 @@ mod common;
 
 use std::net::IpAddr;
 
-use common::{assert_error, errors, render, valid, with};
+use common::{assert_error, assert_warning, errors, render, valid, with};
 use hoplab_scenario::alb_rules::{
     Action, Condition, FixedResponse, Forward, LoadBalancingAlgorithm, QueryPair, RequestView,
     Rule, WeightedGroup,
@@ -249,6 +249,27 @@ fn a_v2_port_without_a_listener_is_no_scenario_error_but_a_backend_nothing_answe
         }
     );
     assert_eq!(s.backend_name(s.routes()[0].backend()), "alb:front:8443");
+}
+
+#[test]
+fn an_http_target_in_an_https_group_is_accepted_with_a_warning() {
+    let text = with(
+        ALB,
+        "[target_groups.app]\nprotocol = \"HTTPS\"\ntargets = [\"app\"]",
+        "[target_groups.app]\nprotocol = \"HTTPS\"\ntargets = [\"app\", \"web\"]",
+    );
+    let warning = assert_warning(
+        &text,
+        "target_groups.app.targets[1]",
+        "targets = [\"app\", \"web\"]",
+        "target \"web\" speaks plain HTTP, but target group \"app\" is HTTPS: the ALB will try \
+         TLS",
+    );
+    assert!(
+        warning
+            .help
+            .contains("set protocol = \"HTTP\" on target group \"app\"")
+    );
 }
 
 #[test]

@@ -5,6 +5,7 @@ mod common;
 use common::{BASE, assert_error, valid};
 use hoplab_scenario::{
     Dimension, ListenerProtocol, Scenario, Setting, TargetGroupProtocol, TargetProtocol,
+    WarningKind,
 };
 
 fn with_matrix(matrix: &str) -> String {
@@ -103,6 +104,43 @@ fn a_tcp_listener_in_front_of_a_tls_target_group_is_not_run() {
         why.contains("a TCP listener forwards only to a TCP target group"),
         "{why}"
     );
+}
+
+#[test]
+fn a_tls_target_group_in_front_of_a_plain_target_runs_with_a_warning() {
+    // AWS registers the target; the NLB's handshake with it fails once traffic flows.
+    let plain = BASE
+        .replacen(
+            "protocol = \"HTTPS\"\ncertificate = \"app-cert\"\n",
+            "protocol = \"HTTP\"\n",
+            1,
+        )
+        .replacen(
+            "[target_groups.app]\nprotocol = \"TLS\"",
+            "[target_groups.app]\nprotocol = \"TCP\"",
+            1,
+        );
+    let s = valid(&format!(
+        "{plain}\n[matrix]\ntarget_group_protocol = [\"TLS\", \"TCP\"]\n"
+    ));
+    assert!(s.warnings().is_empty());
+    let matrix = s.matrix().cloned().expect("a matrix");
+    let combinations = matrix.combinations();
+    let tls = combinations[0].apply(&s, &matrix).expect("runs");
+    assert_eq!(tls.target_groups()[0].protocol(), TargetGroupProtocol::Tls);
+    assert!(
+        matches!(
+            tls.warnings(),
+            [w] if w.kind == WarningKind::PlainTargetInTlsGroup {
+                group: "app".to_owned(),
+                target: "app".to_owned(),
+            }
+        ),
+        "{:?}",
+        tls.warnings()
+    );
+    let tcp = combinations[1].apply(&s, &matrix).expect("runs");
+    assert!(tcp.warnings().is_empty());
 }
 
 #[test]

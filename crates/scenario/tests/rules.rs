@@ -3,7 +3,8 @@
 
 mod common;
 
-use common::{BASE, assert_error, errors, valid, with};
+use common::{BASE, assert_error, assert_warning, errors, valid, with};
+use hoplab_scenario::WarningKind;
 
 // --- names ---------------------------------------------------------------------------------
 
@@ -447,18 +448,46 @@ fn tcp_listener_to_tls_target_group() {
 }
 
 #[test]
-fn tls_target_group_with_http_target() {
+fn tls_target_group_with_http_target_is_accepted_with_a_warning() {
     let text = with(
         BASE,
         "protocol = \"HTTPS\"\ncertificate = \"app-cert\"\n",
         "protocol = \"HTTP\"\n",
     );
-    assert_error(
+    let warning = assert_warning(
         &text,
         "target_groups.app.targets[0]",
         "targets = [\"app\"]",
-        "speaks HTTP, but target group \"app\" uses TLS",
+        "the NLB will try TLS to a target that speaks plain HTTP, and every request it receives \
+         will fail",
     );
+    assert!(
+        warning
+            .help
+            .contains("protocol = \"HTTPS\" and a certificate, or set protocol = \"TCP\""),
+        "{warning}"
+    );
+    assert_eq!(
+        warning.kind,
+        WarningKind::PlainTargetInTlsGroup {
+            group: "app".to_owned(),
+            target: "app".to_owned(),
+        }
+    );
+    assert!(
+        warning
+            .to_string()
+            .starts_with(&format!("test.toml:{}:", warning.location.line)),
+        "{warning}"
+    );
+    // The target is registered: the group keeps it.
+    let scenario = valid(&text);
+    assert_eq!(scenario.target_groups()[0].targets().len(), 1);
+}
+
+#[test]
+fn a_valid_scenario_has_no_warnings() {
+    assert!(valid(BASE).warnings().is_empty());
 }
 
 #[test]

@@ -219,6 +219,39 @@ async fn garbage_instead_of_a_client_hello_is_recorded_and_dropped() {
 }
 
 #[tokio::test]
+async fn a_client_hello_to_a_plain_target_gets_a_plain_400_and_the_handshake_fails() {
+    let target = start("plain", None, "ok").await;
+    let mut client = rustls::ClientConnection::new(
+        client_config(rustls::DEFAULT_VERSIONS),
+        "localhost".try_into().unwrap(),
+    )
+    .unwrap();
+    let mut hello = Vec::new();
+    client.write_tls(&mut hello).unwrap();
+    let mut stream = TcpStream::connect(target.addr).await.unwrap();
+    stream.write_all(&hello).await.unwrap();
+    let mut answer = Vec::new();
+    tokio::time::timeout(STEP, stream.read_to_end(&mut answer))
+        .await
+        .expect("target closes the connection")
+        .unwrap();
+
+    // A plain HTTP server's answer to bytes that are no HTTP request.
+    let text = String::from_utf8_lossy(&answer);
+    assert!(text.starts_with("HTTP/1.1 400 Bad Request\r\n"), "{text}");
+    // A TLS client cannot read it as a ServerHello.
+    client.read_tls(&mut answer.as_slice()).unwrap();
+    assert!(client.process_new_packets().is_err());
+    assert!(
+        target
+            .events
+            .matching(|o| matches!(o, Observation::Responded { .. }))
+            .is_empty()
+    );
+    target.stop().await;
+}
+
+#[tokio::test]
 async fn shutdown_finishes_the_request_in_flight_and_releases_the_port() {
     // A body larger than loopback socket buffers, so the response is still being written when
     // shutdown starts.

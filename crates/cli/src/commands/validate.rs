@@ -6,17 +6,30 @@ use std::process::ExitCode;
 use super::{EXIT_PASSED, EXIT_UNUSABLE, load};
 use crate::error;
 
-/// Says of each file that it is valid, or prints every problem in it.
+/// Says of each file that it is valid, or prints every problem in it. A valid file's
+/// warnings (setups AWS accepts that will fail once traffic flows) go to stderr and do not
+/// fail it.
 pub(super) fn validate(files: &[PathBuf]) -> ExitCode {
     let mut code = EXIT_PASSED;
     for file in files {
         match load(file) {
-            Ok(scenario) => println!(
-                "{}: ok ({} routes, {} requests)",
-                file.display(),
-                scenario.gateway().routes().len(),
-                scenario.requests().len()
-            ),
+            Ok(scenario) => {
+                let warnings = scenario.warnings();
+                let noted = match warnings.len() {
+                    0 => String::new(),
+                    1 => ", 1 warning".to_owned(),
+                    n => format!(", {n} warnings"),
+                };
+                println!(
+                    "{}: ok ({} routes, {} requests{noted})",
+                    file.display(),
+                    scenario.gateway().routes().len(),
+                    scenario.requests().len()
+                );
+                for warning in warnings {
+                    eprintln!("{warning}");
+                }
+            }
             Err(failure) => {
                 error::print(&failure);
                 code = EXIT_UNUSABLE;

@@ -15,10 +15,10 @@
 //!   fails the handshake (`General SSLEngine problem`).
 //! - `fixed-response` and `redirect` answer with their status; a `forward` to a group without
 //!   targets answers `503`; a target that refuses, closes, resets, fails the ALB's TLS
-//!   handshake (backend policy versions, a chain its key does not sign) or speaks TLS to an
-//!   `HTTP` group gives `502`; one that hangs or is slow gives the ALB's `504` after its idle
-//!   timeout or API Gateway's after `timeoutInMillis`, whichever is shorter (the ALB's only
-//!   when strictly shorter). All of these pass through API Gateway unchanged.
+//!   handshake (backend policy versions, a chain its key does not sign, plain HTTP in an
+//!   `HTTPS` group) or speaks TLS to an `HTTP` group gives `502`; one that hangs or is slow
+//!   gives the ALB's `504` after its idle timeout or API Gateway's after `timeoutInMillis`,
+//!   whichever is shorter (the ALB's only when strictly shorter). All of these pass through API Gateway unchanged.
 
 use std::net::{IpAddr, Ipv4Addr};
 
@@ -439,8 +439,28 @@ fn to_target(
                 ),
             );
         }
-        // HTTPS groups of HTTP targets are refused by validation.
-        _ => {}
+        (TargetGroupProtocol::Https, TargetProtocol::Http) => {
+            flow.sessions.push(PredictedSession {
+                client: listener.hop_name().to_owned(),
+                server: target_hop,
+                through: Vec::new(),
+                sni: None,
+                outcome: format!("fails: target {:?} speaks plain HTTP", target.name()),
+            });
+            return bad_gateway(
+                flow,
+                format!(
+                    "Target group {:?} is HTTPS, but target {:?} speaks plain HTTP: it reads \
+                     the ALB's ClientHello as a malformed request and answers 400 in plain \
+                     HTTP, so the ALB's handshake fails",
+                    group.name(),
+                    target.name()
+                ),
+            );
+        }
+        (TargetGroupProtocol::Http, TargetProtocol::Http) => {}
+        // An ALB's target group is HTTP or HTTPS (validation refuses the others).
+        (TargetGroupProtocol::Tcp | TargetGroupProtocol::Tls, _) => {}
     }
     answer(cx, scenario, listener, flow, target);
 }

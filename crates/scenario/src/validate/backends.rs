@@ -19,6 +19,7 @@ use crate::model::{
     TargetProtocol, TlsListener,
 };
 use crate::raw::{RawListener, RawScenario, RawTargetGroup};
+use crate::warning::WarningKind;
 use hoplab_alb_rules::LoadBalancingAlgorithm;
 
 /// The NLBs, and every listener (NLB by NLB, as [`ListenerId`]s count them).
@@ -466,26 +467,46 @@ fn registered(
             None => dangling(cx, target, tf, "targets", &target_names),
             Some((id, Some(false))) if protocol.is_some_and(TargetGroupProtocol::encrypted) => {
                 targets.push(id);
-                cx.rule_error(
-                    target.span(),
-                    tf,
-                    format!(
-                        "target {t:?} speaks HTTP, but target group {name:?} uses {}",
-                        protocol.map_or("TLS", TargetGroupProtocol::as_str)
-                    ),
-                    Some(format!(
-                        "give the target protocol = \"HTTPS\" and a certificate, or use protocol = \"{}\" for the target group",
-                        if alb_group { "HTTP" } else { "TCP" }
-                    )),
-                    Rule::PlainTargetInTlsGroup {
-                        target: t.to_owned(),
-                    },
-                );
+                plain_target_warning(cx, tf, target, name, alb_group);
             }
             Some((id, _)) => targets.push(id),
         }
     }
     targets
+}
+
+/// AWS registers a plain HTTP target in a TLS or HTTPS target group; the load balancer's
+/// handshake with it then fails on every connection. Accepted, with a warning at the entry.
+fn plain_target_warning(
+    cx: &mut Cx<'_>,
+    tf: String,
+    target: &Spanned<String>,
+    group: &str,
+    alb_group: bool,
+) {
+    let t = target.get_ref();
+    let (balancer, protocol, plain) = if alb_group {
+        ("ALB", "HTTPS", "HTTP")
+    } else {
+        ("NLB", "TLS", "TCP")
+    };
+    cx.warning(
+        target.span(),
+        tf,
+        format!(
+            "target {t:?} speaks plain HTTP, but target group {group:?} is {protocol}: the \
+             {balancer} will try TLS to a target that speaks plain HTTP, and every request it \
+             receives will fail"
+        ),
+        format!(
+            "give target {t:?} protocol = \"HTTPS\" and a certificate, or set protocol = \
+             \"{plain}\" on target group {group:?}"
+        ),
+        WarningKind::PlainTargetInTlsGroup {
+            group: group.to_owned(),
+            target: t.to_owned(),
+        },
+    );
 }
 
 /// The ALB listener a `target_type = "alb"` group forwards to.

@@ -2,7 +2,7 @@
 
 #![allow(dead_code)]
 
-use hoplab_scenario::{LoadError, Scenario, ScenarioError, from_toml};
+use hoplab_scenario::{LoadError, Scenario, ScenarioError, ScenarioWarning, from_toml};
 
 /// The complete scenario under `tests/data/full.toml`.
 pub(crate) const FULL: &str = include_str!("../data/full.toml");
@@ -108,6 +108,25 @@ pub(crate) fn assert_error(text: &str, field: &str, at: &str, fragment: &str) ->
         "{fragment:?} not in message or help of: {found}"
     );
     found.clone()
+}
+
+/// Asserts that `text` is valid with exactly one warning, on `field`, on the line where `at` is
+/// written, whose message contains `fragment`. Returns that warning.
+#[track_caller]
+pub(crate) fn assert_warning(text: &str, field: &str, at: &str, fragment: &str) -> ScenarioWarning {
+    let scenario = valid(text);
+    let [warning] = scenario.warnings() else {
+        panic!("expected one warning, got {:#?}", scenario.warnings());
+    };
+    assert_eq!(warning.field, field, "{warning}");
+    assert_eq!(warning.location.line, line_of(text, at), "{warning}");
+    assert_eq!(warning.location.file, "test.toml");
+    assert!(warning.location.column >= 1);
+    assert!(
+        warning.message.contains(fragment),
+        "{fragment:?} not in: {warning}"
+    );
+    warning.clone()
 }
 
 pub(crate) fn render(errors: &[ScenarioError]) -> String {
