@@ -236,6 +236,17 @@ fn validate_prints_a_located_warning_without_failing() {
 }
 
 #[test]
+fn commands_that_load_a_scenario_print_its_warnings_too() {
+    let file = scenario("outages/plain-target-in-tls-group.toml");
+    let output = hoplab(&["explain", &file]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let text = stderr(&output);
+    let warned: Vec<_> = text.lines().filter(|l| l.contains(": warning: ")).collect();
+    assert_eq!(warned.len(), 2, "{text}");
+    assert!(warned.iter().all(|l| l.starts_with(&file)), "{text}");
+}
+
+#[test]
 fn test_runs_the_bundled_library_and_exits_zero() {
     let dir = scenarios_dir();
     let output = hoplab(&["test", &dir.display().to_string(), "--jobs", "2"]);

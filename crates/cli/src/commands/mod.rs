@@ -136,9 +136,14 @@ fn about(file: &Path) -> String {
     format!("hoplab: {}", file.display())
 }
 
-/// Loads a scenario; an invalid one fails with every problem, each naming the file.
+/// Loads a scenario; an invalid one fails with every problem, each naming the file. Its
+/// warnings (setups AWS accepts that fail once traffic flows) go to stderr, located.
 fn load(file: &Path) -> Result<Scenario, Failure> {
-    Ok(Scenario::from_file(file)?)
+    let scenario = Scenario::from_file(file)?;
+    for warning in scenario.warnings() {
+        eprintln!("{warning}");
+    }
+    Ok(scenario)
 }
 
 /// Writes `text` to `path`.

@@ -3,7 +3,9 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use super::{EXIT_PASSED, EXIT_UNUSABLE, load};
+use hoplab::Scenario;
+
+use super::{EXIT_PASSED, EXIT_UNUSABLE};
 use crate::error;
 
 /// Says of each file that it is valid, or prints every problem in it. A valid file's
@@ -12,7 +14,7 @@ use crate::error;
 pub(super) fn validate(files: &[PathBuf]) -> ExitCode {
     let mut code = EXIT_PASSED;
     for file in files {
-        match load(file) {
+        match Scenario::from_file(file) {
             Ok(scenario) => {
                 let warnings = scenario.warnings();
                 let noted = match warnings.len() {
@@ -31,7 +33,7 @@ pub(super) fn validate(files: &[PathBuf]) -> ExitCode {
                 }
             }
             Err(failure) => {
-                error::print(&failure);
+                error::print(&failure.into());
                 code = EXIT_UNUSABLE;
             }
         }
