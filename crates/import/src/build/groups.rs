@@ -341,7 +341,8 @@ fn write_health_check(
             ),
         );
     }
-    let http = protocol.as_deref().is_some_and(|p| p != "TCP") || !tcp_allowed;
+    // Path and matcher belong to HTTP checks: an ALB's always are, an NLB's when it says so.
+    let http = matches!(protocol.as_deref(), Some("HTTP" | "HTTPS")) || !tcp_allowed;
     if let Some(path) = g.health_check_path.as_ref().filter(|_| http) {
         entries.push(("path", Value::str(path)));
     }
