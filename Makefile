@@ -89,8 +89,10 @@ html-check: hoplab-bin
 	for shot in $(HTML_CHECK_SHOTS); do test -s $(HTML_CHECK)/$$shot.png || exit 1; done
 	@echo "screenshots: $(HTML_CHECK_SHOTS:%=$(HTML_CHECK)/%.png)"
 
-## Benchmarks (release build, loopback only): scenario cost, NLB passthrough and TLS
-## termination against HAProxy, idle connections, gateway. Prints every figure with its ratio.
+## Benchmarks (release build, loopback only): the whole bundled library (`hoplab test
+## scenarios/` against its 1 s target, with the load average), scenario cost, NLB passthrough
+## and TLS termination against HAProxy, idle connections, gateway. Prints every figure with
+## its ratio.
 ## Installs HAProxy from the distribution's packages if it is missing.
 BENCH_DIR = $(or $(CARGO_TARGET_DIR),target)/release
 BENCH_ARGS = --hoplab $(BENCH_DIR)/hoplab --scenarios scenarios

@@ -18,6 +18,8 @@
 //! - `sut`: the hoplab NLB child process, both its parent-side handle and its own body.
 //! - `load`: the sink backend and the load generators (bulk, handshakes, idle, HTTP).
 //! - `scenario_cost`: the bundled scenario library, whole and broken down per scenario.
+//! - `whole_library`: `hoplab test scenarios/` as a process, against the one-second target,
+//!   with the load average it ran under.
 //! - `gateway`: requests through gateway → NLB → target against direct to the target.
 //! - `alb`: the ALB HTTPS listener in front of an HTTP target, against HAProxy terminating TLS.
 //! - `report`: the printed table.
@@ -38,6 +40,7 @@ pub mod run;
 pub mod scenario_cost;
 pub mod stats;
 pub mod sut;
+pub mod whole_library;
 
 mod error;
 

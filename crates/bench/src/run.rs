@@ -21,7 +21,7 @@ use crate::report::{Row, ScenarioRow, ms, render_rows, render_scenarios};
 use crate::scenario_cost::{self, RsaKeys};
 use crate::stats::{median, median_secs, percentile, ratio};
 use crate::sut::NlbProcess;
-use crate::{BenchError, procfs};
+use crate::{BenchError, procfs, whole_library};
 
 /// What to run.
 #[derive(Debug, Clone)]
@@ -184,24 +184,8 @@ fn scenario_section(
     let two_seconds = 2.0;
 
     if let Some(hoplab) = &options.hoplab {
-        let mut walls = Vec::new();
-        for _ in 0..plan.reps {
-            walls.push(scenario_cost::run_cli(hoplab, &options.scenarios)?);
-        }
-        let wall = median_secs(&walls);
-        rows.push(Row {
-            section: 1,
-            figure: format!(
-                "`hoplab test {}` ({} scenarios, new process each time)",
-                options.scenarios.display(),
-                library.len()
-            ),
-            hoplab: secs(wall),
-            reference: "2 s".into(),
-            ratio: ratio(wall, Some(two_seconds)),
-            target: "< 2 s".into(),
-            met: wall.map(|w| w < two_seconds),
-        });
+        let wall = whole_library::measure(hoplab, &options.scenarios, plan.reps)?;
+        rows.push(wall.row(&options.scenarios, library.len()));
     }
 
     // In this process: the first run pays for the RSA key pool, later ones reuse it.

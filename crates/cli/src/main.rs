@@ -31,13 +31,17 @@ fn main() -> ExitCode {
     }
 }
 
-/// Starts the async runtime and runs one subcommand on it.
+/// Starts the async runtime and runs one subcommand on it. Once the subcommand has returned,
+/// work it left behind is not waited for: a start-up `hoplab up` dropped on a signal may leave
+/// key generation running on a blocking thread, and the process exits without it.
 fn run(command: args::Command, verbose: u8) -> Result<ExitCode, Failure> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .context("hoplab: cannot start the async runtime")?;
-    runtime.block_on(commands::run(command, verbose))
+    let code = runtime.block_on(commands::run(command, verbose));
+    runtime.shutdown_background();
+    code
 }
 
 /// Logs go to stderr; `RUST_LOG` overrides the level chosen by `-v`. One `-v` asks a command

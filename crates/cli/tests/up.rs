@@ -1,5 +1,6 @@
-//! `hoplab up` as a real process: readiness lines, requests with a plain HTTP client, the
-//! invocation record, and graceful shutdown on SIGINT.
+//! `hoplab up` as a real process: readiness lines, requests with a plain HTTP client (on the
+//! stage, as the invoke URL has it), the invocation record, graceful shutdown on SIGINT, and
+//! SIGTERM during start-up.
 
 mod support;
 
@@ -232,7 +233,7 @@ fn up_serves_until_interrupted_and_releases_its_ports() {
     );
     assert!(record.body.contains("\"accepted\":true"), "{}", record.body);
 
-    let unknown = get(up.gateway, "/nowhere");
+    let unknown = get(up.gateway, "/test/nowhere");
     assert_eq!(unknown.status, 403);
     assert_eq!(
         unknown.body,
@@ -369,4 +370,202 @@ fn up_keeps_the_records_of_the_latest_n_requests_and_says_when_one_was_evicted()
     }
     let rest = up.interrupt();
     assert!(rest.contains("stopped"), "{rest}");
+}
+
+#[test]
+fn up_routes_the_stage_of_the_invoke_url_as_api_gateway_does() {
+    let up = Up::start("integration/public-backend-valid.toml");
+    let ready = up.lines.last().expect("a ready line");
+    assert!(
+        ready.starts_with(&format!("ready: invoke URL http://{}/test/ ", up.gateway)),
+        "{ready}"
+    );
+    assert!(
+        ready.contains("https://{api-id}.execute-api.{region}.amazonaws.com/test/"),
+        "{ready}"
+    );
+
+    let on_stage = get(up.gateway, "/test/pets");
+    assert_eq!(on_stage.status, 200);
+    assert_eq!(on_stage.body, "pets: cat, dog");
+    let id = on_stage.header("x-amzn-requestid").expect("request id");
+    let record = get(up.gateway, &format!("/_hoplab/invocations/{id}"));
+    assert!(
+        record
+            .body
+            .contains("HTTP Method: GET, Resource Path: /pets"),
+        "the resource path is logged without the stage: {}",
+        record.body
+    );
+    assert!(
+        record.body.contains("\"path\":\"/test/pets\""),
+        "the record keeps the path the client sent: {}",
+        record.body
+    );
+
+    for other in ["/prod/pets", "/testing/pets", "/nowhere"] {
+        let missing = get(up.gateway, other);
+        assert_eq!(missing.status, 403, "{other}");
+        assert_eq!(missing.body, r#"{"message":"Forbidden"}"#, "{other}");
+        assert!(missing.header("x-amzn-requestid").is_some(), "{other}");
+    }
+    // The resource path alone, as the scenario's requests write it, is served too.
+    assert_eq!(get(up.gateway, "/pets").status, 200);
+}
+
+#[test]
+fn up_logs_the_stage_a_private_integration_puts_in_front_of_the_backend_path() {
+    let up = Up::start("vpc-link-v2/vpc-link-v2-stage-prefix.toml");
+    let record = |path: &str| {
+        let response = get(up.gateway, path);
+        let id = response.header("x-amzn-requestid").expect("request id");
+        (
+            response.status,
+            get(up.gateway, &format!("/_hoplab/invocations/{id}")).body,
+        )
+    };
+    let (status, with_stage) = record("/test/with-stage");
+    assert_eq!(status, 404, "the ALB's rule does not match /test/orders/1");
+    for line in [
+        "Endpoint request URI: https://api.example.com/test/orders/1",
+        "Sending request to https://api.example.com/test/orders/1",
+    ] {
+        assert!(with_stage.contains(line), "{line}: {with_stage}");
+    }
+    let (status, without_stage) = record("/test/without-stage");
+    assert_eq!(status, 200);
+    assert!(
+        without_stage.contains("Sending request to https://api.example.com/orders/1"),
+        "{without_stage}"
+    );
+}
+
+#[test]
+fn up_says_a_refusing_target_refuses_connections_instead_of_listening() {
+    let up = Up::start("outages/target-faults.toml");
+    for name in ["refusing", "public-refusing"] {
+        assert!(
+            !up.lines
+                .iter()
+                .any(|l| l.starts_with(&format!("listening for target:{name} "))),
+            "{:#?}",
+            up.lines
+        );
+        let prefix = format!(
+            "target:{name} refuses connections (behaviour \"refuse\"): nothing listens on "
+        );
+        let line = up
+            .lines
+            .iter()
+            .find_map(|l| l.strip_prefix(&prefix))
+            .unwrap_or_else(|| panic!("no {prefix:?} line in {:#?}", up.lines));
+        let addr: SocketAddr = line.parse().expect("an address");
+        assert_eq!(
+            TcpStream::connect(addr).map_err(|e| e.kind()).err(),
+            Some(std::io::ErrorKind::ConnectionRefused),
+            "{addr}"
+        );
+    }
+    assert!(
+        up.lines
+            .iter()
+            .any(|l| l.starts_with("listening for target:closing on ")),
+        "a target that accepts is listed as listening: {:#?}",
+        up.lines
+    );
+}
+
+/// A scenario whose start-up takes a minute: the NLB runs its first health checks before it
+/// accepts, and the HTTP check of a target that never answers waits out its 60 s timeout.
+const SLOW_START: &str = r#"
+[targets.stuck]
+protocol = "HTTP"
+behaviour = "hang"
+
+[target_groups.app]
+protocol = "TCP"
+targets = ["stuck"]
+
+[target_groups.app.health_check]
+protocol = "HTTP"
+interval_seconds = 300
+timeout_seconds = 60
+
+[[nlbs.internal.listeners]]
+port = 80
+protocol = "TCP"
+target_group = "app"
+
+[[gateway.routes]]
+path = "/slow"
+uri = "http://api.example.com/"
+connection_type = "VPC_LINK"
+vpc_link = "internal"
+"#;
+
+/// Whether process `pid` catches `signal` (its bit in `SigCgt` of `/proc/<pid>/status`).
+#[cfg(target_os = "linux")]
+fn catches(pid: u32, signal: u32) -> bool {
+    let Ok(status) = std::fs::read_to_string(format!("/proc/{pid}/status")) else {
+        return false;
+    };
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("SigCgt:"))
+        .and_then(|mask| u64::from_str_radix(mask.trim(), 16).ok())
+        .is_some_and(|mask| mask & (1 << (signal - 1)) != 0)
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn up_stops_cleanly_on_sigterm_during_start_up_and_releases_its_port() {
+    const SIGINT: u32 = 2;
+    const SIGTERM: u32 = 15;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = support::write_scenario(&dir, "slow-start.toml", SLOW_START);
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let child = Command::new(env!("CARGO_BIN_EXE_hoplab"))
+        .arg("up")
+        .arg(&file)
+        .args(["--port", &port.to_string()])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("hoplab starts");
+    let pid = child.id();
+    // Nothing is printed before the hops are up: the child's own signal mask says when its
+    // handlers are in place. Bounded: every 10 ms for at most PATIENCE.
+    let deadline = Instant::now() + PATIENCE;
+    while !(catches(pid, SIGTERM) && catches(pid, SIGINT)) {
+        if Instant::now() > deadline {
+            let _ = Command::new("kill")
+                .args(["-KILL", &pid.to_string()])
+                .status();
+            panic!("hoplab up did not catch SIGINT and SIGTERM within {PATIENCE:?}");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let status = Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(status.success());
+    let exit = wait_within(child, PATIENCE)
+        .unwrap_or_else(|| panic!("hoplab up did not stop within {PATIENCE:?} of SIGTERM"));
+    let stdout = String::from_utf8_lossy(&exit.stdout);
+    assert_eq!(
+        exit.status.code(),
+        Some(0),
+        "{stdout}{}",
+        support::stderr(&exit)
+    );
+    assert!(
+        stdout.contains("stopped: SIGTERM during start-up, before anything was served"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("ready:"), "it never served: {stdout}");
+    std::net::TcpListener::bind(("127.0.0.1", port)).expect("the gateway's port is free again");
 }

@@ -29,6 +29,16 @@ pub(crate) const TIMEOUT_BODY: &str = r#"{"message": "Endpoint request timed out
 /// resources this way).
 pub(crate) const MISSING_AUTH_TOKEN_BODY: &str = r#"{"message":"Missing Authentication Token"}"#;
 
+/// Status of a request whose first path segment names a stage the API does not have.
+pub(crate) const MISSING_STAGE_STATUS: u16 = 403;
+
+/// Body of a request on a stage the API does not have.
+///
+/// Choice where the facts are silent: `403` with `{"message":"Forbidden"}`, what REST APIs'
+/// default endpoint answers for an unknown stage in practice; the facts record only the
+/// `Missing Authentication Token` answer for an unknown resource on a deployed stage.
+pub(crate) const MISSING_STAGE_BODY: &str = r#"{"message":"Forbidden"}"#;
+
 /// `User-Agent` the gateway sends to integrations.
 pub(crate) const USER_AGENT: &str = "AmazonAPIGateway_hoplab";
 

@@ -11,7 +11,9 @@ use time::OffsetDateTime;
 /// The whole gateway configuration.
 #[derive(Debug, Clone)]
 pub struct GatewayConfig {
-    /// Stage name, shown in the invoke URL.
+    /// Stage name: the first segment of a request's path (`/{stage}/{resource}`, as in the
+    /// invoke URL), and what a private integration with `stage_prefix` puts in front of the
+    /// backend path.
     pub stage: String,
     /// Routes; the first whose method and path match serves a request.
     pub routes: Vec<RouteConfig>,
@@ -125,6 +127,25 @@ impl RouteConfig {
         self.path == path && (self.method == "ANY" || self.method.eq_ignore_ascii_case(method))
     }
 
+    /// The URI the backend request goes to, as the execution log shows it: the integration
+    /// URI as written, unless the request target sent differs from the URI's own path and
+    /// query (the stage in front of it, for a private integration with `stage_prefix`); then
+    /// the URI's scheme and authority followed by that target.
+    pub fn endpoint_uri(&self) -> String {
+        let authority_start = self.uri.find("://").map_or(0, |i| i + 3);
+        let origin_end = self.uri[authority_start..]
+            .find(['/', '?', '#'])
+            .map_or(self.uri.len(), |i| authority_start + i);
+        let (origin, written) = self.uri.split_at(origin_end);
+        // The scenario reads `https://host` and `https://host?q` as the targets `/` and `/?q`.
+        let own_target = written.strip_prefix('/').unwrap_or(written);
+        if self.path_and_query.strip_prefix('/') == Some(own_target) {
+            self.uri.clone()
+        } else {
+            format!("{origin}{}", self.path_and_query)
+        }
+    }
+
     /// The `Host` header value: the URI host, with the port when it is not the scheme default.
     pub fn host_header(&self) -> String {
         let default_port = if self.https { 443 } else { 80 };
@@ -138,5 +159,45 @@ impl RouteConfig {
         } else {
             format!("{host}:{}", self.port)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn route(uri: &str, path_and_query: &str) -> RouteConfig {
+        RouteConfig {
+            method: "GET".into(),
+            path: "/pets".into(),
+            integration: Integration::HttpProxy,
+            uri: uri.into(),
+            https: true,
+            host: "api.example.com".into(),
+            port: 443,
+            path_and_query: path_and_query.into(),
+            upstream: SocketAddr::from(([127, 0, 0, 1], 9)),
+            via: UpstreamVia::Internet(HopId::Gateway),
+            insecure_skip_verification: false,
+            server_name_to_verify: None,
+            timeout: Duration::from_secs(29),
+        }
+    }
+
+    #[test]
+    fn the_endpoint_uri_is_the_written_one_unless_the_stage_goes_in_front() {
+        let written = route("https://api.example.com/pets?x=1", "/pets?x=1");
+        assert_eq!(written.endpoint_uri(), "https://api.example.com/pets?x=1");
+        let bare = route("https://api.example.com", "/");
+        assert_eq!(bare.endpoint_uri(), "https://api.example.com");
+        let query = route("https://api.example.com?x=1", "/?x=1");
+        assert_eq!(query.endpoint_uri(), "https://api.example.com?x=1");
+        let staged = route("https://api.example.com:8443/pets?x=1", "/prod/pets?x=1");
+        assert_eq!(
+            staged.endpoint_uri(),
+            "https://api.example.com:8443/prod/pets?x=1"
+        );
+        let staged_root = route("https://api.example.com", "/prod/");
+        assert_eq!(staged_root.endpoint_uri(), "https://api.example.com/prod/");
     }
 }

@@ -9,10 +9,14 @@ use http_body_util::{BodyExt, Either, Full, Limited};
 use hyper::body::Incoming;
 use hyper::{Request, Response, StatusCode};
 
-use crate::aws::{MISSING_AUTH_TOKEN_BODY, REQUEST_ID_HEADER, failure_response};
+use crate::aws::{
+    MISSING_AUTH_TOKEN_BODY, MISSING_STAGE_BODY, MISSING_STAGE_STATUS, REQUEST_ID_HEADER,
+    failure_response,
+};
 use crate::execution_log::format_log_date;
 use crate::integration::{BackendRequest, BackendResponse, RouteTls, call};
 use crate::server::FrontLimits;
+use crate::stage::{StagePath, resolve};
 use crate::{
     CONSOLE_PATH, ConsoleBody, ConsoleSlot, GatewayConfig, Integration, Invocation, InvocationLog,
     LogLine, RouteConfig, Upstream,
@@ -78,12 +82,19 @@ impl Front {
             body: String::new(),
             upstream: None,
         };
-        let Some((route, tls)) = self
-            .config
-            .routes
+        let routes = &self.config.routes;
+        let serves = |resource: &str| routes.iter().any(|r| r.serves(method.as_str(), resource));
+        let resource = match resolve(&self.config.stage, &path, serves) {
+            StagePath::Resource(resource) => resource.to_owned(),
+            StagePath::MissingStage => {
+                let body = Bytes::from_static(MISSING_STAGE_BODY.as_bytes());
+                return self.finish(invocation, MISSING_STAGE_STATUS, Vec::new(), body);
+            }
+        };
+        let Some((route, tls)) = routes
             .iter()
             .zip(&self.tls)
-            .find(|(r, _)| r.serves(method.as_str(), &path))
+            .find(|(r, _)| r.serves(method.as_str(), &resource))
         else {
             return self.finish(invocation, 403, Vec::new(), MISSING_AUTH_TOKEN_BODY.into());
         };
@@ -102,7 +113,7 @@ impl Front {
             }
         };
         let mut log = ExecutionLog::new(&self.config);
-        log.request_lines(&request_id, route, method.as_str(), &path, &body);
+        log.request_lines(&request_id, route, method.as_str(), &resource, &body);
 
         let mut upstream = Upstream {
             hop: route.via.first_hop().clone(),
@@ -246,18 +257,19 @@ impl<'a> ExecutionLog<'a> {
         request_id: &str,
         route: &RouteConfig,
         method: &str,
-        path: &str,
+        resource: &str,
         body: &[u8],
     ) {
         self.push(format!("Starting execution for request: {request_id}"));
-        self.push(format!("HTTP Method: {method}, Resource Path: {path}"));
+        self.push(format!("HTTP Method: {method}, Resource Path: {resource}"));
         self.push("Method request path: {}".to_owned());
         self.push("Method request query string: {}".to_owned());
         self.push(format!(
             "Method request body before transformations: {}",
             String::from_utf8_lossy(body)
         ));
-        self.push(format!("Endpoint request URI: {}", route.uri));
+        let endpoint = route.endpoint_uri();
+        self.push(format!("Endpoint request URI: {endpoint}"));
         self.push(format!(
             "Endpoint request headers: {{User-Agent={}, Host={}}}",
             crate::aws::USER_AGENT,
@@ -267,7 +279,7 @@ impl<'a> ExecutionLog<'a> {
             "Endpoint request body after transformations: {}",
             String::from_utf8_lossy(body)
         ));
-        self.push(format!("Sending request to {}", route.uri));
+        self.push(format!("Sending request to {endpoint}"));
     }
 
     fn response_lines(&mut self, response: &BackendResponse, latency_ms: u128, kind: Integration) {

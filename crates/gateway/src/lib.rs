@@ -1,6 +1,7 @@
 //! The API Gateway stand-in.
 //!
-//! A REST API front (hyper) that matches each request to a route and calls its HTTP or
+//! A REST API front (hyper) that reads the stage from each request's path
+//! (`/{stage}/{resource}`, as the invoke URL has it), matches the resource to a route and calls its HTTP or
 //! HTTP_PROXY integration: it connects to the address the route resolves to (a target for an
 //! INTERNET integration, an NLB listener for a VPC_LINK one), starts TLS when the integration
 //! URI is `https`, and judges the certificate chain the next TLS-terminating hop sends with
@@ -21,6 +22,7 @@
 //! - `verifier`: the judge that applies the Java PKIX verdict inside the handshake.
 //! - `integration`: each `https` route's TLS client, and one call to a backend: connect,
 //!   TLS, HTTP/1.1.
+//! - `stage`: the stage segment of a request path, and the resource path after it.
 //! - `front`: the client-facing HTTP handler.
 //! - `server`: [`serve`]: routes' TLS clients built once, on the hop kit's accept loop.
 //! - `error`: [`GatewayError`], why the gateway could not start.
@@ -36,6 +38,7 @@ mod front;
 mod integration;
 mod invocation;
 mod server;
+mod stage;
 mod verifier;
 
 pub use aws::{ClientError, Failure, REQUEST_ID_HEADER, failure_response};

@@ -116,4 +116,7 @@ pub struct Imported {
     pub open: Vec<OpenPlaceholder>,
     /// What the sources said that the import went on past, located in them.
     pub warnings: Vec<Warning>,
+    /// Set when an https integration validates a certificate but API Gateway trusts no
+    /// authority in the scenario: why every such route will fail, and the keys that fix it.
+    pub trust_gap: Option<String>,
 }

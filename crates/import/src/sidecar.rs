@@ -245,10 +245,14 @@ fn line_column(text: &str, offset: usize) -> (usize, usize) {
     (line, column)
 }
 
-/// `target` written relative to the directory `base` (both made absolute first), so a
-/// scenario in `base` finds it; `target` itself when they share no root.
+/// `target` written relative to the directory `base`, so a scenario in `base` finds it
+/// whatever the working directory; `target` itself when they share no root. Both are
+/// resolved first (`..`, symbolic links) when they exist, since the system resolves a
+/// relative path's `..` against the real directory; a path that does not exist yet is only
+/// made absolute.
 pub(crate) fn relative_to(target: &Path, base: &Path) -> PathBuf {
-    let (Ok(target), Ok(base)) = (std::path::absolute(target), std::path::absolute(base)) else {
+    let resolved = |path: &Path| std::fs::canonicalize(path).or_else(|_| std::path::absolute(path));
+    let (Ok(target), Ok(base)) = (resolved(target), resolved(base)) else {
         return target.to_owned();
     };
     let target: Vec<Component<'_>> = target.components().collect();
@@ -412,5 +416,18 @@ pem_key = "certs/app.key.pem"
             relative_to(Path::new("/infra/a.pem"), Path::new("/infra")),
             PathBuf::from("a.pem")
         );
+    }
+
+    #[test]
+    fn dot_dot_in_an_existing_directory_is_resolved_before_the_path_is_made_relative() {
+        let root = tempfile::tempdir().expect("tempdir");
+        for dir in ["certs", "sub", "out"] {
+            std::fs::create_dir(root.path().join(dir)).expect("mkdir");
+        }
+        let pem = root.path().join("certs/a.pem");
+        std::fs::write(&pem, "").expect("write");
+        // `sub/../out` is `out`: one level below the root, whatever `sub` is.
+        let base = root.path().join("sub/../out");
+        assert_eq!(relative_to(&pem, &base), PathBuf::from("../certs/a.pem"));
     }
 }

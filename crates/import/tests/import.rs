@@ -170,21 +170,30 @@ fn a_full_import_validates_once_its_placeholder_is_filled() {
     assert_eq!(unfilled[0].field, format!("targets.{TARGET_B}.certificate"));
     assert_eq!(unfilled[0].location.line, sites[0].0);
 
-    // What was not modelled is written as comments.
+    // The ALPN policy and the health check are scenario keys; target health is a comment
+    // (the lab's own checks decide it).
     assert!(
-        text.contains("# AlpnPolicy: HTTP2Preferred (not modelled yet)\n"),
+        text.contains("alpn_policy = \"HTTP2Preferred\"\n"),
         "{text}"
     );
     assert!(
-        text.contains("# health check (not modelled yet): HTTPS on traffic-port /health, every 30s, timeout 10s, healthy after 5, unhealthy after 2, expects 200-399\n"),
+        text.contains(
+            "[target_groups.app-tls.health_check]\nprotocol = \"HTTPS\"\npath = \"/health\"\n\
+             interval_seconds = 30\ntimeout_seconds = 10\nhealthy_threshold = 5\n\
+             unhealthy_threshold = 2\nmatcher = \"200-399\"\n"
+        ),
         "{text}"
     );
     assert!(
         text.contains(&format!("# registered in {TG_APP} on port 443: unhealthy (Target.FailedHealthChecks: Health checks failed)\n")),
         "{text}"
     );
+    assert!(!text.contains("not modelled"), "{text}");
     assert!(
-        imported.notes.iter().any(|n| n.contains("AlpnPolicy")),
+        !imported
+            .notes
+            .iter()
+            .any(|n| n.contains("AlpnPolicy") || n.contains("health check")),
         "{:?}",
         imported.notes
     );

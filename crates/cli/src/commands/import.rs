@@ -113,10 +113,14 @@ fn print_summary(imported: &Imported, output: &Path) {
     }
 }
 
-/// Warnings go to stderr: the import went on past each.
+/// Warnings go to stderr: the import went on past each. So does a scenario in which API
+/// Gateway trusts nothing, with the keys that fix it.
 fn print_warnings(imported: &Imported) {
     for warning in &imported.warnings {
         eprintln!("warning: {warning}");
+    }
+    if let Some(gap) = &imported.trust_gap {
+        eprintln!("warning: {gap}");
     }
 }
 

@@ -2,7 +2,7 @@
 //! (and describe-listener-certificates) for the NLBs the routes reach, and what NLB and ALB
 //! listeners share: certificates, security policies, and target group names and uses.
 
-use hoplab_scenario::SecurityPolicy;
+use hoplab_scenario::{AlpnPolicy, SecurityPolicy};
 
 use super::routes::RouteFacts;
 use super::{Builder, Missing};
@@ -138,13 +138,6 @@ fn write_listener(
     nlb_arn: &str,
     facts: &RouteFacts,
 ) -> bool {
-    if !listener.alpn_policy.is_empty() {
-        let alpn = listener.alpn_policy.join(", ");
-        doc.comment(&format!("AlpnPolicy: {alpn} (not modelled yet)"));
-        b.notes.push(format!(
-            "{f}: AlpnPolicy {alpn} is written as a comment; hoplab does not model ALPN yet"
-        ));
-    }
     write_port(doc, f, listener);
     let https_here = listener.port.is_some_and(|port| {
         facts
@@ -155,6 +148,14 @@ fn write_listener(
     match listener.protocol.as_deref() {
         Some("TCP") => {
             doc.entry("protocol", Value::str("TCP"));
+            if let Some(alpn) = listener.alpn_policy.first() {
+                b.warn(
+                    listener.origin.as_ref(),
+                    format!(
+                        "{f}: AlpnPolicy {alpn} is left out: only a TLS listener negotiates ALPN"
+                    ),
+                );
+            }
             https_here
         }
         Some("TLS") => {
@@ -162,6 +163,7 @@ fn write_listener(
             write_certificates(b, doc, f, listener);
             let known: Vec<&str> = SecurityPolicy::ALL.iter().map(|(name, _)| *name).collect();
             write_policy(doc, f, listener.ssl_policy.as_deref(), &known);
+            write_alpn(b, doc, f, listener);
             false
         }
         Some(other) => {
@@ -183,6 +185,39 @@ fn write_listener(
             )
             .write(doc, "protocol", &format!("{f}.protocol"));
             false
+        }
+    }
+}
+
+/// A TLS listener's `alpn_policy`, when the source sets one. AWS takes one policy name in a
+/// list; a name the scenario does not know is left out with a warning (the listener then
+/// offers no ALPN, AWS's `None`).
+fn write_alpn(b: &mut Builder<'_>, doc: &mut Doc, f: &str, listener: &Listener) {
+    let (first, rest) = match listener.alpn_policy.as_slice() {
+        [] => return,
+        [first, rest @ ..] => (first, rest),
+    };
+    if !rest.is_empty() {
+        b.warn(
+            listener.origin.as_ref(),
+            format!(
+                "{f}: AlpnPolicy lists {} policies; AWS takes one, and the first, {first}, is written",
+                listener.alpn_policy.len()
+            ),
+        );
+    }
+    match AlpnPolicy::from_spelling(first) {
+        Some(AlpnPolicy::None) => {}
+        Some(policy) => doc.entry("alpn_policy", Value::str(policy.as_str())),
+        None => {
+            let known: Vec<&str> = AlpnPolicy::ALL.iter().map(|(name, _)| *name).collect();
+            b.warn(
+                listener.origin.as_ref(),
+                format!(
+                    "{f}: AlpnPolicy {first} is not one hoplab knows ({}); the listener is written without ALPN",
+                    known.join(", ")
+                ),
+            );
         }
     }
 }

@@ -78,6 +78,14 @@ impl Certificates {
         )
     }
 
+    /// Whether an authority written so far is one API Gateway trusts (the public CA's root a
+    /// generated `public-ca` certificate is issued under).
+    pub(crate) fn trusts_an_authority(&self) -> bool {
+        AUTHORITIES
+            .iter()
+            .any(|(issuer, _, _, trusted, _, _)| *trusted && self.issuers.contains(issuer))
+    }
+
     /// The authorities, then the certificates.
     pub(crate) fn finish(&mut self) -> Doc {
         let mut doc = std::mem::take(&mut self.authorities);

@@ -80,8 +80,8 @@ pub(crate) fn write(b: &mut Builder<'_>, uses: &[GroupUse], backends: &[Backend]
             .write_list(&mut groups, "targets", &format!("{f}.targets")),
             Some(_) => groups.entry("targets", Value::List(members)),
         }
-        if alb_group && let Some(group) = group {
-            write_health_check(b, &mut groups, &name, group);
+        if let Some(group) = group {
+            write_health_check(b, &mut groups, &name, group, !alb_group);
         }
     }
 
@@ -207,11 +207,6 @@ fn write_group_protocol(doc: &mut Doc, f: &str, group: Option<&TargetGroup>, arn
     if let Some(kind) = &group.target_type {
         doc.comment(&format!("target type: {kind}"));
     }
-    if !is_http(group)
-        && let Some(check) = health_check(group)
-    {
-        doc.comment(&format!("health check (not modelled yet): {check}"));
-    }
     let modelled = ["TCP", "TLS", "HTTP", "HTTPS"];
     match group.protocol.as_deref() {
         Some(p) if modelled.iter().any(|m| p.eq_ignore_ascii_case(m)) => {
@@ -301,8 +296,16 @@ fn write_algorithm(b: &mut Builder<'_>, doc: &mut Doc, f: &str, group: &TargetGr
     }
 }
 
-/// An ALB group's `[target_groups.<name>.health_check]`, from the settings the source gives.
-fn write_health_check(b: &mut Builder<'_>, doc: &mut Doc, name: &str, g: &TargetGroup) {
+/// A group's `[target_groups.<name>.health_check]`, from the settings the source gives.
+/// `tcp_allowed`: whether TCP checks are (an NLB's `ip` group; an ALB's group checks over
+/// HTTP or HTTPS only).
+fn write_health_check(
+    b: &mut Builder<'_>,
+    doc: &mut Doc,
+    name: &str,
+    g: &TargetGroup,
+    tcp_allowed: bool,
+) {
     let f = format!("target_groups.{name}.health_check");
     if g.health_check_enabled == Some(false) {
         doc.comment("health checks disabled in the source: every target gets requests");
@@ -316,6 +319,11 @@ fn write_health_check(b: &mut Builder<'_>, doc: &mut Doc, name: &str, g: &Target
     match protocol.as_deref() {
         None => {}
         Some(p @ ("HTTP" | "HTTPS")) => entries.push(("protocol", Value::str(p))),
+        Some("TCP") if tcp_allowed => entries.push(("protocol", Value::str("TCP"))),
+        Some(other) if tcp_allowed => b.warn(
+            g.origin.as_ref(),
+            format!("{f}.protocol: {other} health checks are not modelled (hoplab models TCP, HTTP and HTTPS); TCP is used"),
+        ),
         Some(other) => b.warn(
             g.origin.as_ref(),
             format!("{f}.protocol: {other} health checks are not allowed for an ALB's target group; HTTP is used"),
@@ -333,7 +341,9 @@ fn write_health_check(b: &mut Builder<'_>, doc: &mut Doc, name: &str, g: &Target
             ),
         );
     }
-    if let Some(path) = &g.health_check_path {
+    // Path and matcher belong to HTTP checks: an ALB's always are, an NLB's when it says so.
+    let http = matches!(protocol.as_deref(), Some("HTTP" | "HTTPS")) || !tcp_allowed;
+    if let Some(path) = g.health_check_path.as_ref().filter(|_| http) {
         entries.push(("path", Value::str(path)));
     }
     for (key, value) in [
@@ -346,7 +356,12 @@ fn write_health_check(b: &mut Builder<'_>, doc: &mut Doc, name: &str, g: &Target
             entries.push((key, Value::Int(value)));
         }
     }
-    if let Some(codes) = g.matcher.as_ref().and_then(|m| m.http_code.as_deref()) {
+    if let Some(codes) = g
+        .matcher
+        .as_ref()
+        .and_then(|m| m.http_code.as_deref())
+        .filter(|_| http)
+    {
         entries.push(("matcher", Value::str(codes)));
     }
     if entries.is_empty() {
@@ -357,40 +372,6 @@ fn write_health_check(b: &mut Builder<'_>, doc: &mut Doc, name: &str, g: &Target
     for (key, value) in entries {
         doc.entry(key, value);
     }
-}
-
-/// The health check settings in one line, if the group has any.
-fn health_check(g: &TargetGroup) -> Option<String> {
-    let mut parts = Vec::new();
-    if g.health_check_enabled == Some(false) {
-        return Some("disabled".to_owned());
-    }
-    if let Some(p) = &g.health_check_protocol {
-        let mut text = p.clone();
-        if let Some(port) = &g.health_check_port {
-            text.push_str(&format!(" on {port}"));
-        }
-        if let Some(path) = &g.health_check_path {
-            text.push_str(&format!(" {path}"));
-        }
-        parts.push(text);
-    }
-    if let Some(s) = g.health_check_interval_seconds {
-        parts.push(format!("every {s}s"));
-    }
-    if let Some(s) = g.health_check_timeout_seconds {
-        parts.push(format!("timeout {s}s"));
-    }
-    if let Some(n) = g.healthy_threshold_count {
-        parts.push(format!("healthy after {n}"));
-    }
-    if let Some(n) = g.unhealthy_threshold_count {
-        parts.push(format!("unhealthy after {n}"));
-    }
-    if let Some(codes) = g.matcher.as_ref().and_then(|m| m.http_code.as_deref()) {
-        parts.push(format!("expects {codes}"));
-    }
-    (!parts.is_empty()).then(|| parts.join(", "))
 }
 
 fn write_target(b: &mut Builder<'_>, doc: &mut Doc, t: &Target) {

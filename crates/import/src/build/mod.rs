@@ -45,6 +45,8 @@ pub(crate) fn write(ex: &Topology, target: &Target) -> Result<Imported, ImportEr
     if let Some(error) = b.certs.error.take() {
         return Err(error);
     }
+    let validates = !facts.https_through.is_empty() || facts.backends.iter().any(|b| b.https);
+    let trust_gap = (validates && !b.certs.trusts_an_authority()).then(|| TRUST_GAP.join(" "));
 
     let from = if ex.described_by.is_empty() {
         "AWS CLI exports".to_owned()
@@ -68,6 +70,12 @@ pub(crate) fn write(ex: &Topology, target: &Target) -> Result<Imported, ImportEr
         doc.table(&["gateway"]);
         doc.entry("api", Value::str(ApiType::Http.as_str()));
     }
+    if trust_gap.is_some() {
+        doc.blank();
+        for line in TRUST_GAP {
+            doc.comment(line);
+        }
+    }
     doc.append(routes);
     doc.append(nlbs);
     doc.append(albs);
@@ -81,8 +89,20 @@ pub(crate) fn write(ex: &Topology, target: &Target) -> Result<Imported, ImportEr
         notes: b.notes,
         open: b.open.finish(),
         warnings: b.warnings,
+        trust_gap,
     })
 }
+
+/// What an imported scenario in which API Gateway trusts no authority is told, and the keys
+/// that make it trust one (the sidecar's generated issuer; the scenario's trust keys for PEM
+/// files of your own): comment lines in the scenario, one message joined.
+const TRUST_GAP: [&str; 5] = [
+    "API Gateway trusts no certificate authority in this scenario, so it refuses every",
+    "certificate an https integration validates (PKIX path building failed). To trust one: in the",
+    "sidecar, generate the certificate with issuer = \"public-ca\"; for your own PEM files, add",
+    "[gateway] trusted_ca_files = [\"<root CA PEM>\"] to the scenario, or public_roots = true when",
+    "a public CA issued them; or set trusted = true on an [authorities.<name>] table.",
+];
 
 /// State shared by the parts: the topology, the names given so far, the certificates
 /// written so far, the open placeholders and the notes.
