@@ -107,28 +107,28 @@ impl GeneralName {
 fn dns_constrains(this: &str, input: &str) -> Result<Relation, JavaException> {
     let this = this.to_lowercase();
     let input = input.to_lowercase();
-    let first_is_dot = |s: &str| {
-        s.chars()
-            .next()
-            .map(|c| c == '.')
-            .ok_or_else(|| JavaException::string_index(0))
-    };
     Ok(if input == this {
         Relation::Match
     } else if this.ends_with(&input) {
-        let at = this.len() - input.len();
-        if (this.as_bytes()[at - 1] == b'.') ^ first_is_dot(&input)? {
-            Relation::Widens
-        } else {
-            Relation::SameType
-        }
+        label_suffix(&this, &input, Relation::Widens)?
     } else if input.ends_with(&this) {
-        let at = input.len() - this.len();
-        if (input.as_bytes()[at - 1] == b'.') ^ first_is_dot(&this)? {
-            Relation::Narrows
-        } else {
-            Relation::SameType
-        }
+        label_suffix(&input, &this, Relation::Narrows)?
+    } else {
+        Relation::SameType
+    })
+}
+
+/// `longer` ends with `shorter`: `inside` when the suffix starts after a dot, or `shorter`
+/// starts with one, but not both; reading the first character of an empty `shorter` throws.
+fn label_suffix(longer: &str, shorter: &str, inside: Relation) -> Result<Relation, JavaException> {
+    let dot_before = longer.as_bytes()[longer.len() - shorter.len() - 1] == b'.';
+    let starts_with_dot = shorter
+        .chars()
+        .next()
+        .map(|c| c == '.')
+        .ok_or_else(|| JavaException::string_index(0))?;
+    Ok(if dot_before ^ starts_with_dot {
+        inside
     } else {
         Relation::SameType
     })
@@ -165,30 +165,35 @@ fn ip_constrains(this: &[u8], other: &[u8]) -> Result<Relation, JavaException> {
     }
     if subnet(other.len()) {
         // `other` is read as a subnet and `this` as a host, whatever `this` is.
-        let half = other.len() / 2;
-        for i in 0..half {
-            let byte = *this
-                .get(i)
-                .ok_or_else(|| JavaException::array_index(i, this.len()))?;
-            if byte & other[i + half] != other[i] {
-                return Ok(Relation::SameType);
-            }
-        }
-        return Ok(Relation::Widens);
+        return Ok(if host_in_subnet(this, other)? {
+            Relation::Widens
+        } else {
+            Relation::SameType
+        });
     }
     if subnet(this.len()) {
-        let half = this.len() / 2;
-        for i in 0..half {
-            let byte = *other
-                .get(i)
-                .ok_or_else(|| JavaException::array_index(i, other.len()))?;
-            if byte & this[i + half] != this[i] {
-                return Ok(Relation::SameType);
-            }
-        }
-        return Ok(Relation::Narrows);
+        return Ok(if host_in_subnet(other, this)? {
+            Relation::Narrows
+        } else {
+            Relation::SameType
+        });
     }
     Ok(Relation::SameType)
+}
+
+/// Whether `host` is inside `subnet` (address then mask), byte by byte over the subnet's
+/// length: a host shorter than that is read past its end unless a byte differs first.
+fn host_in_subnet(host: &[u8], subnet: &[u8]) -> Result<bool, JavaException> {
+    let half = subnet.len() / 2;
+    for i in 0..half {
+        let byte = *host
+            .get(i)
+            .ok_or_else(|| JavaException::array_index(i, host.len()))?;
+        if byte & subnet[i + half] != subnet[i] {
+            return Ok(false);
+        }
+    }
+    Ok(true)
 }
 
 /// Two subnets of the same length: whether one encloses the other; a subnet whose address has

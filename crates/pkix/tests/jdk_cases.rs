@@ -148,16 +148,28 @@ fn judge(cas: Vec<(&str, NameConstraints)>, leaf: Spec, host: &str) -> Option<St
     validate(&chain, host, &trust(&[&root]), Policy::default(), NOW).java_message()
 }
 
+/// Two CAs ("CA One" above "CA Two", names that are not DNS names) permitting one subtree each,
+/// above a leaf for `api.example.com`.
+fn merged(first: GeneralSubtree, second: GeneralSubtree) -> Option<String> {
+    let leaf = Spec::leaf("api.example.com").sans(&["api.example.com"]);
+    let cas = vec![
+        ("CA One", permitted(vec![first])),
+        ("CA Two", permitted(vec![second])),
+    ];
+    judge(cas, leaf, "api.example.com")
+}
+
+/// One CA permitting `example.com` above `leaf`, judged for `api.example.com`.
+fn under_example_com(leaf: Spec) -> Option<String> {
+    let cas = vec![("Inter", permitted(vec![dns("example.com")]))];
+    judge(cas, leaf, "api.example.com")
+}
+
 #[test]
 fn empty_dns_name_under_a_dns_subtree_throws() {
     let leaf = Spec::leaf("api.example.com").sans(&["api.example.com", ""]);
     assert_eq!(
-        judge(
-            vec![("Inter", permitted(vec![dns("example.com")]))],
-            leaf,
-            "api.example.com"
-        )
-        .as_deref(),
+        under_example_com(leaf).as_deref(),
         Some("java.lang.StringIndexOutOfBoundsException: String index out of range: 0")
     );
 }
@@ -175,12 +187,7 @@ fn overlapping_wildcard_throws_in_the_hostname_verifier() {
 fn ipv4_mapped_common_name_joined_by_name_constraints_breaks_the_alt_names() {
     let leaf = Spec::leaf("::ffff:10.0.0.1").sans(&["api.example.com"]);
     assert_eq!(
-        judge(
-            vec![("Inter", permitted(vec![dns("example.com")]))],
-            leaf,
-            "api.example.com"
-        )
-        .as_deref(),
+        under_example_com(leaf).as_deref(),
         Some(
             "java.lang.ArrayIndexOutOfBoundsException: arraycopy: last source index 16 out of \
              bounds for byte[4]"
@@ -190,26 +197,16 @@ fn ipv4_mapped_common_name_joined_by_name_constraints_breaks_the_alt_names() {
 
 #[test]
 fn ipv4_subnet_above_an_ipv6_subnet_throws_when_merged() {
-    let leaf = Spec::leaf("api.example.com").sans(&["api.example.com"]);
-    let cas = vec![
-        ("CA One", permitted(vec![ipv4_10_8()])),
-        ("CA Two", permitted(vec![ipv6_all()])),
-    ];
     assert_eq!(
-        judge(cas, leaf, "api.example.com").as_deref(),
+        merged(ipv4_10_8(), ipv6_all()).as_deref(),
         Some("java.lang.ArrayIndexOutOfBoundsException: Index 8 out of bounds for length 8")
     );
 }
 
 #[test]
 fn ipv6_subnet_above_a_disjoint_ipv4_subnet_throws_when_merged() {
-    let leaf = Spec::leaf("api.example.com").sans(&["api.example.com"]);
-    let cas = vec![
-        ("CA One", permitted(vec![ipv6_all()])),
-        ("CA Two", permitted(vec![ipv4_10_8()])),
-    ];
     assert_eq!(
-        judge(cas, leaf, "api.example.com").as_deref(),
+        merged(ipv6_all(), ipv4_10_8()).as_deref(),
         Some(
             "java.lang.NullPointerException: Cannot read the array length because \"address\" \
              is null"
@@ -219,13 +216,8 @@ fn ipv6_subnet_above_a_disjoint_ipv4_subnet_throws_when_merged() {
 
 #[test]
 fn disjoint_dns_subtrees_throw_when_merged() {
-    let leaf = Spec::leaf("api.example.com").sans(&["api.example.com"]);
-    let cas = vec![
-        ("CA One", permitted(vec![dns("a.example")])),
-        ("CA Two", permitted(vec![dns("b.example")])),
-    ];
     assert_eq!(
-        judge(cas, leaf, "api.example.com").as_deref(),
+        merged(dns("a.example"), dns("b.example")).as_deref(),
         Some(
             "java.lang.RuntimeException: Unexpected error: java.io.IOException: DNSName must \
              not be null or empty"
@@ -235,12 +227,7 @@ fn disjoint_dns_subtrees_throw_when_merged() {
 
 #[test]
 fn nested_dns_subtrees_merge_to_the_narrower() {
-    let leaf = Spec::leaf("api.example.com").sans(&["api.example.com"]);
-    let cas = vec![
-        ("CA One", permitted(vec![dns("example.com")])),
-        ("CA Two", permitted(vec![dns("api.example.com")])),
-    ];
-    assert_eq!(judge(cas, leaf, "api.example.com"), None);
+    assert_eq!(merged(dns("example.com"), dns("api.example.com")), None);
 }
 
 #[test]
