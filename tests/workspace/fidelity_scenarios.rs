@@ -102,6 +102,33 @@ async fn served_chains(file: &str) -> Vec<Served> {
     served
 }
 
+/// Serves every chain from its own hoplab target on 127.0.0.1 until `shutdown`; the cases
+/// name the ports.
+async fn serve_all(
+    served: &[Served],
+    events: &hoplab_trace::EventLog,
+    shutdown: &CancellationToken,
+) -> Vec<Case> {
+    let mut cases = Vec::new();
+    for (i, s) in served.iter().enumerate() {
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let port = listener.local_addr().expect("address").port();
+        let config = hoplab_target::TargetConfig::new(
+            hoplab_trace::HopId::target(format!("fidelity-{i}")),
+            Some(Arc::clone(&s.key)),
+            "ok",
+        );
+        tokio::spawn(hoplab_target::serve(
+            listener,
+            config,
+            events.clone(),
+            shutdown.clone(),
+        ));
+        cases.push(case(s, Some(port)));
+    }
+    cases
+}
+
 fn case(served: &Served, port: Option<u16>) -> Case {
     Case {
         id: served.id.clone(),
@@ -164,23 +191,7 @@ async fn every_bundled_chain_gets_the_jdks_verdict_in_batch_and_in_a_handshake()
     // Handshake: every chain served by a real target, judged by HttpAsyncClient.
     let events = hoplab_trace::EventLog::new();
     let shutdown = CancellationToken::new();
-    let mut handshake_cases = Vec::new();
-    for (i, s) in served.iter().enumerate() {
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-        let port = listener.local_addr().expect("address").port();
-        let config = hoplab_target::TargetConfig::new(
-            hoplab_trace::HopId::target(format!("fidelity-{i}")),
-            Some(Arc::clone(&s.key)),
-            "ok",
-        );
-        tokio::spawn(hoplab_target::serve(
-            listener,
-            config,
-            events.clone(),
-            shutdown.clone(),
-        ));
-        handshake_cases.push(case(s, Some(port)));
-    }
+    let handshake_cases = serve_all(&served, &events, &shutdown).await;
     let shaken = tokio::task::block_in_place(|| oracle.handshake(&handshake_cases));
     shutdown.cancel();
     let mut raised = std::collections::BTreeSet::new();
@@ -222,4 +233,96 @@ async fn every_bundled_chain_gets_the_jdks_verdict_in_batch_and_in_a_handshake()
         problems.len(),
         problems.join("\n")
     );
+}
+
+/// A chain on which the JDK throws instead of answering: root -> CA (permitting `example.com`
+/// when `constrained`) -> a leaf with these SANs, for `host`.
+fn throwing_chain(id: &str, host: &str, sans: &[&str], constrained: bool) -> Served {
+    use rcgen::{BasicConstraints, CertificateParams, GeneralSubtree, IsCa, Issuer, KeyPair};
+    let ca_params = |cn: &str| {
+        let mut params = CertificateParams::new(Vec::<String>::new()).expect("params");
+        params
+            .distinguished_name
+            .push(rcgen::DnType::CommonName, cn);
+        params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        params
+    };
+    let root_key = KeyPair::generate().expect("a key");
+    let root_params = ca_params("Root");
+    let root = root_params.self_signed(&root_key).expect("root");
+    let ca_key = KeyPair::generate().expect("a key");
+    let mut ca_params = ca_params("Inter");
+    if constrained {
+        ca_params.name_constraints = Some(rcgen::NameConstraints {
+            permitted_subtrees: vec![GeneralSubtree::DnsName("example.com".to_owned())],
+            excluded_subtrees: Vec::new(),
+        });
+    }
+    let ca = ca_params
+        .signed_by(&ca_key, &Issuer::from_params(&root_params, &root_key))
+        .expect("CA");
+    let leaf_key = KeyPair::generate().expect("a key");
+    let mut leaf_params =
+        CertificateParams::new(sans.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>())
+            .expect("SANs");
+    leaf_params
+        .distinguished_name
+        .push(rcgen::DnType::CommonName, host);
+    let leaf = leaf_params
+        .signed_by(&leaf_key, &Issuer::from_params(&ca_params, &ca_key))
+        .expect("leaf");
+    let chain = vec![leaf.der().clone(), ca.der().clone()];
+    let pkcs8 = rustls::pki_types::PrivateKeyDer::Pkcs8(leaf_key.serialize_der().into());
+    let signing = rustls::crypto::aws_lc_rs::sign::any_supported_type(&pkcs8).expect("a key");
+    Served {
+        id: id.to_owned(),
+        chain: chain.iter().map(|d| d.to_vec()).collect(),
+        trusted: vec![root.der().to_vec()],
+        host: host.to_owned(),
+        at: None,
+        skip: false,
+        live: String::new(),
+        key: Arc::new(CertifiedKey::new(chain, signing)),
+    }
+}
+
+/// When the JDK's trust manager or Apache's verifier throws, a real HttpAsyncClient handshake
+/// fails with the exception's `toString()` (inside an `SSLException`): batch mode reports the
+/// same text, and so does hoplab.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn runtime_exceptions_in_a_handshake_read_as_batch_mode_and_hoplab_say() {
+    let Some(oracle) = oracle::oracle_for("runtime exceptions") else {
+        return;
+    };
+    let served = vec![
+        throwing_chain(
+            "empty dNSName under a DNS subtree",
+            "api.example.com",
+            &["api.example.com", ""],
+            true,
+        ),
+        throwing_chain("overlapping wildcard", "a.b", &["a.*.b"], false),
+    ];
+    let cases: Vec<Case> = served.iter().map(|s| case(s, None)).collect();
+    let batch = tokio::task::block_in_place(|| oracle.batch(&cases));
+    let shutdown = CancellationToken::new();
+    let handshake_cases = serve_all(&served, &hoplab_trace::EventLog::new(), &shutdown).await;
+    let shaken = tokio::task::block_in_place(|| oracle.handshake(&handshake_cases));
+    shutdown.cancel();
+    for ((case, direct), handshake) in cases.iter().zip(&batch).zip(&shaken) {
+        assert!(
+            said(handshake).starts_with("java.lang."),
+            "{}: the handshake said {:?} ({:?})",
+            case.id,
+            said(handshake),
+            handshake.detail
+        );
+        assert_eq!(said(direct), said(handshake), "{}", case.id);
+        assert_eq!(
+            oracle::hoplab_verdict(case),
+            Hoplab::Rejected(said(direct)),
+            "{}",
+            case.id
+        );
+    }
 }

@@ -263,7 +263,7 @@ impl Search<'_, '_> {
                 self.exception = Some(
                     failure
                         .detail
-                        .unwrap_or_else(|| constraints::EMPTY_DNS_NAME_CRASH.to_owned()),
+                        .unwrap_or_else(|| PathCheck::JdkException.reason().to_owned()),
                 );
                 false
             }

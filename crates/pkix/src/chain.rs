@@ -270,6 +270,19 @@ impl<'a> Cert<'a> {
         names
     }
 
+    /// Whether `X509Certificate.getSubjectAlternativeNames()` throws: the JDK's
+    /// name-constraints check added an IPv4-mapped IPv6 common name (`::ffff:10.0.0.1`) to the
+    /// list as an address it marks IPv6 but holds in four bytes, and printing it copies sixteen.
+    pub(crate) fn alt_names_throw(&self) -> bool {
+        let mapped = self
+            .common_name()
+            .and_then(|cn| cn.parse::<std::net::Ipv6Addr>().ok())
+            .is_some_and(|v6| v6.to_ipv4_mapped().is_some());
+        let ip_san = matches!(self.x509.subject_alternative_name(), Ok(Some(san))
+            if san.value.general_names.iter().any(|n| matches!(n, GeneralName::IPAddress(_))));
+        mapped && self.common_name_joined.get() && !ip_san
+    }
+
     /// The most specific common name as the JDK's name-constraints check reads it: an IP
     /// address when it is an IP literal, a DNS name when it is a valid one (letters, digits
     /// and hyphens, no empty label, no wildcard), else nothing.

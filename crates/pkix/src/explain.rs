@@ -358,8 +358,8 @@ fn check_line(failure: &CheckFailure) -> String {
              issuer's."
         ),
         (PathCheck::JdkException, _) => format!(
-            "{subject} has an empty dNSName, and the JDK's name-constraints check throws on it \
-             (StringIndexOutOfBoundsException) instead of answering."
+            "The JDK's name-constraints check threw on {subject} instead of answering ({}).",
+            failure.detail.as_deref().unwrap_or("an exception")
         ),
         (PathCheck::AlgorithmConstraints, _) => format!(
             "The JDK's algorithm constraints refuse a key or signature algorithm here: {}.",

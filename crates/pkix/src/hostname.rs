@@ -20,8 +20,9 @@
 //!   `github.io`), or the last label when no suffix is known (`*.internal` has root
 //!   `internal`). The `psl` crate supplies the list.
 //! - A wildcard whose text before and after the `*` overlaps in the host (`a.*.b` for `a.b`)
-//!   makes Apache take a substring that does not exist: the request then fails with Java's
-//!   `StringIndexOutOfBoundsException` message instead of a mismatch.
+//!   makes Apache take a substring that does not exist, and an IPv4-mapped IPv6 common name
+//!   the JDK added to the list makes reading the list fail: the request then fails with the
+//!   Java exception (`SSLException` around it) instead of a mismatch.
 
 use std::net::IpAddr;
 
@@ -110,8 +111,11 @@ impl HostnameCheck {
 
 /// Runs the verifier for `host` on `leaf`; `Err` is the message of an exception Apache's
 /// verifier throws instead of answering.
-pub(crate) fn verify(host: &str, leaf: &Cert<'_>) -> Result<HostnameCheck, OverlappingWildcard> {
+pub(crate) fn verify(host: &str, leaf: &Cert<'_>) -> Result<HostnameCheck, VerifierException> {
     let (host_kind, ip) = classify(host);
+    if leaf.alt_names_throw() {
+        return Err(VerifierException::MappedCommonName);
+    }
     let alt_names = leaf.alt_names();
     let ips: Vec<IpAddr> = alt_names
         .iter()
@@ -188,21 +192,32 @@ fn normalise(ip: IpAddr) -> IpAddr {
     }
 }
 
-/// Apache's verifier failing on a wildcard whose prefix and suffix overlap in the host: Java's
-/// `StringIndexOutOfBoundsException`, whose message this displays.
+/// A runtime exception out of Apache's verifier; it displays as `Throwable.toString()`, the
+/// message of the `SSLException` the request then fails with (measured with the oracle's
+/// handshake mode).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("begin {begin}, end {end}, length {length}")]
-pub(crate) struct OverlappingWildcard {
-    begin: usize,
-    end: usize,
-    /// The host's length in UTF-16 code units, as Java counts it.
-    length: usize,
+pub(crate) enum VerifierException {
+    /// A wildcard whose prefix and suffix overlap in the host: a substring that does not exist.
+    #[error("java.lang.StringIndexOutOfBoundsException: begin {begin}, end {end}, length {length}")]
+    OverlappingWildcard {
+        /// Where the substring would begin.
+        begin: usize,
+        /// Where it would end.
+        end: usize,
+        /// The host's length in UTF-16 code units, as Java counts it.
+        length: usize,
+    },
+    /// Reading the leaf's subjectAltNames fails (see `Cert::alt_names_throw`).
+    #[error(
+        "java.lang.ArrayIndexOutOfBoundsException: arraycopy: last source index 16 out of bounds for byte[4]"
+    )]
+    MappedCommonName,
 }
 
 /// Apache's `matchIdentityStrict` on lower-cased strings, with the public-suffix guard; `Err`
 /// is the `StringIndexOutOfBoundsException` message when the wildcard's prefix and suffix
 /// overlap in the host.
-fn identity_matches(host: &str, identity: &str) -> Result<bool, OverlappingWildcard> {
+fn identity_matches(host: &str, identity: &str) -> Result<bool, VerifierException> {
     let host = host.to_lowercase();
     let identity = identity.to_lowercase();
     if host.contains('.') && !domain_root(&identity).is_some_and(|root| in_domain(&host, &root)) {
@@ -217,7 +232,7 @@ fn identity_matches(host: &str, identity: &str) -> Result<bool, OverlappingWildc
     }
     let (begin, end) = (prefix.len(), host.len() - suffix.len());
     if begin > end {
-        return Err(OverlappingWildcard {
+        return Err(VerifierException::OverlappingWildcard {
             begin,
             end,
             length: host.encode_utf16().count(),
@@ -287,7 +302,7 @@ mod tests {
         // Apache takes the text between the wildcard's prefix and suffix even when they overlap.
         assert_eq!(
             identity_matches("a", "a*a").map_err(|e| e.to_string()),
-            Err("begin 1, end 0, length 1".to_owned())
+            Err("java.lang.StringIndexOutOfBoundsException: begin 1, end 0, length 1".to_owned())
         );
         for (host, identity, want) in cases {
             assert_eq!(

@@ -43,7 +43,10 @@
 //! - `build`: the bounded path search (`SunCertPathBuilder`).
 //! - `checks`: the JDK's individual checks (key usage, basic constraints, validity, name
 //!   chaining, signature, TLS-server leaf usage).
-//! - `constraints`: name constraints and unrecognized critical extensions.
+//! - `constraints`: name constraints (checked and merged down a path) and unrecognized
+//!   critical extensions.
+//! - `subtrees`: general names and lists of subtrees compared and merged as the JDK does,
+//!   quirks and exceptions included.
 //! - `hostname`: Apache's `DefaultHostnameVerifier`.
 //! - `signature`: signature verification with rustls-webpki's algorithms.
 //! - `chain`: certificates parsed once per verdict, as the JDK parses them, and the facts the
@@ -70,6 +73,7 @@ mod path;
 mod pem;
 mod rejection;
 mod signature;
+mod subtrees;
 mod trust;
 mod verdict;
 

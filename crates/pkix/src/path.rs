@@ -7,7 +7,7 @@ use crate::algorithms;
 use crate::anchors::{self, Anchor, Anchors};
 use crate::chain::Cert;
 use crate::checks::{self, Window};
-use crate::constraints::{self, NameConstraints};
+use crate::constraints::{self, NameConstraints, Refusal};
 use crate::explain::{AnchorSource, CheckFailure, Outside, ValidityMiss, human_duration};
 use crate::rejection::PathCheck;
 
@@ -112,10 +112,13 @@ pub(crate) fn validate(
             }
             name_constraints
                 .check_and_merge(cert, i == len)
-                .map_err(|check| {
-                    let mut failure = fail(check);
-                    failure.detail = constraints::exception_message(check, cert);
-                    failure
+                .map_err(|refusal| match refusal {
+                    Refusal::Check => fail(PathCheck::NameConstraints),
+                    Refusal::Exception(exception) => {
+                        let mut failure = fail(PathCheck::JdkException);
+                        failure.detail = Some(exception.0);
+                        failure
+                    }
                 })
         };
         let basic = || {

@@ -61,20 +61,22 @@ pub enum Rejection {
         subject: String,
     },
     /// The JDK's path check itself threw a runtime exception (an empty dNSName compared with
-    /// a DNS name constraint makes `DNSName.constrains` index an empty string); the trust
-    /// manager call fails with that exception's message.
+    /// a DNS name constraint, IP subtrees of both families merged, ...); JSSE ends the
+    /// handshake with an `SSLException` whose message is the exception's `toString()`.
     ValidatorFailed {
-        /// The exception message, `String index out of range: 0`.
+        /// The message, e.g. `java.lang.StringIndexOutOfBoundsException: String index out of
+        /// range: 0`.
         message: String,
     },
     /// Apache's `DefaultHostnameVerifier` itself failed on a name of the leaf: a wildcard
     /// whose text before and after the `*` overlaps in the host (`a.*.b` for host `a.b`)
-    /// makes it take a substring that does not exist, and the request fails with Java's
-    /// `StringIndexOutOfBoundsException` message.
+    /// makes it take a substring that does not exist; the request fails with an
+    /// `SSLException` whose message is the exception's `toString()`.
     HostnameVerifierFailed {
         /// The integration URI host, as given.
         host: String,
-        /// The exception message, e.g. `begin 3, end 2, length 8`.
+        /// The message, e.g. `java.lang.StringIndexOutOfBoundsException: begin 3, end 2,
+        /// length 8`.
         message: String,
     },
 }
@@ -164,8 +166,8 @@ pub enum PathCheck {
     /// A key or signature algorithm refused by `jdk.certpath.disabledAlgorithms` (the exact
     /// text is in [`crate::CheckFailure::detail`]).
     AlgorithmConstraints,
-    /// The JDK's check threw a runtime exception instead of answering: an empty dNSName
-    /// compared with a DNS name constraint.
+    /// The JDK's name-constraints check threw a runtime exception instead of answering (the
+    /// exception is in [`crate::CheckFailure::detail`]).
     JdkException,
 }
 
@@ -191,7 +193,7 @@ impl PathCheck {
             PathCheck::NoTrustAnchor => "Path does not chain with any of the trust anchors",
             PathCheck::IncorrectKeyUsage => "incorrect KeyUsage extension bits",
             PathCheck::AlgorithmConstraints => "Algorithm constraints check failed",
-            PathCheck::JdkException => crate::constraints::EMPTY_DNS_NAME_CRASH,
+            PathCheck::JdkException => crate::subtrees::EMPTY_DNS_NAME,
         }
     }
 

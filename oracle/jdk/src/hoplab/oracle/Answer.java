@@ -26,6 +26,11 @@ final class Answer {
      * trust-step answer seen: a message, or "" for a trusted chain.
      */
     java.util.List<String> alternatives;
+    /**
+     * The exception that decided, when a check threw: handshake mode rethrows it inside the
+     * handshake so JSSE and the HTTP client report it as they would.
+     */
+    transient Throwable thrown;
 
     Answer(String verdict, String message, String stage, String detail) {
         this.verdict = verdict;
@@ -39,7 +44,9 @@ final class Answer {
     }
 
     static Answer rejected(String stage, String message, Throwable cause) {
-        return new Answer(REJECTED, message, stage, describe(cause));
+        Answer answer = new Answer(REJECTED, message, stage, describe(cause));
+        answer.thrown = cause;
+        return answer;
     }
 
     String toJson(String id, Map<String, Object> extra) {

@@ -112,6 +112,11 @@ final class Handshake {
             Answer answer = Judge.trust(chain, trusted, c, tm -> tm.checkServerTrusted(chain, authType, engine));
             if (answer != null) {
                 stage = answer.stage;
+                // A runtime exception out of the JDK's own trust manager reaches JSSE as it is,
+                // so the handshake reports what JSSE makes of it.
+                if ("trust".equals(answer.stage) && answer.thrown instanceof RuntimeException) {
+                    throw (RuntimeException) answer.thrown;
+                }
                 throw new CertificateException(answer.message);
             }
         }

@@ -120,6 +120,11 @@ final class Judge {
             call.check(trustManager(anchors, c.at));
         } catch (CertificateException e) {
             return Answer.rejected("trust", e.getMessage(), e);
+        } catch (RuntimeException e) {
+            // The JDK's check threw instead of answering: JSSE ends the handshake with an
+            // SSLException around it, whose message is the exception's toString() (measured
+            // in handshake mode, which rethrows it inside a real handshake).
+            return Answer.rejected("trust", e.toString(), e);
         } catch (Exception e) {
             return Answer.rejected("trust", e.getMessage(), e);
         }
@@ -147,8 +152,9 @@ final class Judge {
             return Answer.rejected("hostname", mismatch(host, leaf), e);
         } catch (RuntimeException e) {
             // Apache's verifier can fail on odd names (an index out of range); the client's
-            // request then fails with that exception.
-            return Answer.rejected("hostname", e.getMessage(), e);
+            // request then fails with an SSLException around it, whose message is the
+            // exception's toString() (measured in handshake mode).
+            return Answer.rejected("hostname", e.toString(), e);
         }
     }
 
