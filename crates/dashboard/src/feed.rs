@@ -75,9 +75,13 @@ impl Row {
 pub(crate) struct Change {
     /// When, RFC 3339.
     pub(crate) time: String,
-    /// The target changed.
-    pub(crate) target: String,
-    /// What was done: `stop`, `start`, `behaviour`, `certificate`.
+    /// The target changed, for a change to a target.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) target: Option<String>,
+    /// The listener changed (its hop id), for a change to a listener.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) listener: Option<String>,
+    /// What was done: `stop`, `start`, `behaviour`, `certificate`, `health`.
     pub(crate) action: String,
     /// The change in words, e.g. `behaviour hang`.
     pub(crate) detail: String,
