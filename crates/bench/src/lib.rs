@@ -20,6 +20,8 @@
 //! - `scenario_cost`: the bundled scenario library, whole and broken down per scenario.
 //! - `gateway`: requests through gateway → NLB → target against direct to the target.
 //! - `alb`: the ALB HTTPS listener in front of an HTTP target, against HAProxy terminating TLS.
+//! - `dashboard`: the gateway's requests per second with ten subscribers to the dashboard's
+//!   event stream against none, on a lab run as `hoplab up` runs it.
 //! - `report`: the printed table.
 //! - `run`: the whole benchmark in order.
 
@@ -27,6 +29,7 @@
 
 pub mod alb;
 pub mod certs;
+pub mod dashboard;
 pub mod gateway;
 pub mod haproxy;
 pub mod load;
