@@ -182,7 +182,9 @@ impl CertificateSelector {
 
     /// The chain served as `which` now.
     pub(crate) fn current(&self, which: ListenerCertificate) -> Option<Arc<CertifiedKey>> {
-        self.slot(which).ok().map(|slot| Arc::clone(&read(slot).key))
+        self.slot(which)
+            .ok()
+            .map(|slot| Arc::clone(&read(slot).key))
     }
 }
 
@@ -223,7 +225,11 @@ impl ListenerCertificates {
     /// # Errors
     /// [`AlbError`] when the listener has no such list entry or would refuse `key` at start
     /// (empty chain, unparsable leaf, ED25519); nothing changes then.
-    pub fn replace(&self, which: ListenerCertificate, key: &Arc<CertifiedKey>) -> Result<(), AlbError> {
+    pub fn replace(
+        &self,
+        which: ListenerCertificate,
+        key: &Arc<CertifiedKey>,
+    ) -> Result<(), AlbError> {
         self.selector.replace(which, key)
     }
 
@@ -356,7 +362,10 @@ mod tests {
         let error = certificates
             .replace(ListenerCertificate::List(3), &api)
             .unwrap_err();
-        assert!(matches!(error, AlbError::NoSuchCertificate { listed: 1, .. }));
+        assert!(matches!(
+            error,
+            AlbError::NoSuchCertificate { listed: 1, .. }
+        ));
         let error = certificates
             .replace(ListenerCertificate::List(0), &ed)
             .unwrap_err();

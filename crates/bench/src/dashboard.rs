@@ -123,7 +123,9 @@ async fn subscribe(addr: SocketAddr) -> Result<TcpStream, BenchError> {
         if !head.starts_with(b"HTTP/1.1 200") {
             let line = String::from_utf8_lossy(&head);
             let line = line.lines().next().unwrap_or_default();
-            return Err(BenchError::Load(format!("the event stream answered {line}")));
+            return Err(BenchError::Load(format!(
+                "the event stream answered {line}"
+            )));
         }
         Ok(stream)
     };
@@ -161,7 +163,15 @@ async fn read_events(mut stream: TcpStream, stop: CancellationToken) -> u64 {
 /// `plan.concurrency` keep-alive clients sending the gateway route's request for `window`.
 async fn requests(gateway: SocketAddr, plan: Plan, window: Duration) -> HttpRun {
     let ops = plan.max_ops;
-    load::http_load(gateway, None, crate::gateway::PATH, plan.concurrency, window, ops).await
+    load::http_load(
+        gateway,
+        None,
+        crate::gateway::PATH,
+        plan.concurrency,
+        window,
+        ops,
+    )
+    .await
 }
 
 /// Measures the gateway's requests per second with no subscriber and with [`SUBSCRIBERS`],

@@ -56,12 +56,16 @@ pub(crate) fn invocations(
         .find_map(|pair| pair.strip_prefix("limit="));
     let limit = match asked {
         None => DEFAULT_LIST,
-        Some(text) => text.parse::<usize>().ok().filter(|n| *n > 0).ok_or_else(|| {
-            ApiError::new(
-                StatusCode::BAD_REQUEST,
-                format!("limit={text:?} is not a whole number from 1 to {cap}"),
-            )
-        })?,
+        Some(text) => text
+            .parse::<usize>()
+            .ok()
+            .filter(|n| *n > 0)
+            .ok_or_else(|| {
+                ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    format!("limit={text:?} is not a whole number from 1 to {cap}"),
+                )
+            })?,
     }
     .min(cap);
     let latest = control.invocations().latest(limit);

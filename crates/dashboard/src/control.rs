@@ -122,13 +122,21 @@ pub(crate) async fn target(
         "health" => {
             let wanted: HealthBody = parse(&body)?;
             let (forced, detail) = match wanted.health.as_str() {
-                "healthy" => (Some(true), "marked healthy in every target group: health checks overridden"),
-                "unhealthy" => (Some(false), "marked unhealthy in every target group: health checks overridden"),
+                "healthy" => (
+                    Some(true),
+                    "marked healthy in every target group: health checks overridden",
+                ),
+                "unhealthy" => (
+                    Some(false),
+                    "marked unhealthy in every target group: health checks overridden",
+                ),
                 "checks" => (None, "health override cleared: its health checks decide"),
                 other => {
                     return Err(ApiError::new(
                         StatusCode::BAD_REQUEST,
-                        format!("unknown health {other:?}; it is one of: healthy, unhealthy, checks (clears the override)"),
+                        format!(
+                            "unknown health {other:?}; it is one of: healthy, unhealthy, checks (clears the override)"
+                        ),
                     ));
                 }
             };
@@ -147,15 +155,7 @@ pub(crate) async fn target(
             ));
         }
     };
-    let change = Change {
-        time: now(),
-        target: Some(name.to_owned()),
-        listener: None,
-        action: action.to_owned(),
-        detail,
-    };
-    dashboard.feed.change(change.clone());
-    Ok(json(&serde_json::json!({ "change": change })))
+    Ok(recorded(dashboard, Some(name), None, action, detail))
 }
 
 /// `POST /_hoplab/api/listeners/<hop id>/<action>`: the one action is `certificate`.
@@ -175,7 +175,11 @@ pub(crate) async fn listener(
             StatusCode::NOT_FOUND,
             format!(
                 "no TLS or HTTPS listener {name:?} in this lab; they are: {}",
-                if names.is_empty() { "none".to_owned() } else { names.join(", ") }
+                if names.is_empty() {
+                    "none".to_owned()
+                } else {
+                    names.join(", ")
+                }
             ),
         ));
     };
@@ -204,15 +208,28 @@ pub(crate) async fn listener(
     control
         .set_listener_certificate(name, which, &wanted.certificate)
         .map_err(refused)?;
+    let detail = format!("serves certificate {} as {which}", wanted.certificate);
+    Ok(recorded(dashboard, None, Some(name), action, detail))
+}
+
+/// Records a change made to `target` or `listener` in the feed, stamped now, and answers
+/// with it.
+fn recorded(
+    dashboard: &Dashboard,
+    target: Option<&str>,
+    listener: Option<&str>,
+    action: &str,
+    detail: String,
+) -> Response<ConsoleBody> {
     let change = Change {
         time: now(),
-        target: None,
-        listener: Some(name.to_owned()),
+        target: target.map(str::to_owned),
+        listener: listener.map(str::to_owned),
         action: action.to_owned(),
-        detail: format!("serves certificate {} as {which}", wanted.certificate),
+        detail,
     };
     dashboard.feed.change(change.clone());
-    Ok(json(&serde_json::json!({ "change": change })))
+    json(&serde_json::json!({ "change": change }))
 }
 
 /// Refuses a certificate name that is not the scenario's, naming those that are.

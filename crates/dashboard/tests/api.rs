@@ -572,9 +572,15 @@ async fn next_failure(addr: SocketAddr, path: &str) -> String {
         .find_map(|l| l.strip_prefix("x-amzn-requestid: "))
         .expect("a request id")
         .to_owned();
-    let one = send(addr, "GET", &format!("/_hoplab/api/invocations/{id}"), &[], "")
-        .await
-        .json();
+    let one = send(
+        addr,
+        "GET",
+        &format!("/_hoplab/api/invocations/{id}"),
+        &[],
+        "",
+    )
+    .await
+    .json();
     one["invocation"]["failure"]
         .as_str()
         .unwrap_or_default()
@@ -599,9 +605,14 @@ async fn a_target_marked_unhealthy_gets_no_flows_until_cleared_and_fail_open_sti
     assert_eq!(marked.json()["change"]["target"], "a");
     let only_b = bodies(addr, "/pets", 10).await;
     assert_eq!(from(&only_b, "b"), 10, "{only_b:?}");
-    let health = send(addr, "GET", "/_hoplab/api/health", &[], "").await.json();
+    let health = send(addr, "GET", "/_hoplab/api/health", &[], "")
+        .await
+        .json();
     let a = &health["targets"][0];
-    assert_eq!((&a["name"], &a["health_override"]), (&"a".into(), &"unhealthy".into()));
+    assert_eq!(
+        (&a["name"], &a["health_override"]),
+        (&"a".into(), &"unhealthy".into())
+    );
     let pool = health["groups"]
         .as_array()
         .unwrap()
@@ -609,15 +620,33 @@ async fn a_target_marked_unhealthy_gets_no_flows_until_cleared_and_fail_open_sti
         .find(|g| g["group"] == "pool")
         .expect("the pool group");
     assert_eq!(pool["targets"][0]["state"], "unhealthy", "{pool}");
-    assert!(pool["targets"][0]["reason"].as_str().unwrap().contains("by hand"));
+    assert!(
+        pool["targets"][0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("by hand")
+    );
 
     // Both unhealthy: the group fails open and flows reach both again.
-    assert_eq!(control(addr, "b/health", r#"{"health":"unhealthy"}"#).await.status, 200);
+    assert_eq!(
+        control(addr, "b/health", r#"{"health":"unhealthy"}"#)
+            .await
+            .status,
+        200
+    );
     let open = bodies(addr, "/pets", 20).await;
-    assert!(from(&open, "a") > 0 && from(&open, "b") > 0, "fail open: {open:?}");
+    assert!(
+        from(&open, "a") > 0 && from(&open, "b") > 0,
+        "fail open: {open:?}"
+    );
 
     // Forced healthy wins over the other's forced unhealthy; cleared, the checks decide.
-    assert_eq!(control(addr, "a/health", r#"{"health":"healthy"}"#).await.status, 200);
+    assert_eq!(
+        control(addr, "a/health", r#"{"health":"healthy"}"#)
+            .await
+            .status,
+        200
+    );
     let only_a = bodies(addr, "/pets", 10).await;
     assert_eq!(from(&only_a, "a"), 10, "{only_a:?}");
     for name in ["a", "b"] {
@@ -626,22 +655,35 @@ async fn a_target_marked_unhealthy_gets_no_flows_until_cleared_and_fail_open_sti
     }
     let again = bodies(addr, "/pets", 20).await;
     assert!(from(&again, "a") > 0 && from(&again, "b") > 0, "{again:?}");
-    let health = send(addr, "GET", "/_hoplab/api/health", &[], "").await.json();
-    assert_eq!(health["targets"][0]["health_override"], serde_json::Value::Null);
+    let health = send(addr, "GET", "/_hoplab/api/health", &[], "")
+        .await
+        .json();
+    assert_eq!(
+        health["targets"][0]["health_override"],
+        serde_json::Value::Null
+    );
 
-    let changes = send(addr, "GET", "/_hoplab/api/changes", &[], "").await.json();
+    let changes = send(addr, "GET", "/_hoplab/api/changes", &[], "")
+        .await
+        .json();
     let changes = changes["changes"].as_array().expect("changes");
     assert_eq!(changes.len(), 5);
-    assert!(changes.iter().all(|c| c["action"] == "health" && c["time"].is_string()));
+    assert!(
+        changes
+            .iter()
+            .all(|c| c["action"] == "health" && c["time"].is_string())
+    );
     running.stop().await;
 }
 
 #[tokio::test]
 async fn a_listener_certificate_swapped_to_an_expired_one_fails_the_next_request_until_swapped_back()
-{
+ {
     let running = Running::start_with(LISTENERS, ControlAccess::Loopback).await;
     let addr = running.addr();
-    let health = send(addr, "GET", "/_hoplab/api/health", &[], "").await.json();
+    let health = send(addr, "GET", "/_hoplab/api/health", &[], "")
+        .await
+        .json();
     assert_eq!(
         health["listeners"],
         serde_json::json!([
@@ -652,21 +694,37 @@ async fn a_listener_certificate_swapped_to_an_expired_one_fails_the_next_request
     for (listener, path, body) in [
         ("nlb:internal:443", "/pets", r#"{"certificate":"expired"}"#),
         // The ALB's SNI list entry for api.example.com; its default stays as it was.
-        ("alb%3Aweb%3A443", "/web", r#"{"certificate":"expired","list_index":0}"#),
+        (
+            "alb%3Aweb%3A443",
+            "/web",
+            r#"{"certificate":"expired","list_index":0}"#,
+        ),
     ] {
         assert_eq!(send(addr, "GET", path, &[], "").await.status, 200);
         let swapped = listener_control(addr, listener, body).await;
         assert_eq!(swapped.status, 200, "{swapped:?}");
         let change = &swapped.json()["change"];
         assert_eq!(change["action"], "certificate");
-        assert!(change["listener"].as_str().unwrap().ends_with(":443"), "{change}");
+        assert!(
+            change["listener"].as_str().unwrap().ends_with(":443"),
+            "{change}"
+        );
         let failure = next_failure(addr, path).await;
-        assert!(failure.contains("validity check failed"), "{listener}: {failure:?}");
+        assert!(
+            failure.contains("validity check failed"),
+            "{listener}: {failure:?}"
+        );
         let back = body.replace("expired", "valid");
         assert_eq!(listener_control(addr, listener, &back).await.status, 200);
-        assert_eq!(send(addr, "GET", path, &[], "").await.status, 200, "{listener}");
+        assert_eq!(
+            send(addr, "GET", path, &[], "").await.status,
+            200,
+            "{listener}"
+        );
     }
-    let changes = send(addr, "GET", "/_hoplab/api/changes", &[], "").await.json();
+    let changes = send(addr, "GET", "/_hoplab/api/changes", &[], "")
+        .await
+        .json();
     assert_eq!(changes["changes"][0]["listener"], "alb:web:443");
     assert_eq!(
         changes["changes"][0]["detail"],
@@ -681,16 +739,39 @@ async fn bad_listener_and_health_requests_get_a_4xx_json_error_and_change_nothin
     let addr = running.addr();
     let nlb = "nlb:internal:443";
     let cases = [
-        ("nlb:nowhere:443", r#"{"certificate":"expired"}"#, 404, "no TLS or HTTPS listener"),
-        (nlb, r#"{"certificate":"nope"}"#, 404, "no certificate \"nope\""),
-        (nlb, r#"{"certificate":"expired","list_index":0}"#, 404, "no list_index 0"),
+        (
+            "nlb:nowhere:443",
+            r#"{"certificate":"expired"}"#,
+            404,
+            "no TLS or HTTPS listener",
+        ),
+        (
+            nlb,
+            r#"{"certificate":"nope"}"#,
+            404,
+            "no certificate \"nope\"",
+        ),
+        (
+            nlb,
+            r#"{"certificate":"expired","list_index":0}"#,
+            404,
+            "no list_index 0",
+        ),
         (nlb, r#"{"certificate":"#, 400, "malformed JSON"),
-        (nlb, r#"{"certificate":"expired","sni":"x"}"#, 400, "unknown field"),
+        (
+            nlb,
+            r#"{"certificate":"expired","sni":"x"}"#,
+            400,
+            "unknown field",
+        ),
     ];
     for (listener, body, status, says) in cases {
         let answer = listener_control(addr, listener, body).await;
         assert_eq!(answer.status, status, "{listener} {body}: {answer:?}");
-        let error = answer.json()["error"].as_str().unwrap_or_default().to_owned();
+        let error = answer.json()["error"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
         assert!(error.contains(says), "{listener} {body}: {error}");
     }
     let unknown_action = send(
@@ -703,20 +784,35 @@ async fn bad_listener_and_health_requests_get_a_4xx_json_error_and_change_nothin
     .await;
     assert_eq!(unknown_action.status, 404, "{unknown_action:?}");
     for (path, body, status, says) in [
-        ("nobody/health", r#"{"health":"unhealthy"}"#, 404, "no target"),
+        (
+            "nobody/health",
+            r#"{"health":"unhealthy"}"#,
+            404,
+            "no target",
+        ),
         ("a/health", r#"{"health":"maybe"}"#, 400, "unknown health"),
         ("a/health", r#"{"healthy":true}"#, 400, "unknown field"),
         ("a/health", "[", 400, "malformed JSON"),
     ] {
         let answer = control(addr, path, body).await;
         assert_eq!(answer.status, status, "{path} {body}: {answer:?}");
-        let error = answer.json()["error"].as_str().unwrap_or_default().to_owned();
+        let error = answer.json()["error"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
         assert!(error.contains(says), "{path} {body}: {error}");
     }
-    let health = send(addr, "GET", "/_hoplab/api/health", &[], "").await.json();
+    let health = send(addr, "GET", "/_hoplab/api/health", &[], "")
+        .await
+        .json();
     assert_eq!(health["listeners"][1]["default_certificate"], "valid");
-    assert_eq!(health["targets"][0]["health_override"], serde_json::Value::Null);
-    let changes = send(addr, "GET", "/_hoplab/api/changes", &[], "").await.json();
+    assert_eq!(
+        health["targets"][0]["health_override"],
+        serde_json::Value::Null
+    );
+    let changes = send(addr, "GET", "/_hoplab/api/changes", &[], "")
+        .await
+        .json();
     assert_eq!(changes["changes"], serde_json::json!([]));
     running.stop().await;
 
@@ -729,7 +825,11 @@ async fn bad_listener_and_health_requests_get_a_4xx_json_error_and_change_nothin
     let path = "/_hoplab/api/targets/a/health";
     let health = r#"{"health":"unhealthy"}"#;
     assert_eq!(send(addr, "POST", path, &wrong, health).await.status, 401);
-    assert_eq!(send(addr, "GET", "/pets", &[], "").await.status, 200, "nothing changed");
+    assert_eq!(
+        send(addr, "GET", "/pets", &[], "").await.status,
+        200,
+        "nothing changed"
+    );
     running.stop().await;
 }
 
@@ -737,7 +837,9 @@ async fn bad_listener_and_health_requests_get_a_4xx_json_error_and_change_nothin
 async fn switching_behaviour_refuses_no_connection() {
     let running = Running::start(ControlAccess::Loopback).await;
     let addr = running.addr();
-    let topology = send(addr, "GET", "/_hoplab/api/topology", &[], "").await.json();
+    let topology = send(addr, "GET", "/_hoplab/api/topology", &[], "")
+        .await
+        .json();
     let target: SocketAddr = topology["targets"][0]["address"]
         .as_str()
         .unwrap()
@@ -768,10 +870,20 @@ async fn switching_behaviour_refuses_no_connection() {
     switching.await.expect("every switch answered 200");
     assert!(connected > 0);
     assert_eq!(
-        control(addr, "app/behaviour", r#"{"behaviour":"status","status":503}"#).await.status,
+        control(
+            addr,
+            "app/behaviour",
+            r#"{"behaviour":"status","status":503}"#
+        )
+        .await
+        .status,
         200
     );
-    assert_eq!(send(addr, "GET", "/pets", &[], "").await.status, 503, "switched at once");
+    assert_eq!(
+        send(addr, "GET", "/pets", &[], "").await.status,
+        503,
+        "switched at once"
+    );
     running.stop().await;
 }
 
@@ -787,7 +899,10 @@ async fn the_invocation_limit_is_bounded_and_a_bad_one_is_refused() {
         let path = format!("/_hoplab/api/invocations?limit={bad}");
         let answer = send(addr, "GET", &path, &[], "").await;
         assert_eq!(answer.status, 400, "{bad}: {answer:?}");
-        let error = answer.json()["error"].as_str().unwrap_or_default().to_owned();
+        let error = answer.json()["error"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
         assert!(error.contains("from 1 to 100"), "{error}");
     }
     running.stop().await;

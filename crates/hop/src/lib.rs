@@ -43,8 +43,7 @@ pub use error::{HealthError, HopError};
 pub use health::{
     HEALTH_CHECK_INTERVAL_SECONDS, HEALTH_CHECK_STATUS_CODES, HEALTH_CHECK_THRESHOLDS,
     HEALTH_CHECK_TIMEOUT_SECONDS, HealthCheck, HealthCheckProtocol, HealthChecker, HealthOverrides,
-    HealthTable,
-    StatusMatcher, group_health,
+    HealthTable, StatusMatcher, group_health,
 };
 pub use http::serve_http1;
 pub use names::certificate_name_matches;

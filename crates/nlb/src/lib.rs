@@ -57,16 +57,16 @@ pub use config::{ListenerConfig, TargetGroup, TlsTermination};
 pub use error::NlbError;
 pub use hoplab_hop::{
     HEALTH_CHECK_INTERVAL_SECONDS, HEALTH_CHECK_STATUS_CODES, HEALTH_CHECK_THRESHOLDS,
-    HEALTH_CHECK_TIMEOUT_SECONDS, HealthCheck, HealthCheckProtocol, HealthOverrides, ListenerCertificate,
-    StatusMatcher, TargetEndpoint,
+    HEALTH_CHECK_TIMEOUT_SECONDS, HealthCheck, HealthCheckProtocol, HealthOverrides,
+    ListenerCertificate, StatusMatcher, TargetEndpoint,
 };
 pub use listener::{
     ListenerControls, SHUTDOWN_GRACE, serve_listener, serve_listener_controlled,
     serve_listener_reporting_ready,
 };
-pub use sni::ListenerCertificates;
 pub use policy::SecurityPolicy;
 pub use relay::RELAY_BUFFER;
 pub use select::select_target;
+pub use sni::ListenerCertificates;
 pub use tls::HANDSHAKE_TIMEOUT;
 pub use upstream::CONNECT_TIMEOUT;

@@ -34,7 +34,11 @@ pub(crate) struct Served {
 impl Served {
     /// Reads `key`, the listener's certificate `which`. A listed certificate's leaf must
     /// parse, so SNI can be matched to it.
-    fn new(hop: &HopId, which: ListenerCertificate, key: &Arc<CertifiedKey>) -> Result<Self, NlbError> {
+    fn new(
+        hop: &HopId,
+        which: ListenerCertificate,
+        key: &Arc<CertifiedKey>,
+    ) -> Result<Self, NlbError> {
         let leaf = key.cert.first().ok_or_else(|| NlbError::EmptyChain {
             hop: hop.clone(),
             which: which.to_string(),
@@ -98,12 +102,13 @@ impl Choice {
     fn new(hop: &HopId, served: Served, tls: &TlsTermination) -> Result<Self, NlbError> {
         let slot = Arc::new(Slot(RwLock::new(Arc::new(served))));
         let resolver = Arc::new(SlotResolver(Arc::clone(&slot)));
-        let plain = server_config(tls.security_policy.tls_versions(), resolver).map_err(
-            |source| NlbError::Tls {
-                hop: hop.clone(),
-                source,
-            },
-        )?;
+        let plain =
+            server_config(tls.security_policy.tls_versions(), resolver).map_err(|source| {
+                NlbError::Tls {
+                    hop: hop.clone(),
+                    source,
+                }
+            })?;
         let protocols = tls.alpn_policy.protocols();
         let alpn = (!protocols.is_empty()).then(|| {
             let mut with_alpn = plain.clone();

@@ -83,12 +83,12 @@ impl ListenerSlot {
 
     fn replace(&self, which: ListenerCertificate, key: &Arc<CertifiedKey>) -> Result<(), String> {
         match self {
-            ListenerSlot::Nlb(_, certificates, _) => certificates
-                .replace(which, key)
-                .map_err(|e| e.to_string()),
-            ListenerSlot::Alb(_, certificates, _) => certificates
-                .replace(which, key)
-                .map_err(|e| e.to_string()),
+            ListenerSlot::Nlb(_, certificates, _) => {
+                certificates.replace(which, key).map_err(|e| e.to_string())
+            }
+            ListenerSlot::Alb(_, certificates, _) => {
+                certificates.replace(which, key).map_err(|e| e.to_string())
+            }
         }
     }
 }
@@ -324,7 +324,9 @@ impl LabControl {
             listener: listener.to_owned(),
             detail,
         };
-        let key = self.certificate(certificate).map_err(|detail| refused(detail))?;
+        let key = self
+            .certificate(certificate)
+            .map_err(|detail| refused(detail))?;
         let slots = self.listener_slots();
         let slot = slots
             .iter()
@@ -333,7 +335,11 @@ impl LabControl {
                 let known: Vec<String> = slots.iter().map(|s| s.hop().to_string()).collect();
                 refused(format!(
                     "no TLS or HTTPS listener of that name in this lab; they are: {}",
-                    if known.is_empty() { "none".to_owned() } else { known.join(", ") }
+                    if known.is_empty() {
+                        "none".to_owned()
+                    } else {
+                        known.join(", ")
+                    }
                 ))
             })?;
         slot.replace(which, &key).map_err(refused)
@@ -343,7 +349,11 @@ impl LabControl {
     /// target group that holds it, whatever its health checks say, or hands it back to the
     /// checks (`None`). Routing follows at once; when no target of a group is healthy the
     /// group still fails open.
-    pub async fn set_target_health(&self, name: &str, forced: Option<bool>) -> Result<(), RunError> {
+    pub async fn set_target_health(
+        &self,
+        name: &str,
+        forced: Option<bool>,
+    ) -> Result<(), RunError> {
         let hop = {
             let stage = self.stage().await;
             let index = stage.slot(name)?;

@@ -35,8 +35,8 @@ mod report;
 mod stitch;
 
 pub use control::{LabControl, ListenerState, RECENT_OBSERVATIONS, TargetState};
-pub use hoplab_hop::ListenerCertificate;
 pub use error::RunError;
+pub use hoplab_hop::ListenerCertificate;
 pub use hoplab_report::{
     CertSummary, CertificateRole, HopStep, HopTrace, Mismatch, RequestReport, RunReport,
     SeenCertificate, TlsSession, render_request_text, render_text,

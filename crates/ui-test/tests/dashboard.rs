@@ -322,16 +322,19 @@ async fn the_dashboard_shows_each_request_and_stops_a_target() {
         .click()
         .await
         .expect("mark unhealthy");
-    within("the health view shows the target marked unhealthy", || async {
-        let row = browser
-            .find(Locator::Css("#health tr[data-target='valid']"))
-            .await
-            .ok()?
-            .text()
-            .await
-            .ok()?;
-        row.contains("marked unhealthy").then_some(())
-    })
+    within(
+        "the health view shows the target marked unhealthy",
+        || async {
+            let row = browser
+                .find(Locator::Css("#health tr[data-target='valid']"))
+                .await
+                .ok()?
+                .text()
+                .await
+                .ok()?;
+            row.contains("marked unhealthy").then_some(())
+        },
+    )
     .await;
     browser.close().await.expect("the session ends");
 }

@@ -329,11 +329,23 @@ mod tests {
         for _ in 0..2 {
             t.report(1, false, "Target.Timeout");
         }
-        assert_eq!(t.routable(), [1], "failing checks do not undo a forced healthy");
+        assert_eq!(
+            t.routable(),
+            [1],
+            "failing checks do not undo a forced healthy"
+        );
         t.force(&HopId::target("t1"), None);
-        assert_eq!(t.routable(), [0, 1], "cleared: the checks say unhealthy; fail open");
+        assert_eq!(
+            t.routable(),
+            [0, 1],
+            "cleared: the checks say unhealthy; fail open"
+        );
         t.force(&HopId::target("t0"), None);
-        assert_eq!(t.routable(), [0], "cleared: the checks said healthy all along");
+        assert_eq!(
+            t.routable(),
+            [0],
+            "cleared: the checks said healthy all along"
+        );
         assert!(!t.force(&HopId::target("elsewhere"), Some(true)));
         assert_eq!(
             changes(&events),
