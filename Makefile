@@ -90,7 +90,8 @@ html-check: hoplab-bin
 	@echo "screenshots: $(HTML_CHECK_SHOTS:%=$(HTML_CHECK)/%.png)"
 
 ## Benchmarks (release build, loopback only): scenario cost, NLB passthrough and TLS
-## termination against HAProxy, idle connections, gateway. Prints every figure with its ratio.
+## termination against HAProxy, idle connections, gateway, ALB, and the gateway with ten
+## dashboard event-stream subscribers against none. Prints every figure with its ratio.
 ## Installs HAProxy from the distribution's packages if it is missing.
 BENCH_DIR = $(or $(CARGO_TARGET_DIR),target)/release
 BENCH_ARGS = --hoplab $(BENCH_DIR)/hoplab --scenarios scenarios
