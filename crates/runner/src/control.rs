@@ -324,9 +324,7 @@ impl LabControl {
             listener: listener.to_owned(),
             detail,
         };
-        let key = self
-            .certificate(certificate)
-            .map_err(|detail| refused(detail))?;
+        let key = self.certificate(certificate).map_err(&refused)?;
         let slots = self.listener_slots();
         let slot = slots
             .iter()
