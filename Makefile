@@ -91,8 +91,8 @@ html-check: hoplab-bin
 
 ## Benchmarks (release build, loopback only): the whole bundled library (`hoplab test
 ## scenarios/` against its 1 s target, with the load average), scenario cost, NLB passthrough
-## and TLS termination against HAProxy, idle connections, gateway. Prints every figure with
-## its ratio.
+## and TLS termination against HAProxy, idle connections, gateway, ALB, and the gateway with
+## ten dashboard event-stream subscribers against none. Prints every figure with its ratio.
 ## Installs HAProxy from the distribution's packages if it is missing.
 BENCH_DIR = $(or $(CARGO_TARGET_DIR),target)/release
 BENCH_ARGS = --hoplab $(BENCH_DIR)/hoplab --scenarios scenarios

@@ -54,6 +54,16 @@ pub enum AlbError {
         /// `default` or `list[<index>]`.
         which: String,
     },
+    /// A certificate replacement named a list entry the listener does not have.
+    #[error("{hop}: no certificate {which}: the listener lists {listed}")]
+    NoSuchCertificate {
+        /// The listener.
+        hop: HopId,
+        /// The entry asked for.
+        which: hoplab_hop::ListenerCertificate,
+        /// How many certificates its list holds.
+        listed: usize,
+    },
     /// An idle timeout of zero.
     #[error("{hop}: the idle timeout must be more than zero")]
     ZeroIdleTimeout {

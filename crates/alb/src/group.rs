@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use hoplab_hop::{HealthChecker, HealthTable, group_health};
+use hoplab_hop::{HealthChecker, HealthOverrides, HealthTable, group_health};
 use hoplab_trace::{EventLog, HopId};
 
 use crate::balance::{RoundRobin, least_outstanding};
@@ -44,12 +44,14 @@ impl Drop for Chosen<'_> {
 
 impl Group {
     /// The running form of `group` for the listener `hop` listening on `addr`, and the health
-    /// checker of its targets if it has a check and targets.
+    /// checker of its targets if it has a check and targets; `overrides` forces its targets'
+    /// health by hand.
     pub(crate) fn new(
         hop: &HopId,
         group: TargetGroup,
         events: &EventLog,
         addr: SocketAddr,
+        overrides: &HealthOverrides,
     ) -> Result<(Self, Option<HealthChecker>), AlbError> {
         let (health, checker) = group_health(
             hop,
@@ -59,6 +61,7 @@ impl Group {
             addr,
             events,
         )?;
+        overrides.watch(&health);
         let checker = checker.map(HealthChecker::with_target_host);
         let https = group.protocol == TargetProtocol::Https;
         let running = Group {

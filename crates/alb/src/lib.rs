@@ -66,9 +66,12 @@
 //! - `aws`: AWS's strings, pages and defaults, and the choices where AWS is silent.
 //! - `failure`: [`Failure`] and [`error_page`], who failed to which page.
 //! - `error`: [`AlbError`], why a listener could not start.
-//! - `listener`: [`serve_listener`], start-up, the accept loop, each connection.
+//! - `listener`: [`serve_listener`], start-up, the accept loop, each connection; and
+//!   [`serve_listener_controlled`] with its [`ListenerControls`] (health forced by hand,
+//!   certificates replaced while serving).
 //! - `terminate`: TLS or plain HTTP on an HTTPS listener; the handshake.
-//! - `sni`: choosing a listener certificate from the client's SNI.
+//! - `sni`: choosing a listener certificate from the client's SNI; [`ListenerCertificates`],
+//!   replaceable while the listener serves.
 //! - `request`: one request through rules and action, and its record.
 //! - `group`: a running target group: pools, health, choosing a target.
 //! - `balance`: weighted forward, round robin, least outstanding requests.
@@ -110,6 +113,10 @@ pub use hoplab_alb_rules::{
 };
 pub use hoplab_hop::{
     HEALTH_CHECK_INTERVAL_SECONDS, HEALTH_CHECK_THRESHOLDS, HEALTH_CHECK_TIMEOUT_SECONDS,
-    HealthCheck, HealthCheckProtocol, SHUTDOWN_GRACE, StatusMatcher, TargetEndpoint,
+    HealthCheck, HealthCheckProtocol, HealthOverrides, ListenerCertificate, SHUTDOWN_GRACE,
+    StatusMatcher, TargetEndpoint,
 };
-pub use listener::{serve_listener, serve_listener_reporting_ready};
+pub use listener::{
+    ListenerControls, serve_listener, serve_listener_controlled, serve_listener_reporting_ready,
+};
+pub use sni::ListenerCertificates;

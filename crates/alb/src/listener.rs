@@ -7,7 +7,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use hoplab_hop::{HealthChecker, ServeOptions, serve, serve_http1};
+use hoplab_hop::{HealthChecker, HealthOverrides, ServeOptions, serve, serve_http1};
 use hoplab_trace::{Connection, EventLog, HopId, Observation};
 use hyper::header::HeaderValue;
 use hyper::server::conn::http1;
@@ -23,7 +23,21 @@ use crate::headers::TraceIds;
 use crate::request::Downstream;
 use crate::terminate::{Opened, Terminator};
 use crate::upstream::Upstreams;
-use crate::{Action, AlbError, ListenerConfig, ListenerProtocol, RuleSet, SecurityPolicy};
+use crate::{
+    Action, AlbError, ListenerCertificates, ListenerConfig, ListenerProtocol, RuleSet,
+    SecurityPolicy,
+};
+
+/// What whoever runs a listener can change while it serves.
+#[derive(Debug, Clone, Default)]
+pub struct ListenerControls {
+    /// Target health forced by hand: every target group of the listener is watched by it.
+    pub health: HealthOverrides,
+    /// An HTTPS listener's certificates, made from its configuration by
+    /// [`ListenerCertificates::new`]; `None` makes them from the configuration, out of
+    /// anyone else's reach. Ignored by an HTTP listener.
+    pub certificates: Option<ListenerCertificates>,
+}
 
 /// Serves one ALB listener on `listener` until `shutdown` is cancelled.
 ///
@@ -61,9 +75,26 @@ pub async fn serve_listener_reporting_ready(
     shutdown: CancellationToken,
     ready: Option<tokio::sync::oneshot::Sender<()>>,
 ) -> Result<(), AlbError> {
+    let controls = ListenerControls::default();
+    serve_listener_controlled(listener, config, controls, events, shutdown, ready).await
+}
+
+/// [`serve_listener_reporting_ready`], changed while it serves through `controls`: target
+/// health forced by hand, and the HTTPS listener's certificates replaced.
+///
+/// # Errors
+/// As [`serve_listener`].
+pub async fn serve_listener_controlled(
+    listener: TcpListener,
+    config: ListenerConfig,
+    controls: ListenerControls,
+    events: EventLog,
+    shutdown: CancellationToken,
+    ready: Option<tokio::sync::oneshot::Sender<()>>,
+) -> Result<(), AlbError> {
     let hop = config.hop.clone();
     let addr = hoplab_hop::local_addr(&hop, &listener)?;
-    let (running, checkers) = Listener::new(config, events, addr)?;
+    let (running, checkers) = Listener::new(config, &controls, events, addr)?;
     let running = Arc::new(running);
     tracing::info!(
         %hop,
@@ -148,6 +179,7 @@ impl Listener {
     /// target group that has a check and targets. `addr` is where it listens.
     fn new(
         config: ListenerConfig,
+        controls: &ListenerControls,
         events: EventLog,
         addr: SocketAddr,
     ) -> Result<(Self, Vec<HealthChecker>), AlbError> {
@@ -194,14 +226,18 @@ impl Listener {
         let (terminator, backend) = match &protocol {
             ListenerProtocol::Http => (None, SecurityPolicy::Elb2016_08),
             ListenerProtocol::Https(https) => (
-                Some(Terminator::new(&hop, https)?),
+                Some(Terminator::new(
+                    &hop,
+                    https,
+                    controls.certificates.as_ref(),
+                )?),
                 https.security_policy.backend(),
             ),
         };
         let mut groups = Vec::with_capacity(target_groups.len());
         let mut checkers = Vec::new();
         for group in target_groups {
-            let (group, checker) = Group::new(&hop, group, &events, addr)?;
+            let (group, checker) = Group::new(&hop, group, &events, addr, &controls.health)?;
             groups.push(group);
             checkers.extend(checker);
         }

@@ -15,9 +15,9 @@
 //! ED25519 certificates are refused when the listener starts (AWS: no ED25519 keys).
 
 use std::cmp::Ordering;
-use std::sync::Arc;
+use std::sync::{Arc, PoisonError, RwLock};
 
-use hoplab_hop::certificate_name_matches;
+use hoplab_hop::{ListenerCertificate, certificate_name_matches};
 use hoplab_trace::{CertSummary, HopId};
 use rustls::SignatureAlgorithm;
 use rustls::server::{ClientHello, ResolvesServerCert};
@@ -98,14 +98,18 @@ impl Choice {
     }
 }
 
-/// An HTTPS listener's certificates: the default one and the SNI-matched list.
+/// An HTTPS listener's certificates: the default one and the SNI-matched list, each
+/// replaceable while the listener serves.
 ///
 /// It is both the rustls certificate resolver and, after the handshake, the way to find out
-/// which chain was served: selection is a pure function of the SNI, which rustls keeps.
+/// which chain was served: selection is a pure function of the SNI, which rustls keeps, and
+/// of the certificates in place (a replacement that lands during a handshake may be recorded
+/// with the chain that replaced the one sent).
 #[derive(Debug)]
 pub(crate) struct CertificateSelector {
-    default: Choice,
-    list: Vec<Choice>,
+    hop: HopId,
+    default: RwLock<Arc<Choice>>,
+    list: Vec<RwLock<Arc<Choice>>>,
 }
 
 impl CertificateSelector {
@@ -117,33 +121,125 @@ impl CertificateSelector {
             .certificates
             .iter()
             .enumerate()
-            .map(|(index, key)| Choice::new(hop, format!("list[{index}]"), key))
+            .map(|(index, key)| {
+                Choice::new(hop, format!("list[{index}]"), key).map(|c| RwLock::new(Arc::new(c)))
+            })
             .collect::<Result<_, _>>()?;
-        Ok(CertificateSelector { default, list })
+        Ok(CertificateSelector {
+            hop: hop.clone(),
+            default: RwLock::new(Arc::new(default)),
+            list,
+        })
     }
 
     /// The certificate served to a client that asked for `sni`.
-    pub(crate) fn select(&self, sni: Option<&str>) -> &Choice {
+    pub(crate) fn select(&self, sni: Option<&str>) -> Arc<Choice> {
         let Some(sni) = sni else {
-            return &self.default;
+            return read(&self.default);
         };
         self.list
             .iter()
+            .map(read)
             .filter(|choice| choice.covers(sni))
-            .fold(None, |best: Option<&Choice>, choice| match best {
+            .fold(None, |best: Option<Arc<Choice>>, choice| match best {
                 // Strictly better only, so the first listed wins a tie.
                 Some(best) if choice.preference.cmp(&best.preference) != Ordering::Greater => {
                     Some(best)
                 }
                 _ => Some(choice),
             })
-            .unwrap_or(&self.default)
+            .unwrap_or_else(|| read(&self.default))
     }
+
+    /// The slot of `which`.
+    fn slot(&self, which: ListenerCertificate) -> Result<&RwLock<Arc<Choice>>, AlbError> {
+        match which {
+            ListenerCertificate::Default => Ok(&self.default),
+            ListenerCertificate::List(index) => {
+                self.list
+                    .get(index)
+                    .ok_or_else(|| AlbError::NoSuchCertificate {
+                        hop: self.hop.clone(),
+                        which,
+                        listed: self.list.len(),
+                    })
+            }
+        }
+    }
+
+    /// Serves `key` as `which` from the next handshake on, after the checks a listener
+    /// makes when it starts.
+    pub(crate) fn replace(
+        &self,
+        which: ListenerCertificate,
+        key: &Arc<CertifiedKey>,
+    ) -> Result<(), AlbError> {
+        let slot = self.slot(which)?;
+        let choice = Choice::new(&self.hop, which.to_string(), key)?;
+        *slot.write().unwrap_or_else(PoisonError::into_inner) = Arc::new(choice);
+        Ok(())
+    }
+
+    /// The chain served as `which` now.
+    pub(crate) fn current(&self, which: ListenerCertificate) -> Option<Arc<CertifiedKey>> {
+        self.slot(which)
+            .ok()
+            .map(|slot| Arc::clone(&read(slot).key))
+    }
+}
+
+/// The choice in `slot` now. Every write replaces the whole choice, so a poisoned lock holds
+/// no torn state.
+fn read(slot: &RwLock<Arc<Choice>>) -> Arc<Choice> {
+    Arc::clone(&slot.read().unwrap_or_else(PoisonError::into_inner))
 }
 
 impl ResolvesServerCert for CertificateSelector {
     fn resolve(&self, client_hello: ClientHello<'_>) -> Option<Arc<CertifiedKey>> {
         Some(Arc::clone(&self.select(client_hello.server_name()).key))
+    }
+}
+
+/// An HTTPS listener's certificates as whoever runs the listener can change them: made from
+/// its configuration before it starts ([`ListenerCertificates::new`]) and handed to
+/// [`serve_listener_controlled`](crate::serve_listener_controlled). Cloning shares them.
+#[derive(Debug, Clone)]
+pub struct ListenerCertificates {
+    selector: Arc<CertificateSelector>,
+}
+
+impl ListenerCertificates {
+    /// The certificates of the HTTPS listener `hop` configured with `https`.
+    ///
+    /// # Errors
+    /// [`AlbError`] for an empty chain, an unparsable leaf or an ED25519 key.
+    pub fn new(hop: &HopId, https: &HttpsListener) -> Result<Self, AlbError> {
+        Ok(ListenerCertificates {
+            selector: Arc::new(CertificateSelector::new(hop, https)?),
+        })
+    }
+
+    /// Serves `key` as the default certificate or as a list entry from the next handshake
+    /// on; connections already open keep their session.
+    ///
+    /// # Errors
+    /// [`AlbError`] when the listener has no such list entry or would refuse `key` at start
+    /// (empty chain, unparsable leaf, ED25519); nothing changes then.
+    pub fn replace(
+        &self,
+        which: ListenerCertificate,
+        key: &Arc<CertifiedKey>,
+    ) -> Result<(), AlbError> {
+        self.selector.replace(which, key)
+    }
+
+    /// The chain served as `which` now; `None` when there is no such list entry.
+    pub fn current(&self, which: ListenerCertificate) -> Option<Arc<CertifiedKey>> {
+        self.selector.current(which)
+    }
+
+    pub(crate) fn selector(&self) -> Arc<CertificateSelector> {
+        Arc::clone(&self.selector)
     }
 }
 
@@ -242,6 +338,39 @@ mod tests {
         for (list, sni, expected) in cases {
             assert_eq!(served(&selector(&list), sni, &keys), expected, "{sni:?}");
         }
+    }
+
+    #[test]
+    fn a_replaced_certificate_is_served_from_then_on_and_a_refused_one_changes_nothing() {
+        let hop = HopId::alb("web", 443);
+        let default = key(&["default.example.com"], &PKCS_ECDSA_P256_SHA256, 365);
+        let api = key(&["api.example.com"], &PKCS_ECDSA_P256_SHA256, 365);
+        let expired = key(&["api.example.com"], &PKCS_ECDSA_P256_SHA256, -30);
+        let ed = key(&["api.example.com"], &PKCS_ED25519, 365);
+        let keys = [("default", &default), ("api", &api), ("expired", &expired)];
+        let certificates = ListenerCertificates::new(&hop, &https(&default, &[&api])).unwrap();
+        let selector = certificates.selector();
+        assert_eq!(served(&selector, Some("api.example.com"), &keys), "api");
+        certificates
+            .replace(ListenerCertificate::List(0), &expired)
+            .unwrap();
+        assert_eq!(served(&selector, Some("api.example.com"), &keys), "expired");
+        certificates
+            .replace(ListenerCertificate::Default, &expired)
+            .unwrap();
+        assert_eq!(served(&selector, None, &keys), "expired");
+        let error = certificates
+            .replace(ListenerCertificate::List(3), &api)
+            .unwrap_err();
+        assert!(matches!(
+            error,
+            AlbError::NoSuchCertificate { listed: 1, .. }
+        ));
+        let error = certificates
+            .replace(ListenerCertificate::List(0), &ed)
+            .unwrap_err();
+        assert!(matches!(error, AlbError::Ed25519Certificate { .. }));
+        assert_eq!(served(&selector, Some("api.example.com"), &keys), "expired");
     }
 
     #[test]

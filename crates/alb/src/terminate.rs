@@ -17,7 +17,7 @@ use tokio_rustls::server::TlsStream;
 
 use crate::aws::CLIENT_HANDSHAKE_TIMEOUT;
 use crate::sni::CertificateSelector;
-use crate::{AlbError, HttpsListener};
+use crate::{AlbError, HttpsListener, ListenerCertificates};
 
 /// The first byte of a TLS handshake record.
 const TLS_HANDSHAKE_RECORD: u8 = 0x16;
@@ -41,10 +41,18 @@ pub(crate) struct Terminator {
 }
 
 impl Terminator {
-    /// The TLS server for `https`: the policy's versions, certificates by SNI, no ALPN, no
-    /// session resumption.
-    pub(crate) fn new(hop: &HopId, https: &HttpsListener) -> Result<Self, AlbError> {
-        let selector = Arc::new(CertificateSelector::new(hop, https)?);
+    /// The TLS server for `https`: the policy's versions, certificates by SNI (from
+    /// `certificates` when given, made from `https`, else from `https`), no ALPN, no session
+    /// resumption.
+    pub(crate) fn new(
+        hop: &HopId,
+        https: &HttpsListener,
+        certificates: Option<&ListenerCertificates>,
+    ) -> Result<Self, AlbError> {
+        let selector = match certificates {
+            Some(certificates) => certificates.selector(),
+            None => Arc::new(CertificateSelector::new(hop, https)?),
+        };
         let config = server_config(
             https.security_policy.tls_versions(),
             Arc::clone(&selector) as _,

@@ -22,6 +22,8 @@
 //!   with the load average it ran under.
 //! - `gateway`: requests through gateway → NLB → target against direct to the target.
 //! - `alb`: the ALB HTTPS listener in front of an HTTP target, against HAProxy terminating TLS.
+//! - `dashboard`: the gateway's requests per second with ten subscribers to the dashboard's
+//!   event stream against none, on a lab run as `hoplab up` runs it.
 //! - `report`: the printed table.
 //! - `run`: the whole benchmark in order.
 
@@ -29,6 +31,7 @@
 
 pub mod alb;
 pub mod certs;
+pub mod dashboard;
 pub mod gateway;
 pub mod haproxy;
 pub mod load;

@@ -36,7 +36,7 @@ pub struct Options {
     pub haproxy: Option<PathBuf>,
     /// This benchmark's own binary, started as `serve-nlb`.
     pub exe: PathBuf,
-    /// Only these measurements (1 to 6); all when empty. For profiling one of them.
+    /// Only these measurements (1 to 7); all when empty. For profiling one of them.
     pub only: Vec<u8>,
 }
 
@@ -134,6 +134,11 @@ pub fn run(options: &Options) -> Result<String, BenchError> {
             );
         }
         alb_section(&load, options, &mut rows)?;
+    }
+
+    if options.wants(crate::dashboard::SECTION) {
+        eprintln!("[7] gateway with the dashboard's event-stream subscribers");
+        crate::dashboard::section(&load, &sut, plan, &mut rows)?;
     }
 
     let mut out = String::new();

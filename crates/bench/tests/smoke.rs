@@ -23,7 +23,7 @@ fn smoke_run_prints_every_figure() {
     assert!(stdout.contains("cores:"), "{stdout}");
     assert!(stdout.contains("rustc:"), "{stdout}");
     assert!(stdout.contains("haproxy:"), "{stdout}");
-    for section in 1..=6 {
+    for section in 1..=7 {
         let rows: Vec<&str> = stdout
             .lines()
             .filter(|l| l.starts_with(&format!("| {section} |")))
@@ -53,6 +53,7 @@ fn smoke_run_prints_every_figure() {
         "p99 latency",
         "ALB HTTPS listener → HTTP target",
         "ALB CPU per request",
+        "SSE subscribers reading /_hoplab/api/events",
     ] {
         assert!(stdout.contains(figure), "missing {figure:?}:\n{stdout}");
     }

@@ -43,7 +43,7 @@ function invocationRow(row) {
 
 function changeRow(change) {
   const tr = el("tr", null, "change");
-  const td = el("td", change.time + "  " + change.target + ": " + change.detail);
+  const td = el("td", change.time + "  " + (change.target || change.listener) + ": " + change.detail);
   td.colSpan = 6;
   tr.append(td);
   return tr;
@@ -201,21 +201,25 @@ function showMessage(text, bad) {
   message.className = bad ? "bad" : "ok";
 }
 
-async function act(action, body) {
-  const target = $("target").value;
+async function post(path, name, body) {
   const headers = { "Content-Type": "application/json" };
   if (control === "token") headers.Authorization = "Bearer " + $("token").value;
   try {
-    const response = await fetch(API + "targets/" + encodeURIComponent(target) + "/" + action, {
+    const response = await fetch(API + path, {
       method: "POST", headers, body: JSON.stringify(body || {}),
     });
     const answer = await response.json();
     if (!response.ok) throw new Error(answer.error || response.statusText);
-    showMessage(target + ": " + answer.change.detail, false);
+    showMessage(name + ": " + answer.change.detail, false);
   } catch (error) {
     showMessage(error.message, true);
   }
   loadHealth();
+}
+
+function act(action, body) {
+  const target = $("target").value;
+  return post("targets/" + encodeURIComponent(target) + "/" + action, target, body);
 }
 
 $("stop").addEventListener("click", () => act("stop"));
@@ -228,6 +232,16 @@ $("apply-behaviour").addEventListener("click", () => {
   act("behaviour", body);
 });
 $("apply-certificate").addEventListener("click", () => act("certificate", { certificate: $("certificate").value }));
+$("mark-healthy").addEventListener("click", () => act("health", { health: "healthy" }));
+$("mark-unhealthy").addEventListener("click", () => act("health", { health: "unhealthy" }));
+$("clear-health").addEventListener("click", () => act("health", { health: "checks" }));
+$("apply-listener-certificate").addEventListener("click", () => {
+  // The option's value is "<hop id>" or "<hop id> <list index>".
+  const [listener, index] = $("listener").value.split(" ");
+  const body = { certificate: $("listener-certificate").value };
+  if (index !== undefined) body.list_index = parseInt(index, 10);
+  post("listeners/" + encodeURIComponent(listener) + "/certificate", listener, body);
+});
 
 // ---- health ----
 async function loadHealth() {
@@ -238,9 +252,22 @@ async function loadHealth() {
   for (const t of health.targets) {
     const tr = el("tr");
     tr.dataset.target = t.name;
+    const forced = t.health_override ? "marked " + t.health_override : "health checks";
     tr.append(el("td", t.name), el("td", t.running ? "running" : "stopped", t.running ? "ok" : "bad"),
-      el("td", t.behaviour), el("td", t.certificate || "plain HTTP"));
+      el("td", t.behaviour), el("td", t.certificate || "plain HTTP"),
+      el("td", forced, t.health_override === "unhealthy" ? "bad" : t.health_override ? "ok" : "muted"));
     targets.append(tr);
+  }
+  const listeners = $("listeners").querySelector("tbody");
+  listeners.replaceChildren();
+  for (const l of health.listeners) {
+    const rows = [["default", l.default_certificate]].concat(l.certificates.map((c, i) => ["SNI list[" + i + "]", c]));
+    for (const [which, serves] of rows) {
+      const tr = el("tr");
+      tr.dataset.listener = l.listener;
+      tr.append(el("td", l.listener), el("td", which), el("td", serves || "not a scenario certificate"));
+      listeners.append(tr);
+    }
   }
   const groups = $("groups").querySelector("tbody");
   groups.replaceChildren();

@@ -20,43 +20,66 @@ use crate::{API_PATH, Dashboard};
 /// How many invocations `GET …/invocations` lists unless `?limit=` asks otherwise.
 const DEFAULT_LIST: usize = 100;
 
+/// The most `?limit=` lists (fewer when the lab keeps fewer): every row is traced from the
+/// kept observations, so one request may not ask for an unbounded amount of work.
+pub(crate) const MAX_LIST: usize = 1000;
+
 /// `GET /_hoplab/api/`: what the API serves.
 pub(crate) fn index() -> Response<ConsoleBody> {
     let endpoint = |method: &str, path: &str, what: &str| serde_json::json!({ "method": method, "path": format!("{API_PATH}{path}"), "what": what });
     json(&serde_json::json!({ "endpoints": [
-        endpoint("GET", "invocations", "the kept requests, newest first (?limit=N, default 100)"),
+        endpoint("GET", "invocations", "the kept requests, newest first (?limit=N, default 100, at most 1000 or the number kept)"),
         endpoint("GET", "invocations/<request id>", "one request: its row, execution log, hop trace, TLS sessions, certificates and picture"),
         endpoint("GET", "topology", "the topology: one picture per route, the targets and the certificates"),
-        endpoint("GET", "health", "every target and every target group's view of its targets"),
+        endpoint("GET", "health", "every target, every target group's view of its targets, and the TLS and HTTPS listeners' certificates"),
         endpoint("GET", "changes", "the changes made through this API, newest first"),
         endpoint("GET", "events", "server-sent events: each finished request and each change"),
         endpoint("POST", "targets/<name>/stop", "stop the target: its port refuses connections"),
         endpoint("POST", "targets/<name>/start", "serve a stopped target again"),
         endpoint("POST", "targets/<name>/behaviour", "{\"behaviour\": \"answer\"|\"refuse\"|\"accept-then-close\"|\"reset\"|\"hang\"|\"slow\"|\"status\", \"delay_ms\": N, \"status\": N}"),
         endpoint("POST", "targets/<name>/certificate", "{\"certificate\": \"<scenario certificate>\"}: serve it from the next handshake"),
+        endpoint("POST", "targets/<name>/health", "{\"health\": \"healthy\"|\"unhealthy\"|\"checks\"}: force its health in every target group, or let the checks decide again"),
+        endpoint("POST", "listeners/<hop id>/certificate", "{\"certificate\": \"<scenario certificate>\", \"list_index\": N}: the listener serves it as its default certificate (or SNI list entry N) from the next handshake"),
     ]}))
 }
 
 /// `GET /_hoplab/api/invocations[?limit=N]`: the kept requests, newest first.
-pub(crate) fn invocations(dashboard: &Dashboard, query: Option<&str>) -> Response<ConsoleBody> {
-    let limit = query
+pub(crate) fn invocations(
+    dashboard: &Dashboard,
+    query: Option<&str>,
+) -> Result<Response<ConsoleBody>, ApiError> {
+    let control = &dashboard.control;
+    let cap = MAX_LIST.min(control.invocations().capacity()).max(1);
+    let asked = query
         .into_iter()
         .flat_map(|q| q.split('&'))
-        .find_map(|pair| pair.strip_prefix("limit="))
-        .and_then(|n| n.parse::<usize>().ok())
-        .unwrap_or(DEFAULT_LIST);
-    let control = &dashboard.control;
+        .find_map(|pair| pair.strip_prefix("limit="));
+    let limit = match asked {
+        None => DEFAULT_LIST,
+        Some(text) => text
+            .parse::<usize>()
+            .ok()
+            .filter(|n| *n > 0)
+            .ok_or_else(|| {
+                ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    format!("limit={text:?} is not a whole number from 1 to {cap}"),
+                )
+            })?,
+    }
+    .min(cap);
     let latest = control.invocations().latest(limit);
     let events = control.events().snapshot();
     let rows: Vec<Row> = latest
         .iter()
         .map(|invocation| Row::new(invocation, control.report_from(invocation, &events)))
         .collect();
-    json(&serde_json::json!({
+    Ok(json(&serde_json::json!({
         "kept": control.invocations().len(),
         "capacity": control.invocations().capacity(),
+        "limit": limit,
         "invocations": rows,
-    }))
+    })))
 }
 
 /// One request in full.
@@ -156,6 +179,7 @@ pub(crate) async fn topology(dashboard: &Dashboard) -> Response<ConsoleBody> {
         "scenario": scenario.name(),
         "routes": routes,
         "targets": targets_json(&dashboard.control.targets().await),
+        "listeners": listeners_json(dashboard),
         "certificates": dashboard.control.certificate_names(),
         "svg": topology_svg(scenario),
     }))
@@ -172,6 +196,23 @@ fn targets_json(targets: &[TargetState]) -> Vec<serde_json::Value> {
                 "running": t.running,
                 "behaviour": crate::control::describe(t.behaviour),
                 "certificate": t.certificate,
+                "health_override": t.health_override.map(|healthy| if healthy { "healthy" } else { "unhealthy" }),
+            })
+        })
+        .collect()
+}
+
+/// The TLS and HTTPS listeners and the scenario certificates they serve now.
+fn listeners_json(dashboard: &Dashboard) -> Vec<serde_json::Value> {
+    dashboard
+        .control
+        .listeners()
+        .iter()
+        .map(|l| {
+            serde_json::json!({
+                "listener": l.hop,
+                "default_certificate": l.default_certificate,
+                "certificates": l.certificates,
             })
         })
         .collect()
@@ -258,6 +299,7 @@ pub(crate) async fn health(dashboard: &Dashboard) -> Response<ConsoleBody> {
     json(&serde_json::json!({
         "targets": targets_json(&dashboard.control.targets().await),
         "groups": groups,
+        "listeners": listeners_json(dashboard),
     }))
 }
 

@@ -1,8 +1,9 @@
-//! The endpoints that change the lab: `POST /_hoplab/api/targets/<name>/<action>`.
+//! The endpoints that change the lab: `POST /_hoplab/api/targets/<name>/<action>` and
+//! `POST /_hoplab/api/listeners/<hop id>/certificate`.
 //!
 //! Every request is checked in full before anything changes: access (token), content type,
-//! the target's name, the body's fields, the certificate's name. A refused request gets an
-//! [`ApiError`] and the lab stays as it was.
+//! the target's or listener's name, the body's fields, the certificate's name. A refused
+//! request gets an [`ApiError`] and the lab stays as it was.
 
 use std::time::Duration;
 
@@ -13,7 +14,7 @@ use hyper::{Request, Response, StatusCode};
 use serde::Deserialize;
 
 use hoplab_gateway::ConsoleBody;
-use hoplab_runner::{RunError, TargetBehaviour};
+use hoplab_runner::{ListenerCertificate, RunError, TargetBehaviour};
 
 use crate::Dashboard;
 use crate::access::Refusal;
@@ -40,6 +41,22 @@ struct BehaviourBody {
 #[serde(deny_unknown_fields)]
 struct CertificateBody {
     certificate: String,
+}
+
+/// What `…/health` takes.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct HealthBody {
+    health: String,
+}
+
+/// What `listeners/<hop id>/certificate` takes: the certificate, and the SNI list entry it
+/// replaces (none: the default certificate).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ListenerCertificateBody {
+    certificate: String,
+    list_index: Option<usize>,
 }
 
 /// The behaviours a target can be switched to, as the API spells them.
@@ -95,39 +112,139 @@ pub(crate) async fn target(
         }
         "certificate" => {
             let wanted: CertificateBody = parse(&body)?;
-            if !control.certificate_names().contains(&wanted.certificate) {
-                return Err(ApiError::new(
-                    StatusCode::NOT_FOUND,
-                    format!(
-                        "no certificate {:?} in this scenario; the certificates are: {}",
-                        wanted.certificate,
-                        control.certificate_names().join(", ")
-                    ),
-                ));
-            }
+            known_certificate(dashboard, &wanted.certificate)?;
             control
                 .set_target_certificate(name, &wanted.certificate)
                 .await
                 .map_err(refused)?;
             format!("serves certificate {}", wanted.certificate)
         }
+        "health" => {
+            let wanted: HealthBody = parse(&body)?;
+            let (forced, detail) = match wanted.health.as_str() {
+                "healthy" => (
+                    Some(true),
+                    "marked healthy in every target group: health checks overridden",
+                ),
+                "unhealthy" => (
+                    Some(false),
+                    "marked unhealthy in every target group: health checks overridden",
+                ),
+                "checks" => (None, "health override cleared: its health checks decide"),
+                other => {
+                    return Err(ApiError::new(
+                        StatusCode::BAD_REQUEST,
+                        format!(
+                            "unknown health {other:?}; it is one of: healthy, unhealthy, checks (clears the override)"
+                        ),
+                    ));
+                }
+            };
+            control
+                .set_target_health(name, forced)
+                .await
+                .map_err(refused)?;
+            detail.to_owned()
+        }
         other => {
             return Err(ApiError::new(
                 StatusCode::NOT_FOUND,
                 format!(
-                    "no action {other:?} on a target; the actions are: stop, start, behaviour, certificate"
+                    "no action {other:?} on a target; the actions are: stop, start, behaviour, certificate, health"
                 ),
             ));
         }
     };
+    Ok(recorded(dashboard, Some(name), None, action, detail))
+}
+
+/// `POST /_hoplab/api/listeners/<hop id>/<action>`: the one action is `certificate`.
+pub(crate) async fn listener(
+    dashboard: &Dashboard,
+    request: Request<Incoming>,
+    name: &str,
+    action: &str,
+) -> Result<Response<ConsoleBody>, ApiError> {
+    check_access(dashboard, &request)?;
+    check_json(&request)?;
+    let control = &dashboard.control;
+    let listeners = control.listeners();
+    let Some(listener) = listeners.iter().find(|l| l.hop == name) else {
+        let names: Vec<&str> = listeners.iter().map(|l| l.hop.as_str()).collect();
+        return Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            format!(
+                "no TLS or HTTPS listener {name:?} in this lab; they are: {}",
+                if names.is_empty() {
+                    "none".to_owned()
+                } else {
+                    names.join(", ")
+                }
+            ),
+        ));
+    };
+    if action != "certificate" {
+        return Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            format!("no action {action:?} on a listener; the one action is: certificate"),
+        ));
+    }
+    let body = read_body(request).await?;
+    let wanted: ListenerCertificateBody = parse(&body)?;
+    known_certificate(dashboard, &wanted.certificate)?;
+    let which = match wanted.list_index {
+        None => ListenerCertificate::Default,
+        Some(index) if index < listener.certificates.len() => ListenerCertificate::List(index),
+        Some(index) => {
+            return Err(ApiError::new(
+                StatusCode::NOT_FOUND,
+                format!(
+                    "no list_index {index}: listener {name} lists {} certificate(s) for SNI (leave list_index out for its default certificate)",
+                    listener.certificates.len()
+                ),
+            ));
+        }
+    };
+    control
+        .set_listener_certificate(name, which, &wanted.certificate)
+        .map_err(refused)?;
+    let detail = format!("serves certificate {} as {which}", wanted.certificate);
+    Ok(recorded(dashboard, None, Some(name), action, detail))
+}
+
+/// Records a change made to `target` or `listener` in the feed, stamped now, and answers
+/// with it.
+fn recorded(
+    dashboard: &Dashboard,
+    target: Option<&str>,
+    listener: Option<&str>,
+    action: &str,
+    detail: String,
+) -> Response<ConsoleBody> {
     let change = Change {
         time: now(),
-        target: name.to_owned(),
+        target: target.map(str::to_owned),
+        listener: listener.map(str::to_owned),
         action: action.to_owned(),
         detail,
     };
     dashboard.feed.change(change.clone());
-    Ok(json(&serde_json::json!({ "change": change })))
+    json(&serde_json::json!({ "change": change }))
+}
+
+/// Refuses a certificate name that is not the scenario's, naming those that are.
+fn known_certificate(dashboard: &Dashboard, certificate: &str) -> Result<(), ApiError> {
+    let names = dashboard.control.certificate_names();
+    if names.iter().any(|known| known == certificate) {
+        return Ok(());
+    }
+    Err(ApiError::new(
+        StatusCode::NOT_FOUND,
+        format!(
+            "no certificate {certificate:?} in this scenario; the certificates are: {}",
+            names.join(", ")
+        ),
+    ))
 }
 
 /// Refuses a request the access rule does not allow.
@@ -261,11 +378,11 @@ pub(crate) fn describe(behaviour: TargetBehaviour) -> String {
     }
 }
 
-/// A change the lab refused (a target already running, a stop that timed out): a conflict
-/// with the lab's state, not a malformed request.
+/// A change the lab refused (a target already running, a stop that timed out, a certificate
+/// the listener would not serve): a conflict with the lab's state, not a malformed request.
 fn refused(error: RunError) -> ApiError {
     let status = match &error {
-        RunError::TargetControl { .. } => StatusCode::CONFLICT,
+        RunError::TargetControl { .. } | RunError::ListenerControl { .. } => StatusCode::CONFLICT,
         _ => StatusCode::INTERNAL_SERVER_ERROR,
     };
     ApiError::new(status, error.to_string())

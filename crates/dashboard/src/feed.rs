@@ -1,9 +1,12 @@
 //! The event stream: the requests the gateway finishes and the changes made to the lab, as
 //! server-sent events.
 //!
-//! One broadcast channel carries every event, serialized once and shared by every
+//! One broadcast channel carries every event, serialized and framed once and shared by every
 //! subscriber. Its one task follows the gateway's invocation log only while someone
-//! subscribes: with nobody watching it holds no receiver on that log and does nothing.
+//! subscribes: with nobody watching it holds no receiver on that log and does nothing. While
+//! following, it gathers the requests that finish within [`BATCH_WINDOW`] and traces them
+//! all from one copy of the latest observations, so a busy gateway is not slowed by a copy
+//! of the hops' event log for every request it answers.
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
@@ -12,7 +15,7 @@ use std::time::Duration;
 use bytes::Bytes;
 use hoplab_gateway::{ConsoleBody, Invocation};
 use hoplab_report::RequestReport;
-use hoplab_runner::LabControl;
+use hoplab_runner::{LabControl, OBSERVATIONS_PER_REQUEST, RECENT_OBSERVATIONS};
 use http_body_util::{BodyExt, StreamBody};
 use hyper::Response;
 use hyper::body::Frame;
@@ -32,6 +35,14 @@ const KEEP_ALIVE: Duration = Duration::from_secs(15);
 
 /// How often the task, while following, checks whether anyone still subscribes.
 const SUBSCRIBERS_CHECK: Duration = Duration::from_secs(1);
+
+/// How long the task gathers finished requests before tracing them together.
+const BATCH_WINDOW: Duration = Duration::from_millis(50);
+
+/// The most requests traced together: their observations must all still be among the
+/// latest [`RECENT_OBSERVATIONS`] (each request leaves up to
+/// [`OBSERVATIONS_PER_REQUEST`]), with room for requests that ran alongside them.
+const BATCH_MAX: usize = RECENT_OBSERVATIONS / OBSERVATIONS_PER_REQUEST / 2;
 
 /// One request as the feed and the invocation list show it.
 #[derive(Debug, Clone, Serialize)]
@@ -75,9 +86,13 @@ impl Row {
 pub(crate) struct Change {
     /// When, RFC 3339.
     pub(crate) time: String,
-    /// The target changed.
-    pub(crate) target: String,
-    /// What was done: `stop`, `start`, `behaviour`, `certificate`.
+    /// The target changed, for a change to a target.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) target: Option<String>,
+    /// The listener changed (its hop id), for a change to a listener.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) listener: Option<String>,
+    /// What was done: `stop`, `start`, `behaviour`, `certificate`, `health`.
     pub(crate) action: String,
     /// The change in words, e.g. `behaviour hang`.
     pub(crate) detail: String,
@@ -98,7 +113,7 @@ enum Event<'a> {
 /// The stream's channel, its task, and the changes kept.
 #[derive(Debug)]
 pub(crate) struct Feed {
-    sender: broadcast::Sender<Arc<str>>,
+    sender: broadcast::Sender<Bytes>,
     /// Wakes the task when the first subscriber arrives.
     subscribed: Arc<Notify>,
     changes: Mutex<VecDeque<Change>>,
@@ -146,24 +161,21 @@ impl Feed {
         let mut ping = tokio::time::interval(KEEP_ALIVE);
         ping.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         let state = (receiver, self.shutdown.clone(), ping);
-        let frames = futures_util::stream::unfold(
-            state,
-            |(mut receiver, shutdown, mut ping)| async move {
+        let frames =
+            futures_util::stream::unfold(state, |(mut receiver, shutdown, mut ping)| async move {
                 let frame = tokio::select! {
                     () = shutdown.cancelled() => return None,
                     _ = ping.tick() => Bytes::from_static(b": keep-alive\n\n"),
                     next = receiver.recv() => match next {
-                        Ok(text) => Bytes::from(format!("data: {text}\n\n")),
+                        Ok(frame) => frame,
                         Err(broadcast::error::RecvError::Lagged(skipped)) => {
-                            let lagged = serde_json::to_string(&Event::Lagged { skipped }).unwrap_or_default();
-                            Bytes::from(format!("data: {lagged}\n\n"))
+                            frame(&Event::Lagged { skipped }).unwrap_or_default()
                         }
                         Err(broadcast::error::RecvError::Closed) => return None,
                     },
                 };
                 Some((Ok(Frame::data(frame)), (receiver, shutdown, ping)))
-            },
-        );
+            });
         let mut response = Response::new(StreamBody::new(frames).boxed_unsync());
         let headers = response.headers_mut();
         headers.insert(CONTENT_TYPE, HeaderValue::from_static("text/event-stream"));
@@ -179,20 +191,28 @@ impl Feed {
 }
 
 /// Sends `event` to every subscriber; with none, does nothing.
-fn publish(sender: &broadcast::Sender<Arc<str>>, event: &Event<'_>) {
+fn publish(sender: &broadcast::Sender<Bytes>, event: &Event<'_>) {
     if sender.receiver_count() == 0 {
         return;
     }
-    if let Ok(text) = serde_json::to_string(event) {
-        let _ = sender.send(text.into());
+    if let Some(frame) = frame(event) {
+        let _ = sender.send(frame);
     }
+}
+
+/// `event` as one server-sent event: `data: <JSON>` and a blank line.
+fn frame(event: &Event<'_>) -> Option<Bytes> {
+    let mut frame = b"data: ".to_vec();
+    serde_json::to_writer(&mut frame, event).ok()?;
+    frame.extend_from_slice(b"\n\n");
+    Some(Bytes::from(frame))
 }
 
 /// The feed's task: sleeps while nobody subscribes; otherwise follows the gateway's
 /// finished requests and publishes each one's row, until the last subscriber leaves.
 async fn follow(
     control: LabControl,
-    sender: broadcast::Sender<Arc<str>>,
+    sender: broadcast::Sender<Bytes>,
     subscribed: Arc<Notify>,
     shutdown: CancellationToken,
 ) {
@@ -209,8 +229,15 @@ async fn follow(
                 () = shutdown.cancelled() => return,
                 next = finished.recv() => match next {
                     Ok(invocation) => {
-                        let row = Row::new(&invocation, control.recent_report(&invocation));
-                        publish(&sender, &Event::Invocation { invocation: &row });
+                        let (batch, skipped) = gather(invocation, &mut finished, &shutdown).await;
+                        let events = control.events().latest(RECENT_OBSERVATIONS);
+                        for invocation in &batch {
+                            let row = Row::new(invocation, control.report_from(invocation, &events));
+                            publish(&sender, &Event::Invocation { invocation: &row });
+                        }
+                        if let Some(skipped) = skipped {
+                            publish(&sender, &Event::Lagged { skipped });
+                        }
                     }
                     Err(broadcast::error::RecvError::Lagged(skipped)) => {
                         publish(&sender, &Event::Lagged { skipped });
@@ -222,4 +249,28 @@ async fn follow(
             }
         }
     }
+}
+
+/// `first` and the requests that finish within [`BATCH_WINDOW`] after it, at most
+/// [`BATCH_MAX`]; a gap in the log (this task fell behind) ends the batch early and is
+/// returned as the number of requests skipped.
+async fn gather(
+    first: Arc<Invocation>,
+    finished: &mut broadcast::Receiver<Arc<Invocation>>,
+    shutdown: &CancellationToken,
+) -> (Vec<Arc<Invocation>>, Option<u64>) {
+    let mut batch = vec![first];
+    let deadline = tokio::time::Instant::now() + BATCH_WINDOW;
+    while batch.len() < BATCH_MAX {
+        tokio::select! {
+            () = shutdown.cancelled() => break,
+            () = tokio::time::sleep_until(deadline) => break,
+            next = finished.recv() => match next {
+                Ok(invocation) => batch.push(invocation),
+                Err(broadcast::error::RecvError::Lagged(skipped)) => return (batch, Some(skipped)),
+                Err(broadcast::error::RecvError::Closed) => break,
+            },
+        }
+    }
+    (batch, None)
 }

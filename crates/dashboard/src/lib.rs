@@ -11,8 +11,8 @@
 //!   fetches beyond this server).
 //! - `GET /_hoplab/api/…`: invocations, one invocation, the topology, target health, the
 //!   changes made, and the event stream (server-sent events).
-//! - `POST /_hoplab/api/targets/<name>/…`: stop, start, behaviour, certificate. Allowed as
-//!   [`ControlAccess`] says.
+//! - `POST /_hoplab/api/targets/<name>/…`: stop, start, behaviour, certificate, health; and
+//!   `POST /_hoplab/api/listeners/<hop id>/certificate`. Allowed as [`ControlAccess`] says.
 //!
 //! # Layout
 //! - `access`: [`ControlAccess`], who may change the lab.
@@ -101,23 +101,33 @@ impl Dashboard {
             (&Method::GET, [""]) => Ok(page::index(self).await),
             (&Method::GET, ["dashboard.js"]) => Ok(page::script()),
             (&Method::GET, ["api", ""] | ["api"]) => Ok(api::index()),
-            (&Method::GET, ["api", "invocations"]) => {
-                Ok(api::invocations(self, request.uri().query()))
-            }
+            (&Method::GET, ["api", "invocations"]) => api::invocations(self, request.uri().query()),
             (&Method::GET, ["api", "invocations", id]) => api::invocation(self, id),
             (&Method::GET, ["api", "topology"]) => Ok(api::topology(self).await),
             (&Method::GET, ["api", "health"]) => Ok(api::health(self).await),
             (&Method::GET, ["api", "changes"]) => Ok(api::changes(self)),
             (&Method::GET, ["api", "events"]) => Ok(self.feed.subscribe()),
             (&Method::POST, ["api", "targets", name, action]) => {
-                let (name, action) = ((*name).to_owned(), (*action).to_owned());
+                let (name, action) = (decoded(name), (*action).to_owned());
                 control::target(self, request, &name, &action).await
+            }
+            (&Method::POST, ["api", "listeners", name, action]) => {
+                let (name, action) = (decoded(name), (*action).to_owned());
+                control::listener(self, request, &name, &action).await
             }
             (_, ["api", ..]) => Err(ApiError::not_found(&path)),
             _ => Err(ApiError::not_found(&path)),
         };
         answer.unwrap_or_else(|error| error.response())
     }
+}
+
+/// A path segment with its percent-escapes decoded (a browser sends a listener's `:` as
+/// `%3A`); escapes that are not UTF-8 are kept as they are.
+fn decoded(segment: &str) -> String {
+    percent_encoding::percent_decode_str(segment)
+        .decode_utf8()
+        .map_or_else(|_| segment.to_owned(), |text| text.into_owned())
 }
 
 impl Console for Dashboard {

@@ -27,6 +27,19 @@ pub(crate) async fn index(dashboard: &Dashboard) -> Response<ConsoleBody> {
         .iter()
         .map(|name| option(name))
         .collect();
+    // One option per listener certificate: "<hop id>" (its default) or "<hop id> <index>".
+    let listeners = dashboard.control.listeners();
+    let listener_options: String = listeners
+        .iter()
+        .flat_map(|l| {
+            let list = (0..l.certificates.len()).map(|i| {
+                let value = format!("{} {i}", l.hop);
+                let label = format!("{}: SNI list[{i}]", l.hop);
+                labelled_option(&value, &label)
+            });
+            std::iter::once(labelled_option(&l.hop, &format!("{}: default", l.hop))).chain(list)
+        })
+        .collect();
     let control = if dashboard.access.is_off() {
         "off"
     } else if dashboard.access.needs_token() {
@@ -39,6 +52,11 @@ pub(crate) async fn index(dashboard: &Dashboard) -> Response<ConsoleBody> {
         .replace("{{CONTROL}}", control)
         .replace("{{TARGETS}}", &target_options)
         .replace("{{CERTIFICATES}}", &certificate_options)
+        .replace("{{LISTENERS}}", &listener_options)
+        .replace(
+            "{{LISTENERS_HIDDEN}}",
+            if listeners.is_empty() { " hidden" } else { "" },
+        )
         // Last: the picture is markup already, escaped by the renderer.
         .replace(
             "{{TOPOLOGY}}",
@@ -58,8 +76,13 @@ const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; \
 
 /// A `<select>` option whose value and label are `text`.
 fn option(text: &str) -> String {
-    let text = escape_markup(text);
-    format!("<option value=\"{text}\">{text}</option>")
+    labelled_option(text, text)
+}
+
+/// A `<select>` option with `value`, showing `label`.
+fn labelled_option(value: &str, label: &str) -> String {
+    let (value, label) = (escape_markup(value), escape_markup(label));
+    format!("<option value=\"{value}\">{label}</option>")
 }
 
 /// `GET /_hoplab/dashboard.js`.

@@ -18,10 +18,11 @@
 //! - `balancer`: [`balancer_tls_client`], the load balancers' TLS client toward targets.
 //! - `names`: [`certificate_name_matches`], a certificate's DNS name against a client's SNI.
 //! - `tls`: [`server_config`] and [`tls_server_config`] (a hop's TLS server: no resumption),
-//!   [`tls_client_config`] (a [`ChainVerifier`] client, no resumption), and [`peer_chain`], what
-//!   a peer presented.
+//!   [`tls_client_config`] (a [`ChainVerifier`] client, no resumption), [`peer_chain`], what
+//!   a peer presented, and [`ListenerCertificate`], which certificate of a listener.
 //! - `health`: [`HealthCheck`], [`StatusMatcher`], the per-target [`HealthTable`], the
-//!   [`HealthChecker`] task, and [`group_health`], both for one target group.
+//!   [`HealthChecker`] task, and [`group_health`], both for one target group; and
+//!   [`HealthOverrides`], target health forced by hand across groups.
 //! - `error`: [`HopError`] and [`HealthError`].
 
 #![warn(missing_docs)]
@@ -41,11 +42,13 @@ pub use endpoint::TargetEndpoint;
 pub use error::{HealthError, HopError};
 pub use health::{
     HEALTH_CHECK_INTERVAL_SECONDS, HEALTH_CHECK_STATUS_CODES, HEALTH_CHECK_THRESHOLDS,
-    HEALTH_CHECK_TIMEOUT_SECONDS, HealthCheck, HealthCheckProtocol, HealthChecker, HealthTable,
-    StatusMatcher, group_health,
+    HEALTH_CHECK_TIMEOUT_SECONDS, HealthCheck, HealthCheckProtocol, HealthChecker, HealthOverrides,
+    HealthTable, StatusMatcher, group_health,
 };
 pub use http::serve_http1;
 pub use names::certificate_name_matches;
 pub use server::{ACCEPT_BACKOFF, SHUTDOWN_GRACE, ServeOptions, local_addr, serve};
-pub use tls::{peer_chain, server_config, tls_client_config, tls_server_config};
+pub use tls::{
+    ListenerCertificate, peer_chain, server_config, tls_client_config, tls_server_config,
+};
 pub use verify::{AcceptAnyChain, ChainJudge, ChainVerifier, Presented, recording};

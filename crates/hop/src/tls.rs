@@ -45,6 +45,26 @@ pub fn tls_server_config(
     server_config(versions, Arc::new(SingleCertAndKey::from(key)))
 }
 
+/// One certificate of a load balancer listener: its default certificate, or an entry of its
+/// SNI certificate list (counted from 0), as a certificate replacement names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ListenerCertificate {
+    /// Served when the client sends no SNI or no listed certificate matches it.
+    Default,
+    /// The entry of the certificate list at this index.
+    List(usize),
+}
+
+impl std::fmt::Display for ListenerCertificate {
+    /// `default` or `list[<index>]`, as listener errors name certificates.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ListenerCertificate::Default => f.write_str("default"),
+            ListenerCertificate::List(index) => write!(f, "list[{index}]"),
+        }
+    }
+}
+
 /// A TLS client configuration that offers `versions`, hands every server chain to `judge`
 /// through a [`ChainVerifier`], sends no client certificate and resumes no session. SNI is
 /// on and no ALPN is offered; callers change either as their hop requires.

@@ -64,6 +64,16 @@ pub enum NlbError {
         /// Its position in the certificate list.
         index: usize,
     },
+    /// A certificate replacement named a list entry the listener does not have.
+    #[error("{hop}: no certificate {which}: the listener lists {listed}")]
+    NoSuchCertificate {
+        /// The listener.
+        hop: HopId,
+        /// The entry asked for.
+        which: hoplab_hop::ListenerCertificate,
+        /// How many certificates its list holds.
+        listed: usize,
+    },
     /// The target group has no registered targets.
     #[error("{hop}: target group {group} has no targets")]
     NoTargets {

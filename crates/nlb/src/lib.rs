@@ -23,11 +23,14 @@
 //! - `config`: [`ListenerConfig`], [`TlsTermination`], [`TargetGroup`], [`TargetEndpoint`].
 //! - `alpn`: [`AlpnPolicy`], by AWS name, its protocols, and how a client's offer is answered.
 //! - `error`: [`NlbError`], for start-up failures and the text of failed forwards.
-//! - `listener`: [`serve_listener`], on the hop kit's accept loop ([`hoplab_hop::serve`]).
+//! - `listener`: [`serve_listener`], on the hop kit's accept loop ([`hoplab_hop::serve`]);
+//!   [`serve_listener_controlled`] with its [`ListenerControls`] (health forced by hand,
+//!   certificates replaced while serving).
 //! - `passthrough`: a TCP listener's connections.
 //! - `terminate`: a TLS listener's connections: handshake, record, forward.
 //! - `sni`: each certificate's server configuration and chain summaries, made once, and the
-//!   choice among them from the client's SNI.
+//!   choice among them from the client's SNI; [`ListenerCertificates`], replaceable while
+//!   the listener serves.
 //! - `policy`: [`SecurityPolicy`], by AWS name, and its TLS versions front and back.
 //! - `select`: [`select_target`], the flow hash.
 //! - `upstream`: connecting to a target, with the non-validating, SNI-less TLS client.
@@ -54,11 +57,16 @@ pub use config::{ListenerConfig, TargetGroup, TlsTermination};
 pub use error::NlbError;
 pub use hoplab_hop::{
     HEALTH_CHECK_INTERVAL_SECONDS, HEALTH_CHECK_STATUS_CODES, HEALTH_CHECK_THRESHOLDS,
-    HEALTH_CHECK_TIMEOUT_SECONDS, HealthCheck, HealthCheckProtocol, StatusMatcher, TargetEndpoint,
+    HEALTH_CHECK_TIMEOUT_SECONDS, HealthCheck, HealthCheckProtocol, HealthOverrides,
+    ListenerCertificate, StatusMatcher, TargetEndpoint,
 };
-pub use listener::{SHUTDOWN_GRACE, serve_listener, serve_listener_reporting_ready};
+pub use listener::{
+    ListenerControls, SHUTDOWN_GRACE, serve_listener, serve_listener_controlled,
+    serve_listener_reporting_ready,
+};
 pub use policy::SecurityPolicy;
 pub use relay::RELAY_BUFFER;
 pub use select::select_target;
+pub use sni::ListenerCertificates;
 pub use tls::HANDSHAKE_TIMEOUT;
 pub use upstream::CONNECT_TIMEOUT;

@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use hoplab_hop::{HealthChecker, ServeOptions, group_health, local_addr};
+use hoplab_hop::{HealthChecker, HealthOverrides, ServeOptions, group_health, local_addr};
 use hoplab_trace::{Connection, EventLog, HopId, Observation};
 use tokio::net::{TcpListener, TcpStream};
 use tokio_util::sync::CancellationToken;
@@ -13,7 +13,18 @@ use tokio_util::sync::CancellationToken;
 use crate::passthrough;
 use crate::terminate::Terminator;
 use crate::upstream::Forwarder;
-use crate::{ListenerConfig, NlbError};
+use crate::{ListenerCertificates, ListenerConfig, NlbError};
+
+/// What whoever runs a listener can change while it serves.
+#[derive(Debug, Clone, Default)]
+pub struct ListenerControls {
+    /// Target health forced by hand: the listener's target group is watched by it.
+    pub health: HealthOverrides,
+    /// A TLS listener's certificates, made from its configuration by
+    /// [`ListenerCertificates::new`]; `None` makes them from the configuration, out of
+    /// anyone else's reach. Ignored by a TCP listener.
+    pub certificates: Option<ListenerCertificates>,
+}
 
 /// How long open connections may run after shutdown is requested before they are closed.
 pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
@@ -56,9 +67,26 @@ pub async fn serve_listener_reporting_ready(
     shutdown: CancellationToken,
     ready: Option<tokio::sync::oneshot::Sender<()>>,
 ) -> Result<(), NlbError> {
+    let controls = ListenerControls::default();
+    serve_listener_controlled(listener, config, controls, events, shutdown, ready).await
+}
+
+/// [`serve_listener_reporting_ready`], changed while it serves through `controls`: target
+/// health forced by hand, and the TLS listener's certificates replaced.
+///
+/// # Errors
+/// As [`serve_listener`].
+pub async fn serve_listener_controlled(
+    listener: TcpListener,
+    config: ListenerConfig,
+    controls: ListenerControls,
+    events: EventLog,
+    shutdown: CancellationToken,
+    ready: Option<tokio::sync::oneshot::Sender<()>>,
+) -> Result<(), NlbError> {
     let hop = config.hop.clone();
     let addr = local_addr(&hop, &listener)?;
-    let (handler, checker) = Handler::new(config, events, addr)?;
+    let (handler, checker) = Handler::new(config, &controls, events, addr)?;
     let handler = Arc::new(handler);
     tracing::info!(
         %hop,
@@ -118,6 +146,7 @@ impl Handler {
     /// `addr` is where the listener listens: HTTP health checks send it as `Host`.
     fn new(
         config: ListenerConfig,
+        controls: &ListenerControls,
         events: EventLog,
         addr: SocketAddr,
     ) -> Result<(Self, Option<HealthChecker>), NlbError> {
@@ -126,7 +155,7 @@ impl Handler {
         let (terminator, backend_versions) = match &config.tls {
             None => (None, None),
             Some(tls) => {
-                let terminator = Terminator::new(&hop, tls)?;
+                let terminator = Terminator::new(&hop, tls, controls.certificates.as_ref())?;
                 if terminator.negotiates_alpn() && !group.tls {
                     return Err(NlbError::AlpnNeedsTlsTargetGroup {
                         hop,
@@ -148,6 +177,7 @@ impl Handler {
             addr,
             &events,
         )?;
+        controls.health.watch(&table);
         let name = group.name.clone();
         let forwarder = Forwarder::new(&hop, events.clone(), group, backend_versions, table)?;
         let handler = Handler {

@@ -14,10 +14,10 @@ use tokio_rustls::server::TlsStream;
 
 use crate::alpn;
 use crate::relay::{relay, until_either_readable};
-use crate::sni::{CertificateSelector, Choice};
+use crate::sni::{CertificateSelector, Served};
 use crate::tls::HANDSHAKE_TIMEOUT;
 use crate::upstream::{Forwarder, Upstream};
-use crate::{NlbError, TlsTermination};
+use crate::{ListenerCertificates, NlbError, TlsTermination};
 
 /// How long sending `close_notify` to a client may take when its target cannot be reached.
 const CLOSE_TIMEOUT: Duration = Duration::from_secs(2);
@@ -26,16 +26,25 @@ const CLOSE_TIMEOUT: Duration = Duration::from_secs(2);
 pub(crate) struct Terminator {
     /// The ALPN policy's protocols, most preferred first; empty for `None`.
     protocols: Vec<Vec<u8>>,
-    certificates: CertificateSelector,
+    certificates: Arc<CertificateSelector>,
 }
 
 impl Terminator {
-    /// Builds the TLS server: versions from the security policy, certificates by SNI, ALPN
-    /// from the ALPN policy, no session resumption.
-    pub(crate) fn new(hop: &HopId, tls: &TlsTermination) -> Result<Self, NlbError> {
+    /// Builds the TLS server: versions from the security policy, certificates by SNI (from
+    /// `certificates` when given, made from `tls`, else from `tls`), ALPN from the ALPN
+    /// policy, no session resumption.
+    pub(crate) fn new(
+        hop: &HopId,
+        tls: &TlsTermination,
+        certificates: Option<&ListenerCertificates>,
+    ) -> Result<Self, NlbError> {
+        let certificates = match certificates {
+            Some(certificates) => certificates.selector(),
+            None => Arc::new(CertificateSelector::new(hop, tls)?),
+        };
         Ok(Terminator {
             protocols: tls.alpn_policy.protocols(),
-            certificates: CertificateSelector::new(hop, tls)?,
+            certificates,
         })
     }
 
@@ -55,7 +64,7 @@ impl Terminator {
     ) {
         let deadline = Instant::now() + HANDSHAKE_TIMEOUT;
         let mut client = match self.accept(stream, deadline).await {
-            Ok((client, offered, choice)) => {
+            Ok((client, offered, served)) => {
                 let session = client.get_ref().1;
                 let sni = session.server_name().map(str::to_owned);
                 let version = hoplab_trace::tls_version_name(session.protocol_version());
@@ -74,7 +83,7 @@ impl Terminator {
                     hop: hop.clone(),
                     conn: downstream,
                     sni,
-                    served: Arc::clone(&choice.served),
+                    served: Arc::clone(&served.summaries),
                     version,
                 });
                 client
@@ -104,7 +113,7 @@ impl Terminator {
         &self,
         stream: TcpStream,
         deadline: Instant,
-    ) -> Result<(TlsStream<TcpStream>, Vec<Vec<u8>>, &Choice), NlbError> {
+    ) -> Result<(TlsStream<TcpStream>, Vec<Vec<u8>>, Arc<Served>), NlbError> {
         let timed_out = || NlbError::ClientHandshakeTimeout {
             seconds: HANDSHAKE_TIMEOUT.as_secs(),
         };
@@ -116,7 +125,7 @@ impl Terminator {
         .map_err(|_| timed_out())?
         .map_err(|source| NlbError::ClientHandshake { source })?;
         let hello = start.client_hello();
-        let choice = self.certificates.select(hello.server_name());
+        let (choice, served) = self.certificates.select(hello.server_name());
         // Without a policy the client's offer is neither answered nor recorded.
         let offered: Vec<Vec<u8>> = if self.negotiates_alpn() {
             hello
@@ -134,7 +143,7 @@ impl Terminator {
             .await
             .map_err(|_| timed_out())?
             .map_err(|source| NlbError::ClientHandshake { source })?;
-        Ok((client, offered, choice))
+        Ok((client, offered, served))
     }
 }
 

@@ -1,18 +1,24 @@
 //! Changing a running lab while traffic flows: stopping and starting a target, switching its
-//! behaviour or the certificate it serves, and reading one request's report while the lab
+//! behaviour or the certificate it serves, forcing its health in every target group, swapping
+//! a load balancer listener's certificate, and reading one request's report while the lab
 //! still runs.
 //!
-//! A target is changed by stopping its server (its port is released once the connections it
-//! had are answered or cut, within the target's grace period) and serving it again on the
-//! same address with the changed configuration, so the next connection sees the change.
+//! Stop and start are real: the target's server stops (its port is released once the
+//! connections it had are answered or cut, within the target's grace period) and is served
+//! again on the same address. Everything else changes a value the running servers read for
+//! every connection (the target's [`TargetSwitch`], the listeners' certificate slots, the
+//! health tables), so no connection is refused while it changes. The one exception is the
+//! `refuse` behaviour, which needs the listener closed: switching to or from it stops the
+//! target and serves it again.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 
 use hoplab_gateway::{Invocation, InvocationLog};
+use hoplab_hop::{HealthOverrides, ListenerCertificate};
 use hoplab_report::RequestReport;
-use hoplab_target::{TargetBehaviour, TargetConfig};
-use hoplab_trace::{EventLog, Observation};
+use hoplab_target::{TargetBehaviour, TargetConfig, TargetSwitch};
+use hoplab_trace::{EventLog, HopId, Observation};
 use rustls::sign::CertifiedKey;
 use tokio::net::TcpListener;
 use tokio::sync::{Mutex, MutexGuard, oneshot};
@@ -39,6 +45,64 @@ pub struct LabControl {
     pub(crate) served: Arc<ServedCertificates>,
     /// The scenario's leaf certificates, by name, as a server sends them.
     pub(crate) certificates: Arc<[(String, Arc<CertifiedKey>)]>,
+    /// Target health forced by hand, watched by every listener's target groups.
+    pub(crate) health: HealthOverrides,
+    /// The TLS and HTTPS listeners' certificates, added as the listeners start.
+    pub(crate) listeners: Arc<std::sync::RwLock<Vec<ListenerSlot>>>,
+}
+
+/// A TLS or HTTPS listener's certificates, as the lab can replace them.
+#[derive(Debug, Clone)]
+pub(crate) enum ListenerSlot {
+    /// An NLB TLS listener.
+    Nlb(HopId, hoplab_nlb::ListenerCertificates, usize),
+    /// An ALB HTTPS listener.
+    Alb(HopId, hoplab_alb::ListenerCertificates, usize),
+}
+
+impl ListenerSlot {
+    fn hop(&self) -> &HopId {
+        match self {
+            ListenerSlot::Nlb(hop, ..) | ListenerSlot::Alb(hop, ..) => hop,
+        }
+    }
+
+    /// How many certificates its SNI list holds.
+    fn listed(&self) -> usize {
+        match self {
+            ListenerSlot::Nlb(.., listed) | ListenerSlot::Alb(.., listed) => *listed,
+        }
+    }
+
+    fn current(&self, which: ListenerCertificate) -> Option<Arc<CertifiedKey>> {
+        match self {
+            ListenerSlot::Nlb(_, certificates, _) => certificates.current(which),
+            ListenerSlot::Alb(_, certificates, _) => certificates.current(which),
+        }
+    }
+
+    fn replace(&self, which: ListenerCertificate, key: &Arc<CertifiedKey>) -> Result<(), String> {
+        match self {
+            ListenerSlot::Nlb(_, certificates, _) => {
+                certificates.replace(which, key).map_err(|e| e.to_string())
+            }
+            ListenerSlot::Alb(_, certificates, _) => {
+                certificates.replace(which, key).map_err(|e| e.to_string())
+            }
+        }
+    }
+}
+
+/// A TLS or HTTPS listener as a [`LabControl`] sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListenerState {
+    /// The listener's hop id, e.g. `nlb:internal:443`; what control requests name it by.
+    pub hop: String,
+    /// The scenario certificate its default certificate is now (`None`: not one of the
+    /// scenario's).
+    pub default_certificate: Option<String>,
+    /// Its SNI certificate list, in order, the same way.
+    pub certificates: Vec<Option<String>>,
 }
 
 /// One target as a [`LabControl`] sees it.
@@ -55,6 +119,9 @@ pub struct TargetState {
     /// The scenario certificate it serves, `None` for plain HTTP (or a chain that is no
     /// scenario certificate's).
     pub certificate: Option<String>,
+    /// `Some` when its health is forced by hand in every target group holding it (`true`
+    /// healthy), `None` when its groups' health checks decide.
+    pub health_override: Option<bool>,
 }
 
 /// The targets of a lab: their servers, stopped with the targets' stage.
@@ -74,6 +141,8 @@ pub(crate) struct TargetSlot {
     pub(crate) name: String,
     pub(crate) addr: SocketAddr,
     pub(crate) config: TargetConfig,
+    /// The behaviour and chain its server reads for every connection.
+    switch: TargetSwitch,
     /// Stops this target only (a child of the stage's token).
     shutdown: CancellationToken,
     /// Resolves once the server has returned and released its port; `None` once stopped.
@@ -88,15 +157,18 @@ impl TargetStage {
         addr: SocketAddr,
         config: TargetConfig,
         listener: TcpListener,
-    ) {
+    ) -> Result<(), RunError> {
+        let switch = TargetSwitch::new(&config).map_err(|e| control_error(name, &e.to_string()))?;
         self.slots.push(TargetSlot {
             name: name.to_owned(),
             addr,
             config,
+            switch,
             shutdown: CancellationToken::new(),
             running: None,
         });
         self.serve(self.slots.len() - 1, listener);
+        Ok(())
     }
 
     /// Spawns the server of the target in slot `index` on `listener`, with a fresh token to
@@ -106,8 +178,10 @@ impl TargetStage {
         let (stopped, running) = oneshot::channel();
         let slot = &mut self.slots[index];
         let (events, token, config) = (self.events.clone(), shutdown.clone(), slot.config.clone());
+        let switch = slot.switch.clone();
         self.tasks.spawn(async move {
-            if let Err(error) = hoplab_target::serve(listener, config, events, token).await {
+            let serving = hoplab_target::serve_switched(listener, &config, switch, events, token);
+            if let Err(error) = serving.await {
                 tracing::error!(%error, "target stopped");
             }
             let _ = stopped.send(());
@@ -158,22 +232,22 @@ impl TargetStage {
         Ok(())
     }
 
-    /// Changes the configuration of the target in slot `index`, serving it again at once
-    /// when it was running.
-    async fn reconfigure(
+    /// Runs `change` on the stopped target in slot `index`, stopping it first and serving it
+    /// again afterwards when it was running.
+    async fn restarted(
         &mut self,
         index: usize,
-        change: impl FnOnce(&mut TargetConfig),
+        change: impl FnOnce(&TargetSwitch) -> Result<(), RunError>,
     ) -> Result<(), RunError> {
         let running = self.slots[index].running.is_some();
         if running {
             self.stop(index).await?;
         }
-        change(&mut self.slots[index].config);
+        let changed = change(&self.slots[index].switch);
         if running {
             self.start(index).await?;
         }
-        Ok(())
+        changed
     }
 }
 
@@ -192,14 +266,99 @@ impl LabControl {
                 name: slot.name.clone(),
                 addr: slot.addr,
                 running: slot.running.is_some(),
-                behaviour: slot.config.behaviour,
+                behaviour: slot.switch.behaviour(),
                 certificate: slot
-                    .config
-                    .tls
-                    .as_ref()
-                    .and_then(|key| self.certificate_name(key)),
+                    .switch
+                    .certificate()
+                    .and_then(|key| self.certificate_name(&key)),
+                health_override: self.health.get(&slot.config.hop),
             })
             .collect()
+    }
+
+    /// Every TLS and HTTPS listener and the certificates it serves now.
+    pub fn listeners(&self) -> Vec<ListenerState> {
+        self.listener_slots()
+            .iter()
+            .map(|slot| ListenerState {
+                hop: slot.hop().to_string(),
+                default_certificate: slot
+                    .current(ListenerCertificate::Default)
+                    .and_then(|key| self.certificate_name(&key)),
+                certificates: (0..slot.listed())
+                    .map(|index| {
+                        slot.current(ListenerCertificate::List(index))
+                            .and_then(|key| self.certificate_name(&key))
+                    })
+                    .collect(),
+            })
+            .collect()
+    }
+
+    /// Adds a listener whose certificates can be replaced.
+    pub(crate) fn add_listener(&self, slot: ListenerSlot) {
+        self.listeners
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push(slot);
+    }
+
+    fn listener_slots(&self) -> std::sync::RwLockReadGuard<'_, Vec<ListenerSlot>> {
+        // Slots are only ever pushed whole, so a poisoned lock holds no torn state.
+        self.listeners
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Makes the TLS or HTTPS listener `listener` (its hop id, e.g. `nlb:internal:443`) serve
+    /// the scenario certificate `certificate` as its default certificate (`which` is
+    /// [`ListenerCertificate::Default`]) or as an entry of its SNI list, from its next
+    /// handshake on. The listener keeps serving: connections already open keep their session.
+    pub fn set_listener_certificate(
+        &self,
+        listener: &str,
+        which: ListenerCertificate,
+        certificate: &str,
+    ) -> Result<(), RunError> {
+        let refused = |detail: String| RunError::ListenerControl {
+            listener: listener.to_owned(),
+            detail,
+        };
+        let key = self.certificate(certificate).map_err(&refused)?;
+        let slots = self.listener_slots();
+        let slot = slots
+            .iter()
+            .find(|slot| slot.hop().to_string() == listener)
+            .ok_or_else(|| {
+                let known: Vec<String> = slots.iter().map(|s| s.hop().to_string()).collect();
+                refused(format!(
+                    "no TLS or HTTPS listener of that name in this lab; they are: {}",
+                    if known.is_empty() {
+                        "none".to_owned()
+                    } else {
+                        known.join(", ")
+                    }
+                ))
+            })?;
+        slot.replace(which, &key).map_err(refused)
+    }
+
+    /// Forces the target `name` healthy (`Some(true)`) or unhealthy (`Some(false)`) in every
+    /// target group that holds it, whatever its health checks say, or hands it back to the
+    /// checks (`None`). Routing follows at once; when no target of a group is healthy the
+    /// group still fails open.
+    pub async fn set_target_health(
+        &self,
+        name: &str,
+        forced: Option<bool>,
+    ) -> Result<(), RunError> {
+        let hop = {
+            let stage = self.stage().await;
+            let index = stage.slot(name)?;
+            stage.slots[index].config.hop.clone()
+        };
+        self.health.set(&hop, forced);
+        Ok(())
     }
 
     /// The names of the scenario's certificates a target can be switched to.
@@ -225,7 +384,9 @@ impl LabControl {
         stage.start(index).await
     }
 
-    /// Makes the target `name` behave as `behaviour` from its next connection on.
+    /// Makes the target `name` behave as `behaviour` from its next connection (or request) on,
+    /// without refusing a connection meanwhile, except to or from `refuse`, for which the
+    /// target is stopped and served again.
     pub async fn set_target_behaviour(
         &self,
         name: &str,
@@ -241,43 +402,56 @@ impl LabControl {
         }
         let mut stage = self.stage().await;
         let index = stage.slot(name)?;
-        stage
-            .reconfigure(index, |config| config.behaviour = behaviour)
-            .await
+        let set = |switch: &TargetSwitch| {
+            switch
+                .set_behaviour(behaviour)
+                .map_err(|e| control_error(name, &e.to_string()))
+        };
+        let refusing = |b: TargetBehaviour| b == TargetBehaviour::Refuse;
+        let before = stage.slots[index].switch.behaviour();
+        if refusing(before) || refusing(behaviour) {
+            // Refusing needs the listener closed (or opened again): serve it anew.
+            stage.restarted(index, set).await
+        } else {
+            set(&stage.slots[index].switch)
+        }
     }
 
     /// Makes the HTTPS target `name` serve the scenario certificate `certificate` (its chain
-    /// as the scenario sends it) from its next handshake on.
+    /// as the scenario sends it) from its next handshake on, without stopping it.
     pub async fn set_target_certificate(
         &self,
         name: &str,
         certificate: &str,
     ) -> Result<(), RunError> {
         let key = self
-            .certificates
+            .certificate(certificate)
+            .map_err(|detail| control_error(name, &detail))?;
+        let stage = self.stage().await;
+        let index = stage.slot(name)?;
+        stage.slots[index]
+            .switch
+            .set_certificate(key)
+            .map_err(|e| match e {
+                hoplab_target::TargetError::PlainHttp { .. } => {
+                    control_error(name, "serves plain HTTP, so it has no certificate to swap")
+                }
+                other => control_error(name, &other.to_string()),
+            })
+    }
+
+    /// The scenario certificate `name`, or why there is none.
+    fn certificate(&self, name: &str) -> Result<Arc<CertifiedKey>, String> {
+        self.certificates
             .iter()
-            .find(|(known, _)| known == certificate)
+            .find(|(known, _)| known == name)
             .map(|(_, key)| Arc::clone(key))
             .ok_or_else(|| {
-                control_error(
-                    name,
-                    &format!(
-                        "no certificate {certificate:?} in this scenario; the certificates are: {}",
-                        self.certificate_names().join(", ")
-                    ),
+                format!(
+                    "no certificate {name:?} in this scenario; the certificates are: {}",
+                    self.certificate_names().join(", ")
                 )
-            })?;
-        let mut stage = self.stage().await;
-        let index = stage.slot(name)?;
-        if stage.slots[index].config.tls.is_none() {
-            return Err(control_error(
-                name,
-                "serves plain HTTP, so it has no certificate to swap",
-            ));
-        }
-        stage
-            .reconfigure(index, |config| config.tls = Some(key))
-            .await
+            })
     }
 
     /// The report of the kept request `request_id`, stitched from what the hops have

@@ -53,4 +53,12 @@ pub enum RunError {
         /// What went wrong.
         detail: String,
     },
+    /// A load balancer listener could not be changed.
+    #[error("listener {listener}: {detail}")]
+    ListenerControl {
+        /// The listener's hop id.
+        listener: String,
+        /// What went wrong.
+        detail: String,
+    },
 }

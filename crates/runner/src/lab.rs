@@ -21,7 +21,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::RunError;
 use crate::config::{Addresses, HopConfigs, ServedCertificates};
-use crate::control::{LabControl, TargetStage};
+use crate::control::{LabControl, ListenerSlot, TargetStage};
 
 /// How a lab binds and what it keeps.
 #[derive(Debug, Clone, Copy)]
@@ -198,6 +198,8 @@ impl Lab {
                 invocations: invocations.clone(),
                 served: Arc::clone(&served),
                 certificates: certificates.into(),
+                health: hoplab_hop::HealthOverrides::new(),
+                listeners: Arc::default(),
             },
             events,
             invocations,
@@ -222,7 +224,7 @@ impl Lab {
             .targets
             .lock()
             .await
-            .add(name, addr, config, listener);
+            .add(name, addr, config, listener)?;
         self.hops.push((hop, addr));
         Ok(addr)
     }
@@ -234,13 +236,25 @@ impl Lab {
         config: ListenerConfig,
     ) -> Result<(SocketAddr, oneshot::Receiver<()>), RunError> {
         let hop = config.hop.clone();
+        // Certificates a listener would refuse are left to the listener to refuse.
+        let certificates = config.tls.as_ref().and_then(|tls| {
+            let certificates = hoplab_nlb::ListenerCertificates::new(&hop, tls).ok()?;
+            let slot = ListenerSlot::Nlb(hop.clone(), certificates.clone(), tls.certificates.len());
+            self.control.add_listener(slot);
+            Some(certificates)
+        });
+        let controls = hoplab_nlb::ListenerControls {
+            health: self.control.health.clone(),
+            certificates,
+        };
         self.bind_balancer(
             hop,
             Balancer::Nlb,
             move |listener, events, shutdown, ready| {
-                hoplab_nlb::serve_listener_reporting_ready(
+                hoplab_nlb::serve_listener_controlled(
                     listener,
                     config,
+                    controls,
                     events,
                     shutdown,
                     Some(ready),
@@ -257,13 +271,31 @@ impl Lab {
         config: hoplab_alb::ListenerConfig,
     ) -> Result<(SocketAddr, oneshot::Receiver<()>), RunError> {
         let hop = config.hop.clone();
+        let certificates = match &config.protocol {
+            hoplab_alb::ListenerProtocol::Https(https) => {
+                // Certificates a listener would refuse are left to the listener to refuse.
+                hoplab_alb::ListenerCertificates::new(&hop, https)
+                    .ok()
+                    .inspect(|certificates| {
+                        let listed = https.certificates.len();
+                        let slot = ListenerSlot::Alb(hop.clone(), certificates.clone(), listed);
+                        self.control.add_listener(slot);
+                    })
+            }
+            hoplab_alb::ListenerProtocol::Http => None,
+        };
+        let controls = hoplab_alb::ListenerControls {
+            health: self.control.health.clone(),
+            certificates,
+        };
         self.bind_balancer(
             hop,
             Balancer::Alb,
             move |listener, events, shutdown, ready| {
-                hoplab_alb::serve_listener_reporting_ready(
+                hoplab_alb::serve_listener_controlled(
                     listener,
                     config,
+                    controls,
                     events,
                     shutdown,
                     Some(ready),

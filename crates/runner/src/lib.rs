@@ -10,7 +10,8 @@
 //! - `config`: the scenario and its generated PKI → each hop's configuration (pure).
 //! - `lab`: [`Lab`], a running topology: binding and spawning the hops, and stopping them.
 //! - `limits`: whether the open-file limit allows the topology, checked before binding.
-//! - `control`: [`LabControl`], changing a running lab's targets and reading its records.
+//! - `control`: [`LabControl`], changing a running lab's targets (behaviour, certificate,
+//!   health) and listener certificates, and reading its records.
 //! - `faults`: scenario faults, TLS versions and health checks in the hop libraries' terms.
 //! - `client`: the HTTP client that plays the API caller.
 //! - `stitch`: follows one request's connections through the event log into a [`HopTrace`].
@@ -33,8 +34,9 @@ mod limits;
 mod report;
 mod stitch;
 
-pub use control::{LabControl, RECENT_OBSERVATIONS, TargetState};
+pub use control::{LabControl, ListenerState, RECENT_OBSERVATIONS, TargetState};
 pub use error::RunError;
+pub use hoplab_hop::ListenerCertificate;
 pub use hoplab_report::{
     CertSummary, CertificateRole, HopStep, HopTrace, Mismatch, RequestReport, RunReport,
     SeenCertificate, TlsSession, render_request_text, render_text,

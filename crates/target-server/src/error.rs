@@ -46,6 +46,12 @@ pub enum TargetError {
         /// The status as configured.
         status: u16,
     },
+    /// A certificate was given to a target that serves plain HTTP.
+    #[error("{hop}: serves plain HTTP, so it has no certificate to swap")]
+    PlainHttp {
+        /// The target.
+        hop: HopId,
+    },
     /// The listener's local address could not be read.
     #[error(transparent)]
     Serve(#[from] hoplab_hop::HopError),

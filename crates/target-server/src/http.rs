@@ -13,10 +13,12 @@ use hyper::body::{Bytes, Incoming};
 use hyper::header::{CONTENT_TYPE, HOST, HeaderValue};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
-use hyper::{Request, Response, StatusCode};
+use hyper::{Request, Response};
 use hyper_util::rt::TokioTimer;
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio_util::sync::CancellationToken;
+
+use crate::TargetSwitch;
 
 /// How long a client may take to send a request head before the connection is closed, so that
 /// slow or silent clients cannot pin a connection. hyper also runs this timer while a
@@ -47,28 +49,26 @@ pub(crate) struct Responder {
     hop: HopId,
     name: HeaderValue,
     body: Bytes,
-    status: StatusCode,
-    answer: Answer,
+    /// Where the status and timing of each answer are read.
+    switch: TargetSwitch,
     events: EventLog,
 }
 
 impl Responder {
-    /// A responder for `hop`, whose header value is `name`, answering with `status` and
-    /// `body` as `answer` says.
+    /// A responder for `hop`, whose header value is `name`, answering with `body` and the
+    /// status and timing `switch` holds when each request arrives.
     pub(crate) fn new(
         hop: HopId,
         name: HeaderValue,
         body: Bytes,
-        status: StatusCode,
-        answer: Answer,
+        switch: TargetSwitch,
         events: EventLog,
     ) -> Self {
         Responder {
             hop,
             name,
             body,
-            status,
-            answer,
+            switch,
             events,
         }
     }
@@ -82,7 +82,8 @@ impl Responder {
             request.uri(),
             request.version()
         );
-        match self.answer {
+        let (status, answer) = self.switch.answer();
+        match answer {
             Answer::Now => {}
             Answer::After(delay) => {
                 self.fault(conn, "slow", format!("answering {line} after {delay:?}"));
@@ -93,7 +94,6 @@ impl Responder {
                 future::pending::<()>().await;
             }
         }
-        let status = self.status;
         let header = |name| {
             request
                 .headers()

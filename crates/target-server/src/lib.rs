@@ -22,6 +22,8 @@
 //! - `error`: [`TargetError`], why a target could not start.
 //! - `server`: [`serve`], on the hop kit's accept loop ([`hoplab_hop::serve`]), and the
 //!   connection-level faults (refuse, accept-then-close, reset).
+//! - `switch`: [`TargetSwitch`], the behaviour and chain a running target reads for every
+//!   connection, changed while it serves ([`serve_switched`]).
 //! - `tls`: the rustls server configuration and the handshake, recording its outcome.
 //! - `http`: the hyper HTTP/1.1 connection and the response every request gets (or, for the
 //!   request-level faults, a late, withheld or non-200 one).
@@ -32,10 +34,12 @@ mod config;
 mod error;
 mod http;
 mod server;
+mod switch;
 mod tls;
 
 pub use config::{TargetBehaviour, TargetConfig, TargetTlsVersions};
 pub use error::TargetError;
 pub use http::{HEADER_READ_TIMEOUT, TARGET_HEADER};
-pub use server::{SHUTDOWN_GRACE, serve};
+pub use server::{SHUTDOWN_GRACE, serve, serve_switched};
+pub use switch::TargetSwitch;
 pub use tls::HANDSHAKE_TIMEOUT;

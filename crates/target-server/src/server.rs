@@ -6,16 +6,14 @@ use std::time::Duration;
 
 use hoplab_hop::{ServeOptions, local_addr};
 use hoplab_trace::{Connection, EventLog, HopId, Observation};
-use hyper::StatusCode;
 use hyper::body::Bytes;
 use hyper::header::HeaderValue;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio_util::sync::CancellationToken;
 
-use crate::http::{Answer, Responder, http_server, serve_connection};
-use crate::tls::TlsServer;
-use crate::{TargetBehaviour, TargetConfig, TargetError};
+use crate::http::{Responder, http_server, serve_connection};
+use crate::{TargetBehaviour, TargetConfig, TargetError, TargetSwitch};
 
 /// How long in-flight connections may run after shutdown is requested before they are closed.
 pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
@@ -38,35 +36,29 @@ pub async fn serve(
     events: EventLog,
     shutdown: CancellationToken,
 ) -> Result<(), TargetError> {
+    let switch = TargetSwitch::new(&config)?;
+    serve_switched(listener, &config, switch, events, shutdown).await
+}
+
+/// [`serve`], reading the behaviour and the chain from `switch` (made from `config` by
+/// [`TargetSwitch::new`]) for every connection, so they can change while it serves; the
+/// `behaviour`, `tls` and `tls_versions` of `config` are not read.
+///
+/// # Errors
+/// As [`serve`].
+pub async fn serve_switched(
+    listener: TcpListener,
+    config: &TargetConfig,
+    switch: TargetSwitch,
+    events: EventLog,
+    shutdown: CancellationToken,
+) -> Result<(), TargetError> {
     let name = HeaderValue::from_str(&config.name()).map_err(|_| TargetError::InvalidName {
         hop: config.hop.clone(),
     })?;
-    let TargetConfig {
-        hop,
-        tls,
-        body,
-        behaviour,
-        tls_versions,
-    } = config;
+    let hop = config.hop.clone();
     let addr = local_addr(&hop, &listener)?;
-    let tls = tls
-        .map(|key| TlsServer::new(&hop, key, tls_versions))
-        .transpose()?;
-    let (status, answer) = match behaviour {
-        TargetBehaviour::Status(code) => {
-            let status = StatusCode::from_u16(code)
-                .ok()
-                .filter(|_| (200..=599).contains(&code))
-                .ok_or_else(|| TargetError::InvalidStatus {
-                    hop: hop.clone(),
-                    status: code,
-                })?;
-            (status, Answer::Now)
-        }
-        TargetBehaviour::Slow { delay } => (StatusCode::OK, Answer::After(delay)),
-        TargetBehaviour::Hang => (StatusCode::OK, Answer::Never),
-        _ => (StatusCode::OK, Answer::Now),
-    };
+    let (behaviour, tls) = switch.connection();
     if behaviour == TargetBehaviour::Refuse {
         drop(listener);
         tracing::info!(%hop, %addr, "target refusing connections: listener closed");
@@ -82,16 +74,14 @@ pub async fn serve(
     let responder = Arc::new(Responder::new(
         hop.clone(),
         name,
-        Bytes::from(body),
-        status,
-        answer,
+        Bytes::from(config.body.clone()),
+        switch.clone(),
         events.clone(),
     ));
     tracing::info!(%hop, %addr, tls = tls.is_some(), behaviour = behaviour.name(), "target listening");
     let handler = Arc::new(Handler {
         hop: hop.clone(),
-        tls,
-        behaviour,
+        switch,
         responder,
         events,
         http: http_server(),
@@ -112,32 +102,39 @@ pub async fn serve(
 /// What every connection task of one target shares.
 struct Handler {
     hop: HopId,
-    tls: Option<TlsServer>,
-    behaviour: TargetBehaviour,
+    switch: TargetSwitch,
     responder: Arc<Responder>,
     events: EventLog,
     http: hyper::server::conn::http1::Builder,
 }
 
 impl Handler {
-    /// Handles one accepted connection from start to close; `shutdown` is the target's drain
-    /// signal.
+    /// Handles one accepted connection from start to close with the behaviour and chain of
+    /// the moment it was accepted; `shutdown` is the target's drain signal.
     async fn handle(&self, stream: TcpStream, conn: Connection, shutdown: CancellationToken) {
         self.events.record(Observation::Accepted {
             hop: self.hop.clone(),
             conn,
         });
-        match self.behaviour {
+        let (behaviour, tls) = self.switch.connection();
+        match behaviour {
             TargetBehaviour::AcceptThenClose => {
                 self.fault(
                     conn,
+                    behaviour,
                     "closed without reading; the peer gets EOF before any response",
                 );
                 close_without_reading(stream, shutdown).await;
                 return;
             }
-            TargetBehaviour::Reset => {
-                self.fault(conn, "closed with SO_LINGER 0, so the peer gets a TCP RST");
+            // A running server cannot refuse a connection it has accepted: it resets it
+            // until it is served again with the listener closed.
+            TargetBehaviour::Reset | TargetBehaviour::Refuse => {
+                self.fault(
+                    conn,
+                    behaviour,
+                    "closed with SO_LINGER 0, so the peer gets a TCP RST",
+                );
                 // Dropping a socket whose linger is zero aborts the connection with a RST.
                 if let Err(error) = stream.set_zero_linger() {
                     tracing::warn!(%error, "cannot set SO_LINGER 0; closing normally");
@@ -150,7 +147,7 @@ impl Handler {
         // Responses are small and written at once; Nagle would only delay them.
         let _ = stream.set_nodelay(true);
         let responder = Arc::clone(&self.responder);
-        match &self.tls {
+        match tls {
             None => serve_connection(&self.http, stream, conn, responder, &shutdown).await,
             Some(tls) => {
                 if let Some(stream) = tls.accept(stream, &self.hop, conn, &self.events).await {
@@ -160,10 +157,10 @@ impl Handler {
         }
     }
 
-    /// Records a `TargetFault` for this target's behaviour on `conn`.
-    fn fault(&self, conn: Connection, detail: &str) {
+    /// Records a `TargetFault` for `behaviour` on `conn`.
+    fn fault(&self, conn: Connection, behaviour: TargetBehaviour, detail: &str) {
         self.responder
-            .fault(conn, self.behaviour.name(), detail.to_owned());
+            .fault(conn, behaviour.name(), detail.to_owned());
     }
 }
 

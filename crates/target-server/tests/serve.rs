@@ -308,3 +308,82 @@ async fn an_empty_chain_is_refused_at_start() {
         "{result:?}"
     );
 }
+
+#[tokio::test]
+async fn a_switch_changes_the_next_connection_and_the_next_answer_without_a_restart() {
+    let (first, second) = (
+        self_signed(&["first.internal"]),
+        self_signed(&["second.internal"]),
+    );
+    let config = hoplab_target::TargetConfig::new(
+        HopId::target("app"),
+        Some(Arc::clone(&first)),
+        "hello from app",
+    );
+    let switch = hoplab_target::TargetSwitch::new(&config).unwrap();
+    let (listener, _) = bind().await;
+    let target = hoplab_test_support::Running::spawn(
+        listener,
+        &hoplab_trace::EventLog::new(),
+        |listener, events, shutdown| {
+            let switch = switch.clone();
+            async move {
+                hoplab_target::serve_switched(listener, &config, switch, events, shutdown).await
+            }
+        },
+    );
+    let served = |stream: &tokio_rustls::client::TlsStream<TcpStream>| {
+        stream.get_ref().1.peer_certificates().unwrap()[0].clone()
+    };
+    let mut before = tls_connect(target.addr, "app", client_config(rustls::DEFAULT_VERSIONS))
+        .await
+        .unwrap();
+    assert_eq!(served(&before), first.cert[0]);
+
+    switch.set_certificate(Arc::clone(&second)).unwrap();
+    switch
+        .set_behaviour(hoplab_target::TargetBehaviour::Status(503))
+        .unwrap();
+    let mut after = tls_connect(target.addr, "app", client_config(rustls::DEFAULT_VERSIONS))
+        .await
+        .unwrap();
+    assert_eq!(
+        served(&after),
+        second.cert[0],
+        "the next handshake serves the new chain"
+    );
+    let answer = get(&mut after, "/", "app").await;
+    assert!(answer.starts_with("HTTP/1.1 503 "), "{answer}");
+    // A connection opened before keeps its session; its next request gets the new answer.
+    let answer = get(&mut before, "/", "app").await;
+    assert!(answer.starts_with("HTTP/1.1 503 "), "{answer}");
+    assert_eq!(
+        switch.behaviour(),
+        hoplab_target::TargetBehaviour::Status(503)
+    );
+
+    let refused = switch.set_behaviour(hoplab_target::TargetBehaviour::Status(99));
+    assert!(matches!(
+        refused,
+        Err(hoplab_target::TargetError::InvalidStatus { .. })
+    ));
+    assert_eq!(
+        switch.behaviour(),
+        hoplab_target::TargetBehaviour::Status(503)
+    );
+    target.stop().await;
+}
+
+#[tokio::test]
+async fn a_plain_http_target_has_no_certificate_to_switch() {
+    let config = hoplab_target::TargetConfig::new(HopId::target("app"), None, "hello");
+    let switch = hoplab_target::TargetSwitch::new(&config).unwrap();
+    let error = switch
+        .set_certificate(self_signed(&["x.internal"]))
+        .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "target:app: serves plain HTTP, so it has no certificate to swap"
+    );
+    assert!(switch.certificate().is_none());
+}

@@ -1,8 +1,9 @@
 //! The dashboard of the real `hoplab up`, in Debian's Chromium driven through WebDriver:
 //! the page loads with the topology, a request sent from outside appears in the feed with its
-//! status and validated hop, selecting it shows its certificates, and stopping a target from
-//! the page makes the next request fail with API Gateway's message. A screenshot is written
-//! to `target/ui/dashboard.png`.
+//! status and validated hop, selecting it shows its certificates, stopping a target from
+//! the page makes the next request fail with API Gateway's message, and marking it unhealthy
+//! from the page shows in the health view. A screenshot is written to
+//! `target/ui/dashboard.png`.
 //!
 //! Needs `chromedriver` and `chromium` (Debian's `chromium-driver`; `make ui-test` installs
 //! it) and the `hoplab` binary (`HOPLAB_BIN`, else the workspace's debug build). Without
@@ -312,5 +313,28 @@ async fn the_dashboard_shows_each_request_and_stops_a_target() {
     assert!(change.contains("valid: stopped"), "{change}");
     let png = browser.screenshot().await.expect("a screenshot");
     std::fs::write(shots.join("dashboard-stopped.png"), png).expect("write the screenshot");
+
+    // Mark it unhealthy from the page: the health view shows the override.
+    browser
+        .find(Locator::Id("mark-unhealthy"))
+        .await
+        .expect("mark-unhealthy button")
+        .click()
+        .await
+        .expect("mark unhealthy");
+    within(
+        "the health view shows the target marked unhealthy",
+        || async {
+            let row = browser
+                .find(Locator::Css("#health tr[data-target='valid']"))
+                .await
+                .ok()?
+                .text()
+                .await
+                .ok()?;
+            row.contains("marked unhealthy").then_some(())
+        },
+    )
+    .await;
     browser.close().await.expect("the session ends");
 }

@@ -28,6 +28,10 @@
 //!   `Connection: close`, and judge the status line against the matcher. HTTPS checks do not
 //!   validate the target's certificate, send no SNI, and offer **TLS 1.2 only**, so a target
 //!   that speaks only TLS 1.3 fails them, as AWS documents.
+//! - **By hand.** A target can be forced healthy or unhealthy ([`HealthTable::force`], in
+//!   every group at once through [`HealthOverrides`]); routing then follows the forced state
+//!   instead of the checks', which keep running, until the force is cleared. Failing open
+//!   still applies: when no target is routable, all are.
 //! - **Reasons** use AWS's reason codes: `Target.Timeout`, `Target.ResponseCodeMismatch`,
 //!   `Target.FailedHealthChecks`.
 //! - **Ranges.** The listener runs any non-zero interval and timeout and any threshold ≥ 1;
@@ -35,6 +39,7 @@
 //!   scenario layer to enforce.
 
 mod checker;
+mod overrides;
 mod probe;
 mod table;
 
@@ -47,6 +52,7 @@ use hoplab_trace::HopId;
 use crate::HealthError;
 
 pub use checker::{HealthChecker, group_health};
+pub use overrides::HealthOverrides;
 pub use table::HealthTable;
 
 /// The interval AWS allows between checks of one target, in seconds.

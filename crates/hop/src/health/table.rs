@@ -8,9 +8,21 @@ use hoplab_trace::{EventLog, HopId, Observation};
 /// One target's state and its run of results contrary to it.
 #[derive(Debug, Clone, Copy)]
 struct TargetState {
+    /// What the health checks concluded.
     healthy: bool,
     /// Consecutive passes while unhealthy, or consecutive failures while healthy.
     contrary: u32,
+    /// A state set by hand ([`HealthTable::force`]), which routing follows instead of the
+    /// checks' while it is set.
+    forced: Option<bool>,
+}
+
+impl TargetState {
+    /// Whether new flows may treat the target as healthy: the forced state if any, else the
+    /// checks'.
+    fn routable(self) -> bool {
+        self.forced.unwrap_or(self.healthy)
+    }
 }
 
 /// The health of every target of a target group, in registration order.
@@ -39,6 +51,7 @@ impl HealthTable {
         let initial = TargetState {
             healthy: true,
             contrary: 0,
+            forced: None,
         };
         HealthTable {
             hop,
@@ -56,7 +69,7 @@ impl HealthTable {
     /// healthy (fail open). Nothing is allocated: this runs for every connection.
     pub fn route(&self, pick: impl FnOnce(usize) -> usize) -> usize {
         let states = self.lock();
-        let healthy = states.iter().filter(|s| s.healthy).count();
+        let healthy = states.iter().filter(|s| s.routable()).count();
         if healthy == 0 {
             return pick(states.len());
         }
@@ -64,7 +77,7 @@ impl HealthTable {
         states
             .iter()
             .enumerate()
-            .filter(|(_, s)| s.healthy)
+            .filter(|(_, s)| s.routable())
             .nth(nth)
             .map_or(0, |(i, _)| i)
     }
@@ -78,11 +91,11 @@ impl HealthTable {
         pick: impl FnOnce(&mut dyn Iterator<Item = usize>) -> usize,
     ) -> usize {
         let states = self.lock();
-        let any_healthy = states.iter().any(|s| s.healthy);
+        let any_healthy = states.iter().any(|s| s.routable());
         let mut routable = states
             .iter()
             .enumerate()
-            .filter(|(_, s)| s.healthy || !any_healthy)
+            .filter(|(_, s)| s.routable() || !any_healthy)
             .map(|(i, _)| i);
         pick(&mut routable)
     }
@@ -101,13 +114,14 @@ impl HealthTable {
     /// Records the result of one check of target `index`. `reason` says why it failed, in
     /// AWS's words; it becomes the `HealthChanged` reason if this failure makes the target
     /// unhealthy. State and observations change together, under one lock, so the log's order
-    /// is the order the state changed in.
+    /// is the order the state changed in. While the target's state is forced, the checks
+    /// still move its checked state (silently: routing does not follow it until the force is
+    /// cleared).
     pub fn report(&self, index: usize, passed: bool, reason: &str) {
         let mut states = self.lock();
         let Some(state) = states.get(index).copied() else {
             return;
         };
-        let any_healthy_before = states.iter().any(|s| s.healthy);
         let threshold = if state.healthy {
             self.unhealthy_threshold
         } else {
@@ -122,6 +136,7 @@ impl HealthTable {
             TargetState {
                 healthy: passed,
                 contrary: 0,
+                ..state
             }
         } else {
             TargetState {
@@ -129,10 +144,6 @@ impl HealthTable {
                 ..state
             }
         };
-        states[index] = next;
-        if next.healthy == state.healthy {
-            return;
-        }
         let reason = if next.healthy {
             format!("passed {} health checks in a row", self.healthy_threshold)
         } else {
@@ -141,16 +152,59 @@ impl HealthTable {
                 self.unhealthy_threshold
             )
         };
+        self.change(&mut states, index, next, &reason);
+    }
+
+    /// Forces the state of `target` (every registration of it in this group): `Some` makes
+    /// routing treat it as healthy or unhealthy whatever the checks say, `None` hands it back
+    /// to the checks. Records a `HealthChanged` when that changes the state routing sees (and
+    /// `FailOpen` when that starts or ends failing open). Returns whether the group holds
+    /// `target`.
+    pub fn force(&self, target: &HopId, forced: Option<bool>) -> bool {
+        let mut states = self.lock();
+        let mut holds = false;
+        for index in 0..self.targets.len() {
+            if self.targets[index] != *target {
+                continue;
+            }
+            holds = true;
+            let next = TargetState {
+                forced,
+                ..states[index]
+            };
+            let reason = match forced {
+                Some(true) => "marked healthy by hand; health checks are overridden".to_owned(),
+                Some(false) => "marked unhealthy by hand; health checks are overridden".to_owned(),
+                None => format!(
+                    "override cleared; the health checks say {}",
+                    if next.healthy { "healthy" } else { "unhealthy" }
+                ),
+            };
+            self.change(&mut states, index, next, &reason);
+        }
+        holds
+    }
+
+    /// Sets target `index` to `next`, recording `HealthChanged` (with `reason`) when the
+    /// state routing sees changes, and `FailOpen` when that starts or ends failing open.
+    fn change(&self, states: &mut [TargetState], index: usize, next: TargetState, reason: &str) {
+        let before = states[index];
+        let any_healthy_before = states.iter().any(|s| s.routable());
+        states[index] = next;
+        if next.routable() == before.routable() {
+            return;
+        }
+        let healthy = next.routable();
         let target = self.targets[index].clone();
-        tracing::info!(hop = %self.hop, %target, healthy = next.healthy, %reason, "target health changed");
+        tracing::info!(hop = %self.hop, %target, healthy, %reason, "target health changed");
         self.events.record(Observation::HealthChanged {
             hop: self.hop.clone(),
             group: self.group.clone(),
             target,
-            healthy: next.healthy,
-            reason,
+            healthy,
+            reason: reason.to_owned(),
         });
-        let any_healthy_after = states.iter().any(|s| s.healthy);
+        let any_healthy_after = states.iter().any(|s| s.routable());
         if any_healthy_before != any_healthy_after {
             let active = !any_healthy_after;
             tracing::info!(hop = %self.hop, group = %self.group, active, "fail open");
@@ -257,6 +311,56 @@ mod tests {
             ]
         );
         t.report(7, false, "out of range is ignored");
+    }
+
+    #[test]
+    fn a_forced_state_wins_over_the_checks_until_cleared_and_fail_open_still_holds() {
+        let events = EventLog::new();
+        let t = table(2, &events);
+        assert!(t.force(&HopId::target("t0"), Some(false)));
+        assert_eq!(t.routable(), [1]);
+        for _ in 0..3 {
+            t.report(0, true, "");
+        }
+        assert_eq!(t.routable(), [1], "passing checks do not undo the force");
+        assert!(t.force(&HopId::target("t1"), Some(false)));
+        assert_eq!(t.routable(), [0, 1], "none routable: fail open");
+        t.force(&HopId::target("t1"), Some(true));
+        for _ in 0..2 {
+            t.report(1, false, "Target.Timeout");
+        }
+        assert_eq!(
+            t.routable(),
+            [1],
+            "failing checks do not undo a forced healthy"
+        );
+        t.force(&HopId::target("t1"), None);
+        assert_eq!(
+            t.routable(),
+            [0, 1],
+            "cleared: the checks say unhealthy; fail open"
+        );
+        t.force(&HopId::target("t0"), None);
+        assert_eq!(
+            t.routable(),
+            [0],
+            "cleared: the checks said healthy all along"
+        );
+        assert!(!t.force(&HopId::target("elsewhere"), Some(true)));
+        assert_eq!(
+            changes(&events),
+            [
+                "target:t0 unhealthy",
+                "target:t1 unhealthy",
+                "fail open true",
+                "target:t1 healthy",
+                "fail open false",
+                "target:t1 unhealthy",
+                "fail open true",
+                "target:t0 healthy",
+                "fail open false",
+            ]
+        );
     }
 
     #[test]
