@@ -27,6 +27,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::RunError;
 use crate::config::ServedCertificates;
+use crate::error::{ListenerRefusal, UnknownCertificate};
 
 /// How many of the latest observations [`LabControl::recent_report`] stitches from.
 pub const RECENT_OBSERVATIONS: usize = 512;
@@ -81,14 +82,14 @@ impl ListenerSlot {
         }
     }
 
-    fn replace(&self, which: ListenerCertificate, key: &Arc<CertifiedKey>) -> Result<(), String> {
+    fn replace(
+        &self,
+        which: ListenerCertificate,
+        key: &Arc<CertifiedKey>,
+    ) -> Result<(), ListenerRefusal> {
         match self {
-            ListenerSlot::Nlb(_, certificates, _) => {
-                certificates.replace(which, key).map_err(|e| e.to_string())
-            }
-            ListenerSlot::Alb(_, certificates, _) => {
-                certificates.replace(which, key).map_err(|e| e.to_string())
-            }
+            ListenerSlot::Nlb(_, certificates, _) => Ok(certificates.replace(which, key)?),
+            ListenerSlot::Alb(_, certificates, _) => Ok(certificates.replace(which, key)?),
         }
     }
 }
@@ -320,25 +321,21 @@ impl LabControl {
         which: ListenerCertificate,
         certificate: &str,
     ) -> Result<(), RunError> {
-        let refused = |detail: String| RunError::ListenerControl {
+        let refused = |reason: ListenerRefusal| RunError::ListenerControl {
             listener: listener.to_owned(),
-            detail,
+            reason: Box::new(reason),
         };
-        let key = self.certificate(certificate).map_err(&refused)?;
+        let key = self
+            .certificate(certificate)
+            .map_err(|e| refused(e.into()))?;
         let slots = self.listener_slots();
         let slot = slots
             .iter()
             .find(|slot| slot.hop().to_string() == listener)
             .ok_or_else(|| {
-                let known: Vec<String> = slots.iter().map(|s| s.hop().to_string()).collect();
-                refused(format!(
-                    "no TLS or HTTPS listener of that name in this lab; they are: {}",
-                    if known.is_empty() {
-                        "none".to_owned()
-                    } else {
-                        known.join(", ")
-                    }
-                ))
+                refused(ListenerRefusal::UnknownListener {
+                    known: slots.iter().map(|s| s.hop().to_string()).collect(),
+                })
             })?;
         slot.replace(which, &key).map_err(refused)
     }
@@ -426,7 +423,7 @@ impl LabControl {
     ) -> Result<(), RunError> {
         let key = self
             .certificate(certificate)
-            .map_err(|detail| control_error(name, &detail))?;
+            .map_err(|e| control_error(name, &e.to_string()))?;
         let stage = self.stage().await;
         let index = stage.slot(name)?;
         stage.slots[index]
@@ -441,16 +438,14 @@ impl LabControl {
     }
 
     /// The scenario certificate `name`, or why there is none.
-    fn certificate(&self, name: &str) -> Result<Arc<CertifiedKey>, String> {
+    fn certificate(&self, name: &str) -> Result<Arc<CertifiedKey>, UnknownCertificate> {
         self.certificates
             .iter()
             .find(|(known, _)| known == name)
             .map(|(_, key)| Arc::clone(key))
-            .ok_or_else(|| {
-                format!(
-                    "no certificate {name:?} in this scenario; the certificates are: {}",
-                    self.certificate_names().join(", ")
-                )
+            .ok_or_else(|| UnknownCertificate {
+                name: name.to_owned(),
+                known: self.certificate_names(),
             })
     }
 

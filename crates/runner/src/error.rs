@@ -54,11 +54,46 @@ pub enum RunError {
         detail: String,
     },
     /// A load balancer listener could not be changed.
-    #[error("listener {listener}: {detail}")]
+    #[error("listener {listener}: {reason}")]
     ListenerControl {
         /// The listener's hop id.
         listener: String,
-        /// What went wrong.
-        detail: String,
+        /// Why the change was refused (boxed: the load balancers' errors are large).
+        #[source]
+        reason: Box<ListenerRefusal>,
     },
+}
+
+/// Why a lab refused to change a listener's certificate.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ListenerRefusal {
+    /// The scenario has no certificate of that name.
+    #[error(transparent)]
+    UnknownCertificate(#[from] UnknownCertificate),
+    /// The lab has no TLS or HTTPS listener of that name.
+    #[error(
+        "no TLS or HTTPS listener of that name in this lab; they are: {}",
+        if known.is_empty() { "none".to_owned() } else { known.join(", ") }
+    )]
+    UnknownListener {
+        /// The hop ids of the listeners it has.
+        known: Vec<String>,
+    },
+    /// The NLB listener refused the certificate.
+    #[error(transparent)]
+    Nlb(#[from] hoplab_nlb::NlbError),
+    /// The ALB listener refused the certificate.
+    #[error(transparent)]
+    Alb(#[from] hoplab_alb::AlbError),
+}
+
+/// A certificate name the scenario does not have.
+#[derive(Debug, thiserror::Error)]
+#[error("no certificate {name:?} in this scenario; the certificates are: {}", known.join(", "))]
+pub struct UnknownCertificate {
+    /// The name asked for.
+    pub name: String,
+    /// The scenario's certificate names.
+    pub known: Vec<String>,
 }

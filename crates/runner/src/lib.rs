@@ -35,7 +35,7 @@ mod report;
 mod stitch;
 
 pub use control::{LabControl, ListenerState, RECENT_OBSERVATIONS, TargetState};
-pub use error::RunError;
+pub use error::{ListenerRefusal, RunError, UnknownCertificate};
 pub use hoplab_hop::ListenerCertificate;
 pub use hoplab_report::{
     CertSummary, CertificateRole, HopStep, HopTrace, Mismatch, RequestReport, RunReport,
