@@ -15,9 +15,9 @@
 //! ED25519 certificates are refused when the listener starts (AWS: no ED25519 keys).
 
 use std::cmp::Ordering;
-use std::sync::{Arc, PoisonError, RwLock};
+use std::sync::Arc;
 
-use hoplab_hop::{ListenerCertificate, certificate_name_matches};
+use hoplab_hop::{CertificateSlots, ListenerCertificate, certificate_name_matches};
 use hoplab_trace::{CertSummary, HopId};
 use rustls::SignatureAlgorithm;
 use rustls::server::{ClientHello, ResolvesServerCert};
@@ -108,8 +108,7 @@ impl Choice {
 #[derive(Debug)]
 pub(crate) struct CertificateSelector {
     hop: HopId,
-    default: RwLock<Arc<Choice>>,
-    list: Vec<RwLock<Arc<Choice>>>,
+    slots: CertificateSlots<Choice>,
 }
 
 impl CertificateSelector {
@@ -121,25 +120,21 @@ impl CertificateSelector {
             .certificates
             .iter()
             .enumerate()
-            .map(|(index, key)| {
-                Choice::new(hop, format!("list[{index}]"), key).map(|c| RwLock::new(Arc::new(c)))
-            })
-            .collect::<Result<_, _>>()?;
+            .map(|(index, key)| Choice::new(hop, format!("list[{index}]"), key))
+            .collect::<Result<Vec<_>, _>>()?;
         Ok(CertificateSelector {
             hop: hop.clone(),
-            default: RwLock::new(Arc::new(default)),
-            list,
+            slots: CertificateSlots::new(default, list),
         })
     }
 
     /// The certificate served to a client that asked for `sni`.
     pub(crate) fn select(&self, sni: Option<&str>) -> Arc<Choice> {
         let Some(sni) = sni else {
-            return read(&self.default);
+            return self.slots.default();
         };
-        self.list
-            .iter()
-            .map(read)
+        self.slots
+            .list()
             .filter(|choice| choice.covers(sni))
             .fold(None, |best: Option<Arc<Choice>>, choice| match best {
                 // Strictly better only, so the first listed wins a tie.
@@ -148,23 +143,7 @@ impl CertificateSelector {
                 }
                 _ => Some(choice),
             })
-            .unwrap_or_else(|| read(&self.default))
-    }
-
-    /// The slot of `which`.
-    fn slot(&self, which: ListenerCertificate) -> Result<&RwLock<Arc<Choice>>, AlbError> {
-        match which {
-            ListenerCertificate::Default => Ok(&self.default),
-            ListenerCertificate::List(index) => {
-                self.list
-                    .get(index)
-                    .ok_or_else(|| AlbError::NoSuchCertificate {
-                        hop: self.hop.clone(),
-                        which,
-                        listed: self.list.len(),
-                    })
-            }
-        }
+            .unwrap_or_else(|| self.slots.default())
     }
 
     /// Serves `key` as `which` from the next handshake on, after the checks a listener
@@ -174,24 +153,23 @@ impl CertificateSelector {
         which: ListenerCertificate,
         key: &Arc<CertifiedKey>,
     ) -> Result<(), AlbError> {
-        let slot = self.slot(which)?;
+        let no_such = || AlbError::NoSuchCertificate {
+            hop: self.hop.clone(),
+            which,
+            listed: self.slots.listed(),
+        };
+        self.slots.get(which).ok_or_else(no_such)?;
         let choice = Choice::new(&self.hop, which.to_string(), key)?;
-        *slot.write().unwrap_or_else(PoisonError::into_inner) = Arc::new(choice);
-        Ok(())
+        self.slots
+            .set(which, choice)
+            .then_some(())
+            .ok_or_else(no_such)
     }
 
     /// The chain served as `which` now.
     pub(crate) fn current(&self, which: ListenerCertificate) -> Option<Arc<CertifiedKey>> {
-        self.slot(which)
-            .ok()
-            .map(|slot| Arc::clone(&read(slot).key))
+        self.slots.get(which).map(|choice| Arc::clone(&choice.key))
     }
-}
-
-/// The choice in `slot` now. Every write replaces the whole choice, so a poisoned lock holds
-/// no torn state.
-fn read(slot: &RwLock<Arc<Choice>>) -> Arc<Choice> {
-    Arc::clone(&slot.read().unwrap_or_else(PoisonError::into_inner))
 }
 
 impl ResolvesServerCert for CertificateSelector {

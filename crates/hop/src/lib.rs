@@ -20,6 +20,7 @@
 //! - `tls`: [`server_config`] and [`tls_server_config`] (a hop's TLS server: no resumption),
 //!   [`tls_client_config`] (a [`ChainVerifier`] client, no resumption), [`peer_chain`], what
 //!   a peer presented, and [`ListenerCertificate`], which certificate of a listener.
+//! - `slots`: [`CertificateSlots`], a listener's certificates replaceable while it serves.
 //! - `health`: [`HealthCheck`], [`StatusMatcher`], the per-target [`HealthTable`], the
 //!   [`HealthChecker`] task, and [`group_health`], both for one target group; and
 //!   [`HealthOverrides`], target health forced by hand across groups.
@@ -34,6 +35,7 @@ mod health;
 mod http;
 mod names;
 mod server;
+mod slots;
 mod tls;
 mod verify;
 
@@ -48,6 +50,7 @@ pub use health::{
 pub use http::serve_http1;
 pub use names::certificate_name_matches;
 pub use server::{ACCEPT_BACKOFF, SHUTDOWN_GRACE, ServeOptions, local_addr, serve};
+pub use slots::CertificateSlots;
 pub use tls::{
     ListenerCertificate, peer_chain, server_config, tls_client_config, tls_server_config,
 };

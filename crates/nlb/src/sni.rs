@@ -11,9 +11,9 @@
 //! and resolve the certificate through the slot at every handshake, so replacing what a slot
 //! holds changes the next handshake without rebuilding anything or restarting the listener.
 
-use std::sync::{Arc, PoisonError, RwLock};
+use std::sync::Arc;
 
-use hoplab_hop::{ListenerCertificate, certificate_name_matches, server_config};
+use hoplab_hop::{CertificateSlots, ListenerCertificate, certificate_name_matches, server_config};
 use hoplab_trace::{CertSummary, HopId};
 use rustls::ServerConfig;
 use rustls::server::{ClientHello, ResolvesServerCert};
@@ -62,46 +62,43 @@ impl Served {
     }
 }
 
-/// What one certificate position holds now, shared by its resolver and the selector.
+/// The rustls resolver of one certificate position: whatever its slot holds at the
+/// handshake.
 #[derive(Debug)]
-struct Slot(RwLock<Arc<Served>>);
-
-impl Slot {
-    fn get(&self) -> Arc<Served> {
-        // Every write replaces the whole value, so a poisoned lock holds no torn state.
-        Arc::clone(&self.0.read().unwrap_or_else(PoisonError::into_inner))
-    }
-
-    fn set(&self, served: Served) {
-        *self.0.write().unwrap_or_else(PoisonError::into_inner) = Arc::new(served);
-    }
+struct SlotResolver {
+    slots: Arc<CertificateSlots<Served>>,
+    which: ListenerCertificate,
 }
-
-/// The rustls resolver of one slot: whatever it holds at the handshake.
-#[derive(Debug)]
-struct SlotResolver(Arc<Slot>);
 
 impl ResolvesServerCert for SlotResolver {
     fn resolve(&self, _client_hello: ClientHello<'_>) -> Option<Arc<CertifiedKey>> {
-        Some(Arc::clone(&self.0.get().key))
+        self.slots
+            .get(self.which)
+            .map(|served| Arc::clone(&served.key))
     }
 }
 
 /// One certificate position of a listener: the server configurations that serve it, made
-/// once when the listener starts, and its slot.
+/// once when the listener starts; they resolve its slot.
 #[derive(Debug)]
 pub(crate) struct Choice {
     /// Serves this certificate without ALPN.
     pub(crate) plain: Arc<ServerConfig>,
     /// For an ALPN policy other than `None`: serves it negotiating the policy's protocols.
     pub(crate) alpn: Option<Arc<ServerConfig>>,
-    slot: Arc<Slot>,
 }
 
 impl Choice {
-    fn new(hop: &HopId, served: Served, tls: &TlsTermination) -> Result<Self, NlbError> {
-        let slot = Arc::new(Slot(RwLock::new(Arc::new(served))));
-        let resolver = Arc::new(SlotResolver(Arc::clone(&slot)));
+    fn new(
+        hop: &HopId,
+        slots: &Arc<CertificateSlots<Served>>,
+        which: ListenerCertificate,
+        tls: &TlsTermination,
+    ) -> Result<Self, NlbError> {
+        let resolver = Arc::new(SlotResolver {
+            slots: Arc::clone(slots),
+            which,
+        });
         let plain =
             server_config(tls.security_policy.tls_versions(), resolver).map_err(|source| {
                 NlbError::Tls {
@@ -118,7 +115,6 @@ impl Choice {
         Ok(Choice {
             plain: Arc::new(plain),
             alpn,
-            slot,
         })
     }
 }
@@ -132,6 +128,7 @@ impl Choice {
 #[derive(Debug)]
 pub(crate) struct CertificateSelector {
     hop: HopId,
+    slots: Arc<CertificateSlots<Served>>,
     default: Choice,
     list: Vec<Choice>,
 }
@@ -141,14 +138,20 @@ impl CertificateSelector {
     /// (versions from the security policy, protocols from the ALPN policy) once, up front.
     pub(crate) fn new(hop: &HopId, tls: &TlsTermination) -> Result<Self, NlbError> {
         let default = Served::new(hop, ListenerCertificate::Default, &tls.default_certificate)?;
-        let mut list = Vec::with_capacity(tls.certificates.len());
-        for (index, key) in tls.certificates.iter().enumerate() {
-            let served = Served::new(hop, ListenerCertificate::List(index), key)?;
-            list.push(Choice::new(hop, served, tls)?);
-        }
+        let listed = tls
+            .certificates
+            .iter()
+            .enumerate()
+            .map(|(index, key)| Served::new(hop, ListenerCertificate::List(index), key))
+            .collect::<Result<Vec<_>, _>>()?;
+        let slots = Arc::new(CertificateSlots::new(default, listed));
+        let list = (0..tls.certificates.len())
+            .map(|index| Choice::new(hop, &slots, ListenerCertificate::List(index), tls))
+            .collect::<Result<_, _>>()?;
         Ok(CertificateSelector {
             hop: hop.clone(),
-            default: Choice::new(hop, default, tls)?,
+            default: Choice::new(hop, &slots, ListenerCertificate::Default, tls)?,
+            slots,
             list,
         })
     }
@@ -157,8 +160,7 @@ impl CertificateSelector {
     /// now.
     pub(crate) fn select(&self, sni: Option<&str>) -> (&Choice, Arc<Served>) {
         if let Some(sni) = sni {
-            for choice in &self.list {
-                let served = choice.slot.get();
+            for (choice, served) in self.list.iter().zip(self.slots.list()) {
                 if served
                     .names
                     .iter()
@@ -168,22 +170,7 @@ impl CertificateSelector {
                 }
             }
         }
-        (&self.default, self.default.slot.get())
-    }
-
-    fn choice(&self, which: ListenerCertificate) -> Result<&Choice, NlbError> {
-        match which {
-            ListenerCertificate::Default => Ok(&self.default),
-            ListenerCertificate::List(index) => {
-                self.list
-                    .get(index)
-                    .ok_or_else(|| NlbError::NoSuchCertificate {
-                        hop: self.hop.clone(),
-                        which,
-                        listed: self.list.len(),
-                    })
-            }
-        }
+        (&self.default, self.slots.default())
     }
 }
 
@@ -218,17 +205,25 @@ impl ListenerCertificates {
         which: ListenerCertificate,
         key: &Arc<CertifiedKey>,
     ) -> Result<(), NlbError> {
-        let choice = self.selector.choice(which)?;
-        choice
-            .slot
-            .set(Served::new(&self.selector.hop, which, key)?);
-        Ok(())
+        let selector = &self.selector;
+        let no_such = || NlbError::NoSuchCertificate {
+            hop: selector.hop.clone(),
+            which,
+            listed: selector.slots.listed(),
+        };
+        selector.slots.get(which).ok_or_else(no_such)?;
+        let served = Served::new(&selector.hop, which, key)?;
+        selector
+            .slots
+            .set(which, served)
+            .then_some(())
+            .ok_or_else(no_such)
     }
 
     /// The chain served as `which` now; `None` when there is no such list entry.
     pub fn current(&self, which: ListenerCertificate) -> Option<Arc<CertifiedKey>> {
-        let choice = self.selector.choice(which).ok()?;
-        Some(Arc::clone(&choice.slot.get().key))
+        let served = self.selector.slots.get(which)?;
+        Some(Arc::clone(&served.key))
     }
 
     pub(crate) fn selector(&self) -> Arc<CertificateSelector> {
