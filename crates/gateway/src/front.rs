@@ -85,7 +85,7 @@ impl Front {
         let routes = &self.config.routes;
         let serves = |resource: &str| routes.iter().any(|r| r.serves(method.as_str(), resource));
         let resource = match resolve(&self.config.stage, &path, serves) {
-            StagePath::Resource(resource) => resource.to_owned(),
+            StagePath::Resource(resource) => resource,
             StagePath::MissingStage => {
                 let body = Bytes::from_static(MISSING_STAGE_BODY.as_bytes());
                 return self.finish(invocation, MISSING_STAGE_STATUS, Vec::new(), body);
@@ -94,7 +94,7 @@ impl Front {
         let Some((route, tls)) = routes
             .iter()
             .zip(&self.tls)
-            .find(|(r, _)| r.serves(method.as_str(), &resource))
+            .find(|(r, _)| r.serves(method.as_str(), resource))
         else {
             return self.finish(invocation, 403, Vec::new(), MISSING_AUTH_TOKEN_BODY.into());
         };
@@ -113,7 +113,7 @@ impl Front {
             }
         };
         let mut log = ExecutionLog::new(&self.config);
-        log.request_lines(&request_id, route, method.as_str(), &resource, &body);
+        log.request_lines(&request_id, route, method.as_str(), resource, &body);
 
         let mut upstream = Upstream {
             hop: route.via.first_hop().clone(),
