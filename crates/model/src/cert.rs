@@ -15,10 +15,15 @@
 //!   cRLSign when `key_cert_sign`; leaves keyCertSign only when asked) and an explicit
 //!   basicConstraints. Leaves carry extendedKeyUsage serverAuth; authorities carry none.
 //! - The chain a server sends follows the leaf's `chain` preset or explicit list.
+//! - A certificate with `signature_hash = "sha1"` is signed with `SHA1withRSA`; an authority's
+//!   DNS name constraints are written as its nameConstraints extension.
 
 use std::net::IpAddr;
 
-use hoplab_scenario::{CertId, CertRef, ChainPreset, ChainSent, LeafIssuer, Pki, Validity};
+use hoplab_scenario::{
+    CertId, CertRef, ChainPreset, ChainSent, DnsNameConstraints, LeafIssuer, Pki, SignatureHash,
+    Validity,
+};
 use time::OffsetDateTime;
 
 /// Whether a certificate is an authority or a leaf in the scenario.
@@ -54,6 +59,10 @@ pub(crate) struct Facts<'s> {
     pub(crate) ip_addresses: &'s [IpAddr],
     /// The certificate comes from the user's PEM files: its contents are not known here.
     pub(crate) imported: bool,
+    /// Signed with SHA-1 (`SHA1withRSA`).
+    pub(crate) sha1_signed: bool,
+    /// The DNS name constraints an authority places below it; `None` for leaves.
+    pub(crate) name_constraints: Option<&'s DnsNameConstraints>,
 }
 
 impl Facts<'_> {
@@ -167,6 +176,9 @@ impl<'s> Catalog<'s> {
                 dns_names: &[],
                 ip_addresses: &[],
                 imported: false,
+                sha1_signed: a.signature_hash() == Some(SignatureHash::Sha1),
+                name_constraints: Some(a.name_constraints())
+                    .filter(|constraints| !constraints.is_empty()),
             });
         }
         for leaf in spec.certificates() {
@@ -194,6 +206,8 @@ impl<'s> Catalog<'s> {
                 dns_names: leaf.dns_names(),
                 ip_addresses: leaf.ip_addresses(),
                 imported: leaf.pem().is_some(),
+                sha1_signed: leaf.signature_hash() == Some(SignatureHash::Sha1),
+                name_constraints: None,
             });
         }
         Catalog {

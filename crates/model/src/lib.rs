@@ -21,6 +21,7 @@
 //! - `cert`: the facts each certificate will hold, read from its spec, and the chain sent.
 //! - `verdict`: the JDK's dispatch, path checks and path building, over those facts.
 //! - `names`: the SNI sent, the NLB's choice by SNI, Apache's hostname verifier.
+//! - `constraints`: the JDK's DNS name constraints, over those facts.
 //! - `route`: one route through the topology, with its narrative; `route::faults` (target
 //!   faults, the integration timeout, backend TLS versions), `route::health` (which targets
 //!   get flows) and `route::alb` (an ALB listener: its certificate, its rules evaluated with
@@ -32,6 +33,7 @@
 
 mod cert;
 mod compare;
+mod constraints;
 mod names;
 mod narrative;
 mod render;

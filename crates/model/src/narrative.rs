@@ -178,10 +178,10 @@ fn check_flaw(failed: &CheckFailed<'_, '_>, now: OffsetDateTime) -> String {
             cert.label(),
             span(cert.not_before - now)
         ),
-        check => format!(
+        _ => format!(
             "{} fails the JDK's check \"{}\"",
             cert.label(),
-            check.reason()
+            failed.reason()
         ),
     }
 }
@@ -243,9 +243,20 @@ fn check_sentence(failed: &CheckFailed<'_, '_>, now: OffsetDateTime) -> String {
             rfc3339(cert.not_before),
             span(cert.not_before - now)
         ),
+        Check::Sha1Signature => format!(
+            "{} is signed with SHA-1 on a path to a CA API Gateway trusts, and the JDK's \
+             jdk.certpath.disabledAlgorithms (\"SHA1 jdkCA & usage TLSServer\") refuses that \
+             for TLS servers.",
+            cert.label()
+        ),
         Check::CaKeyUsage => format!(
             "{} issues a certificate on the path but its keyUsage lacks keyCertSign, so the CA \
              key usage check fails.",
+            cert.label()
+        ),
+        Check::NameConstraints => format!(
+            "{} names a DNS name outside the name constraints of an authority above it, so the \
+             name constraints check fails.",
             cert.label()
         ),
         Check::NotCa => format!(

@@ -52,7 +52,10 @@ struct Anchor<'c, 's> {
 /// One path check.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Check {
+    /// `SHA1 jdkCA & usage TLSServer`: a SHA-1 signature on a path to a trusted CA.
+    Sha1Signature,
     CaKeyUsage,
+    NameConstraints,
     NotCa,
     PathLength,
     Validity,
@@ -61,10 +64,14 @@ pub(crate) enum Check {
 }
 
 impl Check {
-    /// The `CertPathValidatorException` message.
+    /// The `CertPathValidatorException` message, up to the subject some messages end with.
     pub(crate) fn reason(self) -> &'static str {
         match self {
+            Check::Sha1Signature => {
+                "Usage constraint TLSServer check failed: SHA1 used with certificate: "
+            }
             Check::CaKeyUsage => "CA key usage check failed: keyCertSign bit is not set",
+            Check::NameConstraints => "name constraints check failed",
             Check::NotCa => "basic constraints check failed: this is not a CA certificate",
             Check::PathLength => {
                 "basic constraints check failed: pathLenConstraint violated - \
@@ -86,6 +93,16 @@ pub(crate) struct CheckFailed<'c, 's> {
     pub(crate) above: &'c Facts<'s>,
     /// For a validity failure: true when expired, false when not yet valid.
     pub(crate) expired: bool,
+}
+
+impl CheckFailed<'_, '_> {
+    /// The whole `CertPathValidatorException` message.
+    pub(crate) fn reason(&self) -> String {
+        match self.check {
+            Check::Sha1Signature => format!("{}{}", self.check.reason(), self.cert.principal()),
+            check => check.reason().to_owned(),
+        }
+    }
 }
 
 /// How the chain was dispatched.
@@ -146,7 +163,7 @@ impl Refusal<'_, '_> {
         match self {
             Refusal::Check(failed) => format!(
                 "PKIX path validation failed: java.security.cert.CertPathValidatorException: {}",
-                failed.check.reason()
+                failed.reason()
             ),
             Refusal::Unparseable { .. } => UNPARSEABLE.to_owned(),
             Refusal::Building { .. } => PATH_BUILDING_FAILED.to_owned(),
@@ -216,9 +233,8 @@ pub(crate) fn judge<'c, 's>(
         Route::Validate { len, anchor } => {
             judged.path = chain[..len].to_vec();
             judged.anchor = Some((anchor.cert, anchor.source));
-            sent_anchor_in_window(anchor, now).and_then(|()| {
-                validate_path(&judged.path, anchor.cert, now).map_err(Refusal::Check)
-            })
+            sent_anchor_in_window(anchor, now)
+                .and_then(|()| validate_path(&judged.path, anchor, now).map_err(Refusal::Check))
         }
         Route::Build => match build(&chain, &anchors, now) {
             Ok((path, anchor)) => {
@@ -357,15 +373,19 @@ fn window(cert: &Facts<'_>, now: OffsetDateTime) -> Result<(), bool> {
     }
 }
 
-/// `PKIXCertPathValidator` over `path` (leaf first) below `anchor`, top down.
+/// `PKIXCertPathValidator` over `path` (leaf first) below `anchor`, top down: per certificate
+/// the algorithm, key usage, name and basic constraints, then the basic checks.
 fn validate_path<'c, 's>(
     path: &[&'c Facts<'s>],
-    anchor: &'c Facts<'s>,
+    anchor: Anchor<'c, 's>,
     now: OffsetDateTime,
 ) -> Result<(), CheckFailed<'c, 's>> {
     let len = path.len();
     let mut max_path_len = len;
-    let mut above = anchor;
+    let mut above = anchor.cert;
+    // "jdkCA": the SHA-1 constraint applies to paths ending at API Gateway's own trusted CAs.
+    let jdk_ca = anchor.source == AnchorSource::TrustStore;
+    let mut constraints = Vec::new();
     for (k, &cert) in path.iter().rev().enumerate() {
         let fail = |check: Check| CheckFailed {
             check,
@@ -373,12 +393,22 @@ fn validate_path<'c, 's>(
             above,
             expired: false,
         };
+        if jdk_ca && cert.sha1_signed {
+            return Err(fail(Check::Sha1Signature));
+        }
         if k + 1 < len {
             // hoplab-pki always writes keyUsage, so "present without keyCertSign" is just
             // "without keyCertSign".
             if !cert.key_cert_sign {
                 return Err(fail(Check::CaKeyUsage));
             }
+        }
+        // Self-issued authorities are exempt; the leaf never is.
+        let exempt = k + 1 < len && cert.self_issued();
+        if !exempt && !crate::constraints::permitted(cert, &constraints) {
+            return Err(fail(Check::NameConstraints));
+        }
+        if k + 1 < len {
             if !cert.ca {
                 return Err(fail(Check::NotCa));
             }
@@ -402,6 +432,7 @@ fn validate_path<'c, 's>(
         if cert.signer != above.id {
             return Err(fail(Check::Signature));
         }
+        constraints.extend(cert.name_constraints);
         above = cert;
     }
     Ok(())
@@ -470,7 +501,7 @@ impl<'c, 's> Search<'_, 'c, 's> {
             }
             signed = true;
             let certs: Vec<&'c Facts<'s>> = path.iter().map(|&i| self.sent[i]).collect();
-            match validate_path(&certs, anchor.cert, self.now) {
+            match validate_path(&certs, anchor, self.now) {
                 Ok(()) => return Some(anchor),
                 Err(failed) => {
                     if self.rejected.len() < 4 {

@@ -38,6 +38,14 @@ pub enum PkiError {
         /// The underlying error.
         source: rcgen::Error,
     },
+    /// The certificate could not be signed again with SHA-1.
+    #[error("certificate {name}: cannot sign with SHA-1: {source}")]
+    Sha1Signature {
+        /// The authority or leaf.
+        name: String,
+        /// The underlying error.
+        source: crate::legacy::ResignError,
+    },
     /// rustls cannot use the leaf's private key for signing.
     #[error("certificate {name}: rustls cannot load the private key: {source}")]
     SigningKey {

@@ -3,21 +3,25 @@
 //! Subjects hold only a common name (a leaf without one gets an empty subject), so Java prints
 //! them as `CN=…`. Serial numbers are 16 random bytes. Issued certificates carry an authority
 //! key identifier; authorities and leaves carry a subject key identifier and an explicit
-//! basicConstraints extension.
+//! basicConstraints extension. Authorities with DNS name constraints carry them in a critical
+//! nameConstraints extension. A certificate whose `signature_hash` is `sha1` is signed again
+//! with SHA-1 once rcgen has written it (`legacy`).
 
-use hoplab_scenario::{Authority, KeyType, Leaf};
+use hoplab_scenario::{Authority, DnsNameConstraints, Leaf, SignatureHash};
 use rcgen::{
-    BasicConstraints, CertificateParams, DistinguishedName, DnType, ExtendedKeyUsagePurpose, IsCa,
-    Issuer, KeyPair, KeyUsagePurpose, SanType, SerialNumber,
+    BasicConstraints, CertificateParams, DistinguishedName, DnType, ExtendedKeyUsagePurpose,
+    GeneralSubtree, IsCa, Issuer, KeyUsagePurpose, NameConstraints, SanType, SerialNumber,
 };
 use rustls::pki_types::CertificateDer;
 use time::OffsetDateTime;
 
 use crate::PkiError;
+use crate::keys::CertKey;
+use crate::legacy;
 use crate::window::Window;
 
 /// An authority's signing identity: its subject, key identifier and key.
-pub(crate) type Signer = Issuer<'static, KeyPair>;
+pub(crate) type Signer = Issuer<'static, CertKey>;
 
 /// Issues an authority certificate valid for `window`, signed by `issuer` or self-signed when
 /// it is `None`.
@@ -26,7 +30,7 @@ pub(crate) type Signer = Issuer<'static, KeyPair>;
 pub(crate) fn authority(
     spec: &Authority,
     window: Window,
-    key: KeyPair,
+    key: CertKey,
     issuer: Option<&Signer>,
 ) -> Result<(CertificateDer<'static>, Signer), PkiError> {
     let mut params = base_params(Some(spec.common_name()), window, spec.name())?;
@@ -40,14 +44,51 @@ pub(crate) fn authority(
     } else {
         vec![KeyUsagePurpose::DigitalSignature]
     };
+    params.name_constraints = name_constraints(spec.name_constraints());
     let der = sign(&mut params, &key, issuer, spec.name())?;
+    let der = with_hash(der, spec.signature_hash(), &key, issuer, spec.name())?;
     Ok((der, Issuer::new(params, key)))
+}
+
+/// The nameConstraints extension for `constraints`, if it has any subtree.
+fn name_constraints(constraints: &DnsNameConstraints) -> Option<NameConstraints> {
+    let subtrees = |names: &[String]| {
+        names
+            .iter()
+            .map(|name| GeneralSubtree::DnsName(name.clone()))
+            .collect()
+    };
+    (!constraints.is_empty()).then(|| NameConstraints {
+        permitted_subtrees: subtrees(constraints.permitted()),
+        excluded_subtrees: subtrees(constraints.excluded()),
+    })
+}
+
+/// `der` signed again with `hash` when it is not what the signing key signed with: the
+/// issuer's key, or `own` when self-signed.
+fn with_hash(
+    der: CertificateDer<'static>,
+    hash: Option<SignatureHash>,
+    own: &CertKey,
+    issuer: Option<&Signer>,
+    name: &str,
+) -> Result<CertificateDer<'static>, PkiError> {
+    match hash {
+        None | Some(SignatureHash::Sha256) => Ok(der),
+        Some(SignatureHash::Sha1) => {
+            let signer = issuer.map_or(own, |issuer| issuer.key());
+            legacy::resign_sha1(&der, &signer.pkcs8()).map_err(|source| PkiError::Sha1Signature {
+                name: name.to_owned(),
+                source,
+            })
+        }
+    }
 }
 
 /// Issues a leaf certificate, signed by `issuer` or with its own key when it is `None`.
 pub(crate) fn leaf(
     spec: &Leaf,
-    key: &KeyPair,
+    key: &CertKey,
     issuer: Option<&Signer>,
     now: OffsetDateTime,
 ) -> Result<CertificateDer<'static>, PkiError> {
@@ -70,14 +111,15 @@ pub(crate) fn leaf(
     params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
     params.is_ca = ca_flag(spec.basic_constraints_ca());
     params.key_usages = vec![KeyUsagePurpose::DigitalSignature];
-    if is_rsa(spec.key()) {
+    if spec.key().rsa_bits().is_some() {
         params.key_usages.push(KeyUsagePurpose::KeyEncipherment);
     }
     if spec.key_cert_sign() {
         params.key_usages.push(KeyUsagePurpose::KeyCertSign);
         params.key_usages.push(KeyUsagePurpose::CrlSign);
     }
-    sign(&mut params, key, issuer, spec.name())
+    let der = sign(&mut params, key, issuer, spec.name())?;
+    with_hash(der, spec.signature_hash(), key, issuer, spec.name())
 }
 
 /// Parameters shared by every certificate: subject, validity and a random serial number.
@@ -100,7 +142,7 @@ fn base_params(
 /// Signs with the issuer's key (adding an authority key identifier) or self-signs.
 fn sign(
     params: &mut CertificateParams,
-    key: &KeyPair,
+    key: &CertKey,
     issuer: Option<&Signer>,
     name: &str,
 ) -> Result<CertificateDer<'static>, PkiError> {
@@ -125,10 +167,6 @@ fn ca_flag(basic_constraints_ca: bool) -> IsCa {
     } else {
         IsCa::ExplicitNoCa
     }
-}
-
-fn is_rsa(kind: KeyType) -> bool {
-    matches!(kind, KeyType::Rsa2048 | KeyType::Rsa3072 | KeyType::Rsa4096)
 }
 
 /// 16 random bytes, top bit clear so the serial is positive and second-highest bit set so it

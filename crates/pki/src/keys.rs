@@ -14,9 +14,53 @@ use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use hoplab_scenario::KeyType;
 use rcgen::{
     KeyPair, PKCS_ECDSA_P256_SHA256, PKCS_ECDSA_P384_SHA384, PKCS_ED25519, PKCS_RSA_SHA256,
-    RsaKeySize,
+    PublicKeyData, RsaKeySize, SigningKey,
 };
 use rustls::pki_types::PrivatePkcs8KeyDer;
+
+use crate::legacy::SmallRsaKey;
+
+/// A certificate's key: one aws-lc-rs signs with, or an RSA key too small for it.
+#[derive(Debug)]
+pub(crate) enum CertKey {
+    Standard(KeyPair),
+    SmallRsa(SmallRsaKey),
+}
+
+impl CertKey {
+    /// The private key, PKCS#8.
+    pub(crate) fn pkcs8(&self) -> Vec<u8> {
+        match self {
+            CertKey::Standard(key) => key.serialize_der(),
+            CertKey::SmallRsa(key) => key.pkcs8(),
+        }
+    }
+}
+
+impl PublicKeyData for CertKey {
+    fn der_bytes(&self) -> &[u8] {
+        match self {
+            CertKey::Standard(key) => key.der_bytes(),
+            CertKey::SmallRsa(key) => key.der_bytes(),
+        }
+    }
+
+    fn algorithm(&self) -> &'static rcgen::SignatureAlgorithm {
+        match self {
+            CertKey::Standard(key) => key.algorithm(),
+            CertKey::SmallRsa(key) => key.algorithm(),
+        }
+    }
+}
+
+impl SigningKey for CertKey {
+    fn sign(&self, msg: &[u8]) -> Result<Vec<u8>, rcgen::Error> {
+        match self {
+            CertKey::Standard(key) => key.sign(msg),
+            CertKey::SmallRsa(key) => key.sign(msg),
+        }
+    }
+}
 
 /// One pooled key: empty until the first request for its slot generates it.
 type Slot = Arc<Mutex<Option<Arc<Vec<u8>>>>>;
@@ -51,13 +95,13 @@ pub(crate) struct KeySource {
 
 impl KeySource {
     /// The next key of this type for this PKI.
-    pub(crate) fn next(&mut self, kind: KeyType) -> Result<KeyPair, rcgen::Error> {
+    pub(crate) fn next(&mut self, kind: KeyType) -> Result<CertKey, rcgen::Error> {
         let counter = self.next_slot.entry(kind).or_insert(0);
         let slot = *counter;
         *counter += 1;
         match rsa_size(kind) {
             Some(size) => pooled_rsa(kind, size, slot),
-            None => KeyPair::generate_for(algorithm(kind)),
+            None => KeyPair::generate_for(algorithm(kind)).map(CertKey::Standard),
         }
     }
 }
@@ -67,16 +111,27 @@ fn algorithm(kind: KeyType) -> &'static rcgen::SignatureAlgorithm {
     match kind {
         KeyType::EcdsaP256 => &PKCS_ECDSA_P256_SHA256,
         KeyType::EcdsaP384 => &PKCS_ECDSA_P384_SHA384,
-        KeyType::Rsa2048 | KeyType::Rsa3072 | KeyType::Rsa4096 => &PKCS_RSA_SHA256,
+        KeyType::Rsa1024 | KeyType::Rsa2048 | KeyType::Rsa3072 | KeyType::Rsa4096 => {
+            &PKCS_RSA_SHA256
+        }
         KeyType::Ed25519 => &PKCS_ED25519,
     }
 }
 
-fn rsa_size(kind: KeyType) -> Option<RsaKeySize> {
+/// How an RSA key of this type is generated: by aws-lc-rs, or (too small for it) by the
+/// `rsa` crate.
+#[derive(Debug, Clone, Copy)]
+enum RsaSize {
+    Standard(RsaKeySize),
+    Small(usize),
+}
+
+fn rsa_size(kind: KeyType) -> Option<RsaSize> {
     match kind {
-        KeyType::Rsa2048 => Some(RsaKeySize::_2048),
-        KeyType::Rsa3072 => Some(RsaKeySize::_3072),
-        KeyType::Rsa4096 => Some(RsaKeySize::_4096),
+        KeyType::Rsa1024 => Some(RsaSize::Small(1024)),
+        KeyType::Rsa2048 => Some(RsaSize::Standard(RsaKeySize::_2048)),
+        KeyType::Rsa3072 => Some(RsaSize::Standard(RsaKeySize::_3072)),
+        KeyType::Rsa4096 => Some(RsaSize::Standard(RsaKeySize::_4096)),
         KeyType::EcdsaP256 | KeyType::EcdsaP384 | KeyType::Ed25519 => None,
     }
 }
@@ -85,7 +140,7 @@ fn rsa_size(kind: KeyType) -> Option<RsaKeySize> {
 ///
 /// Each slot has its own lock, so concurrent PKIs wait for a key that is being generated
 /// instead of generating it twice, while different slots generate in parallel.
-fn pooled_rsa(kind: KeyType, size: RsaKeySize, slot: usize) -> Result<KeyPair, rcgen::Error> {
+fn pooled_rsa(kind: KeyType, size: RsaSize, slot: usize) -> Result<CertKey, rcgen::Error> {
     let cell = {
         let mut pool = lock(POOL.get_or_init(Default::default));
         Arc::clone(pool.entry((kind, slot)).or_default())
@@ -97,17 +152,26 @@ fn pooled_rsa(kind: KeyType, size: RsaKeySize, slot: usize) -> Result<KeyPair, r
             Arc::clone(pkcs8)
         }
         None => {
-            let key = KeyPair::generate_rsa_for(&PKCS_RSA_SHA256, size)?;
+            let pkcs8 = Arc::new(match size {
+                RsaSize::Standard(size) => {
+                    KeyPair::generate_rsa_for(&PKCS_RSA_SHA256, size)?.serialize_der()
+                }
+                RsaSize::Small(bits) => SmallRsaKey::generate_pkcs8(bits)?,
+            });
             GENERATED.fetch_add(1, Ordering::Relaxed);
-            *cell = Some(Arc::new(key.serialize_der()));
-            return Ok(key);
+            *cell = Some(Arc::clone(&pkcs8));
+            pkcs8
         }
     };
     drop(cell);
-    KeyPair::from_pkcs8_der_and_sign_algo(
-        &PrivatePkcs8KeyDer::from(pkcs8.as_slice()),
-        &PKCS_RSA_SHA256,
-    )
+    match size {
+        RsaSize::Standard(_) => KeyPair::from_pkcs8_der_and_sign_algo(
+            &PrivatePkcs8KeyDer::from(pkcs8.as_slice()),
+            &PKCS_RSA_SHA256,
+        )
+        .map(CertKey::Standard),
+        RsaSize::Small(_) => SmallRsaKey::from_pkcs8(&pkcs8).map(CertKey::SmallRsa),
+    }
 }
 
 /// Locks a mutex, ignoring poisoning: the data (an optional key) is never left half-written.

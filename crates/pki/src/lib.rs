@@ -14,6 +14,7 @@
 //! - `keys`: key pairs per key type, and the process-wide RSA key pool.
 //! - `window`: validity windows; an authority's defaulted ends widen to cover what it issues.
 //! - `issue`: the contents of authority and leaf certificates, and signing them.
+//! - `legacy`: what aws-lc-rs will not sign with: 1024-bit RSA keys and SHA-1.
 //! - `chain`: which certificates a server sends for a leaf.
 //! - `pem`: PEM files for writing the PKI to disk.
 //! - `error`: [`PkiError`].
@@ -24,6 +25,7 @@ mod chain;
 mod error;
 mod issue;
 mod keys;
+mod legacy;
 mod pem;
 mod window;
 
@@ -40,6 +42,7 @@ use crate::keys::KeySource;
 
 pub use error::PkiError;
 pub use keys::{KeyPoolStats, key_pool_stats};
+pub use legacy::ResignError;
 pub use pem::certificate_pem;
 
 /// Every certificate of one scenario, with the leaves' keys and chains.
@@ -137,7 +140,7 @@ impl Pki {
                 .map_err(key_error(leaf.name(), leaf.key()))?;
             let der = issue::leaf(leaf, &key, issuer, now)?;
             leaf_certs.push(der);
-            leaf_keys.push(key.serialize_der());
+            leaf_keys.push(key.pkcs8());
         }
 
         let catalog = Catalog {

@@ -8,7 +8,7 @@ use std::time::Duration as StdDuration;
 use hoplab_pki::{Pki, ServedCertificate, key_pool_stats};
 use hoplab_scenario::{
     AuthorityBuilder, CertRef, CertificateBuilder, ChainPreset, KeyType, LoadError, RouteBuilder,
-    Scenario, ScenarioBuilder, TargetBuilder, TimeSpec,
+    Scenario, ScenarioBuilder, SignatureHash, TargetBuilder, TimeSpec,
 };
 use rustls::pki_types::{CertificateDer, ServerName};
 use time::{Duration, OffsetDateTime, macros::datetime};
@@ -136,6 +136,14 @@ fn generate_at(spec: &Scenario, now: OffsetDateTime) -> Generated {
 
 fn generate(spec: &Scenario) -> Generated {
     generate_at(spec, now())
+}
+
+/// The validation errors of a scenario that must not load.
+fn validation_errors(result: Result<Scenario, LoadError>) -> Vec<hoplab_scenario::ScenarioError> {
+    match result {
+        Err(LoadError::Invalid(errors)) => errors,
+        other => panic!("expected validation errors, got {other:?}"),
+    }
 }
 
 fn parse<'a>(der: &'a CertificateDer<'_>) -> X509Certificate<'a> {
@@ -522,13 +530,18 @@ fn inconsistent_specs_are_errors() {
 
 #[test]
 fn every_key_type_generates_a_usable_certified_key() {
-    let leaves = KeyType::ALL
-        .iter()
+    // A 1024-bit RSA key is for authorities only (rustls cannot sign a handshake with it).
+    let servable = || {
+        KeyType::ALL
+            .iter()
+            .filter(|(_, kind)| *kind != KeyType::Rsa1024)
+    };
+    let leaves = servable()
         .map(|(spelling, kind)| leaf(spelling, None).with(|c| c.key(*kind)))
         .collect();
     let pki = generate(&spec(vec![], leaves));
 
-    for (spelling, kind) in KeyType::ALL {
+    for (spelling, kind) in servable() {
         let served = pki.served(spelling).unwrap();
         served
             .certified_key
@@ -536,7 +549,7 @@ fn every_key_type_generates_a_usable_certified_key() {
             .expect("key matches the certificate");
         let expected = match kind {
             KeyType::EcdsaP256 | KeyType::EcdsaP384 => rustls::SignatureAlgorithm::ECDSA,
-            KeyType::Rsa2048 | KeyType::Rsa3072 | KeyType::Rsa4096 => {
+            KeyType::Rsa1024 | KeyType::Rsa2048 | KeyType::Rsa3072 | KeyType::Rsa4096 => {
                 rustls::SignatureAlgorithm::RSA
             }
             KeyType::Ed25519 => rustls::SignatureAlgorithm::ED25519,
@@ -554,6 +567,100 @@ fn every_key_type_generates_a_usable_certified_key() {
             assert_eq!(rsa.key_size(), bits, "{spelling}");
         }
     }
+}
+
+#[test]
+fn a_1024_bit_rsa_authority_signs_with_sha1_and_constrains_names() {
+    let legacy = Authority(
+        "legacy",
+        AuthorityBuilder::issued_by("root")
+            .common_name("Legacy Issuing CA")
+            .key(KeyType::Rsa1024)
+            .signature_hash(SignatureHash::Sha1)
+            .permitted_dns_name("example.com")
+            .excluded_dns_name("secret.example.com"),
+    );
+    let root = authority("root", None);
+    let root = Authority(root.0, root.1.key(KeyType::Rsa2048));
+    let scenario = spec(
+        vec![root, legacy],
+        vec![leaf("web", Some("legacy")).with(|c| c.signature_hash(SignatureHash::Sha1))],
+    );
+    let pki = generate(&scenario);
+
+    let legacy = cert(&pki, "legacy");
+    let root = cert(&pki, "root");
+    let web = cert(&pki, "web");
+    let sha1_with_rsa = "1.2.840.113549.1.1.5";
+    for (name, c) in [("legacy", &legacy), ("web", &web)] {
+        assert_eq!(
+            c.signature_algorithm.algorithm.to_id_string(),
+            sha1_with_rsa,
+            "{name}"
+        );
+        assert_eq!(
+            c.tbs_certificate.signature.algorithm.to_id_string(),
+            sha1_with_rsa,
+            "{name}: the signed algorithm matches the outer one"
+        );
+    }
+    legacy
+        .verify_signature(Some(root.public_key()))
+        .expect("the root's SHA-1 signature verifies");
+    web.verify_signature(Some(legacy.public_key()))
+        .expect("the 1024-bit key's SHA-1 signature verifies");
+    let x509_parser::public_key::PublicKey::RSA(rsa) = legacy.public_key().parsed().unwrap() else {
+        panic!("not an RSA key");
+    };
+    assert_eq!(rsa.key_size(), 1024);
+
+    let constraints = legacy
+        .extensions()
+        .iter()
+        .find_map(|ext| match ext.parsed_extension() {
+            ParsedExtension::NameConstraints(nc) => Some((ext.critical, nc.clone())),
+            _ => None,
+        })
+        .expect("a nameConstraints extension");
+    assert!(constraints.0, "nameConstraints is critical");
+    let dns = |subtrees: Option<Vec<x509_parser::extensions::GeneralSubtree<'_>>>| {
+        subtrees
+            .unwrap_or_default()
+            .into_iter()
+            .map(|subtree| match subtree.base {
+                GeneralName::DNSName(name) => name.to_owned(),
+                other => panic!("not a DNS subtree: {other:?}"),
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(dns(constraints.1.permitted_subtrees), ["example.com"]);
+    assert_eq!(dns(constraints.1.excluded_subtrees), ["secret.example.com"]);
+}
+
+#[test]
+fn keys_and_hashes_the_generator_cannot_use_are_located_errors() {
+    let errors = validation_errors(try_spec(
+        vec![authority("root", None)],
+        vec![leaf("small", Some("root")).with(|c| c.key(KeyType::Rsa1024))],
+    ));
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.field == "certificates.small.key" && e.message.contains("1024-bit RSA")),
+        "{errors:?}"
+    );
+    // The root's key is the default P-256: no SHA1withRSA.
+    let errors = validation_errors(try_spec(
+        vec![authority("root", None)],
+        vec![leaf("sha1", Some("root")).with(|c| c.signature_hash(SignatureHash::Sha1))],
+    ));
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.field == "certificates.sha1.signature_hash"
+                && e.message.contains("ecdsa-p256")),
+        "{errors:?}"
+    );
 }
 
 #[test]

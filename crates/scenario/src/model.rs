@@ -364,6 +364,10 @@ pub struct Authority {
     pub(crate) basic_constraints_ca: bool,
     pub(crate) key_cert_sign: bool,
     pub(crate) trusted: bool,
+    /// The hash its issuer signs it with, when not the issuer key's usual one.
+    pub(crate) signature_hash: Option<SignatureHash>,
+    /// DNS name constraints it places on what it issues.
+    pub(crate) name_constraints: DnsNameConstraints,
 }
 
 /// Which ends of a validity window the scenario did not write. A certificate generator
@@ -427,6 +431,41 @@ impl Authority {
     pub fn trusted(&self) -> bool {
         self.trusted
     }
+
+    /// The hash its issuer signs it with; `None` is the issuer key's usual hash.
+    pub fn signature_hash(&self) -> Option<SignatureHash> {
+        self.signature_hash
+    }
+
+    /// The DNS name constraints it places on the certificates below it.
+    pub fn name_constraints(&self) -> &DnsNameConstraints {
+        &self.name_constraints
+    }
+}
+
+/// DNS name constraints (RFC 5280 §4.2.1.10) an authority writes into its certificate: a
+/// name is inside a subtree when it equals it or ends with `.` and the subtree.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct DnsNameConstraints {
+    pub(crate) permitted: Vec<String>,
+    pub(crate) excluded: Vec<String>,
+}
+
+impl DnsNameConstraints {
+    /// The permitted DNS subtrees; empty permits every name.
+    pub fn permitted(&self) -> &[String] {
+        &self.permitted
+    }
+
+    /// The excluded DNS subtrees.
+    pub fn excluded(&self) -> &[String] {
+        &self.excluded
+    }
+
+    /// Whether the certificate carries no nameConstraints extension.
+    pub fn is_empty(&self) -> bool {
+        self.permitted.is_empty() && self.excluded.is_empty()
+    }
 }
 
 /// A leaf (end-entity) certificate that a server presents.
@@ -444,6 +483,8 @@ pub struct Leaf {
     pub(crate) key_cert_sign: bool,
     pub(crate) chain: ChainSent,
     pub(crate) pem: Option<PemCertificate>,
+    /// The hash its issuer signs it with, when not the issuer key's usual one.
+    pub(crate) signature_hash: Option<SignatureHash>,
 }
 
 impl Leaf {
@@ -507,6 +548,12 @@ impl Leaf {
     pub fn pem(&self) -> Option<&PemCertificate> {
         self.pem.as_ref()
     }
+
+    /// The hash its issuer (or its own key, when self-signed) signs it with; `None` is that
+    /// key's usual hash.
+    pub fn signature_hash(&self) -> Option<SignatureHash> {
+        self.signature_hash
+    }
 }
 
 /// A certificate chain and key read from the user's PEM files.
@@ -564,6 +611,9 @@ pub enum KeyType {
     EcdsaP256,
     /// ECDSA on P-384 with SHA-384 (`ecdsa-p384`).
     EcdsaP384,
+    /// RSA 1024 with SHA-256 (`rsa-1024`): authorities only, since rustls cannot sign a TLS
+    /// handshake with it.
+    Rsa1024,
     /// RSA 2048 with SHA-256 (`rsa-2048`).
     Rsa2048,
     /// RSA 3072 with SHA-256 (`rsa-3072`).
@@ -577,10 +627,38 @@ pub enum KeyType {
 spelled!(KeyType {
     EcdsaP256 => "ecdsa-p256",
     EcdsaP384 => "ecdsa-p384",
+    Rsa1024 => "rsa-1024",
     Rsa2048 => "rsa-2048",
     Rsa3072 => "rsa-3072",
     Rsa4096 => "rsa-4096",
     Ed25519 => "ed25519",
+});
+
+impl KeyType {
+    /// The RSA modulus size in bits; `None` for ECDSA and Ed25519 keys.
+    pub fn rsa_bits(self) -> Option<u32> {
+        match self {
+            KeyType::Rsa1024 => Some(1024),
+            KeyType::Rsa2048 => Some(2048),
+            KeyType::Rsa3072 => Some(3072),
+            KeyType::Rsa4096 => Some(4096),
+            KeyType::EcdsaP256 | KeyType::EcdsaP384 | KeyType::Ed25519 => None,
+        }
+    }
+}
+
+/// A hash an issuer signs a certificate with, other than the one its key usually signs with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SignatureHash {
+    /// SHA-1 (`sha1`): `SHA1withRSA`, with an RSA issuer key.
+    Sha1,
+    /// SHA-256 (`sha256`): what RSA and P-256 keys sign with anyway.
+    Sha256,
+}
+
+spelled!(SignatureHash {
+    Sha1 => "sha1",
+    Sha256 => "sha256",
 });
 
 /// A validity window; each end is absolute or relative to the scenario clock, and the window

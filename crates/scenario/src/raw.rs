@@ -83,8 +83,8 @@ pub(crate) struct RawAuthority {
     pub(crate) issuer: Option<Spanned<String>>,
     /// Subject common name; default: the table key.
     pub(crate) common_name: Option<String>,
-    /// Key algorithm: `ecdsa-p256` (default), `ecdsa-p384`, `rsa-2048`, `rsa-3072`,
-    /// `rsa-4096` or `ed25519`.
+    /// Key algorithm: `ecdsa-p256` (default), `ecdsa-p384`, `rsa-1024`, `rsa-2048`,
+    /// `rsa-3072`, `rsa-4096` or `ed25519`.
     #[schemars(with = "Option<String>")]
     pub(crate) key: Option<Spanned<String>>,
     /// notBefore: RFC 3339 time, `[+-]N{s,m,h,d,w,y}` offset from the clock, or `now`;
@@ -103,6 +103,18 @@ pub(crate) struct RawAuthority {
     /// In API Gateway's trust store; default false.
     #[serde(default)]
     pub(crate) trusted: bool,
+    /// The hash its issuer signs it with: `sha1` (an RSA issuer only) or `sha256`; default
+    /// the issuer key's usual hash (SHA-384 for P-384).
+    #[schemars(with = "Option<String>")]
+    pub(crate) signature_hash: Option<Spanned<String>>,
+    /// nameConstraints: the DNS subtrees certificates below it may name; default none.
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    pub(crate) permitted_dns_names: Vec<Spanned<String>>,
+    /// nameConstraints: the DNS subtrees certificates below it must not name; default none.
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    pub(crate) excluded_dns_names: Vec<Spanned<String>>,
 }
 
 /// `[certificates.<name>]`: a leaf certificate.
@@ -125,7 +137,7 @@ pub(crate) struct RawCertificate {
     #[serde(default)]
     #[schemars(with = "Vec<String>")]
     pub(crate) ip_addresses: Vec<Spanned<String>>,
-    /// Key algorithm, as for authorities; default `ecdsa-p256`.
+    /// Key algorithm, as for authorities but not `rsa-1024`; default `ecdsa-p256`.
     #[schemars(with = "Option<String>")]
     pub(crate) key: Option<Spanned<String>>,
     /// notBefore, as for authorities; default `-1d`.
@@ -140,6 +152,10 @@ pub(crate) struct RawCertificate {
     /// keyUsage keyCertSign; default false.
     #[serde(default)]
     pub(crate) key_cert_sign: bool,
+    /// The hash its issuer (or its own key, when self-signed) signs it with, as for
+    /// authorities.
+    #[schemars(with = "Option<String>")]
+    pub(crate) signature_hash: Option<Spanned<String>>,
     /// What a server serving this certificate sends: a preset or an explicit list of names.
     #[schemars(with = "Option<RawChain>")]
     pub(crate) chain: Option<Spanned<RawChain>>,

@@ -16,8 +16,8 @@ use crate::alb::ALB_LISTENER_PROTOCOLS;
 use crate::alb_rules::{AlbAction, ConditionField};
 use crate::matrix::LoadBalancerKind;
 use crate::model::{
-    ApiType, ConnectionType, IntegrationType, KeyType, SecurityPolicy, TARGET_PROTOCOLS,
-    TargetGroupProtocol, VpcLinkVersion,
+    ApiType, ConnectionType, IntegrationType, KeyType, SecurityPolicy, SignatureHash,
+    TARGET_PROTOCOLS, TargetGroupProtocol, VpcLinkVersion,
 };
 use crate::raw::{
     Named, RawChain, RawConditionValue, RawNumberOrText, RawScenario, RawSwitch, RawTime,
@@ -56,6 +56,12 @@ fn enumerated() -> Vec<(&'static str, &'static str, Vec<&'static str>)> {
     vec![
         ("RawAuthority", "key", names(KeyType::ALL)),
         ("RawCertificate", "key", names(KeyType::ALL)),
+        ("RawAuthority", "signature_hash", names(SignatureHash::ALL)),
+        (
+            "RawCertificate",
+            "signature_hash",
+            names(SignatureHash::ALL),
+        ),
         ("RawGateway", "api", names(ApiType::ALL)),
         ("RawRoute", "integration", names(IntegrationType::ALL)),
         ("RawRoute", "connection_type", names(ConnectionType::ALL)),

@@ -945,7 +945,7 @@ fn enum_spellings_list_the_valid_ones() {
         ),
         (
             "trusted = true",
-            "trusted = true\nkey = \"rsa-1024\"",
+            "trusted = true\nkey = \"rsa-512\"",
             "authorities.root.key",
             "\"rsa-2048\", \"rsa-3072\"",
         ),
@@ -1025,4 +1025,96 @@ fn request_location_is_its_header_or_inline_table() {
     let s = valid(&moved);
     assert_eq!(s.requests()[0].location().line, 2);
     assert_eq!(s.requests()[0].location().column, 3);
+}
+
+// --- legacy signatures, small keys and name constraints --------------------------------------
+
+#[test]
+fn a_leaf_cannot_have_a_1024_bit_rsa_key() {
+    let text = with(
+        BASE,
+        "[certificates.app-cert]\nissuer = \"root\"",
+        "[certificates.app-cert]\nissuer = \"root\"\nkey = \"rsa-1024\"",
+    );
+    assert_error(
+        &text,
+        "certificates.app-cert.key",
+        "key = \"rsa-1024\"",
+        "1024-bit RSA",
+    );
+    // An authority may have one.
+    valid(&with(
+        BASE,
+        "trusted = true",
+        "trusted = true\nkey = \"rsa-1024\"",
+    ));
+}
+
+#[test]
+fn sha1_needs_an_rsa_signing_key() {
+    let text = with(
+        BASE,
+        "[certificates.app-cert]\nissuer = \"root\"",
+        "[certificates.app-cert]\nissuer = \"root\"\nsignature_hash = \"sha1\"",
+    );
+    let error = assert_error(
+        &text,
+        "certificates.app-cert.signature_hash",
+        "signature_hash",
+        "ecdsa-p256",
+    );
+    assert!(
+        error.to_string().contains("sha1 needs an RSA signing key"),
+        "{error}"
+    );
+    let rsa_root = with(BASE, "trusted = true", "trusted = true\nkey = \"rsa-2048\"");
+    valid(&with(
+        &rsa_root,
+        "[certificates.app-cert]\nissuer = \"root\"",
+        "[certificates.app-cert]\nissuer = \"root\"\nsignature_hash = \"sha1\"",
+    ));
+    let text = with(
+        &rsa_root,
+        "trusted = true",
+        "trusted = true\nsignature_hash = \"md5\"",
+    );
+    assert_error(
+        &text,
+        "authorities.root.signature_hash",
+        "signature_hash",
+        "\"sha1\" or \"sha256\"",
+    );
+}
+
+#[test]
+fn name_constraints_are_dns_subtrees() {
+    let text = with(
+        BASE,
+        "trusted = true",
+        "trusted = true\npermitted_dns_names = [\"example.com\", \".example.net\"]",
+    );
+    assert_error(
+        &text,
+        "authorities.root.permitted_dns_names[1]",
+        "permitted_dns_names",
+        "not a DNS subtree",
+    );
+    let text = with(
+        BASE,
+        "trusted = true",
+        "trusted = true\nexcluded_dns_names = [\"*.example.com\"]",
+    );
+    assert_error(
+        &text,
+        "authorities.root.excluded_dns_names[0]",
+        "excluded_dns_names",
+        "not a DNS subtree",
+    );
+    let scenario = valid(&with(
+        BASE,
+        "trusted = true",
+        "trusted = true\npermitted_dns_names = [\"Example.COM\"]",
+    ));
+    let root = scenario.pki().authorities().next().expect("the root");
+    assert_eq!(root.name_constraints().permitted(), ["example.com"]);
 }

@@ -105,7 +105,7 @@ fn the_text_names_the_disagreement_and_the_json_keeps_its_fields() {
     );
     assert!(
         text.ends_with(
-            "\n1 scenarios (1 requests): 0 passed, 0 failed, 1 model disagreements, 0 invalid, 0 could not run\n"
+            "\n1 scenario (1 request): 0 passed, 0 failed, 1 model disagreement, 0 invalid, 0 could not run\n"
         ),
         "{text}"
     );

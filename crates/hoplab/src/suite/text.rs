@@ -104,13 +104,12 @@ impl SuiteReport {
         }
         let _ = writeln!(
             out,
-            "\n{} scenarios ({} requests): {} passed, {} failed, {} model disagreements, \
-             {} invalid, {} could not run",
-            self.results.len(),
-            self.requests(),
+            "\n{} ({}): {} passed, {} failed, {}, {} invalid, {} could not run",
+            count(self.results.len(), "scenario"),
+            count(self.requests(), "request"),
             self.count(Status::Passed),
             self.count(Status::Failed),
-            self.count(Status::ModelDisagreement),
+            count(self.count(Status::ModelDisagreement), "model disagreement"),
             self.count(Status::Invalid),
             self.count(Status::Error),
         );

@@ -167,9 +167,9 @@ fn preferred(cx: &Cx<'_, '_>, scenario: &Scenario, list: &[CertId], sni: &str) -
         let bits = match key {
             KeyType::EcdsaP256 => 256,
             KeyType::EcdsaP384 => 384,
-            KeyType::Rsa2048 => 2048,
-            KeyType::Rsa3072 => 3072,
-            KeyType::Rsa4096 => 4096,
+            KeyType::Rsa1024 | KeyType::Rsa2048 | KeyType::Rsa3072 | KeyType::Rsa4096 => {
+                key.rsa_bits().unwrap_or(0)
+            }
             KeyType::Ed25519 => 0,
         };
         (ecdsa, bits, cx.catalog.leaf(id).not_after)

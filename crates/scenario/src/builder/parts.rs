@@ -14,8 +14,8 @@ use crate::matrix::{LISTENER_KINDS, LoadBalancerKind};
 use hoplab_alb_rules::LoadBalancingAlgorithm;
 
 use crate::model::{
-    ChainPreset, ConnectionType, IntegrationType, KeyType, SecurityPolicy, TargetGroupProtocol,
-    TimeSpec, VpcLinkVersion, target_protocol_spelling,
+    ChainPreset, ConnectionType, IntegrationType, KeyType, SecurityPolicy, SignatureHash,
+    TargetGroupProtocol, TimeSpec, VpcLinkVersion, target_protocol_spelling,
 };
 use crate::raw::{
     Named, RawAuthority, RawCertificate, RawChain, RawExpect, RawHealthCheck, RawListener,
@@ -132,6 +132,14 @@ macro_rules! certificate_settings {
                 self.raw.key_cert_sign = on;
                 self
             }
+
+            /// The hash its issuer signs it with (default: the issuer key's usual hash).
+            pub fn signature_hash(mut self, hash: SignatureHash) -> Self {
+                let value = hash.as_str().to_owned();
+                self.raw.signature_hash =
+                    Some(at(&self.span, self.raw.signature_hash.as_ref(), value));
+                self
+            }
         }
     };
 }
@@ -153,6 +161,9 @@ impl AuthorityBuilder {
                 basic_constraints_ca: true,
                 key_cert_sign: true,
                 trusted: false,
+                signature_hash: None,
+                permitted_dns_names: Vec::new(),
+                excluded_dns_names: Vec::new(),
             },
             0..0,
         )
@@ -177,6 +188,22 @@ impl AuthorityBuilder {
     /// In API Gateway's trust store (default false).
     pub fn trusted(mut self, on: bool) -> Self {
         self.raw.trusted = on;
+        self
+    }
+
+    /// Adds a permitted DNS subtree to its name constraints.
+    pub fn permitted_dns_name(mut self, name: &str) -> Self {
+        self.raw
+            .permitted_dns_names
+            .push(Spanned::new(self.span.clone(), name.to_owned()));
+        self
+    }
+
+    /// Adds an excluded DNS subtree to its name constraints.
+    pub fn excluded_dns_name(mut self, name: &str) -> Self {
+        self.raw
+            .excluded_dns_names
+            .push(Spanned::new(self.span.clone(), name.to_owned()));
         self
     }
 }
@@ -207,6 +234,7 @@ impl CertificateBuilder {
                 chain: None,
                 pem_chain: None,
                 pem_key: None,
+                signature_hash: None,
             },
             0..0,
         )

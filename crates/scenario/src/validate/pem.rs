@@ -94,6 +94,7 @@ pub(super) fn convert_pem_certificate(
         key_cert_sign: false,
         chain: ChainSent::Preset(ChainPreset::Leaf),
         pem,
+        signature_hash: None,
     }
 }
 
@@ -108,7 +109,7 @@ fn reject_generation_fields(
     name_span: std::ops::Range<usize>,
     c: &RawCertificate,
 ) {
-    let set: [(&str, Option<std::ops::Range<usize>>); 8] = [
+    let set: [(&str, Option<std::ops::Range<usize>>); 9] = [
         ("issuer", c.issuer.as_ref().map(Spanned::span)),
         ("self_signed", c.self_signed.as_ref().map(Spanned::span)),
         ("key", c.key.as_ref().map(Spanned::span)),
@@ -117,6 +118,10 @@ fn reject_generation_fields(
         ("chain", c.chain.as_ref().map(Spanned::span)),
         ("dns_names", c.dns_names.first().map(Spanned::span)),
         ("ip_addresses", c.ip_addresses.first().map(Spanned::span)),
+        (
+            "signature_hash",
+            c.signature_hash.as_ref().map(Spanned::span),
+        ),
     ];
     let flags = [
         ("common_name", c.common_name.is_some()),

@@ -5,12 +5,12 @@ use std::ops::Range;
 use time::{Duration, OffsetDateTime};
 use toml::Spanned;
 
-use super::values::{check_dns_name, one_of_names, parse_ip};
+use super::values::{Problem, check_dns_name, one_of_names, parse_ip};
 use super::{Cx, Index, dangling, field};
 use crate::ids::{AuthorityId, CertId, CertRef};
 use crate::model::{
-    Authority, ChainPreset, ChainSent, KeyType, Leaf, LeafIssuer, Pki, TimeSpec, Validity,
-    ValidityDefaults,
+    Authority, ChainPreset, ChainSent, DnsNameConstraints, KeyType, Leaf, LeafIssuer, Pki,
+    SignatureHash, TimeSpec, Validity, ValidityDefaults,
 };
 use crate::raw::{RawAuthority, RawCertificate, RawChain, RawScenario, RawTime};
 
@@ -38,11 +38,96 @@ pub(super) fn convert(
         .map(|(i, (name, certificate))| {
             convert_certificate(cx, index, now, CertId::new(i), name, certificate)
         })
-        .collect();
+        .collect::<Vec<Leaf>>();
+    check_signing_keys(cx, raw, &authorities, &certificates);
     Pki {
         authorities,
         issuer_order,
         certificates,
+    }
+}
+
+/// Keys the generator cannot use as written: a leaf with a 1024-bit RSA key (rustls cannot sign
+/// a handshake with one), and a `signature_hash` the signing key does not sign with.
+fn check_signing_keys(
+    cx: &mut Cx<'_>,
+    raw: &RawScenario,
+    authorities: &[Authority],
+    certificates: &[Leaf],
+) {
+    let authority_key = |id: Option<AuthorityId>| id.map(|id| authorities[id.index()].key);
+    for ((name, raw_authority), authority) in raw.authorities.0.iter().zip(authorities) {
+        let signer = authority_key(authority.issuer).unwrap_or(authority.key);
+        let written = raw_authority.get_ref().signature_hash.as_ref();
+        check_hash(
+            cx,
+            &field("authorities", name.get_ref()),
+            written,
+            authority.signature_hash,
+            signer,
+        );
+    }
+    for ((name, raw_leaf), leaf) in raw.certificates.0.iter().zip(certificates) {
+        let f = field("certificates", name.get_ref());
+        let c = raw_leaf.get_ref();
+        if let (KeyType::Rsa1024, Some(key)) = (leaf.key, &c.key) {
+            cx.error(
+                key.span(),
+                format!("{f}.key"),
+                "a server cannot present a certificate with a 1024-bit RSA key here: rustls, \
+                 which serves every hop's TLS, refuses to sign a handshake with it",
+                Some(
+                    "use rsa-2048 or larger here; give rsa-1024 to an authority to see how API \
+                     Gateway treats a small key in the chain"
+                        .into(),
+                ),
+            );
+        }
+        let signer = match leaf.issuer {
+            LeafIssuer::Authority(id) => authority_key(Some(id)).unwrap_or(leaf.key),
+            LeafIssuer::SelfSigned => leaf.key,
+        };
+        check_hash(
+            cx,
+            &f,
+            c.signature_hash.as_ref(),
+            leaf.signature_hash,
+            signer,
+        );
+    }
+}
+
+/// Reports a `signature_hash` that the signing key `signer` cannot sign with.
+fn check_hash(
+    cx: &mut Cx<'_>,
+    f: &str,
+    written: Option<&Spanned<String>>,
+    hash: Option<SignatureHash>,
+    signer: KeyType,
+) {
+    let (Some(written), Some(hash)) = (written, hash) else {
+        return;
+    };
+    let rsa = signer.rsa_bits().is_some();
+    let fits = match hash {
+        SignatureHash::Sha1 => rsa,
+        SignatureHash::Sha256 => rsa || signer == KeyType::EcdsaP256,
+    };
+    if !fits {
+        cx.error(
+            written.span(),
+            format!("{f}.signature_hash"),
+            format!(
+                "the signing key is {}, which cannot sign with {}",
+                signer.as_str(),
+                hash.as_str()
+            ),
+            Some(
+                "sha1 needs an RSA signing key (the issuer's, or its own when self-signed); \
+                 sha256 an RSA or ecdsa-p256 one"
+                    .into(),
+            ),
+        );
     }
 }
 
@@ -76,6 +161,10 @@ fn convert_authority(
         a.not_after.as_ref(),
         Duration::days(3650),
     );
+    let name_constraints = DnsNameConstraints {
+        permitted: subtrees(cx, &f, "permitted_dns_names", &a.permitted_dns_names),
+        excluded: subtrees(cx, &f, "excluded_dns_names", &a.excluded_dns_names),
+    };
     Authority {
         id,
         name: name.get_ref().clone(),
@@ -93,7 +182,48 @@ fn convert_authority(
         basic_constraints_ca: a.basic_constraints_ca,
         key_cert_sign: a.key_cert_sign,
         trusted: a.trusted,
+        signature_hash: signature_hash(cx, &f, a.signature_hash.as_ref()),
+        name_constraints,
     }
+}
+
+/// The `signature_hash` written, if any; whether the signing key can use it is checked once
+/// every key is known ([`check_signature_hashes`]).
+fn signature_hash(
+    cx: &mut Cx<'_>,
+    f: &str,
+    value: Option<&Spanned<String>>,
+) -> Option<SignatureHash> {
+    let text = value?;
+    cx.enum_required(
+        text,
+        format!("{f}.signature_hash"),
+        "signature hash",
+        SignatureHash::ALL,
+    )
+}
+
+/// DNS subtrees of a nameConstraints list: DNS names without wildcards or a leading dot
+/// (the JDK reads a subtree `example.com` as that name and every name below it).
+fn subtrees(cx: &mut Cx<'_>, f: &str, key: &str, names: &[Spanned<String>]) -> Vec<String> {
+    let mut kept = Vec::with_capacity(names.len());
+    for (i, name) in names.iter().enumerate() {
+        let text = name.get_ref();
+        let problem = check_dns_name(text).err().or_else(|| {
+            (text.starts_with('.') || text.contains('*')).then(|| {
+                Problem::new(
+                    format!("{text:?} is not a DNS subtree"),
+                    "write the domain itself, such as \"example.internal\": it covers that name \
+                     and every name below it",
+                )
+            })
+        });
+        match problem {
+            Some(problem) => cx.problem(name.span(), format!("{f}.{key}[{i}]"), problem),
+            None => kept.push(text.to_ascii_lowercase()),
+        }
+    }
+    kept
 }
 
 /// The authority `issuer` names; reports it when it names none.
@@ -381,6 +511,7 @@ fn convert_certificate(
         key_cert_sign: c.key_cert_sign,
         chain,
         pem: None,
+        signature_hash: signature_hash(cx, &f, c.signature_hash.as_ref()),
     }
 }
 
