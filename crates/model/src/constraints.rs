@@ -11,10 +11,11 @@ use hoplab_scenario::DnsNameConstraints;
 
 use crate::cert::Facts;
 
-/// Whether every DNS name of `cert` satisfies every constraint list in `above`.
-pub(crate) fn permitted(cert: &Facts<'_>, above: &[&DnsNameConstraints]) -> bool {
+/// The first authority in `above` (authorities with constraints, top down) whose constraints
+/// a DNS name of `cert` breaks, if any.
+pub(crate) fn violated<'c, 's>(cert: &Facts<'_>, above: &[&'c Facts<'s>]) -> Option<&'c Facts<'s>> {
     if above.is_empty() {
-        return true;
+        return None;
     }
     let names: Vec<&str> = if cert.dns_names.is_empty() {
         cert.subject
@@ -24,14 +25,30 @@ pub(crate) fn permitted(cert: &Facts<'_>, above: &[&DnsNameConstraints]) -> bool
     } else {
         cert.dns_names.iter().map(String::as_str).collect()
     };
-    names.iter().all(|name| {
-        above.iter().all(|constraints| {
-            let inside = |subtree: &String| within(name, subtree);
-            !constraints.excluded().iter().any(inside)
-                && (constraints.permitted().is_empty()
-                    || constraints.permitted().iter().any(inside))
-        })
+    above.iter().copied().find(|authority| {
+        authority
+            .name_constraints
+            .is_some_and(|constraints| names.iter().any(|name| !allows(constraints, name)))
     })
+}
+
+/// Whether `constraints` allow the DNS name `name`.
+fn allows(constraints: &DnsNameConstraints, name: &str) -> bool {
+    let inside = |subtree: &String| within(name, subtree);
+    !constraints.excluded().iter().any(inside)
+        && (constraints.permitted().is_empty() || constraints.permitted().iter().any(inside))
+}
+
+/// The constraints as a phrase: `permitted: a, b; excluded: c`.
+pub(crate) fn describe(constraints: &DnsNameConstraints) -> String {
+    let mut parts = Vec::new();
+    if !constraints.permitted().is_empty() {
+        parts.push(format!("permitted: {}", constraints.permitted().join(", ")));
+    }
+    if !constraints.excluded().is_empty() {
+        parts.push(format!("excluded: {}", constraints.excluded().join(", ")));
+    }
+    parts.join("; ")
 }
 
 /// `name` equals `subtree` or lies below it.

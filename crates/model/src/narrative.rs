@@ -211,7 +211,7 @@ fn anchor_phrase(anchor: &Facts<'_>, source: AnchorSource) -> String {
 
 /// The accepted path, when there is one.
 fn path_sentence(judged: &Judged<'_, '_>) -> Option<String> {
-    let (anchor, _) = judged.anchor?;
+    let (anchor, source) = judged.anchor?;
     if judged.path.is_empty() {
         return None;
     }
@@ -220,12 +220,33 @@ fn path_sentence(judged: &Judged<'_, '_>) -> Option<String> {
         .iter()
         .map(|c| format!("{:?}", c.name))
         .collect();
-    Some(format!(
+    let mut sentence = format!(
         "Path {} < {:?} passes: every certificate is within its validity window, each is issued \
          and signed by the one above it, and every issuer is a CA with keyCertSign.",
         chain.join(" < "),
         anchor.name
-    ))
+    );
+    if judged.path.iter().any(|c| c.sha1_signed) && source == AnchorSource::SentWithSkip {
+        sentence.push_str(
+            " Its SHA-1 signatures pass: the JDK refuses SHA-1 only on paths to its own trusted \
+             CAs, and this root is trusted through insecureSkipVerification.",
+        );
+    }
+    if anchor.sha1_signed {
+        sentence.push_str(&format!(
+            " {}'s own SHA-1 signature is not checked: a trust anchor's signature never is.",
+            anchor.label()
+        ));
+    }
+    if let Some(constraints) = anchor.name_constraints {
+        sentence.push_str(&format!(
+            " {}'s own name constraints ({}) are not applied: the JDK makes its trust anchors \
+             without them.",
+            anchor.label(),
+            crate::constraints::describe(constraints)
+        ));
+    }
+    Some(sentence)
 }
 
 fn check_sentence(failed: &CheckFailed<'_, '_>, now: OffsetDateTime) -> String {
@@ -255,9 +276,15 @@ fn check_sentence(failed: &CheckFailed<'_, '_>, now: OffsetDateTime) -> String {
             cert.label()
         ),
         Check::NameConstraints => format!(
-            "{} names a DNS name outside the name constraints of an authority above it, so the \
-             name constraints check fails.",
-            cert.label()
+            "{} names a DNS name outside the name constraints of {} ({}), so the name \
+             constraints check fails.",
+            cert.label(),
+            failed.above.label(),
+            failed
+                .above
+                .name_constraints
+                .map(crate::constraints::describe)
+                .unwrap_or_default()
         ),
         Check::NotCa => format!(
             "{} issues a certificate on the path but is not a CA (basicConstraints CA:FALSE), \

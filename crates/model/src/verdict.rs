@@ -89,7 +89,8 @@ impl Check {
 pub(crate) struct CheckFailed<'c, 's> {
     pub(crate) check: Check,
     pub(crate) cert: &'c Facts<'s>,
-    /// The certificate above it (its expected issuer), or the anchor.
+    /// The certificate above it (its expected issuer), or the anchor; for a name
+    /// constraints failure, the authority whose constraints it breaks.
     pub(crate) above: &'c Facts<'s>,
     /// For a validity failure: true when expired, false when not yet valid.
     pub(crate) expired: bool,
@@ -405,8 +406,14 @@ fn validate_path<'c, 's>(
         }
         // Self-issued authorities are exempt; the leaf never is.
         let exempt = k + 1 < len && cert.self_issued();
-        if !exempt && !crate::constraints::permitted(cert, &constraints) {
-            return Err(fail(Check::NameConstraints));
+        if let Some(authority) = (!exempt)
+            .then(|| crate::constraints::violated(cert, &constraints))
+            .flatten()
+        {
+            return Err(CheckFailed {
+                above: authority,
+                ..fail(Check::NameConstraints)
+            });
         }
         if k + 1 < len {
             if !cert.ca {
@@ -432,7 +439,9 @@ fn validate_path<'c, 's>(
         if cert.signer != above.id {
             return Err(fail(Check::Signature));
         }
-        constraints.extend(cert.name_constraints);
+        if cert.name_constraints.is_some() {
+            constraints.push(cert);
+        }
         above = cert;
     }
     Ok(())

@@ -77,7 +77,10 @@ fn stack(pictures: &[Picture], standalone: bool) -> String {
         let _ = write!(body, r#"<g transform="translate(0,{y})">{part}</g>"#);
         y += height;
     }
-    let title = format!("{} requests", pictures.len());
+    let title = match pictures.len() {
+        1 => "1 request".to_owned(),
+        n => format!("{n} requests"),
+    };
     document(&body, width, y.max(1), &title, standalone)
 }
 
