@@ -6,7 +6,8 @@
 //! NLB TCP listener forwarding to an ALB HTTPS listener), a target group (TLS or TCP behind an
 //! NLB, HTTPS or HTTP behind an ALB), a target (HTTPS or HTTP), a certificate defect
 //! on every hop that serves one (expired, not yet valid, self-signed, untrusted root, incomplete
-//! chain, wrong host), an SNI certificate list, `insecure_skip_verification`, and the hosts the
+//! chain, wrong host, an intermediate signed with SHA-1, one with a 1024-bit RSA key, one whose
+//! name constraints leave the host out), an SNI certificate list, `insecure_skip_verification`, and the hosts the
 //! routes name. The normal suite runs a few cases; `HOPLAB_MODEL_CASES` (set by
 //! `make test-long`) runs more. A counterexample is printed as its scenario text: save it under
 //! `scenarios/` (with expectations) or fix the model.
@@ -33,9 +34,12 @@ enum Defect {
     UntrustedRoot,
     IncompleteChain,
     WrongHost,
+    Sha1Intermediate,
+    SmallKeyIntermediate,
+    OutsideNameConstraints,
 }
 
-const DEFECTS: [Defect; 7] = [
+const DEFECTS: [Defect; 10] = [
     Defect::None,
     Defect::Expired,
     Defect::NotYetValid,
@@ -43,6 +47,9 @@ const DEFECTS: [Defect; 7] = [
     Defect::UntrustedRoot,
     Defect::IncompleteChain,
     Defect::WrongHost,
+    Defect::Sha1Intermediate,
+    Defect::SmallKeyIntermediate,
+    Defect::OutsideNameConstraints,
 ];
 
 /// Hosts a route may name; the SNI list certificate is for the second.
@@ -140,6 +147,9 @@ fn certificate(out: &mut String, name: &str, host: &str, defect: Defect) {
     let issuer = match defect {
         Defect::SelfSigned => None,
         Defect::UntrustedRoot => Some("rogue-root"),
+        Defect::Sha1Intermediate => Some("sha1-intermediate"),
+        Defect::SmallKeyIntermediate => Some("weak-intermediate"),
+        Defect::OutsideNameConstraints => Some("constrained-intermediate"),
         _ => Some("public-intermediate"),
     };
     match issuer {
@@ -166,8 +176,12 @@ fn certificate(out: &mut String, name: &str, host: &str, defect: Defect) {
 /// The scenario text of a topology.
 fn scenario_text(t: &Topology) -> String {
     let mut out = String::from(
-        "[authorities.public-root]\ntrusted = true\n\n\
+        "[authorities.public-root]\ntrusted = true\nkey = \"rsa-2048\"\n\n\
          [authorities.public-intermediate]\nissuer = \"public-root\"\n\n\
+         [authorities.sha1-intermediate]\nissuer = \"public-root\"\nsignature_hash = \"sha1\"\n\n\
+         [authorities.weak-intermediate]\nissuer = \"public-root\"\nkey = \"rsa-1024\"\n\n\
+         [authorities.constrained-intermediate]\nissuer = \"public-root\"\n\
+         permitted_dns_names = [\"internal.example.com\"]\n\n\
          [authorities.rogue-root]\n\n",
     );
     let target_host = "api.example.com";
