@@ -24,7 +24,7 @@ use crate::legacy::SmallRsaKey;
 #[derive(Debug)]
 pub(crate) enum CertKey {
     Standard(KeyPair),
-    SmallRsa(SmallRsaKey),
+    SmallRsa(Box<SmallRsaKey>),
 }
 
 impl CertKey {
@@ -170,7 +170,9 @@ fn pooled_rsa(kind: KeyType, size: RsaSize, slot: usize) -> Result<CertKey, rcge
             &PKCS_RSA_SHA256,
         )
         .map(CertKey::Standard),
-        RsaSize::Small(_) => SmallRsaKey::from_pkcs8(&pkcs8).map(CertKey::SmallRsa),
+        RsaSize::Small(_) => {
+            SmallRsaKey::from_pkcs8(&pkcs8).map(|key| CertKey::SmallRsa(Box::new(key)))
+        }
     }
 }
 
