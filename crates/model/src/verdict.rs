@@ -11,8 +11,8 @@
 //!    before. The leaf being an anchor accepts it as is; a later certificate being an anchor,
 //!    or the last one being signed by an anchor, validates the chain as sent. Anything else
 //!    builds a path from the sent certificates and the anchors.
-//! 3. Path checks from the top down: CA key usage and basic constraints (not on the leaf),
-//!    validity, name chaining, signature.
+//! 3. Path checks from the top down: SHA-1 under a trusted CA, CA key usage and basic
+//!    constraints (not on the leaf), DNS name constraints, validity, name chaining, signature.
 //! 4. The hostname. (The JDK's TLS-server checks on the leaf come first, but they cannot fail
 //!    here: hoplab-pki gives every certificate keyUsage digitalSignature, and leaves
 //!    extendedKeyUsage serverAuth while authorities have none.)
@@ -375,7 +375,7 @@ fn window(cert: &Facts<'_>, now: OffsetDateTime) -> Result<(), bool> {
 }
 
 /// `PKIXCertPathValidator` over `path` (leaf first) below `anchor`, top down: per certificate
-/// the algorithm, key usage, name and basic constraints, then the basic checks.
+/// the algorithm, key usage, basic and name constraints, then the basic checks.
 fn validate_path<'c, 's>(
     path: &[&'c Facts<'s>],
     anchor: Anchor<'c, 's>,
@@ -403,6 +403,16 @@ fn validate_path<'c, 's>(
             if !cert.key_cert_sign {
                 return Err(fail(Check::CaKeyUsage));
             }
+            if !cert.ca {
+                return Err(fail(Check::NotCa));
+            }
+            // No pathLenConstraint is ever written, so only the running count can run out.
+            if !cert.self_issued() {
+                if max_path_len == 0 {
+                    return Err(fail(Check::PathLength));
+                }
+                max_path_len -= 1;
+            }
         }
         // Self-issued authorities are exempt; the leaf never is.
         let exempt = k + 1 < len && cert.self_issued();
@@ -414,18 +424,6 @@ fn validate_path<'c, 's>(
                 above: authority,
                 ..fail(Check::NameConstraints)
             });
-        }
-        if k + 1 < len {
-            if !cert.ca {
-                return Err(fail(Check::NotCa));
-            }
-            // No pathLenConstraint is ever written, so only the running count can run out.
-            if !cert.self_issued() {
-                if max_path_len == 0 {
-                    return Err(fail(Check::PathLength));
-                }
-                max_path_len -= 1;
-            }
         }
         if let Err(expired) = window(cert, now) {
             return Err(CheckFailed {
