@@ -32,7 +32,7 @@ impl CertKey {
     pub(crate) fn pkcs8(&self) -> Vec<u8> {
         match self {
             CertKey::Standard(key) => key.serialize_der(),
-            CertKey::SmallRsa(key) => key.pkcs8(),
+            CertKey::SmallRsa(key) => key.pkcs8().to_vec(),
         }
     }
 }

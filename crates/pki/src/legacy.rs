@@ -19,6 +19,8 @@ use x509_cert::spki::AlgorithmIdentifierOwned;
 #[derive(Clone)]
 pub(crate) struct SmallRsaKey {
     private: rsa::RsaPrivateKey,
+    /// The same key as the PKCS#8 document it was read from.
+    pkcs8: Vec<u8>,
     /// The public key as the SubjectPublicKeyInfo's bit string holds it (PKCS#1).
     public_pkcs1: Vec<u8>,
 }
@@ -51,16 +53,14 @@ impl SmallRsaKey {
             .into_vec();
         Ok(SmallRsaKey {
             private,
+            pkcs8: pkcs8.to_vec(),
             public_pkcs1,
         })
     }
 
     /// The key as PKCS#8.
-    pub(crate) fn pkcs8(&self) -> Vec<u8> {
-        self.private
-            .to_pkcs8_der()
-            .map(|der| der.as_bytes().to_vec())
-            .unwrap_or_default()
+    pub(crate) fn pkcs8(&self) -> &[u8] {
+        &self.pkcs8
     }
 }
 
