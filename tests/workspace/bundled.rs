@@ -61,6 +61,7 @@ bundled_scenarios! {
     rest_v2_nlb => "vpc-link-v2/rest-v2-nlb.toml",
     same_certificates_tls_and_tcp_listener => "nlb/same-certificates-tls-and-tcp-listener.toml",
     vpc_link_v2_listener_choice => "vpc-link-v2/vpc-link-v2-listener-choice.toml",
+    http_api_default_stage => "vpc-link-v2/http-api-default-stage.toml",
     vpc_link_v2_stage_prefix => "vpc-link-v2/vpc-link-v2-stage-prefix.toml",
     which_load_balancer => "vpc-link-v2/which-load-balancer.toml",
     alpn_policy_mismatch => "nlb/alpn-policy-mismatch.toml",

@@ -174,7 +174,7 @@ pub fn serve_gateway(backend: SocketAddr, ca: &Path) -> Result<(), BenchError> {
             .map_err(|e| BenchError::Certificate(format!("{}: {e}", ca.display())))?;
     }
     let config = Arc::new(GatewayConfig {
-        stage: "bench".into(),
+        stage: Some("bench".into()),
         routes: vec![anchor_route(backend)],
         trust: Arc::new(trust),
         clock: Clock::System,

@@ -441,6 +441,32 @@ fn up_logs_the_stage_a_private_integration_puts_in_front_of_the_backend_path() {
 }
 
 #[test]
+fn up_serves_an_http_apis_default_stage_at_the_root_of_the_invoke_url() {
+    let up = Up::start("vpc-link-v2/http-api-default-stage.toml");
+    let ready = up.lines.last().expect("a ready line");
+    assert!(
+        ready.starts_with(&format!("ready: invoke URL http://{}/ ", up.gateway)),
+        "{ready}"
+    );
+    assert!(
+        ready.contains("https://{api-id}.execute-api.{region}.amazonaws.com/;"),
+        "{ready}"
+    );
+    let response = get(up.gateway, "/orders");
+    assert_eq!(response.status, 200, "{}", response.body);
+    let id = response.header("x-amzn-requestid").expect("request id");
+    let record = get(up.gateway, &format!("/_hoplab/invocations/{id}")).body;
+    assert!(
+        record.contains(
+            "Sending request to https://internal-web-1234567890.us-east-1.elb.amazonaws.com/orders/1"
+        ),
+        "no stage goes in front of the backend path: {record}"
+    );
+    // No first segment is read as a stage: this is a resource no route serves.
+    assert_ne!(get(up.gateway, "/test/orders").status, 200);
+}
+
+#[test]
 fn up_says_a_refusing_target_refuses_connections_instead_of_listening() {
     let up = Up::start("outages/target-faults.toml");
     for name in ["refusing", "public-refusing"] {

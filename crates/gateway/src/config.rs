@@ -12,9 +12,9 @@ use time::OffsetDateTime;
 #[derive(Debug, Clone)]
 pub struct GatewayConfig {
     /// Stage name: the first segment of a request's path (`/{stage}/{resource}`, as in the
-    /// invoke URL), and what a private integration with `stage_prefix` puts in front of the
-    /// backend path.
-    pub stage: String,
+    /// invoke URL); `None` for an HTTP API's `$default` stage, whose request paths are
+    /// resource paths.
+    pub stage: Option<String>,
     /// Routes; the first whose method and path match serves a request.
     pub routes: Vec<RouteConfig>,
     /// The CAs API Gateway trusts.

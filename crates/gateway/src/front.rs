@@ -84,7 +84,7 @@ impl Front {
         };
         let routes = &self.config.routes;
         let serves = |resource: &str| routes.iter().any(|r| r.serves(method.as_str(), resource));
-        let resource = match resolve(&self.config.stage, &path, serves) {
+        let resource = match resolve(self.config.stage.as_deref(), &path, serves) {
             StagePath::Resource(resource) => resource,
             StagePath::MissingStage => {
                 let body = Bytes::from_static(MISSING_STAGE_BODY.as_bytes());

@@ -52,7 +52,7 @@ impl Gateway {
             timeout: Duration::from_secs(1),
         };
         let config = Arc::new(GatewayConfig {
-            stage: "test".into(),
+            stage: Some("test".into()),
             routes: vec![route],
             trust: Arc::default(),
             clock: Clock::System,

@@ -206,7 +206,7 @@ impl<'a> HopConfigs<'a> {
     /// The gateway, its routes reaching the hops at `addresses`.
     pub(crate) fn gateway(&self, addresses: &Addresses) -> Result<GatewayConfig, RunError> {
         Ok(GatewayConfig {
-            stage: self.scenario.gateway().stage().to_owned(),
+            stage: self.scenario.gateway().stage_segment().map(str::to_owned),
             routes: self
                 .scenario
                 .routes()
@@ -255,7 +255,7 @@ impl<'a> HopConfigs<'a> {
             https: uri.scheme() == Scheme::Https,
             host: uri.host().to_owned(),
             port: uri.port(),
-            path_and_query: route.backend_target(self.scenario.gateway().stage()),
+            path_and_query: route.backend_target(self.scenario.gateway().stage_segment()),
             upstream,
             via,
             insecure_skip_verification: route.insecure_skip_verification(),
@@ -724,7 +724,7 @@ integration_target = "front"
         let gateway = HopConfigs::new(&scenario, &pki)
             .gateway(&addresses)
             .expect("converts");
-        assert_eq!(gateway.stage, "prod");
+        assert_eq!(gateway.stage.as_deref(), Some("prod"));
         assert_eq!(gateway.trust.len(), 1, "the one trusted authority");
         let private = &gateway.routes[0];
         assert_eq!(

@@ -751,6 +751,9 @@ spelled!(ChainPreset {
     LeafAndReversedIntermediates => "leaf+reversed-intermediates",
 });
 
+/// The stage an HTTP API serves at the root of its invoke URL, with no stage segment.
+pub const DEFAULT_STAGE: &str = "$default";
+
 /// The API Gateway stand-in: a REST or HTTP API with its routes.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Gateway {
@@ -767,9 +770,17 @@ impl Gateway {
         self.api
     }
 
-    /// The stage name (used in the invoke URL).
+    /// The stage name (used in the invoke URL); [`DEFAULT_STAGE`] for an HTTP API's
+    /// `$default` stage.
     pub fn stage(&self) -> &str {
         &self.stage
+    }
+
+    /// The stage's segment in request paths (`/{stage}/{resource}`) and in front of a
+    /// private integration's backend path; `None` for an HTTP API's `$default` stage, which
+    /// is served at the root of the invoke URL and adds nothing to the backend path.
+    pub fn stage_segment(&self) -> Option<&str> {
+        (self.stage != DEFAULT_STAGE).then_some(self.stage.as_str())
     }
 
     /// Routes, in file order.
@@ -864,16 +875,16 @@ impl Route {
         self.stage_prefix
     }
 
-    /// The request target the backend receives for a request on stage `stage`: the URI's
-    /// path and query, after `/<stage>` when [`Route::stage_prefix`] holds (AWS: "API
-    /// Gateway includes the stage portion of the API endpoint in the request to your backend
-    /// resources"). The one statement of that rule: the lab sends this, the model predicts
-    /// with it.
-    pub fn backend_target(&self, stage: &str) -> String {
-        if self.stage_prefix {
-            format!("/{stage}{}", self.uri.path_and_query)
-        } else {
-            self.uri.path_and_query.clone()
+    /// The request target the backend receives for a request on the stage whose path segment
+    /// is `stage` ([`Gateway::stage_segment`]): the URI's path and query, after `/<stage>`
+    /// when [`Route::stage_prefix`] holds (AWS: "API Gateway includes the stage portion of
+    /// the API endpoint in the request to your backend resources"); a `$default` stage has no
+    /// portion to include. The one statement of that rule: the lab sends this, the model
+    /// predicts with it.
+    pub fn backend_target(&self, stage: Option<&str>) -> String {
+        match stage {
+            Some(stage) if self.stage_prefix => format!("/{stage}{}", self.uri.path_and_query),
+            _ => self.uri.path_and_query.clone(),
         }
     }
 

@@ -149,7 +149,7 @@ fn albs_listeners_rules_and_v2_routes_are_read_and_navigable() {
     assert_eq!(s.backend_name(route.backend()), "alb:front:443");
     assert_eq!(route.vpc_link_version(), Some(VpcLinkVersion::V2));
     assert!(route.stage_prefix(), "the documented default for V2");
-    assert_eq!(route.backend_target("test"), "/test/api/pets");
+    assert_eq!(route.backend_target(Some("test")), "/test/api/pets");
     assert_eq!(
         s.requests()[0].expect().validated(),
         Some(ExpectedHop::AlbListener(listener.id()))
@@ -280,7 +280,7 @@ fn stage_prefix_can_be_turned_off_and_belongs_to_v2_only() {
         &format!("{ROUTE_V2}stage_prefix = false\n"),
     ));
     assert!(!s.routes()[0].stage_prefix());
-    assert_eq!(s.routes()[0].backend_target("test"), "/api/pets");
+    assert_eq!(s.routes()[0].backend_target(Some("test")), "/api/pets");
     let v1 = "[nlbs.inner]\n[[nlbs.inner.listeners]]\nport = 443\nprotocol = \"TCP\"\ntarget_group = \"tcp\"\n\n[target_groups.tcp]\nprotocol = \"TCP\"\ntargets = [\"web\"]\n\n[gateway]\n";
     let text = with(
         &with(ALB, "[gateway]\n", v1),

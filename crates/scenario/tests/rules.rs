@@ -897,6 +897,18 @@ fn route_path_must_start_with_slash() {
 }
 
 #[test]
+fn only_an_http_api_has_a_default_stage() {
+    let text = with(BASE, "[gateway]\n", "[gateway]\nstage = \"$default\"\n");
+    let error = assert_error(
+        &text,
+        "gateway.stage",
+        "stage = ",
+        "REST API has no \"$default\" stage",
+    );
+    assert!(error.to_string().contains("api = \"HTTP\""), "{error}");
+}
+
+#[test]
 fn stage_name_checked() {
     let text = with(BASE, "[gateway]\n", "[gateway]\nstage = \"my stage\"\n");
     assert_error(&text, "gateway.stage", "stage = ", "invalid stage name");

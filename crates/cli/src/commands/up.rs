@@ -60,9 +60,13 @@ pub(super) async fn up(
              give --control-token to turn it on"
         );
     }
-    let stage = scenario.gateway().stage();
+    // An HTTP API's `$default` stage is served at the root of the invoke URL.
+    let stage = scenario
+        .gateway()
+        .stage_segment()
+        .map_or_else(String::new, |stage| format!("{stage}/"));
     println!(
-        "ready: invoke URL http://{}/{stage}/ (API Gateway's https://{{api-id}}.execute-api.{{region}}.amazonaws.com/{stage}/; routes: {}; records of the latest {} requests at {})",
+        "ready: invoke URL http://{}/{stage} (API Gateway's https://{{api-id}}.execute-api.{{region}}.amazonaws.com/{stage}; routes: {}; records of the latest {} requests at {})",
         lab.gateway_addr(),
         routes.join(", "),
         keep.max(1),

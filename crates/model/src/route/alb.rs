@@ -197,7 +197,7 @@ fn decide(
     mut flow: Flow,
 ) -> Vec<Flow> {
     let route = cx.route;
-    let target = route.backend_target(scenario.gateway().stage());
+    let target = route.backend_target(scenario.gateway().stage_segment());
     let (path, query) = match target.split_once('?') {
         Some((path, query)) => (path, Some(query)),
         None => (target.as_str(), None),

@@ -18,8 +18,8 @@ use super::{Cx, Index, dangling};
 use crate::error::Rule;
 use crate::ids::{ListenerId, RouteId, TargetId};
 use crate::model::{
-    ApiType, Backend, ConnectionType, Gateway, IntegrationType, IntegrationUri, LoadBalancer,
-    Route, STAGE_PREFIX_DEFAULT, Scheme, VpcLinkVersion,
+    ApiType, Backend, ConnectionType, DEFAULT_STAGE, Gateway, IntegrationType, IntegrationUri,
+    LoadBalancer, Route, STAGE_PREFIX_DEFAULT, Scheme, VpcLinkVersion,
 };
 use crate::raw::{RawGateway, RawRoute, RawScenario};
 
@@ -119,15 +119,20 @@ pub(super) fn convert(cx: &mut Cx<'_>, raw: &RawScenario, index: &Index<'_>) -> 
         None => "test".to_owned(),
         Some(stage) => {
             let s = stage.get_ref();
-            let valid = !s.is_empty()
-                && s.bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+            let valid = s == DEFAULT_STAGE
+                || (!s.is_empty()
+                    && s.bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'));
             if !valid {
                 cx.error(
                     stage.span(),
                     "gateway.stage".into(),
                     format!("invalid stage name {s:?}"),
-                    Some("stage names use letters, digits, '-' and '_'".into()),
+                    Some(
+                        "stage names use letters, digits, '-' and '_'; an HTTP API may also \
+                         have the stage \"$default\", served at the root"
+                            .into(),
+                    ),
                 );
             }
             s.clone()
@@ -149,6 +154,20 @@ pub(super) fn convert(cx: &mut Cx<'_>, raw: &RawScenario, index: &Index<'_>) -> 
         ApiType::ALL,
         ApiType::Rest,
     );
+    if let (ApiType::Rest, Some(written)) = (api, &g.stage)
+        && written.get_ref() == DEFAULT_STAGE
+    {
+        cx.error(
+            written.span(),
+            "gateway.stage".into(),
+            "a REST API has no \"$default\" stage: it is an HTTP API's",
+            Some(
+                "set `[gateway] api = \"HTTP\"`, or name the stage (letters, digits, '-' and \
+                 '_'), as a REST API's invoke URL always has one"
+                    .into(),
+            ),
+        );
+    }
     let mut seen: HashMap<(String, String), usize> = HashMap::new();
     let routes: Vec<Route> = g
         .routes
