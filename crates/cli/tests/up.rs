@@ -462,8 +462,14 @@ fn up_serves_an_http_apis_default_stage_at_the_root_of_the_invoke_url() {
         ),
         "no stage goes in front of the backend path: {record}"
     );
-    // No first segment is read as a stage: this is a resource no route serves.
-    assert_ne!(get(up.gateway, "/test/orders").status, 200);
+    // No first segment is read as a stage (that would be 403 Forbidden, or the /orders
+    // route): /test/orders is a resource no route serves.
+    let unknown = get(up.gateway, "/test/orders");
+    assert_eq!(unknown.status, 403);
+    assert_eq!(
+        unknown.body,
+        r#"{"message":"Missing Authentication Token"}"#
+    );
 }
 
 #[test]
