@@ -416,10 +416,12 @@ fn validate_path<'c, 's>(
         }
         // Self-issued authorities are exempt; the leaf never is.
         let exempt = k + 1 < len && cert.self_issued();
-        if let Some(authority) = (!exempt)
-            .then(|| crate::constraints::violated(cert, &constraints))
-            .flatten()
-        {
+        let broken = if exempt {
+            None
+        } else {
+            crate::constraints::violated(cert, &constraints)
+        };
+        if let Some(authority) = broken {
             return Err(CheckFailed {
                 above: authority,
                 ..fail(Check::NameConstraints)
